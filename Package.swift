@@ -1,0 +1,95 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependency direction (read top to bottom; nothing points upwards):
+//
+//   HandsetWire                      wire format shared by both sides (Cognito + API bodies, JSON values)
+//   ├── HandsetModel                 client domain model (config, schema, records, sessions)
+//   │   ├── HandsetRemote            HTTP: Cognito client, API client (URLSession)
+//   │   ├── HandsetStore             local SQLite cache (GRDB)
+//   │   └── HandsetSync              pulls/pushes between Remote and Store
+//   │       └── HandsetApp           app state: screens, flows, update(state, event) -> effects
+//   │           └── HandsetTUI       renders app state into an in-memory cell grid (no curses)
+//   │               └── handset      executable: ncurses backend (CNCursesw) + subcommands
+//   └── HandsetCloud                 the local AWS stand-in (Hummingbird, jwt-kit, GRDB, COpenSSL)
+//       └── handset-cloud            executable
+//
+// The cloud never imports a client module and the client never imports the cloud.
+let package = Package(
+    name: "Handset",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "handset", targets: ["handset"]),
+        .executable(name: "handset-cloud", targets: ["handset-cloud"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Shared by both sides.
+        .target(name: "HandsetWire"),
+
+        // The client.
+        .target(name: "HandsetModel", dependencies: ["HandsetWire"]),
+        .target(
+            name: "HandsetRemote",
+            dependencies: [
+                "HandsetModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "HandsetStore",
+            dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HandsetSync", dependencies: ["HandsetModel", "HandsetRemote", "HandsetStore"]),
+        .target(name: "HandsetApp", dependencies: ["HandsetModel", "HandsetSync"]),
+        .target(name: "HandsetTUI", dependencies: ["HandsetApp"]),
+        .systemLibrary(name: "CNCursesw", path: "Sources/CNCursesw"),
+        .executableTarget(
+            name: "handset",
+            dependencies: [
+                "HandsetTUI", "CNCursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // The local cloud.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        .target(
+            name: "HandsetCloud",
+            dependencies: [
+                "HandsetWire", "COpenSSL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "handset-cloud",
+            dependencies: [
+                "HandsetCloud",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests.
+        .testTarget(name: "HandsetWireTests", dependencies: ["HandsetWire"]),
+        .testTarget(name: "HandsetModelTests", dependencies: ["HandsetModel"]),
+        .testTarget(name: "HandsetStoreTests", dependencies: ["HandsetStore"]),
+        .testTarget(name: "HandsetAppTests", dependencies: ["HandsetApp"]),
+        .testTarget(
+            name: "HandsetTUITests", dependencies: ["HandsetTUI"],
+            exclude: ["Snapshots"]),
+        .testTarget(
+            name: "HandsetCloudTests",
+            dependencies: [
+                "HandsetCloud",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

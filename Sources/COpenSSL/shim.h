@@ -1,0 +1,4 @@
+#ifndef HANDSET_COPENSSL_SHIM_H
+#define HANDSET_COPENSSL_SHIM_H
+#include <openssl/bn.h>
+#endif

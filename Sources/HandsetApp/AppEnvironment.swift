@@ -1,0 +1,103 @@
+import Foundation
+import HandsetModel
+import HandsetRemote
+import HandsetStore
+import HandsetSync
+
+/// The app's side effects as a struct of closures: a live value that talks to the cloud and the store, and
+/// test values that answer from memory.
+public struct AppEnvironment: Sendable {
+    public var signIn: @Sendable (_ username: String, _ password: String) async -> AppEvent
+    public var refreshSchema: @Sendable () async -> AppEvent
+    public var loadRecords: @Sendable (_ collection: String, _ offset: Int, _ limit: Int) async -> AppEvent
+    public var sync: @Sendable (_ collection: String) async -> AppEvent
+
+    public init(
+        signIn: @escaping @Sendable (String, String) async -> AppEvent,
+        refreshSchema: @escaping @Sendable () async -> AppEvent,
+        loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
+        sync: @escaping @Sendable (String) async -> AppEvent
+    ) {
+        self.signIn = signIn
+        self.refreshSchema = refreshSchema
+        self.loadRecords = loadRecords
+        self.sync = sync
+    }
+
+    /// Runs one effect to its resulting event.
+    public func perform(_ effect: AppEffect) async -> AppEvent {
+        switch effect {
+        case .signIn(let username, let password): return await signIn(username, password)
+        case .refreshSchema: return await refreshSchema()
+        case .loadRecords(let collection, let offset, let limit): return await loadRecords(collection, offset, limit)
+        case .sync(let collection): return await sync(collection)
+        }
+    }
+}
+
+extension AppEnvironment {
+    /// The real thing: Cognito and the API over HTTP, the SQLite cache, the token cache file.
+    public static func live(
+        configuration: ClientConfiguration, store: LocalStore, session: SessionManager,
+        transport: any HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> AppEnvironment {
+        let cognito = CognitoClient(configuration: configuration, transport: transport)
+        let api = APIClient(configuration: configuration, transport: transport, session: session)
+        let engine = SyncEngine(api: api, store: store, now: now)
+
+        @Sendable func failure(_ error: any Error) -> AppEvent {
+            let remote = (error as? RemoteError) ?? .badResponse(String(describing: error))
+            switch remote {
+            case .sessionExpired: return .sessionExpired
+            case .offline(let detail): return .remoteFailed(message: detail, offline: true)
+            default: return .remoteFailed(message: remote.message, offline: false)
+            }
+        }
+
+        return AppEnvironment(
+            signIn: { username, password in
+                do {
+                    let response = try await cognito.initiatePasswordAuth(username: username, password: password)
+                    guard let result = response.authenticationResult else {
+                        let challenge = response.challengeName ?? "unknown"
+                        return .signInFailed("This account needs the \(challenge) step, which this version cannot do yet")
+                    }
+                    let tokens = TokenSet(
+                        idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
+                        expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
+                    await session.signedIn(tokens)
+                    let user = tokens.user ?? SignedInUser(sub: "", username: username, email: nil)
+                    return .signInSucceeded(user)
+                } catch let error as RemoteError {
+                    if case .offline(let detail) = error { return .signInFailed("Cannot sign in: \(detail)") }
+                    return .signInFailed(error.message)
+                } catch {
+                    return .signInFailed("Cannot sign in: \(error)")
+                }
+            },
+            refreshSchema: {
+                do {
+                    return .schemaLoaded(try await engine.refreshSchema())
+                } catch {
+                    return failure(error)
+                }
+            },
+            loadRecords: { collection, offset, limit in
+                do {
+                    let records = try store.records(collection: collection, offset: offset, limit: limit)
+                    let total = try store.recordCount(collection: collection)
+                    return .recordsLoaded(collection: collection, offset: offset, records: records, total: total)
+                } catch {
+                    return .remoteFailed(message: "Local cache: \(error)", offline: false)
+                }
+            },
+            sync: { collection in
+                do {
+                    let count = try await engine.pullAll(collection: collection)
+                    return .syncFinished(collection: collection, count: count, at: now())
+                } catch {
+                    return failure(error)
+                }
+            })
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HandsetModel
+
+/// Something that happened: a key, or the result of an effect.
+public enum AppEvent: Sendable, Equatable {
+    /// The app started; a cached session and schema mean it can show the list at once.
+    case launched(user: SignedInUser?, cachedSchema: APISchema?, lastSyncedAt: Date?)
+    case key(Key)
+    /// The terminal changed size; `rows` is what the list body can show.
+    case resized(listRows: Int)
+    case signInSucceeded(SignedInUser)
+    case signInFailed(String)
+    case schemaLoaded(APISchema)
+    case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int)
+    case syncFinished(collection: String, count: Int, at: Date)
+    /// A call to the cloud failed; `offline` when no answer came at all.
+    case remoteFailed(message: String, offline: Bool)
+    case sessionExpired
+}
+
+/// Work for the outside world; its result comes back as an `AppEvent`.
+public enum AppEffect: Sendable, Equatable {
+    case signIn(username: String, password: String)
+    case refreshSchema
+    case loadRecords(collection: String, offset: Int, limit: Int)
+    case sync(collection: String)
+}
+
+extension AppEffect: CustomStringConvertible {
+    // Keeps the password out of printed effects.
+    public var description: String {
+        switch self {
+        case .signIn(let username, _): return "signIn(\(username), <password>)"
+        case .refreshSchema: return "refreshSchema"
+        case .loadRecords(let collection, let offset, let limit): return "loadRecords(\(collection), \(offset), \(limit))"
+        case .sync(let collection): return "sync(\(collection))"
+        }
+    }
+}

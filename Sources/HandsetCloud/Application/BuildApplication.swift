@@ -1,0 +1,80 @@
+import Foundation
+import HandsetWire
+import Hummingbird
+import Logging
+
+/// Builds the local cloud: Cognito's JSON protocol on `/`, JWKS and OpenID discovery under `/<userPoolId>/`, and the
+/// REST API under `/api`, all on one port and persisted under the configured data directory.
+///
+/// Creates the data directory, pool configuration, signing key and database on the first start, and reuses them
+/// after. Once the server listens it writes `amplify_outputs.json` and calls `configuration.onListening`.
+public func buildApplication(configuration: CloudConfiguration) async throws -> some ApplicationProtocol {
+    let logger = {
+        var logger = Logger(label: "handset-cloud", factory: StreamLogHandler.standardError(label:))
+        logger.logLevel = configuration.logLevel
+        return logger
+    }()
+
+    let directory = try DataDirectory.prepare(at: configuration.dataDirectory)
+    let pool = try PoolConfiguration.loadOrCreate(in: directory)
+    let signingKey = try SigningKey.loadOrCreate(in: directory)
+    let database = try CloudDatabase.open(in: directory)
+    let document = try APIDocument(json: DemoAPI.document)
+    let requestLog = try RequestLogWriter(file: directory.requestLog)
+
+    let users = SQLiteUserRepository(database: database)
+    let records = SQLiteRecordRepository(database: database)
+    let refreshTokens = SQLiteRefreshTokenRepository(database: database)
+
+    let demoUsers: [DemoUser] =
+        configuration.demo
+        ? try await DemoSeeder(pool: pool, users: users, records: records, now: configuration.now).seed() : []
+
+    let address = ServerAddress(host: configuration.host, port: configuration.port)
+    let issuer = Issuer(override: configuration.issuerBaseURL, address: address, userPoolId: pool.userPoolId)
+    let keys = await signingKey.keyCollection()
+    let tokens = TokenIssuer(
+        keys: keys, keyID: signingKey.keyID, issuer: issuer, lifetimes: pool.tokenLifetimes, now: configuration.now)
+    let verifier = IDTokenVerifier(
+        keys: keys, keyIDs: [signingKey.keyID], issuer: issuer, clientIds: Set(pool.clients.map(\.clientId)),
+        now: configuration.now)
+
+    let router = Router(context: CloudRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(writer: requestLog, now: configuration.now))
+    CognitoController(
+        authentication: AuthenticationService(
+            pool: pool, users: users, refreshTokens: refreshTokens, tokens: tokens, now: configuration.now)
+    ).addRoutes(to: router)
+    WellKnownController(
+        userPoolId: pool.userPoolId, issuer: issuer, keySet: JSONWebKeySet(keys: [try signingKey.publicJWK()])
+    ).addRoutes(to: router)
+    RecordsController(document: document, records: records)
+        .addRoutes(to: router.group("api"), authorizer: CognitoAuthorizerMiddleware(verifier: verifier))
+
+    let onListening = configuration.onListening
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        onServerRunning: { channel in
+            address.listening(on: channel.localAddress?.port ?? configuration.port)
+            let endpoints = CloudEndpoints(
+                baseURL: address.baseURL, port: address.currentPort, region: pool.region,
+                userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
+                outputsFile: directory.amplifyOutputs, demoUsers: demoUsers)
+            do {
+                try writeOutputs(endpoints.amplifyOutputs, to: directory.amplifyOutputs)
+            } catch {
+                logger.error("Cannot write \(directory.amplifyOutputs.path): \(error)")
+            }
+            await onListening(endpoints)
+        },
+        logger: logger)
+}
+
+private func writeOutputs(_ outputs: AmplifyOutputs, to file: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    var data = try encoder.encode(outputs)
+    data.append(UInt8(ascii: "\n"))
+    try AtomicFile.write(data, to: file, permissions: 0o644)
+}

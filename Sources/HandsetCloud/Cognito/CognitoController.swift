@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import HandsetWire
+import Hummingbird
+
+/// Cognito's JSON protocol: `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`.
+///
+/// Every failure, including a malformed request, is answered in Cognito's error shape (never HTML, never a bare 500).
+struct CognitoController: Sendable {
+    static let targetHeader = HTTPField.Name(CognitoWire.targetHeader)!
+    static let maximumBodySize = 256 * 1024
+
+    let operations: [String: CognitoOperation]
+
+    init(operations: [CognitoOperation]) {
+        self.operations = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    init(authentication: AuthenticationService) {
+        self.init(operations: [
+            .json("InitiateAuth", authentication.initiateAuth)
+        ])
+    }
+
+    func addRoutes(to router: Router<CloudRequestContext>) {
+        router.post("/") { request, context in
+            try await handle(request, context: context)
+        }
+    }
+
+    func handle(_ request: Request, context: CloudRequestContext) async throws -> Response {
+        do {
+            let operation = try self.operation(for: request, context: context)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: Self.maximumBodySize)
+            } catch {
+                throw CognitoError.serialization("The request body is too large or could not be read")
+            }
+            let output = try await operation.handle(Data(buffer: body))
+            return Response(
+                status: .ok, headers: [.contentType: CognitoWire.contentType],
+                body: .init(byteBuffer: ByteBuffer(bytes: output)))
+        } catch let error as CognitoError {
+            return try error.response(from: request, context: context)
+        } catch {
+            context.logger.error("Cognito operation failed: \(String(reflecting: type(of: error)))")
+            return try CognitoError.internalError.response(from: request, context: context)
+        }
+    }
+
+    private func operation(for request: Request, context: CloudRequestContext) throws -> CognitoOperation {
+        guard let target = request.headers[Self.targetHeader], !target.isEmpty else {
+            context.requestLog.function = "cognito.unknown"
+            throw CognitoError.unknownOperation("Missing \(CognitoWire.targetHeader) header")
+        }
+        guard target.hasPrefix(CognitoWire.targetPrefix) else {
+            context.requestLog.function = "cognito.unknown"
+            throw CognitoError.unknownOperation("Unknown target \(target)")
+        }
+        let name = String(target.dropFirst(CognitoWire.targetPrefix.count))
+        guard let operation = operations[name] else {
+            context.requestLog.function = "cognito.unknown"
+            if CognitoOperation.cognitoOperationNames.contains(name) {
+                throw CognitoError.unknownOperation("handset-cloud does not support \(name) yet")
+            }
+            throw CognitoError.unknownOperation("Unknown operation \(name)")
+        }
+        context.requestLog.function = "cognito.\(name)"
+        return operation
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HandsetWire
+
+/// One operation of Cognito's JSON protocol, named as in `X-Amz-Target` (`AWSCognitoIdentityProviderService.<name>`).
+struct CognitoOperation: Sendable {
+    let name: String
+    let handle: @Sendable (Data) async throws -> Data
+
+    /// An operation whose request and response are Codable wire types; undecodable bodies become Cognito's
+    /// `SerializationException` or `InvalidParameterException`.
+    static func json<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(
+        _ name: String, _ body: @escaping @Sendable (Input) async throws -> Output
+    ) -> CognitoOperation {
+        CognitoOperation(name: name) { data in
+            let input = try decode(Input.self, from: data)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return try encoder.encode(try await body(input))
+        }
+    }
+
+    /// Every operation of Cognito's user pool API that a client may name, whether or not handset-cloud serves it.
+    static let cognitoOperationNames: Set<String> = [
+        "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth", "RespondToAuthChallenge",
+        "ForgotPassword", "ConfirmForgotPassword", "GetUser", "ChangePassword", "GlobalSignOut", "RevokeToken",
+        "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "UpdateUserAttributes",
+        "DeleteUser", "GetUserAttributeVerificationCode", "VerifyUserAttribute", "ListDevices", "ConfirmDevice",
+        "AdminCreateUser", "AdminSetUserPassword", "AdminGetUser", "ListUsers", "AdminDeleteUser",
+        "AdminAddUserToGroup", "AdminRemoveUserFromGroup", "AdminInitiateAuth", "AdminRespondToAuthChallenge",
+        "AdminConfirmSignUp", "AdminUpdateUserAttributes", "AdminUserGlobalSignOut", "AdminListGroupsForUser",
+        "AdminDisableUser", "AdminEnableUser", "AdminResetUserPassword", "CreateGroup", "ListGroups",
+        "DescribeUserPool", "DescribeUserPoolClient", "ListUserPools", "ListUserPoolClients", "GetJWKS",
+    ]
+
+    private static func decode<Input: Decodable>(_ type: Input.Type, from data: Data) throws -> Input {
+        guard case .object = try? JSONValue.parse(data) else {
+            throw CognitoError.serialization("The request body is not a JSON object")
+        }
+        do {
+            return try JSONDecoder().decode(Input.self, from: data)
+        } catch DecodingError.keyNotFound(let key, let context) {
+            throw CognitoError.invalidParameter(
+                "1 validation error detected: Value null at '\(memberPath(context.codingPath + [key]))' failed to "
+                    + "satisfy constraint: Member must not be null")
+        } catch DecodingError.valueNotFound(_, let context) {
+            throw CognitoError.invalidParameter(
+                "1 validation error detected: Value null at '\(memberPath(context.codingPath))' failed to satisfy "
+                    + "constraint: Member must not be null")
+        } catch DecodingError.typeMismatch(let expected, let context) {
+            throw CognitoError.serialization(
+                "Value at '\(memberPath(context.codingPath))' is not a \(typeName(expected))")
+        } catch {
+            throw CognitoError.serialization("The request body could not be read")
+        }
+    }
+
+    /// AWS names members in lower camel case in validation messages (`clientId`, `authParameters.USERNAME`).
+    private static func memberPath(_ path: [any CodingKey]) -> String {
+        path.enumerated().map { index, key in
+            guard index == 0, let first = key.stringValue.first else { return key.stringValue }
+            return first.lowercased() + key.stringValue.dropFirst()
+        }.joined(separator: ".")
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "string"
+        case is Dictionary<String, String>.Type: "map of strings"
+        default: "\(type)".lowercased()
+        }
+    }
+}

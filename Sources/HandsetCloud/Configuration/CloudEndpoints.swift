@@ -1,0 +1,33 @@
+import Foundation
+import HandsetWire
+
+/// Where a running local cloud answers, as printed at start and written to `amplify_outputs.json`.
+public struct CloudEndpoints: Sendable, Equatable {
+    /// `http://<host>:<port>`, without a trailing slash.
+    public var baseURL: String
+    public var port: Int
+    public var region: String
+    public var userPoolId: String
+    public var userPoolClientId: String
+    /// The `iss` claim of every token.
+    public var issuer: String
+    public var outputsFile: URL
+    /// The demo users seeded on this start (empty without `--demo`).
+    public var demoUsers: [DemoUser]
+
+    /// Cognito's JSON protocol endpoint (what `--endpoint-url` points at).
+    public var cognitoEndpoint: String { baseURL + "/" }
+    /// The REST API's base URL.
+    public var apiEndpoint: String { baseURL + "/api" }
+    /// The pool's public signing keys, on this server.
+    public var jwksURL: String { "\(baseURL)/\(userPoolId)/.well-known/jwks.json" }
+
+    /// The `amplify_outputs.json` a client reads to find this cloud.
+    public var amplifyOutputs: AmplifyOutputs {
+        AmplifyOutputs(
+            auth: .init(awsRegion: region, userPoolId: userPoolId, userPoolClientId: userPoolClientId),
+            custom: .init(
+                api: [APIDocument.apiName: .init(endpoint: apiEndpoint, region: region, apiName: APIDocument.apiName)],
+                handset: .init(cognitoEndpoint: cognitoEndpoint, apiEndpoint: apiEndpoint)))
+    }
+}

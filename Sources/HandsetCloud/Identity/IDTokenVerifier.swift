@@ -1,0 +1,85 @@
+import Foundation
+import JWTKit
+
+/// Checks ID tokens the way API Gateway's Cognito authorizer does: RS256 by the pool's kid, issuer, `token_use` id,
+/// a known audience, expiry and not-before.
+struct IDTokenVerifier: Sendable {
+    let keys: JWTKeyCollection
+    let keyIDs: Set<String>
+    let issuer: Issuer
+    let clientIds: Set<String>
+    let now: @Sendable () -> Date
+
+    /// The caller's identity, or why the token is refused. Never throws: every failure is a rejection.
+    func verify(_ token: String) async -> Result<Identity, TokenRejection> {
+        guard let header = Self.header(of: token), header.alg == "RS256", let kid = header.kid, keyIDs.contains(kid),
+            !header.hasCriticalExtensions
+        else { return .failure(.unauthorized) }
+        let claims: VerifiedClaims
+        do {
+            claims = try await keys.verify(token, as: VerifiedClaims.self)
+        } catch {
+            return .failure(.unauthorized)
+        }
+        guard claims.tokenUse == "id", claims.iss == issuer.value, let audience = claims.aud,
+            clientIds.contains(audience), let sub = claims.sub, !sub.isEmpty, let expiry = claims.exp
+        else { return .failure(.unauthorized) }
+        let now = now().timeIntervalSince1970
+        if let notBefore = claims.nbf, now < notBefore { return .failure(.unauthorized) }
+        if now >= expiry { return .failure(.expired) }
+        return .success(
+            Identity(
+                sub: sub, username: claims.cognitoUsername ?? sub, email: claims.email,
+                groups: claims.cognitoGroups ?? [], clientId: audience))
+    }
+
+    private struct Header: Decodable {
+        var alg: String?
+        var kid: String?
+        var crit: JSONValueIgnored?
+
+        var hasCriticalExtensions: Bool { crit != nil }
+    }
+
+    /// Any JSON value, decoded only to learn that it is present.
+    private struct JSONValueIgnored: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+
+    private static func header(of token: String) -> Header? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }), let data = Base64URL.decode(parts[0]) else {
+            return nil
+        }
+        return try? JSONDecoder().decode(Header.self, from: data)
+    }
+}
+
+/// Why the authorizer refuses a token; API Gateway tells only "expired" apart.
+enum TokenRejection: Error, Equatable {
+    case unauthorized
+    case expired
+}
+
+/// The claims the authorizer reads; all optional, so a token missing one is refused rather than undecodable.
+private struct VerifiedClaims: JWTPayload {
+    var sub: String?
+    var aud: String?
+    var iss: String?
+    var tokenUse: String?
+    var exp: Double?
+    var nbf: Double?
+    var email: String?
+    var cognitoUsername: String?
+    var cognitoGroups: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case sub, aud, iss, exp, nbf, email
+        case tokenUse = "token_use"
+        case cognitoUsername = "cognito:username"
+        case cognitoGroups = "cognito:groups"
+    }
+
+    /// Checked by `IDTokenVerifier` against the injected clock.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

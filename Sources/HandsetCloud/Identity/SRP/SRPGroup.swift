@@ -1,0 +1,117 @@
+import COpenSSL
+
+/// An SRP-6a group (a safe prime N and a generator g) with arithmetic modulo N done by OpenSSL's BIGNUM.
+///
+/// Values cross this API as big-endian unsigned byte arrays, so that callers never touch OpenSSL types. Results are
+/// left-padded to the length of N.
+struct SRPGroup: Sendable {
+    /// N, big-endian, without leading zero bytes.
+    let prime: [UInt8]
+    /// g, big-endian, without leading zero bytes.
+    let generator: [UInt8]
+
+    /// The length of N in bytes (384 for the 3072-bit group).
+    var byteCount: Int { prime.count }
+
+    /// The 3072-bit MODP group of RFC 3526 with g = 2, the group Cognito's SRP uses.
+    static let cognito = SRPGroup(
+        prime: hexBytes(
+            "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+                + "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+                + "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+                + "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+                + "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+                + "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
+                + "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
+                + "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF"),
+        generator: [2])
+
+    /// g^exponent mod N. Constant time in the exponent, which is usually secret.
+    func generatorPower(_ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+        try power(generator, exponent)
+    }
+
+    /// base^exponent mod N. Constant time in the exponent.
+    func power(_ base: [UInt8], _ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+        let context = try BigNumberContext()
+        let modulus = try BigNumber(bytes: prime)
+        let reducedBase = try reduced(BigNumber(bytes: base), modulus: modulus, context: context)
+        let power = try BigNumber(bytes: exponent)
+        let result = try BigNumber()
+        // The objects must outlive the C call that uses their pointers.
+        let status = withExtendedLifetime((context, modulus, reducedBase, power, result)) {
+            BN_mod_exp_mont_consttime(
+                result.pointer, reducedBase.pointer, power.pointer, modulus.pointer, context.pointer, nil)
+        }
+        guard status == 1 else { throw .operationFailed }
+        return try result.bytes(paddedTo: byteCount)
+    }
+
+    /// (lhs * rhs) mod N.
+    func multiply(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+        let context = try BigNumberContext()
+        let modulus = try BigNumber(bytes: prime)
+        let left = try BigNumber(bytes: lhs)
+        let right = try BigNumber(bytes: rhs)
+        let result = try BigNumber()
+        let status = withExtendedLifetime((context, modulus, left, right, result)) {
+            BN_mod_mul(result.pointer, left.pointer, right.pointer, modulus.pointer, context.pointer)
+        }
+        guard status == 1 else { throw .operationFailed }
+        return try result.bytes(paddedTo: byteCount)
+    }
+
+    /// (lhs + rhs) mod N.
+    func add(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+        let context = try BigNumberContext()
+        let modulus = try BigNumber(bytes: prime)
+        let left = try BigNumber(bytes: lhs)
+        let right = try BigNumber(bytes: rhs)
+        let result = try BigNumber()
+        let status = withExtendedLifetime((context, modulus, left, right, result)) {
+            BN_mod_add(result.pointer, left.pointer, right.pointer, modulus.pointer, context.pointer)
+        }
+        guard status == 1 else { throw .operationFailed }
+        return try result.bytes(paddedTo: byteCount)
+    }
+
+    /// value mod N.
+    func reduce(_ value: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+        let context = try BigNumberContext()
+        let modulus = try BigNumber(bytes: prime)
+        return try reduced(BigNumber(bytes: value), modulus: modulus, context: context).bytes(paddedTo: byteCount)
+    }
+
+    /// Whether value mod N is 0; SRP aborts when a peer's public value is.
+    func isZeroModulo(_ value: [UInt8]) throws(SRPArithmeticError) -> Bool {
+        try reduce(value).allSatisfy { $0 == 0 }
+    }
+
+    private func reduced(_ value: BigNumber, modulus: BigNumber, context: BigNumberContext)
+        throws(SRPArithmeticError) -> BigNumber
+    {
+        let result = try BigNumber()
+        let status = withExtendedLifetime((value, modulus, context, result)) {
+            BN_nnmod(result.pointer, value.pointer, modulus.pointer, context.pointer)
+        }
+        guard status == 1 else { throw .operationFailed }
+        return result
+    }
+
+    private static func hexBytes(_ hex: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var iterator = hex.utf8.makeIterator()
+        while let high = iterator.next(), let low = iterator.next() {
+            bytes.append(nibble(high) << 4 | nibble(low))
+        }
+        return bytes
+    }
+
+    private static func nibble(_ character: UInt8) -> UInt8 {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        default: character - UInt8(ascii: "A") + 10
+        }
+    }
+}

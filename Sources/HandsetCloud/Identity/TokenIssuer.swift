@@ -1,0 +1,52 @@
+import Foundation
+import JWTKit
+
+/// Signs the pool's ID and access tokens (RS256, with the key's kid in the header).
+struct TokenIssuer: Sendable {
+    let keys: JWTKeyCollection
+    let keyID: String
+    let issuer: Issuer
+    let lifetimes: TokenLifetimes
+    let now: @Sendable () -> Date
+
+    /// A new ID and access token for one sign-in (or a refresh of it).
+    func issueTokens(for user: StoredUser, clientId: String, session: SignInSession) async throws -> IssuedTokens {
+        let issuedAt = Int(now().timeIntervalSince1970)
+        let issuer = self.issuer.value
+        let idToken = IDTokenClaims(
+            sub: user.sub, aud: clientId, authTime: session.authTime, iat: issuedAt,
+            exp: issuedAt + lifetimes.idTokenSeconds, iss: issuer, email: user.email,
+            emailVerified: user.email == nil ? nil : user.emailVerified, cognitoUsername: user.username,
+            cognitoGroups: user.groups.isEmpty ? nil : user.groups, jti: UUID().uuidString.lowercased(),
+            originJti: session.originJti, eventId: session.eventId)
+        let accessToken = AccessTokenClaims(
+            sub: user.sub, clientId: clientId, username: user.username, authTime: session.authTime, iat: issuedAt,
+            exp: issuedAt + lifetimes.accessTokenSeconds, iss: issuer, jti: UUID().uuidString.lowercased(),
+            originJti: session.originJti, eventId: session.eventId)
+        let kid = JWKIdentifier(string: keyID)
+        return IssuedTokens(
+            idToken: try await keys.sign(idToken, kid: kid),
+            accessToken: try await keys.sign(accessToken, kid: kid),
+            expiresIn: lifetimes.accessTokenSeconds)
+    }
+}
+
+/// What tokens of one sign-in share, and refreshes keep: when the user authenticated, and the ids of that event.
+struct SignInSession: Sendable, Equatable {
+    var authTime: Int
+    var originJti: String
+    var eventId: String
+
+    static func new(at date: Date) -> SignInSession {
+        SignInSession(
+            authTime: Int(date.timeIntervalSince1970), originJti: UUID().uuidString.lowercased(),
+            eventId: UUID().uuidString.lowercased())
+    }
+}
+
+/// A signed ID and access token.
+struct IssuedTokens: Sendable {
+    var idToken: String
+    var accessToken: String
+    var expiresIn: Int
+}

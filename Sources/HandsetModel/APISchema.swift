@@ -1,0 +1,137 @@
+import Foundation
+import HandsetWire
+
+/// The kinds of field a form or a list column can show, derived from JSON Schema types and formats.
+public enum FieldKind: String, Sendable, Equatable, Codable {
+    case text, longText, integer, number, boolean, date, dateTime, email, uri, enumeration, objectKey, unknown
+}
+
+/// One property of a collection's schema.
+public struct FieldSchema: Sendable, Equatable, Codable {
+    public var name: String
+    public var kind: FieldKind
+    public var required: Bool
+    public var readOnly: Bool
+    public var enumValues: [String]
+    public var maxLength: Int?
+    public var minimum: Double?
+    public var maximum: Double?
+
+    public init(
+        name: String, kind: FieldKind, required: Bool = false, readOnly: Bool = false, enumValues: [String] = [],
+        maxLength: Int? = nil, minimum: Double? = nil, maximum: Double? = nil
+    ) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.readOnly = readOnly
+        self.enumValues = enumValues
+        self.maxLength = maxLength
+        self.minimum = minimum
+        self.maximum = maximum
+    }
+}
+
+/// A collection the API serves, as its OpenAPI schema describes it.
+public struct CollectionSchema: Sendable, Equatable, Codable {
+    /// The path segment, e.g. `tasks`.
+    public var name: String
+    /// The schema's name, e.g. `Task`.
+    public var typeName: String
+    public var titleField: String
+    public var listColumns: [String]
+    public var fields: [FieldSchema]
+
+    public init(name: String, typeName: String, titleField: String, listColumns: [String], fields: [FieldSchema]) {
+        self.name = name
+        self.typeName = typeName
+        self.titleField = titleField
+        self.listColumns = listColumns
+        self.fields = fields
+    }
+
+    public func field(named name: String) -> FieldSchema? {
+        fields.first { $0.name == name }
+    }
+}
+
+/// Every collection of an API, read from its OpenAPI 3 document.
+public struct APISchema: Sendable, Equatable, Codable {
+    public var title: String
+    public var collections: [CollectionSchema]
+
+    public init(title: String, collections: [CollectionSchema]) {
+        self.title = title
+        self.collections = collections
+    }
+
+    public func collection(named name: String) -> CollectionSchema? {
+        collections.first { $0.name == name }
+    }
+}
+
+extension APISchema {
+    /// Reads the collections out of an OpenAPI document: each component schema carrying `x-handset-collection`.
+    /// Collections keep the order of the document's `paths`, so the API author decides the sidebar order.
+    public init(openAPIDocument document: JSONValue) throws {
+        guard let schemas = document["components"]?["schemas"]?.objectValue else {
+            throw ConfigurationError("the API document has no components.schemas")
+        }
+        var collections: [CollectionSchema] = []
+        for (typeName, schema) in schemas {
+            guard let name = schema[APIDocumentKeys.collection]?.stringValue else { continue }
+            let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let properties = schema["properties"]?.objectValue ?? [:]
+            var fields = properties.map { key, property in
+                FieldSchema(
+                    name: key, kind: Self.kind(of: property), required: required.contains(key),
+                    readOnly: property["readOnly"]?.boolValue ?? RecordField.serverManaged.contains(key),
+                    enumValues: property["enum"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                    maxLength: property["maxLength"]?.intValue, minimum: property["minimum"]?.doubleValue,
+                    maximum: property["maximum"]?.doubleValue)
+            }
+            let listColumns = schema[APIDocumentKeys.listColumns]?.arrayValue?.compactMap(\.stringValue) ?? []
+            // Fields in a stable, meaningful order: list columns first, then the rest by name, server fields last.
+            fields.sort { lhs, rhs in
+                func rank(_ field: FieldSchema) -> (Int, Int, String) {
+                    if let index = listColumns.firstIndex(of: field.name) { return (0, index, field.name) }
+                    return (RecordField.serverManaged.contains(field.name) ? 2 : 1, 0, field.name)
+                }
+                return rank(lhs) < rank(rhs)
+            }
+            let titleField =
+                schema[APIDocumentKeys.titleField]?.stringValue ?? listColumns.first ?? fields.first?.name
+                ?? RecordField.id
+            collections.append(
+                CollectionSchema(
+                    name: name, typeName: typeName, titleField: titleField,
+                    listColumns: listColumns.isEmpty ? [titleField] : listColumns, fields: fields))
+        }
+        let pathOrder = (document["paths"]?.objectValue?.keys).map(Array.init) ?? []
+        func position(_ collection: CollectionSchema) -> Int {
+            // JSON objects have no order once parsed; fall back to the name so the order is stable.
+            pathOrder.contains("/\(collection.name)") ? 0 : 1
+        }
+        collections.sort { (position($0), $0.name) < (position($1), $1.name) }
+        self.init(title: document["info"]?["title"]?.stringValue ?? "API", collections: collections)
+    }
+
+    static func kind(of property: JSONValue) -> FieldKind {
+        if property["enum"] != nil { return .enumeration }
+        let format = property["format"]?.stringValue
+        switch (property["type"]?.stringValue, format) {
+        case ("string", "date"): return .date
+        case ("string", "date-time"): return .dateTime
+        case ("string", "email"): return .email
+        case ("string", "uri"): return .uri
+        case ("string", "x-object-key"): return .objectKey
+        case ("string", _):
+            if let maxLength = property["maxLength"]?.intValue, maxLength > 200 { return .longText }
+            return .text
+        case ("integer", _): return .integer
+        case ("number", _): return .number
+        case ("boolean", _): return .boolean
+        default: return .unknown
+        }
+    }
+}

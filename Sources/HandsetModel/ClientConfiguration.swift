@@ -1,0 +1,94 @@
+import Foundation
+import HandsetWire
+
+/// Where the client sends its calls: one Cognito user pool and one REST API.
+///
+/// Built from an Amplify `amplify_outputs.json`; the same file shape works for real AWS and for the local cloud.
+public struct ClientConfiguration: Sendable, Equatable {
+    public var region: String
+    public var userPoolId: String
+    public var clientId: String
+    /// The app client's secret, if it has one (then every Cognito call carries a SECRET_HASH).
+    public var clientSecret: String?
+    public var cognitoEndpoint: URL
+    public var apiEndpoint: URL
+
+    public init(
+        region: String, userPoolId: String, clientId: String, clientSecret: String? = nil, cognitoEndpoint: URL,
+        apiEndpoint: URL
+    ) {
+        self.region = region
+        self.userPoolId = userPoolId
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+        self.cognitoEndpoint = cognitoEndpoint
+        self.apiEndpoint = apiEndpoint
+    }
+
+    /// The part of the pool id after `_`, which SRP mixes into the password hash.
+    public var poolName: String {
+        userPoolId.split(separator: "_", maxSplits: 1).last.map(String.init) ?? userPoolId
+    }
+}
+
+/// Why an `amplify_outputs.json` could not be used.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension ClientConfiguration {
+    /// Reads Amplify outputs. The API endpoint comes from `custom.handset.api_endpoint`, else the only (or the
+    /// `handset`-named) entry of `custom.API`; the Cognito endpoint from `custom.handset.cognito_endpoint`, else AWS.
+    public init(outputs: AmplifyOutputs) throws {
+        let auth = outputs.auth
+        guard auth.userPoolId.contains("_") else {
+            throw ConfigurationError("auth.user_pool_id \"\(auth.userPoolId)\" is not of the form <region>_<id>")
+        }
+        guard !auth.userPoolClientId.isEmpty else {
+            throw ConfigurationError("auth.user_pool_client_id is empty")
+        }
+        let cognito: URL
+        if let override = outputs.custom?.handset?.cognitoEndpoint {
+            guard let url = URL(string: override), url.scheme != nil else {
+                throw ConfigurationError("custom.handset.cognito_endpoint \"\(override)\" is not a URL")
+            }
+            cognito = url
+        } else if let url = URL(string: "https://cognito-idp.\(auth.awsRegion).amazonaws.com/") {
+            cognito = url
+        } else {
+            throw ConfigurationError("auth.aws_region \"\(auth.awsRegion)\" is not a region name")
+        }
+        let apiString: String
+        if let local = outputs.custom?.handset?.apiEndpoint {
+            apiString = local
+        } else if let apis = outputs.custom?.api, let api = apis["handset"] ?? (apis.count == 1 ? apis.first?.value : nil) {
+            apiString = api.endpoint
+        } else {
+            throw ConfigurationError("no REST API endpoint: expected custom.API.<name>.endpoint in amplify_outputs.json")
+        }
+        guard let api = URL(string: apiString), api.scheme != nil else {
+            throw ConfigurationError("API endpoint \"\(apiString)\" is not a URL")
+        }
+        self.init(
+            region: auth.awsRegion, userPoolId: auth.userPoolId, clientId: auth.userPoolClientId,
+            cognitoEndpoint: cognito, apiEndpoint: api)
+    }
+
+    /// Reads and validates an `amplify_outputs.json` file.
+    public static func load(contentsOf url: URL) throws -> (ClientConfiguration, AmplifyOutputs) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ConfigurationError("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        let outputs: AmplifyOutputs
+        do {
+            outputs = try JSONDecoder().decode(AmplifyOutputs.self, from: data)
+        } catch {
+            throw ConfigurationError("\(url.path) is not an Amplify outputs file: \(error)")
+        }
+        return (try ClientConfiguration(outputs: outputs), outputs)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import HandsetWire
+
+/// The tokens of one signed-in session.
+public struct TokenSet: Sendable, Equatable, Codable {
+    public var idToken: String
+    public var accessToken: String
+    public var refreshToken: String?
+    /// When the ID and access tokens stop being accepted.
+    public var expiresAt: Date
+
+    public init(idToken: String, accessToken: String, refreshToken: String?, expiresAt: Date) {
+        self.idToken = idToken
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.expiresAt = expiresAt
+    }
+
+    /// Whether the tokens should be refreshed before use: expired, or expiring within `margin`.
+    public func needsRefresh(at now: Date, margin: TimeInterval = 120) -> Bool {
+        now.addingTimeInterval(margin) >= expiresAt
+    }
+
+    /// The signed-in user as the ID token names them (unverified: the server verifies, the client only displays).
+    public var user: SignedInUser? {
+        guard let claims = JWTClaims(token: idToken) else { return nil }
+        return SignedInUser(
+            sub: claims.string("sub") ?? "", username: claims.string("cognito:username") ?? claims.string("username") ?? "",
+            email: claims.string("email"))
+    }
+}
+
+/// Who is signed in.
+public struct SignedInUser: Sendable, Equatable, Codable {
+    public var sub: String
+    public var username: String
+    public var email: String?
+
+    public init(sub: String, username: String, email: String?) {
+        self.sub = sub
+        self.username = username
+        self.email = email
+    }
+}
+
+/// The payload of a JWT, decoded without verification (for display and expiry only).
+public struct JWTClaims: Sendable {
+    private let claims: [String: JSONValue]
+
+    public init?(token: String) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Self.base64URLDecode(String(parts[1])),
+            let object = (try? JSONValue.parse(data))?.objectValue
+        else { return nil }
+        claims = object
+    }
+
+    public func string(_ name: String) -> String? { claims[name]?.stringValue }
+
+    public func date(_ name: String) -> Date? {
+        claims[name]?.doubleValue.map { Date(timeIntervalSince1970: $0) }
+    }
+
+    static func base64URLDecode(_ text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import HandsetModel
+import HandsetWire
+
+/// Calls the REST API with the signed-in user's ID token, as API Gateway's Cognito authorizer expects.
+public struct APIClient: Sendable {
+    public let configuration: ClientConfiguration
+    private let transport: any HTTPTransport
+    private let session: SessionManager
+
+    public init(configuration: ClientConfiguration, transport: any HTTPTransport, session: SessionManager) {
+        self.configuration = configuration
+        self.transport = transport
+        self.session = session
+    }
+
+    /// The API's OpenAPI document.
+    public func fetchDocument() async throws -> JSONValue {
+        let response = try await send("GET", path: "openapi.json", authorized: false)
+        do {
+            return try JSONValue.parse(response.body)
+        } catch {
+            throw RemoteError.badResponse("openapi.json is not JSON")
+        }
+    }
+
+    /// One page of a collection's records.
+    public func listPage(collection: String, cursor: String?, limit: Int = 100) async throws -> RecordPage {
+        var query = [URLQueryItem(name: "limit", value: String(limit))]
+        if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
+        let response = try await send("GET", path: collection, query: query, authorized: true)
+        do {
+            return try JSONDecoder().decode(RecordPage.self, from: response.body)
+        } catch {
+            throw RemoteError.badResponse("the \(collection) list could not be read")
+        }
+    }
+
+    func send(_ method: String, path: String, query: [URLQueryItem] = [], authorized: Bool) async throws
+        -> HTTPResponse
+    {
+        var components = URLComponents(
+            url: configuration.apiEndpoint.appendingPathComponent(path), resolvingAgainstBaseURL: false)
+        if !query.isEmpty { components?.queryItems = query }
+        guard let url = components?.url else { throw RemoteError.badResponse("bad URL for \(path)") }
+        var retriedAfterRefresh = false
+        while true {
+            var headers = ["Accept": "application/json"]
+            if authorized { headers["Authorization"] = try await session.validIDToken() }
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers))
+            } catch {
+                throw RemoteError.from(error)
+            }
+            if response.status == 401, authorized, !retriedAfterRefresh {
+                // The token may have been revoked or the clock skewed: refresh once, then give up.
+                retriedAfterRefresh = true
+                try await session.forceRefresh()
+                continue
+            }
+            guard (200..<300).contains(response.status) else {
+                throw Self.error(for: response)
+            }
+            return response
+        }
+    }
+
+    static func error(for response: HTTPResponse) -> RemoteError {
+        if response.status == 401 { return .sessionExpired }
+        if let body = try? JSONDecoder().decode(APIErrorBody.self, from: response.body) {
+            return .http(status: response.status, message: body.message)
+        }
+        let isHTML = response.header("Content-Type")?.contains("html") ?? false
+        return .http(
+            status: response.status,
+            message: isHTML
+                ? "The server answered \(response.status) with a web page instead of JSON"
+                : "The server answered \(response.status)")
+    }
+}

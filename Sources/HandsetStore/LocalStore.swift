@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import HandsetModel
+import HandsetWire
+
+// GRDB has a `Record` class too: the app's record type is spelled `HandsetModel.Record` here.
+
+/// The device's cache of the user's data: records per collection, the API schema, sync bookkeeping.
+///
+/// One type owns the database and exposes named writes that keep its invariants; nothing else writes SQL.
+public final class LocalStore: Sendable {
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the store at `path`, in WAL mode.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // An acknowledged local write must survive a power cut: FULL syncs the WAL on every commit.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    /// An in-memory store, for tests.
+    public init() throws {
+        writer = try DatabaseQueue()
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: records and meta") { db in
+            try db.create(table: "record") { table in
+                table.column("collection", .text).notNull()
+                table.column("id", .text).notNull()
+                table.column("version", .integer).notNull()
+                table.column("updatedAt", .text).notNull()
+                table.column("owner", .text).notNull()
+                table.column("body", .text).notNull()
+                table.column("syncState", .text).notNull().defaults(to: SyncState.synced.rawValue)
+                table.primaryKey(["collection", "id"])
+            }
+            try db.create(table: "meta") { table in
+                table.primaryKey("key", .text)
+                table.column("value", .text).notNull()
+            }
+        }
+        return migrator
+    }
+
+    // MARK: Records
+
+    /// Replaces the synced records of a collection with the server's full list; local pending edits stay.
+    public func replaceSyncedRecords(collection: String, with records: [HandsetModel.Record]) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: "DELETE FROM record WHERE collection = ? AND syncState = ?",
+                arguments: [collection, SyncState.synced.rawValue])
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO record (collection, id, version, updatedAt, owner, body, syncState)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(collection, id) DO NOTHING
+                    """)
+            for record in records {
+                try statement.execute(arguments: [
+                    collection, record.id, record.version, record.updatedAt, record.owner,
+                    Self.encodeBody(record.fields), record.syncState.rawValue,
+                ])
+            }
+        }
+    }
+
+    /// A window of a collection's cached records, ordered by id, so a list never loads them all.
+    public func records(collection: String, offset: Int = 0, limit: Int = 200) throws -> [HandsetModel.Record] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, version, updatedAt, owner, body, syncState FROM record
+                    WHERE collection = ? ORDER BY id LIMIT ? OFFSET ?
+                    """,
+                arguments: [collection, limit, offset]
+            ).map(Self.record(from:))
+        }
+    }
+
+    /// How many records of a collection are cached.
+    public func recordCount(collection: String) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE collection = ?", arguments: [collection]) ?? 0
+        }
+    }
+
+    static func record(from row: Row) -> HandsetModel.Record {
+        let body: String = row["body"]
+        let fields = (try? JSONValue.parse(Data(body.utf8)))?.objectValue ?? [:]
+        return HandsetModel.Record(
+            id: row["id"], version: row["version"], updatedAt: row["updatedAt"], owner: row["owner"],
+            fields: fields, syncState: SyncState(rawValue: row["syncState"]) ?? .synced)
+    }
+
+    static func encodeBody(_ fields: [String: JSONValue]) -> String {
+        String(decoding: JSONValue.object(fields).encoded(), as: UTF8.self)
+    }
+
+    // MARK: Meta
+
+    /// A small named value (the cached API document, the last sync time, ...).
+    public func meta(_ key: String) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        }
+    }
+
+    public func setMeta(_ key: String, _ value: String?) throws {
+        try writer.write { db in
+            if let value {
+                try db.execute(
+                    sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    arguments: [key, value])
+            } else {
+                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+}
+
+/// Keys of the meta table.
+public enum MetaKey {
+    public static let apiDocument = "api.document"
+    public static let lastSyncedAt = "sync.lastSyncedAt"
+}

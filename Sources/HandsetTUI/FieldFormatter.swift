@@ -1,0 +1,64 @@
+import Foundation
+import HandsetModel
+import HandsetWire
+
+/// How a field's value reads in a list cell or a detail line.
+public enum FieldFormatter {
+    public static func format(_ value: JSONValue?, kind: FieldKind) -> String {
+        guard let value else { return "" }
+        switch value {
+        case .null: return ""
+        case .bool(let flag): return flag ? "yes" : "no"
+        case .number(let number):
+            if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
+            return String(number)
+        case .string(let text):
+            switch kind {
+            case .dateTime:
+                // 2026-11-27T12:34:56.789Z -> 2026-11-27 12:34
+                let trimmed = text.replacingOccurrences(of: "T", with: " ")
+                return String(trimmed.prefix(16))
+            case .longText, .text:
+                return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            default:
+                return text
+            }
+        case .array(let items): return items.map { format($0, kind: .text) }.joined(separator: ", ")
+        case .object: return "{…}"
+        }
+    }
+
+    /// Display name of a field: `updatedAt` -> `Updated at`.
+    public static func label(for field: String) -> String {
+        var words: [String] = []
+        var current = ""
+        for character in field {
+            if character.isUppercase, !current.isEmpty {
+                words.append(current)
+                current = String(character).lowercased()
+            } else if character == "_" || character == "-" {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        let sentence = words.joined(separator: " ")
+        return sentence.prefix(1).uppercased() + sentence.dropFirst()
+    }
+
+    /// A sensible column width for a kind of field; `nil` means "share the remaining space".
+    public static func preferredWidth(for field: FieldSchema) -> Int? {
+        switch field.kind {
+        case .enumeration: return max(field.enumValues.map { TextWidth.width(of: $0) }.max() ?? 6, label(for: field.name).count)
+        case .integer: return max(8, min(label(for: field.name).count, 12))
+        case .number: return 10
+        case .boolean: return 5
+        case .date: return 10
+        case .dateTime: return 16
+        case .email: return 22
+        default: return nil
+        }
+    }
+}

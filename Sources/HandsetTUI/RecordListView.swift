@@ -1,0 +1,124 @@
+import Foundation
+import HandsetApp
+import HandsetModel
+
+/// The home screen: collection tabs, the record list with schema-driven columns, status bar and key hints.
+public enum RecordListView {
+    /// Rows above and below the list body (header, tabs, column headers; status bar, hints).
+    public static let chromeRows = 5
+
+    public static func render(_ state: AppState, timeZone: TimeZone, now: Date, into grid: inout CellGrid) {
+        renderHeader(state, into: &grid)
+        renderTabs(state, into: &grid)
+        if let list = state.list, let collection = state.currentCollection {
+            renderTable(list, collection: collection, into: &grid)
+        } else {
+            let text = state.schema == nil ? "Loading the API description…" : "No collection selected"
+            grid.put(text, x: 2, y: 3, role: .dim)
+        }
+        StatusBarView.render(state, timeZone: timeZone, now: now, row: grid.height - 2, into: &grid)
+        KeyHints.render(
+            [("↑↓", "move"), ("Tab", "collection"), ("r", "sync"), ("q", "quit")], row: grid.height - 1, into: &grid)
+    }
+
+    static func renderHeader(_ state: AppState, into grid: inout CellGrid) {
+        grid.fill(x: 0, y: 0, width: grid.width, height: 1, role: .header)
+        var x = 1
+        x += grid.put("Handset", x: x, y: 0, role: .header)
+        if let title = state.schema?.title {
+            x += grid.put(" │ ", x: x, y: 0, role: .header)
+            grid.put(title, x: x, y: 0, role: .header, maxWidth: grid.width / 2)
+        }
+        let who = [state.user?.username, state.profile].compactMap { $0 }.joined(separator: " · ")
+        let width = TextWidth.width(of: who)
+        if width + 2 < grid.width / 2 { grid.put(who, x: grid.width - width - 1, y: 0, role: .header) }
+    }
+
+    static func renderTabs(_ state: AppState, into grid: inout CellGrid) {
+        guard let schema = state.schema else { return }
+        var x = 1
+        for collection in schema.collections {
+            let isCurrent = collection.name == state.list?.collection
+            let label = " \(collection.name) "
+            if x + TextWidth.width(of: label) > grid.width { break }
+            x += grid.put(label, x: x, y: 1, role: isCurrent ? .title : .dim)
+            x += 1
+        }
+    }
+
+    /// Column widths for `columns` in `available` columns: fixed kinds get their preferred width, the rest share.
+    static func layout(_ columns: [FieldSchema], available: Int) -> [Int] {
+        let gaps = max(columns.count - 1, 0)
+        var widths = columns.map { FieldFormatter.preferredWidth(for: $0) }
+        let fixed = widths.compactMap { $0 }.reduce(0, +)
+        let flexibleCount = widths.filter { $0 == nil }.count
+        var remaining = available - gaps - fixed
+        if flexibleCount == 0 {
+            // Give spare room to the first column.
+            if remaining > 0, !widths.isEmpty { widths[0] = (widths[0] ?? 0) + remaining }
+            remaining = 0
+        }
+        let share = flexibleCount > 0 ? max(remaining / flexibleCount, 6) : 0
+        var result = widths.map { $0 ?? share }
+        // Too narrow: shrink from the right until it fits, dropping columns that reach 0.
+        var total = result.reduce(0, +) + gaps
+        var index = result.count - 1
+        while total > available, index >= 0 {
+            let cut = min(result[index], total - available)
+            result[index] -= cut
+            total -= cut
+            if result[index] == 0 { total -= 1 }
+            index -= 1
+        }
+        return result
+    }
+
+    static func renderTable(_ list: RecordListState, collection: CollectionSchema, into grid: inout CellGrid) {
+        let columns = collection.listColumns.compactMap { name in
+            collection.field(named: name) ?? (name == "updatedAt" ? FieldSchema(name: name, kind: .dateTime) : nil)
+        }
+        let badgeWidth = 2
+        let widths = layout(columns, available: grid.width - badgeWidth - 1)
+        let headerRow = 2
+        var x = badgeWidth
+        grid.fill(x: 0, y: headerRow, width: grid.width, height: 1, role: .columnHeader)
+        for (column, width) in zip(columns, widths) where width > 0 {
+            grid.put(TextWidth.pad(FieldFormatter.label(for: column.name), to: width), x: x, y: headerRow, role: .columnHeader)
+            x += width + 1
+        }
+        let firstRow = headerRow + 1
+        let rows = max(grid.height - RecordListView.chromeRows, 0)
+        if list.total == 0 {
+            grid.put("No \(collection.name) yet", x: 2, y: firstRow, role: .dim)
+            return
+        }
+        for offset in 0..<rows {
+            let index = list.scrollTop + offset
+            guard index < list.total else { break }
+            let y = firstRow + offset
+            let isSelected = index == list.selected
+            let role: StyleRole = isSelected ? .selection : .normal
+            if isSelected { grid.fill(x: 0, y: y, width: grid.width, height: 1, role: .selection) }
+            guard let record = list.record(at: index) else {
+                grid.put("…", x: badgeWidth, y: y, role: .dim)
+                continue
+            }
+            switch record.syncState {
+            case .synced: break
+            case .pending: grid.put("↑", x: 0, y: y, role: isSelected ? .selection : .badgePending)
+            case .conflicted, .rejected: grid.put("!", x: 0, y: y, role: isSelected ? .selection : .badgeConflict)
+            }
+            var x = badgeWidth
+            for (column, width) in zip(columns, widths) where width > 0 {
+                let text = FieldFormatter.format(record.value(of: column.name), kind: column.kind)
+                grid.put(TextWidth.truncate(text, to: width), x: x, y: y, role: role, maxWidth: width)
+                x += width + 1
+            }
+        }
+        // A scroll position marker when the list is longer than the screen.
+        if list.total > rows, rows > 0 {
+            let label = "\(list.selected + 1)/\(list.total)"
+            grid.put(label, x: grid.width - TextWidth.width(of: label) - 1, y: headerRow, role: .columnHeader)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import HandsetApp
+
+/// Draws the whole app state into a grid of the terminal's size.
+public enum Renderer {
+    public static let minimumWidth = 30
+    public static let minimumHeight = 8
+
+    public static func render(
+        _ state: AppState, width: Int, height: Int, timeZone: TimeZone = .current, now: Date = Date()
+    ) -> CellGrid {
+        var grid = CellGrid(width: width, height: height)
+        guard width >= minimumWidth, height >= minimumHeight else {
+            grid.put("Terminal too small", x: 0, y: 0, role: .error)
+            grid.put("need \(minimumWidth)x\(minimumHeight)", x: 0, y: 1, role: .dim)
+            return grid
+        }
+        switch state.screen {
+        case .signIn(let form):
+            SignInView.render(form, subtitle: "Sign in · profile \(state.profile)", into: &grid)
+        case .list:
+            RecordListView.render(state, timeZone: timeZone, now: now, into: &grid)
+        }
+        return grid
+    }
+
+    /// Rows the list body gets in a terminal of `height` rows.
+    public static func listRows(forHeight height: Int) -> Int {
+        max(height - RecordListView.chromeRows, 1)
+    }
+}

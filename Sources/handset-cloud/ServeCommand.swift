@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import HandsetCloud
+import Hummingbird
+import Logging
+
+/// `handset-cloud serve`: runs the local cloud until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the local cloud on one port.",
+        discussion: """
+            Serves Cognito's JSON protocol at http://<host>:<port>/ (point the AWS CLI or an SDK at it with an \
+            endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
+            Everything persists under the data directory, which also receives amplify_outputs.json for clients.
+            """)
+
+    @Option(name: .long, help: "The interface to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on; 0 picks a free one.")
+    var port = CloudConfiguration.defaultPort
+
+    @Option(name: .customLong("data-dir"), help: "Where the database, keys, logs and amplify_outputs.json live.")
+    var dataDirectory = CloudConfiguration.defaultDataDirectory
+
+    @Flag(name: .long, help: "Seed demo users (alice, bob) and their projects and tasks, if absent.")
+    var demo = false
+
+    @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "notice"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let configuration = CloudConfiguration(
+            host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDirectory), demo: demo,
+            logLevel: Logger.Level(rawValue: logLevel) ?? .notice,
+            onListening: { endpoints in
+                let text = StartupBanner.lines(for: endpoints).joined(separator: "\n") + "\n"
+                // Unbuffered, so that whoever waits for the first line sees it at once.
+                FileHandle.standardOutput.write(Data(text.utf8))
+            })
+        do {
+            let app = try await buildApplication(configuration: configuration)
+            try await app.runService()
+        } catch {
+            FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import HandsetApp
+import HandsetModel
+import HandsetRemote
+import HandsetStore
+import HandsetTUI
+
+@main
+struct HandsetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "handset",
+        abstract: "The terminal edition of your mobile app: sign in, browse and edit your data, offline too.",
+        discussion: """
+            The first run needs the backend's Amplify outputs file (`--config amplify_outputs.json`); it is saved \
+            as a profile, so later runs need no flags. Against the local cloud, `handset-cloud serve` writes that \
+            file into its data directory.
+            """,
+        version: "0.1.0",
+        subcommands: [UICommand.self],
+        defaultSubcommand: UICommand.self)
+}
+
+/// Options every subcommand shares: which backend, which profile.
+struct ProfileOptions: ParsableArguments {
+    @Option(name: .long, help: "An Amplify outputs file (amplify_outputs.json); saved as the profile for later runs.")
+    var config: String?
+
+    @Option(name: .long, help: "The profile to use or save.")
+    var profile: String = "default"
+
+    /// The configuration to use: from `--config` (saving it as the profile) or from the saved profile.
+    func resolve(paths: HandsetPaths) throws -> ClientConfiguration {
+        guard ProfileStore.isValidName(profile) else {
+            throw ValidationError("profile names use letters, digits, '-', '_' and '.', up to 64 characters")
+        }
+        let profiles = ProfileStore(paths: paths)
+        do {
+            if let config {
+                let (configuration, outputs) = try ClientConfiguration.load(
+                    contentsOf: URL(fileURLWithPath: config))
+                try profiles.save(outputs, as: profile)
+                return configuration
+            }
+            return try profiles.load(profile).0
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+struct UICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui", abstract: "Open the interactive terminal app (the default).")
+
+    @OptionGroup var options: ProfileOptions
+
+    func run() throws {
+        let paths = HandsetPaths()
+        let configuration = try options.resolve(paths: paths)
+        let profile = options.profile
+        let databaseFile = paths.cacheDatabase(profile)
+        try SecureFiles.ensurePrivateDirectory(databaseFile.deletingLastPathComponent())
+        let store: LocalStore
+        do {
+            store = try LocalStore(path: databaseFile.path)
+        } catch {
+            throw ValidationError("cannot open the offline cache at \(databaseFile.path): \(error)")
+        }
+        let tokenCache = TokenCache(file: paths.tokenFile(profile))
+        let transport = URLSessionTransport()
+        let session = SessionManager(
+            cognito: CognitoClient(configuration: configuration, transport: transport), tokens: tokenCache.load(),
+            persist: { tokens in try? tokenCache.save(tokens) })
+        let environment = AppEnvironment.live(
+            configuration: configuration, store: store, session: session, transport: transport)
+        let launched = AppEvent.launched(
+            user: tokenCache.load()?.user, cachedSchema: store.cachedSchema(), lastSyncedAt: store.lastSyncedAt())
+
+        // https://no-color.org: any non-empty NO_COLOR turns colour off.
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let theme = noColor ? Theme.monochrome : Theme.dark
+        let loop = UILoop(environment: environment, state: AppState(profile: profile), theme: theme)
+        loop.run(first: launched)
+    }
+}

@@ -1,0 +1,174 @@
+"""Fixtures for end-to-end tests: the real handset-cloud and the real handset in a real terminal (tmux)."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_until(predicate, timeout=20.0, interval=0.05, what="condition"):
+    """Polls `predicate` until it returns a truthy value; fails with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture(scope="session")
+def bin_dir() -> Path:
+    path = os.environ.get("HANDSET_BIN_DIR")
+    if not path:
+        path = subprocess.run(
+            ["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout.strip()
+    bin_path = Path(path)
+    for name in ("handset", "handset-cloud"):
+        if not (bin_path / name).exists():
+            pytest.fail(f"{bin_path / name} is missing: run `swift build` first")
+    return bin_path
+
+
+class Cloud:
+    """A running `handset-cloud serve` on a free port."""
+
+    def __init__(self, binary: Path, data_dir: Path, demo: bool = True):
+        self.binary = binary
+        self.data_dir = data_dir
+        self.demo = demo
+        self.process = None
+        self.url = None
+        self.output = []
+
+    def start(self):
+        args = [str(self.binary), "serve", "--port", "0", "--data-dir", str(self.data_dir)]
+        if self.demo:
+            args.append("--demo")
+        self.log_path = self.data_dir.parent / f"cloud-{uuid.uuid4().hex[:6]}.out"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+
+        def listening():
+            if self.process.poll() is not None:
+                raise AssertionError(f"handset-cloud exited: {self.log_path.read_text()}")
+            for line in self.log_path.read_text().splitlines():
+                if line.startswith("handset-cloud listening on "):
+                    return line.split(" on ", 1)[1].strip()
+            return None
+
+        self.url = wait_until(listening, timeout=30, what="handset-cloud to listen")
+        return self
+
+    @property
+    def outputs_file(self) -> Path:
+        return self.data_dir / "amplify_outputs.json"
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
+
+class Terminal:
+    """A tmux session running one command in a pane of a fixed size, read back as text."""
+
+    def __init__(self, width=100, height=30):
+        self.socket = f"handset-e2e-{uuid.uuid4().hex[:8]}"
+        self.width = width
+        self.height = height
+        self.session = "e2e"
+
+    def tmux(self, *args, check=True):
+        return subprocess.run(["tmux", "-L", self.socket, *args], check=check, capture_output=True, text=True)
+
+    def run(self, command: list, env: dict):
+        environment = " ".join(f"{key}={shlex_quote(value)}" for key, value in env.items())
+        line = f"env {environment} " + " ".join(shlex_quote(part) for part in command)
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session, "-x", str(self.width),
+                  "-y", str(self.height), line)
+        self.tmux("set-option", "-t", self.session, "remain-on-exit", "on")
+        self.tmux("set-option", "-t", self.session, "escape-time", "0")
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
+
+    def wait_for(self, text: str, timeout=20.0) -> str:
+        try:
+            return wait_until(lambda: self.screen() if text in self.screen() else None, timeout=timeout,
+                              what=f"{text!r} on screen")
+        except AssertionError:
+            raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def type(self, text: str):
+        self.tmux("send-keys", "-t", self.session, "-l", text)
+
+    def press(self, *keys: str):
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def is_dead(self) -> bool:
+        result = self.tmux("display-message", "-p", "-t", self.session, "#{pane_dead}", check=False)
+        return result.stdout.strip() == "1"
+
+    def wait_exit(self, timeout=10.0):
+        wait_until(self.is_dead, timeout=timeout, what="the program to exit")
+
+    def close(self):
+        self.tmux("kill-server", check=False)
+
+
+def shlex_quote(value: str) -> str:
+    import shlex
+    return shlex.quote(str(value))
+
+
+@pytest.fixture
+def workdir():
+    path = Path(tempfile.mkdtemp(prefix="handset-e2e-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def client_env(workdir):
+    """XDG directories of a fresh device, so tests never touch the real home directory."""
+    home = workdir / "home"
+    home.mkdir()
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+    }
+
+
+@pytest.fixture
+def cloud(bin_dir, workdir):
+    instance = Cloud(bin_dir / "handset-cloud", workdir / "cloud").start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture
+def terminal():
+    instance = Terminal()
+    yield instance
+    instance.close()

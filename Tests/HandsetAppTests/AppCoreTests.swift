@@ -1,0 +1,139 @@
+import Foundation
+import HandsetModel
+import Testing
+
+@testable import HandsetApp
+
+@Suite struct AppCoreTests {
+    static let schema = APISchema(
+        title: "Team",
+        collections: [
+            CollectionSchema(
+                name: "tasks", typeName: "Task", titleField: "title", listColumns: ["title"],
+                fields: [FieldSchema(name: "title", kind: .text, required: true)]),
+            CollectionSchema(
+                name: "projects", typeName: "Project", titleField: "name", listColumns: ["name"],
+                fields: [FieldSchema(name: "name", kind: .text)]),
+        ])
+    static let alice = SignedInUser(sub: "sub-a", username: "alice", email: nil)
+
+    func records(_ count: Int, from start: Int = 0) -> [Record] {
+        (start..<start + count).map {
+            Record(id: String(format: "t%05d", $0), version: 1, updatedAt: "", owner: "sub-a", fields: ["title": .string("Task \($0)")])
+        }
+    }
+
+    @Test func launchWithoutASessionShowsSignIn() {
+        var state = AppState()
+        let effects = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
+        #expect(effects.isEmpty)
+        guard case .signIn = state.screen else {
+            Issue.record("expected the sign-in screen")
+            return
+        }
+    }
+
+    @Test func launchWithACachedSessionShowsTheCacheAtOnceThenRefreshes() {
+        var state = AppState()
+        let effects = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        #expect(state.screen == .list)
+        #expect(state.list?.collection == "tasks")
+        #expect(effects == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .refreshSchema])
+    }
+
+    @Test func signInFlowLoadsSchemaThenSyncsTheFirstCollection() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
+        for character in "alice" { _ = AppCore.update(&state, .key(.character(character))) }
+        _ = AppCore.update(&state, .key(.enter))
+        for character in "pw" { _ = AppCore.update(&state, .key(.character(character))) }
+        #expect(AppCore.update(&state, .key(.enter)) == [.signIn(username: "alice", password: "pw")])
+        #expect(AppCore.update(&state, .signInSucceeded(Self.alice)) == [.refreshSchema])
+        #expect(state.screen == .list)
+        let effects = AppCore.update(&state, .schemaLoaded(Self.schema))
+        #expect(effects == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .sync(collection: "tasks")])
+        #expect(state.isSyncing)
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(
+            AppCore.update(&state, .syncFinished(collection: "tasks", count: 3, at: date))
+                == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize)])
+        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records(3), total: 3))
+        #expect(state.connectivity == .online)
+        #expect(state.lastSyncedAt == date)
+        #expect(state.list?.selectedRecord?.id == "t00000")
+    }
+
+    @Test func failedSignInKeepsTheUsernameAndClearsThePassword() {
+        var state = AppState()
+        state.screen = .signIn(SignInState(username: "alice", password: "bad", focus: .password))
+        _ = AppCore.update(&state, .key(.enter))
+        _ = AppCore.update(&state, .signInFailed("Incorrect username or password."))
+        guard case .signIn(let form) = state.screen else {
+            Issue.record("expected the sign-in screen")
+            return
+        }
+        #expect(form.username == "alice")
+        #expect(form.password == "")
+        #expect(form.error == "Incorrect username or password.")
+        #expect(!form.isSubmitting)
+    }
+
+    @Test func goingOfflineKeepsTheCachedListAndSaysSo() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records(2), total: 2))
+        _ = AppCore.update(&state, .remoteFailed(message: "cannot reach 127.0.0.1", offline: true))
+        #expect(state.connectivity == .offline("cannot reach 127.0.0.1"))
+        #expect(state.screen == .list)
+        #expect(state.list?.window.count == 2)
+    }
+
+    @Test func anExpiredSessionReturnsToSignInWithAReason() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .sessionExpired)
+        #expect(state.user == nil)
+        #expect(state.screen == .signIn(SignInState(error: "Your session has expired; please sign in again")))
+    }
+
+    @Test func scrollingFarLoadsAnotherWindowInsteadOfEverything() {
+        var state = AppState(viewportRows: 10)
+        _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        _ = AppCore.update(
+            &state, .recordsLoaded(collection: "tasks", offset: 0, records: records(400), total: 100_000))
+        #expect(AppCore.update(&state, .key(.character("j"))) == [])
+        #expect(state.list?.selected == 1)
+        let effects = AppCore.update(&state, .key(.character("G")))
+        #expect(state.list?.selected == 99_999)
+        #expect(state.list?.scrollTop == 99_990)
+        #expect(effects == [.loadRecords(collection: "tasks", offset: 99_890, limit: RecordListState.windowSize)])
+        _ = AppCore.update(
+            &state, .recordsLoaded(collection: "tasks", offset: 99_890, records: records(110, from: 99_890), total: 100_000))
+        #expect(state.list?.selectedRecord?.id == "t99999")
+        #expect(AppCore.update(&state, .key(.character("g"))).count == 1)
+        #expect(state.list?.selected == 0)
+    }
+
+    @Test func tabSwitchesCollectionAndSyncsIt() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        let effects = AppCore.update(&state, .key(.tab))
+        #expect(state.list?.collection == "projects")
+        #expect(effects == [.loadRecords(collection: "projects", offset: 0, limit: RecordListState.windowSize), .sync(collection: "projects")])
+        // A late answer for the collection no longer shown is ignored.
+        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records(2), total: 2))
+        #expect(state.list?.total == 0)
+    }
+
+    @Test func quitKeys() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .key(.character("q")))
+        #expect(state.shouldQuit)
+        var signIn = AppState()
+        _ = AppCore.update(&signIn, .key(.character("q")))
+        #expect(!signIn.shouldQuit, "q is a letter on the sign-in form")
+        _ = AppCore.update(&signIn, .key(.control("c")))
+        #expect(signIn.shouldQuit)
+    }
+}

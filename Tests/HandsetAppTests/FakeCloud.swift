@@ -1,0 +1,112 @@
+import Foundation
+import HandsetModel
+import HandsetRemote
+import HandsetWire
+
+/// An in-memory stand-in for Cognito and the API, for unit tests of the client layers above HTTP.
+/// (The real local cloud is exercised by the end-to-end tests.)
+final class FakeCloud: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _records: [String: [JSONValue]] = [:]
+    private var _validIDTokens: Set<String> = []
+    private var _refreshCalls = 0
+    private var _refreshAccepted = true
+    private var _reachable = true
+    private var issued = 0
+    var password = "right-password"
+
+    static let configuration = ClientConfiguration(
+        region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client",
+        cognitoEndpoint: URL(string: "http://fake.invalid/")!, apiEndpoint: URL(string: "http://fake.invalid/api")!)
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    var refreshCalls: Int { withLock { _refreshCalls } }
+    func setReachable(_ value: Bool) { withLock { _reachable = value } }
+    func setRefreshAccepted(_ value: Bool) { withLock { _refreshAccepted = value } }
+    func setRecords(_ collection: String, _ records: [JSONValue]) { withLock { _records[collection] = records } }
+    func revokeAllIDTokens() { withLock { _validIDTokens.removeAll() } }
+
+    /// A JWT-shaped token whose payload the client can read (the fake does not sign).
+    func makeIDToken(username: String) -> String {
+        issued += 1
+        let payload: JSONValue = [
+            "sub": .string("sub-\(username)"), "cognito:username": .string(username), "token_use": "id", "n": .number(Double(issued)),
+        ]
+        let encoded = payload.encoded().base64EncodedString().replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let token = "eyJhbGciOiJSUzI1NiJ9.\(encoded).sig"
+        _validIDTokens.insert(token)
+        return token
+    }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try withLock {
+            guard _reachable else { throw TransportError(kind: .unreachable, detail: "cannot reach fake.invalid") }
+            if request.url.path == "/" { return try cognito(request) }
+            return api(request)
+        }
+    }
+
+    private func cognito(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try JSONDecoder().decode(InitiateAuthRequest.self, from: request.body ?? Data())
+        func error(_ type: String, _ message: String) -> HTTPResponse {
+            HTTPResponse(status: 400, body: try! JSONEncoder().encode(CognitoErrorBody(type: type, message: message)))
+        }
+        switch body.authFlow {
+        case CognitoAuthFlow.userPassword:
+            guard body.authParameters["PASSWORD"] == password else {
+                return error("NotAuthorizedException", "Incorrect username or password.")
+            }
+            let result = AuthenticationResult(
+                accessToken: "access", idToken: makeIDToken(username: body.authParameters["USERNAME"] ?? ""),
+                refreshToken: "refresh-1", expiresIn: 3600)
+            return HTTPResponse(status: 200, body: try JSONEncoder().encode(AuthResponse(authenticationResult: result)))
+        case CognitoAuthFlow.refreshToken:
+            _refreshCalls += 1
+            guard _refreshAccepted, body.authParameters["REFRESH_TOKEN"] == "refresh-1" else {
+                return error("NotAuthorizedException", "Refresh Token has been revoked")
+            }
+            let result = AuthenticationResult(
+                accessToken: "access", idToken: makeIDToken(username: "alice"), refreshToken: nil, expiresIn: 3600)
+            return HTTPResponse(status: 200, body: try JSONEncoder().encode(AuthResponse(authenticationResult: result)))
+        default:
+            return error("InvalidParameterException", "unsupported")
+        }
+    }
+
+    private func api(_ request: HTTPRequest) -> HTTPResponse {
+        let path = request.url.path
+        if path == "/api/openapi.json" {
+            let document: JSONValue = [
+                "openapi": "3.0.3", "info": ["title": "Fake", "version": "1"], "paths": ["/tasks": [:]],
+                "components": [
+                    "schemas": [
+                        "Task": [
+                            "x-handset-collection": "tasks", "x-handset-title": "title",
+                            "properties": ["title": ["type": "string"]],
+                        ]
+                    ]
+                ],
+            ]
+            return HTTPResponse(status: 200, body: document.encoded())
+        }
+        guard let token = request.headers["Authorization"], _validIDTokens.contains(token) else {
+            return HTTPResponse(status: 401, body: Data(#"{"message":"Unauthorized"}"#.utf8))
+        }
+        let collection = String(path.dropFirst("/api/".count))
+        guard let all = _records[collection] else {
+            return HTTPResponse(status: 404, body: Data(#"{"message":"Not found"}"#.utf8))
+        }
+        let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
+        let limit = components?.queryItems?.first { $0.name == "limit" }?.value.flatMap(Int.init) ?? 50
+        let start = components?.queryItems?.first { $0.name == "cursor" }?.value.flatMap(Int.init) ?? 0
+        let end = min(start + limit, all.count)
+        let page = RecordPage(items: Array(all[start..<end]), nextCursor: end < all.count ? String(end) : nil)
+        return HTTPResponse(status: 200, body: try! JSONEncoder().encode(page))
+    }
+}

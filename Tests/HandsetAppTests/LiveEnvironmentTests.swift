@@ -1,0 +1,139 @@
+import Foundation
+import HandsetModel
+import HandsetRemote
+import HandsetStore
+import HandsetWire
+import Testing
+
+@testable import HandsetApp
+
+/// The live environment (Cognito client, API client, session manager, sync engine, SQLite store) against an
+/// in-memory cloud.
+@Suite struct LiveEnvironmentTests {
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = Date(timeIntervalSince1970: 1_800_000_000)
+        var now: Date { lock.withLock { value } }
+        func advance(_ seconds: TimeInterval) { lock.withLock { value += seconds } }
+    }
+
+    final class SavedTokens: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: TokenSet?
+        private(set) var writes = 0
+        var tokens: TokenSet? { lock.withLock { value } }
+        func save(_ tokens: TokenSet?) { lock.withLock { value = tokens; writes += 1 } }
+    }
+
+    struct Fixture {
+        let cloud = FakeCloud()
+        let store: LocalStore
+        let session: SessionManager
+        let environment: AppEnvironment
+        let clock = Clock()
+        let saved = SavedTokens()
+
+        init() throws {
+            store = try LocalStore()
+            let cloud = self.cloud
+            let clock = self.clock
+            let saved = self.saved
+            session = SessionManager(
+                cognito: CognitoClient(configuration: FakeCloud.configuration, transport: cloud), tokens: nil,
+                now: { clock.now }, persist: { saved.save($0) })
+            environment = AppEnvironment.live(
+                configuration: FakeCloud.configuration, store: store, session: session, transport: cloud,
+                now: { clock.now })
+        }
+    }
+
+    static func tasks(_ count: Int) -> [JSONValue] {
+        (0..<count).map {
+            ["id": .string(String(format: "t%04d", $0)), "version": 1, "updatedAt": "2026-11-27T10:00:00.000Z", "owner": "sub-alice", "title": .string("Task \($0)")]
+        }
+    }
+
+    @Test func signInStoresTokensAndNamesTheUser() async throws {
+        let fixture = try Fixture()
+        let event = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+        #expect(event == .signInSucceeded(SignedInUser(sub: "sub-alice", username: "alice", email: nil)))
+        #expect(fixture.saved.tokens?.refreshToken == "refresh-1")
+        #expect(fixture.saved.tokens?.expiresAt == fixture.clock.now.addingTimeInterval(3600))
+    }
+
+    @Test func wrongPasswordAndUnreachableCloudGiveClearMessages() async throws {
+        let fixture = try Fixture()
+        #expect(
+            await fixture.environment.perform(.signIn(username: "alice", password: "nope"))
+                == .signInFailed("Incorrect username or password."))
+        fixture.cloud.setReachable(false)
+        #expect(
+            await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+                == .signInFailed("Cannot sign in: cannot reach fake.invalid"))
+        #expect(fixture.saved.tokens == nil)
+    }
+
+    @Test func syncPagesThroughEverythingIntoTheStore() async throws {
+        let fixture = try Fixture()
+        fixture.cloud.setRecords("tasks", Self.tasks(450))
+        _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+        let schemaEvent = await fixture.environment.perform(.refreshSchema)
+        guard case .schemaLoaded(let schema) = schemaEvent else {
+            Issue.record("expected a schema, got \(schemaEvent)")
+            return
+        }
+        #expect(schema.collections.map(\.name) == ["tasks"])
+        #expect(fixture.store.cachedSchema() == schema, "the schema is cached for offline starts")
+        #expect(
+            await fixture.environment.perform(.sync(collection: "tasks"))
+                == .syncFinished(collection: "tasks", count: 450, at: fixture.clock.now))
+        #expect(try fixture.store.recordCount(collection: "tasks") == 450)
+        let loaded = await fixture.environment.perform(.loadRecords(collection: "tasks", offset: 440, limit: 100))
+        guard case .recordsLoaded(_, 440, let records, 450) = loaded else {
+            Issue.record("unexpected \(loaded)")
+            return
+        }
+        #expect(records.map(\.id).first == "t0440")
+        #expect(records.count == 10)
+    }
+
+    @Test func offlineSyncKeepsTheCacheAndReportsOffline() async throws {
+        let fixture = try Fixture()
+        fixture.cloud.setRecords("tasks", Self.tasks(3))
+        _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+        _ = await fixture.environment.perform(.sync(collection: "tasks"))
+        fixture.cloud.setReachable(false)
+        #expect(
+            await fixture.environment.perform(.sync(collection: "tasks"))
+                == .remoteFailed(message: "cannot reach fake.invalid", offline: true))
+        #expect(try fixture.store.recordCount(collection: "tasks") == 3)
+        #expect(fixture.saved.tokens != nil, "a network error never signs anyone out")
+    }
+
+    @Test func expiringTokensAreRefreshedOnceForManyRequests() async throws {
+        let fixture = try Fixture()
+        fixture.cloud.setRecords("tasks", Self.tasks(1))
+        _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+        fixture.clock.advance(3600)
+        fixture.cloud.revokeAllIDTokens()
+        let environment = fixture.environment
+        let results = await withTaskGroup(of: AppEvent.self) { group in
+            for _ in 0..<20 { group.addTask { await environment.perform(.sync(collection: "tasks")) } }
+            return await group.reduce(into: [AppEvent]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { if case .syncFinished = $0 { return true } else { return false } })
+        #expect(fixture.cloud.refreshCalls == 1)
+    }
+
+    @Test func aRefusedRefreshEndsTheSessionButKeepsTheCache() async throws {
+        let fixture = try Fixture()
+        fixture.cloud.setRecords("tasks", Self.tasks(2))
+        _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+        _ = await fixture.environment.perform(.sync(collection: "tasks"))
+        fixture.cloud.revokeAllIDTokens()
+        fixture.cloud.setRefreshAccepted(false)
+        #expect(await fixture.environment.perform(.sync(collection: "tasks")) == .sessionExpired)
+        #expect(fixture.saved.tokens == nil, "the token cache is removed")
+        #expect(try fixture.store.recordCount(collection: "tasks") == 2, "the cache stays")
+    }
+}

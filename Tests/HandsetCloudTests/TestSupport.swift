@@ -1,0 +1,107 @@
+import Foundation
+import HTTPTypes
+import HandsetWire
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import HandsetCloud
+
+/// A clock the tests move by hand, so that token expiry needs no sleeping.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) {
+        self.current = start
+    }
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(by seconds: TimeInterval) {
+        lock.withLock { current += seconds }
+    }
+}
+
+/// What a test knows about the cloud it runs against.
+struct CloudFixture: Sendable {
+    let directory: URL
+    let pool: PoolConfiguration
+    let clock: TestClock
+
+    var clientId: String { pool.defaultClient.clientId }
+    var dataDirectory: DataDirectory { DataDirectory(root: directory) }
+}
+
+/// A fresh, empty temporary directory.
+func makeTemporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "handset-cloud-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Builds the cloud on `directory` (a fresh one by default, removed afterwards) and runs `body` against its router.
+func withCloud<Value: Sendable>(
+    demo: Bool = true, directory: URL? = nil, clock: TestClock = TestClock(), issuerBaseURL: String? = nil,
+    _ body: @Sendable (any TestClientProtocol, CloudFixture) async throws -> Value
+) async throws -> Value {
+    let root = try directory ?? makeTemporaryDirectory()
+    defer {
+        if directory == nil { try? FileManager.default.removeItem(at: root) }
+    }
+    let app = try await buildApplication(
+        configuration: CloudConfiguration(
+            port: 0, dataDirectory: root, demo: demo, issuerBaseURL: issuerBaseURL, now: { clock.now },
+            logLevel: .critical))
+    let fixture = CloudFixture(
+        directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
+    return try await app.test(.router) { client in
+        try await body(client, fixture)
+    }
+}
+
+extension TestClientProtocol {
+    /// A raw call of Cognito's JSON protocol; `operation: nil` leaves out `X-Amz-Target`.
+    func cognito(_ operation: String?, body: String) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: CognitoWire.contentType]
+        if let operation {
+            headers[HTTPField.Name(CognitoWire.targetHeader)!] = CognitoWire.targetPrefix + operation
+        }
+        return try await execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    func initiateAuth(clientId: String, flow: String, parameters: [String: String]) async throws -> TestResponse {
+        let request = InitiateAuthRequest(authFlow: flow, clientId: clientId, authParameters: parameters)
+        let body = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        return try await cognito("InitiateAuth", body: body)
+    }
+
+    /// Signs in with USER_PASSWORD_AUTH and returns the tokens, failing the test otherwise.
+    func signIn(_ username: String, _ password: String, fixture: CloudFixture) async throws -> AuthenticationResult {
+        let response = try await initiateAuth(
+            clientId: fixture.clientId, flow: CognitoAuthFlow.userPassword,
+            parameters: ["USERNAME": username, "PASSWORD": password])
+        #expect(response.status == .ok, "sign-in failed: \(String(buffer: response.body))")
+        let decoded = try JSONDecoder().decode(AuthResponse.self, from: Data(buffer: response.body))
+        return try #require(decoded.authenticationResult)
+    }
+
+    func get(_ uri: String, token: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = token }
+        return try await execute(uri: uri, method: .get, headers: headers)
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: Data(buffer: body))
+    }
+
+    func json() throws -> JSONValue {
+        try JSONValue.parse(Data(buffer: body))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import HandsetWire
+import Testing
+
+@testable import HandsetModel
+
+@Suite struct APISchemaTests {
+    static let document: JSONValue = [
+        "openapi": "3.0.3",
+        "info": ["title": "Team app", "version": "1"],
+        "paths": ["/tasks": [:], "/projects": [:]],
+        "components": [
+            "schemas": [
+                "Task": [
+                    "x-handset-collection": "tasks", "x-handset-title": "title",
+                    "x-handset-list-columns": ["title", "status", "due"],
+                    "required": ["title", "status"],
+                    "properties": [
+                        "id": ["type": "string", "readOnly": true],
+                        "title": ["type": "string", "maxLength": 120],
+                        "status": ["type": "string", "enum": ["todo", "doing", "done"]],
+                        "due": ["type": "string", "format": "date"],
+                        "priority": ["type": "integer", "minimum": 1, "maximum": 5],
+                        "notes": ["type": "string", "maxLength": 10000],
+                        "assignee": ["type": "string", "format": "email"],
+                        "attachment": ["type": "string", "format": "x-object-key"],
+                    ],
+                ],
+                "Project": ["x-handset-collection": "projects", "properties": ["name": ["type": "string"]]],
+                "TaskPage": ["type": "object"],
+            ]
+        ],
+    ]
+
+    @Test func collectionsComeFromSchemasWithTheExtension() throws {
+        let schema = try APISchema(openAPIDocument: Self.document)
+        #expect(schema.title == "Team app")
+        #expect(schema.collections.map(\.name) == ["projects", "tasks"])
+        let tasks = try #require(schema.collection(named: "tasks"))
+        #expect(tasks.titleField == "title")
+        #expect(tasks.listColumns == ["title", "status", "due"])
+        #expect(tasks.fields.prefix(3).map(\.name) == ["title", "status", "due"], "list columns come first")
+        #expect(tasks.fields.last?.name == "id", "server fields come last")
+        #expect(tasks.field(named: "status")?.kind == .enumeration)
+        #expect(tasks.field(named: "status")?.enumValues == ["todo", "doing", "done"])
+        #expect(tasks.field(named: "status")?.required == true)
+        #expect(tasks.field(named: "due")?.kind == .date)
+        #expect(tasks.field(named: "priority")?.maximum == 5)
+        #expect(tasks.field(named: "notes")?.kind == .longText)
+        #expect(tasks.field(named: "assignee")?.kind == .email)
+        #expect(tasks.field(named: "attachment")?.kind == .objectKey)
+        #expect(tasks.field(named: "title")?.maxLength == 120)
+        #expect(tasks.field(named: "id")?.readOnly == true)
+        let projects = try #require(schema.collection(named: "projects"))
+        #expect(projects.titleField == "name", "without a title, the first field is the title")
+        #expect(projects.listColumns == ["name"])
+    }
+
+    @Test func aDocumentWithoutSchemasIsAnError() {
+        #expect(throws: ConfigurationError.self) { try APISchema(openAPIDocument: ["openapi": "3.0.3"]) }
+    }
+}
+
+@Suite struct ClientConfigurationTests {
+    func outputs(custom: AmplifyOutputs.Custom?, poolId: String = "us-east-1_AbC") -> AmplifyOutputs {
+        AmplifyOutputs(
+            auth: .init(awsRegion: "us-east-1", userPoolId: poolId, userPoolClientId: "client"), custom: custom)
+    }
+
+    @Test func localCloudOverridesTheCognitoEndpoint() throws {
+        let configuration = try ClientConfiguration(
+            outputs: outputs(
+                custom: .init(
+                    api: nil,
+                    handset: .init(cognitoEndpoint: "http://127.0.0.1:9000/", apiEndpoint: "http://127.0.0.1:9000/api"))))
+        #expect(configuration.cognitoEndpoint.absoluteString == "http://127.0.0.1:9000/")
+        #expect(configuration.apiEndpoint.absoluteString == "http://127.0.0.1:9000/api")
+        #expect(configuration.poolName == "AbC")
+    }
+
+    @Test func realAWSUsesTheRegionalCognitoEndpointAndTheRestAPI() throws {
+        let configuration = try ClientConfiguration(
+            outputs: outputs(
+                custom: .init(
+                    api: ["myApi": .init(endpoint: "https://abc.execute-api.us-east-1.amazonaws.com/prod/", region: nil, apiName: nil)],
+                    handset: nil)))
+        #expect(configuration.cognitoEndpoint.absoluteString == "https://cognito-idp.us-east-1.amazonaws.com/")
+        #expect(configuration.apiEndpoint.host == "abc.execute-api.us-east-1.amazonaws.com")
+    }
+
+    @Test func missingPiecesAreClearErrors() {
+        #expect(throws: ConfigurationError("no REST API endpoint: expected custom.API.<name>.endpoint in amplify_outputs.json")) {
+            try ClientConfiguration(outputs: outputs(custom: nil))
+        }
+        #expect(throws: ConfigurationError.self) {
+            try ClientConfiguration(
+                outputs: outputs(custom: .init(api: ["a": .init(endpoint: "https://x/", region: nil, apiName: nil)], handset: nil), poolId: "nounderscore"))
+        }
+    }
+
+    @Test func tokensNameTheUserWithoutVerifying() {
+        let payload = Data(#"{"sub":"s-1","cognito:username":"alice","email":"a@example.com","exp":1800000000}"#.utf8)
+            .base64EncodedString().replacingOccurrences(of: "=", with: "")
+        let tokens = TokenSet(idToken: "h.\(payload).s", accessToken: "a", refreshToken: nil, expiresAt: Date(timeIntervalSince1970: 1000))
+        #expect(tokens.user == SignedInUser(sub: "s-1", username: "alice", email: "a@example.com"))
+        #expect(tokens.needsRefresh(at: Date(timeIntervalSince1970: 900)))
+        #expect(!tokens.needsRefresh(at: Date(timeIntervalSince1970: 800)))
+        #expect(TokenSet(idToken: "garbage", accessToken: "", refreshToken: nil, expiresAt: .now).user == nil)
+    }
+}

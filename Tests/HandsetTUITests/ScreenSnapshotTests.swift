@@ -1,0 +1,112 @@
+import Foundation
+import HandsetApp
+import HandsetModel
+import Testing
+
+@testable import HandsetTUI
+
+@Suite struct ScreenSnapshotTests {
+    static let schema = APISchema(
+        title: "Handset demo team app",
+        collections: [
+            CollectionSchema(
+                name: "tasks", typeName: "Task", titleField: "title", listColumns: ["title", "status", "priority", "due"],
+                fields: [
+                    FieldSchema(name: "title", kind: .text, required: true, maxLength: 120),
+                    FieldSchema(name: "status", kind: .enumeration, enumValues: ["todo", "doing", "done"]),
+                    FieldSchema(name: "priority", kind: .integer),
+                    FieldSchema(name: "due", kind: .date),
+                ]),
+            CollectionSchema(
+                name: "projects", typeName: "Project", titleField: "name", listColumns: ["name"],
+                fields: [FieldSchema(name: "name", kind: .text)]),
+        ])
+
+    /// Later the same day as the last sync, so the status bar shows a time only.
+    static let now = Date(timeIntervalSince1970: 1_764_248_400)
+
+    static func listState() -> AppState {
+        var state = AppState(profile: "default", viewportRows: Renderer.listRows(forHeight: 24))
+        state.user = SignedInUser(sub: "s", username: "alice", email: nil)
+        state.screen = .list
+        state.schema = schema
+        var list = RecordListState(collection: "tasks")
+        let rows: [(String, String, Int, String, SyncState)] = [
+            ("Draft release notes", "doing", 2, "2026-12-01", .synced),
+            ("Review the sync design", "todo", 1, "2026-12-03", .pending),
+            ("会議の議事録を書く", "done", 3, "2026-11-20", .synced),
+            ("Ship 🚀 the demo to the whole team before the end of the quarter", "todo", 5, "2026-12-24", .conflicted),
+        ]
+        list.window = rows.enumerated().map { index, row in
+            Record(
+                id: "t\(index)", version: 1, updatedAt: "2026-11-27T10:00:00.000Z", owner: "s",
+                fields: ["title": .string(row.0), "status": .string(row.1), "priority": .number(Double(row.2)), "due": .string(row.3)],
+                syncState: row.4)
+        }
+        list.total = rows.count
+        list.selected = 1
+        state.list = list
+        state.connectivity = .online
+        state.lastSyncedAt = Date(timeIntervalSince1970: 1_764_244_800)  // 2025-11-27 12:00:00 UTC
+        return state
+    }
+
+    @Test func recordList() {
+        let grid = Renderer.render(Self.listState(), width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
+        assertSnapshot(grid, named: "record-list")
+    }
+
+    @Test func recordListOffline() {
+        var state = Self.listState()
+        state.connectivity = .offline("cannot reach 127.0.0.1")
+        let grid = Renderer.render(state, width: 60, height: 12, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
+        assertSnapshot(grid, named: "record-list-offline")
+    }
+
+    @Test func signIn() {
+        var state = AppState(profile: "default")
+        state.screen = .signIn(
+            SignInState(username: "alice", password: "secret", focus: .password, error: "Incorrect username or password."))
+        let grid = Renderer.render(state, width: 80, height: 24)
+        assertSnapshot(grid, named: "sign-in")
+        #expect(!grid.text.contains("secret"), "the password is masked")
+    }
+
+    @Test func tinyTerminalSaysSo() {
+        let grid = Renderer.render(Self.listState(), width: 20, height: 5)
+        #expect(grid.text.hasPrefix("Terminal too small"))
+    }
+}
+
+@Suite struct CellGridTests {
+    @Test func wideCharactersTakeTwoColumnsAndAreNeverSplit() {
+        var grid = CellGrid(width: 6, height: 1)
+        let used = grid.put("日本語", x: 0, y: 0, role: .normal, maxWidth: 5)
+        #expect(used == 5)
+        #expect(grid.text == "日本")
+        #expect(grid[1, 0].isContinuation)
+        #expect(grid[4, 0].text == " ")
+    }
+
+    @Test func widths() {
+        #expect(TextWidth.width(of: "abc") == 3)
+        #expect(TextWidth.width(of: "日本") == 4)
+        #expect(TextWidth.width(of: "🚀") == 2)
+        #expect(TextWidth.width(of: "e\u{301}") == 1)
+        #expect(TextWidth.truncate("Draft release notes", to: 8) == "Draft r…")
+        #expect(TextWidth.pad("ab", to: 4) == "ab  ")
+    }
+
+    @Test func controlCharactersAreNotSentToTheTerminal() {
+        var grid = CellGrid(width: 5, height: 1)
+        grid.put("a\u{1b}b", x: 0, y: 0, role: .normal)
+        #expect(grid.text == "a?b")
+    }
+
+    @Test func fieldLabels() {
+        #expect(FieldFormatter.label(for: "updatedAt") == "Updated at")
+        #expect(FieldFormatter.label(for: "due_date") == "Due date")
+        #expect(FieldFormatter.format(.number(3), kind: .integer) == "3")
+        #expect(FieldFormatter.format(.string("2026-11-27T12:34:56.000Z"), kind: .dateTime) == "2026-11-27 12:34")
+    }
+}
