@@ -72,7 +72,7 @@ public struct APISchema: Sendable, Equatable, Codable {
 
 extension APISchema {
     /// Reads the collections out of an OpenAPI document: each component schema carrying `x-handset-collection`.
-    /// Collections keep the order of the document's `paths`, so the API author decides the sidebar order.
+    /// Collections follow the order of the document's top-level `tags`, so the API author decides the tab order.
     public init(openAPIDocument document: JSONValue) throws {
         guard let schemas = document["components"]?["schemas"]?.objectValue else {
             throw ConfigurationError("the API document has no components.schemas")
@@ -107,10 +107,11 @@ extension APISchema {
                     name: name, typeName: typeName, titleField: titleField,
                     listColumns: listColumns.isEmpty ? [titleField] : listColumns, fields: fields))
         }
-        let pathOrder = (document["paths"]?.objectValue?.keys).map(Array.init) ?? []
+        // The document's top-level `tags` list gives the order (JSON objects have none once parsed); collections
+        // without a tag follow by name.
+        let tagOrder = document["tags"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         func position(_ collection: CollectionSchema) -> Int {
-            // JSON objects have no order once parsed; fall back to the name so the order is stable.
-            pathOrder.contains("/\(collection.name)") ? 0 : 1
+            tagOrder.firstIndex(of: collection.name) ?? tagOrder.count
         }
         collections.sort { (position($0), $0.name) < (position($1), $1.name) }
         self.init(title: document["info"]?["title"]?.stringValue ?? "API", collections: collections)

@@ -27,6 +27,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Seed demo users (alice, bob) and their projects and tasks, if absent.")
     var demo = false
 
+    @Option(
+        name: .customLong("issuer-base-url"),
+        help: "The base of the tokens' iss claim (default: this server's own URL, as http://<host>:<port>).")
+    var issuerBaseURL: String?
+
     @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
 
@@ -38,17 +43,25 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = CloudConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDirectory), demo: demo,
+            issuerBaseURL: issuerBaseURL,
             logLevel: Logger.Level(rawValue: logLevel) ?? .notice,
             onListening: { endpoints in
                 let text = StartupBanner.lines(for: endpoints).joined(separator: "\n") + "\n"
                 // Unbuffered, so that whoever waits for the first line sees it at once.
                 FileHandle.standardOutput.write(Data(text.utf8))
             })
+        let app: any ApplicationProtocol
         do {
-            let app = try await buildApplication(configuration: configuration)
-            try await app.runService()
+            app = try await buildApplication(configuration: configuration)
         } catch {
             FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        do {
+            try await app.runService()
+        } catch {
+            // In practice: the port is taken or the host is not an address of this machine.
+            FileHandle.standardError.write(Data("handset-cloud: cannot serve on \(host):\(port): \(error)\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -5,7 +5,6 @@ import Hummingbird
 import HummingbirdTesting
 import JWTKit
 import Testing
-import _CryptoExtras
 
 @testable import HandsetCloud
 

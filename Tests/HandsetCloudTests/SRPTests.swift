@@ -30,7 +30,8 @@ struct SRPTests {
 
     @Test("k = H(padHex(N) | padHex(g))")
     func multiplier() {
-        #expect(toHex(SRPGroup.cognito.multiplier) == "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6")
+        #expect(
+            toHex(SRPGroup.cognito.multiplier) == "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6")
     }
 
     @Test("x and v match an independent computation")
@@ -47,7 +48,8 @@ struct SRPTests {
     @Test("a salt with a leading zero byte is hashed without it, as Cognito's clients do")
     func saltWithLeadingZero() throws {
         let salt = hex("0012b2c3d4e5f60718293a4b5c6d7e8f")
-        let x = SRPVerifier.privateKey(salt: salt, poolName: Self.poolName, userIdForSRP: "alice", password: "Wonderland-42!")
+        let x = SRPVerifier.privateKey(
+            salt: salt, poolName: Self.poolName, userIdForSRP: "alice", password: "Wonderland-42!")
         #expect(toHex(x) == "652e63af502c63252298f18efed4f780ecb6358b05749904db5f116c138d1bf0")
         let verifier = try SRPVerifier.make(
             password: "Wonderland-42!", poolName: Self.poolName, userIdForSRP: "alice", salt: salt)
@@ -85,13 +87,14 @@ struct SRPTests {
     }
 
     static let referenceVerifier =
-        "19362a6ce5e1fddccbab2552b77e0d8fac425dc8521828e4f66595d11ebca41866d1714fbfe16c8baec1427b3e48a35bfc3bc2b5d01c5b49"
-        + "a834a8beb7d779a0ae2e77b36d56e363271ce7fdc05633fa903637e29570a7560c8370a2358e10ce3c3ca74d7dd16f2903a3d38fad0a10"
-        + "9dd11c05b87384b1bffb9aef51d1344e401fc75d0f44909c2b275dd4be5c881a31fb3a31848297793a7ea96017fa81694736eacd6cd154"
-        + "f92ee5f6653d1d59aa2cc4a8c5c7c458fa8b2b184f98fa136dd7d18bfb816cc824706d358eb8cce1f94b56004f20c3a9095e9fd3a6bc14"
-        + "b7f2ac3897c5c04630a96e3dd179c5915467a85ae2d179f3a847c3abc7d89eb0c2a8fd2f4cc8338d5b453de46545e8fb6bc92685373470"
-        + "ba637b798d7a72ebeffcc6e3bcedddb1ed4cb891ce2e2059317404d83d41ed2f8fc8a0ab36b6876e8b7cebe649524d69537d1a87ba05e7"
-        + "00c4825065ddbc2a6810320d5d55f4bdf11dcb774a9b6e383bc649ef847b793419c10e40ab49b202624d5b02c8f33d4ac20e15c14b"
+        "19362a6ce5e1fddccbab2552b77e0d8fac425dc8521828e4f66595d11ebca41866d1714fbfe16c8baec1427b3e48a35b"
+        + "fc3bc2b5d01c5b49a834a8beb7d779a0ae2e77b36d56e363271ce7fdc05633fa903637e29570a7560c8370a2358e10ce"
+        + "3c3ca74d7dd16f2903a3d38fad0a109dd11c05b87384b1bffb9aef51d1344e401fc75d0f44909c2b275dd4be5c881a31"
+        + "fb3a31848297793a7ea96017fa81694736eacd6cd154f92ee5f6653d1d59aa2cc4a8c5c7c458fa8b2b184f98fa136dd7"
+        + "d18bfb816cc824706d358eb8cce1f94b56004f20c3a9095e9fd3a6bc14b7f2ac3897c5c04630a96e3dd179c5915467a8"
+        + "5ae2d179f3a847c3abc7d89eb0c2a8fd2f4cc8338d5b453de46545e8fb6bc92685373470ba637b798d7a72ebeffcc6e3"
+        + "bcedddb1ed4cb891ce2e2059317404d83d41ed2f8fc8a0ab36b6876e8b7cebe649524d69537d1a87ba05e700c4825065"
+        + "ddbc2a6810320d5d55f4bdf11dcb774a9b6e383bc649ef847b793419c10e40ab49b202624d5b02c8f33d4ac20e15c14b"
 }
 
 func hex(_ string: String) -> [UInt8] {

@@ -9,6 +9,7 @@ import Testing
         "openapi": "3.0.3",
         "info": ["title": "Team app", "version": "1"],
         "paths": ["/tasks": [:], "/projects": [:]],
+        "tags": [["name": "tasks"], ["name": "projects"]],
         "components": [
             "schemas": [
                 "Task": [
@@ -35,7 +36,7 @@ import Testing
     @Test func collectionsComeFromSchemasWithTheExtension() throws {
         let schema = try APISchema(openAPIDocument: Self.document)
         #expect(schema.title == "Team app")
-        #expect(schema.collections.map(\.name) == ["projects", "tasks"])
+        #expect(schema.collections.map(\.name) == ["tasks", "projects"], "in the order of the document's tags")
         let tasks = try #require(schema.collection(named: "tasks"))
         #expect(tasks.titleField == "title")
         #expect(tasks.listColumns == ["title", "status", "due"])

@@ -6,18 +6,24 @@ import Hummingbird
 struct CognitoAuthorizerMiddleware: RouterMiddleware {
     typealias Context = CloudRequestContext
 
+    /// The function named in the request log when the authorizer refuses a request (it never reaches the handler).
+    static let logName = "api.authorizer"
+
     let verifier: IDTokenVerifier
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization], let token = Self.token(in: header) else {
+            context.requestLog.function = Self.logName
             throw APIError.unauthorized
         }
         switch await verifier.verify(token) {
         case .failure(.expired):
+            context.requestLog.function = Self.logName
             throw APIError.tokenExpired
         case .failure(.unauthorized):
+            context.requestLog.function = Self.logName
             throw APIError.unauthorized
         case .success(let identity):
             var context = context

@@ -15,6 +15,16 @@ enum DemoAPI {
               "url": "/api"
             }
           ],
+          "tags": [
+            {
+              "name": "tasks",
+              "description": "Things to do, with status, priority, due date and an attachment"
+            },
+            {
+              "name": "projects",
+              "description": "Groups of tasks"
+            }
+          ],
           "security": [
             {
               "CognitoUserPool": []

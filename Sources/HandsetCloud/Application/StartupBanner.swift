@@ -7,7 +7,8 @@ public enum StartupBanner {
             "  api endpoint:     \(endpoints.apiEndpoint)",
             "  jwks:             \(endpoints.jwksURL)",
             "  outputs file:     \(endpoints.outputsFile.path)",
-            "  user pool:        \(endpoints.userPoolId) (app client \(endpoints.userPoolClientId), region \(endpoints.region))",
+            "  user pool:        \(endpoints.userPoolId) (region \(endpoints.region))",
+            "  app client:       \(endpoints.userPoolClientId)",
         ]
         for user in endpoints.demoUsers {
             lines.append("  demo user:        \(user.username) / \(user.password) (\(user.email)): \(user.covers)")

@@ -39,10 +39,6 @@ struct CognitoError: HTTPResponseError, Equatable {
         CognitoError(type: "UserNotConfirmedException", message: "User is not confirmed.")
     }
 
-    static func passwordResetRequired() -> CognitoError {
-        CognitoError(type: "PasswordResetRequiredException", message: "Password reset required for the user")
-    }
-
     static let internalError = CognitoError(
         type: "InternalErrorException", message: "An internal error occurred.", status: .internalServerError)
 

@@ -63,10 +63,9 @@ struct CognitoOperation: Sendable {
     }
 
     private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "string"
-        case is Dictionary<String, String>.Type: "map of strings"
-        default: "\(type)".lowercased()
-        }
+        let name = "\(type)"
+        if name.hasPrefix("Dictionary") { return "map" }
+        if name.hasPrefix("Array") { return "list" }
+        return name.lowercased()
     }
 }

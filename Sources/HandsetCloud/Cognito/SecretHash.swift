@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-/// Cognito's `SECRET_HASH` for app clients with a secret: Base64(HMAC-SHA256(key: secret, message: username + clientId)).
+/// Cognito's `SECRET_HASH` for app clients with a secret:
+/// Base64(HMAC-SHA256(key: secret, message: username + clientId)).
 enum SecretHash {
     static func compute(secret: String, username: String, clientId: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(

@@ -39,7 +39,8 @@ public struct DataDirectory: Sendable, Equatable {
                 try fileManager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: privateDirectory.path)
             }
             guard fileManager.isWritableFile(atPath: directory.root.path) else {
-                throw CloudStartupError.dataDirectoryUnavailable(path: directory.root.path, reason: "it is not writable")
+                throw CloudStartupError.dataDirectoryUnavailable(
+                    path: directory.root.path, reason: "it is not writable")
             }
         } catch let error as CloudStartupError {
             throw error

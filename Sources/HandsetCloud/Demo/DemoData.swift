@@ -14,57 +14,93 @@ enum DemoData {
             username: "alice", password: "Wonderland-42!", email: "alice@example.com",
             covers: "3 projects and 12 tasks (the first is \"Draft release notes\")"),
         projects: [
-            ("project-0001", [
-                "name": "Mobile app 2.0", "status": "active",
-                "description": "The offline-first rewrite of the mobile app, shipping before the holidays.",
-            ]),
-            ("project-0002", [
-                "name": "Website refresh", "status": "paused",
-                "description": "New landing pages and pricing; paused until the brand guide is final.",
-            ]),
+            (
+                "project-0001",
+                [
+                    "name": "Mobile app 2.0", "status": "active",
+                    "description": "The offline-first rewrite of the mobile app, shipping before the holidays.",
+                ]
+            ),
+            (
+                "project-0002",
+                [
+                    "name": "Website refresh", "status": "paused",
+                    "description": "New landing pages and pricing; paused until the brand guide is final.",
+                ]
+            ),
             ("project-0003", ["name": "Legacy API sunset", "status": "archived"]),
         ],
         tasks: [
-            ("task-0001", [
-                "title": "Draft release notes", "status": "doing", "priority": 2, "due": "2026-12-04",
-                "assignee": "alice@example.com", "project": "project-0001",
-                "notes": "Cover offline editing, the new inbox and the sync progress bar.",
-            ]),
-            ("task-0002", [
-                "title": "Fix crash when the inbox is empty", "status": "todo", "priority": 1, "due": "2026-11-30",
-                "assignee": "bob@example.com", "project": "project-0001",
-            ]),
-            ("task-0003", [
-                "title": "Review onboarding copy", "status": "done", "priority": 3, "project": "project-0001",
-            ]),
-            ("task-0004", [
-                "title": "Plan Q1 roadmap", "status": "todo", "priority": 2, "due": "2026-12-15",
-                "notes": "Collect input from support and sales first.",
-            ]),
-            ("task-0005", [
-                "title": "Update app store screenshots", "status": "doing", "priority": 3, "due": "2026-12-08",
-                "project": "project-0001", "attachment": "uploads/screenshots-2-0.zip",
-            ]),
-            ("task-0006", [
-                "title": "Write offline sync tests", "status": "todo", "priority": 2,
-                "assignee": "alice@example.com", "project": "project-0001",
-            ]),
+            (
+                "task-0001",
+                [
+                    "title": "Draft release notes", "status": "doing", "priority": 2, "due": "2026-12-04",
+                    "assignee": "alice@example.com", "project": "project-0001",
+                    "notes": "Cover offline editing, the new inbox and the sync progress bar.",
+                ]
+            ),
+            (
+                "task-0002",
+                [
+                    "title": "Fix crash when the inbox is empty", "status": "todo", "priority": 1, "due": "2026-11-30",
+                    "assignee": "bob@example.com", "project": "project-0001",
+                ]
+            ),
+            (
+                "task-0003",
+                [
+                    "title": "Review onboarding copy", "status": "done", "priority": 3, "project": "project-0001",
+                ]
+            ),
+            (
+                "task-0004",
+                [
+                    "title": "Plan Q1 roadmap", "status": "todo", "priority": 2, "due": "2026-12-15",
+                    "notes": "Collect input from support and sales first.",
+                ]
+            ),
+            (
+                "task-0005",
+                [
+                    "title": "Update app store screenshots", "status": "doing", "priority": 3, "due": "2026-12-08",
+                    "project": "project-0001", "attachment": "uploads/screenshots-2-0.zip",
+                ]
+            ),
+            (
+                "task-0006",
+                [
+                    "title": "Write offline sync tests", "status": "todo", "priority": 2,
+                    "assignee": "alice@example.com", "project": "project-0001",
+                ]
+            ),
             ("task-0007", ["title": "Triage customer feedback", "status": "done", "priority": 4]),
-            ("task-0008", [
-                "title": "Renew TLS certificates", "status": "todo", "priority": 1, "due": "2026-12-01",
-                "notes": "The wildcard certificate expires on December 3rd.",
-            ]),
-            ("task-0009", [
-                "title": "Choose hero images for the landing page", "status": "todo", "priority": 4,
-                "project": "project-0002",
-            ]),
-            ("task-0010", [
-                "title": "Interview backend candidate", "status": "doing", "priority": 3, "due": "2026-12-02",
-                "assignee": "alice@example.com",
-            ]),
-            ("task-0011", [
-                "title": "Turn off the v1 endpoints", "status": "done", "priority": 2, "project": "project-0003",
-            ]),
+            (
+                "task-0008",
+                [
+                    "title": "Renew TLS certificates", "status": "todo", "priority": 1, "due": "2026-12-01",
+                    "notes": "The wildcard certificate expires on December 3rd.",
+                ]
+            ),
+            (
+                "task-0009",
+                [
+                    "title": "Choose hero images for the landing page", "status": "todo", "priority": 4,
+                    "project": "project-0002",
+                ]
+            ),
+            (
+                "task-0010",
+                [
+                    "title": "Interview backend candidate", "status": "doing", "priority": 3, "due": "2026-12-02",
+                    "assignee": "alice@example.com",
+                ]
+            ),
+            (
+                "task-0011",
+                [
+                    "title": "Turn off the v1 endpoints", "status": "done", "priority": 2, "project": "project-0003",
+                ]
+            ),
             ("task-0012", ["title": "Archive old design files", "status": "todo", "priority": 5]),
         ])
 
@@ -73,24 +109,36 @@ enum DemoData {
             username: "bob", password: "Builder-42!", email: "bob@example.com",
             covers: "1 project and 4 tasks (titles start with \"Bob:\"); never sees alice's records"),
         projects: [
-            ("project-0004", [
-                "name": "Build pipeline", "status": "active",
-                "description": "Faster, greener CI for every repository.",
-            ])
+            (
+                "project-0004",
+                [
+                    "name": "Build pipeline", "status": "active",
+                    "description": "Faster, greener CI for every repository.",
+                ]
+            )
         ],
         tasks: [
-            ("task-0013", [
-                "title": "Bob: fix the build", "status": "doing", "priority": 1, "due": "2026-11-28",
-                "project": "project-0004",
-            ]),
-            ("task-0014", [
-                "title": "Bob: update dependencies", "status": "todo", "priority": 3, "project": "project-0004",
-            ]),
+            (
+                "task-0013",
+                [
+                    "title": "Bob: fix the build", "status": "doing", "priority": 1, "due": "2026-11-28",
+                    "project": "project-0004",
+                ]
+            ),
+            (
+                "task-0014",
+                [
+                    "title": "Bob: update dependencies", "status": "todo", "priority": 3, "project": "project-0004",
+                ]
+            ),
             ("task-0015", ["title": "Bob: write the deployment guide", "status": "todo", "priority": 4]),
-            ("task-0016", [
-                "title": "Bob: clean up old branches", "status": "done", "priority": 5,
-                "assignee": "bob@example.com",
-            ]),
+            (
+                "task-0016",
+                [
+                    "title": "Bob: clean up old branches", "status": "done", "priority": 5,
+                    "assignee": "bob@example.com",
+                ]
+            ),
         ])
 
     static let accounts = [alice, bob]

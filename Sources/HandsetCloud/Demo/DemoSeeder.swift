@@ -36,7 +36,8 @@ struct DemoSeeder: Sendable {
         for (collection, items) in collections {
             for item in items {
                 do {
-                    try await records.create(collection: collection, id: item.id, owner: sub, body: item.body, at: now())
+                    try await records.create(
+                        collection: collection, id: item.id, owner: sub, body: item.body, at: now())
                 } catch RecordRepositoryError.alreadyExists {
                     continue
                 }

@@ -54,13 +54,6 @@ struct IDTokenVerifier: Sendable {
         return try? JSONDecoder().decode(Header.self, from: data)
     }
 }
-
-/// Why the authorizer refuses a token; API Gateway tells only "expired" apart.
-enum TokenRejection: Error, Equatable {
-    case unauthorized
-    case expired
-}
-
 /// The claims the authorizer reads; all optional, so a token missing one is refused rather than undecodable.
 private struct VerifiedClaims: JWTPayload {
     var sub: String?

@@ -38,7 +38,8 @@ struct SigningKey: Sendable {
         }
         let key = try generate()
         do {
-            try AtomicFile.write(Data(key.privateKey.pemRepresentation.utf8), to: directory.signingKey, permissions: 0o600)
+            try AtomicFile.write(
+                Data(key.privateKey.pemRepresentation.utf8), to: directory.signingKey, permissions: 0o600)
         } catch {
             throw CloudStartupError.unwritableFile(path: directory.signingKey.path, reason: "\(error)")
         }
@@ -58,24 +59,15 @@ struct SigningKey: Sendable {
     /// jwt-kit falls back to a collection's default key when a token names an unknown kid (or none); registering
     /// with a kid makes the key the default too, so the default is cleared: unknown kids then fail.
     func keyCollection() async -> JWTKeyCollection {
+        // Claims are written like Cognito writes them: `"iss":"http://..."`, not `"http:\/\/..."`.
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         let keys = JWTKeyCollection()
-        await keys.add(rsa: privateKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: keyID))
+        await keys.add(
+            rsa: privateKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: keyID),
+            serializer: DefaultJWTSerializer(jsonEncoder: encoder))
         await keys.clearDefault()
         return keys
     }
-}
-
-/// One entry of a JWKS document.
-struct PublicJSONWebKey: Codable, Sendable, Equatable {
-    var alg: String
-    var e: String
-    var kid: String
-    var kty: String
-    var n: String
-    var use: String
-}
-
-/// `GET /<userPoolId>/.well-known/jwks.json`.
-struct JSONWebKeySet: Codable, Sendable, Equatable {
-    var keys: [PublicJSONWebKey]
 }

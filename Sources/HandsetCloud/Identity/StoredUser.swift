@@ -13,11 +13,3 @@ struct StoredUser: Sendable, Equatable {
     var groups: [String]
     var createdAt: Date
 }
-
-/// Cognito's `UserStatus`.
-enum UserStatus: String, Sendable, Equatable {
-    case confirmed = "CONFIRMED"
-    case unconfirmed = "UNCONFIRMED"
-    case forceChangePassword = "FORCE_CHANGE_PASSWORD"
-    case resetRequired = "RESET_REQUIRED"
-}

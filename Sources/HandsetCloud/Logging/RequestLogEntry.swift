@@ -1,5 +1,7 @@
+import Foundation
+
 /// One line of `<data dir>/logs/requests.log`, CloudWatch-style. Never a body, token, password or query string.
-struct RequestLogEntry: Encodable, Sendable, Equatable {
+struct RequestLogEntry: Sendable, Equatable {
     var time: String
     var requestId: String
     var sub: String?
@@ -9,20 +11,25 @@ struct RequestLogEntry: Encodable, Sendable, Equatable {
     var status: Int
     var latencyMs: Double
 
-    enum CodingKeys: String, CodingKey {
-        case time, requestId, sub, function, method, route, status, latencyMs
+    /// The entry as one JSON object with its fields always in the same order (time first), and `"sub": null` for
+    /// anonymous requests.
+    var jsonLine: String {
+        let fields: [(String, String)] = [
+            ("time", Self.quoted(time)),
+            ("requestId", Self.quoted(requestId)),
+            ("sub", sub.map(Self.quoted) ?? "null"),
+            ("function", Self.quoted(function)),
+            ("method", Self.quoted(method)),
+            ("route", Self.quoted(route)),
+            ("status", String(status)),
+            ("latencyMs", String(latencyMs)),
+        ]
+        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(time, forKey: .time)
-        try container.encode(requestId, forKey: .requestId)
-        // An anonymous request logs `"sub": null` rather than omitting the field.
-        try container.encode(sub, forKey: .sub)
-        try container.encode(function, forKey: .function)
-        try container.encode(method, forKey: .method)
-        try container.encode(route, forKey: .route)
-        try container.encode(status, forKey: .status)
-        try container.encode(latencyMs, forKey: .latencyMs)
+    private static func quoted(_ string: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(string)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
 }

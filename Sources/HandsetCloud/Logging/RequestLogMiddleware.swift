@@ -24,14 +24,16 @@ struct RequestLogMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             // Hummingbird's own errors (no route, body too large) in API Gateway's `{"message"}` shape.
             let message = error.body ?? error.status.reasonPhrase
-            response = (try? APIError(error.status, message).response(from: request, context: context))
+            response =
+                (try? APIError(error.status, message).response(from: request, context: context))
                 ?? Response(status: error.status)
         } catch let error as any HTTPResponseError {
             response = (try? error.response(from: request, context: context)) ?? Response(status: error.status)
         } catch {
             context.logger.error("Unhandled error: \(String(reflecting: type(of: error)))")
-            response = (try? APIError(.internalServerError, "Internal server error").response(
-                from: request, context: context)) ?? Response(status: .internalServerError)
+            response =
+                (try? APIError(.internalServerError, "Internal server error").response(
+                    from: request, context: context)) ?? Response(status: .internalServerError)
         }
         response.headers[Self.requestIdHeader] = requestId
         let elapsed = ContinuousClock.now - started

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Appends JSON lines to the request log (created 0600). Each line is one `write(2)` on an `O_APPEND` descriptor, so
@@ -27,9 +27,7 @@ final class RequestLogWriter: Sendable {
     }
 
     func append(_ entry: RequestLogEntry) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard var line = try? encoder.encode(entry) else { return }
+        var line = Data(entry.jsonLine.utf8)
         line.append(UInt8(ascii: "\n"))
         line.withUnsafeBytes { buffer in
             _ = writeLine(descriptor, buffer.baseAddress!, buffer.count)

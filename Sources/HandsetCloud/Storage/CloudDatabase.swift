@@ -1,6 +1,12 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The local cloud's SQLite database: a WAL-mode pool with append-only, named migrations.
 struct CloudDatabase: Sendable {
     let writer: DatabasePool
@@ -9,6 +15,11 @@ struct CloudDatabase: Sendable {
     static func open(in directory: DataDirectory) throws -> CloudDatabase {
         let path = directory.database.path
         do {
+            // The database holds password verifiers: create it private. SQLite gives its -wal and -shm files the
+            // database file's permissions.
+            if !FileManager.default.fileExists(atPath: path) {
+                try createPrivateFile(atPath: path)
+            }
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(5)
@@ -70,4 +81,10 @@ struct CloudDatabase: Sendable {
         }
         return migrator
     }
+}
+
+private func createPrivateFile(atPath path: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw POSIXFailure(operation: "create", path: path) }
+    close(descriptor)
 }

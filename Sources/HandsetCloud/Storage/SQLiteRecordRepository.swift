@@ -22,7 +22,9 @@ struct SQLiteRecordRepository: RecordRepository {
     }
 
     @discardableResult
-    func create(collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date) async throws
+    func create(
+        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
+    ) async throws
         -> StoredRecord
     {
         let fields = body.filter { !RecordField.serverManaged.contains($0.key) }

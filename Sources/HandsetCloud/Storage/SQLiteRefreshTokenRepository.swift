@@ -8,8 +8,9 @@ struct SQLiteRefreshTokenRepository: RefreshTokenRepository {
         try await database.writer.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO refresh_tokens (token_hash, user_sub, client_id, auth_time, origin_jti, event_id, issued_at,
-                                                expires_at, revoked)
+                    INSERT INTO refresh_tokens (
+                        token_hash, user_sub, client_id, auth_time, origin_jti, event_id, issued_at, expires_at,
+                        revoked)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
@@ -21,10 +22,12 @@ struct SQLiteRefreshTokenRepository: RefreshTokenRepository {
 
     func token(hash: String) async throws -> StoredRefreshToken? {
         try await database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM refresh_tokens WHERE token_hash = ?", arguments: [hash]).map { row in
+            try Row.fetchOne(db, sql: "SELECT * FROM refresh_tokens WHERE token_hash = ?", arguments: [hash]).map {
+                row in
                 StoredRefreshToken(
                     hash: row["token_hash"], sub: row["user_sub"], clientId: row["client_id"],
-                    session: SignInSession(authTime: row["auth_time"], originJti: row["origin_jti"], eventId: row["event_id"]),
+                    session: SignInSession(
+                        authTime: row["auth_time"], originJti: row["origin_jti"], eventId: row["event_id"]),
                     issuedAt: row["issued_at"], expiresAt: row["expires_at"], revoked: row["revoked"])
             }
         }

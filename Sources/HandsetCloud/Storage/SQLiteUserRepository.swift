@@ -29,8 +29,9 @@ struct SQLiteUserRepository: UserRepository {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO users (sub, username, email, email_verified, status, srp_user_id, srp_salt, srp_verifier,
-                                       created_at)
+                    INSERT INTO users (
+                        sub, username, email, email_verified, status, srp_user_id, srp_salt, srp_verifier,
+                        created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
@@ -52,7 +53,8 @@ struct SQLiteUserRepository: UserRepository {
         return StoredUser(
             sub: sub, username: row["username"], email: row["email"], emailVerified: row["email_verified"],
             status: UserStatus(rawValue: row["status"]) ?? .unconfirmed, userIdForSRP: row["srp_user_id"],
-            password: SRPVerifier(salt: [UInt8](row["srp_salt"] as Data), verifier: [UInt8](row["srp_verifier"] as Data)),
+            password: SRPVerifier(
+                salt: [UInt8](row["srp_salt"] as Data), verifier: [UInt8](row["srp_verifier"] as Data)),
             groups: groups, createdAt: Timestamp.date(from: createdAt) ?? Date(timeIntervalSince1970: 0))
     }
 }

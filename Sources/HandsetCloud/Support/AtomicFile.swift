@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes files so that readers see either the old or the new content, never a torn one.
@@ -48,21 +48,4 @@ enum AtomicFile {
 
 private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, bytes, count)
-}
-
-/// A failed system call, with the path it was about.
-struct POSIXFailure: Error, CustomStringConvertible {
-    var operation: String
-    var path: String
-    var code: Int32
-
-    init(operation: String, path: String, code: Int32 = errno) {
-        self.operation = operation
-        self.path = path
-        self.code = code
-    }
-
-    var description: String {
-        "cannot \(operation) \(path): \(String(cString: strerror(code)))"
-    }
 }

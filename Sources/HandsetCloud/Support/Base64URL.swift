@@ -12,12 +12,14 @@ enum Base64URL {
     /// Decodes base64url with or without padding; `nil` for anything else.
     static func decode(_ string: some StringProtocol) -> Data? {
         var base64 = String(string)
-        guard base64.utf8.allSatisfy({ byte in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "=")
-        }) else { return nil }
+        guard
+            base64.utf8.allSatisfy({ byte in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "=")
+            })
+        else { return nil }
         base64 = base64.replacingOccurrences(of: "=", with: "")
             .replacingOccurrences(of: "-", with: "+")
             .replacingOccurrences(of: "_", with: "/")

@@ -2,8 +2,7 @@ import COpenSSL
 
 /// An OpenSSL `BIGNUM` owned by Swift. Values may be secret (exponents, session keys), so they are cleared on free.
 ///
-/// This file and `SRPGroup.swift` are the only ones that import OpenSSL: importing it beside swift-crypto in one file
-/// clashes on the BIGNUM types.
+/// Files that import OpenSSL must not import swift-crypto too: the two clash on the BIGNUM types.
 final class BigNumber {
     let pointer: OpaquePointer
 
@@ -35,25 +34,4 @@ final class BigNumber {
         guard written == Int32(length) else { throw .valueTooLarge }
         return output
     }
-}
-
-/// A scratch space for OpenSSL's big-number arithmetic, freed when done.
-final class BigNumberContext {
-    let pointer: OpaquePointer
-
-    init() throws(SRPArithmeticError) {
-        guard let pointer = BN_CTX_new() else { throw .outOfMemory }
-        self.pointer = pointer
-    }
-
-    deinit {
-        BN_CTX_free(pointer)
-    }
-}
-
-/// OpenSSL refused a big-number operation (in practice: it could not allocate memory).
-enum SRPArithmeticError: Error, Equatable {
-    case outOfMemory
-    case valueTooLarge
-    case operationFailed
 }

@@ -87,7 +87,9 @@ struct SRPGroup: Sendable {
         try reduce(value).allSatisfy { $0 == 0 }
     }
 
-    private func reduced(_ value: BigNumber, modulus: BigNumber, context: BigNumberContext)
+    private func reduced(
+        _ value: BigNumber, modulus: BigNumber, context: BigNumberContext
+    )
         throws(SRPArithmeticError) -> BigNumber
     {
         let result = try BigNumber()

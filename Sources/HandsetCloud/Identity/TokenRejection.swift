@@ -1,0 +1,5 @@
+/// Why the authorizer refuses a token; API Gateway tells only "expired" apart.
+enum TokenRejection: Error, Equatable {
+    case unauthorized
+    case expired
+}

@@ -1,0 +1,73 @@
+import Foundation
+import HandsetWire
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import Testing
+
+@testable import HandsetCloud
+
+/// Endpoints reported by `onListening`, kept for the test to read.
+final class EndpointsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: CloudEndpoints?
+    var endpoints: CloudEndpoints? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
+
+@Suite("A listening server")
+struct LiveServerTests {
+    @Test("once listening, it writes amplify_outputs.json and reports its real port and issuer")
+    func listening() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let box = EndpointsBox()
+        let app = try await buildApplication(
+            configuration: CloudConfiguration(
+                port: 0, dataDirectory: directory, demo: true, logLevel: .critical,
+                onListening: { box.endpoints = $0 }))
+        let pool = try PoolConfiguration.load(from: DataDirectory(root: directory))
+
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let endpoints = try #require(box.endpoints)
+            #expect(endpoints.port == port)
+            #expect(endpoints.baseURL == "http://127.0.0.1:\(port)")
+            #expect(endpoints.issuer == "http://127.0.0.1:\(port)/\(pool.userPoolId)")
+            #expect(endpoints.demoUsers.map(\.username) == ["alice", "bob"])
+
+            let banner = StartupBanner.lines(for: endpoints)
+            #expect(banner[0] == "handset-cloud listening on http://127.0.0.1:\(port)")
+            #expect(banner.contains { $0.contains("http://127.0.0.1:\(port)/api") })
+            #expect(banner.contains { $0.contains("alice") && $0.contains("Wonderland-42!") })
+            #expect(banner.contains { $0.contains("bob") && $0.contains("Builder-42!") })
+
+            let outputs = try JSONDecoder().decode(
+                AmplifyOutputs.self, from: Data(contentsOf: DataDirectory(root: directory).amplifyOutputs))
+            #expect(
+                outputs
+                    == AmplifyOutputs(
+                        version: "1.3",
+                        auth: .init(
+                            awsRegion: "us-east-1", userPoolId: pool.userPoolId,
+                            userPoolClientId: pool.defaultClient.clientId),
+                        custom: .init(
+                            api: [
+                                "handset": .init(
+                                    endpoint: "http://127.0.0.1:\(port)/api", region: "us-east-1", apiName: "handset")
+                            ],
+                            handset: .init(
+                                cognitoEndpoint: "http://127.0.0.1:\(port)/",
+                                apiEndpoint: "http://127.0.0.1:\(port)/api"))))
+
+            let fixture = CloudFixture(directory: directory, pool: pool, clock: TestClock())
+            let signIn = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
+            let claims = try await JWTKeyCollection().unverified(signIn.idToken, as: IDTokenClaims.self)
+            #expect(claims.iss == "http://127.0.0.1:\(port)/\(pool.userPoolId)")
+            let tasks = try await client.get("/api/tasks", token: signIn.idToken)
+            #expect(tasks.status == .ok)
+        }
+    }
+}
