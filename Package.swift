@@ -34,13 +34,17 @@ let package = Package(
     targets: [
         // Shared by both sides.
         .target(name: "HandsetWire"),
+        // Cognito's SRP-6a math, client and server halves (OpenSSL BIGNUM for the 3072-bit arithmetic).
+        .target(
+            name: "HandsetSRP",
+            dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The client.
         .target(name: "HandsetModel", dependencies: ["HandsetWire"]),
         .target(
             name: "HandsetRemote",
             dependencies: [
-                "HandsetModel",
+                "HandsetModel", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
@@ -48,7 +52,7 @@ let package = Package(
             dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "HandsetSync", dependencies: ["HandsetModel", "HandsetRemote", "HandsetStore"]),
         .target(name: "HandsetApp", dependencies: ["HandsetModel", "HandsetSync"]),
-        .target(name: "HandsetTUI", dependencies: ["HandsetApp"]),
+        .target(name: "HandsetTUI", dependencies: ["HandsetApp", "HandsetRemote"]),
         .systemLibrary(name: "CNCursesw", path: "Sources/CNCursesw"),
         .executableTarget(
             name: "handset",
@@ -62,7 +66,7 @@ let package = Package(
         .target(
             name: "HandsetCloud",
             dependencies: [
-                "HandsetWire", "COpenSSL",
+                "HandsetWire", "HandsetSRP", "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -80,7 +84,10 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "HandsetWireTests", dependencies: ["HandsetWire"]),
+        .testTarget(name: "HandsetSRPTests", dependencies: ["HandsetSRP"]),
         .testTarget(name: "HandsetModelTests", dependencies: ["HandsetModel"]),
+        .testTarget(name: "HandsetRemoteTests", dependencies: ["HandsetRemote", "HandsetSRP"]),
+        .testTarget(name: "HandsetSyncTests", dependencies: ["HandsetSync"]),
         .testTarget(name: "HandsetStoreTests", dependencies: ["HandsetStore"]),
         .testTarget(name: "HandsetAppTests", dependencies: ["HandsetApp"]),
         .testTarget(
@@ -89,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "HandsetCloudTests",
             dependencies: [
-                "HandsetCloud",
+                "HandsetCloud", "HandsetSRP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

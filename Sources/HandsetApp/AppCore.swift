@@ -45,6 +45,16 @@ public enum AppCore {
                 form.isSubmitting = false
                 form.error = message
                 form.password = ""
+                form.answer = ""
+                form.stage = .credentials
+                form.focus = .password
+                state.screen = .signIn(form)
+            }
+            return []
+
+        case .signInPrompt(let prompt, let error):
+            if case .signIn(var form) = state.screen {
+                form.show(prompt, error: error)
                 state.screen = .signIn(form)
             }
             return []
@@ -119,16 +129,17 @@ public enum AppCore {
         }
         switch state.screen {
         case .signIn(var form):
-            if key == .escape {
+            if key == .escape, form.stage == .credentials {
                 state.shouldQuit = true
                 return []
             }
             let outcome = form.handle(key)
             state.screen = .signIn(form)
-            if case .submit(let username, let password) = outcome {
-                return [.signIn(username: username, password: password)]
+            switch outcome {
+            case .submit(let username, let password): return [.signIn(username: username, password: password)]
+            case .answer(let answer): return [.answerSignIn(answer)]
+            case .cancel, .none: return []
             }
-            return []
         case .list:
             return handleListKey(key, in: &state)
         }

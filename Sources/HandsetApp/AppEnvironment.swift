@@ -8,17 +8,20 @@ import HandsetSync
 /// test values that answer from memory.
 public struct AppEnvironment: Sendable {
     public var signIn: @Sendable (_ username: String, _ password: String) async -> AppEvent
+    public var answerSignIn: @Sendable (_ answer: String) async -> AppEvent
     public var refreshSchema: @Sendable () async -> AppEvent
     public var loadRecords: @Sendable (_ collection: String, _ offset: Int, _ limit: Int) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
 
     public init(
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
+        answerSignIn: @escaping @Sendable (String) async -> AppEvent = { _ in .signInFailed("Nothing to answer") },
         refreshSchema: @escaping @Sendable () async -> AppEvent,
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
         sync: @escaping @Sendable (String) async -> AppEvent
     ) {
         self.signIn = signIn
+        self.answerSignIn = answerSignIn
         self.refreshSchema = refreshSchema
         self.loadRecords = loadRecords
         self.sync = sync
@@ -28,6 +31,7 @@ public struct AppEnvironment: Sendable {
     public func perform(_ effect: AppEffect) async -> AppEvent {
         switch effect {
         case .signIn(let username, let password): return await signIn(username, password)
+        case .answerSignIn(let answer): return await answerSignIn(answer)
         case .refreshSchema: return await refreshSchema()
         case .loadRecords(let collection, let offset, let limit): return await loadRecords(collection, offset, limit)
         case .sync(let collection): return await sync(collection)
@@ -39,11 +43,30 @@ extension AppEnvironment {
     /// The real thing: Cognito and the API over HTTP, the SQLite cache, the token cache file.
     public static func live(
         configuration: ClientConfiguration, store: LocalStore, session: SessionManager,
-        transport: any HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }
+        transport: any HTTPTransport, flow: SignInFlow = .srp, now: @escaping @Sendable () -> Date = { Date() }
     ) -> AppEnvironment {
         let cognito = CognitoClient(configuration: configuration, transport: transport)
         let api = APIClient(configuration: configuration, transport: transport, session: session)
         let engine = SyncEngine(api: api, store: store, now: now)
+
+        let conversations = ConversationHolder()
+
+        @Sendable func signInEvent(_ outcome: SignInOutcome) async -> AppEvent {
+            switch outcome {
+            case .prompt(let prompt, let error):
+                return .signInPrompt(prompt, error: error)
+            case .failed(let failure):
+                await conversations.set(nil)
+                return .signInFailed(failure.message)
+            case .signedIn(let result):
+                await conversations.set(nil)
+                let tokens = TokenSet(
+                    idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
+                    expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
+                await session.signedIn(tokens)
+                return .signInSucceeded(tokens.user ?? SignedInUser(sub: "", username: "", email: nil))
+            }
+        }
 
         @Sendable func failure(_ error: any Error) -> AppEvent {
             let remote = (error as? RemoteError) ?? .badResponse(String(describing: error))
@@ -56,24 +79,15 @@ extension AppEnvironment {
 
         return AppEnvironment(
             signIn: { username, password in
-                do {
-                    let response = try await cognito.initiatePasswordAuth(username: username, password: password)
-                    guard let result = response.authenticationResult else {
-                        let challenge = response.challengeName ?? "unknown"
-                        return .signInFailed("This account needs the \(challenge) step, which this version cannot do yet")
-                    }
-                    let tokens = TokenSet(
-                        idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
-                        expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
-                    await session.signedIn(tokens)
-                    let user = tokens.user ?? SignedInUser(sub: "", username: username, email: nil)
-                    return .signInSucceeded(user)
-                } catch let error as RemoteError {
-                    if case .offline(let detail) = error { return .signInFailed("Cannot sign in: \(detail)") }
-                    return .signInFailed(error.message)
-                } catch {
-                    return .signInFailed("Cannot sign in: \(error)")
+                let conversation = SignInConversation(cognito: cognito, flow: flow, now: now)
+                await conversations.set(conversation)
+                return await signInEvent(await conversation.start(username: username, password: password))
+            },
+            answerSignIn: { answer in
+                guard let conversation = await conversations.current else {
+                    return .signInFailed("The sign-in was interrupted; please start again")
                 }
+                return await signInEvent(await conversation.answer(answer))
             },
             refreshSchema: {
                 do {
@@ -99,5 +113,14 @@ extension AppEnvironment {
                     return failure(error)
                 }
             })
+    }
+}
+
+/// The sign-in in progress, between the person's answers.
+actor ConversationHolder {
+    private(set) var current: SignInConversation?
+
+    func set(_ conversation: SignInConversation?) {
+        current = conversation
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetRemote
 
 /// Something that happened: a key, or the result of an effect.
 public enum AppEvent: Sendable, Equatable {
@@ -10,6 +11,8 @@ public enum AppEvent: Sendable, Equatable {
     case resized(listRows: Int)
     case signInSucceeded(SignedInUser)
     case signInFailed(String)
+    /// Cognito wants more before it signs the person in.
+    case signInPrompt(SignInPrompt, error: String?)
     case schemaLoaded(APISchema)
     case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int)
     case syncFinished(collection: String, count: Int, at: Date)
@@ -21,6 +24,7 @@ public enum AppEvent: Sendable, Equatable {
 /// Work for the outside world; its result comes back as an `AppEvent`.
 public enum AppEffect: Sendable, Equatable {
     case signIn(username: String, password: String)
+    case answerSignIn(String)
     case refreshSchema
     case loadRecords(collection: String, offset: Int, limit: Int)
     case sync(collection: String)
@@ -31,6 +35,7 @@ extension AppEffect: CustomStringConvertible {
     public var description: String {
         switch self {
         case .signIn(let username, _): return "signIn(\(username), <password>)"
+        case .answerSignIn: return "answerSignIn(<answer>)"
         case .refreshSchema: return "refreshSchema"
         case .loadRecords(let collection, let offset, let limit): return "loadRecords(\(collection), \(offset), \(limit))"
         case .sync(let collection): return "sync(\(collection))"

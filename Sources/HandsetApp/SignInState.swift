@@ -1,12 +1,26 @@
 import Foundation
+import HandsetRemote
 
-/// The sign-in form.
+/// The sign-in screen: credentials first, then whatever Cognito asks for (an MFA code, a choice of factor, an
+/// authenticator setup, a new password).
 public struct SignInState: Sendable, Equatable {
     public enum Field: Sendable, Equatable, CaseIterable { case username, password }
+
+    /// Which step of the sign-in is showing.
+    public enum Stage: Sendable, Equatable {
+        case credentials
+        case code(method: MFAMethod, destination: String?)
+        case choice([MFAMethod], selected: Int)
+        case totpSetup(secret: String, uri: String)
+        case newPassword(requiredAttributes: [String])
+    }
 
     public var username: String
     public var password: String
     public var focus: Field
+    public var stage: Stage
+    /// What the person typed at a challenge (a code or a new password).
+    public var answer: String
     public var isSubmitting: Bool
     /// Shown under the form: why the last attempt failed, or why the person is here (session expired).
     public var error: String?
@@ -15,30 +29,51 @@ public struct SignInState: Sendable, Equatable {
         self.username = username
         self.password = password
         self.focus = focus
+        self.stage = .credentials
+        self.answer = ""
         self.isSubmitting = false
         self.error = error
+    }
+
+    /// Shows what Cognito asked for next.
+    public mutating func show(_ prompt: SignInPrompt, error: String?) {
+        isSubmitting = false
+        answer = ""
+        self.error = error
+        switch prompt {
+        case .mfaCode(let method, let destination): stage = .code(method: method, destination: destination)
+        case .mfaChoice(let methods): stage = .choice(methods, selected: 0)
+        case .totpSetup(let secret, let uri): stage = .totpSetup(secret: secret, uri: uri)
+        case .newPassword(let attributes): stage = .newPassword(requiredAttributes: attributes)
+        }
     }
 }
 
 extension SignInState: CustomStringConvertible, CustomDebugStringConvertible {
-    // Keeps the password out of any printed value (test failures, debug output).
+    // Keeps the password and codes out of any printed value (test failures, debug output).
     public var description: String {
         "SignInState(username: \(username), password: <\(password.count) characters>, focus: \(focus), "
-            + "isSubmitting: \(isSubmitting), error: \(error ?? "nil"))"
+            + "stage: \(stage), answer: <\(answer.count) characters>, isSubmitting: \(isSubmitting), "
+            + "error: \(error ?? "nil"))"
     }
     public var debugDescription: String { description }
 }
 
 /// What the sign-in form asks for after a key.
-public enum SignInOutcome: Sendable, Equatable {
+public enum SignInFormOutcome: Sendable, Equatable {
     case none
     case submit(username: String, password: String)
+    /// The answer to a challenge.
+    case answer(String)
+    /// Give up the challenge and go back to the credentials.
+    case cancel
 }
 
 extension SignInState {
     /// Edits the form: typing, Tab/Enter/arrows between fields, Enter on the last field submits.
-    public mutating func handle(_ key: Key) -> SignInOutcome {
+    public mutating func handle(_ key: Key) -> SignInFormOutcome {
         guard !isSubmitting else { return .none }
+        if stage != .credentials { return handleChallenge(key) }
         switch key {
         case .character(let character):
             switch focus {
@@ -77,6 +112,61 @@ extension SignInState {
             error = nil
             isSubmitting = true
             return .submit(username: trimmed, password: password)
+        default:
+            break
+        }
+        return .none
+    }
+
+    private mutating func handleChallenge(_ key: Key) -> SignInFormOutcome {
+        if key == .escape {
+            stage = .credentials
+            answer = ""
+            password = ""
+            focus = .password
+            error = nil
+            return .cancel
+        }
+        if case .choice(let methods, let selected) = stage {
+            switch key {
+            case .down, .character("j"), .tab:
+                stage = .choice(methods, selected: min(selected + 1, max(methods.count - 1, 0)))
+            case .up, .character("k"), .backTab:
+                stage = .choice(methods, selected: max(selected - 1, 0))
+            case .character(let digit) where digit.wholeNumberValue.map({ (1...methods.count).contains($0) }) == true:
+                stage = .choice(methods, selected: (digit.wholeNumberValue ?? 1) - 1)
+            case .enter:
+                guard methods.indices.contains(selected) else { return .none }
+                isSubmitting = true
+                return .answer(methods[selected].rawValue)
+            default:
+                break
+            }
+            return .none
+        }
+        let isCode: Bool
+        switch stage {
+        case .code, .totpSetup: isCode = true
+        default: isCode = false
+        }
+        switch key {
+        case .character(let character):
+            // Codes are digits; a new password is anything.
+            if isCode, !character.isNumber { return .none }
+            if isCode, answer.count >= 8 { return .none }
+            answer.append(character)
+        case .backspace:
+            if !answer.isEmpty { answer.removeLast() }
+        case .control("u"):
+            answer = ""
+        case .enter:
+            guard !answer.isEmpty else {
+                error = isCode ? "Enter the code" : "Enter a new password"
+                return .none
+            }
+            error = nil
+            isSubmitting = true
+            return .answer(answer)
         default:
             break
         }

@@ -36,9 +36,40 @@ public struct APIClient: Sendable {
         }
     }
 
-    func send(_ method: String, path: String, query: [URLQueryItem] = [], authorized: Bool) async throws
-        -> HTTPResponse
-    {
+    /// One page of a collection's change feed after `since` (from the start when nil).
+    public func changes(collection: String, since: String?, limit: Int = 500) async throws -> ChangeFeedPage {
+        var query = [URLQueryItem(name: "limit", value: String(limit))]
+        if let since { query.append(URLQueryItem(name: "since", value: since)) }
+        let response = try await send("GET", path: "\(collection)/\(APIRoute.changes)", query: query, authorized: true)
+        do {
+            return try JSONDecoder().decode(ChangeFeedPage.self, from: response.body)
+        } catch {
+            throw RemoteError.badResponse("the \(collection) change feed could not be read")
+        }
+    }
+
+    /// Sends many writes in one request; one result per operation, in order.
+    public func batch(collection: String, _ request: BatchRequest) async throws -> BatchResponse {
+        let body = try JSONEncoder().encode(request)
+        let response = try await send(
+            "POST", path: "\(collection)/\(APIRoute.batch)", authorized: true, body: body, timeout: 60)
+        do {
+            let answer = try JSONDecoder().decode(BatchResponse.self, from: response.body)
+            guard answer.results.count == request.operations.count else {
+                throw RemoteError.badResponse("the batch answer has \(answer.results.count) results for \(request.operations.count) writes")
+            }
+            return answer
+        } catch let error as RemoteError {
+            throw error
+        } catch {
+            throw RemoteError.badResponse("the \(collection) batch answer could not be read")
+        }
+    }
+
+    func send(
+        _ method: String, path: String, query: [URLQueryItem] = [], authorized: Bool, body: Data? = nil,
+        timeout: TimeInterval = 15
+    ) async throws -> HTTPResponse {
         var components = URLComponents(
             url: configuration.apiEndpoint.appendingPathComponent(path), resolvingAgainstBaseURL: false)
         if !query.isEmpty { components?.queryItems = query }
@@ -46,10 +77,12 @@ public struct APIClient: Sendable {
         var retriedAfterRefresh = false
         while true {
             var headers = ["Accept": "application/json"]
+            if body != nil { headers["Content-Type"] = "application/json" }
             if authorized { headers["Authorization"] = try await session.validIDToken() }
             let response: HTTPResponse
             do {
-                response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers))
+                response = try await transport.send(
+                    HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout))
             } catch {
                 throw RemoteError.from(error)
             }

@@ -39,6 +39,11 @@ public struct CognitoClient: Sendable {
         }
     }
 
+    /// Any Cognito operation with a JSON body; Cognito's errors become `RemoteError.cognito`.
+    public func call(_ operation: String, body: JSONValue) async throws -> JSONValue {
+        try await call(operation, body, as: JSONValue.self)
+    }
+
     /// SECRET_HASH = Base64(HMAC-SHA256(key: client secret, message: username + client id)).
     public func secretHash(username: String) -> String? {
         guard let secret = configuration.clientSecret else { return nil }

@@ -9,7 +9,7 @@ import HandsetWire
 ///
 /// One type owns the database and exposes named writes that keep its invariants; nothing else writes SQL.
 public final class LocalStore: Sendable {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the store at `path`, in WAL mode.
     public init(path: String) throws {
@@ -26,27 +26,6 @@ public final class LocalStore: Sendable {
     public init() throws {
         writer = try DatabaseQueue()
         try Self.migrator.migrate(writer)
-    }
-
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: records and meta") { db in
-            try db.create(table: "record") { table in
-                table.column("collection", .text).notNull()
-                table.column("id", .text).notNull()
-                table.column("version", .integer).notNull()
-                table.column("updatedAt", .text).notNull()
-                table.column("owner", .text).notNull()
-                table.column("body", .text).notNull()
-                table.column("syncState", .text).notNull().defaults(to: SyncState.synced.rawValue)
-                table.primaryKey(["collection", "id"])
-            }
-            try db.create(table: "meta") { table in
-                table.primaryKey("key", .text)
-                table.column("value", .text).notNull()
-            }
-        }
-        return migrator
     }
 
     // MARK: Records
@@ -79,7 +58,7 @@ public final class LocalStore: Sendable {
                 db,
                 sql: """
                     SELECT id, version, updatedAt, owner, body, syncState FROM record
-                    WHERE collection = ? ORDER BY id LIMIT ? OFFSET ?
+                    WHERE collection = ? AND NOT locallyDeleted ORDER BY id LIMIT ? OFFSET ?
                     """,
                 arguments: [collection, limit, offset]
             ).map(Self.record(from:))
@@ -89,7 +68,7 @@ public final class LocalStore: Sendable {
     /// How many records of a collection are cached.
     public func recordCount(collection: String) throws -> Int {
         try writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE collection = ?", arguments: [collection]) ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE collection = ? AND NOT locallyDeleted", arguments: [collection]) ?? 0
         }
     }
 

@@ -1,36 +1,99 @@
 import HandsetApp
+import HandsetRemote
 
-/// The sign-in screen: a centred form with username and password.
+/// The sign-in screen: a centred form with username and password, then whatever Cognito asks for.
 public enum SignInView {
     public static func render(_ form: SignInState, subtitle: String, into grid: inout CellGrid) {
-        let boxWidth = min(52, grid.width - 2)
+        let boxWidth = min(60, grid.width - 2)
         let left = max((grid.width - boxWidth) / 2, 0)
-        let top = max((grid.height - 12) / 2, 0)
+        let top = max((grid.height - 14) / 2, 0)
         grid.put("Handset", x: left + (boxWidth - 7) / 2, y: top, role: .title)
         let line = TextWidth.truncate(subtitle, to: boxWidth)
         grid.put(line, x: left + max((boxWidth - TextWidth.width(of: line)) / 2, 0), y: top + 1, role: .dim)
+        let layout = Layout(left: left, top: top + 3, width: boxWidth)
 
-        let labelWidth = 10
-        let fieldWidth = max(boxWidth - labelWidth, 4)
-        func field(_ label: String, _ value: String, focused: Bool, row: Int) {
-            grid.put(label, x: left, y: row, role: .fieldLabel)
+        var hints: [(String, String)]
+        switch form.stage {
+        case .credentials:
+            layout.field("Username", form.username, focused: form.focus == .username, row: 0, into: &grid)
+            layout.field(
+                "Password", String(repeating: "•", count: form.password.count), focused: form.focus == .password, row: 2,
+                into: &grid)
+            hints = [("Enter", "next / sign in"), ("Tab", "switch field"), ("Esc", "quit")]
+        case .code(let method, let destination):
+            let text: String
+            switch method {
+            case .totp: text = "Enter the code from your authenticator app."
+            case .sms: text = "Enter the code we texted to \(destination ?? "your phone")."
+            case .email: text = "Enter the code we emailed to \(destination ?? "you")."
+            }
+            layout.text(text, row: 0, into: &grid)
+            layout.field("Code", form.answer, focused: true, row: 2, into: &grid)
+            hints = [("Enter", "verify"), ("Esc", "back")]
+        case .choice(let methods, let selected):
+            layout.text("How do you want to verify it's you?", row: 0, into: &grid)
+            for (index, method) in methods.enumerated() {
+                let role: StyleRole = index == selected ? .selection : .normal
+                grid.fill(x: layout.left, y: layout.top + 2 + index, width: layout.width, height: 1, role: role)
+                grid.put(" \(index + 1)  \(method.displayName)", x: layout.left, y: layout.top + 2 + index, role: role)
+            }
+            hints = [("↑↓", "choose"), ("Enter", "continue"), ("Esc", "back")]
+        case .totpSetup(let secret, let uri):
+            layout.text("Add Handset to your authenticator app with this key,", row: 0, into: &grid)
+            layout.text("then enter the code it shows.", row: 1, into: &grid)
+            grid.put(groups(of: secret), x: layout.left + 2, y: layout.top + 3, role: .title, maxWidth: layout.width - 2)
+            grid.put(TextWidth.truncate(uri, to: layout.width), x: layout.left, y: layout.top + 4, role: .dim)
+            layout.field("Code", form.answer, focused: true, row: 6, into: &grid)
+            hints = [("Enter", "verify"), ("Esc", "back")]
+        case .newPassword(let attributes):
+            layout.text("This account has a temporary password. Choose a new one.", row: 0, into: &grid)
+            if !attributes.isEmpty {
+                layout.text("The pool also requires: \(attributes.joined(separator: ", "))", row: 1, into: &grid)
+            }
+            layout.field("New", String(repeating: "•", count: form.answer.count), focused: true, row: 3, into: &grid)
+            hints = [("Enter", "set password"), ("Esc", "back")]
+        }
+
+        let messageRow = layout.top + 8
+        if form.isSubmitting {
+            grid.put("Signing in…", x: layout.left + Layout.labelWidth, y: messageRow, role: .dim)
+        } else if let error = form.error {
+            grid.put(TextWidth.truncate(error, to: boxWidth), x: layout.left, y: messageRow, role: .error)
+        }
+        KeyHints.render(hints, row: grid.height - 1, into: &grid)
+    }
+
+    /// `JBSWY3DPEHPK3PXP` as `JBSW Y3DP EHPK 3PXP`, easier to type.
+    static func groups(of secret: String) -> String {
+        var result = ""
+        for (index, character) in secret.enumerated() {
+            if index > 0, index % 4 == 0 { result.append(" ") }
+            result.append(character)
+        }
+        return result
+    }
+
+    struct Layout {
+        static let labelWidth = 10
+        let left: Int
+        let top: Int
+        let width: Int
+
+        func text(_ text: String, row: Int, into grid: inout CellGrid) {
+            grid.put(TextWidth.truncate(text, to: width), x: left, y: top + row, role: .normal)
+        }
+
+        func field(_ label: String, _ value: String, focused: Bool, row: Int, into grid: inout CellGrid) {
+            let y = top + row
+            let fieldWidth = max(width - Self.labelWidth, 4)
+            grid.put(label, x: left, y: y, role: .fieldLabel)
             let role: StyleRole = focused ? .fieldFocused : .field
-            grid.fill(x: left + labelWidth, y: row, width: fieldWidth, height: 1, role: role)
+            grid.fill(x: left + Self.labelWidth, y: y, width: fieldWidth, height: 1, role: role)
             // Show the end of a long value, where the cursor is.
             var shown = value
             while TextWidth.width(of: shown) > fieldWidth - 1, !shown.isEmpty { shown.removeFirst() }
-            let used = grid.put(shown, x: left + labelWidth, y: row, role: role, maxWidth: fieldWidth)
-            if focused, used < fieldWidth { grid.put("▏", x: left + labelWidth + used, y: row, role: role) }
+            let used = grid.put(shown, x: left + Self.labelWidth, y: y, role: role, maxWidth: fieldWidth)
+            if focused, used < fieldWidth { grid.put("▏", x: left + Self.labelWidth + used, y: y, role: role) }
         }
-        field("Username", form.username, focused: form.focus == .username, row: top + 3)
-        field("Password", String(repeating: "•", count: form.password.count), focused: form.focus == .password, row: top + 5)
-
-        if form.isSubmitting {
-            grid.put("Signing in…", x: left + labelWidth, y: top + 7, role: .dim)
-        } else if let error = form.error {
-            grid.put(TextWidth.truncate(error, to: boxWidth), x: left, y: top + 7, role: .error)
-        }
-        KeyHints.render(
-            [("Enter", "next / sign in"), ("Tab", "switch field"), ("Esc", "quit")], row: grid.height - 1, into: &grid)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetRemote
 import Testing
 
 @testable import HandsetApp
@@ -61,6 +62,39 @@ import Testing
         #expect(state.connectivity == .online)
         #expect(state.lastSyncedAt == date)
         #expect(state.list?.selectedRecord?.id == "t00000")
+    }
+
+    @Test func mfaPromptsCollectAnAnswerAndEscGoesBack() {
+        var state = AppState()
+        state.screen = .signIn(SignInState(username: "tina", password: "pw", focus: .password))
+        #expect(AppCore.update(&state, .key(.enter)) == [.signIn(username: "tina", password: "pw")])
+        _ = AppCore.update(&state, .signInPrompt(.mfaCode(method: .totp, destination: nil), error: nil))
+        for character in "12a3456" { _ = AppCore.update(&state, .key(.character(character))) }
+        guard case .signIn(let form) = state.screen else {
+            Issue.record("expected the sign-in screen")
+            return
+        }
+        #expect(form.answer == "123456", "codes take digits only")
+        #expect(AppCore.update(&state, .key(.enter)) == [.answerSignIn("123456")])
+        _ = AppCore.update(&state, .signInPrompt(.mfaCode(method: .totp, destination: nil), error: "Wrong code; try again"))
+        guard case .signIn(let retry) = state.screen else { return }
+        #expect(retry.error == "Wrong code; try again")
+        #expect(retry.answer == "")
+        #expect(!retry.isSubmitting)
+        _ = AppCore.update(&state, .key(.escape))
+        #expect(!state.shouldQuit, "Esc at a challenge goes back instead of quitting")
+        guard case .signIn(let back) = state.screen else { return }
+        #expect(back.stage == .credentials)
+        #expect(back.password == "")
+    }
+
+    @Test func choosingAnMFAMethod() {
+        var state = AppState()
+        state.screen = .signIn(SignInState(username: "u", password: "p", focus: .password))
+        _ = AppCore.update(&state, .key(.enter))
+        _ = AppCore.update(&state, .signInPrompt(.mfaChoice([.totp, .email]), error: nil))
+        _ = AppCore.update(&state, .key(.down))
+        #expect(AppCore.update(&state, .key(.enter)) == [.answerSignIn("EMAIL_OTP")])
     }
 
     @Test func failedSignInKeepsTheUsernameAndClearsThePassword() {

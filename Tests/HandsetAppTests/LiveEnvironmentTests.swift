@@ -42,7 +42,7 @@ import Testing
                 cognito: CognitoClient(configuration: FakeCloud.configuration, transport: cloud), tokens: nil,
                 now: { clock.now }, persist: { saved.save($0) })
             environment = AppEnvironment.live(
-                configuration: FakeCloud.configuration, store: store, session: session, transport: cloud,
+                configuration: FakeCloud.configuration, store: store, session: session, transport: cloud, flow: .password,
                 now: { clock.now })
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HandsetApp
 import HandsetModel
+import HandsetRemote
 import Testing
 
 @testable import HandsetTUI
@@ -70,6 +71,21 @@ import Testing
         let grid = Renderer.render(state, width: 80, height: 24)
         assertSnapshot(grid, named: "sign-in")
         #expect(!grid.text.contains("secret"), "the password is masked")
+    }
+
+    @Test func challengeScreens() {
+        var state = AppState(profile: "default")
+        var form = SignInState(username: "tina")
+        form.show(.mfaCode(method: .email, destination: "e***@example.com"), error: nil)
+        form.answer = "1234"
+        state.screen = .signIn(form)
+        assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-email-code")
+        form.show(.totpSetup(secret: "JBSWY3DPEHPK3PXP", uri: "otpauth://totp/Handset:tina?secret=JBSWY3DPEHPK3PXP&issuer=Handset"), error: "That code did not verify; try the next one")
+        state.screen = .signIn(form)
+        assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-totp-setup")
+        form.show(.mfaChoice([.totp, .email]), error: nil)
+        state.screen = .signIn(form)
+        assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-mfa-choice")
     }
 
     @Test func tinyTerminalSaysSo() {

@@ -47,10 +47,12 @@ struct RecordsController: Sendable {
 
         // One row more than the page tells whether another page follows, without counting.
         let rows = try await records.list(
-            collection: collection.name, owner: identity.sub, afterId: afterId, limit: limit + 1)
+            RecordListQuery(
+                collection: collection.name, owner: identity.sub,
+                after: afterId.map { RecordListPosition(value: .string($0), id: $0) }, limit: limit + 1))
         let page = rows.prefix(limit)
-        let nextCursor = rows.count > limit ? page.last.map { RecordCursor.encode(lastId: $0.id) } : nil
-        let body = RecordPage(items: page.map(\.json), nextCursor: nextCursor)
+        let nextCursor = rows.count > limit ? page.last.map { RecordCursor.encode(lastId: $0.record.id) } : nil
+        let body = RecordPage(items: page.map(\.record.json), nextCursor: nextCursor)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(

@@ -79,6 +79,7 @@ struct CloudDatabase: Sendable {
                     CREATE UNIQUE INDEX records_by_sequence ON records(seq);
                     """)
         }
+        registerRecordMigrations(in: &migrator)
         return migrator
     }
 }

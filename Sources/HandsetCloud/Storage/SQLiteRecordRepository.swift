@@ -2,68 +2,346 @@ import Foundation
 import GRDB
 import HandsetWire
 
-/// Records in the cloud's SQLite database.
+/// Records in the cloud's SQLite database (WAL). Lists are keyset-paginated over partial expression indexes, one
+/// per collection, sortable column and audience (owner or everyone), so a page costs a short index range scan
+/// whatever the collection's size; `q` goes through the FTS5 table `record_search`.
 struct SQLiteRecordRepository: RecordRepository {
     let database: CloudDatabase
 
-    func list(collection: String, owner: String, afterId: String?, limit: Int) async throws -> [StoredRecord] {
+    private static let columns = "collection, id, owner, version, updated_at, seq, deleted, body"
+
+    // MARK: Indexes
+
+    func prepare(for collections: [RecordCollectionLayout]) async throws {
+        let statements = collections.flatMap(Self.indexStatements(for:))
+        guard !statements.isEmpty else { return }
+        try await database.writer.write { db in
+            for statement in statements {
+                try db.execute(sql: statement)
+            }
+        }
+    }
+
+    static func indexStatements(for layout: RecordCollectionLayout) -> [String] {
+        let scope = "WHERE collection = \(literal(layout.collection)) AND deleted = 0"
+        var statements: [String] = []
+        for key in layout.sortKeys where key != .id {
+            let expression = sortExpression(key)
+            if layout.ownerLists {
+                statements.append(
+                    "CREATE INDEX IF NOT EXISTS \(indexName(layout.collection, key, "owner")) "
+                        + "ON records(owner, \(expression), id) \(scope)")
+            }
+            if layout.sharedLists {
+                statements.append(
+                    "CREATE INDEX IF NOT EXISTS \(indexName(layout.collection, key, "all")) "
+                        + "ON records(\(expression), id) \(scope)")
+            }
+        }
+        return statements
+    }
+
+    private static func indexName(_ collection: String, _ key: RecordSortKey, _ audience: String) -> String {
+        let column: String
+        switch key {
+        case .id: column = "id"
+        case .updatedAt: column = "updated_at"
+        case .field(let name): column = "f_" + name
+        }
+        let readable = "\(collection)_\(column)_\(audience)".map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        // A hash of the exact names keeps two collections whose names only differ in punctuation apart.
+        var hash: UInt32 = 2_166_136_261
+        for byte in "\(collection)\u{0}\(column)\u{0}\(audience)".utf8 {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        return "\"records_list_\(String(readable))_\(String(hash, radix: 16))\""
+    }
+
+    /// The SQL of a sort key. Missing fields sort as `''`, so keyset comparisons never meet a NULL.
+    static func sortExpression(_ key: RecordSortKey) -> String {
+        switch key {
+        case .id: "id"
+        case .updatedAt: "updated_at"
+        case .field(let name): "coalesce(json_extract(body, '$.\(name)'), '')"
+        }
+    }
+
+    /// A string literal: collection names are inlined so that SQLite can match the partial indexes.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    // MARK: Reads
+
+    func list(_ query: RecordListQuery) async throws -> [RecordListRow] {
+        let (sql, arguments) = Self.listSQL(query, counting: false)
+        return try await database.writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let record = try Self.record(from: row)
+                let value = Self.jsonValue(row["sort_value"] as DatabaseValue)
+                return RecordListRow(record: record, position: RecordListPosition(value: value, id: record.id))
+            }
+        }
+    }
+
+    func count(_ query: RecordListQuery) async throws -> Int {
+        let (sql, arguments) = Self.listSQL(query, counting: true)
+        return try await database.writer.read { db in
+            try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        }
+    }
+
+    static func listSQL(_ query: RecordListQuery, counting: Bool) -> (String, StatementArguments) {
+        let sort = sortExpression(query.sort)
+        var conditions = ["collection = \(literal(query.collection))", "deleted = 0"]
+        var arguments = StatementArguments()
+        if let owner = query.owner {
+            conditions.append("owner = ?")
+            _ = arguments.append(contentsOf: [owner])
+        }
+        for filter in query.filters where !filter.values.isEmpty {
+            let column: String
+            switch filter.field {
+            case .owner: column = "owner"
+            case .field(let name): column = "json_extract(body, '$.\(name)')"
+            }
+            let placeholders = Array(repeating: "?", count: filter.values.count).joined(separator: ", ")
+            conditions.append("\(column) IN (\(placeholders))")
+            for value in filter.values {
+                _ = arguments.append(contentsOf: [databaseValue(value)])
+            }
+        }
+        if let match = ftsQuery(query.searchWords) {
+            conditions.append("key IN (SELECT rowid FROM record_search WHERE record_search MATCH ?)")
+            _ = arguments.append(contentsOf: [match])
+        }
+        if counting {
+            return ("SELECT COUNT(*) FROM records WHERE " + conditions.joined(separator: " AND "), arguments)
+        }
+        let comparison = query.descending ? "<" : ">"
+        if let after = query.after {
+            if query.sort == .id {
+                conditions.append("id \(comparison) ?")
+                _ = arguments.append(contentsOf: [after.id])
+            } else {
+                conditions.append("(\(sort), id) \(comparison) (?, ?)")
+                _ = arguments.append(contentsOf: [databaseValue(after.value), after.id])
+            }
+        }
+        let direction = query.descending ? "DESC" : "ASC"
+        let order = query.sort == .id ? "id \(direction)" : "\(sort) \(direction), id \(direction)"
+        let sql = """
+            SELECT \(columns), \(sort) AS sort_value FROM records
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(order)
+            LIMIT ?
+            """
+        _ = arguments.append(contentsOf: [query.limit])
+        return (sql, arguments)
+    }
+
+    /// Each word as a quoted prefix query, all required. Words carry no FTS5 syntax, so no input can make a bad
+    /// MATCH expression.
+    static func ftsQuery(_ words: [String]) -> String? {
+        let terms = words.filter { !$0.isEmpty }.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }
+        return terms.isEmpty ? nil : terms.joined(separator: " ")
+    }
+
+    func record(collection: String, id: String) async throws -> StoredRecord? {
         try await database.writer.read { db in
-            try Row.fetchAll(
+            try Self.fetchRecord(db, collection: collection, id: id)
+        }
+    }
+
+    func changes(collection: String, owner: String?, after: Int64, limit: Int) async throws -> [StoredRecord] {
+        try await database.writer.read { db in
+            if let owner {
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(Self.columns) FROM records WHERE collection = ? AND owner = ? AND seq > ?
+                        ORDER BY seq LIMIT ?
+                        """,
+                    arguments: [collection, owner, after, limit]
+                ).map(Self.record(from:))
+            }
+            return try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT * FROM records
-                    WHERE collection = ? AND owner = ? AND deleted = 0 AND id > ?
-                    ORDER BY id
-                    LIMIT ?
-                    """,
-                arguments: [collection, owner, afterId ?? "", limit]
+                sql: "SELECT \(Self.columns) FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [collection, after, limit]
             ).map(Self.record(from:))
         }
     }
 
-    @discardableResult
-    func create(
-        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
-    ) async throws
-        -> StoredRecord
-    {
-        let fields = body.filter { !RecordField.serverManaged.contains($0.key) }
-        let encodedBody = String(decoding: JSONValue.object(fields).encoded(), as: UTF8.self)
+    // MARK: Writes
+
+    func write(
+        collection: String, id: String, at date: Date, idempotency: IdempotencyClaim?,
+        decide: @escaping @Sendable (StoredRecord?) throws -> RecordDecision,
+        respond: @escaping @Sendable (StoredRecord?) -> StoredResponse
+    ) async throws -> RecordWriteOutcome {
         let updatedAt = Timestamp.string(from: date)
         return try await database.writer.write { db in
-            if try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM records WHERE collection = ? AND id = ?)",
-                arguments: [collection, id]) == true
-            {
-                throw RecordRepositoryError.alreadyExists
+            if let idempotency {
+                switch try Self.lookup(db, idempotency) {
+                case .replay(let response): return .replayed(response)
+                case .keyReused: return .keyReused
+                case .none: break
+                }
             }
-            let sequence = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM records") ?? 1
+            let current = try Self.fetchRecord(db, collection: collection, id: id)
+            let after: StoredRecord?
+            let changed: Bool
+            switch try decide(current) {
+            case .keep:
+                after = current
+                changed = false
+            case .save(let owner, let body):
+                after = try Self.apply(
+                    db, collection: collection, id: id, owner: owner, body: StoredRecord.canonicalText(of: body),
+                    deleted: false, current: current, updatedAt: updatedAt)
+                changed = true
+            case .delete:
+                after = try Self.apply(
+                    db, collection: collection, id: id, owner: current?.owner ?? "", body: "{}", deleted: true,
+                    current: current, updatedAt: updatedAt)
+                changed = true
+            }
+            if let idempotency {
+                try Self.insert(db, respond(after), for: idempotency, createdAt: updatedAt)
+            }
+            return .written(after, changed: changed)
+        }
+    }
+
+    @discardableResult
+    func create(collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date) async throws
+        -> StoredRecord
+    {
+        let outcome = try await write(
+            collection: collection, id: id, at: date, idempotency: nil,
+            decide: { current in
+                guard current == nil else { throw RecordRepositoryError.alreadyExists }
+                return .save(owner: owner, body: body)
+            },
+            respond: { _ in StoredResponse(status: 0, headers: [:], body: "") })
+        guard case .written(let record?, _) = outcome else { throw RecordRepositoryError.alreadyExists }
+        return record
+    }
+
+    private static func apply(
+        _ db: Database, collection: String, id: String, owner: String, body: String, deleted: Bool,
+        current: StoredRecord?, updatedAt: String
+    ) throws -> StoredRecord {
+        guard
+            let sequence = try Int64.fetchOne(
+                db, sql: "UPDATE record_sequence SET value = value + 1 WHERE name = 'records' RETURNING value")
+        else { throw RecordStorageCorruption(collection: collection, id: id) }
+        let version = (current?.version ?? 0) + 1
+        if current == nil {
             try db.execute(
                 sql: """
                     INSERT INTO records (collection, id, owner, version, updated_at, seq, deleted, body)
-                    VALUES (?, ?, ?, 1, ?, ?, 0, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [collection, id, owner, updatedAt, sequence, encodedBody])
-            return StoredRecord(
-                collection: collection, id: id, owner: owner, version: 1, updatedAt: updatedAt, sequence: sequence,
-                deleted: false, body: fields)
+                arguments: [collection, id, owner, version, updatedAt, sequence, deleted, body])
+        } else {
+            try db.execute(
+                sql: """
+                    UPDATE records SET owner = ?, version = ?, updated_at = ?, seq = ?, deleted = ?, body = ?
+                    WHERE collection = ? AND id = ?
+                    """,
+                arguments: [owner, version, updatedAt, sequence, deleted, body, collection, id])
         }
+        return StoredRecord(
+            collection: collection, id: id, owner: owner, version: version, updatedAt: updatedAt, sequence: sequence,
+            deleted: deleted, bodyText: body)
+    }
+
+    // MARK: Idempotency keys
+
+    func storedResponse(for claim: IdempotencyClaim) async throws -> IdempotencyLookup {
+        try await database.writer.read { db in try Self.lookup(db, claim) }
+    }
+
+    func store(_ response: StoredResponse, for claim: IdempotencyClaim, at date: Date) async throws {
+        let createdAt = Timestamp.string(from: date)
+        try await database.writer.write { db in
+            if case .none = try Self.lookup(db, claim) {
+                try Self.insert(db, response, for: claim, createdAt: createdAt)
+            }
+        }
+    }
+
+    func purgeIdempotencyKeys(before date: Date) async throws {
+        let cutoff = Timestamp.string(from: date)
+        try await database.writer.write { db in
+            try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [cutoff])
+        }
+    }
+
+    private static func lookup(_ db: Database, _ claim: IdempotencyClaim) throws -> IdempotencyLookup {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE scope = ? AND key = ?",
+                arguments: [claim.scope, claim.key])
+        else { return .none }
+        guard (row["fingerprint"] as String) == claim.fingerprint else { return .keyReused }
+        let headersText: String = row["headers"]
+        let headers = (try? JSONDecoder().decode([String: String].self, from: Data(headersText.utf8))) ?? [:]
+        return .replay(StoredResponse(status: row["status"], headers: headers, body: row["body"]))
+    }
+
+    private static func insert(_ db: Database, _ response: StoredResponse, for claim: IdempotencyClaim, createdAt: String)
+        throws
+    {
+        let headers = String(decoding: (try? JSONEncoder().encode(response.headers)) ?? Data("{}".utf8), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO idempotency_keys (scope, key, fingerprint, status, headers, body, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [claim.scope, claim.key, claim.fingerprint, response.status, headers, response.body, createdAt])
+    }
+
+    // MARK: Rows
+
+    private static func fetchRecord(_ db: Database, collection: String, id: String) throws -> StoredRecord? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(columns) FROM records WHERE collection = ? AND id = ?", arguments: [collection, id]
+        ).map(record(from:))
     }
 
     private static func record(from row: Row) throws -> StoredRecord {
-        let body: String = row["body"]
-        guard case .object(let fields) = try JSONValue.parse(Data(body.utf8)) else {
-            throw RecordStorageCorruption(collection: row["collection"], id: row["id"])
-        }
-        return StoredRecord(
+        StoredRecord(
             collection: row["collection"], id: row["id"], owner: row["owner"], version: row["version"],
-            updatedAt: row["updated_at"], sequence: row["seq"], deleted: row["deleted"], body: fields)
+            updatedAt: row["updated_at"], sequence: row["seq"], deleted: row["deleted"], bodyText: row["body"])
+    }
+
+    private static func databaseValue(_ value: JSONValue) -> DatabaseValue {
+        switch value {
+        case .string(let text): return text.databaseValue
+        case .bool(let flag): return (flag ? 1 : 0).databaseValue
+        case .number(let number):
+            if let integer = value.intValue { return Int64(integer).databaseValue }
+            return number.databaseValue
+        case .null, .array, .object: return .null
+        }
+    }
+
+    private static func jsonValue(_ value: DatabaseValue) -> JSONValue {
+        switch value.storage {
+        case .int64(let integer): return .number(Double(integer))
+        case .double(let number): return .number(number)
+        case .string(let text): return .string(text)
+        case .null, .blob: return .string("")
+        }
     }
 }
 
-/// A stored body that is not a JSON object (the schema's CHECK makes this unreachable short of manual edits).
+/// Storage that breaks its own invariants (a missing sequence row; unreachable short of manual edits).
 struct RecordStorageCorruption: Error, CustomStringConvertible {
     var collection: String
     var id: String
-    var description: String { "record \(collection)/\(id) has a body that is not a JSON object" }
+    var description: String { "record storage is inconsistent at \(collection)/\(id)" }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import HandsetCloud
+@testable import HandsetSRP
 
 /// Expected values were computed independently in Python (`pow`, `hashlib`) from cognito.md's definitions.
 @Suite("SRP arithmetic")

@@ -4,17 +4,22 @@ import COpenSSL
 ///
 /// Values cross this API as big-endian unsigned byte arrays, so that callers never touch OpenSSL types. Results are
 /// left-padded to the length of N.
-struct SRPGroup: Sendable {
+public struct SRPGroup: Sendable, Equatable {
     /// N, big-endian, without leading zero bytes.
-    let prime: [UInt8]
+    public let prime: [UInt8]
     /// g, big-endian, without leading zero bytes.
-    let generator: [UInt8]
+    public let generator: [UInt8]
+
+    public init(prime: [UInt8], generator: [UInt8]) {
+        self.prime = Array(prime.drop { $0 == 0 })
+        self.generator = Array(generator.drop { $0 == 0 })
+    }
 
     /// The length of N in bytes (384 for the 3072-bit group).
-    var byteCount: Int { prime.count }
+    public var byteCount: Int { prime.count }
 
     /// The 3072-bit MODP group of RFC 3526 with g = 2, the group Cognito's SRP uses.
-    static let cognito = SRPGroup(
+    public static let cognito = SRPGroup(
         prime: hexBytes(
             "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
                 + "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
@@ -27,12 +32,12 @@ struct SRPGroup: Sendable {
         generator: [2])
 
     /// g^exponent mod N. Constant time in the exponent, which is usually secret.
-    func generatorPower(_ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+    public func generatorPower(_ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
         try power(generator, exponent)
     }
 
     /// base^exponent mod N. Constant time in the exponent.
-    func power(_ base: [UInt8], _ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+    public func power(_ base: [UInt8], _ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
         let context = try BigNumberContext()
         let modulus = try BigNumber(bytes: prime)
         let reducedBase = try reduced(BigNumber(bytes: base), modulus: modulus, context: context)
@@ -48,7 +53,7 @@ struct SRPGroup: Sendable {
     }
 
     /// (lhs * rhs) mod N.
-    func multiply(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+    public func multiply(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
         let context = try BigNumberContext()
         let modulus = try BigNumber(bytes: prime)
         let left = try BigNumber(bytes: lhs)
@@ -62,7 +67,7 @@ struct SRPGroup: Sendable {
     }
 
     /// (lhs + rhs) mod N.
-    func add(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+    public func add(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
         let context = try BigNumberContext()
         let modulus = try BigNumber(bytes: prime)
         let left = try BigNumber(bytes: lhs)
@@ -76,15 +81,49 @@ struct SRPGroup: Sendable {
     }
 
     /// value mod N.
-    func reduce(_ value: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+    public func reduce(_ value: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
         let context = try BigNumberContext()
         let modulus = try BigNumber(bytes: prime)
         return try reduced(BigNumber(bytes: value), modulus: modulus, context: context).bytes(paddedTo: byteCount)
     }
 
     /// Whether value mod N is 0; SRP aborts when a peer's public value is.
-    func isZeroModulo(_ value: [UInt8]) throws(SRPArithmeticError) -> Bool {
+    public func isZeroModulo(_ value: [UInt8]) throws(SRPArithmeticError) -> Bool {
         try reduce(value).allSatisfy { $0 == 0 }
+    }
+
+    /// (lhs - rhs) mod N, never negative.
+    public func subtract(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+        let context = try BigNumberContext()
+        let modulus = try BigNumber(bytes: prime)
+        let left = try BigNumber(bytes: lhs)
+        let right = try BigNumber(bytes: rhs)
+        let result = try BigNumber()
+        let status = withExtendedLifetime((context, modulus, left, right, result)) {
+            BN_mod_sub(result.pointer, left.pointer, right.pointer, modulus.pointer, context.pointer)
+        }
+        guard status == 1 else { throw .operationFailed }
+        return try result.bytes(paddedTo: byteCount)
+    }
+
+    /// addend + factor1 * factor2 as plain integers (not reduced), big-endian without leading zeros.
+    ///
+    /// SRP's client exponent a + u·x is used as is, as Cognito's clients do, rather than reduced modulo N - 1.
+    public func multiplyAdd(_ addend: [UInt8], _ factor1: [UInt8], _ factor2: [UInt8]) throws(SRPArithmeticError)
+        -> [UInt8]
+    {
+        let context = try BigNumberContext()
+        let base = try BigNumber(bytes: addend)
+        let left = try BigNumber(bytes: factor1)
+        let right = try BigNumber(bytes: factor2)
+        let product = try BigNumber()
+        let result = try BigNumber()
+        let status = withExtendedLifetime((context, base, left, right, product, result)) {
+            BN_mul(product.pointer, left.pointer, right.pointer, context.pointer) == 1
+                && BN_add(result.pointer, base.pointer, product.pointer) == 1
+        }
+        guard status else { throw .operationFailed }
+        return try result.minimalBytes()
     }
 
     private func reduced(

@@ -34,4 +34,10 @@ final class BigNumber {
         guard written == Int32(length) else { throw .valueTooLarge }
         return output
     }
+
+    /// Big-endian bytes without leading zeros (empty for zero).
+    func minimalBytes() throws(SRPArithmeticError) -> [UInt8] {
+        let count = withExtendedLifetime(self) { (Int(BN_num_bits(pointer)) + 7) / 8 }
+        return count == 0 ? [] : try bytes(paddedTo: count)
+    }
 }

@@ -1,5 +1,5 @@
 /// OpenSSL refused a big-number operation (in practice: it could not allocate memory).
-enum SRPArithmeticError: Error, Equatable {
+public enum SRPArithmeticError: Error, Equatable, Sendable {
     case outOfMemory
     case valueTooLarge
     case operationFailed

@@ -1,0 +1,272 @@
+import Foundation
+import HandsetSRP
+import HandsetWire
+
+/// Cognito's sign-in conversation as a pure state machine: feed it Cognito's answers and the person's input, and it
+/// says which call to make or what to ask next. The TUI and the `handset login` command both drive it; tests feed
+/// it recorded answers. It does no I/O: the clock and the SRP session come in from outside.
+///
+/// PASSWORD_VERIFIER is answered at once from the password captured at start (Cognito expects the answer within
+/// seconds); the password is dropped as soon as it has been used.
+public struct SignInMachine: Sendable {
+    private enum Phase: Sendable {
+        case idle
+        case initiating
+        case answeringVerifier
+        case awaitingCode(MFAMethod, destination: String?)
+        case awaitingChoice([MFAMethod])
+        case settingUpTOTP(secret: String)
+        case verifyingTOTP(secret: String)
+        case awaitingNewPassword([String])
+        case finished
+    }
+
+    public let clientId: String
+    public let poolName: String
+    private let secretHash: @Sendable (String) -> String?
+    private var phase: Phase = .idle
+    private var username = ""
+    /// The name Cognito uses in challenge answers (USER_ID_FOR_SRP once known).
+    private var challengeUsername = ""
+    private var password: String?
+    private var session: String?
+    private var srp: SRPClientSession?
+
+    /// - Parameter secretHash: SECRET_HASH for a username when the app client has a secret, else nil.
+    public init(clientId: String, poolName: String, secretHash: @escaping @Sendable (String) -> String? = { _ in nil }) {
+        self.clientId = clientId
+        self.poolName = poolName
+        self.secretHash = secretHash
+    }
+
+    /// Starts a sign-in. With `.srp`, `srp` must be a fresh client session.
+    public mutating func start(username: String, password: String, flow: SignInFlow, srp: SRPClientSession?)
+        -> SignInAction
+    {
+        self.username = username
+        self.challengeUsername = username
+        self.password = password
+        self.session = nil
+        var parameters = ["USERNAME": username]
+        if let hash = secretHash(username) { parameters["SECRET_HASH"] = hash }
+        let authFlow: String
+        switch flow {
+        case .srp:
+            guard let srp else {
+                return .failed(SignInFailure(kind: .other, message: "SRP sign-in needs a client session"))
+            }
+            self.srp = srp
+            parameters["SRP_A"] = srp.publicValueHex
+            authFlow = CognitoAuthFlow.userSRP
+        case .password:
+            parameters["PASSWORD"] = password
+            self.password = nil
+            authFlow = CognitoAuthFlow.userPassword
+        }
+        phase = .initiating
+        return .call(
+            CognitoCall(
+                operation: "InitiateAuth",
+                body: [
+                    "AuthFlow": .string(authFlow), "ClientId": .string(clientId),
+                    "AuthParameters": .object(parameters.mapValues(JSONValue.string)),
+                ]))
+    }
+
+    /// Feeds Cognito's successful answer to the last call. `now` stamps a PASSWORD_VERIFIER answer.
+    public mutating func receive(_ answer: JSONValue, now: Date) -> SignInAction {
+        if case .verifyingTOTP(let secret) = phase {
+            guard answer["Status"]?.stringValue == "SUCCESS" else {
+                phase = .settingUpTOTP(secret: secret)
+                return .prompt(
+                    .totpSetup(secret: secret, uri: totpURI(secret: secret)),
+                    error: "That code did not verify; try the next one")
+            }
+            if let session = answer["Session"]?.stringValue { self.session = session }
+            return respond(challenge: "MFA_SETUP", responses: [:])
+        }
+        if case .settingUpTOTP = phase, let secret = answer["SecretCode"]?.stringValue {
+            if let session = answer["Session"]?.stringValue { self.session = session }
+            phase = .settingUpTOTP(secret: secret)
+            return .prompt(.totpSetup(secret: secret, uri: totpURI(secret: secret)), error: nil)
+        }
+        if let result = answer["AuthenticationResult"], let tokens = Self.tokens(from: result) {
+            finish()
+            return .signedIn(tokens)
+        }
+        guard let challenge = answer["ChallengeName"]?.stringValue else {
+            finish()
+            return .failed(SignInFailure(kind: .other, message: "Cognito answered without tokens or a challenge"))
+        }
+        session = answer["Session"]?.stringValue ?? session
+        let parameters = answer["ChallengeParameters"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
+        return handle(challenge: challenge, parameters: parameters, now: now)
+    }
+
+    /// Feeds a Cognito error answer to the last call.
+    public mutating func receive(error: CognitoErrorBody) -> SignInAction {
+        switch (error.type, phase) {
+        case ("CodeMismatchException", .awaitingCode(let method, let destination)):
+            // The session stays valid: let the person try again.
+            return .prompt(.mfaCode(method: method, destination: destination), error: "Wrong code; try again")
+        case ("CodeMismatchException", .verifyingTOTP(let secret)),
+            ("EnableSoftwareTokenMFAException", .verifyingTOTP(let secret)):
+            phase = .settingUpTOTP(secret: secret)
+            return .prompt(
+                .totpSetup(secret: secret, uri: totpURI(secret: secret)), error: "That code did not verify; try the next one")
+        case ("InvalidPasswordException", .awaitingNewPassword(let attributes)):
+            return .prompt(.newPassword(requiredAttributes: attributes), error: error.message)
+        default:
+            finish()
+            return .failed(Self.failure(for: error))
+        }
+    }
+
+    /// Gives the person's answer to the last prompt: a code, a choice (an `MFAMethod` raw value) or a new password.
+    public mutating func answer(_ text: String, attributes: [String: String] = [:]) -> SignInAction {
+        switch phase {
+        case .awaitingCode(let method, _):
+            let code = text.filter { !$0.isWhitespace }
+            return respond(challenge: method.rawValue, responses: [method.codeKey: code])
+        case .awaitingChoice(let options):
+            guard let method = MFAMethod(cognitoName: text), options.contains(method) else {
+                return .prompt(.mfaChoice(options), error: "Choose one of the offered methods")
+            }
+            return respond(challenge: "SELECT_MFA_TYPE", responses: ["ANSWER": method.rawValue])
+        case .settingUpTOTP(let secret):
+            phase = .verifyingTOTP(secret: secret)
+            var body: [String: JSONValue] = [
+                "UserCode": .string(text.filter { !$0.isWhitespace }), "FriendlyDeviceName": "handset",
+            ]
+            if let session { body["Session"] = .string(session) }
+            return .call(CognitoCall(operation: "VerifySoftwareToken", body: .object(body)))
+        case .awaitingNewPassword:
+            var responses = ["NEW_PASSWORD": text]
+            for (name, value) in attributes { responses["userAttributes.\(name)"] = value }
+            return respond(challenge: "NEW_PASSWORD_REQUIRED", responses: responses)
+        default:
+            return .failed(SignInFailure(kind: .other, message: "Nothing was asked"))
+        }
+    }
+
+    private mutating func handle(challenge: String, parameters: [String: String], now: Date) -> SignInAction {
+        switch challenge {
+        case "PASSWORD_VERIFIER":
+            guard let srp, let password, let salt = parameters["SALT"], let serverPublic = parameters["SRP_B"],
+                let secretBlock = parameters["SECRET_BLOCK"]
+            else {
+                finish()
+                return .failed(SignInFailure(kind: .other, message: "Incomplete PASSWORD_VERIFIER challenge"))
+            }
+            let userId = parameters["USER_ID_FOR_SRP"] ?? username
+            challengeUsername = parameters["USERNAME"] ?? userId
+            let timestamp = CognitoTimestamp.string(from: now)
+            let signature: String
+            do {
+                signature = try srp.passwordClaimSignature(
+                    poolName: poolName, userIdForSRP: userId, password: password, saltHex: salt,
+                    serverPublicValueHex: serverPublic, secretBlock: secretBlock, timestamp: timestamp)
+            } catch {
+                finish()
+                return .failed(SignInFailure(kind: .other, message: "The server's SRP values were refused: \(error)"))
+            }
+            self.password = nil
+            self.srp = nil
+            phase = .answeringVerifier
+            return respond(
+                challenge: "PASSWORD_VERIFIER",
+                responses: [
+                    "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock, "PASSWORD_CLAIM_SIGNATURE": signature,
+                    "TIMESTAMP": timestamp,
+                ])
+        case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "EMAIL_MFA":
+            challengeUsername = parameters["USERNAME"] ?? challengeUsername
+            let method = MFAMethod(cognitoName: challenge) ?? .totp
+            let destination = parameters["CODE_DELIVERY_DESTINATION"]
+            phase = .awaitingCode(method, destination: destination)
+            return .prompt(.mfaCode(method: method, destination: destination), error: nil)
+        case "SELECT_MFA_TYPE":
+            let names = (parameters["MFAS_CAN_CHOOSE"].flatMap { try? JSONValue.parse(Data($0.utf8)) }?.arrayValue ?? [])
+                .compactMap(\.stringValue)
+            var options: [MFAMethod] = []
+            for name in names {
+                if let method = MFAMethod(cognitoName: name), !options.contains(method) { options.append(method) }
+            }
+            phase = .awaitingChoice(options)
+            return .prompt(.mfaChoice(options), error: nil)
+        case "MFA_SETUP":
+            phase = .settingUpTOTP(secret: "")
+            var body: [String: JSONValue] = [:]
+            if let session { body["Session"] = .string(session) }
+            return .call(CognitoCall(operation: "AssociateSoftwareToken", body: .object(body)))
+        case "NEW_PASSWORD_REQUIRED":
+            self.password = nil
+            let required = (parameters["requiredAttributes"].flatMap { try? JSONValue.parse(Data($0.utf8)) }?
+                .arrayValue ?? [])
+                .compactMap(\.stringValue).map { $0.replacingOccurrences(of: "userAttributes.", with: "") }
+            phase = .awaitingNewPassword(required)
+            return .prompt(.newPassword(requiredAttributes: required), error: nil)
+        default:
+            finish()
+            return .failed(
+                SignInFailure(kind: .other, message: "This account needs the \(challenge) step, which Handset does not support"))
+        }
+    }
+
+    private func respond(challenge: String, responses: [String: String]) -> SignInAction {
+        var all = responses
+        all["USERNAME"] = challengeUsername
+        if let hash = secretHash(challengeUsername) { all["SECRET_HASH"] = hash }
+        var body: [String: JSONValue] = [
+            "ClientId": .string(clientId), "ChallengeName": .string(challenge),
+            "ChallengeResponses": .object(all.mapValues(JSONValue.string)),
+        ]
+        if let session { body["Session"] = .string(session) }
+        return .call(CognitoCall(operation: "RespondToAuthChallenge", body: .object(body)))
+    }
+
+    private func totpURI(secret: String) -> String {
+        let issuer = "Handset"
+        let account = username.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? username
+        return "otpauth://totp/\(issuer):\(account)?secret=\(secret)&issuer=\(issuer)"
+    }
+
+    private mutating func finish() {
+        phase = .finished
+        password = nil
+        srp = nil
+        session = nil
+    }
+
+    static func tokens(from result: JSONValue) -> AuthenticationResult? {
+        guard let access = result["AccessToken"]?.stringValue, let id = result["IdToken"]?.stringValue else {
+            return nil
+        }
+        return AuthenticationResult(
+            accessToken: access, idToken: id, refreshToken: result["RefreshToken"]?.stringValue,
+            expiresIn: result["ExpiresIn"]?.intValue ?? 3600, tokenType: result["TokenType"]?.stringValue ?? "Bearer")
+    }
+
+    static func failure(for error: CognitoErrorBody) -> SignInFailure {
+        switch error.type {
+        case "NotAuthorizedException":
+            if error.message.localizedCaseInsensitiveContains("session") {
+                return SignInFailure(kind: .sessionExpired, message: "The sign-in took too long; please start again")
+            }
+            if error.message.localizedCaseInsensitiveContains("attempts") {
+                return SignInFailure(kind: .lockedOut, message: error.message)
+            }
+            return SignInFailure(kind: .notAuthorized, message: error.message)
+        case "TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException":
+            return SignInFailure(kind: .lockedOut, message: error.message)
+        case "UserNotConfirmedException":
+            return SignInFailure(kind: .userNotConfirmed, message: "Confirm your account first: \(error.message)")
+        case "PasswordResetRequiredException":
+            return SignInFailure(kind: .passwordResetRequired, message: "Reset your password first: \(error.message)")
+        case "ExpiredCodeException":
+            return SignInFailure(kind: .sessionExpired, message: error.message)
+        default:
+            return SignInFailure(kind: .other, message: error.message.isEmpty ? error.type : error.message)
+        }
+    }
+}

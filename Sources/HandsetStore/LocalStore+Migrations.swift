@@ -1,0 +1,58 @@
+import GRDB
+
+extension LocalStore {
+    /// Append-only, named migrations. Never edit one that has shipped; add the next.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: records and meta") { db in
+            try db.create(table: "record") { table in
+                table.column("collection", .text).notNull()
+                table.column("id", .text).notNull()
+                table.column("version", .integer).notNull()
+                table.column("updatedAt", .text).notNull()
+                table.column("owner", .text).notNull()
+                table.column("body", .text).notNull()
+                table.column("syncState", .text).notNull().defaults(to: "synced")
+                table.primaryKey(["collection", "id"])
+            }
+            try db.create(table: "meta") { table in
+                table.primaryKey("key", .text)
+                table.column("value", .text).notNull()
+            }
+        }
+        migrator.registerMigration("v2: outbox, sync cursors, conflicts") { db in
+            // The last body the server confirmed: the base of a three-way merge.
+            try db.alter(table: "record") { table in
+                table.add(column: "baseBody", .text)
+                table.add(column: "locallyDeleted", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "outbox") { table in
+                table.autoIncrementedPrimaryKey("sequence")
+                table.column("collection", .text).notNull()
+                table.column("recordId", .text).notNull()
+                table.column("operation", .text).notNull()
+                table.column("body", .text)
+                table.column("baseVersion", .integer)
+                table.column("state", .text).notNull().defaults(to: "queued")
+                table.column("lastError", .text)
+                table.column("createdAt", .double).notNull()
+            }
+            try db.create(index: "outbox_by_record", on: "outbox", columns: ["collection", "recordId"])
+            try db.create(table: "syncCursor") { table in
+                table.primaryKey("collection", .text)
+                table.column("cursor", .text)
+                table.column("complete", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "conflict") { table in
+                table.column("collection", .text).notNull()
+                table.column("recordId", .text).notNull()
+                table.column("base", .text)
+                table.column("mine", .text)
+                table.column("theirs", .text)
+                table.column("detectedAt", .double).notNull()
+                table.primaryKey(["collection", "recordId"])
+            }
+        }
+        return migrator
+    }
+}
