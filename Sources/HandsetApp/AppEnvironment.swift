@@ -107,8 +107,8 @@ extension AppEnvironment {
             },
             sync: { collection in
                 do {
-                    let count = try await engine.pullAll(collection: collection)
-                    return .syncFinished(collection: collection, count: count, at: now())
+                    let report = try await engine.sync(collections: [collection])
+                    return .syncFinished(collection: collection, count: report.pulled, at: now())
                 } catch {
                     return failure(error)
                 }

@@ -33,7 +33,8 @@ public enum RemoteError: Error, Sendable, Equatable {
         }
     }
 
-    static func from(_ error: any Error) -> RemoteError {
+    /// Any error from a call, as a `RemoteError` (transport failures become `.offline`).
+    public static func from(_ error: any Error) -> RemoteError {
         if let remote = error as? RemoteError { return remote }
         if let transport = error as? TransportError { return .offline(transport.detail) }
         return .offline(String(describing: error))

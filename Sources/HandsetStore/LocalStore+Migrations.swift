@@ -53,6 +53,14 @@ extension LocalStore {
                 table.primaryKey(["collection", "recordId"])
             }
         }
+        migrator.registerMigration("v3: full-text search") { db in
+            // Kept in step with `record` by triggers GRDB creates; the JSON body is indexed as text.
+            try db.create(virtualTable: "recordSearch", using: FTS5()) { table in
+                table.synchronize(withTable: "record")
+                table.tokenizer = .unicode61()
+                table.column("body")
+            }
+        }
         return migrator
     }
 }

@@ -65,6 +65,26 @@ public final class LocalStore: Sendable {
         }
     }
 
+    /// Records whose text matches every word typed (as prefixes), best matches first: filter-as-you-type over
+    /// the whole cache through FTS5.
+    public func search(collection: String, text: String, limit: Int = 200) throws -> [HandsetModel.Record] {
+        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else {
+            return try records(collection: collection, limit: limit)
+        }
+        return try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT record.id, record.version, record.updatedAt, record.owner, record.body, record.syncState
+                    FROM recordSearch JOIN record ON record.rowid = recordSearch.rowid
+                    WHERE recordSearch MATCH ? AND record.collection = ? AND NOT record.locallyDeleted
+                    ORDER BY bm25(recordSearch) LIMIT ?
+                    """,
+                arguments: [pattern, collection, limit]
+            ).map(Self.record(from:))
+        }
+    }
+
     /// How many records of a collection are cached.
     public func recordCount(collection: String) throws -> Int {
         try writer.read { db in

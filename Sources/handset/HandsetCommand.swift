@@ -7,7 +7,7 @@ import HandsetStore
 import HandsetTUI
 
 @main
-struct HandsetCommand: ParsableCommand {
+struct HandsetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handset",
         abstract: "The terminal edition of your mobile app: sign in, browse and edit your data, offline too.",
@@ -17,7 +17,11 @@ struct HandsetCommand: ParsableCommand {
             file into its data directory.
             """,
         version: "0.1.0",
-        subcommands: [UICommand.self],
+        subcommands: [
+            UICommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, StatusCommand.self,
+            SyncCommand.self, ListCommand.self, GetCommand.self, PutCommand.self, RemoveCommand.self,
+            ConflictsCommand.self, ConfigCommand.self,
+        ],
         defaultSubcommand: UICommand.self)
 }
 
@@ -56,31 +60,16 @@ struct UICommand: ParsableCommand {
     @OptionGroup var options: ProfileOptions
 
     func run() throws {
-        let paths = HandsetPaths()
-        let configuration = try options.resolve(paths: paths)
-        let profile = options.profile
-        let databaseFile = paths.cacheDatabase(profile)
-        try SecureFiles.ensurePrivateDirectory(databaseFile.deletingLastPathComponent())
-        let store: LocalStore
-        do {
-            store = try LocalStore(path: databaseFile.path)
-        } catch {
-            throw ValidationError("cannot open the offline cache at \(databaseFile.path): \(error)")
-        }
-        let tokenCache = TokenCache(file: paths.tokenFile(profile))
-        let transport = URLSessionTransport()
-        let session = SessionManager(
-            cognito: CognitoClient(configuration: configuration, transport: transport), tokens: tokenCache.load(),
-            persist: { tokens in try? tokenCache.save(tokens) })
-        let environment = AppEnvironment.live(
-            configuration: configuration, store: store, session: session, transport: transport)
+        let services = try options.services()
+        let environment = services.appEnvironment()
         let launched = AppEvent.launched(
-            user: tokenCache.load()?.user, cachedSchema: store.cachedSchema(), lastSyncedAt: store.lastSyncedAt())
+            user: services.signedInUser, cachedSchema: services.store.cachedSchema(),
+            lastSyncedAt: services.store.lastSyncedAt())
 
         // https://no-color.org: any non-empty NO_COLOR turns colour off.
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let theme = noColor ? Theme.monochrome : Theme.dark
-        let loop = UILoop(environment: environment, state: AppState(profile: profile), theme: theme)
+        let loop = UILoop(environment: environment, state: AppState(profile: services.profile), theme: theme)
         loop.run(first: launched)
     }
 }

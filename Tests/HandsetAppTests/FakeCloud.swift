@@ -98,11 +98,34 @@ final class FakeCloud: HTTPTransport, @unchecked Sendable {
         guard let token = request.headers["Authorization"], _validIDTokens.contains(token) else {
             return HTTPResponse(status: 401, body: Data(#"{"message":"Unauthorized"}"#.utf8))
         }
-        let collection = String(path.dropFirst("/api/".count))
+        let segments = path.dropFirst("/api/".count).split(separator: "/").map(String.init)
+        let collection = segments.first ?? ""
         guard let all = _records[collection] else {
             return HTTPResponse(status: 404, body: Data(#"{"message":"Not found"}"#.utf8))
         }
         let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
+        if segments.count == 2, segments[1] == APIRoute.changes {
+            let since = components?.queryItems?.first { $0.name == "since" }?.value.flatMap(Int.init) ?? 0
+            let limit = components?.queryItems?.first { $0.name == "limit" }?.value.flatMap(Int.init) ?? 50
+            let end = min(since + limit, all.count)
+            let page = ChangeFeedPage(items: Array(all[since..<end]), cursor: String(end), hasMore: end < all.count)
+            return HTTPResponse(status: 200, body: try! JSONEncoder().encode(page))
+        }
+        if segments.count == 2, segments[1] == APIRoute.batch {
+            let batch = try! JSONDecoder().decode(BatchRequest.self, from: request.body ?? Data())
+            var records = all
+            let results = batch.operations.map { operation -> BatchResult in
+                var body = operation.body?.objectValue ?? [:]
+                body["id"] = .string(operation.id ?? UUID().uuidString)
+                body["version"] = .number(Double((operation.ifMatch ?? 0) + 1))
+                body["updatedAt"] = "2026-11-27T10:00:00.000Z"
+                body["owner"] = "sub-alice"
+                records.append(.object(body))
+                return BatchResult(status: operation.op == .create ? 201 : 200, record: .object(body))
+            }
+            _records[collection] = records
+            return HTTPResponse(status: 200, body: try! JSONEncoder().encode(BatchResponse(results: results)))
+        }
         let limit = components?.queryItems?.first { $0.name == "limit" }?.value.flatMap(Int.init) ?? 50
         let start = components?.queryItems?.first { $0.name == "cursor" }?.value.flatMap(Int.init) ?? 0
         let end = min(start + limit, all.count)

@@ -84,17 +84,21 @@ import Testing
         }
         #expect(schema.collections.map(\.name) == ["tasks"])
         #expect(fixture.store.cachedSchema() == schema, "the schema is cached for offline starts")
+        // A write made offline goes out first, then the change feed brings everything (it included).
+        try fixture.store.createRecord(collection: "tasks", id: "zz-new", fields: ["title": "Offline"], owner: "sub-alice", now: fixture.clock.now)
         #expect(
             await fixture.environment.perform(.sync(collection: "tasks"))
-                == .syncFinished(collection: "tasks", count: 450, at: fixture.clock.now))
-        #expect(try fixture.store.recordCount(collection: "tasks") == 450)
+                == .syncFinished(collection: "tasks", count: 451, at: fixture.clock.now))
+        #expect(try fixture.store.recordCount(collection: "tasks") == 451)
+        #expect(try fixture.store.pendingCount() == 0)
+        #expect(try fixture.store.record(collection: "tasks", id: "zz-new")?.syncState == .synced)
         let loaded = await fixture.environment.perform(.loadRecords(collection: "tasks", offset: 440, limit: 100))
-        guard case .recordsLoaded(_, 440, let records, 450) = loaded else {
+        guard case .recordsLoaded(_, 440, let records, 451) = loaded else {
             Issue.record("unexpected \(loaded)")
             return
         }
         #expect(records.map(\.id).first == "t0440")
-        #expect(records.count == 10)
+        #expect(records.count == 11)
     }
 
     @Test func offlineSyncKeepsTheCacheAndReportsOffline() async throws {

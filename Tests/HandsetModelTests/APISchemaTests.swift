@@ -109,3 +109,43 @@ import Testing
         #expect(TokenSet(idToken: "garbage", accessToken: "", refreshToken: nil, expiresAt: .now).user == nil)
     }
 }
+
+@Suite struct RecordValidatorTests {
+    static let tasks = CollectionSchema(
+        name: "tasks", typeName: "Task", titleField: "title", listColumns: ["title"],
+        fields: [
+            FieldSchema(name: "title", kind: .text, required: true, maxLength: 5),
+            FieldSchema(name: "status", kind: .enumeration, required: true, enumValues: ["todo", "done"]),
+            FieldSchema(name: "priority", kind: .integer, minimum: 1, maximum: 5),
+            FieldSchema(name: "due", kind: .date),
+            FieldSchema(name: "assignee", kind: .email),
+            FieldSchema(name: "id", kind: .text, readOnly: true),
+        ])
+
+    @Test func goodFieldsPass() {
+        let fields: [String: JSONValue] = ["title": "Ship", "status": "todo", "priority": 3, "due": "2026-12-01", "assignee": "a@b.io"]
+        #expect(RecordValidator.problems(in: fields, for: Self.tasks).isEmpty)
+    }
+
+    @Test func eachProblemIsNamedPerField() {
+        let fields: [String: JSONValue] = [
+            "title": "Too long", "status": "later", "priority": 9, "due": "tomorrow", "assignee": "nobody", "colour": "red",
+        ]
+        #expect(
+            RecordValidator.problems(in: fields, for: Self.tasks) == [
+                "title": "must be at most 5 characters", "status": "must be one of todo, done", "priority": "must be at most 5",
+                "due": "must be a date (YYYY-MM-DD)", "assignee": "must be an email address", "colour": "is not a field of tasks",
+            ])
+        #expect(RecordValidator.problems(in: [:], for: Self.tasks) == ["title": "is required", "status": "is required"])
+        #expect(RecordValidator.problems(in: ["title": "A", "status": "todo", "priority": 1.5], for: Self.tasks) == ["priority": "must be a whole number"])
+    }
+
+    @Test func typedInputBecomesTypedJSON() {
+        let priority = FieldSchema(name: "priority", kind: .integer)
+        #expect(FieldInput.value("3", for: priority) == 3)
+        #expect(FieldInput.value("three", for: priority) == "three")
+        #expect(FieldInput.value("", for: priority) == .null)
+        #expect(FieldInput.value("yes", for: FieldSchema(name: "done", kind: .boolean)) == true)
+        #expect(FieldInput.value("2026-12-01", for: FieldSchema(name: "due", kind: .date)) == "2026-12-01")
+    }
+}

@@ -33,6 +33,19 @@ import Testing
         #expect(window[0].fields["title"] == "T10")
     }
 
+    @Test func searchMatchesWordPrefixesAcrossFields() throws {
+        let store = try LocalStore()
+        try store.replaceSyncedRecords(
+            collection: "tasks",
+            with: [record("a", title: "Draft release notes"), record("b", title: "Review sync design"), record("c", title: "Release party")])
+        #expect(Set(try store.search(collection: "tasks", text: "rel").map(\.id)) == ["a", "c"])
+        #expect(try store.search(collection: "tasks", text: "draft rel").map(\.id) == ["a"])
+        #expect(try store.search(collection: "projects", text: "rel").isEmpty)
+        try store.updateRecord(collection: "tasks", id: "b", fields: ["title": "Review the sync release"], now: Date())
+        #expect(Set(try store.search(collection: "tasks", text: "release").map(\.id)) == ["a", "b", "c"], "edits are indexed")
+        #expect(try store.search(collection: "tasks", text: "").count == 3)
+    }
+
     @Test func metaValuesPersistInAFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -1,0 +1,363 @@
+import ArgumentParser
+import Foundation
+import HandsetApp
+import HandsetModel
+import HandsetRemote
+import HandsetStore
+import HandsetSync
+import HandsetWire
+
+/// `handset sync`: push local writes, then pull every collection's changes.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Push local changes and pull the server's; exit 2 if conflicts need you.")
+
+    @OptionGroup var profile: ProfileOptions
+    @Option(name: .long, help: "Only these collections (repeatable).") var collection: [String] = []
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let services = try profile.services()
+        let report: SyncReport
+        do {
+            let schema = try await services.schema(refresh: true)
+            let names = collection.isEmpty ? schema.collections.map(\.name) : collection
+            for name in names where schema.collection(named: name) == nil {
+                throw ValidationError("no collection \"\(name)\"; collections: \(schema.collections.map(\.name).joined(separator: ", "))")
+            }
+            let showProgress = !output.json && isatty(STDERR_FILENO) != 0
+            report = try await services.sync.sync(collections: names) { progress in
+                guard showProgress else { return }
+                switch progress {
+                case .pushing(let done, let total): Console.progress("pushing \(done)/\(total)")
+                case .pulling(let name, let done): Console.progress("pulling \(name): \(done)")
+                }
+            }
+            if showProgress { Console.progress(nil) }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw Console.fail(error)
+        }
+        let conflicts = try services.store.conflicts().count
+        let rejected = try services.store.outboxEntries().filter { $0.state == .rejected }.count
+        if output.json {
+            Console.printJSON([
+                "pushed": .number(Double(report.pushed)), "accepted": .number(Double(report.accepted)),
+                "conflicts": .number(Double(conflicts)), "rejected": .number(Double(rejected)),
+                "pulled": .number(Double(report.pulled)), "deferred": .bool(report.deferred),
+            ])
+        } else {
+            print("Synced: \(report.accepted) sent, \(report.pulled) received"
+                + (conflicts > 0 ? ", \(conflicts) conflict(s): see `handset conflicts`" : "")
+                + (rejected > 0 ? ", \(rejected) rejected: see `handset status`" : "")
+                + (report.deferred ? " (the server asked to retry some later)" : ""))
+        }
+        if conflicts > 0 || rejected > 0 { throw HandsetExit.needsAttention }
+    }
+}
+
+/// `handset status`: what this device knows, offline too.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Profile, session, pending writes, conflicts, and what is cached.")
+
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let services = try profile.services()
+        let store = services.store
+        let entries = try store.outboxEntries()
+        let pending = entries.filter { $0.state == .queued }.count
+        let rejected = entries.filter { $0.state == .rejected }
+        let conflicts = try store.conflicts()
+        let collections = store.cachedSchema()?.collections.map(\.name) ?? []
+        let counts = try collections.map { ($0, try store.recordCount(collection: $0)) }
+        let last = store.lastSyncedAt()
+        if output.json {
+            Console.printJSON([
+                "profile": .string(services.profile),
+                "api": .string(services.configuration.apiEndpoint.absoluteString),
+                "user": services.signedInUser.map { .string($0.username) } ?? .null,
+                "pending": .number(Double(pending)), "conflicts": .number(Double(conflicts.count)),
+                "rejected": .array(rejected.map { ["collection": .string($0.collection), "id": .string($0.recordId), "reason": .string($0.lastError ?? "")] }),
+                "lastSyncedAt": last.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null,
+                "cached": .object(Dictionary(uniqueKeysWithValues: counts.map { ($0.0, JSONValue.number(Double($0.1))) })),
+            ])
+            return
+        }
+        print("profile    \(services.profile) (\(services.configuration.apiEndpoint.absoluteString))")
+        print("signed in  \(services.signedInUser?.username ?? "no")")
+        print("last sync  \(last.map { ISO8601DateFormatter().string(from: $0) } ?? "never")")
+        print("pending    \(pending) write(s)")
+        print("conflicts  \(conflicts.count)")
+        for entry in rejected {
+            print("rejected   \(entry.collection)/\(entry.recordId): \(entry.lastError ?? "")")
+        }
+        for (name, count) in counts { print("cached     \(name): \(count)") }
+    }
+}
+
+/// `handset ls <collection>`: the cached records (works offline).
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List a collection's records from the local cache.")
+
+    @OptionGroup var profile: ProfileOptions
+    @Argument(help: "The collection, e.g. tasks.") var collection: String
+    @Option(name: .long, help: "Only records matching these words (full-text, prefix match).") var search: String?
+    @Option(name: .long, help: "At most this many records.") var limit: Int = 100
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let services = try profile.services()
+        let schema: APISchema
+        do {
+            schema = try await services.schema(refresh: false)
+        } catch {
+            throw Console.fail(error)
+        }
+        guard let collectionSchema = schema.collection(named: collection) else {
+            throw ValidationError("no collection \"\(collection)\"; collections: \(schema.collections.map(\.name).joined(separator: ", "))")
+        }
+        let records =
+            try search.map { try services.store.search(collection: collection, text: $0, limit: limit) }
+            ?? services.store.records(collection: collection, limit: limit)
+        if output.json {
+            Console.printJSON(.array(records.map(\.jsonWithState)))
+            return
+        }
+        let columns = [RecordField.id] + collectionSchema.listColumns
+        print(columns.joined(separator: "\t"))
+        for record in records {
+            let values = columns.map { name -> String in
+                let kind = collectionSchema.field(named: name)?.kind ?? .text
+                return Self.format(record.value(of: name), kind: kind)
+            }
+            let marker = record.syncState == .synced ? "" : "\t[\(record.syncState.rawValue)]"
+            print(values.joined(separator: "\t") + marker)
+        }
+    }
+
+    static func format(_ value: JSONValue?, kind: FieldKind) -> String {
+        switch value {
+        case .string(let text)?: return text.replacingOccurrences(of: "\n", with: " ")
+        case .number(let number)?: return number.rounded() == number ? String(Int(number)) : String(number)
+        case .bool(let flag)?: return flag ? "true" : "false"
+        case nil, .null?: return ""
+        case let other?: return String(decoding: other.encoded(), as: UTF8.self)
+        }
+    }
+}
+
+/// `handset get <collection> <id>`.
+struct GetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one cached record.")
+
+    @OptionGroup var profile: ProfileOptions
+    @Argument var collection: String
+    @Argument var id: String
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let services = try profile.services()
+        guard let record = try services.store.record(collection: collection, id: id) else {
+            Console.error("no \(collection) record \(id) in the local cache (try `handset sync`)")
+            throw HandsetExit.failure
+        }
+        if output.json {
+            Console.printJSON(record.jsonWithState)
+            return
+        }
+        for (key, value) in (record.json.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            print("\(key): \(ListCommand.format(value, kind: .text))")
+        }
+        print("_syncState: \(record.syncState.rawValue)")
+    }
+}
+
+/// `handset put <collection> [id] --field name=value ...`: create or change a record, offline too.
+struct PutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "put",
+        abstract: "Create (no id) or change a record; saved locally at once, then synced.",
+        discussion: "Fields are checked against the API's schema first. With --no-sync the write waits for `handset sync`.")
+
+    @OptionGroup var profile: ProfileOptions
+    @Argument var collection: String
+    @Argument(help: "The record to change; omit to create one (a new UUID).") var id: String?
+    @Option(name: .long, help: "name=value (repeatable).") var field: [String] = []
+    @Flag(name: .long, help: "Only save locally; sync later.") var noSync = false
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let services = try profile.services()
+        guard let user = services.signedInUser else {
+            Console.error("not signed in: run `handset login`")
+            throw HandsetExit.notSignedIn
+        }
+        let schema: APISchema
+        do {
+            schema = try await services.schema(refresh: false)
+        } catch {
+            throw Console.fail(error)
+        }
+        guard let collectionSchema = schema.collection(named: collection) else {
+            throw ValidationError("no collection \"\(collection)\"")
+        }
+        let changes = try collectionSchema.fields(from: field)
+        let now = services.now()
+        let recordId: String
+        var fields: [String: JSONValue]
+        if let id {
+            guard let existing = try services.store.record(collection: collection, id: id) else {
+                throw ValidationError("no \(collection) record \(id) in the local cache")
+            }
+            fields = existing.fields
+            for (name, value) in changes { fields[name] = value.isNull ? nil : value }
+            recordId = id
+        } else {
+            fields = changes.filter { !$0.value.isNull }
+            recordId = UUID().uuidString.lowercased()
+        }
+        let problems = RecordValidator.problems(in: fields, for: collectionSchema)
+        guard problems.isEmpty else {
+            for (name, problem) in problems.sorted(by: { $0.key < $1.key }) { Console.error("\(name) \(problem)") }
+            throw ExitCode.validationFailure
+        }
+        if id == nil {
+            try services.store.createRecord(collection: collection, id: recordId, fields: fields, owner: user.sub, now: now)
+        } else {
+            try services.store.updateRecord(collection: collection, id: recordId, fields: fields, now: now)
+        }
+        let synced = noSync ? false : await pushQuietly(services)
+        let record = try services.store.record(collection: collection, id: recordId)
+        if output.json {
+            Console.printJSON(record?.jsonWithState ?? ["id": .string(recordId)])
+        } else {
+            print("\(id == nil ? "Created" : "Saved") \(collection)/\(recordId)" + (synced ? "" : " (pending sync)"))
+        }
+    }
+}
+
+/// `handset rm <collection> <id>`.
+struct RemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rm", abstract: "Delete a record, offline too.")
+
+    @OptionGroup var profile: ProfileOptions
+    @Argument var collection: String
+    @Argument var id: String
+    @Flag(name: .long, help: "Only delete locally; sync later.") var noSync = false
+
+    func run() async throws {
+        let services = try profile.services()
+        do {
+            try services.store.deleteRecord(collection: collection, id: id, now: services.now())
+        } catch let error as StoreError {
+            Console.error(error.description)
+            throw HandsetExit.failure
+        }
+        let synced = noSync ? false : await pushQuietly(services)
+        print("Deleted \(collection)/\(id)" + (synced ? "" : " (pending sync)"))
+    }
+}
+
+/// Pushes the outbox if the cloud answers; a local write never fails because the network did.
+func pushQuietly(_ services: ClientServices) async -> Bool {
+    do {
+        let report = try await services.sync.push()
+        return !report.deferred && report.conflicts == 0 && report.rejected == 0
+    } catch {
+        return false
+    }
+}
+
+/// `handset conflicts`: list them, or resolve one.
+struct ConflictsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts", abstract: "Show writes the server refused because the record changed there first.",
+        subcommands: [ListConflicts.self, ResolveConflict.self], defaultSubcommand: ListConflicts.self)
+
+    struct ListConflicts: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List conflicts (the default).")
+        @OptionGroup var profile: ProfileOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let conflicts = try profile.services().store.conflicts()
+            if output.json {
+                Console.printJSON(
+                    .array(
+                        conflicts.map {
+                            [
+                                "collection": .string($0.collection), "id": .string($0.recordId),
+                                "mine": $0.mine.map(JSONValue.object) ?? .null, "theirs": $0.theirs?.json ?? .null,
+                                "base": $0.base.map(JSONValue.object) ?? .null,
+                                "fields": .array($0.differingFields.map(JSONValue.string)),
+                            ]
+                        }))
+                return
+            }
+            if conflicts.isEmpty { print("No conflicts") }
+            for conflict in conflicts {
+                print("\(conflict.collection)/\(conflict.recordId): " + (conflict.mine == nil ? "deleted here" : conflict.theirs == nil ? "deleted on the server" : "differs in \(conflict.differingFields.joined(separator: ", "))"))
+            }
+        }
+    }
+
+    struct ResolveConflict: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Keep mine or take theirs.")
+        @OptionGroup var profile: ProfileOptions
+        @Argument var collection: String
+        @Argument var id: String
+        @Flag(exclusivity: .exclusive) var choice: Choice
+
+        enum Choice: String, EnumerableFlag {
+            case mine, theirs
+        }
+
+        func run() async throws {
+            let services = try profile.services()
+            do {
+                try services.store.resolveConflict(
+                    collection: collection, recordId: id, resolution: choice == .mine ? .keepMine : .takeTheirs,
+                    now: services.now())
+            } catch let error as StoreError {
+                Console.error("no conflict for \(collection)/\(id) (\(error))")
+                throw HandsetExit.failure
+            }
+            let synced = await pushQuietly(services)
+            print("Resolved \(collection)/\(id): \(choice == .mine ? "kept mine" : "took theirs")" + (synced || choice == .theirs ? "" : " (pending sync)"))
+        }
+    }
+}
+
+/// `handset config import <file>`.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Manage profiles.", subcommands: [Import.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import", abstract: "Save an amplify_outputs.json as a profile.")
+        @Argument var file: String
+        @Option(name: .long) var profile: String = "default"
+
+        func run() throws {
+            var options = ProfileOptions()
+            options.config = file
+            options.profile = profile
+            _ = try options.resolve(paths: HandsetPaths())
+            print("Saved profile \(profile)")
+        }
+    }
+}
+
+extension Console {
+    /// Draws (or clears, with nil) a one-line progress message on stderr.
+    static func progress(_ text: String?) {
+        let line = "\r\u{1B}[2K" + (text ?? "")
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}

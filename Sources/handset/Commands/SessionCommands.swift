@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import HandsetApp
+import HandsetModel
+import HandsetRemote
+import HandsetWire
+
+/// `handset login`: sign in without the full-screen app, for scripts and terminals without curses.
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Sign in (SRP by default), answering MFA and new-password steps on stdin.",
+        discussion: """
+            Without a terminal, pass the password with --password-stdin (its first line); an MFA code comes from \
+            --mfa-code or the next line of stdin when asked. Exit codes: 0 signed in, 3 offline, 4 refused.
+            """)
+
+    @OptionGroup var profile: ProfileOptions
+    @Option(name: .long, help: "Username or email.") var username: String?
+    @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
+    @Option(name: .long, help: "The MFA code, if one will be asked for.") var mfaCode: String?
+    @Option(name: .long, help: "srp (default) or password (USER_PASSWORD_AUTH, if the app client allows it).")
+    var flow: String = "srp"
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        guard let signInFlow = SignInFlow(rawValue: flow) else { throw ValidationError("--flow is srp or password") }
+        let services = try profile.services()
+        guard let username = username ?? Console.readLine(prompt: "Username: "), !username.isEmpty else {
+            throw ValidationError("a username is required (--username)")
+        }
+        let password: String?
+        if passwordStdin {
+            password = Swift.readLine(strippingNewline: true)
+        } else {
+            password = Console.readLine(prompt: "Password: ", secret: true)
+        }
+        guard let password, !password.isEmpty else { throw ValidationError("no password given") }
+
+        let conversation = SignInConversation(cognito: services.cognito, flow: signInFlow, now: services.now)
+        var outcome = await conversation.start(username: username, password: password)
+        var pendingCode = mfaCode
+        while true {
+            switch outcome {
+            case .signedIn(let result):
+                let tokens = TokenSet(
+                    idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
+                    expiresAt: services.now().addingTimeInterval(TimeInterval(result.expiresIn)))
+                await services.session.signedIn(tokens)
+                let user = tokens.user
+                if output.json {
+                    Console.printJSON([
+                        "signedIn": true, "username": .string(user?.username ?? username),
+                        "sub": .string(user?.sub ?? ""), "profile": .string(services.profile),
+                    ])
+                } else {
+                    print("Signed in as \(user?.username ?? username) (profile \(services.profile))")
+                }
+                return
+            case .failed(let failure):
+                Console.error(failure.message)
+                throw failure.kind == .offline ? HandsetExit.offline : HandsetExit.notSignedIn
+            case .prompt(let prompt, let error):
+                if let error { Console.note(error) }
+                let answer: String?
+                switch prompt {
+                case .mfaCode(let method, let destination):
+                    if let code = pendingCode {
+                        answer = code
+                        pendingCode = nil
+                    } else {
+                        let place = destination.map { " (sent to \($0))" } ?? ""
+                        answer = Console.readLine(prompt: "\(method.displayName) code\(place): ")
+                    }
+                case .mfaChoice(let methods):
+                    let names = methods.map { "\($0.rawValue) (\($0.displayName))" }.joined(separator: ", ")
+                    answer = Console.readLine(prompt: "Choose a second factor [\(names)]: ")
+                case .totpSetup(let secret, let uri):
+                    Console.note("Add this key to your authenticator app: \(secret)\n\(uri)")
+                    answer = pendingCode ?? Console.readLine(prompt: "Code from the app: ")
+                    pendingCode = nil
+                case .newPassword:
+                    answer = Console.readLine(prompt: "New password: ", secret: true)
+                }
+                guard let answer, !answer.isEmpty else {
+                    Console.error("sign-in needs an answer and none was given")
+                    throw HandsetExit.notSignedIn
+                }
+                outcome = await conversation.answer(answer)
+            }
+        }
+    }
+}
+
+/// `handset logout`: forget the session on this device (and optionally everywhere).
+struct LogoutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logout", abstract: "Sign out: revoke the refresh token and delete the token cache.")
+
+    @OptionGroup var profile: ProfileOptions
+    @Flag(name: .long, help: "Sign out of every device (GlobalSignOut).") var everywhere = false
+
+    func run() async throws {
+        let services = try profile.services()
+        guard let tokens = await services.session.current else {
+            print("Not signed in")
+            return
+        }
+        // The local sign-out always happens; telling the server is best effort (it may be unreachable).
+        do {
+            if everywhere {
+                _ = try await services.cognito.call("GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
+            } else if let refresh = tokens.refreshToken {
+                var body: [String: JSONValue] = [
+                    "Token": .string(refresh), "ClientId": .string(services.configuration.clientId),
+                ]
+                if let secret = services.configuration.clientSecret { body["ClientSecret"] = .string(secret) }
+                _ = try await services.cognito.call("RevokeToken", body: .object(body))
+            }
+        } catch {
+            Console.note("The server was not told (\(RemoteError.from(error).message)); this device is signed out.")
+        }
+        await services.session.signOut()
+        print(everywhere ? "Signed out everywhere" : "Signed out")
+    }
+}
+
+/// `handset whoami`.
+struct WhoamiCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Who is signed in on this profile.")
+
+    @OptionGroup var profile: ProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let services = try profile.services()
+        guard let user = services.signedInUser else {
+            if output.json { Console.printJSON(["signedIn": false]) } else { Console.error("not signed in") }
+            throw HandsetExit.notSignedIn
+        }
+        if output.json {
+            Console.printJSON([
+                "signedIn": true, "username": .string(user.username), "sub": .string(user.sub),
+                "email": user.email.map(JSONValue.string) ?? .null, "profile": .string(services.profile),
+            ])
+        } else {
+            print("\(user.username)\(user.email.map { " <\($0)>" } ?? "") on profile \(services.profile)")
+        }
+    }
+}
