@@ -19,6 +19,7 @@ public enum AppCore {
                 effects += show(schema: cachedSchema, in: &state)
             }
             effects.append(.refreshSchema)
+            effects.append(.loadCounts)
             return effects
 
         case .resized(let rows):
@@ -83,8 +84,8 @@ public enum AppCore {
             state.connectivity = .online
             state.lastSyncedAt = date
             state.syncedCount = count
-            guard let list = state.list, list.collection == collection else { return [] }
-            return [.loadRecords(collection: collection, offset: list.windowOffset, limit: RecordListState.windowSize)]
+            guard let list = state.list, list.collection == collection else { return [.loadCounts] }
+            return [reload(list, filter: state.filter), .loadCounts]
 
         case .remoteFailed(let message, let offline):
             state.isSyncing = false
@@ -97,6 +98,32 @@ public enum AppCore {
                 state.message = StatusMessage(
                     offline ? "Offline, and nothing is cached yet: \(message)" : message, kind: .error)
             }
+            return []
+
+        case .recordSaved(let collection, let id):
+            state.message = StatusMessage("Saved; it syncs in the background")
+            if case .edit(let form) = state.screen, form.collection == collection {
+                // A new record may sort outside the loaded window: show the list, where it appears marked pending.
+                state.screen = form.recordId == nil ? .list : .detail(recordId: id)
+            }
+            return afterLocalWrite(collection: collection, in: &state)
+
+        case .recordDeleted(let collection, _):
+            state.message = StatusMessage("Deleted; it syncs in the background")
+            state.screen = .list
+            return afterLocalWrite(collection: collection, in: &state)
+
+        case .saveFailed(let message):
+            if case .edit(var form) = state.screen {
+                form.isSaving = false
+                state.screen = .edit(form)
+            }
+            state.message = StatusMessage(message, kind: .error)
+            return []
+
+        case .countsLoaded(let pending, let conflicts):
+            state.pendingCount = pending
+            state.conflictCount = conflicts
             return []
 
         case .sessionExpired:
@@ -142,10 +169,109 @@ public enum AppCore {
             }
         case .list:
             return handleListKey(key, in: &state)
+        case .detail(let recordId):
+            return handleDetailKey(key, recordId: recordId, in: &state)
+        case .confirmDelete(let recordId):
+            guard key == .character("y") || key == .character("Y"), let collection = state.list?.collection else {
+                state.screen = .detail(recordId: recordId)
+                return []
+            }
+            state.screen = .list
+            return [.deleteRecord(collection: collection, id: recordId)]
+        case .edit(var form):
+            guard let collection = state.schema?.collection(named: form.collection) else {
+                state.screen = .list
+                return []
+            }
+            let outcome = form.handle(key, collection: collection)
+            switch outcome {
+            case .none:
+                state.screen = .edit(form)
+                return []
+            case .close:
+                state.screen = form.recordId.map { .detail(recordId: $0) } ?? .list
+                return []
+            case .save(let fields):
+                state.screen = .edit(form)
+                return [.saveRecord(collection: form.collection, id: form.recordId, fields: fields)]
+            }
         }
     }
 
+    /// Reloads the list after a local write and starts a background sync (which pushes it).
+    static func afterLocalWrite(collection: String, in state: inout AppState) -> [AppEffect] {
+        var effects: [AppEffect] = [.loadCounts]
+        if let list = state.list, list.collection == collection {
+            effects.insert(reload(list, filter: state.filter), at: 0)
+        }
+        if !state.isSyncing {
+            state.isSyncing = true
+            effects.append(.sync(collection: collection))
+        }
+        return effects
+    }
+
+    /// The load that refreshes the visible list (the filtered matches when filtering).
+    static func reload(_ list: RecordListState, filter: String?) -> AppEffect {
+        if let filter, !filter.isEmpty { return .searchRecords(collection: list.collection, text: filter) }
+        return .loadRecords(collection: list.collection, offset: list.windowOffset, limit: RecordListState.windowSize)
+    }
+
+    static func handleFilterKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        guard let collection = state.list?.collection else { return [] }
+        var text = state.filter ?? ""
+        switch key {
+        case .escape:
+            state.filter = nil
+            state.isEditingFilter = false
+            state.list?.selected = 0
+            state.list?.scrollTop = 0
+            return [.loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize)]
+        case .enter, .down, .up:
+            state.isEditingFilter = false
+            return []
+        case .backspace:
+            if !text.isEmpty { text.removeLast() }
+        case .control("u"):
+            text = ""
+        case .character(let character):
+            text.append(character)
+        default:
+            return []
+        }
+        state.filter = text
+        state.list?.selected = 0
+        state.list?.scrollTop = 0
+        return [
+            text.isEmpty
+                ? .loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize)
+                : .searchRecords(collection: collection, text: text)
+        ]
+    }
+
+    static func handleDetailKey(_ key: Key, recordId: String, in state: inout AppState) -> [AppEffect] {
+        switch key {
+        case .escape, .character("q"), .left, .character("h"):
+            state.screen = .list
+        case .character("e"):
+            openEditor(recordId: recordId, in: &state)
+        case .character("d"):
+            state.screen = .confirmDelete(recordId: recordId)
+        default:
+            break
+        }
+        return []
+    }
+
+    static func openEditor(recordId: String?, in state: inout AppState) {
+        guard let collection = state.currentCollection else { return }
+        let record = recordId.flatMap { id in state.list?.window.first { $0.id == id } }
+        if recordId != nil, record == nil { return }
+        state.screen = .edit(EditFormState(collection: collection, record: record))
+    }
+
     static func handleListKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        if state.isEditingFilter { return handleFilterKey(key, in: &state) }
         let page = max(state.viewportRows - 1, 1)
         let delta: Int?
         switch key {
@@ -168,6 +294,24 @@ public enum AppCore {
         case .character("q"):
             state.shouldQuit = true
             return []
+        case .character("/"):
+            state.isEditingFilter = true
+            if state.filter == nil { state.filter = "" }
+            return []
+        case .escape where state.filter != nil:
+            return handleFilterKey(.escape, in: &state)
+        case .enter, .right, .character("l"):
+            if let id = state.list?.selectedRecord?.id { state.screen = .detail(recordId: id) }
+            return []
+        case .character("n"):
+            openEditor(recordId: nil, in: &state)
+            return []
+        case .character("e"):
+            if let id = state.list?.selectedRecord?.id { openEditor(recordId: id, in: &state) }
+            return []
+        case .character("d"):
+            if let id = state.list?.selectedRecord?.id { state.screen = .confirmDelete(recordId: id) }
+            return []
         case .character("r"):
             guard let collection = state.list?.collection, !state.isSyncing else { return [] }
             state.isSyncing = true
@@ -175,6 +319,7 @@ public enum AppCore {
             return state.schema == nil ? [.refreshSchema] : [.sync(collection: collection)]
         case .tab, .character("]"), .backTab, .character("["):
             guard let schema = state.schema, !schema.collections.isEmpty else { return [] }
+            state.filter = nil
             let names = schema.collections.map(\.name)
             let index = names.firstIndex(of: state.list?.collection ?? "") ?? 0
             let step = (key == .tab || key == .character("]")) ? 1 : names.count - 1

@@ -3,6 +3,7 @@ import HandsetModel
 import HandsetRemote
 import HandsetStore
 import HandsetSync
+import HandsetWire
 
 /// The app's side effects as a struct of closures: a live value that talks to the cloud and the store, and
 /// test values that answer from memory.
@@ -12,19 +13,37 @@ public struct AppEnvironment: Sendable {
     public var refreshSchema: @Sendable () async -> AppEvent
     public var loadRecords: @Sendable (_ collection: String, _ offset: Int, _ limit: Int) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
+    public var searchRecords: @Sendable (_ collection: String, _ text: String) async -> AppEvent
+    public var saveRecord: @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
+    public var deleteRecord: @Sendable (_ collection: String, _ id: String) async -> AppEvent
+    public var loadCounts: @Sendable () async -> AppEvent
 
     public init(
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
         answerSignIn: @escaping @Sendable (String) async -> AppEvent = { _ in .signInFailed("Nothing to answer") },
         refreshSchema: @escaping @Sendable () async -> AppEvent,
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
-        sync: @escaping @Sendable (String) async -> AppEvent
+        sync: @escaping @Sendable (String) async -> AppEvent,
+        searchRecords: @escaping @Sendable (String, String) async -> AppEvent = { collection, _ in
+            .recordsLoaded(collection: collection, offset: 0, records: [], total: 0)
+        },
+        saveRecord: @escaping @Sendable (String, String?, [String: JSONValue]) async -> AppEvent = { _, _, _ in
+            .saveFailed("Saving is not available")
+        },
+        deleteRecord: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
+            .saveFailed("Deleting is not available")
+        },
+        loadCounts: @escaping @Sendable () async -> AppEvent = { .countsLoaded(pending: 0, conflicts: 0) }
     ) {
         self.signIn = signIn
         self.answerSignIn = answerSignIn
         self.refreshSchema = refreshSchema
         self.loadRecords = loadRecords
         self.sync = sync
+        self.searchRecords = searchRecords
+        self.saveRecord = saveRecord
+        self.deleteRecord = deleteRecord
+        self.loadCounts = loadCounts
     }
 
     /// Runs one effect to its resulting event.
@@ -35,6 +54,10 @@ public struct AppEnvironment: Sendable {
         case .refreshSchema: return await refreshSchema()
         case .loadRecords(let collection, let offset, let limit): return await loadRecords(collection, offset, limit)
         case .sync(let collection): return await sync(collection)
+        case .searchRecords(let collection, let text): return await searchRecords(collection, text)
+        case .saveRecord(let collection, let id, let fields): return await saveRecord(collection, id, fields)
+        case .deleteRecord(let collection, let id): return await deleteRecord(collection, id)
+        case .loadCounts: return await loadCounts()
         }
     }
 }
@@ -112,6 +135,41 @@ extension AppEnvironment {
                 } catch {
                     return failure(error)
                 }
+            },
+            searchRecords: { collection, text in
+                do {
+                    let records = try store.search(collection: collection, text: text, limit: RecordListState.windowSize)
+                    return .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count)
+                } catch {
+                    return .remoteFailed(message: "Search: \(error)", offline: false)
+                }
+            },
+            saveRecord: { collection, id, fields in
+                do {
+                    if let id {
+                        try store.updateRecord(collection: collection, id: id, fields: fields, now: now())
+                        return .recordSaved(collection: collection, id: id)
+                    }
+                    let owner = await session.current?.user?.sub ?? ""
+                    let newId = UUID().uuidString.lowercased()
+                    try store.createRecord(collection: collection, id: newId, fields: fields, owner: owner, now: now())
+                    return .recordSaved(collection: collection, id: newId)
+                } catch {
+                    return .saveFailed("Could not save: \(error)")
+                }
+            },
+            deleteRecord: { collection, id in
+                do {
+                    try store.deleteRecord(collection: collection, id: id, now: now())
+                    return .recordDeleted(collection: collection, id: id)
+                } catch {
+                    return .saveFailed("Could not delete: \(error)")
+                }
+            },
+            loadCounts: {
+                let pending = (try? store.pendingCount()) ?? 0
+                let conflicts = (try? store.conflicts().count) ?? 0
+                return .countsLoaded(pending: pending, conflicts: conflicts)
             })
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HandsetModel
 import HandsetRemote
+import HandsetWire
 
 /// Something that happened: a key, or the result of an effect.
 public enum AppEvent: Sendable, Equatable {
@@ -19,6 +20,12 @@ public enum AppEvent: Sendable, Equatable {
     /// A call to the cloud failed; `offline` when no answer came at all.
     case remoteFailed(message: String, offline: Bool)
     case sessionExpired
+    /// A local write is saved (cache and outbox); it syncs in the background.
+    case recordSaved(collection: String, id: String)
+    case recordDeleted(collection: String, id: String)
+    /// A local write could not be saved (the cache refused it).
+    case saveFailed(String)
+    case countsLoaded(pending: Int, conflicts: Int)
 }
 
 /// Work for the outside world; its result comes back as an `AppEvent`.
@@ -28,6 +35,10 @@ public enum AppEffect: Sendable, Equatable {
     case refreshSchema
     case loadRecords(collection: String, offset: Int, limit: Int)
     case sync(collection: String)
+    case searchRecords(collection: String, text: String)
+    case saveRecord(collection: String, id: String?, fields: [String: JSONValue])
+    case deleteRecord(collection: String, id: String)
+    case loadCounts
 }
 
 extension AppEffect: CustomStringConvertible {
@@ -39,6 +50,10 @@ extension AppEffect: CustomStringConvertible {
         case .refreshSchema: return "refreshSchema"
         case .loadRecords(let collection, let offset, let limit): return "loadRecords(\(collection), \(offset), \(limit))"
         case .sync(let collection): return "sync(\(collection))"
+        case .searchRecords(let collection, _): return "searchRecords(\(collection))"
+        case .saveRecord(let collection, let id, _): return "saveRecord(\(collection), \(id ?? "new"))"
+        case .deleteRecord(let collection, let id): return "deleteRecord(\(collection), \(id))"
+        case .loadCounts: return "loadCounts"
         }
     }
 }

@@ -24,6 +24,11 @@ public struct StatusMessage: Sendable, Equatable {
 public enum Screen: Sendable, Equatable {
     case signIn(SignInState)
     case list
+    /// One record, every field.
+    case detail(recordId: String)
+    case edit(EditFormState)
+    /// Asking before a delete.
+    case confirmDelete(recordId: String)
 }
 
 /// Everything the screens show. Changed only by `AppCore.update`.
@@ -38,6 +43,12 @@ public struct AppState: Sendable, Equatable {
     public var syncedCount: Int?
     public var lastSyncedAt: Date?
     public var message: StatusMessage?
+    /// Writes waiting to reach the server.
+    public var pendingCount: Int
+    public var conflictCount: Int
+    /// The list filter being typed (`/`), `nil` when not filtering.
+    public var filter: String?
+    public var isEditingFilter: Bool
     /// Rows available for the list body, known from the terminal size.
     public var viewportRows: Int
     public var shouldQuit: Bool
@@ -53,6 +64,10 @@ public struct AppState: Sendable, Equatable {
         self.syncedCount = nil
         self.lastSyncedAt = nil
         self.message = nil
+        self.pendingCount = 0
+        self.conflictCount = 0
+        self.filter = nil
+        self.isEditingFilter = false
         self.viewportRows = viewportRows
         self.shouldQuit = false
     }

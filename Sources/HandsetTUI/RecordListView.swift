@@ -7,9 +7,21 @@ public enum RecordListView {
     /// Rows above and below the list body (header, tabs, column headers; status bar, hints).
     public static let chromeRows = 5
 
+    /// Header, tabs and status bar: the frame every signed-in screen shares.
+    public static func renderChrome(_ state: AppState, timeZone: TimeZone, now: Date, into grid: inout CellGrid) {
+        renderHeader(state, into: &grid)
+        renderTabs(state, into: &grid)
+        StatusBarView.render(state, timeZone: timeZone, now: now, row: grid.height - 2, into: &grid)
+    }
+
     public static func render(_ state: AppState, timeZone: TimeZone, now: Date, into grid: inout CellGrid) {
         renderHeader(state, into: &grid)
         renderTabs(state, into: &grid)
+        if let filter = state.filter {
+            let label = "/" + filter + (state.isEditingFilter ? "▏" : "")
+            let x = max(grid.width - TextWidth.width(of: label) - 2, grid.width / 2)
+            grid.put(label, x: x, y: 1, role: state.isEditingFilter ? .fieldFocused : .title)
+        }
         if let list = state.list, let collection = state.currentCollection {
             renderTable(list, collection: collection, into: &grid)
         } else {
@@ -17,8 +29,11 @@ public enum RecordListView {
             grid.put(text, x: 2, y: 3, role: .dim)
         }
         StatusBarView.render(state, timeZone: timeZone, now: now, row: grid.height - 2, into: &grid)
-        KeyHints.render(
-            [("↑↓", "move"), ("Tab", "collection"), ("r", "sync"), ("q", "quit")], row: grid.height - 1, into: &grid)
+        let hints: [(String, String)] =
+            state.isEditingFilter
+            ? [("type", "to filter"), ("Enter", "done"), ("Esc", "clear")]
+            : [("↑↓", "move"), ("Enter", "open"), ("n", "new"), ("/", "filter"), ("Tab", "collection"), ("r", "sync"), ("q", "quit")]
+        KeyHints.render(hints, row: grid.height - 1, into: &grid)
     }
 
     static func renderHeader(_ state: AppState, into grid: inout CellGrid) {
@@ -89,7 +104,7 @@ public enum RecordListView {
         let firstRow = headerRow + 1
         let rows = max(grid.height - RecordListView.chromeRows, 0)
         if list.total == 0 {
-            grid.put("No \(collection.name) yet", x: 2, y: firstRow, role: .dim)
+            grid.put("No \(collection.name) yet · press n to add one", x: 2, y: firstRow, role: .dim)
             return
         }
         for offset in 0..<rows {

@@ -20,6 +20,16 @@ public enum Renderer {
             SignInView.render(form, subtitle: "Sign in · profile \(state.profile)", into: &grid)
         case .list:
             RecordListView.render(state, timeZone: timeZone, now: now, into: &grid)
+        case .detail(let recordId), .confirmDelete(let recordId):
+            RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
+            let confirming = state.screen == .confirmDelete(recordId: recordId)
+            DetailView.render(state, recordId: recordId, confirmingDelete: confirming, into: &grid)
+            KeyHints.render([("e", "edit"), ("d", "delete"), ("Esc", "back")], row: grid.height - 1, into: &grid)
+        case .edit(let form):
+            RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
+            EditFormView.render(form, into: &grid)
+            KeyHints.render(
+                [("Tab", "next field"), ("Ctrl-S", "save"), ("Esc", "cancel")], row: grid.height - 1, into: &grid)
         }
         return grid
     }

@@ -26,6 +26,8 @@ public enum StatusBarView {
         if let list = state.list {
             parts.append("\(list.total) \(list.collection)")
         }
+        if state.pendingCount > 0 { parts.append("↑\(state.pendingCount) pending") }
+        if state.conflictCount > 0 { parts.append("!\(state.conflictCount) conflicts") }
         x += grid.put("  " + parts.joined(separator: " · "), x: x, y: row, role: .statusBar)
         var note: (String, StyleRole)?
         if let message = state.message {

@@ -42,16 +42,17 @@ def bin_dir() -> Path:
 class Cloud:
     """A running `handset-cloud serve` on a free port."""
 
-    def __init__(self, binary: Path, data_dir: Path, demo: bool = True):
+    def __init__(self, binary: Path, data_dir: Path, demo: bool = True, port: int = 0):
         self.binary = binary
         self.data_dir = data_dir
         self.demo = demo
+        self.port = port
         self.process = None
         self.url = None
         self.output = []
 
     def start(self):
-        args = [str(self.binary), "serve", "--port", "0", "--data-dir", str(self.data_dir)]
+        args = [str(self.binary), "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)]
         if self.demo:
             args.append("--demo")
         self.log_path = self.data_dir.parent / f"cloud-{uuid.uuid4().hex[:6]}.out"
@@ -130,6 +131,15 @@ class Terminal:
 
     def close(self):
         self.tmux("kill-server", check=False)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, for a cloud that must come back on the same address."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def shlex_quote(value: str) -> str:

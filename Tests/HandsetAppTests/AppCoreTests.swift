@@ -39,7 +39,10 @@ import Testing
         let effects = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
         #expect(state.screen == .list)
         #expect(state.list?.collection == "tasks")
-        #expect(effects == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .refreshSchema])
+        #expect(
+            effects == [
+                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .refreshSchema, .loadCounts,
+            ])
     }
 
     @Test func signInFlowLoadsSchemaThenSyncsTheFirstCollection() {
@@ -57,7 +60,7 @@ import Testing
         let date = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(
             AppCore.update(&state, .syncFinished(collection: "tasks", count: 3, at: date))
-                == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize)])
+                == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .loadCounts])
         _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records(3), total: 3))
         #expect(state.connectivity == .online)
         #expect(state.lastSyncedAt == date)

@@ -88,6 +88,21 @@ import Testing
         assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-mfa-choice")
     }
 
+    @Test func detailAndEdit() {
+        var state = Self.listState()
+        state.screen = .detail(recordId: "t1")
+        state.pendingCount = 1
+        let utc = TimeZone(identifier: "UTC")!
+        assertSnapshot(Renderer.render(state, width: 80, height: 24, timeZone: utc, now: Self.now), named: "detail")
+        let tasks = Self.schema.collections[0]
+        var form = EditFormState(collection: tasks, record: state.list?.window[1])
+        _ = form.handle(.character("!"), collection: tasks)
+        _ = form.handle(.tab, collection: tasks)
+        form.errors["due"] = "must be a date (YYYY-MM-DD)"
+        state.screen = .edit(form)
+        assertSnapshot(Renderer.render(state, width: 80, height: 24, timeZone: utc, now: Self.now), named: "edit")
+    }
+
     @Test func tinyTerminalSaysSo() {
         let grid = Renderer.render(Self.listState(), width: 20, height: 5)
         #expect(grid.text.hasPrefix("Terminal too small"))

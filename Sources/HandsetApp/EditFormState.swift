@@ -1,0 +1,145 @@
+import HandsetModel
+import HandsetWire
+
+/// The edit and create form, generated from the collection's schema.
+public struct EditFormState: Sendable, Equatable {
+    public var collection: String
+    /// The record being changed; `nil` when creating one.
+    public var recordId: String?
+    /// The editable fields, in schema order.
+    public var fields: [FieldSchema]
+    /// What is typed in each field, as text.
+    public var values: [String: String]
+    public var original: [String: String]
+    public var focus: Int
+    /// A message per field, from validation.
+    public var errors: [String: String]
+    /// Esc on a changed form asks first.
+    public var confirmingDiscard: Bool
+    public var isSaving: Bool
+
+    public init(collection: CollectionSchema, record: Record?) {
+        self.collection = collection.name
+        self.recordId = record?.id
+        self.fields = collection.fields.filter { !$0.readOnly && !RecordField.serverManaged.contains($0.name) }
+        var values: [String: String] = [:]
+        for field in fields {
+            if let value = record?.fields[field.name] {
+                values[field.name] = Self.text(value)
+            } else if record == nil, field.kind == .enumeration, field.required, let first = field.enumValues.first {
+                values[field.name] = first
+            } else {
+                values[field.name] = ""
+            }
+        }
+        self.values = values
+        self.original = record == nil ? [:] : values
+        self.focus = 0
+        self.errors = [:]
+        self.confirmingDiscard = false
+        self.isSaving = false
+    }
+
+    public var isDirty: Bool {
+        fields.contains { (values[$0.name] ?? "") != (original[$0.name] ?? "") }
+    }
+
+    public var focusedField: FieldSchema? { fields.indices.contains(focus) ? fields[focus] : nil }
+
+    /// The typed values as the record's fields (empty means absent).
+    public var typedFields: [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        for field in fields {
+            let value = FieldInput.value(values[field.name] ?? "", for: field)
+            if !value.isNull { result[field.name] = value }
+        }
+        return result
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): return text
+        case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        case .null: return ""
+        default: return String(decoding: value.encoded(), as: UTF8.self)
+        }
+    }
+}
+
+/// What the form asks for after a key.
+public enum EditFormOutcome: Sendable, Equatable {
+    case none
+    case save([String: JSONValue])
+    case close
+}
+
+extension EditFormState {
+    public mutating func handle(_ key: Key, collection: CollectionSchema) -> EditFormOutcome {
+        guard !isSaving else { return .none }
+        if confirmingDiscard {
+            switch key {
+            case .character("y"), .character("Y"): return .close
+            default:
+                confirmingDiscard = false
+                return .none
+            }
+        }
+        guard let field = focusedField else { return key == .escape ? .close : .none }
+        var text = values[field.name] ?? ""
+        switch key {
+        case .escape:
+            if isDirty {
+                confirmingDiscard = true
+                return .none
+            }
+            return .close
+        case .control("s"):
+            let typed = typedFields
+            errors = RecordValidator.problems(in: typed, for: collection)
+            if let first = fields.firstIndex(where: { errors[$0.name] != nil }) {
+                focus = first
+                return .none
+            }
+            isSaving = true
+            return .save(typed)
+        case .tab, .down:
+            focus = (focus + 1) % fields.count
+        case .backTab, .up:
+            focus = (focus + fields.count - 1) % fields.count
+        case .enter:
+            if field.kind == .longText {
+                text.append("\n")
+            } else {
+                focus = (focus + 1) % fields.count
+            }
+        case .left, .right where field.kind == .enumeration || field.kind == .boolean:
+            let options = field.kind == .boolean ? ["", "true", "false"] : (field.required ? [] : [""]) + field.enumValues
+            let index = options.firstIndex(of: text) ?? -1
+            let step = key == .right ? 1 : options.count - 1
+            text = options[(max(index, 0) + step) % options.count]
+        case .character(" ") where field.kind == .boolean:
+            text = text == "true" ? "false" : "true"
+        case .character(let character):
+            if field.kind == .enumeration {
+                // Typing picks the first value starting with the letter.
+                if let match = field.enumValues.first(where: { $0.lowercased().hasPrefix(String(character).lowercased()) }) {
+                    text = match
+                }
+            } else if field.kind != .boolean {
+                text.append(character)
+            }
+        case .backspace:
+            if !text.isEmpty { text.removeLast() }
+        case .control("u"):
+            text = ""
+        default:
+            break
+        }
+        if text != values[field.name] {
+            values[field.name] = text
+            errors[field.name] = nil
+        }
+        return .none
+    }
+}

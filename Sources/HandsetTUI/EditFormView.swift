@@ -1,0 +1,65 @@
+import HandsetApp
+import HandsetModel
+
+/// The edit and create form: one line per field, the focused one highlighted, errors beside their field.
+public enum EditFormView {
+    public static func render(_ form: EditFormState, into grid: inout CellGrid) {
+        let title = form.recordId == nil ? "New \(form.collection.dropLastIfPlural())" : "Edit"
+        grid.put(title, x: 2, y: 2, role: .title)
+        if form.isDirty { grid.put("(changed)", x: 3 + TextWidth.width(of: title), y: 2, role: .dim) }
+        let labelWidth = min(max(form.fields.map { FieldFormatter.label(for: $0.name).count }.max() ?? 8, 8) + 3, 22)
+        // Leave room on the right for a field's error or hint.
+        let valueWidth = max(min(grid.width - labelWidth - 34, 60), 12)
+        // Scroll so the focused field is visible.
+        let rows = max(grid.height - 8, 1)
+        let first = max(0, form.focus - rows + 1)
+        for (offset, index) in (first..<form.fields.count).prefix(rows).enumerated() {
+            let field = form.fields[index]
+            let y = 4 + offset
+            let focused = index == form.focus
+            let marker = field.required ? "*" : " "
+            grid.put(TextWidth.truncate(FieldFormatter.label(for: field.name), to: labelWidth - 3) + marker, x: 2, y: y, role: .fieldLabel)
+            let role: StyleRole = focused ? .fieldFocused : .field
+            grid.fill(x: 2 + labelWidth, y: y, width: valueWidth, height: 1, role: role)
+            var text = form.values[field.name] ?? ""
+            if field.kind == .enumeration || field.kind == .boolean {
+                text = "‹ \(text.isEmpty ? "—" : text) ›"
+            }
+            text = text.replacingOccurrences(of: "\n", with: "⏎")
+            while TextWidth.width(of: text) > valueWidth - 1, !text.isEmpty { text.removeFirst() }
+            let used = grid.put(text, x: 2 + labelWidth, y: y, role: role, maxWidth: valueWidth)
+            if focused, field.kind != .enumeration, field.kind != .boolean, used < valueWidth {
+                grid.put("▏", x: 2 + labelWidth + used, y: y, role: role)
+            }
+            if let error = form.errors[field.name] {
+                grid.put(" " + error, x: 2 + labelWidth + valueWidth, y: y, role: .error)
+            } else if focused {
+                grid.put(" " + hint(for: field), x: 2 + labelWidth + valueWidth, y: y, role: .dim)
+            }
+        }
+        if let focused = form.focusedField, let error = form.errors[focused.name] {
+            grid.put(TextWidth.truncate("\(FieldFormatter.label(for: focused.name)) \(error)", to: grid.width - 4), x: 2, y: grid.height - 3, role: .error)
+        } else if form.confirmingDiscard {
+            grid.put("Discard your changes? y to discard, any other key to keep editing", x: 2, y: grid.height - 3, role: .error)
+        } else if form.isSaving {
+            grid.put("Saving…", x: 2, y: grid.height - 3, role: .dim)
+        }
+    }
+
+    static func hint(for field: FieldSchema) -> String {
+        switch field.kind {
+        case .enumeration: return "←→"
+        case .boolean: return "space"
+        case .date: return "YYYY-MM-DD"
+        case .integer, .number: return "number"
+        default: return ""
+        }
+    }
+}
+
+extension String {
+    /// `tasks` -> `task`, for titles such as "New task".
+    fileprivate func dropLastIfPlural() -> String {
+        hasSuffix("s") ? String(dropLast()) : self
+    }
+}

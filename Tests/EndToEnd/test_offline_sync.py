@@ -1,0 +1,135 @@
+"""Offline work and sync through the scriptable commands, against the real local cloud.
+
+A user signs in on two devices, edits with the cloud stopped, syncs when it returns, and settles a conflict.
+"""
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import Cloud, free_port
+
+
+class Device:
+    """One installation of handset: its own XDG directories."""
+
+    def __init__(self, bin_dir, home):
+        self.binary = str(bin_dir / "handset")
+        home.mkdir(parents=True)
+        self.env = {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "LANG": "C.UTF-8",
+        }
+
+    def run(self, *args, stdin=None, check=True, timeout=60):
+        result = subprocess.run(
+            [self.binary, *args], env=self.env, input=stdin, capture_output=True, text=True, timeout=timeout
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"handset {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def json(self, *args, **kwargs):
+        return json.loads(self.run(*args, "--json", **kwargs).stdout)
+
+    def tasks(self):
+        return {task["id"]: task for task in self.json("ls", "tasks", "--limit", "1000")}
+
+
+@pytest.fixture
+def fixed_cloud(bin_dir, workdir):
+    cloud = Cloud(bin_dir / "handset-cloud", workdir / "cloud", port=free_port()).start()
+    yield cloud
+    cloud.stop()
+
+
+def sign_in(device, cloud, username="alice", password="Wonderland-42!"):
+    device.run("config", "import", str(cloud.outputs_file))
+    result = device.json("login", "--username", username, "--password-stdin", stdin=password + "\n")
+    assert result["username"] == username
+
+
+def test_edits_made_offline_reach_the_server_when_it_returns(bin_dir, fixed_cloud, workdir):
+    laptop = Device(bin_dir, workdir / "laptop")
+    sign_in(laptop, fixed_cloud)
+    report = laptop.json("sync")
+    assert report["pulled"] >= 15
+    tasks = laptop.tasks()
+    assert tasks["task-0001"]["title"] == "Draft release notes"
+    assert not any(task["title"].startswith("Bob:") for task in tasks.values())
+
+    fixed_cloud.stop()
+    edited = laptop.run("put", "tasks", "task-0001", "--field", "status=done")
+    assert "pending sync" in edited.stdout
+    created = laptop.json("put", "tasks", "--field", "title=Written on the plane", "--field", "status=todo")
+    new_id = created["id"]
+    assert created["_syncState"] == "pending"
+    laptop.run("rm", "tasks", "task-0002")
+    assert laptop.json("status")["pending"] == 3
+    offline = laptop.run("sync", check=False)
+    assert offline.returncode == 3, offline.stderr
+    assert "offline" in offline.stderr
+    assert laptop.json("status")["pending"] == 3, "nothing is lost while offline"
+
+    fixed_cloud.start()
+    report = laptop.json("sync")
+    assert report["accepted"] == 3
+    assert laptop.json("status")["pending"] == 0
+
+    # Another device of the same user sees exactly what the laptop wrote.
+    phone = Device(bin_dir, workdir / "phone")
+    sign_in(phone, fixed_cloud)
+    phone.json("sync")
+    tasks = phone.tasks()
+    assert tasks["task-0001"]["status"] == "done"
+    assert tasks[new_id]["title"] == "Written on the plane"
+    assert "task-0002" not in tasks
+    assert [t["title"] for t in tasks.values()].count("Written on the plane") == 1, "no duplicates"
+
+
+def test_a_conflict_is_reported_and_settled_by_the_user(bin_dir, fixed_cloud, workdir):
+    laptop = Device(bin_dir, workdir / "laptop")
+    phone = Device(bin_dir, workdir / "phone")
+    for device in (laptop, phone):
+        sign_in(device, fixed_cloud)
+        device.json("sync")
+
+    phone.run("put", "tasks", "task-0003", "--field", "title=Phone's title")
+    laptop.run("put", "tasks", "task-0003", "--field", "title=Laptop's title", "--no-sync")
+    attention = laptop.run("sync", check=False)
+    assert attention.returncode == 2, attention.stdout + attention.stderr
+    conflicts = laptop.json("conflicts")
+    assert [(c["id"], c["fields"]) for c in conflicts] == [("task-0003", ["title"])]
+    assert conflicts[0]["mine"]["title"] == "Laptop's title"
+    assert conflicts[0]["theirs"]["title"] == "Phone's title"
+
+    laptop.run("conflicts", "resolve", "tasks", "task-0003", "--mine")
+    laptop.json("sync")
+    phone.json("sync")
+    assert phone.tasks()["task-0003"]["title"] == "Laptop's title", "the user's choice wins, nothing silently"
+    assert laptop.json("conflicts") == []
+
+
+def test_commands_fail_clearly(bin_dir, fixed_cloud, workdir):
+    device = Device(bin_dir, workdir / "device")
+    device.run("config", "import", str(fixed_cloud.outputs_file))
+    refused = device.run("login", "--username", "alice", "--password-stdin", stdin="wrong\n", check=False)
+    assert refused.returncode == 4
+    assert "Incorrect username or password" in refused.stderr
+    assert device.run("whoami", check=False).returncode == 4
+    sign_in(device, fixed_cloud)
+    device.json("sync")
+    invalid = device.run("put", "tasks", "--field", "status=someday", check=False)
+    assert invalid.returncode != 0
+    assert "title is required" in invalid.stderr
+    assert "status must be one of" in invalid.stderr
+    unknown = device.run("put", "tasks", "--field", "colour=red", check=False)
+    assert "has no field" in unknown.stderr
+    device.run("logout")
+    assert device.run("whoami", check=False).returncode == 4
+    token_dir = workdir / "device" / "state" / "handset" / "sessions"
+    assert not any(token_dir.iterdir()), "sign-out deletes the token cache"
