@@ -81,6 +81,9 @@ public enum AppCore {
 
         case .syncFinished(let collection, let count, let date):
             state.isSyncing = false
+            state.syncStartedAt = nil
+            state.offlineRetryDelay = AutoSync.firstOfflineRetry
+            state.nextAutoSyncAt = date.addingTimeInterval(AutoSync.interval)
             state.connectivity = .online
             state.lastSyncedAt = date
             state.syncedCount = count
@@ -89,7 +92,13 @@ public enum AppCore {
 
         case .remoteFailed(let message, let offline):
             state.isSyncing = false
+            state.syncStartedAt = nil
             if offline {
+                // Retry on the next ticks, waiting longer each time the cloud stays away.
+                if case .offline = state.connectivity {
+                    state.offlineRetryDelay = min(state.offlineRetryDelay * 2, AutoSync.maximumOfflineRetry)
+                }
+                state.nextAutoSyncAt = state.now.map { $0.addingTimeInterval(state.offlineRetryDelay) }
                 state.connectivity = .offline(message)
             } else {
                 state.message = StatusMessage(message, kind: .error)
@@ -120,6 +129,9 @@ public enum AppCore {
             }
             state.message = StatusMessage(message, kind: .error)
             return []
+
+        case .tick(let now):
+            return tick(now, in: &state)
 
         case .countsLoaded(let pending, let conflicts):
             state.pendingCount = pending
@@ -196,6 +208,40 @@ public enum AppCore {
                 return [.saveRecord(collection: form.collection, id: form.recordId, fields: fields)]
             }
         }
+    }
+
+    /// Starts a sync when one is due: on an interval while online, with growing delays while offline, and never
+    /// two at once. A sync that never answers is forgotten after the watchdog's limit.
+    static func tick(_ now: Date, in state: inout AppState) -> [AppEffect] {
+        state.now = now
+        guard state.user != nil, state.screen != .signIn(SignInState()) else { return [] }
+        if case .signIn = state.screen { return [] }
+        if state.isSyncing {
+            if let started = state.syncStartedAt, now.timeIntervalSince(started) > AutoSync.watchdog {
+                state.isSyncing = false
+                state.syncStartedAt = nil
+                state.message = StatusMessage("Sync timed out; trying again", kind: .error)
+            } else {
+                if state.syncStartedAt == nil { state.syncStartedAt = now }
+                return []
+            }
+        }
+        guard let due = state.nextAutoSyncAt else {
+            let offline: Bool
+            if case .offline = state.connectivity { offline = true } else { offline = false }
+            state.nextAutoSyncAt = now.addingTimeInterval(offline ? state.offlineRetryDelay : AutoSync.interval)
+            return []
+        }
+        guard now >= due else { return [] }
+        state.nextAutoSyncAt = nil
+        state.isSyncing = true
+        state.syncStartedAt = now
+        if state.schema == nil { return [.refreshSchema] }
+        guard let collection = state.list?.collection else {
+            state.isSyncing = false
+            return []
+        }
+        return [.sync(collection: collection)]
     }
 
     /// Reloads the list after a local write and starts a background sync (which pushes it).

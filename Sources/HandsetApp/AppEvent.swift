@@ -26,6 +26,8 @@ public enum AppEvent: Sendable, Equatable {
     /// A local write could not be saved (the cache refused it).
     case saveFailed(String)
     case countsLoaded(pending: Int, conflicts: Int)
+    /// The clock moved (about once a second): automatic sync, retries and the watchdog run from here.
+    case tick(Date)
 }
 
 /// Work for the outside world; its result comes back as an `AppEvent`.

@@ -49,6 +49,14 @@ public struct AppState: Sendable, Equatable {
     /// The list filter being typed (`/`), `nil` when not filtering.
     public var filter: String?
     public var isEditingFilter: Bool
+    /// When the next automatic sync is due (set on the first tick after a sync or a failure).
+    public var nextAutoSyncAt: Date?
+    /// How long to wait before retrying while offline; doubles up to a minute, resets once online.
+    public var offlineRetryDelay: TimeInterval
+    /// When the running sync started, for the watchdog.
+    public var syncStartedAt: Date?
+    /// The clock as of the last tick.
+    public var now: Date?
     /// Rows available for the list body, known from the terminal size.
     public var viewportRows: Int
     public var shouldQuit: Bool
@@ -68,6 +76,10 @@ public struct AppState: Sendable, Equatable {
         self.conflictCount = 0
         self.filter = nil
         self.isEditingFilter = false
+        self.nextAutoSyncAt = nil
+        self.offlineRetryDelay = AutoSync.firstOfflineRetry
+        self.syncStartedAt = nil
+        self.now = nil
         self.viewportRows = viewportRows
         self.shouldQuit = false
     }
@@ -77,4 +89,14 @@ public struct AppState: Sendable, Equatable {
         guard let name = list?.collection else { return nil }
         return schema?.collection(named: name)
     }
+}
+
+/// When the app syncs on its own.
+public enum AutoSync {
+    /// While online: this long after the last sync.
+    public static let interval: TimeInterval = 30
+    public static let firstOfflineRetry: TimeInterval = 2
+    public static let maximumOfflineRetry: TimeInterval = 60
+    /// A sync running longer than this is considered stuck and forgotten (its answer is still taken if it comes).
+    public static let watchdog: TimeInterval = 180
 }

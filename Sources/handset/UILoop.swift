@@ -26,7 +26,13 @@ final class UILoop {
         var size = terminal.size
         dispatch(.resized(listRows: Renderer.listRows(forHeight: size.height)))
         dispatch(event)
+        var lastTick = Date.distantPast
         while !state.shouldQuit {
+            let now = Date()
+            if now.timeIntervalSince(lastTick) >= 1 {
+                lastTick = now
+                dispatch(.tick(now))
+            }
             if needsDraw {
                 terminal.draw(Renderer.render(state, width: size.width, height: size.height))
                 needsDraw = false

@@ -174,3 +174,59 @@ import Testing
         #expect(signIn.shouldQuit)
     }
 }
+
+@Suite struct AutoSyncTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func signedIn() -> AppState {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: AppCoreTests.alice, cachedSchema: AppCoreTests.schema, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .schemaLoaded(AppCoreTests.schema))
+        return state
+    }
+
+    @Test func syncsOnAnIntervalWhileOnline() {
+        var state = signedIn()
+        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 0, at: start))
+        #expect(AppCore.update(&state, .tick(start.addingTimeInterval(29))) == [])
+        #expect(AppCore.update(&state, .tick(start.addingTimeInterval(30))) == [.sync(collection: "tasks")])
+        #expect(AppCore.update(&state, .tick(start.addingTimeInterval(31))) == [], "never two syncs at once")
+    }
+
+    @Test func retriesWithGrowingDelaysWhileOfflineAndResetsOnReturn() {
+        var state = signedIn()
+        _ = AppCore.update(&state, .tick(start))
+        _ = AppCore.update(&state, .remoteFailed(message: "cannot reach", offline: true))
+        var clock = start
+        var gaps: [TimeInterval] = []
+        var last = start
+        for _ in 0..<400 {
+            clock += 1
+            if AppCore.update(&state, .tick(clock)) == [.sync(collection: "tasks")] {
+                gaps.append(clock.timeIntervalSince(last))
+                last = clock
+                _ = AppCore.update(&state, .remoteFailed(message: "cannot reach", offline: true))
+            }
+        }
+        #expect(Array(gaps.prefix(6)) == [2, 4, 8, 16, 32, 60])
+        #expect(gaps.dropFirst(6).allSatisfy { $0 == 60 }, "capped at a minute")
+        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 1, at: clock))
+        #expect(state.connectivity == .online)
+        #expect(state.offlineRetryDelay == AutoSync.firstOfflineRetry)
+    }
+
+    @Test func aStuckSyncIsForgottenByTheWatchdog() {
+        var state = signedIn()
+        _ = AppCore.update(&state, .tick(start))
+        #expect(state.isSyncing)
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(AutoSync.watchdog + 1)))
+        #expect(!state.isSyncing)
+        #expect(state.message?.kind == .error)
+    }
+
+    @Test func nothingHappensOnTheSignInScreen() {
+        var state = AppState()
+        #expect(AppCore.update(&state, .tick(start)) == [])
+        #expect(AppCore.update(&state, .tick(start.addingTimeInterval(3600))) == [])
+    }
+}
