@@ -61,6 +61,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(
+            name: "handset-bench",
+            dependencies: [
+                "HandsetTUI", "HandsetApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         // The local cloud.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(
