@@ -133,6 +133,31 @@ public enum AppCore {
         case .tick(let now):
             return tick(now, in: &state)
 
+        case .conflictsLoaded(let conflicts):
+            state.conflictCount = conflicts.count
+            if case .conflicts(var screen) = state.screen {
+                let currentId = screen.current?.recordId
+                screen.conflicts = conflicts
+                screen.index = conflicts.firstIndex { $0.recordId == currentId } ?? 0
+                if screen.current?.recordId != currentId {
+                    screen.fieldIndex = 0
+                    screen.choices = [:]
+                }
+                state.screen = conflicts.isEmpty ? .list : .conflicts(screen)
+                if conflicts.isEmpty { state.message = StatusMessage("No conflicts left") }
+            } else if !conflicts.isEmpty {
+                state.screen = .conflicts(ConflictsState(conflicts: conflicts))
+            } else {
+                state.message = StatusMessage("No conflicts")
+            }
+            return []
+
+        case .conflictResolved(let collection, _):
+            state.message = StatusMessage("Settled; it syncs in the background")
+            var effects: [AppEffect] = [.loadConflicts]
+            effects += afterLocalWrite(collection: collection, in: &state)
+            return effects
+
         case .countsLoaded(let pending, let conflicts):
             state.pendingCount = pending
             state.conflictCount = conflicts
@@ -190,6 +215,18 @@ public enum AppCore {
             }
             state.screen = .list
             return [.deleteRecord(collection: collection, id: recordId)]
+        case .conflicts(var screen):
+            switch screen.handle(key) {
+            case .none:
+                state.screen = .conflicts(screen)
+                return []
+            case .close:
+                state.screen = .list
+                return []
+            case .resolve(let collection, let id, let resolution):
+                state.screen = .conflicts(screen)
+                return [.resolveConflict(collection: collection, id: id, resolution)]
+            }
         case .edit(var form):
             guard let collection = state.schema?.collection(named: form.collection) else {
                 state.screen = .list
@@ -358,6 +395,8 @@ public enum AppCore {
         case .character("d"):
             if let id = state.list?.selectedRecord?.id { state.screen = .confirmDelete(recordId: id) }
             return []
+        case .character("c"):
+            return [.loadConflicts]
         case .character("r"):
             guard let collection = state.list?.collection, !state.isSyncing else { return [] }
             state.isSyncing = true

@@ -17,6 +17,8 @@ public struct AppEnvironment: Sendable {
     public var saveRecord: @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
     public var deleteRecord: @Sendable (_ collection: String, _ id: String) async -> AppEvent
     public var loadCounts: @Sendable () async -> AppEvent
+    public var loadConflicts: @Sendable () async -> AppEvent
+    public var resolveConflict: @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
 
     public init(
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
@@ -33,7 +35,11 @@ public struct AppEnvironment: Sendable {
         deleteRecord: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
             .saveFailed("Deleting is not available")
         },
-        loadCounts: @escaping @Sendable () async -> AppEvent = { .countsLoaded(pending: 0, conflicts: 0) }
+        loadCounts: @escaping @Sendable () async -> AppEvent = { .countsLoaded(pending: 0, conflicts: 0) },
+        loadConflicts: @escaping @Sendable () async -> AppEvent = { .conflictsLoaded([]) },
+        resolveConflict: @escaping @Sendable (String, String, LocalStore.Resolution) async -> AppEvent = { collection, id, _ in
+            .conflictResolved(collection: collection, id: id)
+        }
     ) {
         self.signIn = signIn
         self.answerSignIn = answerSignIn
@@ -44,6 +50,8 @@ public struct AppEnvironment: Sendable {
         self.saveRecord = saveRecord
         self.deleteRecord = deleteRecord
         self.loadCounts = loadCounts
+        self.loadConflicts = loadConflicts
+        self.resolveConflict = resolveConflict
     }
 
     /// Runs one effect to its resulting event.
@@ -58,6 +66,8 @@ public struct AppEnvironment: Sendable {
         case .saveRecord(let collection, let id, let fields): return await saveRecord(collection, id, fields)
         case .deleteRecord(let collection, let id): return await deleteRecord(collection, id)
         case .loadCounts: return await loadCounts()
+        case .loadConflicts: return await loadConflicts()
+        case .resolveConflict(let collection, let id, let resolution): return await resolveConflict(collection, id, resolution)
         }
     }
 }
@@ -170,6 +180,17 @@ extension AppEnvironment {
                 let pending = (try? store.pendingCount()) ?? 0
                 let conflicts = (try? store.conflicts().count) ?? 0
                 return .countsLoaded(pending: pending, conflicts: conflicts)
+            },
+            loadConflicts: {
+                .conflictsLoaded((try? store.conflicts()) ?? [])
+            },
+            resolveConflict: { collection, id, resolution in
+                do {
+                    try store.resolveConflict(collection: collection, recordId: id, resolution: resolution, now: now())
+                    return .conflictResolved(collection: collection, id: id)
+                } catch {
+                    return .saveFailed("Could not settle the conflict: \(error)")
+                }
             })
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HandsetModel
 import HandsetRemote
+import HandsetStore
 import HandsetWire
 
 /// Something that happened: a key, or the result of an effect.
@@ -28,6 +29,8 @@ public enum AppEvent: Sendable, Equatable {
     case countsLoaded(pending: Int, conflicts: Int)
     /// The clock moved (about once a second): automatic sync, retries and the watchdog run from here.
     case tick(Date)
+    case conflictsLoaded([Conflict])
+    case conflictResolved(collection: String, id: String)
 }
 
 /// Work for the outside world; its result comes back as an `AppEvent`.
@@ -41,6 +44,8 @@ public enum AppEffect: Sendable, Equatable {
     case saveRecord(collection: String, id: String?, fields: [String: JSONValue])
     case deleteRecord(collection: String, id: String)
     case loadCounts
+    case loadConflicts
+    case resolveConflict(collection: String, id: String, LocalStore.Resolution)
 }
 
 extension AppEffect: CustomStringConvertible {
@@ -56,6 +61,8 @@ extension AppEffect: CustomStringConvertible {
         case .saveRecord(let collection, let id, _): return "saveRecord(\(collection), \(id ?? "new"))"
         case .deleteRecord(let collection, let id): return "deleteRecord(\(collection), \(id))"
         case .loadCounts: return "loadCounts"
+        case .loadConflicts: return "loadConflicts"
+        case .resolveConflict(let collection, let id, _): return "resolveConflict(\(collection), \(id))"
         }
     }
 }

@@ -29,6 +29,7 @@ public enum Screen: Sendable, Equatable {
     case edit(EditFormState)
     /// Asking before a delete.
     case confirmDelete(recordId: String)
+    case conflicts(ConflictsState)
 }
 
 /// Everything the screens show. Changed only by `AppCore.update`.

@@ -32,7 +32,8 @@ public enum RecordListView {
         let hints: [(String, String)] =
             state.isEditingFilter
             ? [("type", "to filter"), ("Enter", "done"), ("Esc", "clear")]
-            : [("↑↓", "move"), ("Enter", "open"), ("n", "new"), ("/", "filter"), ("Tab", "collection"), ("r", "sync"), ("q", "quit")]
+            : [("↑↓", "move"), ("Enter", "open"), ("n", "new"), ("/", "filter"), ("Tab", "collection"), ("r", "sync")]
+                + (state.conflictCount > 0 ? [("c", "conflicts")] : []) + [("q", "quit")]
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
     }
 

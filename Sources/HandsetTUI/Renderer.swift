@@ -25,6 +25,12 @@ public enum Renderer {
             let confirming = state.screen == .confirmDelete(recordId: recordId)
             DetailView.render(state, recordId: recordId, confirmingDelete: confirming, into: &grid)
             KeyHints.render([("e", "edit"), ("d", "delete"), ("Esc", "back")], row: grid.height - 1, into: &grid)
+        case .conflicts(let screen):
+            RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
+            ConflictsView.render(screen, into: &grid)
+            KeyHints.render(
+                [("↑↓", "field"), ("←→", "side"), ("Enter", "save mix"), ("m", "keep mine"), ("t", "take theirs"), ("]", "next"), ("Esc", "back")],
+                row: grid.height - 1, into: &grid)
         case .edit(let form):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             EditFormView.render(form, into: &grid)

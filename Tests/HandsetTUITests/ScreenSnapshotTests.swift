@@ -103,6 +103,23 @@ import Testing
         assertSnapshot(Renderer.render(state, width: 80, height: 24, timeZone: utc, now: Self.now), named: "edit")
     }
 
+    @Test func conflictSideBySide() {
+        var state = Self.listState()
+        state.conflictCount = 1
+        var screen = ConflictsState(conflicts: [
+            Conflict(
+                collection: "tasks", recordId: "t3", base: ["title": "Ship", "status": "todo"],
+                mine: ["title": "Ship the demo", "status": "todo", "priority": 5],
+                theirs: Record(id: "t3", version: 7, updatedAt: "", owner: "s", fields: ["title": "Ship it", "status": "done", "priority": 5]),
+                detectedAt: Date(timeIntervalSince1970: 0))
+        ])
+        _ = screen.handle(.right)
+        _ = screen.handle(.down)
+        state.screen = .conflicts(screen)
+        let grid = Renderer.render(state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
+        assertSnapshot(grid, named: "conflicts")
+    }
+
     @Test func tinyTerminalSaysSo() {
         let grid = Renderer.render(Self.listState(), width: 20, height: 5)
         #expect(grid.text.hasPrefix("Terminal too small"))
