@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "handset-cloud",
             dependencies: [
-                "HandsetCloud",
+                "HandsetCloud", "HandsetSRP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

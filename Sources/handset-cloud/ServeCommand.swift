@@ -13,6 +13,12 @@ struct ServeCommand: AsyncParsableCommand {
             Serves Cognito's JSON protocol at http://<host>:<port>/ (point the AWS CLI or an SDK at it with an \
             endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
             Everything persists under the data directory, which also receives amplify_outputs.json for clients.
+
+            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted without checking SigV4 \
+            signatures, and only while the server listens on a loopback address (the default); bound to another \
+            interface it refuses them. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
+            `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and factors, \
+            password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json.
             """)
 
     @Option(name: .long, help: "The interface to listen on.")
@@ -24,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the database, keys, logs and amplify_outputs.json live.")
     var dataDirectory = CloudConfiguration.defaultDataDirectory
 
-    @Flag(name: .long, help: "Seed demo users (alice, bob) and their projects and tasks, if absent.")
+    @Flag(name: .long, help: "Seed demo users (alice, bob; tina with TOTP, emma with email OTP, sam with SMS MFA, nora with a temporary password) and alice's and bob's records, if absent.")
     var demo = false
 
     @Option(
@@ -34,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
+
+    @OptionGroup(title: "Record API")
+    var api: APIOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -52,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
             })
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(configuration: configuration)
+            app = try await buildApplication(configuration: configuration, api: api.configuration)
         } catch {
             FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
             throw ExitCode.failure

@@ -1,8 +1,12 @@
 import Foundation
+import HandsetWire
 import Hummingbird
 
 /// API Gateway's Cognito user pool authorizer: the raw ID token in `Authorization` (a `Bearer ` prefix is tolerated)
 /// becomes `context.identity`; anything else is a 401 in API Gateway's words.
+///
+/// Verified tokens are remembered by their exact text until they expire, so a client's steady stream of requests
+/// costs one RSA verification, not one each; expiry is still checked on every request.
 struct CognitoAuthorizerMiddleware: RouterMiddleware {
     typealias Context = CloudRequestContext
 
@@ -10,6 +14,12 @@ struct CognitoAuthorizerMiddleware: RouterMiddleware {
     static let logName = "api.authorizer"
 
     let verifier: IDTokenVerifier
+    let cache: VerifiedTokenCache
+
+    init(verifier: IDTokenVerifier, cache: VerifiedTokenCache = VerifiedTokenCache()) {
+        self.verifier = verifier
+        self.cache = cache
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -18,19 +28,27 @@ struct CognitoAuthorizerMiddleware: RouterMiddleware {
             context.requestLog.function = Self.logName
             throw APIError.unauthorized
         }
-        switch await verifier.verify(token) {
-        case .failure(.expired):
-            context.requestLog.function = Self.logName
-            throw APIError.tokenExpired
-        case .failure(.unauthorized):
-            context.requestLog.function = Self.logName
-            throw APIError.unauthorized
-        case .success(let identity):
-            var context = context
-            context.identity = identity
-            context.requestLog.sub = identity.sub
-            return try await next(request, context)
+        let now = verifier.now().timeIntervalSince1970
+        let identity: Identity
+        if let cached = cache.identity(for: token, at: now) {
+            identity = cached
+        } else {
+            switch await verifier.verify(token) {
+            case .failure(.expired):
+                context.requestLog.function = Self.logName
+                throw APIError.tokenExpired
+            case .failure(.unauthorized):
+                context.requestLog.function = Self.logName
+                throw APIError.unauthorized
+            case .success(let verified):
+                identity = verified
+                if let expiry = Self.expiry(of: token) { cache.remember(token, identity: verified, until: expiry) }
+            }
         }
+        var context = context
+        context.identity = identity
+        context.requestLog.sub = identity.sub
+        return try await next(request, context)
     }
 
     static func token(in header: String) -> String? {
@@ -39,5 +57,44 @@ struct CognitoAuthorizerMiddleware: RouterMiddleware {
             token = String(token.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         }
         return token.isEmpty ? nil : token
+    }
+
+    /// The `exp` of a token that has just been verified.
+    static func expiry(of token: String) -> Double? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]) else { return nil }
+        return (try? JSONValue.parse(payload))?["exp"]?.doubleValue
+    }
+}
+
+/// Identities of verified tokens, by the token's exact text, until the token's `exp`. Bounded: when full it starts
+/// over, which costs a verification per client and nothing else.
+final class VerifiedTokenCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (identity: Identity, expiry: Double)] = [:]
+    private let capacity: Int
+
+    init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    /// The identity of a remembered, unexpired token. An expired one is forgotten and verified afresh, which
+    /// answers with the expiry message.
+    func identity(for token: String, at now: Double) -> Identity? {
+        lock.withLock {
+            guard let entry = entries[token] else { return nil }
+            guard now < entry.expiry else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.identity
+        }
+    }
+
+    func remember(_ token: String, identity: Identity, until expiry: Double) {
+        lock.withLock {
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = (identity, expiry)
+        }
     }
 }

@@ -1,14 +1,16 @@
-/// The demo "team app" API: projects and tasks, each owner-only.
+/// The demo "team app" API: tasks and projects (owner-only; tasks also readable by the `managers` group) and
+/// announcements (read by every signed-in user, written by the `admins` group). Between them they use every field
+/// type and every kind of access rule.
 enum DemoAPI {
     /// An OpenAPI 3.0.3 document. Every component schema with `x-handset-collection` is a collection the cloud
-    /// serves, so adding a schema (and its paths) adds a collection.
+    /// serves (adding a schema adds a collection); the cloud generates the paths of every collection's routes.
     static let document = #"""
         {
           "openapi": "3.0.3",
           "info": {
             "title": "Handset demo team app",
-            "version": "1.0.0",
-            "description": "The REST API of the Handset demo: projects and tasks, each visible to its owner only. Served by handset-cloud at <api>/openapi.json; the client builds its screens from the schemas."
+            "version": "1.1.0",
+            "description": "The REST API of the Handset demo: tasks and projects visible to their owner (tasks also to the managers group), and announcements that every signed-in user reads and the admins group writes. Served by handset-cloud at <api>/openapi.json, completed with every route; the client builds its screens from the schemas."
           },
           "servers": [
             {
@@ -23,150 +25,14 @@ enum DemoAPI {
             {
               "name": "projects",
               "description": "Groups of tasks"
-            }
-          ],
-          "security": [
+            },
             {
-              "CognitoUserPool": []
+              "name": "announcements",
+              "description": "News for the whole team, written by admins"
             }
           ],
-          "paths": {
-            "/projects": {
-              "get": {
-                "operationId": "listProjects",
-                "summary": "List the caller's projects",
-                "tags": [
-                  "projects"
-                ],
-                "security": [
-                  {
-                    "CognitoUserPool": []
-                  }
-                ],
-                "parameters": [
-                  {
-                    "$ref": "#/components/parameters/Limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/Cursor"
-                  }
-                ],
-                "responses": {
-                  "200": {
-                    "description": "One page of the caller's records, in id order.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/ProjectPage"
-                        }
-                      }
-                    }
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthorized"
-                  }
-                }
-              }
-            },
-            "/tasks": {
-              "get": {
-                "operationId": "listTasks",
-                "summary": "List the caller's tasks",
-                "tags": [
-                  "tasks"
-                ],
-                "security": [
-                  {
-                    "CognitoUserPool": []
-                  }
-                ],
-                "parameters": [
-                  {
-                    "$ref": "#/components/parameters/Limit"
-                  },
-                  {
-                    "$ref": "#/components/parameters/Cursor"
-                  }
-                ],
-                "responses": {
-                  "200": {
-                    "description": "One page of the caller's records, in id order.",
-                    "content": {
-                      "application/json": {
-                        "schema": {
-                          "$ref": "#/components/schemas/TaskPage"
-                        }
-                      }
-                    }
-                  },
-                  "400": {
-                    "$ref": "#/components/responses/BadRequest"
-                  },
-                  "401": {
-                    "$ref": "#/components/responses/Unauthorized"
-                  }
-                }
-              }
-            }
-          },
+          "paths": {},
           "components": {
-            "securitySchemes": {
-              "CognitoUserPool": {
-                "type": "apiKey",
-                "name": "Authorization",
-                "in": "header",
-                "description": "The raw Cognito ID token (API Gateway's Cognito user pool authorizer).",
-                "x-amazon-apigateway-authtype": "cognito_user_pools"
-              }
-            },
-            "parameters": {
-              "Limit": {
-                "name": "limit",
-                "in": "query",
-                "required": false,
-                "description": "Page size.",
-                "schema": {
-                  "type": "integer",
-                  "minimum": 1,
-                  "maximum": 500,
-                  "default": 50
-                }
-              },
-              "Cursor": {
-                "name": "cursor",
-                "in": "query",
-                "required": false,
-                "description": "The nextCursor of the previous page (opaque).",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "responses": {
-              "BadRequest": {
-                "description": "Invalid parameters.",
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/Error"
-                    }
-                  }
-                }
-              },
-              "Unauthorized": {
-                "description": "Missing, invalid or expired ID token.",
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/Error"
-                    }
-                  }
-                }
-              }
-            },
             "schemas": {
               "Project": {
                 "type": "object",
@@ -186,6 +52,7 @@ enum DemoAPI {
                 "required": [
                   "name"
                 ],
+                "additionalProperties": false,
                 "properties": {
                   "id": {
                     "type": "string",
@@ -210,6 +77,7 @@ enum DemoAPI {
                   },
                   "name": {
                     "type": "string",
+                    "minLength": 1,
                     "maxLength": 80
                   },
                   "description": {
@@ -223,6 +91,11 @@ enum DemoAPI {
                       "paused",
                       "archived"
                     ]
+                  },
+                  "budget": {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "In euros."
                   }
                 }
               },
@@ -240,12 +113,22 @@ enum DemoAPI {
                 "x-handset-auth": [
                   {
                     "allow": "owner"
+                  },
+                  {
+                    "allow": "groups",
+                    "groups": [
+                      "managers"
+                    ],
+                    "operations": [
+                      "read"
+                    ]
                   }
                 ],
                 "required": [
                   "title",
                   "status"
                 ],
+                "additionalProperties": false,
                 "properties": {
                   "id": {
                     "type": "string",
@@ -270,6 +153,7 @@ enum DemoAPI {
                   },
                   "title": {
                     "type": "string",
+                    "minLength": 1,
                     "maxLength": 120
                   },
                   "status": {
@@ -301,6 +185,23 @@ enum DemoAPI {
                     "type": "string",
                     "description": "The id of a record in projects."
                   },
+                  "estimateHours": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1000
+                  },
+                  "flagged": {
+                    "type": "boolean"
+                  },
+                  "link": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000
+                  },
+                  "remindAt": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
                   "attachment": {
                     "type": "string",
                     "format": "x-object-key",
@@ -308,59 +209,85 @@ enum DemoAPI {
                   }
                 }
               },
-              "ProjectPage": {
+              "Announcement": {
                 "type": "object",
-                "required": [
-                  "items"
+                "title": "Announcement",
+                "x-handset-collection": "announcements",
+                "x-handset-title": "title",
+                "x-handset-list-columns": [
+                  "title",
+                  "severity",
+                  "publishedAt"
                 ],
-                "properties": {
-                  "items": {
-                    "type": "array",
-                    "items": {
-                      "$ref": "#/components/schemas/Project"
-                    }
+                "x-handset-auth": [
+                  {
+                    "allow": "private",
+                    "operations": [
+                      "read"
+                    ]
                   },
-                  "nextCursor": {
-                    "type": "string",
-                    "nullable": true,
-                    "description": "Pass back as cursor for the next page; null on the last page."
+                  {
+                    "allow": "groups",
+                    "groups": [
+                      "admins"
+                    ]
                   }
-                }
-              },
-              "TaskPage": {
-                "type": "object",
-                "required": [
-                  "items"
                 ],
+                "required": [
+                  "title",
+                  "publishedAt"
+                ],
+                "additionalProperties": false,
                 "properties": {
-                  "items": {
-                    "type": "array",
-                    "items": {
-                      "$ref": "#/components/schemas/Task"
-                    }
-                  },
-                  "nextCursor": {
+                  "id": {
                     "type": "string",
-                    "nullable": true,
-                    "description": "Pass back as cursor for the next page; null on the last page."
-                  }
-                }
-              },
-              "Error": {
-                "type": "object",
-                "required": [
-                  "message"
-                ],
-                "properties": {
-                  "message": {
-                    "type": "string"
+                    "readOnly": true,
+                    "description": "Server-assigned or client-chosen id (a UUID when created offline)."
                   },
-                  "fields": {
-                    "type": "object",
-                    "additionalProperties": {
-                      "type": "string"
-                    },
-                    "description": "A message per invalid field."
+                  "version": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "readOnly": true,
+                    "description": "1 on create, +1 on every write; sent back as ETag."
+                  },
+                  "updatedAt": {
+                    "type": "string",
+                    "format": "date-time",
+                    "readOnly": true
+                  },
+                  "owner": {
+                    "type": "string",
+                    "readOnly": true,
+                    "description": "The creator's sub."
+                  },
+                  "title": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 120
+                  },
+                  "body": {
+                    "type": "string",
+                    "maxLength": 4000
+                  },
+                  "severity": {
+                    "type": "string",
+                    "enum": [
+                      "info",
+                      "warning",
+                      "outage"
+                    ]
+                  },
+                  "publishedAt": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "pinned": {
+                    "type": "boolean"
+                  },
+                  "link": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000
                   }
                 }
               }

@@ -8,7 +8,9 @@ import Logging
 ///
 /// Creates the data directory, pool configuration, signing key and database on the first start, and reuses them
 /// after. Once the server listens it writes `amplify_outputs.json` and calls `configuration.onListening`.
-public func buildApplication(configuration: CloudConfiguration) async throws -> some ApplicationProtocol {
+public func buildApplication(
+    configuration: CloudConfiguration, api: APIConfiguration = APIConfiguration()
+) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "handset-cloud", factory: StreamLogHandler.standardError(label:))
         logger.logLevel = configuration.logLevel
@@ -19,16 +21,15 @@ public func buildApplication(configuration: CloudConfiguration) async throws -> 
     let pool = try PoolConfiguration.loadOrCreate(in: directory)
     let signingKey = try SigningKey.loadOrCreate(in: directory)
     let database = try CloudDatabase.open(in: directory)
-    let document = try APIDocument(json: DemoAPI.document)
+    let document = try RecordAPISetup.document(api, pool: pool)
     let requestLog = try RequestLogWriter(file: directory.requestLog)
 
-    let users = SQLiteUserRepository(database: database)
+    let identityStore = IdentityStore(database: database)
     let records = SQLiteRecordRepository(database: database)
-    let refreshTokens = SQLiteRefreshTokenRepository(database: database)
 
     let demoUsers: [DemoUser] =
         configuration.demo
-        ? try await DemoSeeder(pool: pool, users: users, records: records, now: configuration.now).seed() : []
+        ? try await DemoSeeder(pool: pool, store: identityStore, records: records, now: configuration.now).seed() : []
 
     let address = ServerAddress(host: configuration.host, port: configuration.port)
     let issuer = Issuer(override: configuration.issuerBaseURL, address: address, userPoolId: pool.userPoolId)
@@ -40,16 +41,16 @@ public func buildApplication(configuration: CloudConfiguration) async throws -> 
         now: configuration.now)
 
     let router = Router(context: CloudRequestContext.self)
+    RecordAPISetup.addBaselineRoute(to: router)
     router.add(middleware: RequestLogMiddleware(writer: requestLog, now: configuration.now))
-    CognitoController(
-        authentication: AuthenticationService(
-            pool: pool, users: users, refreshTokens: refreshTokens, tokens: tokens, now: configuration.now)
-    ).addRoutes(to: router)
+    try UserPoolRoutes.add(
+        to: router, configuration: pool, store: identityStore, directory: directory, keys: keys,
+        keyID: signingKey.keyID, issuer: issuer, tokens: tokens, host: configuration.host, now: configuration.now)
     WellKnownController(
         userPoolId: pool.userPoolId, issuer: issuer, keySet: JSONWebKeySet(keys: [try signingKey.publicJWK()])
     ).addRoutes(to: router)
-    RecordsController(document: document, records: records)
-        .addRoutes(to: router.group("api"), authorizer: CognitoAuthorizerMiddleware(verifier: verifier))
+    try await RecordAPISetup.addRoutes(
+        to: router, api: api, document: document, records: records, verifier: verifier, now: configuration.now)
 
     let onListening = configuration.onListening
     return Application(

@@ -1,16 +1,17 @@
+import Crypto
 import Foundation
+import HandsetSRP
 import HandsetWire
 
-/// Cognito's sign-in flows (`InitiateAuth`): checks credentials and hands out tokens.
+/// Cognito's sign-in: `InitiateAuth` and `RespondToAuthChallenge`.
 ///
-/// Each flow is one method; SRP, challenges and MFA slot in beside them as further `case`s of `initiateAuth` and a
-/// `respondToAuthChallenge` of their own.
+/// A sign-in is a chain of steps, each answered with either tokens or the next challenge and a `Session`:
+/// password (SRP's PASSWORD_VERIFIER, or the password itself with USER_PASSWORD_AUTH), then NEW_PASSWORD_REQUIRED for
+/// a temporary password, then the second factor (SELECT_MFA_TYPE, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, or
+/// MFA_SETUP when the pool requires MFA and the user has none). Sessions live 3 minutes and are taken atomically,
+/// so each answers once; a wrong code gives the session back for another try (the lockout bounds the tries).
 struct AuthenticationService: Sendable {
-    let pool: PoolConfiguration
-    let users: any UserRepository
-    let refreshTokens: any RefreshTokenRepository
-    let tokens: TokenIssuer
-    let now: @Sendable () -> Date
+    let pool: UserPool
 
     /// The flows `InitiateAuth` accepts on the wire (Cognito's `AuthFlowType`).
     static let knownFlows = [
@@ -18,16 +19,26 @@ struct AuthenticationService: Sendable {
         "ADMIN_NO_SRP_AUTH", CognitoAuthFlow.userPassword, "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH",
     ]
 
+    enum Challenge {
+        static let passwordVerifier = "PASSWORD_VERIFIER"
+        static let newPasswordRequired = "NEW_PASSWORD_REQUIRED"
+        static let selectMFAType = "SELECT_MFA_TYPE"
+        static let mfaSetup = "MFA_SETUP"
+    }
+
+    // MARK: InitiateAuth
+
     func initiateAuth(_ request: InitiateAuthRequest) async throws -> AuthResponse {
-        guard let client = pool.client(id: request.clientId) else {
-            throw CognitoError.resourceNotFound("User pool client \(request.clientId) does not exist.")
-        }
+        let client = try pool.client(request.clientId)
         guard Self.knownFlows.contains(request.authFlow) else {
             throw CognitoError.invalidParameter(
                 "1 validation error detected: Value '\(request.authFlow)' at 'authFlow' failed to satisfy constraint: "
                     + "Member must satisfy enum value set: [\(Self.knownFlows.joined(separator: ", "))]")
         }
         switch request.authFlow {
+        case CognitoAuthFlow.userSRP:
+            // Always allowed, as in Cognito.
+            return try await startSRP(request.authParameters, client: client)
         case CognitoAuthFlow.userPassword:
             try requireEnabled(request.authFlow, for: client)
             return try await signInWithPassword(request.authParameters, client: client)
@@ -35,8 +46,7 @@ struct AuthenticationService: Sendable {
             try requireEnabled(request.authFlow, for: client)
             return try await refresh(request.authParameters, client: client)
         default:
-            throw CognitoError.invalidParameter(
-                "Unsupported AuthFlow \(request.authFlow): handset-cloud does not implement it yet")
+            throw CognitoError.invalidParameter("Unsupported AuthFlow \(request.authFlow): handset-cloud does not implement it")
         }
     }
 
@@ -46,35 +56,351 @@ struct AuthenticationService: Sendable {
         }
     }
 
+    private static func parameter(_ parameters: [String: String], _ name: String) throws -> String {
+        guard let value = parameters[name], !value.isEmpty else {
+            throw CognitoError.invalidParameter("Missing required parameter \(name)")
+        }
+        return value
+    }
+
+    /// `USER_SRP_AUTH`: answers SRP_A with the PASSWORD_VERIFIER challenge. An unknown user gets a decoy challenge
+    /// built from a salt and verifier derived from the name, so the answer looks like a real user's (stable salt,
+    /// random B) and fails only at the signature, like a wrong password.
+    private func startSRP(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
+        let username = try Self.parameter(parameters, "USERNAME")
+        let clientPublicHex = try Self.parameter(parameters, "SRP_A")
+        try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [username])
+        guard let clientPublic = SRPHex.decode(clientPublicHex), !(try SRPGroup.cognito.isZeroModulo(clientPublic))
+        else { throw CognitoError.invalidParameter("SRP_A is not a valid public value") }
+        if try await pool.store.lockedUntil(subject: UserPool.passwordSubject(username), kind: .password, now: pool.now())
+            != nil
+        {
+            throw CognitoError.passwordAttemptsExceeded
+        }
+
+        let user = try await pool.store.user(named: username)
+        let userIdForSRP = user?.userIdForSRP ?? username
+        let verifier = try user?.password ?? decoyVerifier(for: username)
+        let server = try SRPServerSession(verifier: verifier)
+        let sessionId = SecureRandom.bytes(32)
+        try await pool.openSession(
+            id: Base64URL.encode(sessionId), challenge: Challenge.passwordVerifier, client: client,
+            username: user?.username ?? username, userSub: user?.sub,
+            state: ChallengeState(decoy: user == nil ? true : nil, clientPublicValue: clientPublicHex))
+        let secretBlock = try pool.sealer.seal(
+            .init(sessionId: sessionId, issuedAt: pool.now(), serverPrivateValue: server.privateValue),
+            userIdForSRP: userIdForSRP)
+        return AuthResponse(
+            challengeName: Challenge.passwordVerifier,
+            challengeParameters: [
+                "SALT": verifier.saltHex, "SRP_B": server.publicValueHex, "SECRET_BLOCK": secretBlock,
+                "USER_ID_FOR_SRP": userIdForSRP, "USERNAME": user?.username ?? username,
+            ])
+    }
+
+    /// A stable salt and verifier for a name that is not a user, keyed by the server's secret.
+    private func decoyVerifier(for username: String) throws -> SRPVerifier {
+        let name = Data(username.lowercased().utf8)
+        let salt = HMAC<SHA256>.authenticationCode(for: Data("salt:".utf8) + name, using: pool.sealer.key)
+        let exponent = HMAC<SHA256>.authenticationCode(for: Data("verifier:".utf8) + name, using: pool.sealer.key)
+        return SRPVerifier(salt: Array(Array(salt).prefix(16)), verifier: try SRPGroup.cognito.generatorPower(Array(exponent)))
+    }
+
     /// `USER_PASSWORD_AUTH`: the password travels (over TLS in AWS) and is checked against the stored SRP verifier.
     private func signInWithPassword(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
-        guard let username = parameters["USERNAME"], !username.isEmpty else {
-            throw CognitoError.invalidParameter("Missing required parameter USERNAME")
-        }
+        let username = try Self.parameter(parameters, "USERNAME")
         guard let password = parameters["PASSWORD"] else {
             throw CognitoError.invalidParameter("Missing required parameter PASSWORD")
         }
-        try requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [username])
+        try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [username])
+        let subject = UserPool.passwordSubject(username)
+        try await pool.beginAttempt(subject, .password, locked: .passwordAttemptsExceeded)
 
-        guard let user = try await users.user(named: username) else {
+        guard let user = try await pool.store.user(named: username) else {
             // Spend the same work as for a real user, so that timing does not reveal who exists either.
             _ = try SRPVerifier.make(
-                password: password, poolName: pool.poolName, userIdForSRP: username, salt: Self.decoySalt)
+                password: password, poolName: pool.configuration.poolName, userIdForSRP: username,
+                salt: decoyVerifier(for: username).salt)
             throw CognitoError.incorrectCredentials
         }
-        guard try user.password.matches(password: password, poolName: pool.poolName, userIdForSRP: user.userIdForSRP)
+        guard
+            try user.password.matches(
+                password: password, poolName: pool.configuration.poolName, userIdForSRP: user.userIdForSRP)
         else { throw CognitoError.incorrectCredentials }
-        guard user.status == .confirmed else { throw CognitoError.userNotConfirmed() }
+        try await pool.store.attemptSucceeded(subject: subject, kind: .password)
+        return try await continueAfterPassword(user, client: client)
+    }
 
-        let session = SignInSession.new(at: now())
-        let issued = try await tokens.issueTokens(for: user, clientId: client.clientId, session: session)
+    // MARK: RespondToAuthChallenge
+
+    func respondToAuthChallenge(_ request: RespondToAuthChallengeRequest) async throws -> AuthResponse {
+        let client = try pool.client(request.clientId)
+        let responses = request.challengeResponses
+        switch request.challengeName {
+        case Challenge.passwordVerifier:
+            return try await answerPasswordVerifier(responses, client: client)
+        case MFAFactor.softwareToken.rawValue, MFAFactor.sms.rawValue, MFAFactor.email.rawValue, "EMAIL_MFA":
+            return try await answerMFA(request, client: client)
+        case Challenge.selectMFAType:
+            return try await answerSelectMFAType(request, client: client)
+        case Challenge.mfaSetup:
+            return try await answerMFASetup(request, client: client)
+        case Challenge.newPasswordRequired:
+            return try await answerNewPassword(request, client: client)
+        default:
+            throw CognitoError.invalidParameter("Unsupported ChallengeName \(request.challengeName)")
+        }
+    }
+
+    private func answerPasswordVerifier(_ responses: [String: String], client: AppClient) async throws
+        -> AuthResponse
+    {
+        let username = try Self.parameter(responses, "USERNAME")
+        let secretBlock = try Self.parameter(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
+        let signature = try Self.parameter(responses, "PASSWORD_CLAIM_SIGNATURE")
+        let timestamp = try Self.parameter(responses, "TIMESTAMP")
+        try pool.requireSecretHash(responses["SECRET_HASH"], client: client, usernames: [username])
+        guard CognitoTimestamp.date(from: timestamp) != nil else {
+            throw CognitoError.invalidParameter("TIMESTAMP is not in the format EEE MMM d HH:mm:ss UTC yyyy")
+        }
+
+        let user = try await pool.store.user(named: username)
+        let userIdForSRP = user?.userIdForSRP ?? username
+        // The block is bound to the user (associated data), the session (its id) and the time it was issued.
+        guard let contents = pool.sealer.open(secretBlock, userIdForSRP: userIdForSRP),
+            abs(pool.now().timeIntervalSince(contents.issuedAt)) <= UserPool.challengeLifetime
+        else { throw CognitoError.invalidSession }
+        let session = try await pool.claimSession(
+            Base64URL.encode(contents.sessionId), challenge: Challenge.passwordVerifier, clientId: client.clientId)
+        guard session.userSub == user?.sub, let clientPublicHex = session.state.clientPublicValue else {
+            throw CognitoError.invalidSession
+        }
+
+        let subject = UserPool.passwordSubject(username)
+        try await pool.beginAttempt(subject, .password, locked: .passwordAttemptsExceeded)
+        let verifier = try user?.password ?? decoyVerifier(for: username)
+        let server = try SRPServerSession(verifier: verifier, privateValue: contents.serverPrivateValue)
+        let proven = server.verify(
+            clientPublicValueHex: clientPublicHex, signature: signature, poolName: pool.configuration.poolName,
+            userIdForSRP: userIdForSRP, secretBlock: secretBlock, timestamp: timestamp)
+        guard proven, let user else { throw CognitoError.incorrectCredentials }
+        try await pool.store.attemptSucceeded(subject: subject, kind: .password)
+        return try await continueAfterPassword(user, client: client)
+    }
+
+    /// After a correct password: account state, then a new password if one is due, then the second factor.
+    private func continueAfterPassword(_ user: PoolUser, client: AppClient) async throws -> AuthResponse {
+        guard user.enabled else { throw CognitoError.userDisabled }
+        switch user.status {
+        case .unconfirmed:
+            throw CognitoError.userNotConfirmed()
+        case .resetRequired:
+            throw CognitoError.passwordResetRequired
+        case .forceChangePassword:
+            let validity = TimeInterval(pool.configuration.passwordPolicy.temporaryPasswordValidityDays) * 86400
+            guard pool.now().timeIntervalSince(user.passwordSetAt) < validity else {
+                throw CognitoError.temporaryPasswordExpired
+            }
+            let session = try await pool.openSession(
+                challenge: Challenge.newPasswordRequired, client: client, username: user.username, userSub: user.sub)
+            var attributes: [String: String] = [:]
+            for (name, value) in user.attributeList where name != "sub" && !name.hasSuffix("_verified") {
+                attributes[name] = value
+            }
+            return AuthResponse(
+                challengeName: Challenge.newPasswordRequired, session: session,
+                challengeParameters: [
+                    "USER_ID_FOR_SRP": user.userIdForSRP, "requiredAttributes": "[]",
+                    "userAttributes": Self.jsonText(attributes),
+                ])
+        case .confirmed:
+            return try await secondFactor(for: user, client: client)
+        }
+    }
+
+    /// The second-factor step the pool's MFA mode and the user's settings call for, or tokens.
+    private func secondFactor(for user: PoolUser, client: AppClient) async throws -> AuthResponse {
+        let configuration = pool.configuration
+        guard configuration.mfaConfiguration != .off else { return try await signedIn(user, client: client) }
+        let factors = user.mfa.enabledFactors.filter { configuration.enabledMFAs.contains($0.rawValue) }
+        if factors.isEmpty {
+            guard configuration.mfaConfiguration == .on,
+                configuration.enabledMFAs.contains(MFAFactor.softwareToken.rawValue)
+            else { return try await signedIn(user, client: client) }
+            let session = try await pool.openSession(
+                challenge: Challenge.mfaSetup, client: client, username: user.username, userSub: user.sub)
+            return AuthResponse(
+                challengeName: Challenge.mfaSetup, session: session,
+                challengeParameters: ["MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.userIdForSRP])
+        }
+        if let preferred = user.mfa.preferred, factors.contains(preferred) {
+            return try await challenge(preferred, for: user, client: client)
+        }
+        if factors.count == 1 { return try await challenge(factors[0], for: user, client: client) }
+        let choices = factors.map(\.rawValue)
+        let session = try await pool.openSession(
+            challenge: Challenge.selectMFAType, client: client, username: user.username, userSub: user.sub,
+            state: ChallengeState(choices: choices))
+        return AuthResponse(
+            challengeName: Challenge.selectMFAType, session: session,
+            challengeParameters: ["MFAS_CAN_CHOOSE": Self.jsonText(choices), "USER_ID_FOR_SRP": user.userIdForSRP])
+    }
+
+    /// Asks for one factor's code; SMS and email codes are "sent" to the outbox first.
+    private func challenge(_ factor: MFAFactor, for user: PoolUser, client: AppClient) async throws -> AuthResponse {
+        var parameters = ["USER_ID_FOR_SRP": user.userIdForSRP]
+        var state = ChallengeState()
+        let session = Base64URL.encode(SecureRandom.bytes(32))
+        switch factor {
+        case .softwareToken:
+            parameters["FRIENDLY_DEVICE_NAME"] = "TOTP device"
+        case .sms, .email:
+            let code = OneTimeCode.generate()
+            let medium: CodeDelivery.Medium = factor == .sms ? .sms : .email
+            let details = try pool.delivery.send(
+                code: code, to: user, medium: medium, purpose: factor.rawValue,
+                text: "Your authentication code is \(code)")
+            state.codeHash = OneTimeCode.hash(code, context: UserPool.sessionHash(session))
+            parameters["CODE_DELIVERY_DELIVERY_MEDIUM"] = details.deliveryMedium
+            parameters["CODE_DELIVERY_DESTINATION"] = details.destination
+        }
+        try await pool.openSession(
+            id: session, challenge: factor.rawValue, client: client, username: user.username, userSub: user.sub,
+            state: state)
+        return AuthResponse(challengeName: factor.rawValue, session: session, challengeParameters: parameters)
+    }
+
+    private func answerMFA(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws -> AuthResponse {
+        guard let factor = MFAFactor(challengeName: request.challengeName) else {
+            throw CognitoError.invalidParameter("Unsupported ChallengeName \(request.challengeName)")
+        }
+        let session = try await pool.claimSession(
+            request.session, challenge: factor.rawValue, clientId: client.clientId)
+        let user = try await sessionUser(session, responses: request.challengeResponses, client: client)
+        let codeName =
+            switch factor {
+            case .softwareToken: "SOFTWARE_TOKEN_MFA_CODE"
+            case .sms: "SMS_MFA_CODE"
+            case .email: "EMAIL_OTP_CODE"
+            }
+        guard let code = request.challengeResponses[codeName], !code.isEmpty else {
+            try await pool.store.releaseSession(idHash: session.idHash)
+            throw CognitoError.invalidParameter("Missing required parameter \(codeName)")
+        }
+        do {
+            try await pool.beginAttempt(user.sub, .mfa, locked: .mfaAttemptsExceeded)
+            switch factor {
+            case .softwareToken:
+                guard let secret = user.mfa.totpSecret, user.mfa.totpVerified,
+                    let step = TOTP.matchingStep(code: code, secret: secret, at: pool.now())
+                else { throw CognitoError.mfaCodeMismatch }
+                guard try await pool.store.acceptTOTPStep(sub: user.sub, step: step) else {
+                    throw CognitoError.totpReplayed
+                }
+            case .sms, .email:
+                guard let expected = session.state.codeHash,
+                    OneTimeCode.matches(code, hash: expected, context: session.idHash)
+                else { throw CognitoError.mfaCodeMismatch }
+            }
+        } catch {
+            try await pool.store.releaseSession(idHash: session.idHash)
+            throw error
+        }
+        try await pool.store.attemptSucceeded(subject: user.sub, kind: .mfa)
+        return try await signedIn(user, client: client)
+    }
+
+    private func answerSelectMFAType(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws
+        -> AuthResponse
+    {
+        let session = try await pool.claimSession(
+            request.session, challenge: Challenge.selectMFAType, clientId: client.clientId)
+        let user = try await sessionUser(session, responses: request.challengeResponses, client: client)
+        guard let answer = request.challengeResponses["ANSWER"], let factor = MFAFactor(challengeName: answer),
+            session.state.choices?.contains(factor.rawValue) == true
+        else {
+            try await pool.store.releaseSession(idHash: session.idHash)
+            throw CognitoError.invalidParameter("ANSWER must be one of \(session.state.choices ?? [])")
+        }
+        return try await challenge(factor, for: user, client: client)
+    }
+
+    private func answerMFASetup(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws
+        -> AuthResponse
+    {
+        let session = try await pool.claimSession(
+            request.session, challenge: Challenge.mfaSetup, clientId: client.clientId)
+        let user = try await sessionUser(session, responses: request.challengeResponses, client: client)
+        guard session.state.totpSetupVerified == true else {
+            try await pool.store.releaseSession(idHash: session.idHash)
+            throw CognitoError.invalidParameter(
+                "Set up a software token first: AssociateSoftwareToken and VerifySoftwareToken with this Session")
+        }
+        return try await signedIn(user, client: client)
+    }
+
+    private func answerNewPassword(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws
+        -> AuthResponse
+    {
+        let session = try await pool.claimSession(
+            request.session, challenge: Challenge.newPasswordRequired, clientId: client.clientId)
+        let responses = request.challengeResponses
+        let user = try await sessionUser(session, responses: responses, client: client)
+        var attributes: [AttributeWire] = []
+        for (name, value) in responses where name.hasPrefix("userAttributes.") {
+            attributes.append(AttributeWire(name: String(name.dropFirst("userAttributes.".count)), value: value))
+        }
+        let newPassword = responses["NEW_PASSWORD"] ?? ""
+        let verifier: SRPVerifier
+        do {
+            guard !newPassword.isEmpty else {
+                throw CognitoError.invalidParameter("Missing required parameter NEW_PASSWORD")
+            }
+            try pool.requirePolicy(newPassword)
+            var check = user
+            try UserPool.apply(attributes, to: &check, byAdministrator: false)
+            verifier = try pool.verifier(for: newPassword, userIdForSRP: user.userIdForSRP)
+        } catch {
+            try await pool.store.releaseSession(idHash: session.idHash)
+            throw error
+        }
+        let now = pool.now()
+        let newAttributes = attributes
+        let updated = try await pool.store.update(sub: user.sub) { user in
+            try UserPool.apply(newAttributes, to: &user, byAdministrator: false)
+            user.password = verifier
+            user.passwordSetAt = now
+            user.status = .confirmed
+            user.updatedAt = now
+        }
+        return try await secondFactor(for: updated, client: client)
+    }
+
+    /// The user a session belongs to; `USERNAME`, when given, must name them.
+    private func sessionUser(_ session: ChallengeSession, responses: [String: String], client: AppClient)
+        async throws -> PoolUser
+    {
+        guard let sub = session.userSub, let user = try await pool.store.user(sub: sub), user.enabled else {
+            throw CognitoError.invalidSession
+        }
+        if let username = responses["USERNAME"], username.lowercased() != user.username.lowercased(),
+            username != user.userIdForSRP, username != user.sub
+        {
+            throw CognitoError.invalidSession
+        }
+        try pool.requireSecretHash(
+            responses["SECRET_HASH"], client: client, usernames: [responses["USERNAME"] ?? user.username, user.sub])
+        return user
+    }
+
+    // MARK: Tokens
+
+    /// The end of every successful sign-in: ID, access and refresh tokens for a new sign-in session.
+    func signedIn(_ user: PoolUser, client: AppClient) async throws -> AuthResponse {
+        let session = SignInSession.new(at: pool.now())
+        let issued = try await pool.tokens.issueTokens(for: user, clientId: client.clientId, session: session)
         let refreshToken = RefreshTokenSecret.generate()
-        let issuedAt = Int(now().timeIntervalSince1970)
-        try await refreshTokens.store(
-            StoredRefreshToken(
-                hash: RefreshTokenSecret.hash(refreshToken), sub: user.sub, clientId: client.clientId,
-                session: session, issuedAt: issuedAt, expiresAt: issuedAt + pool.tokenLifetimes.refreshTokenSeconds,
-                revoked: false))
+        try await pool.store.storeRefreshToken(refreshRecord(refreshToken, user: user, client: client, session: session))
         return AuthResponse(
             authenticationResult: AuthenticationResult(
                 accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: refreshToken,
@@ -82,37 +408,52 @@ struct AuthenticationService: Sendable {
             challengeParameters: [:])
     }
 
-    /// `REFRESH_TOKEN_AUTH`: new ID and access tokens for the same sign-in; no new refresh token (no rotation).
+    private func refreshRecord(_ token: String, user: PoolUser, client: AppClient, session: SignInSession)
+        -> StoredRefreshToken
+    {
+        let issuedAt = Int(pool.now().timeIntervalSince1970)
+        return StoredRefreshToken(
+            hash: RefreshTokenSecret.hash(token), sub: user.sub, clientId: client.clientId, session: session,
+            issuedAt: issuedAt, expiresAt: issuedAt + pool.configuration.tokenLifetimes.refreshTokenSeconds,
+            revoked: false)
+    }
+
+    /// `REFRESH_TOKEN_AUTH`: new ID and access tokens for the same sign-in; a new refresh token only with rotation.
     private func refresh(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
-        guard let token = parameters["REFRESH_TOKEN"], !token.isEmpty else {
-            throw CognitoError.invalidParameter("Missing required parameter REFRESH_TOKEN")
-        }
-        guard let stored = try await refreshTokens.token(hash: RefreshTokenSecret.hash(token)), !stored.revoked,
-            stored.clientId == client.clientId, let user = try await users.user(sub: stored.sub)
+        let token = try Self.parameter(parameters, "REFRESH_TOKEN")
+        let hash = RefreshTokenSecret.hash(token)
+        guard let stored = try await pool.store.refreshToken(hash: hash), !stored.revoked,
+            stored.clientId == client.clientId, let user = try await pool.store.user(sub: stored.sub)
         else { throw CognitoError.notAuthorized("Invalid Refresh Token") }
-        guard Int(now().timeIntervalSince1970) < stored.expiresAt else {
+        guard Int(pool.now().timeIntervalSince1970) < stored.expiresAt else {
             throw CognitoError.notAuthorized("Refresh Token has expired")
         }
         // Cognito's refresh SECRET_HASH is keyed by the username or, for aliased pools, the sub.
-        try requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [user.username, user.sub])
+        try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [user.username, user.sub])
+        guard user.enabled else { throw CognitoError.userDisabled }
         guard user.status == .confirmed else { throw CognitoError.userNotConfirmed() }
 
-        let issued = try await tokens.issueTokens(for: user, clientId: client.clientId, session: stored.session)
+        var newRefreshToken: String?
+        if pool.configuration.refreshTokenRotation {
+            let replacement = RefreshTokenSecret.generate()
+            guard
+                try await pool.store.rotateRefreshToken(
+                    oldHash: hash,
+                    replacement: refreshRecord(replacement, user: user, client: client, session: stored.session))
+            else { throw CognitoError.notAuthorized("Invalid Refresh Token") }
+            newRefreshToken = replacement
+        }
+        let issued = try await pool.tokens.issueTokens(for: user, clientId: client.clientId, session: stored.session)
         return AuthResponse(
             authenticationResult: AuthenticationResult(
-                accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: nil,
+                accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: newRefreshToken,
                 expiresIn: issued.expiresIn),
             challengeParameters: [:])
     }
 
-    private func requireSecretHash(_ provided: String?, client: AppClient, usernames: [String]) throws {
-        guard let secret = client.secret else { return }
-        guard
-            usernames.contains(where: {
-                SecretHash.matches(provided, secret: secret, username: $0, clientId: client.clientId)
-            })
-        else { throw CognitoError.notAuthorized("Unable to verify secret hash for client \(client.clientId)") }
+    static func jsonText(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
-
-    private static let decoySalt: [UInt8] = Array(repeating: 0x5a, count: 16)
 }

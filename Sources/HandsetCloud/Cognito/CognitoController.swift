@@ -16,9 +16,57 @@ struct CognitoController: Sendable {
         self.operations = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    init(authentication: AuthenticationService) {
+    /// Every operation of the user pool. Admin operations go through `gate` first.
+    init(pool: UserPool, gate: AdminGate) {
+        let authentication = AuthenticationService(pool: pool)
+        let accounts = AccountService(pool: pool)
+        let mfa = MFAService(pool: pool)
+        let admin = AdminService(pool: pool, accounts: accounts, mfa: mfa)
+        func adminOperation<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(
+            _ name: String, _ body: @escaping @Sendable (Input) async throws -> Output
+        ) -> CognitoOperation {
+            .json(name) { (input: Input) in
+                try gate.check()
+                return try await body(input)
+            }
+        }
         self.init(operations: [
-            .json("InitiateAuth", authentication.initiateAuth)
+            .json("InitiateAuth", authentication.initiateAuth),
+            .json("RespondToAuthChallenge", authentication.respondToAuthChallenge),
+            .json("SignUp", accounts.signUp),
+            .json("ConfirmSignUp", accounts.confirmSignUp),
+            .json("ResendConfirmationCode", accounts.resendConfirmationCode),
+            .json("ForgotPassword", accounts.forgotPassword),
+            .json("ConfirmForgotPassword", accounts.confirmForgotPassword),
+            .json("ChangePassword", accounts.changePassword),
+            .json("GetUser", accounts.getUser),
+            .json("UpdateUserAttributes", accounts.updateUserAttributes),
+            .json("GetUserAttributeVerificationCode", accounts.getUserAttributeVerificationCode),
+            .json("VerifyUserAttribute", accounts.verifyUserAttribute),
+            .json("GlobalSignOut", accounts.globalSignOut),
+            .json("RevokeToken", accounts.revokeToken),
+            .json("DeleteUser", accounts.deleteUser),
+            .json("AssociateSoftwareToken", mfa.associateSoftwareToken),
+            .json("VerifySoftwareToken", mfa.verifySoftwareToken),
+            .json("SetUserMFAPreference", mfa.setUserMFAPreference),
+            adminOperation("AdminCreateUser", admin.createUser),
+            adminOperation("AdminSetUserPassword", admin.setUserPassword),
+            adminOperation("AdminGetUser", admin.getUser),
+            adminOperation("ListUsers", admin.listUsers),
+            adminOperation("AdminDeleteUser", admin.deleteUser),
+            adminOperation("AdminDisableUser", admin.setEnabled(false)),
+            adminOperation("AdminEnableUser", admin.setEnabled(true)),
+            adminOperation("AdminConfirmSignUp", admin.confirmSignUp),
+            adminOperation("AdminResetUserPassword", admin.resetUserPassword),
+            adminOperation("AdminUserGlobalSignOut", admin.userGlobalSignOut),
+            adminOperation("AdminUpdateUserAttributes", admin.updateUserAttributes),
+            adminOperation("AdminSetUserMFAPreference", admin.setUserMFAPreference),
+            adminOperation("CreateGroup", admin.createGroup),
+            adminOperation("GetGroup", admin.getGroup),
+            adminOperation("ListGroups", admin.listGroups),
+            adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
+            adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
+            adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
         ])
     }
 

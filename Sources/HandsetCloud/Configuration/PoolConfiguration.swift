@@ -8,16 +8,60 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     public var clients: [AppClient]
     public var tokenLifetimes: TokenLifetimes
     public var passwordPolicy: PasswordPolicy
+    /// Cognito's `MfaConfiguration`: `OFF`, `OPTIONAL` (users choose) or `ON` (every sign-in needs a second factor;
+    /// a user without one is asked to set up TOTP with `MFA_SETUP`).
+    public var mfaConfiguration: MFAMode
+    /// The second factors users may use: `SOFTWARE_TOKEN_MFA`, `SMS_MFA`, `EMAIL_OTP`.
+    public var enabledMFAs: [String]
+    /// When set, `REFRESH_TOKEN_AUTH` returns a new refresh token and revokes the one it was given.
+    public var refreshTokenRotation: Bool
+    /// The issuer shown in authenticator apps (`otpauth://totp/<issuer>:<user>`).
+    public var totpIssuer: String
 
     public init(
         region: String, userPoolId: String, clients: [AppClient], tokenLifetimes: TokenLifetimes = .init(),
-        passwordPolicy: PasswordPolicy = .init()
+        passwordPolicy: PasswordPolicy = .init(), mfaConfiguration: MFAMode = .optional,
+        enabledMFAs: [String] = PoolConfiguration.allMFAs, refreshTokenRotation: Bool = false,
+        totpIssuer: String = "Handset"
     ) {
         self.region = region
         self.userPoolId = userPoolId
         self.clients = clients
         self.tokenLifetimes = tokenLifetimes
         self.passwordPolicy = passwordPolicy
+        self.mfaConfiguration = mfaConfiguration
+        self.enabledMFAs = enabledMFAs
+        self.refreshTokenRotation = refreshTokenRotation
+        self.totpIssuer = totpIssuer
+    }
+
+    /// Every second factor handset-cloud implements.
+    public static let allMFAs = ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SMS_MFA"]
+
+    /// Cognito's MFA modes.
+    public enum MFAMode: String, Codable, Sendable {
+        case off = "OFF"
+        case optional = "OPTIONAL"
+        case on = "ON"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case region, userPoolId, clients, tokenLifetimes, passwordPolicy, mfaConfiguration, enabledMFAs
+        case refreshTokenRotation, totpIssuer
+    }
+
+    /// Settings added after the first release may be missing from older `pool.json` files: they take defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        region = try container.decode(String.self, forKey: .region)
+        userPoolId = try container.decode(String.self, forKey: .userPoolId)
+        clients = try container.decode([AppClient].self, forKey: .clients)
+        tokenLifetimes = try container.decodeIfPresent(TokenLifetimes.self, forKey: .tokenLifetimes) ?? .init()
+        passwordPolicy = try container.decodeIfPresent(PasswordPolicy.self, forKey: .passwordPolicy) ?? .init()
+        mfaConfiguration = try container.decodeIfPresent(MFAMode.self, forKey: .mfaConfiguration) ?? .optional
+        enabledMFAs = try container.decodeIfPresent([String].self, forKey: .enabledMFAs) ?? Self.allMFAs
+        refreshTokenRotation = try container.decodeIfPresent(Bool.self, forKey: .refreshTokenRotation) ?? false
+        totpIssuer = try container.decodeIfPresent(String.self, forKey: .totpIssuer) ?? "Handset"
     }
 
     /// The part of the pool id after `_`, which Cognito's SRP mixes into every password hash.

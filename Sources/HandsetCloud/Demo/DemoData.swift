@@ -141,5 +141,33 @@ enum DemoData {
             ),
         ])
 
-    static let accounts = [alice, bob]
+    /// TOTP (SOFTWARE_TOKEN_MFA) with a fixed secret, so that any authenticator app or `oathtool` gives codes.
+    static let tinaTOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+    static let tina = Account(
+        user: DemoUser(
+            username: "tina", password: "Authenticator-42!", email: "tina@example.com",
+            covers: "TOTP MFA with secret \(tinaTOTPSecret) (oathtool --totp -b \(tinaTOTPSecret)); "
+                + "in group admins"),
+        projects: [], tasks: [])
+
+    static let emma = Account(
+        user: DemoUser(
+            username: "emma", password: "Envelope-42!", email: "emma@example.com",
+            covers: "email OTP MFA: the code goes to the outbox (handset-cloud outbox)"),
+        projects: [], tasks: [])
+
+    static let sam = Account(
+        user: DemoUser(
+            username: "sam", password: "Messenger-42!", email: "sam@example.com",
+            covers: "SMS MFA to +15555550123: the code goes to the outbox (handset-cloud outbox)"),
+        projects: [], tasks: [])
+
+    static let nora = Account(
+        user: DemoUser(
+            username: "nora", password: "Temporary-42!", email: "nora@example.com",
+            covers: "temporary password: the first sign-in must choose a new one (NEW_PASSWORD_REQUIRED)"),
+        projects: [], tasks: [])
+
+    static let accounts = [alice, bob, tina, emma, sam, nora]
 }

@@ -1,35 +1,55 @@
 import Foundation
 import HandsetWire
 
-/// Seeds the demo users and their records. Idempotent: a demo user who already exists (with whatever records they
-/// have now) is left alone.
+/// Seeds the demo users and their records. Idempotent: a demo user who already exists (with whatever records and
+/// settings they have now) is left alone.
 struct DemoSeeder: Sendable {
     let pool: PoolConfiguration
-    let users: any UserRepository
+    let store: IdentityStore
     let records: any RecordRepository
     let now: @Sendable () -> Date
 
     /// Seeds what is missing and returns every demo user.
     @discardableResult
     func seed() async throws -> [DemoUser] {
-        for account in DemoData.accounts where try await users.user(named: account.user.username) == nil {
+        for account in DemoData.accounts where try await store.user(named: account.user.username) == nil {
             try await seed(account)
         }
         return DemoData.accounts.map(\.user)
     }
 
     private func seed(_ account: DemoData.Account) async throws {
-        let user = account.user
-        let sub = UUID().uuidString.lowercased()
+        let demo = account.user
+        let now = now()
+        var user = PoolUser(
+            sub: UUID().uuidString.lowercased(), username: demo.username, email: demo.email, emailVerified: true,
+            phoneNumber: nil, phoneNumberVerified: false, attributes: [:], status: .confirmed, enabled: true,
+            userIdForSRP: demo.username,
+            password: try SRPVerifier.make(password: demo.password, poolName: pool.poolName, userIdForSRP: demo.username),
+            passwordSetAt: now, groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
+        switch demo.username {
+        case DemoData.tina.user.username:
+            user.mfa.totpSecret = Base32.decode(DemoData.tinaTOTPSecret)
+            user.mfa.totpVerified = true
+            user.mfa.totpEnabled = true
+            user.mfa.preferred = .softwareToken
+            user.groups = ["admins"]
+        case DemoData.emma.user.username:
+            user.mfa.emailEnabled = true
+            user.mfa.preferred = .email
+        case DemoData.sam.user.username:
+            user.phoneNumber = "+15555550123"
+            user.phoneNumberVerified = true
+            user.mfa.smsEnabled = true
+            user.mfa.preferred = .sms
+        case DemoData.nora.user.username:
+            user.status = .forceChangePassword
+        default:
+            break
+        }
         do {
-            try await users.create(
-                StoredUser(
-                    sub: sub, username: user.username, email: user.email, emailVerified: true, status: .confirmed,
-                    userIdForSRP: user.username,
-                    password: try SRPVerifier.make(
-                        password: user.password, poolName: pool.poolName, userIdForSRP: user.username),
-                    groups: [], createdAt: now()))
-        } catch UserRepositoryError.usernameExists {
+            try await store.create(user)
+        } catch IdentityStore.Failure.usernameExists {
             return
         }
         let collections = [("projects", account.projects), ("tasks", account.tasks)]
@@ -37,7 +57,7 @@ struct DemoSeeder: Sendable {
             for item in items {
                 do {
                     try await records.create(
-                        collection: collection, id: item.id, owner: sub, body: item.body, at: now())
+                        collection: collection, id: item.id, owner: user.sub, body: item.body, at: now)
                 } catch RecordRepositoryError.alreadyExists {
                     continue
                 }

@@ -41,6 +41,9 @@ struct PoolUser: Sendable, Equatable {
 struct MFASettings: Sendable, Equatable {
     /// The TOTP secret, once AssociateSoftwareToken gave one; usable only when `totpVerified`.
     var totpSecret: [UInt8]?
+    /// A secret from AssociateSoftwareToken (with an access token) waiting for VerifySoftwareToken; the current
+    /// secret keeps working until then.
+    var pendingTOTPSecret: [UInt8]?
     var totpVerified = false
     var totpEnabled = false
     var smsEnabled = false

@@ -10,7 +10,7 @@ struct TokenIssuer: Sendable {
     let now: @Sendable () -> Date
 
     /// A new ID and access token for one sign-in (or a refresh of it).
-    func issueTokens(for user: StoredUser, clientId: String, session: SignInSession) async throws -> IssuedTokens {
+    func issueTokens(for user: PoolUser, clientId: String, session: SignInSession) async throws -> IssuedTokens {
         let issuedAt = Int(now().timeIntervalSince1970)
         let issuer = self.issuer.value
         let idToken = IDTokenClaims(

@@ -80,6 +80,7 @@ struct CloudDatabase: Sendable {
                     """)
         }
         registerRecordMigrations(in: &migrator)
+        registerIdentityMigrations(in: &migrator)
         return migrator
     }
 }

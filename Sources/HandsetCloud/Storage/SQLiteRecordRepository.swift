@@ -33,9 +33,11 @@ struct SQLiteRecordRepository: RecordRepository {
                         + "ON records(owner, \(expression), id) \(scope)")
             }
             if layout.sharedLists {
+                // `collection` leads although the index holds one collection: without it SQLite's planner (no
+                // ANALYZE statistics) prefers another index's equality on collection and sorts.
                 statements.append(
-                    "CREATE INDEX IF NOT EXISTS \(indexName(layout.collection, key, "all")) "
-                        + "ON records(\(expression), id) \(scope)")
+                    "CREATE INDEX IF NOT EXISTS \(indexName(layout.collection, key, "everyone")) "
+                        + "ON records(collection, \(expression), id) \(scope)")
             }
         }
         return statements
@@ -124,8 +126,11 @@ struct SQLiteRecordRepository: RecordRepository {
                 conditions.append("id \(comparison) ?")
                 _ = arguments.append(contentsOf: [after.id])
             } else {
-                conditions.append("(\(sort), id) \(comparison) (?, ?)")
-                _ = arguments.append(contentsOf: [databaseValue(after.value), after.id])
+                // The same as `(sort, id) > (?, ?)`, in a shape whose first term is a range on the index.
+                let inclusive = query.descending ? "<=" : ">="
+                conditions.append("\(sort) \(inclusive) ? AND (\(sort) \(comparison) ? OR id \(comparison) ?)")
+                let value = databaseValue(after.value)
+                _ = arguments.append(contentsOf: [value, value, after.id])
             }
         }
         let direction = query.descending ? "DESC" : "ASC"

@@ -14,6 +14,7 @@ extension CloudDatabase {
                     ALTER TABLE users ADD COLUMN password_set_at REAL NOT NULL DEFAULT 0;
                     ALTER TABLE users ADD COLUMN updated_at REAL NOT NULL DEFAULT 0;
                     ALTER TABLE users ADD COLUMN totp_secret BLOB;
+                    ALTER TABLE users ADD COLUMN totp_pending_secret BLOB;
                     ALTER TABLE users ADD COLUMN totp_verified INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
                     ALTER TABLE users ADD COLUMN mfa_totp INTEGER NOT NULL DEFAULT 0;

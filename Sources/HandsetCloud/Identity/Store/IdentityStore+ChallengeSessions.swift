@@ -28,11 +28,14 @@ struct ChallengeState: Codable, Sendable, Equatable {
     var choices: [String]?
     /// A decoy PASSWORD_VERIFIER: the username does not exist.
     var decoy: Bool?
+    /// SRP_A (public) as the client sent it to InitiateAuth, needed to check its PASSWORD_VERIFIER answer.
+    var clientPublicValue: String?
 
     init(
         codeHash: String? = nil, pendingTOTPSecret: String? = nil, totpSetupVerified: Bool? = nil,
-        choices: [String]? = nil, decoy: Bool? = nil
+        choices: [String]? = nil, decoy: Bool? = nil, clientPublicValue: String? = nil
     ) {
+        self.clientPublicValue = clientPublicValue
         self.codeHash = codeHash
         self.pendingTOTPSecret = pendingTOTPSecret
         self.totpSetupVerified = totpSetupVerified

@@ -182,7 +182,7 @@ struct IdentityStore: Sendable {
                 UPDATE users SET
                     email = ?, email_verified = ?, phone_number = ?, phone_number_verified = ?, attributes = ?,
                     status = ?, enabled = ?, srp_user_id = ?, srp_salt = ?, srp_verifier = ?, password_set_at = ?,
-                    updated_at = ?, totp_secret = ?, totp_verified = ?, mfa_totp = ?, mfa_sms = ?, mfa_email = ?,
+                    updated_at = ?, totp_secret = ?, totp_pending_secret = ?, totp_verified = ?, mfa_totp = ?, mfa_sms = ?, mfa_email = ?,
                     mfa_preferred = ?
                 WHERE sub = ?
                 """,
@@ -190,7 +190,8 @@ struct IdentityStore: Sendable {
                 user.email, user.emailVerified, user.phoneNumber, user.phoneNumberVerified, attributes,
                 user.status.rawValue, user.enabled, user.userIdForSRP, Data(user.password.salt),
                 Data(user.password.verifier), user.passwordSetAt.timeIntervalSince1970,
-                user.updatedAt.timeIntervalSince1970, user.mfa.totpSecret.map { Data($0) }, user.mfa.totpVerified,
+                user.updatedAt.timeIntervalSince1970, user.mfa.totpSecret.map { Data($0) },
+                user.mfa.pendingTOTPSecret.map { Data($0) }, user.mfa.totpVerified,
                 user.mfa.totpEnabled, user.mfa.smsEnabled, user.mfa.emailEnabled, user.mfa.preferred?.rawValue,
                 user.sub,
             ])
@@ -216,6 +217,7 @@ struct IdentityStore: Sendable {
         let passwordSetAt: Double = row["password_set_at"]
         let updatedAt: Double = row["updated_at"]
         let totpSecret: Data? = row["totp_secret"]
+        let pendingSecret: Data? = row["totp_pending_secret"]
         let preferred: String? = row["mfa_preferred"]
         return PoolUser(
             sub: sub, username: row["username"], email: row["email"], emailVerified: row["email_verified"],
@@ -227,7 +229,8 @@ struct IdentityStore: Sendable {
             passwordSetAt: passwordSetAt > 0 ? Date(timeIntervalSince1970: passwordSetAt) : created,
             groups: groups,
             mfa: MFASettings(
-                totpSecret: totpSecret.map { [UInt8]($0) }, totpVerified: row["totp_verified"],
+                totpSecret: totpSecret.map { [UInt8]($0) }, pendingTOTPSecret: pendingSecret.map { [UInt8]($0) },
+                totpVerified: row["totp_verified"],
                 totpEnabled: row["mfa_totp"], smsEnabled: row["mfa_sms"], emailEnabled: row["mfa_email"],
                 preferred: preferred.flatMap(MFAFactor.init(rawValue:))),
             createdAt: created, updatedAt: updatedAt > 0 ? Date(timeIntervalSince1970: updatedAt) : created)

@@ -1,0 +1,40 @@
+import Foundation
+import HandsetWire
+import Hummingbird
+
+/// The record API's part of `buildApplication`: the document, storage preparation and routes.
+enum RecordAPISetup {
+    /// The configured document (or the demo's), naming the pool in its authorizer.
+    static func document(_ api: APIConfiguration, pool: PoolConfiguration) throws -> APIDocument {
+        let arn = "arn:aws:cognito-idp:\(pool.region):000000000000:userpool/\(pool.userPoolId)"
+        if let file = api.documentFile {
+            return try APIDocument.load(file: file, userPoolARN: arn)
+        }
+        return try APIDocument(json: DemoAPI.document, userPoolARN: arn)
+    }
+
+    /// Prepares storage for the document's collections and adds the routes under `/api`.
+    static func addRoutes(
+        to router: Router<CloudRequestContext>, api: APIConfiguration, document: APIDocument,
+        records: any RecordRepository, verifier: IDTokenVerifier, now: @escaping @Sendable () -> Date
+    ) async throws {
+        try await records.prepare(for: document.orderedCollections.map(\.layout))
+        let controller = RecordsController(
+            document: document, records: records, bodyLimit: api.bodyLimit,
+            idempotencyKeyLifetime: api.idempotencyKeyLifetime, now: now)
+        try await controller.purgeExpiredIdempotencyKeys()
+        controller.addRoutes(
+            to: router.group("api"), authorizer: CognitoAuthorizerMiddleware(verifier: verifier),
+            throttle: api.throttle.map { ThrottleMiddleware(bucket: TokenBucket($0)) })
+    }
+
+    /// `GET /_local/hello`: the bare Hummingbird baseline the API benchmark compares against. Added before any
+    /// middleware, so it runs none: no request log, no throttle, no authorizer.
+    static func addBaselineRoute(to router: Router<CloudRequestContext>) {
+        router.get("_local/hello") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "hello")))
+        }
+    }
+}

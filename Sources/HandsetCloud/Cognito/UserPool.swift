@@ -1,0 +1,168 @@
+import Crypto
+import Foundation
+import HandsetWire
+
+/// What every user pool operation works with: the pool's settings, its store, token signing, code delivery and the
+/// injected clock (tests move it instead of sleeping).
+struct UserPool: Sendable {
+    let configuration: PoolConfiguration
+    let store: IdentityStore
+    let tokens: TokenIssuer
+    let accessTokens: AccessTokenVerifier
+    let sealer: SecretBlockSealer
+    let delivery: CodeDelivery
+    let now: @Sendable () -> Date
+    var lockout = LockoutPolicy.cognito
+
+    /// Challenge sessions live 3 minutes, as Cognito's do.
+    static let challengeLifetime: TimeInterval = 180
+    /// Sign-up and attribute codes live a day, password reset codes an hour.
+    static let confirmationCodeLifetime: TimeInterval = 24 * 3600
+    static let resetCodeLifetime: TimeInterval = 3600
+
+    func client(_ clientId: String) throws -> AppClient {
+        guard let client = configuration.client(id: clientId) else {
+            throw CognitoError.resourceNotFound("User pool client \(clientId) does not exist.")
+        }
+        return client
+    }
+
+    /// Requires `SECRET_HASH` when the client has a secret; any of `usernames` may be the one it was made with.
+    func requireSecretHash(_ provided: String?, client: AppClient, usernames: [String]) throws {
+        guard let secret = client.secret else { return }
+        guard
+            usernames.contains(where: {
+                SecretHash.matches(provided, secret: secret, username: $0, clientId: client.clientId)
+            })
+        else { throw CognitoError.notAuthorized("Unable to verify secret hash for client \(client.clientId)") }
+    }
+
+    func requirePolicy(_ password: String) throws {
+        if let reason = configuration.passwordPolicy.violation(of: password) {
+            throw CognitoError.invalidPassword(reason)
+        }
+    }
+
+    /// The lockout subject for passwords: the username as Cognito compares it.
+    static func passwordSubject(_ username: String) -> String { username.lowercased() }
+
+    /// Counts an attempt, or throws `locked` while a lockout runs.
+    func beginAttempt(_ subject: String, _ kind: LockoutKind, locked: CognitoError) async throws {
+        if case .locked = try await store.beginAttempt(subject: subject, kind: kind, now: now(), policy: lockout) {
+            throw locked
+        }
+    }
+
+    // MARK: Sessions
+
+    /// A new `Session` string (random, base64url) and its stored row.
+    func openSession(
+        challenge: String, client: AppClient, username: String, userSub: String?, state: ChallengeState = .init()
+    ) async throws -> String {
+        try await openSession(
+            challenge: challenge, clientId: client.clientId, username: username, userSub: userSub, state: state)
+    }
+
+    func openSession(
+        challenge: String, clientId: String, username: String, userSub: String?, state: ChallengeState = .init()
+    ) async throws -> String {
+        let session = Base64URL.encode(SecureRandom.bytes(32))
+        try await openSession(
+            id: session, challenge: challenge, clientId: clientId, username: username, userSub: userSub,
+            state: state)
+        return session
+    }
+
+    func openSession(
+        id: String, challenge: String, client: AppClient, username: String, userSub: String?, state: ChallengeState
+    ) async throws {
+        try await openSession(
+            id: id, challenge: challenge, clientId: client.clientId, username: username, userSub: userSub,
+            state: state)
+    }
+
+    func openSession(
+        id: String, challenge: String, clientId: String, username: String, userSub: String?, state: ChallengeState
+    ) async throws {
+        let created = now()
+        try await store.createSession(
+            ChallengeSession(
+                idHash: Self.sessionHash(id), clientId: clientId, username: username, userSub: userSub,
+                challenge: challenge, state: state, createdAt: created,
+                expiresAt: created.addingTimeInterval(Self.challengeLifetime)))
+    }
+
+    /// Claims a session for one answer; it must be for `challenge` (any when `nil`) and this client (any when
+    /// `nil`: AssociateSoftwareToken and VerifySoftwareToken name no client).
+    func claimSession(_ session: String?, challenge: String?, clientId: String?) async throws -> ChallengeSession {
+        guard let session, !session.isEmpty,
+            let claimed = try await store.claimSession(idHash: Self.sessionHash(session), now: now())
+        else { throw CognitoError.invalidSession }
+        guard clientId == nil || claimed.clientId == clientId, challenge == nil || claimed.challenge == challenge else {
+            throw CognitoError.invalidSession
+        }
+        return claimed
+    }
+
+    static func sessionHash(_ session: String) -> String {
+        SHA256.hash(data: Data(session.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Users
+
+    /// The signed-in user of an access token.
+    func user(accessToken: String) async throws -> (PoolUser, AccessTokenVerifier.Verified) {
+        let verified = try await accessTokens.verify(accessToken)
+        guard let user = try await store.user(sub: verified.sub) else { throw CognitoError.invalidAccessToken }
+        guard user.enabled else { throw CognitoError.userDisabled }
+        return (user, verified)
+    }
+
+    /// A new verifier for `password`, with a fresh salt.
+    func verifier(for password: String, userIdForSRP: String) throws -> SRPVerifier {
+        try SRPVerifier.make(password: password, poolName: configuration.poolName, userIdForSRP: userIdForSRP)
+    }
+
+    /// Applies attributes from the wire; `sub` and unknown standard attributes are refused, `custom:*` accepted.
+    static func apply(_ attributes: [AttributeWire], to user: inout PoolUser, byAdministrator: Bool) throws {
+        for attribute in attributes {
+            let value = attribute.value ?? ""
+            switch attribute.name {
+            case "sub":
+                throw CognitoError.invalidParameter("Cannot modify the non-mutable attribute sub")
+            case "email":
+                if user.email != value { user.emailVerified = false }
+                user.email = value.isEmpty ? nil : value
+            case "email_verified":
+                guard byAdministrator else {
+                    throw CognitoError.invalidParameter("Cannot modify email_verified")
+                }
+                user.emailVerified = value == "true"
+            case "phone_number":
+                guard value.isEmpty || (value.hasPrefix("+") && value.dropFirst().allSatisfy(\.isNumber)) else {
+                    throw CognitoError.invalidParameter("Invalid phone number format.")
+                }
+                if user.phoneNumber != value { user.phoneNumberVerified = false }
+                user.phoneNumber = value.isEmpty ? nil : value
+            case "phone_number_verified":
+                guard byAdministrator else {
+                    throw CognitoError.invalidParameter("Cannot modify phone_number_verified")
+                }
+                user.phoneNumberVerified = value == "true"
+            case let name where name.hasPrefix("custom:") || standardAttributes.contains(name):
+                user.attributes[name] = value.isEmpty ? nil : value
+            default:
+                throw CognitoError.invalidParameter("Attribute does not exist in the schema: \(attribute.name)")
+            }
+        }
+    }
+
+    static let standardAttributes: Set<String> = [
+        "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture",
+        "website", "gender", "birthdate", "zoneinfo", "locale", "address", "updated_at",
+    ]
+
+    static func attributesWire(_ user: PoolUser) -> [AttributeWire] {
+        user.attributeList.map { AttributeWire(name: $0.name, value: $0.value) }
+    }
+}

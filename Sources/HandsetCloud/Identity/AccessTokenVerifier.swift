@@ -1,0 +1,67 @@
+import Foundation
+import JWTKit
+
+/// Checks the access tokens that Cognito's own operations take (GetUser, ChangePassword, GlobalSignOut, ...): RS256
+/// by the pool's kid, issuer, `token_use` access, a known client, expiry, and that the sign-in it belongs to has not
+/// been signed out (GlobalSignOut and RevokeToken revoke access tokens for these operations, as Cognito does; the
+/// REST API's authorizer, like API Gateway's, only checks signature and expiry).
+struct AccessTokenVerifier: Sendable {
+    let keys: JWTKeyCollection
+    let keyIDs: Set<String>
+    let issuer: Issuer
+    let clientIds: Set<String>
+    let store: IdentityStore
+    let now: @Sendable () -> Date
+
+    struct Verified: Sendable {
+        var sub: String
+        var clientId: String
+        var originJti: String
+    }
+
+    func verify(_ token: String) async throws -> Verified {
+        guard let header = Self.header(of: token), header.alg == "RS256", let kid = header.kid, keyIDs.contains(kid)
+        else { throw CognitoError.invalidAccessToken }
+        let claims: Claims
+        do {
+            claims = try await keys.verify(token, as: Claims.self)
+        } catch {
+            throw CognitoError.invalidAccessToken
+        }
+        guard claims.tokenUse == "access", claims.iss == issuer.value, let clientId = claims.clientId,
+            clientIds.contains(clientId), let sub = claims.sub, let expiry = claims.exp, let originJti = claims.originJti
+        else { throw CognitoError.invalidAccessToken }
+        guard now().timeIntervalSince1970 < expiry else { throw CognitoError.expiredAccessToken }
+        guard try await store.isSignInActive(originJti: originJti) else { throw CognitoError.revokedAccessToken }
+        return Verified(sub: sub, clientId: clientId, originJti: originJti)
+    }
+
+    private struct Header: Decodable {
+        var alg: String?
+        var kid: String?
+    }
+
+    private static func header(of token: String) -> Header? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Base64URL.decode(parts[0]) else { return nil }
+        return try? JSONDecoder().decode(Header.self, from: data)
+    }
+
+    private struct Claims: JWTPayload {
+        var sub: String?
+        var iss: String?
+        var clientId: String?
+        var tokenUse: String?
+        var exp: Double?
+        var originJti: String?
+
+        enum CodingKeys: String, CodingKey {
+            case sub, iss, exp
+            case clientId = "client_id"
+            case tokenUse = "token_use"
+            case originJti = "origin_jti"
+        }
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Cognito's documented lockout: after 5 failed attempts the user is locked for 1 s, doubling with each further
+/// failure up to about 15 minutes. Attempts during a lockout are refused without counting (so they do not lengthen
+/// it). About 15 minutes without attempts clears the counter, and so does a correct credential. Passwords and MFA
+/// codes have separate counters (`LockoutKind`) that follow the same rule.
+struct LockoutPolicy: Sendable, Equatable {
+    /// Failures allowed before the first lock.
+    var freeFailures = 4
+    var firstLock: TimeInterval = 1
+    var longestLock: TimeInterval = 15 * 60
+    /// A quiet period that forgets earlier failures.
+    var resetAfter: TimeInterval = 15 * 60
+
+    static let cognito = LockoutPolicy()
+
+    /// How long to lock after the `failures`-th failure in a row; `nil` while none is due.
+    func lockDuration(afterFailures failures: Int) -> TimeInterval? {
+        guard failures > freeFailures else { return nil }
+        let doublings = failures - freeFailures - 1
+        guard doublings < 30 else { return longestLock }
+        return min(firstLock * Double(1 << doublings), longestLock)
+    }
+}
+
+/// Which counter an attempt counts against.
+enum LockoutKind: String, Sendable {
+    /// Passwords (SRP, USER_PASSWORD_AUTH, ChangePassword), counted per lowercased username, known or not, so that
+    /// an unknown user behaves like a known one.
+    case password
+    /// MFA codes (TOTP, SMS, email), counted per user.
+    case mfa
+    /// Confirmation and reset codes, counted per user.
+    case code
+}

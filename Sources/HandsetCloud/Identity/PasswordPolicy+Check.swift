@@ -1,0 +1,22 @@
+extension PasswordPolicy {
+    /// Why `password` breaks the policy, in Cognito's words; `nil` when it complies.
+    func violation(of password: String) -> String? {
+        if password.count < minimumLength { return "Password not long enough" }
+        if requireLowercase && !password.contains(where: { $0.isLowercase }) {
+            return "Password must have lowercase characters"
+        }
+        if requireUppercase && !password.contains(where: { $0.isUppercase }) {
+            return "Password must have uppercase characters"
+        }
+        if requireNumbers && !password.contains(where: { $0.isASCII && $0.isNumber }) {
+            return "Password must have numeric characters"
+        }
+        if requireSymbols && !password.unicodeScalars.contains(where: { Self.symbols.contains($0) }) {
+            return "Password must have symbol characters"
+        }
+        return nil
+    }
+
+    /// Cognito's list of special characters (plus the space).
+    private static let symbols = Set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ".unicodeScalars)
+}

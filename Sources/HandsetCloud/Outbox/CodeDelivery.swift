@@ -1,0 +1,54 @@
+import Foundation
+
+/// "Sends" codes and temporary passwords by writing them to the outbox, and tells the client where they went in
+/// Cognito's masked form.
+struct CodeDelivery: Sendable {
+    let outbox: OutboxFile
+    let now: @Sendable () -> Date
+
+    enum Medium: String, Sendable {
+        case email = "EMAIL"
+        case sms = "SMS"
+
+        var attributeName: String { self == .email ? "email" : "phone_number" }
+    }
+
+    /// Writes the message and returns the masked delivery details.
+    @discardableResult
+    func send(
+        code: String, to user: PoolUser, medium: Medium, purpose: String, text: String
+    ) throws -> CodeDeliveryDetailsWire {
+        let destination = (medium == .email ? user.email : user.phoneNumber) ?? ""
+        try outbox.append(
+            OutboxMessage(
+                time: Timestamp.string(from: now()), username: user.username, medium: medium.rawValue,
+                destination: destination, purpose: purpose, code: code, message: text))
+        return Self.details(destination: destination, medium: medium)
+    }
+
+    /// The medium for account codes: email when the user has one, else SMS; `nil` when neither.
+    static func medium(for user: PoolUser) -> Medium? {
+        if user.email != nil { return .email }
+        if user.phoneNumber != nil { return .sms }
+        return nil
+    }
+
+    static func details(destination: String, medium: Medium) -> CodeDeliveryDetailsWire {
+        CodeDeliveryDetailsWire(
+            destination: mask(destination, medium: medium), deliveryMedium: medium.rawValue,
+            attributeName: medium.attributeName)
+    }
+
+    /// `a***@e***` for email (Cognito's shape) and `+*******1234` for phone numbers.
+    static func mask(_ destination: String, medium: Medium) -> String {
+        switch medium {
+        case .email:
+            let parts = destination.split(separator: "@", maxSplits: 1)
+            guard parts.count == 2, let local = parts[0].first, let domain = parts[1].first else { return "***" }
+            return "\(local)***@\(domain)***"
+        case .sms:
+            let digits = destination.filter(\.isNumber)
+            return "+" + String(repeating: "*", count: max(0, digits.count - 4)) + String(digits.suffix(4))
+        }
+    }
+}

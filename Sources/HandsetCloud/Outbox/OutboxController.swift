@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+
+/// `GET /_local/outbox[?username=<name>][&after=<n>]`: the codes the pool "sent", like Firebase's emulator exposes
+/// its codes. Loopback only (see `AdminGate`). Answers `{"messages":[...],"next":<n>}`, where `next` is the `after`
+/// to poll with for newer messages.
+struct OutboxController: Sendable {
+    let outbox: OutboxFile
+    let gate: AdminGate
+
+    struct Page: Codable, Sendable {
+        var messages: [OutboxMessage]
+        var next: Int
+    }
+
+    func addRoutes(to router: Router<CloudRequestContext>) {
+        router.get("_local/outbox") { request, context in
+            context.requestLog.function = "local.outbox"
+            guard gate.allowsAdminOperations else {
+                return Self.json(["message": "the outbox is served only on a loopback address"], status: .forbidden)
+            }
+            let all = outbox.messages()
+            let after = request.uri.queryParameters.get("after", as: Int.self) ?? 0
+            let username = request.uri.queryParameters.get("username").map { $0.lowercased() }
+            let messages = all.enumerated()
+                .filter { $0.offset >= after && (username == nil || $0.element.username.lowercased() == username) }
+                .map(\.element)
+            return Self.json(Page(messages: messages, next: all.count), status: .ok)
+        }
+    }
+
+    private static func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import HandsetCloud
+
+/// `handset-cloud outbox`: prints the codes and temporary passwords the user pool "sent" by email or SMS.
+struct OutboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "Show the codes the user pool sent (sign-up, password reset, email/SMS MFA, invitations).",
+        discussion: """
+            Reads <data-dir>/outbox.jsonl, where the local cloud writes every message a real user pool would have \
+            sent by email or SMS. The same messages are served to loopback clients at GET /_local/outbox.
+            """)
+
+    @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")
+    var dataDirectory = CloudConfiguration.defaultDataDirectory
+
+    @Option(name: .long, help: "Only messages to this user.")
+    var username: String?
+
+    @Flag(name: .long, help: "Print one JSON object per line instead of text.")
+    var json = false
+
+    @Flag(name: .long, help: "Keep running and print new messages as they arrive.")
+    var follow = false
+
+    func run() async throws {
+        let outbox = OutboxFile(url: DataDirectory(root: URL(fileURLWithPath: dataDirectory)).outbox)
+        var printed = 0
+        while true {
+            let messages = outbox.messages()
+            if messages.count > printed {
+                var text = ""
+                for message in messages[printed...]
+                where username.map({ $0.lowercased() == message.username.lowercased() }) ?? true {
+                    text += format(message) + "\n"
+                }
+                printed = messages.count
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+            guard follow else { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    private func format(_ message: OutboxMessage) -> String {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return (try? encoder.encode(message)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
+        return "\(message.time)  \(message.purpose)  \(message.username) <\(message.medium) \(message.destination)>  "
+            + "code: \(message.code)"
+    }
+}
