@@ -78,6 +78,8 @@ public struct SyncEngine: Sendable {
                 for chunk in (byCollection[collection] ?? []).chunked(into: 100) {
                     let request = BatchRequest(operations: chunk.compactMap(\.operation))
                     let response = try await api.batch(collection: collection, request)
+                    // The server has committed; dying here is the lost-acknowledgement case.
+                    Failpoint.hit("push.after-response")
                     report.pushed += chunk.count
                     for (item, result) in zip(chunk, response.results) {
                         guard let outcome = Self.outcome(of: result, for: item) else {
@@ -87,6 +89,7 @@ public struct SyncEngine: Sendable {
                         try store.applyPushOutcome(
                             collection: collection, recordId: item.recordId, sequences: item.sequences, outcome: outcome,
                             now: now())
+                        Failpoint.hit("push.after-first-outcome")
                         switch outcome {
                         case .accepted: report.accepted += 1
                         case .conflict:
@@ -114,9 +117,11 @@ public struct SyncEngine: Sendable {
         var applied = 0
         while true {
             let page = try await api.changes(collection: collection, since: cursor, limit: 500)
+            Failpoint.hit("pull.before-apply")
             applied += try store.applyChanges(
                 collection: collection, items: page.items, cursor: page.cursor, complete: !page.hasMore)
             cursor = page.cursor
+            Failpoint.hit("pull.after-page")
             progress(.pulling(collection: collection, done: applied))
             if !page.hasMore { break }
         }

@@ -182,3 +182,11 @@ def terminal():
     instance = Terminal()
     yield instance
     instance.close()
+
+
+@pytest.fixture
+def fixed_cloud(bin_dir, workdir):
+    """A local cloud on a fixed port, so it can be stopped and started again at the same address."""
+    instance = Cloud(bin_dir / "handset-cloud", workdir / "cloud", port=free_port()).start()
+    yield instance
+    instance.stop()

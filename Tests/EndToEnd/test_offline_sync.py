@@ -6,10 +6,6 @@ A user signs in on two devices, edits with the cloud stopped, syncs when it retu
 import json
 import subprocess
 
-import pytest
-
-from conftest import Cloud, free_port
-
 
 class Device:
     """One installation of handset: its own XDG directories."""
@@ -38,13 +34,6 @@ class Device:
 
     def tasks(self):
         return {task["id"]: task for task in self.json("ls", "tasks", "--limit", "1000")}
-
-
-@pytest.fixture
-def fixed_cloud(bin_dir, workdir):
-    cloud = Cloud(bin_dir / "handset-cloud", workdir / "cloud", port=free_port()).start()
-    yield cloud
-    cloud.stop()
 
 
 def sign_in(device, cloud, username="alice", password="Wonderland-42!"):
