@@ -152,6 +152,46 @@ public enum AppCore {
             }
             return []
 
+        case .inboxPolled(let new, let unread):
+            state.isPollingInbox = false
+            state.inboxRetryDelay = AutoSync.firstOfflineRetry
+            state.nextInboxPollAt = nil
+            state.unreadCount = unread
+            guard let newest = new.first else { return [] }
+            let more = new.count > 1 ? " (and \(new.count - 1) more)" : ""
+            state.message = StatusMessage("🔔 \(newest.title)\(more)")
+            if case .inbox = state.screen { return [.loadInbox] }
+            return []
+
+        case .inboxPollFailed:
+            state.isPollingInbox = false
+            state.nextInboxPollAt = state.now.map { $0.addingTimeInterval(state.inboxRetryDelay) }
+            state.inboxRetryDelay = min(state.inboxRetryDelay * 2, AutoSync.maximumOfflineRetry)
+            return []
+
+        case .inboxLoaded(let items, let unread):
+            state.inbox = items
+            state.unreadCount = unread
+            if case .inbox(let selected) = state.screen {
+                state.screen = .inbox(selected: min(selected, max(items.count - 1, 0)))
+            }
+            return []
+
+        case .linkedRecordLoaded(let collection, let record):
+            guard let record else {
+                state.message = StatusMessage("That record is not on this device (yet); try r to sync", kind: .error)
+                return []
+            }
+            state.focusedRecord = record
+            var effects: [AppEffect] = []
+            if state.list?.collection != collection, state.schema?.collection(named: collection) != nil {
+                state.list = RecordListState(collection: collection)
+                state.filter = nil
+                effects.append(.loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize))
+            }
+            state.screen = .detail(recordId: record.id)
+            return effects
+
         case .conflictResolved(let collection, _):
             state.message = StatusMessage("Settled; it syncs in the background")
             var effects: [AppEffect] = [.loadConflicts]
@@ -215,6 +255,8 @@ public enum AppCore {
             }
             state.screen = .list
             return [.deleteRecord(collection: collection, id: recordId)]
+        case .inbox(let selected):
+            return handleInboxKey(key, selected: selected, in: &state)
         case .conflicts(var screen):
             switch screen.handle(key) {
             case .none:
@@ -247,12 +289,46 @@ public enum AppCore {
         }
     }
 
+    static func handleInboxKey(_ key: Key, selected: Int, in state: inout AppState) -> [AppEffect] {
+        let items = state.inbox
+        switch key {
+        case .escape, .character("q"), .left, .character("h"):
+            state.screen = .list
+        case .down, .character("j"):
+            state.screen = .inbox(selected: min(selected + 1, max(items.count - 1, 0)))
+        case .up, .character("k"):
+            state.screen = .inbox(selected: max(selected - 1, 0))
+        case .character("m"):
+            guard items.indices.contains(selected) else { return [] }
+            return [.markRead(items[selected].id)]
+        case .character("a"):
+            return [.markRead(nil)]
+        case .enter, .right, .character("l"):
+            guard items.indices.contains(selected) else { return [] }
+            var effects: [AppEffect] = items[selected].read ? [] : [.markRead(items[selected].id)]
+            if let link = items[selected].link { effects.append(.openLinkedRecord(link)) }
+            return effects
+        default:
+            break
+        }
+        return []
+    }
+
     /// Starts a sync when one is due: on an interval while online, with growing delays while offline, and never
     /// two at once. A sync that never answers is forgotten after the watchdog's limit.
     static func tick(_ now: Date, in state: inout AppState) -> [AppEffect] {
         state.now = now
-        guard state.user != nil, state.screen != .signIn(SignInState()) else { return [] }
+        guard state.user != nil else { return [] }
         if case .signIn = state.screen { return [] }
+        var effects: [AppEffect] = []
+        if !state.isPollingInbox, state.nextInboxPollAt.map({ now >= $0 }) ?? true {
+            state.isPollingInbox = true
+            effects.append(.pollInbox)
+        }
+        return effects + syncTick(now, in: &state)
+    }
+
+    static func syncTick(_ now: Date, in state: inout AppState) -> [AppEffect] {
         if state.isSyncing {
             if let started = state.syncStartedAt, now.timeIntervalSince(started) > AutoSync.watchdog {
                 state.isSyncing = false
@@ -348,7 +424,9 @@ public enum AppCore {
 
     static func openEditor(recordId: String?, in state: inout AppState) {
         guard let collection = state.currentCollection else { return }
-        let record = recordId.flatMap { id in state.list?.window.first { $0.id == id } }
+        let record = recordId.flatMap { id in
+            state.list?.window.first { $0.id == id } ?? (state.focusedRecord?.id == id ? state.focusedRecord : nil)
+        }
         if recordId != nil, record == nil { return }
         state.screen = .edit(EditFormState(collection: collection, record: record))
     }
@@ -397,6 +475,9 @@ public enum AppCore {
             return []
         case .character("c"):
             return [.loadConflicts]
+        case .character("i"):
+            state.screen = .inbox(selected: 0)
+            return [.loadInbox]
         case .character("r"):
             guard let collection = state.list?.collection, !state.isSyncing else { return [] }
             state.isSyncing = true

@@ -18,6 +18,10 @@ public struct AppEnvironment: Sendable {
     public var deleteRecord: @Sendable (_ collection: String, _ id: String) async -> AppEvent
     public var loadCounts: @Sendable () async -> AppEvent
     public var loadConflicts: @Sendable () async -> AppEvent
+    public var pollInbox: @Sendable () async -> AppEvent
+    public var loadInbox: @Sendable () async -> AppEvent
+    public var markRead: @Sendable (_ id: String?) async -> AppEvent
+    public var openLinkedRecord: @Sendable (_ link: RecordLink) async -> AppEvent
     public var resolveConflict: @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
 
     public init(
@@ -39,6 +43,12 @@ public struct AppEnvironment: Sendable {
         loadConflicts: @escaping @Sendable () async -> AppEvent = { .conflictsLoaded([]) },
         resolveConflict: @escaping @Sendable (String, String, LocalStore.Resolution) async -> AppEvent = { collection, id, _ in
             .conflictResolved(collection: collection, id: id)
+        },
+        pollInbox: @escaping @Sendable () async -> AppEvent = { .inboxPollFailed(offline: true) },
+        loadInbox: @escaping @Sendable () async -> AppEvent = { .inboxLoaded([], unread: 0) },
+        markRead: @escaping @Sendable (String?) async -> AppEvent = { _ in .inboxLoaded([], unread: 0) },
+        openLinkedRecord: @escaping @Sendable (RecordLink) async -> AppEvent = { link in
+            .linkedRecordLoaded(collection: link.collection, record: nil)
         }
     ) {
         self.signIn = signIn
@@ -52,6 +62,10 @@ public struct AppEnvironment: Sendable {
         self.loadCounts = loadCounts
         self.loadConflicts = loadConflicts
         self.resolveConflict = resolveConflict
+        self.pollInbox = pollInbox
+        self.loadInbox = loadInbox
+        self.markRead = markRead
+        self.openLinkedRecord = openLinkedRecord
     }
 
     /// Runs one effect to its resulting event.
@@ -68,6 +82,10 @@ public struct AppEnvironment: Sendable {
         case .loadCounts: return await loadCounts()
         case .loadConflicts: return await loadConflicts()
         case .resolveConflict(let collection, let id, let resolution): return await resolveConflict(collection, id, resolution)
+        case .pollInbox: return await pollInbox()
+        case .loadInbox: return await loadInbox()
+        case .markRead(let id): return await markRead(id)
+        case .openLinkedRecord(let link): return await openLinkedRecord(link)
         }
     }
 }
@@ -80,7 +98,19 @@ extension AppEnvironment {
     ) -> AppEnvironment {
         let cognito = CognitoClient(configuration: configuration, transport: transport)
         let api = APIClient(configuration: configuration, transport: transport, session: session)
+        return live(api: api, cognito: cognito, store: store, session: session, flow: flow, now: now)
+    }
+
+    /// The real thing, from already-built clients.
+    public static func live(
+        api: APIClient, cognito: CognitoClient, store: LocalStore, session: SessionManager, flow: SignInFlow = .srp,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) -> AppEnvironment {
         let engine = SyncEngine(api: api, store: store, now: now)
+        let poller = InboxPoller(api: api, store: store)
+        @Sendable func inboxSnapshot() -> AppEvent {
+            .inboxLoaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0)
+        }
 
         let conversations = ConversationHolder()
 
@@ -191,6 +221,30 @@ extension AppEnvironment {
                 } catch {
                     return .saveFailed("Could not settle the conflict: \(error)")
                 }
+            },
+            pollInbox: {
+                do {
+                    let (new, unread) = try await poller.poll(wait: AutoSync.inboxWait)
+                    return .inboxPolled(new: new, unread: unread)
+                } catch let error as RemoteError {
+                    if case .sessionExpired = error { return .sessionExpired }
+                    return .inboxPollFailed(offline: error.isTransient)
+                } catch {
+                    return .inboxPollFailed(offline: false)
+                }
+            },
+            loadInbox: { inboxSnapshot() },
+            markRead: { id in
+                do {
+                    try await poller.markRead(id)
+                } catch {
+                    // Offline: mark it here; the server copy stays unread until next time.
+                    try? store.markNotificationsRead(id)
+                }
+                return inboxSnapshot()
+            },
+            openLinkedRecord: { link in
+                .linkedRecordLoaded(collection: link.collection, record: try? store.record(collection: link.collection, id: link.id))
             })
     }
 }

@@ -31,6 +31,11 @@ public enum AppEvent: Sendable, Equatable {
     case tick(Date)
     case conflictsLoaded([Conflict])
     case conflictResolved(collection: String, id: String)
+    /// A long-poll of the inbox returned: what is new, and the unread count.
+    case inboxPolled(new: [InboxItem], unread: Int)
+    case inboxPollFailed(offline: Bool)
+    case inboxLoaded([InboxItem], unread: Int)
+    case linkedRecordLoaded(collection: String, record: Record?)
 }
 
 /// Work for the outside world; its result comes back as an `AppEvent`.
@@ -46,6 +51,10 @@ public enum AppEffect: Sendable, Equatable {
     case loadCounts
     case loadConflicts
     case resolveConflict(collection: String, id: String, LocalStore.Resolution)
+    case pollInbox
+    case loadInbox
+    case markRead(String?)
+    case openLinkedRecord(RecordLink)
 }
 
 extension AppEffect: CustomStringConvertible {
@@ -62,6 +71,10 @@ extension AppEffect: CustomStringConvertible {
         case .deleteRecord(let collection, let id): return "deleteRecord(\(collection), \(id))"
         case .loadCounts: return "loadCounts"
         case .loadConflicts: return "loadConflicts"
+        case .pollInbox: return "pollInbox"
+        case .loadInbox: return "loadInbox"
+        case .markRead(let id): return "markRead(\(id ?? "all"))"
+        case .openLinkedRecord(let link): return "openLinkedRecord(\(link.collection)/\(link.id))"
         case .resolveConflict(let collection, let id, _): return "resolveConflict(\(collection), \(id))"
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetWire
 
 /// Whether the cloud answered lately.
 public enum Connectivity: Sendable, Equatable {
@@ -30,6 +31,8 @@ public enum Screen: Sendable, Equatable {
     /// Asking before a delete.
     case confirmDelete(recordId: String)
     case conflicts(ConflictsState)
+    /// The notification inbox, newest first.
+    case inbox(selected: Int)
 }
 
 /// Everything the screens show. Changed only by `AppCore.update`.
@@ -58,6 +61,13 @@ public struct AppState: Sendable, Equatable {
     public var syncStartedAt: Date?
     /// The clock as of the last tick.
     public var now: Date?
+    public var unreadCount: Int
+    public var inbox: [InboxItem]
+    public var isPollingInbox: Bool
+    public var nextInboxPollAt: Date?
+    public var inboxRetryDelay: TimeInterval
+    /// A record opened from a notification, which may be outside the list's loaded window.
+    public var focusedRecord: Record?
     /// Rows available for the list body, known from the terminal size.
     public var viewportRows: Int
     public var shouldQuit: Bool
@@ -81,6 +91,12 @@ public struct AppState: Sendable, Equatable {
         self.offlineRetryDelay = AutoSync.firstOfflineRetry
         self.syncStartedAt = nil
         self.now = nil
+        self.unreadCount = 0
+        self.inbox = []
+        self.isPollingInbox = false
+        self.nextInboxPollAt = nil
+        self.inboxRetryDelay = AutoSync.firstOfflineRetry
+        self.focusedRecord = nil
         self.viewportRows = viewportRows
         self.shouldQuit = false
     }
@@ -100,4 +116,6 @@ public enum AutoSync {
     public static let maximumOfflineRetry: TimeInterval = 60
     /// A sync running longer than this is considered stuck and forgotten (its answer is still taken if it comes).
     public static let watchdog: TimeInterval = 180
+    /// How long the server holds an inbox long-poll.
+    public static let inboxWait = 20
 }

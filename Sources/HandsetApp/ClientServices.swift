@@ -40,7 +40,12 @@ public struct ClientServices: Sendable {
         cognito = CognitoClient(configuration: configuration, transport: transport)
         session = SessionManager(
             cognito: cognito, tokens: tokenCache.load(), now: now, persist: { tokens in try? tokenCache.save(tokens) })
-        api = APIClient(configuration: configuration, transport: transport, session: session)
+        var deviceId = try? store.meta(MetaKey.deviceId)
+        if deviceId == nil {
+            deviceId = UUID().uuidString.lowercased()
+            try? store.setMeta(MetaKey.deviceId, deviceId)
+        }
+        api = APIClient(configuration: configuration, transport: transport, session: session, deviceId: deviceId)
         sync = SyncEngine(api: api, store: store, now: now)
     }
 
@@ -63,6 +68,6 @@ public struct ClientServices: Sendable {
 
     /// The live environment of the interactive app.
     public func appEnvironment(flow: SignInFlow = .srp) -> AppEnvironment {
-        .live(configuration: configuration, store: store, session: session, transport: transport, flow: flow, now: now)
+        .live(api: api, cognito: cognito, store: store, session: session, flow: flow, now: now)
     }
 }

@@ -7,11 +7,17 @@ public struct APIClient: Sendable {
     public let configuration: ClientConfiguration
     private let transport: any HTTPTransport
     private let session: SessionManager
+    /// This installation's id, sent as `X-Handset-Device` so the server can tell a user's devices apart (for
+    /// "changed on another device" notifications). Not a secret.
+    private let deviceId: String?
 
-    public init(configuration: ClientConfiguration, transport: any HTTPTransport, session: SessionManager) {
+    public init(
+        configuration: ClientConfiguration, transport: any HTTPTransport, session: SessionManager, deviceId: String? = nil
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.session = session
+        self.deviceId = deviceId
     }
 
     /// The API's OpenAPI document.
@@ -66,6 +72,25 @@ public struct APIClient: Sendable {
         }
     }
 
+    /// The caller's notifications after `since`; with `wait` > 0 the server holds the request until one arrives.
+    public func inbox(since: String?, wait: Int, limit: Int = 100) async throws -> InboxPage {
+        var query = [URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "wait", value: String(wait))]
+        if let since { query.append(URLQueryItem(name: "since", value: since)) }
+        let response = try await send(
+            "GET", path: NotificationRoute.inbox, query: query, authorized: true, timeout: TimeInterval(wait + 15))
+        do {
+            return try JSONDecoder().decode(InboxPage.self, from: response.body)
+        } catch {
+            throw RemoteError.badResponse("the inbox could not be read")
+        }
+    }
+
+    /// Marks one notification read, or all of them when `id` is nil.
+    public func markRead(_ id: String?) async throws {
+        let path = id.map { "\(NotificationRoute.inbox)/\($0)/read" } ?? "\(NotificationRoute.inbox)/\(NotificationRoute.readAll)"
+        _ = try await send("POST", path: path, authorized: true, body: Data("{}".utf8))
+    }
+
     func send(
         _ method: String, path: String, query: [URLQueryItem] = [], authorized: Bool, body: Data? = nil,
         timeout: TimeInterval = 15
@@ -78,6 +103,7 @@ public struct APIClient: Sendable {
         while true {
             var headers = ["Accept": "application/json"]
             if body != nil { headers["Content-Type"] = "application/json" }
+            if let deviceId { headers["X-Handset-Device"] = deviceId }
             if authorized { headers["Authorization"] = try await session.validIDToken() }
             let response: HTTPResponse
             do {

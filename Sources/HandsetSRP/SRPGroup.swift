@@ -52,6 +52,20 @@ public struct SRPGroup: Sendable, Equatable {
         return try result.bytes(paddedTo: byteCount)
     }
 
+    /// base^exponent mod N for a public exponent (such as u): faster, not constant time.
+    public func publicPower(_ base: [UInt8], _ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+        let context = try BigNumberContext()
+        let modulus = try BigNumber(bytes: prime)
+        let reducedBase = try reduced(BigNumber(bytes: base), modulus: modulus, context: context)
+        let power = try BigNumber(bytes: exponent)
+        let result = try BigNumber()
+        let status = withExtendedLifetime((context, modulus, reducedBase, power, result)) {
+            BN_mod_exp(result.pointer, reducedBase.pointer, power.pointer, modulus.pointer, context.pointer)
+        }
+        guard status == 1 else { throw .operationFailed }
+        return try result.bytes(paddedTo: byteCount)
+    }
+
     /// (lhs * rhs) mod N.
     public func multiply(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
         let context = try BigNumberContext()
@@ -109,7 +123,9 @@ public struct SRPGroup: Sendable, Equatable {
     /// addend + factor1 * factor2 as plain integers (not reduced), big-endian without leading zeros.
     ///
     /// SRP's client exponent a + u·x is used as is, as Cognito's clients do, rather than reduced modulo N - 1.
-    public func multiplyAdd(_ addend: [UInt8], _ factor1: [UInt8], _ factor2: [UInt8]) throws(SRPArithmeticError)
+    public func multiplyAdd(
+        _ addend: [UInt8], _ factor1: [UInt8], _ factor2: [UInt8]
+    ) throws(SRPArithmeticError)
         -> [UInt8]
     {
         let context = try BigNumberContext()

@@ -40,6 +40,14 @@ public struct SRPServerSession: Sendable {
         self.publicValue = publicValue
     }
 
+    /// Rebuilds a session from b and the B it produced (kept from the first request), without recomputing B.
+    public init(verifier: SRPVerifier, privateValue: [UInt8], publicValue: [UInt8], group: SRPGroup = .cognito) {
+        self.group = group
+        self.verifier = verifier
+        self.privateValue = privateValue
+        self.publicValue = publicValue
+    }
+
     /// SRP_B as lowercase hex without leading zeros.
     public var publicValueHex: String { SRPHex.minimal(publicValue) }
 
@@ -50,9 +58,10 @@ public struct SRPServerSession: Sendable {
         clientPublicValueHex: String, signature: String, poolName: String, userIdForSRP: String, secretBlock: String,
         timestamp: String
     ) -> Bool {
-        guard let expected = try? expectedSignature(
-            clientPublicValueHex: clientPublicValueHex, poolName: poolName, userIdForSRP: userIdForSRP,
-            secretBlock: secretBlock, timestamp: timestamp),
+        guard
+            let expected = try? expectedSignature(
+                clientPublicValueHex: clientPublicValueHex, poolName: poolName, userIdForSRP: userIdForSRP,
+                secretBlock: secretBlock, timestamp: timestamp),
             let provided = Data(base64Encoded: signature)
         else { return false }
         return ConstantTimeBytes.equals(expected, Array(provided))
@@ -74,7 +83,8 @@ public struct SRPServerSession: Sendable {
         let privateValue = self.privateValue
         let verifierValue = verifier.verifier
         let premasterSecret = try group.arithmetic { () throws(SRPArithmeticError) in
-            let base = try group.multiply(clientPublicValue, group.power(verifierValue, scrambling))
+            // u is public: the faster, variable-time exponentiation is fine for v^u.
+            let base = try group.multiply(clientPublicValue, group.publicPower(verifierValue, scrambling))
             return try group.power(base, privateValue)
         }
         let key = SRPKeyDerivation.authenticationKey(premasterSecret: premasterSecret, scramblingParameter: scrambling)

@@ -30,7 +30,9 @@ public struct SRPVerifier: Sendable, Equatable {
     /// x = H(padHex(salt) | H(poolName | userIdForSRP | ":" | password)), with H = SHA-256.
     ///
     /// The inner hash is concatenated as its 64 hex digits, which hex-decode to exactly its 32 bytes.
-    public static func privateKey(salt: [UInt8], poolName: String, userIdForSRP: String, password: String)
+    public static func privateKey(
+        salt: [UInt8], poolName: String, userIdForSRP: String, password: String
+    )
         -> [UInt8]
     {
         let identityHash = SHA256.hash(data: Data((poolName + userIdForSRP + ":" + password).utf8))
@@ -45,7 +47,9 @@ public struct SRPVerifier: Sendable, Equatable {
     public var saltHex: String { SRPPadding.hex(salt) }
 
     /// Whether `password` yields this verifier; compares in constant time.
-    public func matches(password: String, poolName: String, userIdForSRP: String, group: SRPGroup = .cognito)
+    public func matches(
+        password: String, poolName: String, userIdForSRP: String, group: SRPGroup = .cognito
+    )
         throws -> Bool
     {
         let candidate = try SRPVerifier.make(

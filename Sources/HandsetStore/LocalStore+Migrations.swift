@@ -61,6 +61,20 @@ extension LocalStore {
                 table.column("body")
             }
         }
+        migrator.registerMigration("v4: notifications") { db in
+            try db.create(table: "notification") { table in
+                table.primaryKey("id", .text)
+                table.column("title", .text).notNull()
+                table.column("body", .text).notNull()
+                table.column("createdAt", .text).notNull()
+                table.column("read", .boolean).notNull()
+                table.column("kind", .text).notNull()
+                table.column("topic", .text)
+                table.column("linkCollection", .text)
+                table.column("linkId", .text)
+            }
+            try db.create(index: "notification_by_time", on: "notification", columns: ["createdAt"])
+        }
         return migrator
     }
 }

@@ -135,4 +135,6 @@ public final class LocalStore: Sendable {
 public enum MetaKey {
     public static let apiDocument = "api.document"
     public static let lastSyncedAt = "sync.lastSyncedAt"
+    public static let inboxCursor = "inbox.cursor"
+    public static let deviceId = "device.id"
 }

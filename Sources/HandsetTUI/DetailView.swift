@@ -5,7 +5,9 @@ import HandsetWire
 /// One record: every field formatted by its type, server fields last.
 public enum DetailView {
     public static func render(_ state: AppState, recordId: String, confirmingDelete: Bool, into grid: inout CellGrid) {
-        guard let collection = state.currentCollection, let record = state.list?.window.first(where: { $0.id == recordId })
+        let focused = state.focusedRecord?.id == recordId ? state.focusedRecord : nil
+        guard let collection = state.currentCollection,
+            let record = state.list?.window.first(where: { $0.id == recordId }) ?? focused
         else {
             grid.put("This record is no longer in view.", x: 2, y: 2, role: .dim)
             return

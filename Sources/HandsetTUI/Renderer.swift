@@ -25,6 +25,12 @@ public enum Renderer {
             let confirming = state.screen == .confirmDelete(recordId: recordId)
             DetailView.render(state, recordId: recordId, confirmingDelete: confirming, into: &grid)
             KeyHints.render([("e", "edit"), ("d", "delete"), ("Esc", "back")], row: grid.height - 1, into: &grid)
+        case .inbox(let selected):
+            RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
+            InboxView.render(state.inbox, selected: selected, unread: state.unreadCount, into: &grid)
+            KeyHints.render(
+                [("↑↓", "move"), ("Enter", "open"), ("m", "mark read"), ("a", "all read"), ("Esc", "back")],
+                row: grid.height - 1, into: &grid)
         case .conflicts(let screen):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             ConflictsView.render(screen, into: &grid)

@@ -28,6 +28,7 @@ public enum StatusBarView {
         }
         if state.pendingCount > 0 { parts.append("↑\(state.pendingCount) pending") }
         if state.conflictCount > 0 { parts.append("!\(state.conflictCount) conflicts") }
+        if state.unreadCount > 0 { parts.append("✉ \(state.unreadCount)") }
         x += grid.put("  " + parts.joined(separator: " · "), x: x, y: row, role: .statusBar)
         var note: (String, StyleRole)?
         if let message = state.message {

@@ -183,15 +183,19 @@ struct BenchPool: Sendable {
     private func createUser(_ username: String) async throws -> Account {
         _ = try await call(
             "AdminCreateUser",
-            ["UserPoolId": userPoolId, "Username": username, "MessageAction": "SUPPRESS",
-             "TemporaryPassword": Self.password])
+            [
+                "UserPoolId": userPoolId, "Username": username, "MessageAction": "SUPPRESS",
+                "TemporaryPassword": Self.password,
+            ])
         _ = try await call(
             "AdminSetUserPassword",
             ["UserPoolId": userPoolId, "Username": username, "Password": Self.password, "Permanent": true])
         let signIn = try await call(
             "InitiateAuth",
-            ["AuthFlow": "USER_PASSWORD_AUTH", "ClientId": clientId,
-             "AuthParameters": ["USERNAME": username, "PASSWORD": Self.password]])
+            [
+                "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": clientId,
+                "AuthParameters": ["USERNAME": username, "PASSWORD": Self.password],
+            ])
         guard let accessToken = (signIn["AuthenticationResult"] as? [String: Any])?["AccessToken"] as? String else {
             throw Failure(description: "no access token for \(username)")
         }
@@ -210,10 +214,13 @@ struct BenchPool: Sendable {
         let srp = try SRPClientSession()
         let started = try await call(
             "InitiateAuth",
-            ["AuthFlow": "USER_SRP_AUTH", "ClientId": clientId,
-             "AuthParameters": ["USERNAME": account.username, "SRP_A": srp.publicValueHex]])
+            [
+                "AuthFlow": "USER_SRP_AUTH", "ClientId": clientId,
+                "AuthParameters": ["USERNAME": account.username, "SRP_A": srp.publicValueHex],
+            ])
         guard let parameters = started["ChallengeParameters"] as? [String: String],
-            let userId = parameters["USER_ID_FOR_SRP"], let salt = parameters["SALT"], let serverPublic = parameters["SRP_B"],
+            let userId = parameters["USER_ID_FOR_SRP"], let salt = parameters["SALT"],
+            let serverPublic = parameters["SRP_B"],
             let secretBlock = parameters["SECRET_BLOCK"]
         else { throw Failure(description: "no PASSWORD_VERIFIER challenge") }
         let timestamp = CognitoTimestamp.string(from: Date())
@@ -222,19 +229,25 @@ struct BenchPool: Sendable {
             serverPublicValueHex: serverPublic, secretBlock: secretBlock, timestamp: timestamp)
         let verified = try await call(
             "RespondToAuthChallenge",
-            ["ClientId": clientId, "ChallengeName": "PASSWORD_VERIFIER",
-             "ChallengeResponses": [
-                "USERNAME": userId, "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock, "PASSWORD_CLAIM_SIGNATURE": signature,
-                "TIMESTAMP": timestamp,
-             ]])
+            [
+                "ClientId": clientId, "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeResponses": [
+                    "USERNAME": userId, "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock,
+                    "PASSWORD_CLAIM_SIGNATURE": signature,
+                    "TIMESTAMP": timestamp,
+                ],
+            ])
         guard verified["ChallengeName"] as? String == "SOFTWARE_TOKEN_MFA", let session = verified["Session"] as? String
         else { throw Failure(description: "no SOFTWARE_TOKEN_MFA challenge") }
         let signedIn = try await call(
             "RespondToAuthChallenge",
-            ["ClientId": clientId, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session,
-             "ChallengeResponses": [
-                "USERNAME": account.username, "SOFTWARE_TOKEN_MFA_CODE": TOTP.code(secret: account.secret, step: step),
-             ]])
+            [
+                "ClientId": clientId, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session,
+                "ChallengeResponses": [
+                    "USERNAME": account.username,
+                    "SOFTWARE_TOKEN_MFA_CODE": TOTP.code(secret: account.secret, step: step),
+                ],
+            ])
         guard signedIn["AuthenticationResult"] != nil else { throw Failure(description: "no tokens") }
     }
 }

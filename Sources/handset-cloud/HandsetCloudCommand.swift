@@ -6,6 +6,9 @@ struct HandsetCloudCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handset-cloud",
         abstract: "A local stand-in for the Handset app's cloud: Cognito user pool, API Gateway + functions.",
-        subcommands: [ServeCommand.self, OutboxCommand.self, BenchSignInCommand.self],
+        subcommands: [
+            ServeCommand.self, OutboxCommand.self, BenchSignInCommand.self, LogsCommand.self,
+            NotifyCommand.self, PublishCommand.self, ObjectsCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self)
 }

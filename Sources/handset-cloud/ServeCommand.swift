@@ -30,7 +30,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the database, keys, logs and amplify_outputs.json live.")
     var dataDirectory = CloudConfiguration.defaultDataDirectory
 
-    @Flag(name: .long, help: "Seed demo users (alice, bob; tina with TOTP, emma with email OTP, sam with SMS MFA, nora with a temporary password) and alice's and bob's records, if absent.")
+    @Flag(
+        name: .long,
+        help:
+            "Seed demo users (alice, bob; tina with TOTP, emma with email OTP, sam with SMS MFA, nora with a temporary password) and alice's and bob's records, if absent."
+    )
     var demo = false
 
     @Option(

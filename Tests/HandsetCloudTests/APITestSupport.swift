@@ -69,7 +69,8 @@ func withAPICloud<Value: Sendable>(
         }
         for user in users {
             let sub = UUID().uuidString.lowercased()
-            tokens[user.name] = try await mintIDToken(fixture: fixture, sub: sub, username: user.name, groups: user.groups)
+            tokens[user.name] = try await mintIDToken(
+                fixture: fixture, sub: sub, username: user.name, groups: user.groups)
             subs[user.name] = sub
         }
         return try await body(APICloud(client: client, fixture: fixture, tokens: tokens, subs: subs))
@@ -81,7 +82,7 @@ func mintIDToken(fixture: CloudFixture, sub: String, username: String, groups: [
     let key = try SigningKey.load(from: fixture.dataDirectory)
     let now = Int(fixture.clock.now.timeIntervalSince1970)
     let claims = MintedIDClaims(
-        sub: sub, aud: fixture.clientId, token_use: "id", auth_time: now, iat: now, exp: now + 3600,
+        sub: sub, aud: fixture.clientId, tokenUse: "id", authTime: now, iat: now, exp: now + 3600,
         iss: "\(testIssuerBase)/\(fixture.pool.userPoolId)", email: "\(username)@example.com",
         cognitoUsername: username, cognitoGroups: groups.isEmpty ? nil : groups)
     return try await key.keyCollection().sign(claims, kid: JWKIdentifier(string: key.keyID))
@@ -91,8 +92,8 @@ func mintIDToken(fixture: CloudFixture, sub: String, username: String, groups: [
 struct MintedIDClaims: JWTPayload {
     var sub: String
     var aud: String
-    var token_use: String
-    var auth_time: Int
+    var tokenUse: String
+    var authTime: Int
     var iat: Int
     var exp: Int
     var iss: String
@@ -101,7 +102,9 @@ struct MintedIDClaims: JWTPayload {
     var cognitoGroups: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case sub, aud, token_use, auth_time, iat, exp, iss, email
+        case sub, aud, iat, exp, iss, email
+        case tokenUse = "token_use"
+        case authTime = "auth_time"
         case cognitoUsername = "cognito:username"
         case cognitoGroups = "cognito:groups"
     }

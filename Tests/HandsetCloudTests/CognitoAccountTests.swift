@@ -7,13 +7,17 @@ import Testing
 
 @Suite("Cognito accounts: sign-up, recovery, the signed-in user")
 struct CognitoAccountTests {
-    func signUp(_ client: any TestClientProtocol, _ fixture: CloudFixture, username: String = "carol",
-                password: String = "Carol-Password-1") async throws -> TestResponse {
+    func signUp(
+        _ client: any TestClientProtocol, _ fixture: CloudFixture, username: String = "carol",
+        password: String = "Carol-Password-1"
+    ) async throws -> TestResponse {
         try await client.call(
             "SignUp",
             [
                 "ClientId": fixture.clientId, "Username": username, "Password": password,
-                "UserAttributes": [["Name": "email", "Value": "\(username)@example.com"], ["Name": "name", "Value": "Carol"]],
+                "UserAttributes": [
+                    ["Name": "email", "Value": "\(username)@example.com"], ["Name": "name", "Value": "Carol"],
+                ],
             ])
     }
 
@@ -60,7 +64,8 @@ struct CognitoAccountTests {
 
             _ = try await signUp(client, fixture)
             let first = try fixture.lastCode(for: "carol")
-            let resent = try await client.call("ResendConfirmationCode", ["ClientId": fixture.clientId, "Username": "carol"])
+            let resent = try await client.call(
+                "ResendConfirmationCode", ["ClientId": fixture.clientId, "Username": "carol"])
             #expect(resent.status == .ok)
             let second = try fixture.lastCode(for: "carol")
             if first != second {
@@ -81,7 +86,10 @@ struct CognitoAccountTests {
             fixture.clock.advance(by: 24 * 3600 + 1)
             try await client.call(
                 "ConfirmSignUp",
-                ["ClientId": fixture.clientId, "Username": "carol", "ConfirmationCode": try fixture.lastCode(for: "carol")]
+                [
+                    "ClientId": fixture.clientId, "Username": "carol",
+                    "ConfirmationCode": try fixture.lastCode(for: "carol"),
+                ]
             ).expectError("ExpiredCodeException")
         }
     }
@@ -90,7 +98,8 @@ struct CognitoAccountTests {
     func forgotPassword() async throws {
         try await withCloud { client, fixture in
             let known = try await client.call("ForgotPassword", ["ClientId": fixture.clientId, "Username": "alice"])
-            let unknown = try await client.call("ForgotPassword", ["ClientId": fixture.clientId, "Username": "mallory"])
+            let unknown = try await client.call(
+                "ForgotPassword", ["ClientId": fixture.clientId, "Username": "mallory"])
             #expect(known.status == .ok && unknown.status == .ok)
             #expect(try known.jsonObject.keys.sorted() == unknown.jsonObject.keys.sorted())
             let code = try fixture.lastCode(for: "alice")
@@ -101,13 +110,20 @@ struct CognitoAccountTests {
             ).expectError("InvalidPasswordException")
             let reset = try await client.call(
                 "ConfirmForgotPassword",
-                ["ClientId": fixture.clientId, "Username": "alice", "ConfirmationCode": code, "Password": "Looking-Glass-7"])
+                [
+                    "ClientId": fixture.clientId, "Username": "alice", "ConfirmationCode": code,
+                    "Password": "Looking-Glass-7",
+                ])
             #expect(reset.status == .ok, "\(reset.text)")
-            try await client.srpSignIn("alice", "Wonderland-42!", fixture: fixture).expectError("NotAuthorizedException")
+            try await client.srpSignIn("alice", "Wonderland-42!", fixture: fixture).expectError(
+                "NotAuthorizedException")
             _ = try await client.srpSignIn("alice", "Looking-Glass-7", fixture: fixture).tokens()
             try await client.call(
                 "ConfirmForgotPassword",
-                ["ClientId": fixture.clientId, "Username": "alice", "ConfirmationCode": code, "Password": "Another-One-8"]
+                [
+                    "ClientId": fixture.clientId, "Username": "alice", "ConfirmationCode": code,
+                    "Password": "Another-One-8",
+                ]
             ).expectError("ExpiredCodeException")
         }
     }
@@ -122,7 +138,10 @@ struct CognitoAccountTests {
             ).expectError("NotAuthorizedException")
             let changed = try await client.call(
                 "ChangePassword",
-                ["AccessToken": tokens.accessToken, "PreviousPassword": "Builder-42!", "ProposedPassword": "Builder-43!"])
+                [
+                    "AccessToken": tokens.accessToken, "PreviousPassword": "Builder-42!",
+                    "ProposedPassword": "Builder-43!",
+                ])
             #expect(changed.status == .ok, "\(changed.text)")
             _ = try await client.srpSignIn("bob", "Builder-43!", fixture: fixture).tokens()
 
@@ -130,7 +149,9 @@ struct CognitoAccountTests {
                 "UpdateUserAttributes",
                 [
                     "AccessToken": tokens.accessToken,
-                    "UserAttributes": [["Name": "email", "Value": "robert@example.com"], ["Name": "name", "Value": "Bob"]],
+                    "UserAttributes": [
+                        ["Name": "email", "Value": "robert@example.com"], ["Name": "name", "Value": "Bob"],
+                    ],
                 ]
             ).jsonObject
             #expect((updated["CodeDeliveryDetailsList"] as? [Any])?.count == 1)
@@ -150,7 +171,8 @@ struct CognitoAccountTests {
             #expect(attributes.contains(["Name": "email_verified", "Value": "true"]))
 
             try await client.call(
-                "UpdateUserAttributes", ["AccessToken": tokens.accessToken, "UserAttributes": [["Name": "sub", "Value": "x"]]]
+                "UpdateUserAttributes",
+                ["AccessToken": tokens.accessToken, "UserAttributes": [["Name": "sub", "Value": "x"]]]
             ).expectError("InvalidParameterException")
             try await client.call("GetUser", ["AccessToken": tokens.idToken]).expectError(
                 "NotAuthorizedException", "Invalid Access Token")
@@ -183,7 +205,8 @@ struct CognitoAccountTests {
         try await withCloud { client, fixture in
             let first = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
             let second = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
-            let revoked = try await client.call("RevokeToken", ["ClientId": fixture.clientId, "Token": first.refreshToken!])
+            let revoked = try await client.call(
+                "RevokeToken", ["ClientId": fixture.clientId, "Token": first.refreshToken!])
             #expect(revoked.status == .ok, "\(revoked.text)")
             try await client.initiateAuth(
                 clientId: fixture.clientId, flow: CognitoAuthFlow.refreshToken,
@@ -224,8 +247,10 @@ struct CognitoAccountTests {
             let challenge = try started.challenge("PASSWORD_VERIFIER")
             let responses = try client.passwordVerifierResponses(
                 srp, challenge: challenge, password: "Wonderland-42!", fixture: fixture)
-            let tokens = try await client.respond("PASSWORD_VERIFIER", session: nil, responses: responses, fixture: fixture)
-                .tokens()
+            let tokens = try await client.respond(
+                "PASSWORD_VERIFIER", session: nil, responses: responses, fixture: fixture
+            )
+            .tokens()
             let emma = try await client.srpSignIn("emma", "Envelope-42!", fixture: fixture).challenge("EMAIL_OTP")
             let emmaCode = try fixture.lastCode(for: "emma")
             _ = try await client.respond(

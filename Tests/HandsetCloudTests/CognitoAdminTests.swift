@@ -8,7 +8,9 @@ import Testing
 
 @Suite("Cognito admin operations")
 struct CognitoAdminTests {
-    func admin(_ client: any TestClientProtocol, _ fixture: CloudFixture, _ operation: String, _ body: [String: Any])
+    func admin(
+        _ client: any TestClientProtocol, _ fixture: CloudFixture, _ operation: String, _ body: [String: Any]
+    )
         async throws -> TestResponse
     {
         var body = body
@@ -23,7 +25,9 @@ struct CognitoAdminTests {
                 client, fixture, "AdminCreateUser",
                 [
                     "Username": "dave", "TemporaryPassword": "Temporary-Pass-1",
-                    "UserAttributes": [["Name": "email", "Value": "dave@example.com"], ["Name": "email_verified", "Value": "true"]],
+                    "UserAttributes": [
+                        ["Name": "email", "Value": "dave@example.com"], ["Name": "email_verified", "Value": "true"],
+                    ],
                 ]
             ).jsonObject
             let user = try #require(created["User"] as? [String: Any])
@@ -41,7 +45,8 @@ struct CognitoAdminTests {
             let fetched = try await admin(client, fixture, "AdminGetUser", ["Username": "dave"]).jsonObject
             #expect(fetched["UserStatus"] as? String == "CONFIRMED")
 
-            try await admin(client, fixture, "AdminCreateUser", ["Username": "DAVE"]).expectError("UsernameExistsException")
+            try await admin(client, fixture, "AdminCreateUser", ["Username": "DAVE"]).expectError(
+                "UsernameExistsException")
         }
     }
 
@@ -57,7 +62,8 @@ struct CognitoAdminTests {
             try await client.srpSignIn("erin", password, fixture: fixture).expectError(
                 "NotAuthorizedException", "Temporary password has expired")
             let reset = try await admin(
-                client, fixture, "AdminSetUserPassword", ["Username": "erin", "Password": "Erin-Permanent-1", "Permanent": true])
+                client, fixture, "AdminSetUserPassword",
+                ["Username": "erin", "Password": "Erin-Permanent-1", "Permanent": true])
             #expect(reset.status == .ok)
             _ = try await client.srpSignIn("erin", "Erin-Permanent-1", fixture: fixture).tokens()
         }
@@ -70,19 +76,25 @@ struct CognitoAdminTests {
                 client, fixture, "CreateGroup", ["GroupName": "editors", "Description": "Can edit", "Precedence": 2]
             ).jsonObject
             #expect((group["Group"] as? [String: Any])?["GroupName"] as? String == "editors")
-            try await admin(client, fixture, "CreateGroup", ["GroupName": "editors"]).expectError("GroupExistsException")
+            try await admin(client, fixture, "CreateGroup", ["GroupName": "editors"]).expectError(
+                "GroupExistsException")
             try await admin(client, fixture, "AdminAddUserToGroup", ["Username": "bob", "GroupName": "nope"])
                 .expectError("ResourceNotFoundException")
             for name in ["editors", "admins"] {
                 if name == "admins" { _ = try await admin(client, fixture, "CreateGroup", ["GroupName": "admins"]) }
-                let added = try await admin(client, fixture, "AdminAddUserToGroup", ["Username": "bob", "GroupName": name])
+                let added = try await admin(
+                    client, fixture, "AdminAddUserToGroup", ["Username": "bob", "GroupName": name])
                 #expect(added.status == .ok, "\(added.text)")
             }
             let tokens = try await client.srpSignIn("bob", "Builder-42!", fixture: fixture).tokens()
             #expect(try await idClaims(tokens.idToken).cognitoGroups == ["admins", "editors"])
             let listed = try await admin(client, fixture, "AdminListGroupsForUser", ["Username": "bob"]).jsonObject
-            #expect((listed["Groups"] as? [[String: Any]])?.compactMap { $0["GroupName"] as? String } == ["admins", "editors"])
-            _ = try await admin(client, fixture, "AdminRemoveUserFromGroup", ["Username": "bob", "GroupName": "admins"])
+            #expect(
+                (listed["Groups"] as? [[String: Any]])?.compactMap { $0["GroupName"] as? String } == [
+                    "admins", "editors",
+                ])
+            _ = try await admin(
+                client, fixture, "AdminRemoveUserFromGroup", ["Username": "bob", "GroupName": "admins"])
             let again = try await client.signIn("bob", "Builder-42!", fixture: fixture)
             #expect(try await idClaims(again.idToken).cognitoGroups == ["editors"])
         }
@@ -93,7 +105,8 @@ struct CognitoAdminTests {
         try await withCloud { client, fixture in
             let all = try await admin(client, fixture, "ListUsers", [:]).jsonObject
             #expect((all["Users"] as? [Any])?.count == DemoData.accounts.count)
-            let filtered = try await admin(client, fixture, "ListUsers", ["Filter": "email = \"bob@example.com\""]).jsonObject
+            let filtered = try await admin(client, fixture, "ListUsers", ["Filter": "email = \"bob@example.com\""])
+                .jsonObject
             #expect((filtered["Users"] as? [[String: Any]])?.map { $0["Username"] as? String } == ["bob"])
             let prefixed = try await admin(client, fixture, "ListUsers", ["Filter": "username ^= \"t\""]).jsonObject
             #expect((prefixed["Users"] as? [[String: Any]])?.map { $0["Username"] as? String } == ["tina"])
@@ -102,11 +115,13 @@ struct CognitoAdminTests {
             let token = try #require(page["PaginationToken"] as? String)
             let next = try await admin(client, fixture, "ListUsers", ["Limit": 2, "PaginationToken": token]).jsonObject
             #expect((next["Users"] as? [[String: Any]])?.first?["Username"] as? String == "emma")
-            try await admin(client, fixture, "ListUsers", ["Filter": "email ="]).expectError("InvalidParameterException")
+            try await admin(client, fixture, "ListUsers", ["Filter": "email ="]).expectError(
+                "InvalidParameterException")
 
             let signIn = try await client.signIn("bob", "Builder-42!", fixture: fixture)
             _ = try await admin(client, fixture, "AdminDisableUser", ["Username": "bob"])
-            try await client.srpSignIn("bob", "Builder-42!", fixture: fixture).expectError("NotAuthorizedException", "disabled")
+            try await client.srpSignIn("bob", "Builder-42!", fixture: fixture).expectError(
+                "NotAuthorizedException", "disabled")
             try await client.initiateAuth(
                 clientId: fixture.clientId, flow: CognitoAuthFlow.refreshToken,
                 parameters: ["REFRESH_TOKEN": signIn.refreshToken!]

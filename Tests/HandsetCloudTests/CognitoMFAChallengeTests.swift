@@ -191,7 +191,8 @@ struct CognitoMFAChallengeTests {
     func enabledFactors() async throws {
         try await withPool(enabledMFAs: ["SOFTWARE_TOKEN_MFA"]) { client, fixture in
             _ = try await client.srpSignIn("emma", "Envelope-42!", fixture: fixture).tokens()
-            _ = try await client.srpSignIn("tina", "Authenticator-42!", fixture: fixture).challenge("SOFTWARE_TOKEN_MFA")
+            _ = try await client.srpSignIn("tina", "Authenticator-42!", fixture: fixture).challenge(
+                "SOFTWARE_TOKEN_MFA")
         }
     }
 

@@ -54,7 +54,10 @@ struct CognitoSRPSignInTests {
 
             let decoy1 = try await client.startSRP("mallory", fixture: fixture).1.challenge("PASSWORD_VERIFIER")
             let decoy2 = try await client.startSRP("mallory", fixture: fixture).1.challenge("PASSWORD_VERIFIER")
-            #expect(decoy1.challengeParameters?.keys.sorted() == ["SALT", "SECRET_BLOCK", "SRP_B", "USERNAME", "USER_ID_FOR_SRP"])
+            #expect(
+                decoy1.challengeParameters?.keys.sorted() == [
+                    "SALT", "SECRET_BLOCK", "SRP_B", "USERNAME", "USER_ID_FOR_SRP",
+                ])
             #expect(decoy1.challengeParameters?["SALT"] == decoy2.challengeParameters?["SALT"], "a stable salt")
         }
     }

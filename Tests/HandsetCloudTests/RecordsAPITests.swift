@@ -95,7 +95,7 @@ struct RecordsAPITests {
             #expect(document["openapi"] == "3.0.3")
             let schemas = try #require(document["components"]?["schemas"]?.objectValue)
             let collections = Set(schemas.values.compactMap { $0[APIDocumentKeys.collection]?.stringValue })
-            #expect(collections == ["projects", "tasks"])
+            #expect(collections == ["projects", "tasks", "announcements"])
             #expect(document["paths"]?["/tasks"]?["get"] != nil)
             #expect(document["paths"]?["/projects"]?["get"] != nil)
             #expect(schemas["Task"]?["properties"]?["title"]?["maxLength"] == 120)
@@ -109,12 +109,18 @@ struct RecordsAPITests {
     @Test("the collections come from the document's schemas")
     func collectionsFromDocument() throws {
         let document = try APIDocument(json: DemoAPI.document)
-        #expect(Set(document.collections.keys) == ["projects", "tasks"])
+        #expect(Set(document.collections.keys) == ["projects", "tasks", "announcements"])
         #expect(document.collections["tasks"]?.schemaName == "Task")
-        #expect(document.collections["tasks"]?.authRules == [["allow": "owner"]])
+        #expect(
+            document.collections["tasks"]?.authRules
+                == [["allow": "owner"], ["allow": "groups", "groups": ["managers"], "operations": ["read"]]])
+        #expect(document.orderedCollections.map(\.name) == ["tasks", "projects", "announcements"])
 
         let extended = try APIDocument(
-            json: #"{"components":{"schemas":{"Note":{"x-handset-collection":"notes"},"Other":{"type":"object"}}}}"#)
+            json: #"""
+                {"components":{"schemas":{"Note":{"x-handset-collection":"notes","x-handset-auth":[{"allow":"owner"}]},
+                 "Other":{"type":"object"}}}}
+                """#)
         #expect(Set(extended.collections.keys) == ["notes"])
         #expect(throws: CloudStartupError.self) { try APIDocument(json: "{}") }
     }

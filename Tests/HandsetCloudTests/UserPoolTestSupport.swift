@@ -60,7 +60,9 @@ extension TestClientProtocol {
     }
 
     /// USER_SRP_AUTH's first step with a fresh client session.
-    func startSRP(_ username: String, fixture: CloudFixture, session: SRPClientSession? = nil) async throws
+    func startSRP(
+        _ username: String, fixture: CloudFixture, session: SRPClientSession? = nil
+    ) async throws
         -> (SRPClientSession, TestResponse)
     {
         let srp = try session ?? SRPClientSession()
@@ -82,7 +84,8 @@ extension TestClientProtocol {
             serverPublicValueHex: try #require(parameters["SRP_B"]),
             secretBlock: try #require(parameters["SECRET_BLOCK"]), timestamp: timestamp)
         return [
-            "USERNAME": try #require(parameters["USERNAME"]), "PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"]!,
+            "USERNAME": try #require(parameters["USERNAME"]),
+            "PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"]!,
             "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp,
         ]
     }
@@ -94,7 +97,8 @@ extension TestClientProtocol {
         let challenge = try started.decode(AuthResponse.self)
         #expect(challenge.challengeName == "PASSWORD_VERIFIER")
         let responses = try passwordVerifierResponses(srp, challenge: challenge, password: password, fixture: fixture)
-        return try await respond("PASSWORD_VERIFIER", session: challenge.session, responses: responses, fixture: fixture)
+        return try await respond(
+            "PASSWORD_VERIFIER", session: challenge.session, responses: responses, fixture: fixture)
     }
 }
 
@@ -119,7 +123,9 @@ extension TestResponse {
     }
 
     /// Asserts a Cognito error of `type`.
-    func expectError(_ type: String, _ messageContains: String = "", sourceLocation: SourceLocation = #_sourceLocation)
+    func expectError(
+        _ type: String, _ messageContains: String = "", sourceLocation: SourceLocation = #_sourceLocation
+    )
         throws
     {
         try CognitoInitiateAuthTests.expectCognitoError(

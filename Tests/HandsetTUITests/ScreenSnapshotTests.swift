@@ -2,6 +2,7 @@ import Foundation
 import HandsetApp
 import HandsetModel
 import HandsetRemote
+import HandsetWire
 import Testing
 
 @testable import HandsetTUI
@@ -118,6 +119,18 @@ import Testing
         state.screen = .conflicts(screen)
         let grid = Renderer.render(state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
         assertSnapshot(grid, named: "conflicts")
+    }
+
+    @Test func inbox() {
+        var state = Self.listState()
+        state.unreadCount = 1
+        state.inbox = [
+            InboxItem(id: "n2", title: "Ana assigned you “Review the sync design”", body: "Due Friday; see the notes.", createdAt: "2026-11-27T12:05:00Z", read: false, kind: "record.assigned", link: RecordLink(collection: "tasks", id: "t1")),
+            InboxItem(id: "n1", title: "Maintenance tonight at 22:00", body: "The API is read-only for ten minutes.", createdAt: "2026-11-26T18:00:00Z", read: true, kind: "topic", topic: "ops"),
+        ]
+        state.screen = .inbox(selected: 0)
+        let grid = Renderer.render(state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
+        assertSnapshot(grid, named: "inbox")
     }
 
     @Test func tinyTerminalSaysSo() {

@@ -29,7 +29,8 @@ struct APIDocument: Sendable {
             throw CloudStartupError.invalidAPIDocument(reason: "no components.schemas")
         }
         var collections: [String: CollectionDefinition] = [:]
-        for (schemaName, schema) in schemas.sorted(by: { $0.key < $1.key }) where schema[APIDocumentKeys.collection] != nil {
+        for (schemaName, schema) in schemas.sorted(by: { $0.key < $1.key })
+        where schema[APIDocumentKeys.collection] != nil {
             let collection: CollectionDefinition
             do {
                 collection = try CollectionDefinition(schemaName: schemaName, schema: schema)
@@ -64,7 +65,9 @@ struct APIDocument: Sendable {
         let document = (try? JSONValue.parse(data)) ?? .null
         let tags = document["tags"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         return collections.values.sorted { lhs, rhs in
-            (tags.firstIndex(of: lhs.name) ?? tags.count, lhs.name) < (tags.firstIndex(of: rhs.name) ?? tags.count, rhs.name)
+            (tags.firstIndex(of: lhs.name) ?? tags.count, lhs.name) < (
+                tags.firstIndex(of: rhs.name) ?? tags.count, rhs.name
+            )
         }
     }
 }

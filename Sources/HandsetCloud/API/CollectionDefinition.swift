@@ -22,7 +22,8 @@ struct CollectionDefinition: Sendable, Equatable {
         }
         guard Self.isCollectionName(name) else {
             throw SchemaError(
-                "schema \(schemaName) names collection '\(name)': use letters, digits, '-' and '_', not starting with '_'")
+                "schema \(schemaName) names collection '\(name)': use letters, digits, '-' and '_', not starting with '_'"
+            )
         }
         self.name = name
         self.schemaName = schemaName
@@ -59,7 +60,9 @@ struct CollectionDefinition: Sendable, Equatable {
         guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 64,
             first != "_", first != "-"
         else { return false }
-        return name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-") }
+        return name.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-")
+        }
     }
 
     /// A name that storage can put in SQL as is.
@@ -73,7 +76,8 @@ struct CollectionDefinition: Sendable, Equatable {
     /// The `sort` values lists accept: the list columns that are plain values, plus `id` and `updatedAt`.
     var sortKeys: [(name: String, key: RecordSortKey)] {
         var keys: [(String, RecordSortKey)] = []
-        for column in listColumns + [RecordField.id, RecordField.updatedAt] where !keys.contains(where: { $0.0 == column }) {
+        for column in listColumns + [RecordField.id, RecordField.updatedAt]
+        where !keys.contains(where: { $0.0 == column }) {
             switch column {
             case RecordField.id: keys.append((column, .id))
             case RecordField.updatedAt: keys.append((column, .updatedAt))
@@ -87,10 +91,12 @@ struct CollectionDefinition: Sendable, Equatable {
         return keys
     }
 
-    /// The fields lists filter by (`?status=todo`): scalar body properties with plain names, and `owner`.
+    /// The fields lists filter by (`?status=todo`): scalar body properties with plain names that are not list
+    /// parameters (`limit`, `sort`, ...), and `owner`.
     var filterFields: [String] {
         let fields = properties.filter { name, property in
             property.isScalar && !RecordField.serverManaged.contains(name) && Self.isPlainIdentifier(name)
+                && !RecordsController.listParameters.contains(name)
         }.keys
         return fields.sorted() + [RecordField.owner]
     }

@@ -92,8 +92,12 @@ struct PropertySchema: Sendable, Equatable {
     private func rangeProblem(_ number: Double) -> String? {
         if let minimum, number < minimum { return "must be at least \(Self.show(minimum))" }
         if let maximum, number > maximum { return "must be at most \(Self.show(maximum))" }
-        if let exclusiveMinimum, number <= exclusiveMinimum { return "must be more than \(Self.show(exclusiveMinimum))" }
-        if let exclusiveMaximum, number >= exclusiveMaximum { return "must be less than \(Self.show(exclusiveMaximum))" }
+        if let exclusiveMinimum, number <= exclusiveMinimum {
+            return "must be more than \(Self.show(exclusiveMinimum))"
+        }
+        if let exclusiveMaximum, number >= exclusiveMaximum {
+            return "must be less than \(Self.show(exclusiveMaximum))"
+        }
         return nil
     }
 

@@ -38,7 +38,8 @@ extension RecordsController {
         return Self.json(text)
     }
 
-    private func run(_ batch: BatchRequest, collection: CollectionDefinition, identity: Identity) async throws -> String {
+    private func run(_ batch: BatchRequest, collection: CollectionDefinition, identity: Identity) async throws -> String
+    {
         var text = "{\"results\":["
         for (index, operation) in batch.operations.enumerated() {
             if index > 0 { text += "," }
@@ -53,7 +54,9 @@ extension RecordsController {
         return text + "]}"
     }
 
-    private func apply(_ operation: BatchOperation, collection: CollectionDefinition, identity: Identity) async throws
+    private func apply(
+        _ operation: BatchOperation, collection: CollectionDefinition, identity: Identity
+    ) async throws
         -> WriteAnswer
     {
         let precondition: RecordWriteService.Precondition = operation.ifMatch.map { .version($0) } ?? .none

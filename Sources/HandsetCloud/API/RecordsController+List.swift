@@ -62,7 +62,9 @@ extension RecordsController {
         let page = rows.prefix(limit)
         let nextCursor =
             rows.count > limit
-            ? page.last.map { RecordCursor(sort: sortName, descending: query.descending, position: $0.position).encoded }
+            ? page.last.map {
+                RecordCursor(sort: sortName, descending: query.descending, position: $0.position).encoded
+            }
             : nil
         let count = counting ? try await records.count(query) : nil
 

@@ -157,7 +157,8 @@ struct RecordsController: Sendable {
         let key = try Self.idempotencyKey(request)
         let body = try await Self.readJSONBody(&request, limit: bodyLimit)
         let claim = key.map { Self.claim(key: $0, identity: identity, request: request, body: body) }
-        return Self.respond(try await writes.create(collection, caller: identity, id: nil, body: body, idempotency: claim))
+        return Self.respond(
+            try await writes.create(collection, caller: identity, id: nil, body: body, idempotency: claim))
     }
 
     // MARK: Requests
@@ -218,7 +219,10 @@ struct RecordsController: Sendable {
         if let record = answer.record {
             text = record
         } else {
-            text = APIError(answer.status, answer.error?.message ?? answer.status.reasonPhrase, fields: answer.error?.fields)
+            text =
+                APIError(
+                    answer.status, answer.error?.message ?? answer.status.reasonPhrase, fields: answer.error?.fields
+                )
                 .bodyText
         }
         return Response(status: answer.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))

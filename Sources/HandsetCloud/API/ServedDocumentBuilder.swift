@@ -54,7 +54,10 @@ struct ServedDocumentBuilder {
                 "summary": "This document",
                 "security": [],
                 "responses": [
-                    "200": ["description": "The OpenAPI document.", "content": ["application/json": ["schema": ["type": "object"]]]],
+                    "200": [
+                        "description": "The OpenAPI document.",
+                        "content": ["application/json": ["schema": ["type": "object"]]],
+                    ],
                     "429": ["$ref": "#/components/responses/TooManyRequests"],
                 ],
             ]
@@ -98,11 +101,32 @@ struct ServedDocumentBuilder {
         ]
         let tags: JSONValue = [.string(collection.name)]
         let recordHeaders: JSONValue = ["ETag": ["$ref": "#/components/headers/ETag"]]
+        // Links let clients (and schemathesis' stateful tests) follow a write to the record and its next version.
+        let byId: JSONValue = "$response.body#/id"
+        let links: JSONValue = [
+            "Get\(type)": ["operationId": .string("get\(type)"), "parameters": ["id": byId]],
+            "Patch\(type)": [
+                "operationId": .string("patch\(type)"),
+                "parameters": ["id": byId, "header.If-Match": "$response.header.ETag"],
+            ],
+            "Replace\(type)": [
+                "operationId": .string("put\(type)"),
+                "parameters": ["id": byId, "header.If-Match": "$response.header.ETag"],
+            ],
+            "Delete\(type)": [
+                "operationId": .string("delete\(type)"),
+                "parameters": ["id": byId, "header.If-Match": "$response.header.ETag"],
+            ],
+        ]
         func record(_ description: String, headers: JSONValue = recordHeaders) -> JSONValue {
-            ["description": .string(description), "headers": headers, "content": ["application/json": ["schema": schema]]]
+            [
+                "description": .string(description), "headers": headers,
+                "content": ["application/json": ["schema": schema]], "links": links,
+            ]
         }
         let preconditionFailed: JSONValue = [
-            "description": "The If-Match version is not the current one: the body is the current record (or tombstone).",
+            "description":
+                "The If-Match version is not the current one: the body is the current record (or tombstone).",
             "headers": recordHeaders,
             "content": ["application/json": ["schema": recordOrTombstone]],
         ]
@@ -145,7 +169,9 @@ struct ServedDocumentBuilder {
         for field in collection.filterFields {
             var filterSchema: [String: JSONValue] = ["type": "string"]
             if let property = schemaProperties[field]?.objectValue {
-                filterSchema = property.filter { ["type", "format", "enum", "minimum", "maximum", "maxLength"].contains($0.key) }
+                filterSchema = property.filter {
+                    ["type", "format", "enum", "minimum", "maximum", "maxLength"].contains($0.key)
+                }
             }
             listParameters.append([
                 "name": .string(field), "in": "query", "required": false,
@@ -159,17 +185,28 @@ struct ServedDocumentBuilder {
         return [
             base: [
                 "get": operation(
-                    "list\(type)Records", "A page of \(collection.name) (keyset pagination; never counts unless count=true)",
+                    "list\(type)Records",
+                    "A page of \(collection.name) (keyset pagination; never counts unless count=true)",
                     parameters: listParameters,
                     responses: [
-                        "200": ["description": "One page.", "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(type)Page")]]]],
+                        "200": [
+                            "description": "One page.",
+                            "content": [
+                                "application/json": ["schema": ["$ref": .string("#/components/schemas/\(type)Page")]]
+                            ],
+                        ],
                         "400": ref("BadRequest"), "403": ref("Forbidden"),
                     ]),
                 "post": operation(
                     "create\(type)", "Create with a server id; Idempotency-Key makes a retry return the first answer",
                     parameters: [parameter("IdempotencyKey")], body: schema,
                     responses: [
-                        "201": record("Created.", headers: ["ETag": ["$ref": "#/components/headers/ETag"], "Location": ["$ref": "#/components/headers/Location"]]),
+                        "201": record(
+                            "Created.",
+                            headers: [
+                                "ETag": ["$ref": "#/components/headers/ETag"],
+                                "Location": ["$ref": "#/components/headers/Location"],
+                            ]),
                         "400": ref("BadRequest"), "403": ref("Forbidden"), "413": ref("PayloadTooLarge"),
                         "422": ref("UnprocessableEntity"),
                     ]),
@@ -210,17 +247,32 @@ struct ServedDocumentBuilder {
                     "list\(type)Changes", "Records and tombstones written since a cursor, in server sequence order",
                     parameters: [parameter("Since"), parameter("ChangesLimit")],
                     responses: [
-                        "200": ["description": "One page of changes.", "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(type)ChangeFeedPage")]]]],
+                        "200": [
+                            "description": "One page of changes.",
+                            "content": [
+                                "application/json": [
+                                    "schema": ["$ref": .string("#/components/schemas/\(type)ChangeFeedPage")]
+                                ]
+                            ],
+                        ],
                         "400": ref("BadRequest"), "403": ref("Forbidden"),
                     ])
             ],
             "\(base)/\(APIRoute.batch)": [
                 "post": operation(
-                    "batch\(type)", "Many writes, each applied on its own (one transaction each), one result each in order",
+                    "batch\(type)",
+                    "Many writes, each applied on its own (one transaction each), one result each in order",
                     parameters: [parameter("IdempotencyKey")],
                     body: ["$ref": .string("#/components/schemas/\(type)BatchRequest")],
                     responses: [
-                        "200": ["description": "One result per operation.", "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(type)BatchResponse")]]]],
+                        "200": [
+                            "description": "One result per operation.",
+                            "content": [
+                                "application/json": [
+                                    "schema": ["$ref": .string("#/components/schemas/\(type)BatchResponse")]
+                                ]
+                            ],
+                        ],
                         "400": ref("BadRequest"), "413": ref("PayloadTooLarge"), "422": ref("UnprocessableEntity"),
                     ])
             ],
@@ -246,7 +298,8 @@ struct ServedDocumentBuilder {
         let recordRef: JSONValue = ["$ref": .string("#/components/schemas/\(type)")]
         // The patch schema: the writable properties, none required, optional ones nullable (null clears).
         var patchProperties: [String: JSONValue] = [:]
-        for (name, property) in schema?["properties"]?.objectValue ?? [:] where !RecordField.serverManaged.contains(name) {
+        for (name, property) in schema?["properties"]?.objectValue ?? [:]
+        where !RecordField.serverManaged.contains(name) {
             var property = property.objectValue ?? [:]
             if !collection.required.contains(name) { property["nullable"] = true }
             patchProperties[name] = .object(property)
@@ -397,22 +450,22 @@ struct ServedDocumentBuilder {
             "RecordId": [
                 "name": "id", "in": "path", "required": true,
                 "description": "Letters, digits, '-', '_', '.', ':' (up to 128; a UUID when created offline).",
-                "schema": ["type": "string"],
+                "schema": ["type": "string", "pattern": #"^[A-Za-z0-9.:-][A-Za-z0-9._:-]{0,127}$"#],
             ],
             "IfMatch": [
                 "name": "If-Match", "in": "header", "required": false,
-                "description": "The ETag of the version being changed (\"<version>\").",
-                "schema": ["type": "string"],
+                "description": "The ETag of the version being changed (\"<version>\"), or * for any live version.",
+                "schema": ["type": "string", "pattern": #"^(\*|(W/)?"[0-9]{1,9}")$"#],
             ],
             "IfNoneMatch": [
                 "name": "If-None-Match", "in": "header", "required": false,
                 "description": "* to create with the id in the path.",
-                "schema": ["type": "string"],
+                "schema": ["type": "string", "enum": ["*"]],
             ],
             "IdempotencyKey": [
                 "name": "Idempotency-Key", "in": "header", "required": false,
                 "description": "Makes a retry return the first answer (kept 24 hours); reused with another body: 422.",
-                "schema": ["type": "string", "maxLength": 255],
+                "schema": ["type": "string", "pattern": #"^[!-~]{1,255}$"#],
             ],
         ]
     }

@@ -8,8 +8,11 @@ import Logging
 ///
 /// Creates the data directory, pool configuration, signing key and database on the first start, and reuses them
 /// after. Once the server listens it writes `amplify_outputs.json` and calls `configuration.onListening`.
+///
+/// `storage` and `notifications` default to `<data dir>/storage.json` and `notifications.json`.
 public func buildApplication(
-    configuration: CloudConfiguration, api: APIConfiguration = APIConfiguration()
+    configuration: CloudConfiguration, api: APIConfiguration = APIConfiguration(),
+    storage: ObjectStorageSettings? = nil, notifications: NotificationSettings? = nil
 ) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "handset-cloud", factory: StreamLogHandler.standardError(label:))
@@ -26,6 +29,13 @@ public func buildApplication(
 
     let identityStore = IdentityStore(database: database)
     let records = SQLiteRecordRepository(database: database)
+    let objects = try ObjectsSetup(
+        directory: directory, database: database, document: document, records: records, settings: storage,
+        now: configuration.now, logger: logger)
+    let inbox = try NotificationsSetup(
+        directory: directory, database: database, document: document, settings: notifications,
+        now: configuration.now, logger: logger)
+    let recordsWithEvents = RecordEventRepository(base: records, sinks: [objects.recordEvents, inbox.recordEvents])
 
     let demoUsers: [DemoUser] =
         configuration.demo
@@ -49,13 +59,18 @@ public func buildApplication(
     WellKnownController(
         userPoolId: pool.userPoolId, issuer: issuer, keySet: JSONWebKeySet(keys: [try signingKey.publicJWK()])
     ).addRoutes(to: router)
+    router.add(middleware: RecordWriteOriginMiddleware())
     try await RecordAPISetup.addRoutes(
-        to: router, api: api, document: document, records: records, verifier: verifier, now: configuration.now)
+        to: router, api: api, document: document, records: recordsWithEvents, verifier: verifier,
+        now: configuration.now)
+    objects.addRoutes(to: router, authorizer: CognitoAuthorizerMiddleware(verifier: verifier), address: address)
+    inbox.addRoutes(to: router, authorizer: CognitoAuthorizerMiddleware(verifier: verifier), host: configuration.host)
 
     let onListening = configuration.onListening
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: objects.services + inbox.services,
         onServerRunning: { channel in
             address.listening(on: channel.localAddress?.port ?? configuration.port)
             let endpoints = CloudEndpoints(

@@ -47,7 +47,9 @@ struct AccountService: Sendable {
         let now = pool.now()
         try await pool.store.update(sub: user.sub) { user in
             user.status = .confirmed
-            if user.email != nil { user.emailVerified = true } else if user.phoneNumber != nil {
+            if user.email != nil {
+                user.emailVerified = true
+            } else if user.phoneNumber != nil {
                 user.phoneNumberVerified = true
             }
             user.updatedAt = now
@@ -141,12 +143,15 @@ struct AccountService: Sendable {
         let factors = user.mfa.enabledFactors
         return GetUserResponseWire(
             username: user.username, userAttributes: UserPool.attributesWire(user),
-            mfaOptions: user.mfa.smsEnabled ? [MFAOptionWire(deliveryMedium: "SMS", attributeName: "phone_number")] : nil,
+            mfaOptions: user.mfa.smsEnabled
+                ? [MFAOptionWire(deliveryMedium: "SMS", attributeName: "phone_number")] : nil,
             preferredMfaSetting: user.mfa.preferred.flatMap { factors.contains($0) ? $0.rawValue : nil },
             userMFASettingList: factors.isEmpty ? nil : factors.map(\.rawValue))
     }
 
-    func updateUserAttributes(_ request: UpdateUserAttributesRequestWire) async throws
+    func updateUserAttributes(
+        _ request: UpdateUserAttributesRequestWire
+    ) async throws
         -> UpdateUserAttributesResponseWire
     {
         let (user, _) = try await pool.user(accessToken: request.accessToken)
@@ -168,7 +173,9 @@ struct AccountService: Sendable {
         return UpdateUserAttributesResponseWire(codeDeliveryDetailsList: deliveries)
     }
 
-    func getUserAttributeVerificationCode(_ request: AttributeVerificationCodeRequestWire) async throws
+    func getUserAttributeVerificationCode(
+        _ request: AttributeVerificationCodeRequestWire
+    ) async throws
         -> CodeDeliveryResponseWire
     {
         let (user, _) = try await pool.user(accessToken: request.accessToken)

@@ -186,7 +186,9 @@ struct AdminService: Sendable {
         let limit = min(max(request.limit ?? 60, 1), 60)
         let filter = try request.filter.flatMap { $0.isEmpty ? nil : try UserFilter(parsing: $0) }
         var page: [PoolUser] = []
-        var cursor = request.paginationToken.flatMap { Base64URL.decode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        var cursor = request.paginationToken.flatMap { Base64URL.decode($0) }.map {
+            String(decoding: $0, as: UTF8.self)
+        }
         var exhausted = false
         while page.count < limit, !exhausted {
             let batch = try await pool.store.users(after: cursor, limit: 200)
@@ -270,7 +272,8 @@ struct AdminService: Sendable {
             userCreateDate: user.createdAt.timeIntervalSince1970,
             userLastModifiedDate: user.updatedAt.timeIntervalSince1970, enabled: user.enabled,
             userStatus: user.status.rawValue,
-            mfaOptions: user.mfa.smsEnabled ? [MFAOptionWire(deliveryMedium: "SMS", attributeName: "phone_number")] : nil)
+            mfaOptions: user.mfa.smsEnabled
+                ? [MFAOptionWire(deliveryMedium: "SMS", attributeName: "phone_number")] : nil)
     }
 }
 

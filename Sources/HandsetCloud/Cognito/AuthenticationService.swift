@@ -46,7 +46,8 @@ struct AuthenticationService: Sendable {
             try requireEnabled(request.authFlow, for: client)
             return try await refresh(request.authParameters, client: client)
         default:
-            throw CognitoError.invalidParameter("Unsupported AuthFlow \(request.authFlow): handset-cloud does not implement it")
+            throw CognitoError.invalidParameter(
+                "Unsupported AuthFlow \(request.authFlow): handset-cloud does not implement it")
         }
     }
 
@@ -72,7 +73,8 @@ struct AuthenticationService: Sendable {
         try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [username])
         guard let clientPublic = SRPHex.decode(clientPublicHex), !(try SRPGroup.cognito.isZeroModulo(clientPublic))
         else { throw CognitoError.invalidParameter("SRP_A is not a valid public value") }
-        if try await pool.store.lockedUntil(subject: UserPool.passwordSubject(username), kind: .password, now: pool.now())
+        if try await pool.store.lockedUntil(
+            subject: UserPool.passwordSubject(username), kind: .password, now: pool.now())
             != nil
         {
             throw CognitoError.passwordAttemptsExceeded
@@ -86,7 +88,9 @@ struct AuthenticationService: Sendable {
         try await pool.openSession(
             id: Base64URL.encode(sessionId), challenge: Challenge.passwordVerifier, client: client,
             username: user?.username ?? username, userSub: user?.sub,
-            state: ChallengeState(decoy: user == nil ? true : nil, clientPublicValue: clientPublicHex))
+            state: ChallengeState(
+                decoy: user == nil ? true : nil, clientPublicValue: clientPublicHex,
+                serverPublicValue: SRPHex.encode(server.publicValue)))
         let secretBlock = try pool.sealer.seal(
             .init(sessionId: sessionId, issuedAt: pool.now(), serverPrivateValue: server.privateValue),
             userIdForSRP: userIdForSRP)
@@ -103,7 +107,8 @@ struct AuthenticationService: Sendable {
         let name = Data(username.lowercased().utf8)
         let salt = HMAC<SHA256>.authenticationCode(for: Data("salt:".utf8) + name, using: pool.sealer.key)
         let exponent = HMAC<SHA256>.authenticationCode(for: Data("verifier:".utf8) + name, using: pool.sealer.key)
-        return SRPVerifier(salt: Array(Array(salt).prefix(16)), verifier: try SRPGroup.cognito.generatorPower(Array(exponent)))
+        return SRPVerifier(
+            salt: Array(Array(salt).prefix(16)), verifier: try SRPGroup.cognito.generatorPower(Array(exponent)))
     }
 
     /// `USER_PASSWORD_AUTH`: the password travels (over TLS in AWS) and is checked against the stored SRP verifier.
@@ -152,7 +157,9 @@ struct AuthenticationService: Sendable {
         }
     }
 
-    private func answerPasswordVerifier(_ responses: [String: String], client: AppClient) async throws
+    private func answerPasswordVerifier(
+        _ responses: [String: String], client: AppClient
+    ) async throws
         -> AuthResponse
     {
         let username = try Self.parameter(responses, "USERNAME")
@@ -179,7 +186,10 @@ struct AuthenticationService: Sendable {
         let subject = UserPool.passwordSubject(username)
         try await pool.beginAttempt(subject, .password, locked: .passwordAttemptsExceeded)
         let verifier = try user?.password ?? decoyVerifier(for: username)
-        let server = try SRPServerSession(verifier: verifier, privateValue: contents.serverPrivateValue)
+        let server =
+            try session.state.serverPublicValue.flatMap(SRPHex.decode).map {
+                SRPServerSession(verifier: verifier, privateValue: contents.serverPrivateValue, publicValue: $0)
+            } ?? SRPServerSession(verifier: verifier, privateValue: contents.serverPrivateValue)
         let proven = server.verify(
             clientPublicValueHex: clientPublicHex, signature: signature, poolName: pool.configuration.poolName,
             userIdForSRP: userIdForSRP, secretBlock: secretBlock, timestamp: timestamp)
@@ -231,7 +241,9 @@ struct AuthenticationService: Sendable {
                 challenge: Challenge.mfaSetup, client: client, username: user.username, userSub: user.sub)
             return AuthResponse(
                 challengeName: Challenge.mfaSetup, session: session,
-                challengeParameters: ["MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.userIdForSRP])
+                challengeParameters: [
+                    "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.userIdForSRP,
+                ])
         }
         if let preferred = user.mfa.preferred, factors.contains(preferred) {
             return try await challenge(preferred, for: user, client: client)
@@ -301,16 +313,18 @@ struct AuthenticationService: Sendable {
                 guard let expected = session.state.codeHash,
                     OneTimeCode.matches(code, hash: expected, context: session.idHash)
                 else { throw CognitoError.mfaCodeMismatch }
+                try await pool.store.attemptSucceeded(subject: user.sub, kind: .mfa)
             }
         } catch {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw error
         }
-        try await pool.store.attemptSucceeded(subject: user.sub, kind: .mfa)
         return try await signedIn(user, client: client)
     }
 
-    private func answerSelectMFAType(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws
+    private func answerSelectMFAType(
+        _ request: RespondToAuthChallengeRequest, client: AppClient
+    ) async throws
         -> AuthResponse
     {
         let session = try await pool.claimSession(
@@ -325,7 +339,9 @@ struct AuthenticationService: Sendable {
         return try await challenge(factor, for: user, client: client)
     }
 
-    private func answerMFASetup(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws
+    private func answerMFASetup(
+        _ request: RespondToAuthChallengeRequest, client: AppClient
+    ) async throws
         -> AuthResponse
     {
         let session = try await pool.claimSession(
@@ -339,7 +355,9 @@ struct AuthenticationService: Sendable {
         return try await signedIn(user, client: client)
     }
 
-    private func answerNewPassword(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws
+    private func answerNewPassword(
+        _ request: RespondToAuthChallengeRequest, client: AppClient
+    ) async throws
         -> AuthResponse
     {
         let session = try await pool.claimSession(
@@ -377,7 +395,9 @@ struct AuthenticationService: Sendable {
     }
 
     /// The user a session belongs to; `USERNAME`, when given, must name them.
-    private func sessionUser(_ session: ChallengeSession, responses: [String: String], client: AppClient)
+    private func sessionUser(
+        _ session: ChallengeSession, responses: [String: String], client: AppClient
+    )
         async throws -> PoolUser
     {
         guard let sub = session.userSub, let user = try await pool.store.user(sub: sub), user.enabled else {
@@ -400,7 +420,8 @@ struct AuthenticationService: Sendable {
         let session = SignInSession.new(at: pool.now())
         let issued = try await pool.tokens.issueTokens(for: user, clientId: client.clientId, session: session)
         let refreshToken = RefreshTokenSecret.generate()
-        try await pool.store.storeRefreshToken(refreshRecord(refreshToken, user: user, client: client, session: session))
+        try await pool.store.storeRefreshToken(
+            refreshRecord(refreshToken, user: user, client: client, session: session))
         return AuthResponse(
             authenticationResult: AuthenticationResult(
                 accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: refreshToken,
@@ -408,7 +429,9 @@ struct AuthenticationService: Sendable {
             challengeParameters: [:])
     }
 
-    private func refreshRecord(_ token: String, user: PoolUser, client: AppClient, session: SignInSession)
+    private func refreshRecord(
+        _ token: String, user: PoolUser, client: AppClient, session: SignInSession
+    )
         -> StoredRefreshToken
     {
         let issuedAt = Int(pool.now().timeIntervalSince1970)

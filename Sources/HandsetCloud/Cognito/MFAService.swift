@@ -11,7 +11,9 @@ struct MFAService: Sendable {
     /// 20 random bytes: RFC 4226's recommended key length for SHA-1; base32 gives 32 characters.
     static func newSecret() -> [UInt8] { SecureRandom.bytes(20) }
 
-    func associateSoftwareToken(_ request: AssociateSoftwareTokenRequestWire) async throws
+    func associateSoftwareToken(
+        _ request: AssociateSoftwareTokenRequestWire
+    ) async throws
         -> AssociateSoftwareTokenResponseWire
     {
         let secret = Self.newSecret()
@@ -36,7 +38,8 @@ struct MFAService: Sendable {
         return AssociateSoftwareTokenResponseWire(secretCode: Base32.encode(secret), session: next)
     }
 
-    func verifySoftwareToken(_ request: VerifySoftwareTokenRequestWire) async throws -> VerifySoftwareTokenResponseWire {
+    func verifySoftwareToken(_ request: VerifySoftwareTokenRequestWire) async throws -> VerifySoftwareTokenResponseWire
+    {
         if let accessToken = request.accessToken {
             let (user, _) = try await pool.user(accessToken: accessToken)
             guard let secret = user.mfa.pendingTOTPSecret else {
@@ -92,7 +95,6 @@ struct MFAService: Sendable {
             throw CognitoError.softwareTokenMismatch
         }
         guard try await pool.store.acceptTOTPStep(sub: sub, step: step) else { throw CognitoError.totpReplayed }
-        try await pool.store.attemptSucceeded(subject: sub, kind: .mfa)
     }
 
     func setUserMFAPreference(_ request: SetUserMFAPreferenceRequestWire) async throws -> EmptyWire {

@@ -25,7 +25,8 @@ struct DemoSeeder: Sendable {
             sub: UUID().uuidString.lowercased(), username: demo.username, email: demo.email, emailVerified: true,
             phoneNumber: nil, phoneNumberVerified: false, attributes: [:], status: .confirmed, enabled: true,
             userIdForSRP: demo.username,
-            password: try SRPVerifier.make(password: demo.password, poolName: pool.poolName, userIdForSRP: demo.username),
+            password: try SRPVerifier.make(
+                password: demo.password, poolName: pool.poolName, userIdForSRP: demo.username),
             passwordSetAt: now, groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
         switch demo.username {
         case DemoData.tina.user.username:

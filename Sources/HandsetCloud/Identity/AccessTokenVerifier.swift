@@ -29,7 +29,8 @@ struct AccessTokenVerifier: Sendable {
             throw CognitoError.invalidAccessToken
         }
         guard claims.tokenUse == "access", claims.iss == issuer.value, let clientId = claims.clientId,
-            clientIds.contains(clientId), let sub = claims.sub, let expiry = claims.exp, let originJti = claims.originJti
+            clientIds.contains(clientId), let sub = claims.sub, let expiry = claims.exp,
+            let originJti = claims.originJti
         else { throw CognitoError.invalidAccessToken }
         guard now().timeIntervalSince1970 < expiry else { throw CognitoError.expiredAccessToken }
         guard try await store.isSignInActive(originJti: originJti) else { throw CognitoError.revokedAccessToken }

@@ -35,7 +35,9 @@ public struct OutboxFile: Sendable {
     public func messages() -> [OutboxMessage] {
         guard let data = try? Data(contentsOf: url) else { return [] }
         let decoder = JSONDecoder()
-        return data.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(OutboxMessage.self, from: $0) }
+        return data.split(separator: UInt8(ascii: "\n")).compactMap {
+            try? decoder.decode(OutboxMessage.self, from: $0)
+        }
     }
 }
 

@@ -81,6 +81,8 @@ struct CloudDatabase: Sendable {
         }
         registerRecordMigrations(in: &migrator)
         registerIdentityMigrations(in: &migrator)
+        registerObjectMigrations(in: &migrator)
+        registerNotificationMigrations(in: &migrator)
         return migrator
     }
 }

@@ -38,7 +38,9 @@ protocol RecordRepository: Sendable {
     /// Adds a record at version 1; throws `RecordRepositoryError.alreadyExists` when the id is taken.
     /// Server-managed fields in `body` are ignored.
     @discardableResult
-    func create(collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date) async throws
+    func create(
+        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
+    ) async throws
         -> StoredRecord
 }
 

@@ -220,7 +220,9 @@ struct SQLiteRecordRepository: RecordRepository {
     }
 
     @discardableResult
-    func create(collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date) async throws
+    func create(
+        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
+    ) async throws
         -> StoredRecord
     {
         let outcome = try await write(
@@ -297,7 +299,9 @@ struct SQLiteRecordRepository: RecordRepository {
         return .replay(StoredResponse(status: row["status"], headers: headers, body: row["body"]))
     }
 
-    private static func insert(_ db: Database, _ response: StoredResponse, for claim: IdempotencyClaim, createdAt: String)
+    private static func insert(
+        _ db: Database, _ response: StoredResponse, for claim: IdempotencyClaim, createdAt: String
+    )
         throws
     {
         let headers = String(decoding: (try? JSONEncoder().encode(response.headers)) ?? Data("{}".utf8), as: UTF8.self)

@@ -30,12 +30,16 @@ struct ChallengeState: Codable, Sendable, Equatable {
     var decoy: Bool?
     /// SRP_A (public) as the client sent it to InitiateAuth, needed to check its PASSWORD_VERIFIER answer.
     var clientPublicValue: String?
+    /// SRP_B (public) as handed out, so that the answer is checked without recomputing it.
+    var serverPublicValue: String?
 
     init(
         codeHash: String? = nil, pendingTOTPSecret: String? = nil, totpSetupVerified: Bool? = nil,
-        choices: [String]? = nil, decoy: Bool? = nil, clientPublicValue: String? = nil
+        choices: [String]? = nil, decoy: Bool? = nil, clientPublicValue: String? = nil,
+        serverPublicValue: String? = nil
     ) {
         self.clientPublicValue = clientPublicValue
+        self.serverPublicValue = serverPublicValue
         self.codeHash = codeHash
         self.pendingTOTPSecret = pendingTOTPSecret
         self.totpSetupVerified = totpSetupVerified
@@ -72,7 +76,8 @@ extension IdentityStore {
                 sql: "UPDATE auth_sessions SET used = 1 WHERE id_hash = ? AND used = 0 AND expires_at > ?",
                 arguments: [idHash, now.timeIntervalSince1970])
             guard db.changesCount == 1,
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM auth_sessions WHERE id_hash = ?", arguments: [idHash])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM auth_sessions WHERE id_hash = ?", arguments: [idHash])
             else { return nil }
             let stateText: String = row["state"]
             return ChallengeSession(

@@ -15,7 +15,9 @@ extension IdentityStore {
     /// Counting first is what makes parallel attempts safe: of many concurrent wrong passwords, exactly as many are
     /// checked as the policy allows (the fifth sets the lock before the sixth is looked at) and every checked one is
     /// counted. A correct credential then clears the counter (`attemptSucceeded`).
-    func beginAttempt(subject: String, kind: LockoutKind, now: Date, policy: LockoutPolicy = .cognito) async throws
+    func beginAttempt(
+        subject: String, kind: LockoutKind, now: Date, policy: LockoutPolicy = .cognito
+    ) async throws
         -> AttemptDecision
     {
         let time = now.timeIntervalSince1970

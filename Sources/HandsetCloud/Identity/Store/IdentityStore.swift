@@ -79,7 +79,8 @@ struct IdentityStore: Sendable {
     }
 
     /// Accepts a TOTP time step at most once per user: true when `step` is later than every step accepted before.
-    /// Atomic, so two requests with the same code cannot both pass.
+    /// Atomic, so two requests with the same code cannot both pass. An accepted code also clears the user's MFA
+    /// failure counter, in the same transaction.
     func acceptTOTPStep(sub: String, step: Int64) async throws -> Bool {
         try await database.writer.write { db in
             try db.execute(
@@ -88,7 +89,11 @@ struct IdentityStore: Sendable {
                     WHERE sub = ? AND (totp_last_step IS NULL OR totp_last_step < ?)
                     """,
                 arguments: [step, sub, step])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            try db.execute(
+                sql: "DELETE FROM sign_in_failures WHERE subject = ? AND kind = ?",
+                arguments: [sub, LockoutKind.mfa.rawValue])
+            return true
         }
     }
 
@@ -140,8 +145,9 @@ struct IdentityStore: Sendable {
     func setMembership(sub: String, group: String, member: Bool) async throws {
         try await database.writer.write { db in
             guard try Self.group(named: group, db: db) != nil else { throw Failure.groupNotFound }
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE sub = ?)", arguments: [sub])
-                == true
+            guard
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE sub = ?)", arguments: [sub])
+                    == true
             else { throw Failure.userNotFound }
             if member {
                 try db.execute(

@@ -1,0 +1,91 @@
+import Foundation
+import HandsetWire
+
+/// Delivers notifications and answers inbox polls, long ones included. Every delivery, from a request, a record
+/// event or another process, goes through the database; this process's deliveries also wake the recipients' polls
+/// directly.
+struct InboxService: Sendable {
+    let store: NotificationStore
+    let waiters: InboxWaiters
+    let settings: NotificationSettings
+    let now: @Sendable () -> Date
+
+    /// Adds `draft` to the inboxes of `subs` and wakes their polls; returns how many inboxes received it.
+    @discardableResult
+    func deliver(_ draft: NotificationDraft, kind: NotificationKind, topic: String? = nil, to subs: [String])
+        async throws -> Int
+    {
+        let items = try await store.deliver(draft, kind: kind.rawValue, topic: topic, to: subs, at: now())
+        waiters.signal(subs)
+        return items.count
+    }
+
+    /// `sub`'s notifications after `since`; when there are none and `wait` is positive, held until one arrives
+    /// (answered at once) or `wait` has passed (answered empty).
+    func page(sub: String, since: Int64, limit: Int, wait: Duration) async throws -> InboxPage {
+        let deadline = ContinuousClock.now + wait
+        var page = try await read(sub: sub, since: since, limit: limit)
+        while page.items.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled {
+            let ticket = waiters.register(sub)
+            do {
+                page = try await read(sub: sub, since: since, limit: limit)
+                if page.items.isEmpty {
+                    await ticket.wait(timeout: deadline - ContinuousClock.now)
+                    page = try await read(sub: sub, since: since, limit: limit)
+                }
+            } catch {
+                waiters.remove(ticket)
+                throw error
+            }
+            waiters.remove(ticket)
+        }
+        return page
+    }
+
+    private func read(sub: String, since: Int64, limit: Int) async throws -> InboxPage {
+        let oldest = now().addingTimeInterval(-settings.retentionDays * 86_400)
+        let (items, cursor, unread) = try await store.page(sub: sub, after: since, limit: limit, notBefore: oldest)
+        return InboxPage(items: items, cursor: String(cursor ?? since), unread: unread)
+    }
+
+    /// Removes notifications past retention.
+    @discardableResult
+    func purgeExpired() async throws -> Int {
+        try await store.purge(before: now().addingTimeInterval(-settings.retentionDays * 86_400))
+    }
+}
+
+/// What raised a notification (`InboxItem.kind`).
+enum NotificationKind: String, Sendable {
+    case topic
+    case assigned = "record.assigned"
+    case changed = "record.changed"
+    case conflict
+    case direct
+}
+
+/// Wakes the polls of users who received notifications that another process (`handset-cloud notify` or
+/// `publish` writing to the database directly) delivered. One cheap query per tick, and a second only when
+/// something new arrived while polls are waiting.
+final class ExternalDeliveryWatcher: @unchecked Sendable {
+    private let store: NotificationStore
+    private let waiters: InboxWaiters
+    private let lock = NSLock()
+    private var lastSeen: Int64?
+
+    init(store: NotificationStore, waiters: InboxWaiters) {
+        self.store = store
+        self.waiters = waiters
+    }
+
+    func tick() async throws {
+        let latest = try await store.latestSequence()
+        let previous = lock.withLock {
+            let previous = lastSeen
+            lastSeen = latest
+            return previous
+        }
+        guard let previous, latest > previous, waiters.count > 0 else { return }
+        waiters.signal(try await store.recipients(after: previous))
+    }
+}

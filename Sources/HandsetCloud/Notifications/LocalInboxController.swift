@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+
+/// `POST /_local/inbox/wake` `{"subs": [...]}`: wakes these users' long-polls, for `handset-cloud notify` and
+/// `publish`, which write to the database directly. Loopback only (see `AdminGate`). Waking carries no data: a
+/// woken poll reads the database and answers what is there, so a stray wake costs one query.
+struct LocalInboxController: Sendable {
+    let waiters: InboxWaiters
+    let gate: AdminGate
+
+    static let path = "_local/inbox/wake"
+
+    struct WakeBody: Decodable {
+        var subs: [String]
+    }
+
+    func addRoutes(to router: Router<CloudRequestContext>) {
+        router.post(RouterPath(stringLiteral: Self.path)) { request, context in
+            context.requestLog.function = "local.inboxWake"
+            guard gate.allowsAdminOperations else {
+                throw APIError(.forbidden, "served only on a loopback address")
+            }
+            var request = request
+            let body: WakeBody = try await TopicsController.decode(&request)
+            waiters.signal(body.subs.prefix(10_000))
+            return Response(status: .noContent)
+        }
+    }
+}

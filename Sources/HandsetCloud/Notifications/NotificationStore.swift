@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+import HandsetWire
+
+/// The notification tables: inboxes, topics and their subscriptions, and what record events compare with. Every
+/// method is one transaction. Users and groups are read from the user pool's tables.
+struct NotificationStore: Sendable {
+    let database: CloudDatabase
+
+    /// Where record events left off for one record.
+    struct RecordState: Sendable, Equatable {
+        /// `<sub> <device>` of the last write that named a device.
+        var device: String?
+        /// The `sub` of the user the record is assigned to.
+        var assignee: String?
+    }
+
+    // MARK: Inbox
+
+    /// Adds one notification to each of `subs` (deduplicated) and returns them with their cursor positions.
+    func deliver(
+        _ draft: NotificationDraft, kind: String, topic: String?, to subs: [String], at date: Date
+    ) async throws -> [InboxItem] {
+        var seen: Set<String> = []
+        let recipients = subs.filter { seen.insert($0).inserted }
+        guard !recipients.isEmpty else { return [] }
+        return try await database.writer.write { db in
+            var items: [InboxItem] = []
+            for sub in recipients {
+                let id = UUID().uuidString.lowercased()
+                try db.execute(
+                    sql: """
+                        INSERT INTO notifications
+                            (id, user_sub, kind, topic, title, body, link_collection, link_id, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        id, sub, kind, topic, draft.title, draft.body, draft.link?.collection, draft.link?.id,
+                        date.timeIntervalSince1970,
+                    ])
+                items.append(
+                    InboxItem(
+                        id: id, title: draft.title, body: draft.body, createdAt: Timestamp.string(from: date),
+                        read: false, kind: kind, topic: topic, link: draft.link))
+            }
+            return items
+        }
+    }
+
+    /// Up to `limit` of `sub`'s notifications after cursor `after` and created at or after `notBefore`, with the
+    /// cursor of the last one and the inbox's unread count.
+    func page(sub: String, after: Int64, limit: Int, notBefore: Date) async throws
+        -> (items: [InboxItem], cursor: Int64?, unread: Int)
+    {
+        try await database.writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM notifications WHERE user_sub = ? AND seq > ? AND created_at >= ?
+                    ORDER BY seq LIMIT ?
+                    """,
+                arguments: [sub, after, notBefore.timeIntervalSince1970, limit])
+            let unread =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM notifications WHERE user_sub = ? AND read = 0 AND created_at >= ?",
+                    arguments: [sub, notBefore.timeIntervalSince1970]) ?? 0
+            return (rows.map(Self.item(from:)), rows.last.map { $0["seq"] }, unread)
+        }
+    }
+
+    /// Marks one of `sub`'s notifications read; false when `sub` has none with this id.
+    func markRead(sub: String, id: String) async throws -> Bool {
+        try await database.writer.write { db in
+            guard
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM notifications WHERE id = ? AND user_sub = ?)",
+                    arguments: [id, sub]) == true
+            else { return false }
+            try db.execute(
+                sql: "UPDATE notifications SET read = 1 WHERE id = ? AND user_sub = ?", arguments: [id, sub])
+            return true
+        }
+    }
+
+    func markAllRead(sub: String) async throws {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE notifications SET read = 1 WHERE user_sub = ? AND read = 0", arguments: [sub])
+        }
+    }
+
+    /// Deletes notifications created before `date`; returns how many.
+    @discardableResult
+    func purge(before date: Date) async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(sql: "DELETE FROM notifications WHERE created_at < ?", arguments: [date.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    /// The highest cursor position written so far (by any process).
+    func latestSequence() async throws -> Int64 {
+        try await database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM notifications") ?? 0
+        }
+    }
+
+    /// Whose inboxes received notifications after cursor `after`.
+    func recipients(after: Int64) async throws -> Set<String> {
+        try await database.writer.read { db in
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT DISTINCT user_sub FROM notifications WHERE seq > ?", arguments: [after]))
+        }
+    }
+
+    static func item(from row: Row) -> InboxItem {
+        let collection: String? = row["link_collection"]
+        let id: String? = row["link_id"]
+        return InboxItem(
+            id: row["id"], title: row["title"], body: row["body"],
+            createdAt: Timestamp.string(from: Date(timeIntervalSince1970: row["created_at"])), read: row["read"],
+            kind: row["kind"], topic: row["topic"],
+            link: collection.flatMap { collection in id.map { RecordLink(collection: collection, id: $0) } })
+    }
+
+    // MARK: Users and groups (the user pool's tables)
+
+    /// The `sub` of the user with this sub, username or email (in that order); `nil` when there is none, or when
+    /// an email is shared by more than one user.
+    func userSub(matching name: String) async throws -> String? {
+        try await database.writer.read { db in
+            if let sub = try String.fetchOne(db, sql: "SELECT sub FROM users WHERE sub = ?", arguments: [name]) {
+                return sub
+            }
+            if let sub = try String.fetchOne(
+                db, sql: "SELECT sub FROM users WHERE username = ? COLLATE NOCASE", arguments: [name])
+            {
+                return sub
+            }
+            let byEmail = try String.fetchAll(
+                db, sql: "SELECT sub FROM users WHERE lower(email) = lower(?) LIMIT 2", arguments: [name])
+            return byEmail.count == 1 ? byEmail[0] : nil
+        }
+    }
+
+    // MARK: Topics
+
+    /// Creates a topic; false when it exists.
+    func createTopic(_ name: String, by sub: String, at date: Date) async throws -> Bool {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO topics (name, created_by, created_at) VALUES (?, ?, ?)",
+                arguments: [name, sub, date.timeIntervalSince1970])
+            return db.changesCount == 1
+        }
+    }
+
+    func topicExists(_ name: String) async throws -> Bool {
+        try await database.writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM topics WHERE name = ?)", arguments: [name])
+                ?? false
+        }
+    }
+
+    enum SubscriptionTarget: Sendable, Equatable {
+        case user(sub: String)
+        case group(String)
+    }
+
+    /// Subscribes a user or a group; false when the topic does not exist.
+    func subscribe(topic: String, _ target: SubscriptionTarget, at date: Date) async throws -> Bool {
+        try await database.writer.write { db in
+            guard
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM topics WHERE name = ?)", arguments: [topic])
+                    == true
+            else { return false }
+            let (kind, value): (String, String) =
+                switch target {
+                case .user(let sub): ("user", sub)
+                case .group(let group): ("group", group)
+                }
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO topic_subscriptions (topic, kind, target, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [topic, kind, value, date.timeIntervalSince1970])
+            return true
+        }
+    }
+
+    /// Every user a publish to `topic` reaches: users subscribed directly and members of subscribed groups, each
+    /// once; `nil` when the topic does not exist.
+    func subscribers(of topic: String) async throws -> [String]? {
+        try await database.writer.read { db in
+            guard
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM topics WHERE name = ?)", arguments: [topic])
+                    == true
+            else { return nil }
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT target FROM topic_subscriptions WHERE topic = ?1 AND kind = 'user'
+                    UNION
+                    SELECT m.user_sub FROM topic_subscriptions s JOIN user_groups m ON m.group_name = s.target
+                    WHERE s.topic = ?1 AND s.kind = 'group'
+                    ORDER BY 1
+                    """,
+                arguments: [topic])
+        }
+    }
+
+    // MARK: Record events
+
+    func recordState(collection: String, id: String) async throws -> RecordState? {
+        try await database.writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT device, assignee FROM record_event_state WHERE collection = ? AND record_id = ?",
+                arguments: [collection, id]
+            ).map { RecordState(device: $0["device"], assignee: $0["assignee"]) }
+        }
+    }
+
+    /// Saves (or with `nil`, forgets) a record's event state.
+    func setRecordState(_ state: RecordState?, collection: String, id: String) async throws {
+        try await database.writer.write { db in
+            if let state {
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO record_event_state (collection, record_id, device, assignee)
+                        VALUES (?, ?, ?, ?)
+                        """,
+                    arguments: [collection, id, state.device, state.assignee])
+            } else {
+                try db.execute(
+                    sql: "DELETE FROM record_event_state WHERE collection = ? AND record_id = ?",
+                    arguments: [collection, id])
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The notification inbox's part of `buildApplication`: settings, the `_inbox` and `_topics` routes, the loopback
+/// wake-up route for the CLI, the record-event sink, and the timers (retention, deliveries by other processes).
+struct NotificationsSetup: Sendable {
+    let settings: NotificationSettings
+    let inbox: InboxService
+    let notifier: RecordEventNotifier
+    let watcher: ExternalDeliveryWatcher
+    let logger: Logger
+
+    init(
+        directory: DataDirectory, database: CloudDatabase, document: APIDocument, settings: NotificationSettings?,
+        now: @escaping @Sendable () -> Date, logger: Logger
+    ) throws {
+        self.settings = try (settings ?? NotificationSettings.loadOrCreate(in: directory)).validated()
+        let store = NotificationStore(database: database)
+        let waiters = InboxWaiters()
+        inbox = InboxService(store: store, waiters: waiters, settings: self.settings, now: now)
+        notifier = RecordEventNotifier(inbox: inbox, document: document, logger: logger)
+        watcher = ExternalDeliveryWatcher(store: store, waiters: waiters)
+        self.logger = logger
+    }
+
+    var recordEvents: any RecordEventSink { notifier }
+
+    func addRoutes(to router: Router<CloudRequestContext>, authorizer: CognitoAuthorizerMiddleware, host: String) {
+        let api = router.group("api").add(middleware: authorizer)
+        InboxController(inbox: inbox).addRoutes(to: api)
+        TopicsController(inbox: inbox).addRoutes(to: api)
+        LocalInboxController(waiters: inbox.waiters, gate: AdminGate(bindHost: host)).addRoutes(to: router)
+    }
+
+    var services: [any Service] {
+        let inbox = inbox
+        let watcher = watcher
+        return [
+            PeriodicTask(
+                name: "notification retention",
+                interval: .milliseconds(Int64(settings.purgeIntervalSeconds * 1000)), logger: logger,
+                work: { try await inbox.purgeExpired() }),
+            PeriodicTask(
+                name: "notification watcher", interval: .milliseconds(Int64(settings.externalWritePollMilliseconds)),
+                logger: logger, work: { try await watcher.tick() }),
+        ]
+    }
+}

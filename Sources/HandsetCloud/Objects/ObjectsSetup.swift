@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Object storage's part of `buildApplication`: settings, signing key, directories, the `_objects` API routes, the
+/// storage endpoint, the record-event sink that removes detached objects, and the lifecycle timer.
+struct ObjectsSetup: Sendable {
+    let settings: ObjectStorageSettings
+    let signer: ObjectSigner
+    let store: ObjectStore
+    let access: ObjectAccess
+    let reconciler: ObjectReconciler
+    let lifecycle: ObjectLifecycle
+    let logger: Logger
+
+    /// `records` is the repository without events (objects only read records).
+    init(
+        directory: DataDirectory, database: CloudDatabase, document: APIDocument, records: any RecordRepository,
+        settings: ObjectStorageSettings?, now: @escaping @Sendable () -> Date, logger: Logger
+    ) throws {
+        self.settings = try (settings ?? ObjectStorageSettings.loadOrCreate(in: directory)).validated()
+        signer = try ObjectSigner.loadOrCreate(in: directory)
+        try ObjectStore.prepare(directory)
+        store = ObjectStore(directory: directory, repository: ObjectRepository(database: database), records: records, now: now)
+        access = ObjectAccess(document: document, records: records)
+        reconciler = ObjectReconciler(store: store, logger: logger)
+        lifecycle = ObjectLifecycle(store: store, reconciler: reconciler, settings: self.settings)
+        self.logger = logger
+    }
+
+    var recordEvents: any RecordEventSink { reconciler }
+
+    func addRoutes(
+        to router: Router<CloudRequestContext>, authorizer: CognitoAuthorizerMiddleware, address: ServerAddress
+    ) {
+        ObjectsController(store: store, access: access, signer: signer, settings: settings, address: address)
+            .addRoutes(to: router.group("api").add(middleware: authorizer))
+        StorageEndpoint(store: store, signer: signer, settings: settings).addRoutes(to: router)
+    }
+
+    /// The lifecycle rule, applied at start and then every `lifecycleIntervalSeconds`.
+    var services: [any Service] {
+        let lifecycle = lifecycle
+        let logger = logger
+        return [
+            PeriodicTask(
+                name: "object lifecycle", interval: .milliseconds(Int64(settings.lifecycleIntervalSeconds * 1000)),
+                logger: logger,
+                work: {
+                    let report = try await lifecycle.run()
+                    if report != ObjectLifecycleReport() { logger.notice("object lifecycle: \(report)") }
+                })
+        ]
+    }
+}

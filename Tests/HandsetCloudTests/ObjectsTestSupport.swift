@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import HandsetWire
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import HandsetCloud
+
+/// A cloud for object and notification tests: the demo users alice and bob (signed in for real, so that the user
+/// pool knows them by email), minted users with groups, and the settings under test. Each run gets a fresh data
+/// directory and the given clock.
+func withStorageCloud<Value: Sendable>(
+    storage: ObjectStorageSettings = ObjectStorageSettings(),
+    notifications: NotificationSettings = NotificationSettings(),
+    clock: TestClock = TestClock(), users: [TestUser] = [TestUser(name: "admin", groups: ["admins"])],
+    _ body: @Sendable (APICloud) async throws -> Value
+) async throws -> Value {
+    let root = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let app = try await buildApplication(
+        configuration: CloudConfiguration(
+            port: 0, dataDirectory: root, demo: true, issuerBaseURL: testIssuerBase, now: { clock.now },
+            logLevel: .critical),
+        api: APIConfiguration(throttle: nil), storage: storage, notifications: notifications)
+    let fixture = CloudFixture(
+        directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
+    return try await app.test(.router) { client in
+        var tokens: [String: String] = [:]
+        var subs: [String: String] = [:]
+        for (name, password) in [("alice", "Wonderland-42!"), ("bob", "Builder-42!")] {
+            let token = try await client.signIn(name, password, fixture: fixture).idToken
+            tokens[name] = token
+            subs[name] = try JSONValue.parse(Base64URL.decode(token.split(separator: ".")[1])!)["sub"]?.stringValue
+        }
+        for user in users {
+            let sub = UUID().uuidString.lowercased()
+            tokens[user.name] = try await mintIDToken(
+                fixture: fixture, sub: sub, username: user.name, groups: user.groups)
+            subs[user.name] = sub
+        }
+        return try await body(APICloud(client: client, fixture: fixture, tokens: tokens, subs: subs))
+    }
+}
+
+extension APICloud {
+    /// Sends a JSON body (an `Encodable` value).
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, as user: String?, json: some Encodable,
+        headers: [String: String] = [:]
+    ) async throws -> TestResponse {
+        let text = String(decoding: try JSONEncoder().encode(json), as: UTF8.self)
+        return try await send(method, path, as: user, headers: headers, body: text)
+    }
+
+    /// Creates a task owned by `user` and returns its id.
+    func createTask(as user: String, title: String = "Task", extra: String = "") async throws -> String {
+        let response = try await send(
+            .post, "/api/tasks", as: user, body: #"{"title": "\#(title)", "status": "todo"\#(extra)}"#)
+        #expect(response.status == .created, "create: \(response.text)")
+        return try #require(try response.json()["id"]?.stringValue)
+    }
+
+    func presignUpload(
+        as user: String, recordId: String, size: Int, contentType: String = "text/plain",
+        collection: String = "tasks", field: String = "attachment", fileName: String = "notes.txt"
+    ) async throws -> TestResponse {
+        try await send(
+            .post, "/api/_objects/presign", as: user,
+            json: PresignRequest(
+                operation: .upload, collection: collection, recordId: recordId, field: field, fileName: fileName,
+                contentType: contentType, size: size))
+    }
+
+    func presignDownload(as user: String, key: String) async throws -> TestResponse {
+        try await send(.post, "/api/_objects/presign", as: user, json: PresignRequest(operation: .download, key: key))
+    }
+
+    /// Sends a request to a signed URL (its path and query; the router test client has no host).
+    @discardableResult
+    func storage(
+        _ url: String, method: HTTPRequest.Method, body: ByteBuffer? = nil, headers: [String: String] = [:]
+    ) async throws -> TestResponse {
+        let components = try #require(URLComponents(string: url))
+        let target = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        var fields: HTTPFields = [:]
+        for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+        return try await client.execute(uri: target, method: method, headers: fields, body: body)
+    }
+
+    /// Uploads `bytes` through a signed URL with the headers it was signed for.
+    @discardableResult
+    func upload(_ presigned: PresignedURL, bytes: [UInt8]) async throws -> TestResponse {
+        var headers = presigned.headers
+        headers["Content-Length"] = String(bytes.count)
+        return try await storage(presigned.url, method: .put, body: ByteBuffer(bytes: bytes), headers: headers)
+    }
+
+    /// Presigns, uploads and returns the key of a new object of `user`'s record.
+    func uploadObject(as user: String, recordId: String, bytes: [UInt8], contentType: String = "text/plain")
+        async throws -> String
+    {
+        let presigned = try await presignUpload(as: user, recordId: recordId, size: bytes.count, contentType: contentType)
+            .decode(PresignedURL.self)
+        let uploaded = try await upload(presigned, bytes: bytes)
+        #expect(uploaded.status == .ok, "upload: \(uploaded.text)")
+        return presigned.key
+    }
+
+    /// Downloads through a fresh signed URL; returns the storage endpoint's response.
+    func download(as user: String, key: String) async throws -> TestResponse {
+        let presigned = try await presignDownload(as: user, key: key).decode(PresignedURL.self)
+        return try await storage(presigned.url, method: .get)
+    }
+
+    func inbox(as user: String, query: String = "") async throws -> InboxPage {
+        let response = try await send(.get, "/api/_inbox" + query, as: user)
+        #expect(response.status == .ok, "inbox: \(response.text)")
+        return try response.decode(InboxPage.self)
+    }
+
+    /// A Cognito admin operation (accepted from loopback without a signature).
+    func cognitoAdmin(_ operation: String, _ body: [String: String]) async throws {
+        var body = body
+        body["UserPoolId"] = fixture.pool.userPoolId
+        let text = String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
+        let response = try await client.cognito(operation, body: text)
+        #expect(response.status == .ok, "\(operation): \(response.text)")
+    }
+}
+
+/// The object files under a data directory's tier folder.
+func objectFiles(_ fixture: CloudFixture, _ folder: String) -> [String] {
+    (try? FileManager.default.contentsOfDirectory(
+        atPath: fixture.directory.appendingPathComponent("objects").appendingPathComponent(folder).path)) ?? []
+}
+
+extension TestResponse {
+    /// The `<Code>` of an S3 XML error.
+    var s3Code: String? {
+        guard let start = text.range(of: "<Code>"), let end = text.range(of: "</Code>") else { return nil }
+        return String(text[start.upperBound..<end.lowerBound])
+    }
+}
