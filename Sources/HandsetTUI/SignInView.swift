@@ -4,6 +4,12 @@ import HandsetRemote
 /// The sign-in screen: a centred form with username and password, then whatever Cognito asks for.
 public enum SignInView {
     public static func render(_ form: SignInState, subtitle: String, into grid: inout CellGrid) {
+        if case .totpSetup(let secret, let uri) = form.stage, let code = QRCode(text: uri),
+            grid.width >= code.halfBlockLines[0].count + 36, grid.height >= code.halfBlockLines.count + 3
+        {
+            renderTOTPSetupWithQR(form, secret: secret, code: code, into: &grid)
+            return
+        }
         let boxWidth = min(60, grid.width - 2)
         let left = max((grid.width - boxWidth) / 2, 0)
         let top = max((grid.height - 14) / 2, 0)
@@ -63,6 +69,34 @@ public enum SignInView {
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
     }
 
+    /// The authenticator setup with a scannable code on the left and the key and code field on the right.
+    static func renderTOTPSetupWithQR(_ form: SignInState, secret: String, code: QRCode, into grid: inout CellGrid) {
+        let lines = code.halfBlockLines
+        let top = max((grid.height - 1 - lines.count) / 2, 0)
+        for (index, line) in lines.enumerated() {
+            grid.put(line, x: 1, y: top + index, role: .qrCode)
+        }
+        let left = lines[0].count + 4
+        let width = grid.width - left - 1
+        let layout = Layout(left: left, top: top + 1, width: width)
+        grid.put("Set up your authenticator", x: left, y: top, role: .title)
+        layout.text("Scan the code with your", row: 1, into: &grid)
+        layout.text("authenticator app, or type", row: 2, into: &grid)
+        layout.text("this key:", row: 3, into: &grid)
+        for (index, chunk) in groups(of: secret).split(separator: " ").chunked(4).enumerated() {
+            grid.put(chunk.joined(separator: " "), x: left, y: top + 6 + index, role: .title)
+        }
+        layout.text("Then enter the code it shows.", row: 9, into: &grid)
+        let fieldLayout = Layout(left: left, top: top + 12, width: min(width, 24))
+        fieldLayout.field("Code", form.answer, focused: true, row: 0, into: &grid)
+        if form.isSubmitting {
+            grid.put("Verifying…", x: left, y: top + 14, role: .dim)
+        } else if let error = form.error {
+            grid.put(TextWidth.truncate(error, to: width), x: left, y: top + 14, role: .error)
+        }
+        KeyHints.render([("Enter", "verify"), ("Esc", "back")], row: grid.height - 1, into: &grid)
+    }
+
     /// `JBSWY3DPEHPK3PXP` as `JBSW Y3DP EHPK 3PXP`, easier to type.
     static func groups(of secret: String) -> String {
         var result = ""
@@ -95,5 +129,11 @@ public enum SignInView {
             let used = grid.put(shown, x: left + Self.labelWidth, y: y, role: role, maxWidth: fieldWidth)
             if focused, used < fieldWidth { grid.put("▏", x: left + Self.labelWidth + used, y: y, role: role) }
         }
+    }
+}
+
+extension Array {
+    fileprivate func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

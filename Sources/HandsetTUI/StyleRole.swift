@@ -17,6 +17,8 @@ public enum StyleRole: String, Sendable, Equatable, CaseIterable {
     case fieldFocused
     case badgePending
     case badgeConflict
+    /// A QR code: always black on white, so phones can scan it whatever the terminal's colours.
+    case qrCode
 
     /// One letter per role for snapshot files of the style grid.
     public var code: Character {
@@ -38,6 +40,7 @@ public enum StyleRole: String, Sendable, Equatable, CaseIterable {
         case .fieldFocused: return "F"
         case .badgePending: return "p"
         case .badgeConflict: return "c"
+        case .qrCode: return "Q"
         }
     }
 }

@@ -71,6 +71,7 @@ public struct Theme: Sendable, Equatable {
             .fieldFocused: RoleStyle(reverse: true),
             .badgePending: RoleStyle(.yellow, bold: true),
             .badgeConflict: RoleStyle(.red, bold: true),
+            .qrCode: RoleStyle(.black, .white),
         ])
 
     /// No colours at all (for `NO_COLOR`): attributes only.
@@ -84,5 +85,7 @@ public struct Theme: Sendable, Equatable {
             .hint: RoleStyle(dim: true), .fieldLabel: RoleStyle(bold: true), .field: RoleStyle(underline: true),
             .fieldFocused: RoleStyle(reverse: true), .badgePending: RoleStyle(bold: true),
             .badgeConflict: RoleStyle(bold: true),
+            // A QR code is not decoration: it keeps explicit black on white even without colour.
+            .qrCode: RoleStyle(.black, .white),
         ])
 }

@@ -84,6 +84,7 @@ import Testing
         form.show(.totpSetup(secret: "JBSWY3DPEHPK3PXP", uri: "otpauth://totp/Handset:tina?secret=JBSWY3DPEHPK3PXP&issuer=Handset"), error: "That code did not verify; try the next one")
         state.screen = .signIn(form)
         assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-totp-setup")
+        assertSnapshot(Renderer.render(state, width: 100, height: 30), named: "sign-in-totp-setup-qr")
         form.show(.mfaChoice([.totp, .email]), error: nil)
         state.screen = .signIn(form)
         assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-mfa-choice")
