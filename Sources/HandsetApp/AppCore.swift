@@ -177,6 +177,15 @@ public enum AppCore {
             }
             return []
 
+        case .signedOut(let message):
+            state.user = nil
+            state.isSyncing = false
+            state.isPollingInbox = false
+            state.nextAutoSyncAt = nil
+            state.screen = .signIn(SignInState())
+            state.message = StatusMessage(message)
+            return []
+
         case .linkedRecordLoaded(let collection, let record):
             guard let record else {
                 state.message = StatusMessage("That record is not on this device (yet); try r to sync", kind: .error)
@@ -231,6 +240,13 @@ public enum AppCore {
             state.shouldQuit = true
             return []
         }
+        if state.help != nil {
+            return handleHelpKey(key, in: &state)
+        }
+        if key == .character("?"), !isTyping(state) {
+            state.help = ""
+            return []
+        }
         switch state.screen {
         case .signIn(var form):
             if key == .escape, form.stage == .credentials {
@@ -257,6 +273,14 @@ public enum AppCore {
             return [.deleteRecord(collection: collection, id: recordId)]
         case .inbox(let selected):
             return handleInboxKey(key, selected: selected, in: &state)
+        case .account:
+            switch key {
+            case .character("o"): return [.signOut(everywhere: false)]
+            case .character("O"): return [.signOut(everywhere: true)]
+            case .escape, .character("q"), .left, .character("h"): state.screen = .list
+            default: break
+            }
+            return []
         case .conflicts(var screen):
             switch screen.handle(key) {
             case .none:
@@ -287,6 +311,32 @@ public enum AppCore {
                 return [.saveRecord(collection: form.collection, id: form.recordId, fields: fields)]
             }
         }
+    }
+
+    /// Whether keys are text right now (a form field, the filter), so `?` is a character, not help.
+    static func isTyping(_ state: AppState) -> Bool {
+        switch state.screen {
+        case .signIn, .edit: return true
+        case .list: return state.isEditingFilter
+        default: return false
+        }
+    }
+
+    static func handleHelpKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        var text = state.help ?? ""
+        switch key {
+        case .escape, .character("?") where text.isEmpty, .enter:
+            state.help = nil
+            return []
+        case .backspace:
+            if !text.isEmpty { text.removeLast() }
+        case .character(let character):
+            text.append(character)
+        default:
+            break
+        }
+        state.help = text
+        return []
     }
 
     static func handleInboxKey(_ key: Key, selected: Int, in state: inout AppState) -> [AppEffect] {
@@ -478,6 +528,9 @@ public enum AppCore {
         case .character("i"):
             state.screen = .inbox(selected: 0)
             return [.loadInbox]
+        case .character("A"):
+            state.screen = .account
+            return []
         case .character("r"):
             guard let collection = state.list?.collection, !state.isSyncing else { return [] }
             state.isSyncing = true

@@ -22,6 +22,7 @@ public struct AppEnvironment: Sendable {
     public var loadInbox: @Sendable () async -> AppEvent
     public var markRead: @Sendable (_ id: String?) async -> AppEvent
     public var openLinkedRecord: @Sendable (_ link: RecordLink) async -> AppEvent
+    public var signOut: @Sendable (_ everywhere: Bool) async -> AppEvent
     public var resolveConflict: @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
 
     public init(
@@ -49,7 +50,8 @@ public struct AppEnvironment: Sendable {
         markRead: @escaping @Sendable (String?) async -> AppEvent = { _ in .inboxLoaded([], unread: 0) },
         openLinkedRecord: @escaping @Sendable (RecordLink) async -> AppEvent = { link in
             .linkedRecordLoaded(collection: link.collection, record: nil)
-        }
+        },
+        signOut: @escaping @Sendable (Bool) async -> AppEvent = { _ in .signedOut(message: "Signed out") }
     ) {
         self.signIn = signIn
         self.answerSignIn = answerSignIn
@@ -66,6 +68,7 @@ public struct AppEnvironment: Sendable {
         self.loadInbox = loadInbox
         self.markRead = markRead
         self.openLinkedRecord = openLinkedRecord
+        self.signOut = signOut
     }
 
     /// Runs one effect to its resulting event.
@@ -86,6 +89,7 @@ public struct AppEnvironment: Sendable {
         case .loadInbox: return await loadInbox()
         case .markRead(let id): return await markRead(id)
         case .openLinkedRecord(let link): return await openLinkedRecord(link)
+        case .signOut(let everywhere): return await signOut(everywhere)
         }
     }
 }
@@ -245,6 +249,24 @@ extension AppEnvironment {
             },
             openLinkedRecord: { link in
                 .linkedRecordLoaded(collection: link.collection, record: try? store.record(collection: link.collection, id: link.id))
+            },
+            signOut: { everywhere in
+                // This device signs out whatever the server says; telling the server is best effort.
+                var note = everywhere ? "Signed out everywhere" : "Signed out"
+                if let tokens = await session.current {
+                    do {
+                        if everywhere {
+                            _ = try await cognito.call("GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
+                        } else if let refresh = tokens.refreshToken {
+                            _ = try await cognito.call(
+                                "RevokeToken", body: ["Token": .string(refresh), "ClientId": .string(cognito.configuration.clientId)])
+                        }
+                    } catch {
+                        note += " on this device (the server could not be told)"
+                    }
+                }
+                await session.signOut()
+                return .signedOut(message: note)
             })
     }
 }

@@ -36,6 +36,8 @@ public enum AppEvent: Sendable, Equatable {
     case inboxPollFailed(offline: Bool)
     case inboxLoaded([InboxItem], unread: Int)
     case linkedRecordLoaded(collection: String, record: Record?)
+    /// The session ended on this device (the cache stays for the next sign-in).
+    case signedOut(message: String)
 }
 
 /// Work for the outside world; its result comes back as an `AppEvent`.
@@ -55,6 +57,7 @@ public enum AppEffect: Sendable, Equatable {
     case loadInbox
     case markRead(String?)
     case openLinkedRecord(RecordLink)
+    case signOut(everywhere: Bool)
 }
 
 extension AppEffect: CustomStringConvertible {
@@ -72,6 +75,7 @@ extension AppEffect: CustomStringConvertible {
         case .loadCounts: return "loadCounts"
         case .loadConflicts: return "loadConflicts"
         case .pollInbox: return "pollInbox"
+        case .signOut(let everywhere): return "signOut(everywhere: \(everywhere))"
         case .loadInbox: return "loadInbox"
         case .markRead(let id): return "markRead(\(id ?? "all"))"
         case .openLinkedRecord(let link): return "openLinkedRecord(\(link.collection)/\(link.id))"

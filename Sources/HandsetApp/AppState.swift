@@ -33,6 +33,8 @@ public enum Screen: Sendable, Equatable {
     case conflicts(ConflictsState)
     /// The notification inbox, newest first.
     case inbox(selected: Int)
+    /// Who is signed in, and signing out.
+    case account
 }
 
 /// Everything the screens show. Changed only by `AppCore.update`.
@@ -68,6 +70,8 @@ public struct AppState: Sendable, Equatable {
     public var inboxRetryDelay: TimeInterval
     /// A record opened from a notification, which may be outside the list's loaded window.
     public var focusedRecord: Record?
+    /// The `?` help overlay: nil when closed, else its filter text.
+    public var help: String?
     /// Rows available for the list body, known from the terminal size.
     public var viewportRows: Int
     public var shouldQuit: Bool
@@ -97,6 +101,7 @@ public struct AppState: Sendable, Equatable {
         self.nextInboxPollAt = nil
         self.inboxRetryDelay = AutoSync.firstOfflineRetry
         self.focusedRecord = nil
+        self.help = nil
         self.viewportRows = viewportRows
         self.shouldQuit = false
     }

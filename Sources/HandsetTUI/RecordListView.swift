@@ -33,7 +33,7 @@ public enum RecordListView {
             state.isEditingFilter
             ? [("type", "to filter"), ("Enter", "done"), ("Esc", "clear")]
             : [("↑↓", "move"), ("Enter", "open"), ("n", "new"), ("/", "filter"), ("Tab", "collection"), ("r", "sync")]
-                + (state.conflictCount > 0 ? [("c", "conflicts")] : []) + [("i", "inbox"), ("q", "quit")]
+                + (state.conflictCount > 0 ? [("c", "conflicts")] : []) + [("i", "inbox"), ("?", "help"), ("q", "quit")]
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
     }
 

@@ -31,6 +31,10 @@ public enum Renderer {
             KeyHints.render(
                 [("↑↓", "move"), ("Enter", "open"), ("m", "mark read"), ("a", "all read"), ("Esc", "back")],
                 row: grid.height - 1, into: &grid)
+        case .account:
+            RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
+            AccountView.render(state, into: &grid)
+            KeyHints.render([("o", "sign out"), ("O", "everywhere"), ("Esc", "back")], row: grid.height - 1, into: &grid)
         case .conflicts(let screen):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             ConflictsView.render(screen, into: &grid)
@@ -42,6 +46,9 @@ public enum Renderer {
             EditFormView.render(form, into: &grid)
             KeyHints.render(
                 [("Tab", "next field"), ("Ctrl-S", "save"), ("Esc", "cancel")], row: grid.height - 1, into: &grid)
+        }
+        if let filter = state.help {
+            HelpView.render(state, filter: filter, into: &grid)
         }
         return grid
     }

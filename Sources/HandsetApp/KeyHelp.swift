@@ -1,0 +1,34 @@
+/// Every key of every screen, for the `?` help overlay.
+public enum KeyHelp {
+    public static func entries(for screen: Screen) -> [(key: String, action: String)] {
+        let common: [(String, String)] = [("?", "this help (type to filter)"), ("Ctrl-C", "quit")]
+        switch screen {
+        case .signIn:
+            return [("Tab / Enter", "next field"), ("Enter", "sign in / verify"), ("Esc", "back / quit")] + common
+        case .list:
+            return [
+                ("↑ ↓ / j k", "move"), ("PgUp PgDn", "page"), ("g / G", "first / last"), ("Enter / l", "open"),
+                ("n", "new record"), ("e", "edit"), ("d", "delete"), ("/", "filter as you type"), ("Esc", "clear filter"),
+                ("Tab / ] [", "next / previous collection"), ("r", "sync now"), ("c", "conflicts"), ("i", "inbox"),
+                ("A", "account, sign out"), ("q", "quit"),
+            ] + common
+        case .detail, .confirmDelete:
+            return [("e", "edit"), ("d", "delete"), ("Esc / h", "back")] + common
+        case .edit:
+            return [
+                ("Tab / ↓", "next field"), ("Shift-Tab / ↑", "previous field"), ("← →", "choose a value"),
+                ("Space", "toggle yes/no"), ("Ctrl-S", "save"), ("Ctrl-U", "clear the field"), ("Esc", "cancel"),
+            ] + common
+        case .conflicts:
+            return [
+                ("↑ ↓", "field"), ("← →", "mine / theirs for the field"), ("Enter", "save the mix"), ("m", "keep mine"),
+                ("t", "take theirs"), ("] [", "next / previous conflict"), ("Esc", "back"),
+            ] + common
+        case .inbox:
+            return [("↑ ↓", "move"), ("Enter", "open the linked record"), ("m", "mark read"), ("a", "mark all read"), ("Esc", "back")]
+                + common
+        case .account:
+            return [("o", "sign out"), ("O", "sign out everywhere"), ("Esc", "back")] + common
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import HandsetApp
+
+/// Who is signed in, where, and signing out.
+public enum AccountView {
+    public static func render(_ state: AppState, into grid: inout CellGrid) {
+        grid.put("Account", x: 2, y: 2, role: .title)
+        let rows: [(String, String)] = [
+            ("User", state.user?.username ?? "—"), ("Email", state.user?.email ?? "—"), ("Profile", state.profile),
+            ("API", state.schema?.title ?? "—"),
+            ("Pending", "\(state.pendingCount) write(s) waiting to sync"),
+        ]
+        for (index, row) in rows.enumerated() {
+            grid.put(row.0, x: 2, y: 4 + index, role: .fieldLabel)
+            grid.put(TextWidth.truncate(row.1, to: grid.width - 16), x: 14, y: 4 + index, role: .normal)
+        }
+        grid.put("o  sign out on this device (the offline cache stays)", x: 2, y: 11, role: .normal)
+        grid.put("O  sign out everywhere (every device's refresh token is revoked)", x: 2, y: 12, role: .normal)
+    }
+}
+
+/// The `?` overlay: the current screen's keys, filtered by what is typed.
+public enum HelpView {
+    public static func render(_ state: AppState, filter: String, into grid: inout CellGrid) {
+        let entries = KeyHelp.entries(for: state.screen).filter {
+            filter.isEmpty || $0.key.localizedCaseInsensitiveContains(filter) || $0.action.localizedCaseInsensitiveContains(filter)
+        }
+        let width = min(60, grid.width - 4)
+        let height = min(entries.count + 4, grid.height - 2)
+        let left = (grid.width - width) / 2
+        let top = max((grid.height - height) / 2, 1)
+        grid.fill(x: left, y: top, width: width, height: height, role: .statusBar)
+        grid.put(" Keys" + (filter.isEmpty ? "" : "  /\(filter)"), x: left + 1, y: top, role: .statusOnline)
+        for (index, entry) in entries.prefix(height - 3).enumerated() {
+            grid.put(TextWidth.pad(entry.key, to: 16), x: left + 2, y: top + 2 + index, role: .statusOnline)
+            grid.put(TextWidth.truncate(entry.action, to: width - 20), x: left + 19, y: top + 2 + index, role: .statusBar)
+        }
+        if entries.isEmpty { grid.put("no key matches", x: left + 2, y: top + 2, role: .statusBar) }
+    }
+}
