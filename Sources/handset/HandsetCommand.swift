@@ -20,7 +20,7 @@ struct HandsetCommand: AsyncParsableCommand {
         subcommands: [
             UICommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, StatusCommand.self,
             SyncCommand.self, ListCommand.self, GetCommand.self, PutCommand.self, RemoveCommand.self,
-            ConflictsCommand.self, InboxCommand.self, ConfigCommand.self,
+            ConflictsCommand.self, InboxCommand.self, MFACommand.self, ConfigCommand.self,
         ],
         defaultSubcommand: UICommand.self)
 }
