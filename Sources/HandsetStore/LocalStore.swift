@@ -65,8 +65,8 @@ public final class LocalStore: Sendable {
         }
     }
 
-    /// Records whose text matches every word typed (as prefixes), best matches first: filter-as-you-type over
-    /// the whole cache through FTS5.
+    /// Records whose text matches every word typed (as prefixes): filter-as-you-type over the whole cache through
+    /// FTS5. In index order rather than by rank, so the first screenful comes without scoring every match.
     public func search(collection: String, text: String, limit: Int = 200) throws -> [HandsetModel.Record] {
         guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else {
             return try records(collection: collection, limit: limit)
@@ -78,7 +78,7 @@ public final class LocalStore: Sendable {
                     SELECT record.id, record.version, record.updatedAt, record.owner, record.body, record.syncState
                     FROM recordSearch JOIN record ON record.rowid = recordSearch.rowid
                     WHERE recordSearch MATCH ? AND record.collection = ? AND NOT record.locallyDeleted
-                    ORDER BY bm25(recordSearch) LIMIT ?
+                    LIMIT ?
                     """,
                 arguments: [pattern, collection, limit]
             ).map(Self.record(from:))

@@ -18,7 +18,8 @@ struct HandsetCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            UICommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, StatusCommand.self,
+            UICommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, SignUpCommand.self,
+            ConfirmCommand.self, PasswordCommand.self, StatusCommand.self,
             SyncCommand.self, ListCommand.self, GetCommand.self, PutCommand.self, RemoveCommand.self,
             ConflictsCommand.self, InboxCommand.self, MFACommand.self, ConfigCommand.self,
         ],

@@ -165,3 +165,36 @@ def test_mfa_setup_then_sign_in_with_a_code(bin_dir, fixed_cloud, workdir):
             "login", "--username", "alice", "--password-stdin", "--mfa-code", totp.now(), stdin="Wonderland-42!\n"
         )
     assert "Signed in as alice" in result.stdout
+
+
+def test_sign_up_confirm_and_reset_a_password(bin_dir, fixed_cloud, workdir):
+    import json as jsonlib
+
+    device = Device(bin_dir, workdir / "device")
+    device.run("config", "import", str(fixed_cloud.outputs_file))
+    created = device.run("signup", "--username", "zoe", "--email", "zoe@example.com", "--password-stdin", stdin="Zebra-Crossing-42!\n")
+    assert "handset confirm" in created.stdout
+
+    def latest_code(username):
+        result = subprocess.run(
+            [str(bin_dir / "handset-cloud"), "outbox", "--data-dir", str(fixed_cloud.data_dir), "--username", username, "--json"],
+            capture_output=True, text=True, timeout=30, check=True,
+        )
+        messages = [jsonlib.loads(line) for line in result.stdout.splitlines() if line.strip()]
+        assert messages, "no message in the outbox"
+        return messages[-1]["code"]
+
+    refused = device.run("login", "--username", "zoe", "--password-stdin", stdin="Zebra-Crossing-42!\n", check=False)
+    assert refused.returncode == 4, "an unconfirmed account cannot sign in"
+    device.run("confirm", "--username", "zoe", "--code", latest_code("zoe"))
+    device.run("login", "--username", "zoe", "--password-stdin", stdin="Zebra-Crossing-42!\n")
+    device.run("logout")
+
+    device.run("password", "forgot", "--username", "zoe")
+    device.run("password", "reset", "--username", "zoe", "--code", latest_code("zoe"), stdin="Zebra-Crossing-43!\n")
+    old = device.run("login", "--username", "zoe", "--password-stdin", stdin="Zebra-Crossing-42!\n", check=False)
+    assert old.returncode == 4
+    device.run("login", "--username", "zoe", "--password-stdin", stdin="Zebra-Crossing-43!\n")
+    device.run("password", "change", stdin="Zebra-Crossing-43!\nZebra-Crossing-44!\n")
+    device.run("logout")
+    device.run("login", "--username", "zoe", "--password-stdin", stdin="Zebra-Crossing-44!\n")

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import HandsetApp
+import HandsetRemote
+import HandsetWire
+
+/// `handset signup` and `handset confirm`: a new account, confirmed with the code Cognito sends.
+struct SignUpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signup", abstract: "Create an account; then `handset confirm` with the code that was sent.")
+
+    @OptionGroup var profile: ProfileOptions
+    @Option(name: .long) var username: String
+    @Option(name: .long) var email: String
+    @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
+
+    func run() async throws {
+        let services = try profile.services()
+        guard let password = passwordStdin ? readLine() : Console.readLine(prompt: "Password: ", secret: true),
+            !password.isEmpty
+        else { throw ValidationError("no password given") }
+        var body: [String: JSONValue] = [
+            "ClientId": .string(services.configuration.clientId), "Username": .string(username),
+            "Password": .string(password),
+            "UserAttributes": [["Name": "email", "Value": .string(email)]],
+        ]
+        if let hash = services.cognito.secretHash(username: username) { body["SecretHash"] = .string(hash) }
+        do {
+            let answer = try await services.cognito.call("SignUp", body: .object(body))
+            let destination = answer["CodeDeliveryDetails"]?["Destination"]?.stringValue
+            if answer["UserConfirmed"]?.boolValue == true {
+                print("Account created; sign in with `handset login`")
+            } else {
+                print("Account created; enter the code sent to \(destination ?? "you") with `handset confirm --username \(username) --code CODE`")
+            }
+        } catch {
+            throw Console.fail(error)
+        }
+    }
+}
+
+struct ConfirmCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "confirm", abstract: "Confirm a new account with its code.")
+
+    @OptionGroup var profile: ProfileOptions
+    @Option(name: .long) var username: String
+    @Option(name: .long) var code: String
+
+    func run() async throws {
+        let services = try profile.services()
+        var body: [String: JSONValue] = [
+            "ClientId": .string(services.configuration.clientId), "Username": .string(username),
+            "ConfirmationCode": .string(code),
+        ]
+        if let hash = services.cognito.secretHash(username: username) { body["SecretHash"] = .string(hash) }
+        do {
+            _ = try await services.cognito.call("ConfirmSignUp", body: .object(body))
+            print("Confirmed; sign in with `handset login --username \(username)`")
+        } catch {
+            throw Console.fail(error)
+        }
+    }
+}
+
+/// `handset password forgot | reset | change`.
+struct PasswordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "password", abstract: "Forgot, reset or change a password.",
+        subcommands: [Forgot.self, Reset.self, Change.self])
+
+    struct Forgot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "forgot", abstract: "Send a reset code.")
+        @OptionGroup var profile: ProfileOptions
+        @Option(name: .long) var username: String
+
+        func run() async throws {
+            let services = try profile.services()
+            var body: [String: JSONValue] = ["ClientId": .string(services.configuration.clientId), "Username": .string(username)]
+            if let hash = services.cognito.secretHash(username: username) { body["SecretHash"] = .string(hash) }
+            do {
+                let answer = try await services.cognito.call("ForgotPassword", body: .object(body))
+                let destination = answer["CodeDeliveryDetails"]?["Destination"]?.stringValue
+                print("A reset code was sent to \(destination ?? "the account's address"); then `handset password reset`")
+            } catch {
+                throw Console.fail(error)
+            }
+        }
+    }
+
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset", abstract: "Set a new password with the reset code (new password on stdin).")
+        @OptionGroup var profile: ProfileOptions
+        @Option(name: .long) var username: String
+        @Option(name: .long) var code: String
+
+        func run() async throws {
+            let services = try profile.services()
+            guard let password = Console.readLine(prompt: "New password: ", secret: true), !password.isEmpty else {
+                throw ValidationError("no new password given")
+            }
+            var body: [String: JSONValue] = [
+                "ClientId": .string(services.configuration.clientId), "Username": .string(username),
+                "ConfirmationCode": .string(code), "Password": .string(password),
+            ]
+            if let hash = services.cognito.secretHash(username: username) { body["SecretHash"] = .string(hash) }
+            do {
+                _ = try await services.cognito.call("ConfirmForgotPassword", body: .object(body))
+                print("Password reset; sign in with `handset login`")
+            } catch {
+                throw Console.fail(error)
+            }
+        }
+    }
+
+    struct Change: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "change", abstract: "Change the signed-in user's password (current, then new, on stdin).")
+        @OptionGroup var profile: ProfileOptions
+
+        func run() async throws {
+            let services = try profile.services()
+            guard await services.session.current != nil else {
+                Console.error("not signed in: run `handset login`")
+                throw HandsetExit.notSignedIn
+            }
+            guard let previous = Console.readLine(prompt: "Current password: ", secret: true),
+                let proposed = Console.readLine(prompt: "New password: ", secret: true), !proposed.isEmpty
+            else { throw ValidationError("both the current and the new password are needed") }
+            do {
+                _ = try await services.session.validIDToken()
+                let access = await services.session.current?.accessToken ?? ""
+                _ = try await services.cognito.call(
+                    "ChangePassword",
+                    body: ["AccessToken": .string(access), "PreviousPassword": .string(previous), "ProposedPassword": .string(proposed)])
+                print("Password changed")
+            } catch {
+                throw Console.fail(error)
+            }
+        }
+    }
+}
