@@ -58,7 +58,8 @@ struct ObjectsCommand: AsyncParsableCommand {
 
     struct Lifecycle: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply the lifecycle rule now: archive old objects, expire restored copies, remove unused uploads.",
+            abstract:
+                "Apply the lifecycle rule now: archive old objects, expire restored copies, remove unused uploads.",
             discussion: "The rule's settings (archiveAfterDays, ...) are in <data-dir>/storage.json.")
 
         @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")

@@ -190,3 +190,16 @@ def fixed_cloud(bin_dir, workdir):
     instance = Cloud(bin_dir / "handset-cloud", workdir / "cloud", port=free_port()).start()
     yield instance
     instance.stop()
+
+
+@pytest.fixture
+def storage_cloud(bin_dir, workdir):
+    """A local cloud whose lifecycle rule archives every object and whose restores take one second."""
+    import json
+
+    data_dir = workdir / "storage-cloud"
+    data_dir.mkdir()
+    (data_dir / "storage.json").write_text(json.dumps({"archiveAfterDays": 0, "restoreDelaySeconds": 1}))
+    instance = Cloud(bin_dir / "handset-cloud", data_dir).start()
+    yield instance
+    instance.stop()

@@ -14,7 +14,7 @@ func withStorageCloud<Value: Sendable>(
     storage: ObjectStorageSettings = ObjectStorageSettings(),
     notifications: NotificationSettings = NotificationSettings(),
     clock: TestClock = TestClock(), users: [TestUser] = [TestUser(name: "admin", groups: ["admins"])],
-    _ body: @Sendable (APICloud) async throws -> Value
+    live: Bool = false, _ body: @Sendable (APICloud) async throws -> Value
 ) async throws -> Value {
     let root = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
@@ -25,7 +25,7 @@ func withStorageCloud<Value: Sendable>(
         api: APIConfiguration(throttle: nil), storage: storage, notifications: notifications)
     let fixture = CloudFixture(
         directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
-    return try await app.test(.router) { client in
+    return try await app.test(live ? .live : .router) { client in
         var tokens: [String: String] = [:]
         var subs: [String: String] = [:]
         for (name, password) in [("alice", "Wonderland-42!"), ("bob", "Builder-42!")] {
@@ -44,6 +44,21 @@ func withStorageCloud<Value: Sendable>(
 }
 
 extension APICloud {
+    /// The same users with fresh tokens: ID tokens last an hour of test-clock time, so a test that moves the clock
+    /// by days signs in again.
+    func signedInAgain() async throws -> APICloud {
+        var tokens = tokens
+        for (name, password) in [("alice", "Wonderland-42!"), ("bob", "Builder-42!")] {
+            tokens[name] = try await client.signIn(name, password, fixture: fixture).idToken
+        }
+        for (name, token) in tokens where name != "alice" && name != "bob" {
+            let claims = try JSONValue.parse(Base64URL.decode(token.split(separator: ".")[1])!)
+            let groups = claims["cognito:groups"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            tokens[name] = try await mintIDToken(fixture: fixture, sub: subs[name]!, username: name, groups: groups)
+        }
+        return APICloud(client: client, fixture: fixture, tokens: tokens, subs: subs)
+    }
+
     /// Sends a JSON body (an `Encodable` value).
     @discardableResult
     func send(
@@ -98,11 +113,15 @@ extension APICloud {
     }
 
     /// Presigns, uploads and returns the key of a new object of `user`'s record.
-    func uploadObject(as user: String, recordId: String, bytes: [UInt8], contentType: String = "text/plain")
+    func uploadObject(
+        as user: String, recordId: String, bytes: [UInt8], contentType: String = "text/plain"
+    )
         async throws -> String
     {
-        let presigned = try await presignUpload(as: user, recordId: recordId, size: bytes.count, contentType: contentType)
-            .decode(PresignedURL.self)
+        let presigned = try await presignUpload(
+            as: user, recordId: recordId, size: bytes.count, contentType: contentType
+        )
+        .decode(PresignedURL.self)
         let uploaded = try await upload(presigned, bytes: bytes)
         #expect(uploaded.status == .ok, "upload: \(uploaded.text)")
         return presigned.key
@@ -141,5 +160,55 @@ extension TestResponse {
     var s3Code: String? {
         guard let start = text.range(of: "<Code>"), let end = text.range(of: "</Code>") else { return nil }
         return String(text[start.upperBound..<end.lowerBound])
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A bare TCP connection to the local server, for what HTTP clients will not do on purpose: break off a body, send
+/// one without a length.
+enum RawConnection {
+    struct Failure: Error {}
+
+    /// Connects, sends `bytes`, and either reads the answer until the server closes, or closes at once (dropping
+    /// the rest of the request).
+    @discardableResult
+    static func send(port: Int, _ bytes: [UInt8], readAnswer: Bool = false) throws -> String {
+        #if canImport(Glibc)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { throw Failure() }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw Failure() }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress!, $0.count) }
+            guard written > 0 else { throw Failure() }
+            offset += written
+        }
+        guard readAnswer else { return "" }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            guard count > 0 else { break }
+            answer += buffer[0..<count]
+        }
+        return String(decoding: answer, as: UTF8.self)
     }
 }

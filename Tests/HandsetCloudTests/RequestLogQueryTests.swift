@@ -75,3 +75,23 @@ struct RequestLogQueryTests {
         for part in ["api.create", "1.500 ms", "sub=abc", "id=r-1"] { #expect(line.contains(part), "\(line)") }
     }
 }
+
+@Suite("Request log: hand-written formats")
+struct RequestLogFormatTests {
+    @Test("log times are written exactly as Timestamp writes them")
+    func times() {
+        for seconds in [0.0, 1_795_000_000.123, 1_795_000_000.9999, 951_782_400.5, 4_102_444_799.999, -1.5] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(RequestLogTime.string(from: date) == Timestamp.string(from: date), "\(seconds)")
+        }
+    }
+
+    @Test("request ids are lowercase UUIDs, different every time")
+    func requestIds() {
+        let ids = (0..<100).map { _ in RequestID.make() }
+        #expect(Set(ids).count == 100)
+        for id in ids {
+            #expect(UUID(uuidString: id) != nil && id == id.lowercased() && id.count == 36, "\(id)")
+        }
+    }
+}

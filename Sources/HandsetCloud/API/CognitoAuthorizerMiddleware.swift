@@ -51,12 +51,21 @@ struct CognitoAuthorizerMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// The token in an `Authorization` value: trimmed, with an optional `Bearer ` prefix (any case) removed.
+    /// Works on UTF-8 bytes: this runs on every request, and tokens are a kilobyte long.
     static func token(in header: String) -> String? {
-        var token = Substring(header).trimmingCharacters(in: .whitespaces)
-        if token.lowercased().hasPrefix("bearer ") {
-            token = String(token.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        var bytes = Substring(header).utf8[...]
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while let first = bytes.first, isSpace(first) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, isSpace(last) { bytes = bytes.dropLast() }
+        let prefix = "bearer ".utf8
+        if bytes.count >= prefix.count,
+            zip(bytes.prefix(prefix.count), prefix).allSatisfy({ $0 | 0x20 == $1 || ($0 == $1) })
+        {
+            bytes = bytes.dropFirst(prefix.count)
+            while let first = bytes.first, isSpace(first) { bytes = bytes.dropFirst() }
         }
-        return token.isEmpty ? nil : token
+        return bytes.isEmpty ? nil : String(Substring(bytes))
     }
 
     /// The `exp` of a token that has just been verified.

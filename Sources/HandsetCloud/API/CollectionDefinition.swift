@@ -53,6 +53,14 @@ struct CollectionDefinition: Sendable, Equatable {
         } catch let error as SchemaError {
             throw SchemaError("schema \(schemaName): \(error.description)")
         }
+        sortKeys = computedSortKeys
+        filterFields = computedFilterFields
+    }
+
+    static func == (lhs: CollectionDefinition, rhs: CollectionDefinition) -> Bool {
+        lhs.name == rhs.name && lhs.schemaName == rhs.schemaName && lhs.properties == rhs.properties
+            && lhs.required == rhs.required && lhs.authRules == rhs.authRules && lhs.listColumns == rhs.listColumns
+            && lhs.titleField == rhs.titleField && lhs.allowsUnknownFields == rhs.allowsUnknownFields
     }
 
     /// A path segment that is not one of the API's own (`openapi.json`, `_changes`, `_batch`).
@@ -74,7 +82,12 @@ struct CollectionDefinition: Sendable, Equatable {
     }
 
     /// The `sort` values lists accept: the list columns that are plain values, plus `id` and `updatedAt`.
-    var sortKeys: [(name: String, key: RecordSortKey)] {
+    private(set) var sortKeys: [(name: String, key: RecordSortKey)] = []
+    /// The fields lists filter by (`?status=todo`): scalar body properties with plain names that are not list
+    /// parameters (`limit`, `sort`, ...), and `owner`.
+    private(set) var filterFields: [String] = []
+
+    private var computedSortKeys: [(name: String, key: RecordSortKey)] {
         var keys: [(String, RecordSortKey)] = []
         for column in listColumns + [RecordField.id, RecordField.updatedAt]
         where !keys.contains(where: { $0.0 == column }) {
@@ -91,9 +104,7 @@ struct CollectionDefinition: Sendable, Equatable {
         return keys
     }
 
-    /// The fields lists filter by (`?status=todo`): scalar body properties with plain names that are not list
-    /// parameters (`limit`, `sort`, ...), and `owner`.
-    var filterFields: [String] {
+    private var computedFilterFields: [String] {
         let fields = properties.filter { name, property in
             property.isScalar && !RecordField.serverManaged.contains(name) && Self.isPlainIdentifier(name)
                 && !RecordsController.listParameters.contains(name)

@@ -2,8 +2,11 @@ import Foundation
 import HTTPTypes
 import HandsetWire
 
-/// The write functions (create, replace, patch, delete) shared by the single routes and `_batch`. Access rules and
-/// `If-Match` are checked inside the write's transaction, against the record as it is at that moment.
+/// The write functions (create, replace, patch, delete) shared by the single routes and `_batch`.
+///
+/// Each write is planned first (access to create, the body against the schema, the precondition's presence), then
+/// decided and applied inside a transaction, where the access rules and `If-Match` are checked against the record
+/// as it is at that moment.
 struct RecordWriteService: Sendable {
     /// What a write is conditioned on.
     enum Precondition: Sendable, Equatable {
@@ -14,31 +17,46 @@ struct RecordWriteService: Sendable {
         case version(Int)
     }
 
+    /// A write ready to be applied, or the answer it already has (a refusal found before any storage).
+    enum Plan: Sendable {
+        case answer(WriteAnswer)
+        case write(PlannedWrite)
+    }
+
+    struct PlannedWrite: Sendable {
+        var id: String
+        /// Runs inside the transaction; throws `APIError` or `PreconditionFailed` to refuse.
+        var decide: @Sendable (StoredRecord?) throws -> RecordDecision
+        /// The answer once applied, from the record after the write.
+        var answer: @Sendable (StoredRecord?) -> WriteAnswer
+    }
+
     let records: any RecordRepository
     let now: @Sendable () -> Date
     let locks = KeyedLock()
 
+    // MARK: Plans
+
     /// POST (server id, `id == nil`) or PUT + `If-None-Match: *` and batch create (client id).
-    func create(
-        _ collection: CollectionDefinition, caller: Identity, id clientId: String?, body: JSONValue?,
-        idempotency: IdempotencyClaim? = nil
-    ) async throws -> WriteAnswer {
+    func planCreate(_ collection: CollectionDefinition, caller: Identity, id clientId: String?, body: JSONValue?)
+        -> Plan
+    {
         let grant = collection.grant(for: caller)
-        guard grant.mayCreate else { return .failure(.forbidden) }
-        if let clientId, !RecordID.isValid(clientId) { return .failure(RecordID.invalid) }
+        guard grant.mayCreate else { return .answer(.failure(.forbidden)) }
+        if let clientId, !RecordID.isValid(clientId) { return .answer(.failure(RecordID.invalid)) }
         let fields: [String: JSONValue]
         do {
             fields = try RecordValidator(collection: collection).validateFull(body)
         } catch {
-            return .failure(error)
+            return .answer(.failure(error))
         }
         let id = clientId ?? UUID().uuidString.lowercased()
         let location = "/api/\(collection.name)/\(id)"
         let canonical = StoredRecord.canonicalText(of: fields)
         let caller = caller.sub
-        let write: @Sendable () async throws -> WriteAnswer = {
-            let outcome = try await records.write(
-                collection: collection.name, id: id, at: now(), idempotency: idempotency,
+        return .write(
+            PlannedWrite(
+                id: id,
                 decide: { current in
                     guard let current else { return .save(owner: caller, body: fields) }
                     guard grant.allows(.read, on: current, caller: caller) else { throw APIError.idTaken }
@@ -46,68 +64,54 @@ struct RecordWriteService: Sendable {
                     if clientId != nil, !current.deleted, current.bodyText == canonical { return .keep }
                     throw PreconditionFailed(current: current)
                 },
-                respond: { record in
-                    record.map { WriteAnswer.record(.created, $0, location: location).stored }
-                        ?? StoredResponse(status: 500, headers: [:], body: "")
-                })
-            switch outcome {
-            case .written(let record?, _): return .record(.created, record, location: location)
-            case .written(nil, _): return .failure(.idTaken)
-            case .replayed(let stored): return WriteAnswer(replaying: stored)
-            case .keyReused: return .failure(.idempotencyKeyReused)
-            }
-        }
-        if let idempotency {
-            return try await locks.withLock("\(idempotency.scope)\u{0}\(idempotency.key)") {
-                try await Self.answering(write)
-            }
-        }
-        return try await Self.answering(write)
+                answer: { record in
+                    record.map { .record(.created, $0, location: location) } ?? .failure(.idTaken)
+                }))
     }
 
     /// PUT + `If-Match`: every field replaced. A tombstone at the given version comes back to life.
-    func replace(
+    func planReplace(
         _ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition, body: JSONValue?
-    ) async throws -> WriteAnswer {
-        guard precondition != .none else { return .failure(.ifMatchRequired) }
+    ) -> Plan {
+        guard precondition != .none else { return .answer(.failure(.ifMatchRequired)) }
         let fields: [String: JSONValue]
         do {
             fields = try RecordValidator(collection: collection).validateFull(body)
         } catch {
-            return .failure(error)
+            return .answer(.failure(error))
         }
-        return try await update(collection, caller: caller, id: id, precondition: precondition) { current in
+        return planUpdate(collection, caller: caller, id: id, precondition: precondition) { current in
             .save(owner: current.owner, body: fields)
         }
     }
 
     /// PATCH + `If-Match`: the given fields changed (null clears one), the result validated as a whole.
-    func patch(
+    func planPatch(
         _ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition, body: JSONValue?
-    ) async throws -> WriteAnswer {
-        guard precondition != .none else { return .failure(.ifMatchRequired) }
+    ) -> Plan {
+        guard precondition != .none else { return .answer(.failure(.ifMatchRequired)) }
         let validator = RecordValidator(collection: collection)
         let changes: [String: JSONValue]
         do {
             changes = try validator.validatePatch(body)
         } catch {
-            return .failure(error)
+            return .answer(.failure(error))
         }
-        return try await update(collection, caller: caller, id: id, precondition: precondition) { current in
+        return planUpdate(collection, caller: caller, id: id, precondition: precondition) { current in
             .save(owner: current.owner, body: try validator.merge(changes, into: current.deleted ? [:] : current.body))
         }
     }
 
     /// DELETE + `If-Match`: leaves a tombstone. Deleting a tombstone again changes nothing and succeeds.
-    func delete(
-        _ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition
-    ) async throws -> WriteAnswer {
-        guard precondition != .none else { return .failure(.ifMatchRequired) }
+    func planDelete(_ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition)
+        -> Plan
+    {
+        guard precondition != .none else { return .answer(.failure(.ifMatchRequired)) }
         let grant = collection.grant(for: caller)
         let caller = caller.sub
-        return try await Self.answering {
-            let outcome = try await records.write(
-                collection: collection.name, id: id, at: now(), idempotency: nil,
+        return .write(
+            PlannedWrite(
+                id: id,
                 decide: { current in
                     guard let current, grant.allows(.read, on: current, caller: caller) else {
                         throw APIError.recordNotFound(collection.name, id)
@@ -117,21 +121,18 @@ struct RecordWriteService: Sendable {
                     guard Self.holds(precondition, for: current) else { throw PreconditionFailed(current: current) }
                     return .delete
                 },
-                respond: { _ in StoredResponse(status: 204, headers: [:], body: "") })
-            guard case .written = outcome else { return .failure(.recordNotFound(collection.name, id)) }
-            return WriteAnswer(status: .noContent)
-        }
+                answer: { _ in WriteAnswer(status: .noContent) }))
     }
 
-    private func update(
+    private func planUpdate(
         _ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition,
         _ change: @escaping @Sendable (StoredRecord) throws -> RecordDecision
-    ) async throws -> WriteAnswer {
+    ) -> Plan {
         let grant = collection.grant(for: caller)
         let caller = caller.sub
-        return try await Self.answering {
-            let outcome = try await records.write(
-                collection: collection.name, id: id, at: now(), idempotency: nil,
+        return .write(
+            PlannedWrite(
+                id: id,
                 decide: { current in
                     guard let current, grant.allows(.read, on: current, caller: caller) else {
                         throw APIError.recordNotFound(collection.name, id)
@@ -140,10 +141,9 @@ struct RecordWriteService: Sendable {
                     guard Self.holds(precondition, for: current) else { throw PreconditionFailed(current: current) }
                     return try change(current)
                 },
-                respond: { _ in StoredResponse(status: 200, headers: [:], body: "") })
-            guard case .written(let record?, _) = outcome else { return .failure(.recordNotFound(collection.name, id)) }
-            return .record(.ok, record)
-        }
+                answer: { record in
+                    record.map { .record(.ok, $0) } ?? .failure(.recordNotFound(collection.name, id))
+                }))
     }
 
     /// Whether `If-Match` names the current version. `*` matches live records only, so it never revives one.
@@ -155,16 +155,72 @@ struct RecordWriteService: Sendable {
         }
     }
 
-    /// Runs a write, turning the refusals thrown inside its transaction into answers.
-    private static func answering(_ write: @Sendable () async throws -> WriteAnswer) async throws -> WriteAnswer {
-        do {
-            return try await write()
-        } catch let error as APIError {
+    // MARK: Running plans
+
+    /// Applies one planned write in its own transaction; with an Idempotency-Key, the answer is stored with it and
+    /// a concurrent duplicate waits for it and replays it.
+    func run(_ plan: Plan, in collection: CollectionDefinition, idempotency: IdempotencyClaim? = nil) async throws
+        -> WriteAnswer
+    {
+        guard case .write(let write) = plan else {
+            if case .answer(let answer) = plan { return answer }
+            return .failure(.forbidden)
+        }
+        let apply: @Sendable () async throws -> WriteAnswer = {
+            do {
+                let outcome = try await records.write(
+                    collection: collection.name, id: write.id, at: now(), idempotency: idempotency,
+                    decide: write.decide, respond: { write.answer($0).stored })
+                switch outcome {
+                case .written(let record, _): return write.answer(record)
+                case .replayed(let stored): return WriteAnswer(replaying: stored)
+                case .keyReused: return .failure(.idempotencyKeyReused)
+                }
+            } catch {
+                return try Self.answer(refusal: error)
+            }
+        }
+        guard let idempotency else { return try await apply() }
+        return try await locks.withLock("\(idempotency.scope)\u{0}\(idempotency.key)", apply)
+    }
+
+    /// Applies planned writes in order in one transaction, each in its own savepoint: each is whole or absent, a
+    /// refusal leaves the others alone, and the batch costs one commit instead of one per write.
+    func runAll(_ plans: [Plan], in collection: CollectionDefinition) async throws -> [WriteAnswer] {
+        let writes = plans.compactMap { plan -> PlannedWrite? in
+            if case .write(let write) = plan { return write }
+            return nil
+        }
+        let outcomes = try await records.writeEach(
+            collection: collection.name, at: now(),
+            writes.map { RecordWriteItem(id: $0.id, decide: $0.decide) })
+        var results = outcomes.makeIterator()
+        var writeIndex = 0
+        return try plans.map { plan in
+            switch plan {
+            case .answer(let answer): return answer
+            case .write(let write):
+                defer { writeIndex += 1 }
+                switch results.next() {
+                case .written(let record, _)?: return write.answer(record)
+                case .refused(let error)?: return try Self.answer(refusal: error)
+                case nil: return .failure(.recordNotFound(collection.name, write.id))
+                }
+            }
+        }
+    }
+
+    /// A refusal thrown inside a transaction as an answer; anything else is a real failure and propagates.
+    static func answer(refusal error: any Error) throws -> WriteAnswer {
+        switch error {
+        case let error as APIError:
             return .failure(error)
-        } catch let failed as PreconditionFailed {
+        case let failed as PreconditionFailed:
             return WriteAnswer(
                 status: .preconditionFailed, record: failed.current.jsonText, eTag: failed.current.eTag,
                 error: APIErrorBody(message: "Precondition Failed"))
+        default:
+            throw error
         }
     }
 }

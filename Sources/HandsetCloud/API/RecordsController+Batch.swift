@@ -3,8 +3,8 @@ import HandsetWire
 import Hummingbird
 
 extension RecordsController {
-    /// `POST <api>/<c>/_batch`: each operation applied on its own, in order, in its own transaction (so nothing is
-    /// half-written and one refusal does not undo the others), with the status and record the single request
+    /// `POST <api>/<c>/_batch`: the operations applied in order, each whole or not at all (a savepoint each inside
+    /// one transaction, so one refusal does not undo the others), with the status and record the single request
     /// would have answered. An Idempotency-Key replays the whole first answer.
     func batch(_ request: Request, collection: CollectionDefinition, identity: Identity) async throws -> Response {
         var request = request
@@ -38,12 +38,12 @@ extension RecordsController {
         return Self.json(text)
     }
 
-    private func run(_ batch: BatchRequest, collection: CollectionDefinition, identity: Identity) async throws -> String
-    {
+    private func run(_ batch: BatchRequest, collection: CollectionDefinition, identity: Identity) async throws -> String {
+        let plans = batch.operations.map { plan($0, collection: collection, identity: identity) }
+        let answers = try await writes.runAll(plans, in: collection)
         var text = "{\"results\":["
-        for (index, operation) in batch.operations.enumerated() {
+        for (index, answer) in answers.enumerated() {
             if index > 0 { text += "," }
-            let answer = try await apply(operation, collection: collection, identity: identity)
             text += "{\"status\":\(answer.status.code)"
             if let record = answer.record { text += ",\"record\":" + record }
             if let error = answer.error {
@@ -54,30 +54,27 @@ extension RecordsController {
         return text + "]}"
     }
 
-    private func apply(
-        _ operation: BatchOperation, collection: CollectionDefinition, identity: Identity
-    ) async throws
-        -> WriteAnswer
+    private func plan(_ operation: BatchOperation, collection: CollectionDefinition, identity: Identity)
+        -> RecordWriteService.Plan
     {
         let precondition: RecordWriteService.Precondition = operation.ifMatch.map { .version($0) } ?? .none
         if operation.op == .create {
-            return try await writes.create(collection, caller: identity, id: operation.id, body: operation.body)
+            return writes.planCreate(collection, caller: identity, id: operation.id, body: operation.body)
         }
         guard let id = operation.id else {
-            return .failure(APIError(.badRequest, "id is required", fields: [RecordField.id: "is required"]))
+            return .answer(.failure(APIError(.badRequest, "id is required", fields: [RecordField.id: "is required"])))
         }
-        guard RecordID.isValid(id) else { return .failure(.recordNotFound(collection.name, id)) }
+        guard RecordID.isValid(id) else { return .answer(.failure(.recordNotFound(collection.name, id))) }
         switch operation.op {
         case .create:
-            return try await writes.create(collection, caller: identity, id: id, body: operation.body)
+            return writes.planCreate(collection, caller: identity, id: id, body: operation.body)
         case .replace:
-            return try await writes.replace(
+            return writes.planReplace(
                 collection, caller: identity, id: id, precondition: precondition, body: operation.body)
         case .patch:
-            return try await writes.patch(
-                collection, caller: identity, id: id, precondition: precondition, body: operation.body)
+            return writes.planPatch(collection, caller: identity, id: id, precondition: precondition, body: operation.body)
         case .delete:
-            return try await writes.delete(collection, caller: identity, id: id, precondition: precondition)
+            return writes.planDelete(collection, caller: identity, id: id, precondition: precondition)
         }
     }
 }

@@ -87,6 +87,7 @@ extension RecordsController {
     static func filters<Parameters: Sequence>(
         _ parameters: Parameters, collection: CollectionDefinition
     ) throws -> [RecordFilter] where Parameters.Element == (key: Substring, value: Substring) {
+        guard parameters.contains(where: { !listParameters.contains(String($0.key)) }) else { return [] }
         let filterable = Set(collection.filterFields)
         var values: [String: [JSONValue]] = [:]
         var order: [String] = []

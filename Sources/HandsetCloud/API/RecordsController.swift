@@ -105,12 +105,15 @@ struct RecordsController: Sendable {
                 }
                 context.requestLog.function = "api.createWithId"
                 return Self.respond(
-                    try await writes.create(collection, caller: identity, id: id, body: body))
+                    try await writes.run(
+                        writes.planCreate(collection, caller: identity, id: id, body: body), in: collection))
             }
             context.requestLog.function = "api.replace"
             guard RecordID.isValid(id) else { throw APIError.recordNotFound(collection.name, id) }
             return Self.respond(
-                try await writes.replace(collection, caller: identity, id: id, precondition: precondition, body: body))
+                try await writes.run(
+                    writes.planReplace(collection, caller: identity, id: id, precondition: precondition, body: body),
+                    in: collection))
         case (_, .patch):
             context.requestLog.function = "api.patch"
             var request = request
@@ -118,13 +121,17 @@ struct RecordsController: Sendable {
             let body = try await Self.readJSONBody(&request, limit: bodyLimit)
             guard RecordID.isValid(id) else { throw APIError.recordNotFound(collection.name, id) }
             return Self.respond(
-                try await writes.patch(collection, caller: identity, id: id, precondition: precondition, body: body))
+                try await writes.run(
+                    writes.planPatch(collection, caller: identity, id: id, precondition: precondition, body: body),
+                    in: collection))
         case (_, .delete):
             context.requestLog.function = "api.delete"
             let precondition = try Self.precondition(request)
             guard RecordID.isValid(id) else { throw APIError.recordNotFound(collection.name, id) }
             return Self.respond(
-                try await writes.delete(collection, caller: identity, id: id, precondition: precondition))
+                try await writes.run(
+                    writes.planDelete(collection, caller: identity, id: id, precondition: precondition),
+                    in: collection))
         default:
             context.requestLog.function = "api.methodNotAllowed"
             throw Self.methodNotAllowed(allow: "GET, PUT, PATCH, DELETE")
@@ -158,7 +165,9 @@ struct RecordsController: Sendable {
         let body = try await Self.readJSONBody(&request, limit: bodyLimit)
         let claim = key.map { Self.claim(key: $0, identity: identity, request: request, body: body) }
         return Self.respond(
-            try await writes.create(collection, caller: identity, id: nil, body: body, idempotency: claim))
+            try await writes.run(
+                writes.planCreate(collection, caller: identity, id: nil, body: body), in: collection,
+                idempotency: claim))
     }
 
     // MARK: Requests

@@ -261,7 +261,7 @@ struct ServedDocumentBuilder {
             "\(base)/\(APIRoute.batch)": [
                 "post": operation(
                     "batch\(type)",
-                    "Many writes, each applied on its own (one transaction each), one result each in order",
+                    "Many writes in order, each whole or not at all, one result each (the single request's status)",
                     parameters: [parameter("IdempotencyKey")],
                     body: ["$ref": .string("#/components/schemas/\(type)BatchRequest")],
                     responses: [

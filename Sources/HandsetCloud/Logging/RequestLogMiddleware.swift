@@ -17,7 +17,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = RequestID.make()
         var response: Response
         do {
             response = try await next(request, context)
@@ -41,7 +41,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         writer.append(
             RequestLogEntry(
-                time: Timestamp.string(from: now()), requestId: requestId, sub: context.requestLog.sub,
+                time: RequestLogTime.string(from: now()), requestId: requestId, sub: context.requestLog.sub,
                 function: context.requestLog.function ?? (response.status == .notFound ? "notFound" : "unknown"),
                 method: request.method.rawValue, route: request.uri.path, status: response.status.code,
                 latencyMs: (milliseconds * 1000).rounded() / 1000))

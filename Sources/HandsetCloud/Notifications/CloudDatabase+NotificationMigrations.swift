@@ -48,5 +48,10 @@ extension CloudDatabase {
                     );
                     """)
         }
+        // Record events compare with the record before the write and with devices kept in memory, which costs a
+        // write no extra transaction.
+        migrator.registerMigration("notify: drop record_event_state") { db in
+            try db.execute(sql: "DROP TABLE record_event_state")
+        }
     }
 }

@@ -42,7 +42,11 @@ struct InboxController: Sendable {
         var problems: [String: String] = [:]
         var since: Int64 = 0
         if let text = query.get("since"), !text.isEmpty {
-            if let value = Int64(text), value >= 0 { since = value } else { problems["since"] = "must be a cursor from a previous page" }
+            if let value = Int64(text), value >= 0 {
+                since = value
+            } else {
+                problems["since"] = "must be a cursor from a previous page"
+            }
         }
         var limit = defaultLimit
         if let text = query.get("limit") {
@@ -69,6 +73,7 @@ struct InboxController: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

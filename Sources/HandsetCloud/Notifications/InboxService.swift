@@ -10,13 +10,16 @@ struct InboxService: Sendable {
     let settings: NotificationSettings
     let now: @Sendable () -> Date
 
-    /// Adds `draft` to the inboxes of `subs` and wakes their polls; returns how many inboxes received it.
+    /// Adds `draft` to the inboxes of `subs` and wakes their polls; returns how many inboxes received it. With
+    /// `coalescing`, an unread notification of the same kind about the same record is not repeated.
     @discardableResult
-    func deliver(_ draft: NotificationDraft, kind: NotificationKind, topic: String? = nil, to subs: [String])
-        async throws -> Int
-    {
-        let items = try await store.deliver(draft, kind: kind.rawValue, topic: topic, to: subs, at: now())
-        waiters.signal(subs)
+    func deliver(
+        _ draft: NotificationDraft, kind: NotificationKind, topic: String? = nil, to subs: [String],
+        coalescing: Bool = false
+    ) async throws -> Int {
+        let items = try await store.deliver(
+            draft, kind: kind.rawValue, topic: topic, to: subs, at: now(), coalescing: coalescing)
+        if !items.isEmpty { waiters.signal(subs) }
         return items.count
     }
 
@@ -52,40 +55,5 @@ struct InboxService: Sendable {
     @discardableResult
     func purgeExpired() async throws -> Int {
         try await store.purge(before: now().addingTimeInterval(-settings.retentionDays * 86_400))
-    }
-}
-
-/// What raised a notification (`InboxItem.kind`).
-enum NotificationKind: String, Sendable {
-    case topic
-    case assigned = "record.assigned"
-    case changed = "record.changed"
-    case conflict
-    case direct
-}
-
-/// Wakes the polls of users who received notifications that another process (`handset-cloud notify` or
-/// `publish` writing to the database directly) delivered. One cheap query per tick, and a second only when
-/// something new arrived while polls are waiting.
-final class ExternalDeliveryWatcher: @unchecked Sendable {
-    private let store: NotificationStore
-    private let waiters: InboxWaiters
-    private let lock = NSLock()
-    private var lastSeen: Int64?
-
-    init(store: NotificationStore, waiters: InboxWaiters) {
-        self.store = store
-        self.waiters = waiters
-    }
-
-    func tick() async throws {
-        let latest = try await store.latestSequence()
-        let previous = lock.withLock {
-            let previous = lastSeen
-            lastSeen = latest
-            return previous
-        }
-        guard let previous, latest > previous, waiters.count > 0 else { return }
-        waiters.signal(try await store.recipients(after: previous))
     }
 }

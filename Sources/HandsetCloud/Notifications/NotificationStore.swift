@@ -2,24 +2,18 @@ import Foundation
 import GRDB
 import HandsetWire
 
-/// The notification tables: inboxes, topics and their subscriptions, and what record events compare with. Every
-/// method is one transaction. Users and groups are read from the user pool's tables.
+/// The notification tables: inboxes, topics and their subscriptions. Every method is one transaction. Users and
+/// groups are read from the user pool's tables.
 struct NotificationStore: Sendable {
     let database: CloudDatabase
 
-    /// Where record events left off for one record.
-    struct RecordState: Sendable, Equatable {
-        /// `<sub> <device>` of the last write that named a device.
-        var device: String?
-        /// The `sub` of the user the record is assigned to.
-        var assignee: String?
-    }
-
     // MARK: Inbox
 
-    /// Adds one notification to each of `subs` (deduplicated) and returns them with their cursor positions.
+    /// Adds one notification to each of `subs` (deduplicated) and returns those added. With `coalescing`, a
+    /// recipient who still has an unread notification of the same kind linking the same record gets no other.
     func deliver(
-        _ draft: NotificationDraft, kind: String, topic: String?, to subs: [String], at date: Date
+        _ draft: NotificationDraft, kind: String, topic: String?, to subs: [String], at date: Date,
+        coalescing: Bool = false
     ) async throws -> [InboxItem] {
         var seen: Set<String> = []
         let recipients = subs.filter { seen.insert($0).inserted }
@@ -27,6 +21,17 @@ struct NotificationStore: Sendable {
         return try await database.writer.write { db in
             var items: [InboxItem] = []
             for sub in recipients {
+                if coalescing, let link = draft.link,
+                    try Bool.fetchOne(
+                        db,
+                        sql: """
+                            SELECT EXISTS (SELECT 1 FROM notifications WHERE user_sub = ? AND read = 0 AND kind = ?
+                                AND link_collection = ? AND link_id = ?)
+                            """,
+                        arguments: [sub, kind, link.collection, link.id]) == true
+                {
+                    continue
+                }
                 let id = UUID().uuidString.lowercased()
                 try db.execute(
                     sql: """
@@ -49,7 +54,9 @@ struct NotificationStore: Sendable {
 
     /// Up to `limit` of `sub`'s notifications after cursor `after` and created at or after `notBefore`, with the
     /// cursor of the last one and the inbox's unread count.
-    func page(sub: String, after: Int64, limit: Int, notBefore: Date) async throws
+    func page(
+        sub: String, after: Int64, limit: Int, notBefore: Date
+    ) async throws
         -> (items: [InboxItem], cursor: Int64?, unread: Int)
     {
         try await database.writer.read { db in
@@ -94,7 +101,8 @@ struct NotificationStore: Sendable {
     @discardableResult
     func purge(before date: Date) async throws -> Int {
         try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM notifications WHERE created_at < ?", arguments: [date.timeIntervalSince1970])
+            try db.execute(
+                sql: "DELETE FROM notifications WHERE created_at < ?", arguments: [date.timeIntervalSince1970])
             return db.changesCount
         }
     }
@@ -206,35 +214,6 @@ struct NotificationStore: Sendable {
                     ORDER BY 1
                     """,
                 arguments: [topic])
-        }
-    }
-
-    // MARK: Record events
-
-    func recordState(collection: String, id: String) async throws -> RecordState? {
-        try await database.writer.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT device, assignee FROM record_event_state WHERE collection = ? AND record_id = ?",
-                arguments: [collection, id]
-            ).map { RecordState(device: $0["device"], assignee: $0["assignee"]) }
-        }
-    }
-
-    /// Saves (or with `nil`, forgets) a record's event state.
-    func setRecordState(_ state: RecordState?, collection: String, id: String) async throws {
-        try await database.writer.write { db in
-            if let state {
-                try db.execute(
-                    sql: """
-                        INSERT OR REPLACE INTO record_event_state (collection, record_id, device, assignee)
-                        VALUES (?, ?, ?, ?)
-                        """,
-                    arguments: [collection, id, state.device, state.assignee])
-            } else {
-                try db.execute(
-                    sql: "DELETE FROM record_event_state WHERE collection = ? AND record_id = ?",
-                    arguments: [collection, id])
-            }
         }
     }
 }

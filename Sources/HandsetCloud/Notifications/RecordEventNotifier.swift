@@ -11,11 +11,16 @@ import Logging
 /// | `record.changed` | the owner changed it from another device than their previous write to it | the owner |
 /// | `conflict` | a write was refused with 412 | the writer |
 ///
-/// The device comes from `RecordWriteOrigin` (the `X-Handset-Device` header, else the token's `origin_jti`).
+/// The device comes from `RecordWriteOrigin` (the `X-Handset-Device` header, else the token's `origin_jti`); the
+/// device of each record's last write is remembered in memory (`RecentWriteDevices`), so writes cost no extra
+/// database write. The assignee is compared with the record as it was before the write.
+/// `record.changed` and `conflict` are not repeated while the recipient has one about the same record unread, so
+/// a device that syncs a long offline session does not flood the inbox.
 struct RecordEventNotifier: RecordEventSink {
     let inbox: InboxService
     let document: APIDocument
     let logger: Logger
+    let devices = RecentWriteDevices()
 
     func recordWritten(_ event: RecordWriteEvent) async {
         do {
@@ -27,14 +32,14 @@ struct RecordEventNotifier: RecordEventSink {
 
     func recordConflict(_ event: RecordConflictEvent) async {
         guard let writer = event.origin?.writer else { return }
-        let title = displayTitle(event.current, collection: event.collection)
+        let title = displayTitle(event.current.body, id: event.id, collection: event.collection)
         let draft = NotificationDraft(
             title: "Conflict: \(title)",
             body: "Your change to \(event.collection)/\(event.id) was refused: it was changed meanwhile (now version "
                 + "\(event.current.version)). Open it to choose which version to keep.",
             link: RecordLink(collection: event.collection, id: event.id))
         do {
-            try await inbox.deliver(draft, kind: .conflict, to: [writer.sub])
+            try await inbox.deliver(draft, kind: .conflict, to: [writer.sub], coalescing: true)
         } catch {
             logger.error("Cannot raise a conflict notification for \(event.collection)/\(event.id): \(error)")
         }
@@ -42,13 +47,18 @@ struct RecordEventNotifier: RecordEventSink {
 
     private func raise(_ event: RecordWriteEvent) async throws {
         let record = event.after
+        let body = record.deleted ? [:] : record.body
+        let beforeBody = event.before.map { $0.deleted ? [:] : $0.body } ?? [:]
         let writer = event.origin?.writer
         let link = RecordLink(collection: event.collection, id: event.id)
-        let title = displayTitle(record.deleted ? (event.before ?? record) : record, collection: event.collection)
-        let previous = try await inbox.store.recordState(collection: event.collection, id: event.id)
-        var state = previous ?? NotificationStore.RecordState()
+        let title = displayTitle(
+            record.deleted ? beforeBody : body, id: event.id, collection: event.collection)
 
-        let deviceKey = event.origin?.device.flatMap { device in writer.map { "\($0.sub) \(device)" } }
+        let recordKey = "\(event.collection)/\(event.id)"
+        let device = event.origin?.device.flatMap { device in writer.map { "\($0.sub) \(device)" } }
+        let lastDevice =
+            record.deleted
+            ? devices.remove(recordKey) : device.map { devices.exchange(recordKey, $0) } ?? devices.value(recordKey)
         if let writer, let before = event.before, !before.deleted || !record.deleted {
             let verb = record.deleted ? "deleted" : "changed"
             if writer.sub != record.owner {
@@ -56,47 +66,36 @@ struct RecordEventNotifier: RecordEventSink {
                     NotificationDraft(
                         title: "\(title) was \(verb)", body: "\(writer.name) \(verb) \(event.collection)/\(event.id).",
                         link: link),
-                    kind: .changed, to: [record.owner])
-            } else if let deviceKey, let last = previous?.device, last.hasPrefix("\(writer.sub) "), last != deviceKey {
+                    kind: .changed, to: [record.owner], coalescing: true)
+            } else if let device, let lastDevice, lastDevice.hasPrefix("\(writer.sub) "), lastDevice != device {
                 try await inbox.deliver(
                     NotificationDraft(
                         title: "\(title) was \(verb) on another device",
                         body: "You \(verb) \(event.collection)/\(event.id) from another device.", link: link),
-                    kind: .changed, to: [record.owner])
+                    kind: .changed, to: [record.owner], coalescing: true)
             }
         }
-        if let deviceKey { state.device = deviceKey }
 
-        if record.deleted {
-            if previous != nil { try await inbox.store.setRecordState(nil, collection: event.collection, id: event.id) }
-            return
-        }
-        let assigneeName = record.body[inbox.settings.assigneeField]?.stringValue
-        var assignee: String?
-        if let assigneeName { assignee = try await inbox.store.userSub(matching: assigneeName) }
-        if assignee != previous?.assignee {
-            state.assignee = assignee
-            if let assignee, assignee != writer?.sub {
-                let by = writer.map { "\($0.name) assigned" } ?? "Assigned"
-                try await inbox.deliver(
-                    NotificationDraft(
-                        title: "Assigned to you: \(title)", body: "\(by) \(event.collection)/\(event.id) to you.",
-                        link: link),
-                    kind: .assigned, to: [assignee])
-            }
-        }
-        if state != previous ?? NotificationStore.RecordState() {
-            try await inbox.store.setRecordState(state, collection: event.collection, id: event.id)
-        }
+        // Assigned: the field now names someone it did not name before the write.
+        let field = inbox.settings.assigneeField
+        guard let assignee = body[field]?.stringValue,
+            beforeBody[field]?.stringValue?.lowercased() != assignee.lowercased(),
+            let assigneeSub = try await inbox.store.userSub(matching: assignee), assigneeSub != writer?.sub
+        else { return }
+        let by = writer.map { "\($0.name) assigned" } ?? "Assigned"
+        try await inbox.deliver(
+            NotificationDraft(
+                title: "Assigned to you: \(title)", body: "\(by) \(event.collection)/\(event.id) to you.", link: link),
+            kind: .assigned, to: [assigneeSub])
     }
 
     /// The record's title field, else its collection and id.
-    private func displayTitle(_ record: StoredRecord, collection: String) -> String {
+    private func displayTitle(_ body: [String: JSONValue], id: String, collection: String) -> String {
         if let field = document.collections[collection]?.titleField,
-            let title = record.body[field]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty
+            let title = body[field]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty
         {
             return title.count > 80 ? String(title.prefix(79)) + "…" : title
         }
-        return "\(collection)/\(record.id)"
+        return "\(collection)/\(id)"
     }
 }

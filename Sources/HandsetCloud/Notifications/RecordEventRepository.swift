@@ -2,8 +2,8 @@ import Foundation
 import HandsetWire
 
 /// The record repository with events: every write that changes a record, and every write refused with 412, is
-/// reported to the sinks once its transaction has ended. Everything else passes through unchanged, so the record
-/// API does not know it is there.
+/// reported to the sinks once its transaction has ended (single writes and `writeEach` batches alike). Everything
+/// else passes through unchanged, so the record API does not know it is there.
 struct RecordEventRepository: RecordRepository {
     let base: any RecordRepository
     let sinks: [any RecordEventSink]
@@ -58,6 +58,41 @@ struct RecordEventRepository: RecordRepository {
         return outcome
     }
 
+    /// The base's batch (one transaction), with each item's events once it has committed.
+    func writeEach(
+        collection: String, at date: Date, _ writes: [RecordWriteItem]
+    ) async throws
+        -> [RecordItemOutcome]
+    {
+        let befores = writes.map { _ in BeforeImage() }
+        let observed = zip(writes, befores).map { write, before in
+            RecordWriteItem(
+                id: write.id,
+                decide: { current in
+                    before.record = current
+                    return try write.decide(current)
+                })
+        }
+        let outcomes = try await base.writeEach(collection: collection, at: date, observed)
+        let origin = RecordWriteOrigin.current
+        for (index, outcome) in zip(writes.indices, outcomes) {
+            switch outcome {
+            case .written(let record?, changed: true):
+                let event = RecordWriteEvent(
+                    collection: collection, id: writes[index].id, before: befores[index].record, after: record,
+                    origin: origin)
+                for sink in sinks { await sink.recordWritten(event) }
+            case .refused(let conflict as PreconditionFailed):
+                let event = RecordConflictEvent(
+                    collection: collection, id: writes[index].id, current: conflict.current, origin: origin)
+                for sink in sinks { await sink.recordConflict(event) }
+            default:
+                break
+            }
+        }
+        return outcomes
+    }
+
     func storedResponse(for claim: IdempotencyClaim) async throws -> IdempotencyLookup {
         try await base.storedResponse(for: claim)
     }
@@ -71,7 +106,9 @@ struct RecordEventRepository: RecordRepository {
     }
 
     @discardableResult
-    func create(collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date) async throws
+    func create(
+        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
+    ) async throws
         -> StoredRecord
     {
         try await base.create(collection: collection, id: id, owner: owner, body: body, at: date)

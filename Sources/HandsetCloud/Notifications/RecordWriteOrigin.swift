@@ -59,7 +59,8 @@ struct RecordWriteOriginMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let origin = RecordWriteOrigin(
-            authorization: request.headers[.authorization], deviceHeader: request.headers[RecordWriteOrigin.deviceHeaderName])
+            authorization: request.headers[.authorization],
+            deviceHeader: request.headers[RecordWriteOrigin.deviceHeaderName])
         return try await RecordWriteOrigin.$current.withValue(origin) {
             try await next(request, context)
         }

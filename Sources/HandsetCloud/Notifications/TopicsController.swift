@@ -49,7 +49,8 @@ struct TopicsController: Sendable {
             guard try await inbox.store.createTopic(name, by: identity.sub, at: inbox.now()) else {
                 throw APIError(.conflict, "Topic \(name) exists")
             }
-            return InboxController.json(Topic(name: name, createdAt: Timestamp.string(from: inbox.now())), status: .created)
+            return InboxController.json(
+                Topic(name: name, createdAt: Timestamp.string(from: inbox.now())), status: .created)
         }
         api.post(RouterPath(stringLiteral: "\(topics)/:name/subscriptions")) { request, context in
             context.requestLog.function = "topics.subscribe"
@@ -122,7 +123,8 @@ struct TopicsController: Sendable {
 
     /// Cognito's group names: 1 to 128 visible characters.
     static func isGroupName(_ name: String) -> Bool {
-        (1...128).contains(name.unicodeScalars.count) && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F }
+        (1...128).contains(name.unicodeScalars.count)
+            && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F }
     }
 
     static func decode<Body: Decodable>(_ request: inout Request) async throws -> Body {

@@ -24,11 +24,14 @@ public enum LocalObjects {
         }
     }
 
-    /// Applies the lifecycle rule now (archive old objects, expire restored copies, remove unused uploads).
-    public static func runLifecycle(dataDirectory: URL, now: Date = Date()) async throws -> ObjectLifecycleReport {
+    /// Applies the lifecycle rule now (archive old objects, expire restored copies, remove unused uploads), with
+    /// `settings` or else those of `<data dir>/storage.json`.
+    public static func runLifecycle(
+        dataDirectory: URL, settings: ObjectStorageSettings? = nil, now: Date = Date()
+    ) async throws -> ObjectLifecycleReport {
         let directory = DataDirectory(root: dataDirectory)
         let database = try openDatabase(dataDirectory)
-        let settings = try ObjectStorageSettings.loadOrCreate(in: directory).validated()
+        let settings = try (settings ?? ObjectStorageSettings.loadOrCreate(in: directory)).validated()
         try ObjectStore.prepare(directory)
         let store = ObjectStore(
             directory: directory, repository: ObjectRepository(database: database),
@@ -42,7 +45,8 @@ public enum LocalObjects {
         let directory = DataDirectory(root: dataDirectory)
         guard FileManager.default.fileExists(atPath: directory.database.path) else {
             throw CloudStartupError.dataDirectoryUnavailable(
-                path: directory.root.path, reason: "no handset-cloud database in it (start `handset-cloud serve` first)")
+                path: directory.root.path, reason: "no handset-cloud database in it (start `handset-cloud serve` first)"
+            )
         }
         return try CloudDatabase.open(in: directory)
     }

@@ -2,7 +2,7 @@ import Foundation
 import HandsetWire
 
 /// Who may touch an object: ownership follows the record the object belongs to (named in its key). Whoever may write
-/// the record may upload to it; whoever may read it may download, see and restore its objects. Before the record
+/// the (live) record may upload to it; whoever may read it may download, see and restore its objects. Before the record
 /// exists (an attachment uploaded ahead of an offline-created record), only the uploader may read the object.
 struct ObjectAccess: Sendable {
     let document: APIDocument
@@ -15,7 +15,9 @@ struct ObjectAccess: Sendable {
     }
 
     /// Whether `identity` may upload an object to `collection/recordId`'s `field`.
-    func checkUpload(identity: Identity, collection name: String, recordId: String, field: String) async throws
+    func checkUpload(
+        identity: Identity, collection name: String, recordId: String, field: String
+    ) async throws
         -> Result<Void, UploadRefusal>
     {
         guard let collection = document.collections[name] else { return .failure(.unknownCollection) }
@@ -26,7 +28,9 @@ struct ObjectAccess: Sendable {
         guard let record = try await records.record(collection: name, id: recordId) else {
             return grant.mayCreate ? .success(()) : .failure(.forbidden)
         }
-        guard grant.allows(.read, on: record, caller: identity.sub), grant.allows(.update, on: record, caller: identity.sub)
+        // A deleted record takes no attachment (its objects were removed with it); revive it first.
+        guard !record.deleted, grant.allows(.read, on: record, caller: identity.sub),
+            grant.allows(.update, on: record, caller: identity.sub)
         else { return .failure(.forbidden) }
         return .success(())
     }

@@ -11,9 +11,12 @@ import Logging
 struct ObjectReconciler: RecordEventSink {
     let store: ObjectStore
     let logger: Logger
+    /// The collections with an attachment field (others cannot have objects); `nil` when unknown.
+    var attachmentCollections: Set<String>? = nil
     let locks = KeyedLock()
 
     func recordWritten(_ event: RecordWriteEvent) async {
+        if let attachmentCollections, !attachmentCollections.contains(event.collection) { return }
         do {
             guard try await store.repository.hasObjects(collection: event.collection, recordId: event.id) else {
                 return

@@ -93,7 +93,10 @@ struct ObjectsController: Sendable {
         guard missing.isEmpty, let collection = presign.collection, let recordId = presign.recordId,
             let field = presign.field, let contentType = presign.contentType?.trimmingCharacters(in: .whitespaces),
             let size = presign.size
-        else { throw APIError(.badRequest, "An upload needs collection, recordId, field, contentType and size", fields: missing) }
+        else {
+            throw APIError(
+                .badRequest, "An upload needs collection, recordId, field, contentType and size", fields: missing)
+        }
         guard size >= 0 else { throw APIError(.badRequest, "Invalid size", fields: ["size": "must be 0 or more"]) }
         guard size <= settings.maximumSize else {
             throw APIError(.contentTooLarge, "Objects are limited to \(settings.maximumSize) bytes")
@@ -106,7 +109,8 @@ struct ObjectsController: Sendable {
         guard RecordID.isValid(recordId), ObjectKey.isSafeSegment(recordId) else {
             throw APIError(.badRequest, "Invalid recordId", fields: ["recordId": "is not a record id"])
         }
-        switch try await access.checkUpload(identity: identity, collection: collection, recordId: recordId, field: field)
+        switch try await access.checkUpload(
+            identity: identity, collection: collection, recordId: recordId, field: field)
         {
         case .success:
             break
@@ -122,7 +126,10 @@ struct ObjectsController: Sendable {
         guard ObjectKey.isSafeSegment(field) else {
             throw APIError(.badRequest, "Invalid field", fields: ["field": "is not usable in an object key"])
         }
-        return (ObjectKey.make(collection: collection, recordId: recordId, field: field, fileName: presign.fileName), size, contentType)
+        return (
+            ObjectKey.make(collection: collection, recordId: recordId, field: field, fileName: presign.fileName), size,
+            contentType
+        )
     }
 
     // MARK: Info and restore
@@ -136,13 +143,16 @@ struct ObjectsController: Sendable {
         let ready = now.addingTimeInterval(settings.restoreDelaySeconds)
         guard
             let restoring = try await store.repository.requestRestore(
-                key: object.key, now: now, readyAt: ready, expiresAt: ready.addingTimeInterval(settings.restoredCopyDays * 86_400))
+                key: object.key, now: now, readyAt: ready,
+                expiresAt: ready.addingTimeInterval(settings.restoredCopyDays * 86_400))
         else { throw Self.accessDenied }
         let info = restoring.info(at: now)
         return Self.json(info, status: info.restore == .restored ? .ok : .accepted)
     }
 
-    private func readableObject(_ request: Request, context: CloudRequestContext) async throws
+    private func readableObject(
+        _ request: Request, context: CloudRequestContext
+    ) async throws
         -> (StoredObject, Identity)
     {
         guard let identity = context.identity else { throw APIError.unauthorized }
@@ -176,6 +186,7 @@ struct ObjectsController: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

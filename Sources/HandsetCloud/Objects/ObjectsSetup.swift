@@ -22,9 +22,14 @@ struct ObjectsSetup: Sendable {
         self.settings = try (settings ?? ObjectStorageSettings.loadOrCreate(in: directory)).validated()
         signer = try ObjectSigner.loadOrCreate(in: directory)
         try ObjectStore.prepare(directory)
-        store = ObjectStore(directory: directory, repository: ObjectRepository(database: database), records: records, now: now)
+        store = ObjectStore(
+            directory: directory, repository: ObjectRepository(database: database), records: records, now: now)
         access = ObjectAccess(document: document, records: records)
-        reconciler = ObjectReconciler(store: store, logger: logger)
+        reconciler = ObjectReconciler(
+            store: store, logger: logger,
+            attachmentCollections: Set(
+                document.collections.values.filter { $0.properties.values.contains(where: ObjectAccess.isAttachment) }
+                    .map(\.name)))
         lifecycle = ObjectLifecycle(store: store, reconciler: reconciler, settings: self.settings)
         self.logger = logger
     }

@@ -25,7 +25,8 @@ struct S3Error: HTTPResponseError, Equatable {
     static let noSuchBucket = S3Error(
         status: .notFound, code: "NoSuchBucket", message: "The specified bucket does not exist")
     static let missingContentLength = S3Error(
-        status: .lengthRequired, code: "MissingContentLength", message: "You must provide the Content-Length HTTP header.")
+        status: .lengthRequired, code: "MissingContentLength",
+        message: "You must provide the Content-Length HTTP header.")
     static let incompleteBody = S3Error(
         status: .badRequest, code: "IncompleteBody",
         message: "You did not provide the number of bytes specified by the Content-Length HTTP header")

@@ -31,7 +31,9 @@ struct StorageEndpoint: Sendable {
         }
     }
 
-    private func target(_ request: Request, context: CloudRequestContext) throws -> (key: String, query: [String: String]) {
+    private func target(
+        _ request: Request, context: CloudRequestContext
+    ) throws -> (key: String, query: [String: String]) {
         guard context.parameters.get("bucket") == settings.bucket else { throw S3Error.noSuchBucket }
         let key = context.parameters.getCatchAll().joined(separator: "/")
         var query: [String: String] = [:]

@@ -28,6 +28,10 @@ protocol RecordRepository: Sendable {
         respond: @escaping @Sendable (StoredRecord?) -> StoredResponse
     ) async throws -> RecordWriteOutcome
 
+    /// Applies writes to `collection` in order, in one transaction with a savepoint per write: each write is whole
+    /// or absent (a refusal thrown by its `decide` rolls back only that write), and the others go on.
+    func writeEach(collection: String, at date: Date, _ writes: [RecordWriteItem]) async throws -> [RecordItemOutcome]
+
     /// The stored answer to an idempotency key, if any.
     func storedResponse(for claim: IdempotencyClaim) async throws -> IdempotencyLookup
     /// Stores the answer to an idempotency key unless one is stored already.
@@ -141,4 +145,61 @@ struct StoredResponse: Sendable, Equatable, Codable {
     var status: Int
     var headers: [String: String]
     var body: String
+}
+
+/// One write of `writeEach`.
+struct RecordWriteItem: Sendable {
+    var id: String
+    var decide: @Sendable (StoredRecord?) throws -> RecordDecision
+}
+
+enum RecordItemOutcome: Sendable {
+    /// The record after the decision (`nil` when `.keep` found none), and whether it changed.
+    case written(StoredRecord?, changed: Bool)
+    /// What `decide` threw; nothing of this write was stored.
+    case refused(any Error)
+}
+
+extension RecordRepository {
+    /// One `write` per item, in order: what a repository (or a decorator) that does not batch gets. Correct, but
+    /// one transaction per write.
+    func writeEach(collection: String, at date: Date, _ writes: [RecordWriteItem]) async throws
+        -> [RecordItemOutcome]
+    {
+        var outcomes: [RecordItemOutcome] = []
+        for item in writes {
+            let refusal = RefusalBox()
+            do {
+                let outcome = try await write(
+                    collection: collection, id: item.id, at: date, idempotency: nil,
+                    decide: { current in
+                        do {
+                            return try item.decide(current)
+                        } catch {
+                            refusal.error = error
+                            throw error
+                        }
+                    },
+                    respond: { _ in StoredResponse(status: 0, headers: [:], body: "") })
+                if case .written(let record, let changed) = outcome {
+                    outcomes.append(.written(record, changed: changed))
+                }
+            } catch {
+                // Only what `decide` threw is a refusal; a storage failure ends the batch.
+                guard let refused = refusal.error else { throw error }
+                outcomes.append(.refused(refused))
+            }
+        }
+        return outcomes
+    }
+}
+
+/// Carries the error a decision threw out of a `@Sendable` closure.
+private final class RefusalBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _error: (any Error)?
+    var error: (any Error)? {
+        get { lock.withLock { _error } }
+        set { lock.withLock { _error = newValue } }
+    }
 }

@@ -75,12 +75,21 @@ struct SQLiteRecordRepository: RecordRepository {
 
     // MARK: Reads
 
+    /// Reads on the calling thread, outside an explicit transaction. A read is one statement over a few index
+    /// entries (SQLite gives each statement a consistent snapshot, and WAL readers never wait for the writer), so
+    /// this costs less than the hop to GRDB's queue and back, and the BEGIN and COMMIT, that `read` adds to every
+    /// request.
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.writer.unsafeRead(body)
+    }
+
     func list(_ query: RecordListQuery) async throws -> [RecordListRow] {
         let (sql, arguments) = Self.listSQL(query, counting: false)
-        return try await database.writer.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        return try read { db in
+            // Cached per connection: planning a query over many partial indexes costs more than running it.
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
                 let record = try Self.record(from: row)
-                let value = Self.jsonValue(row["sort_value"] as DatabaseValue)
+                let value = Self.jsonValue(row[8] as DatabaseValue)
                 return RecordListRow(record: record, position: RecordListPosition(value: value, id: record.id))
             }
         }
@@ -88,8 +97,8 @@ struct SQLiteRecordRepository: RecordRepository {
 
     func count(_ query: RecordListQuery) async throws -> Int {
         let (sql, arguments) = Self.listSQL(query, counting: true)
-        return try await database.writer.read { db in
-            try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        return try read { db in
+            try Int.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) ?? 0
         }
     }
 
@@ -145,6 +154,14 @@ struct SQLiteRecordRepository: RecordRepository {
         return (sql, arguments)
     }
 
+    /// SQLite's plan for a list (`EXPLAIN QUERY PLAN`), to check that pages use the indexes.
+    func queryPlan(_ query: RecordListQuery) async throws -> String {
+        let (sql, arguments) = Self.listSQL(query, counting: false)
+        return try await database.writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: arguments).map { $0["detail"] as String }
+        }.joined(separator: "; ")
+    }
+
     /// Each word as a quoted prefix query, all required. Words carry no FTS5 syntax, so no input can make a bad
     /// MATCH expression.
     static func ftsQuery(_ words: [String]) -> String? {
@@ -153,26 +170,26 @@ struct SQLiteRecordRepository: RecordRepository {
     }
 
     func record(collection: String, id: String) async throws -> StoredRecord? {
-        try await database.writer.read { db in
+        try read { db in
             try Self.fetchRecord(db, collection: collection, id: id)
         }
     }
 
     func changes(collection: String, owner: String?, after: Int64, limit: Int) async throws -> [StoredRecord] {
-        try await database.writer.read { db in
+        try read { db in
             if let owner {
                 return try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(Self.columns) FROM records WHERE collection = ? AND owner = ? AND seq > ?
-                        ORDER BY seq LIMIT ?
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(Self.columns) FROM records WHERE collection = ? AND owner = ? AND seq > ?
+                            ORDER BY seq LIMIT ?
+                            """),
                     arguments: [collection, owner, after, limit]
                 ).map(Self.record(from:))
             }
             return try Row.fetchAll(
-                db,
-                sql: "SELECT \(Self.columns) FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?",
+                db.cachedStatement(
+                    sql: "SELECT \(Self.columns) FROM records WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?"),
                 arguments: [collection, after, limit]
             ).map(Self.record(from:))
         }
@@ -194,28 +211,69 @@ struct SQLiteRecordRepository: RecordRepository {
                 case .none: break
                 }
             }
-            let current = try Self.fetchRecord(db, collection: collection, id: id)
-            let after: StoredRecord?
-            let changed: Bool
-            switch try decide(current) {
-            case .keep:
-                after = current
-                changed = false
-            case .save(let owner, let body):
-                after = try Self.apply(
-                    db, collection: collection, id: id, owner: owner, body: StoredRecord.canonicalText(of: body),
-                    deleted: false, current: current, updatedAt: updatedAt)
-                changed = true
-            case .delete:
-                after = try Self.apply(
-                    db, collection: collection, id: id, owner: current?.owner ?? "", body: "{}", deleted: true,
-                    current: current, updatedAt: updatedAt)
-                changed = true
-            }
+            let (after, changed) = try Self.decideAndApply(
+                db, collection: collection, id: id, updatedAt: updatedAt, decide: decide)
             if let idempotency {
                 try Self.insert(db, respond(after), for: idempotency, createdAt: updatedAt)
             }
             return .written(after, changed: changed)
+        }
+    }
+
+    func writeEach(collection: String, at date: Date, _ writes: [RecordWriteItem]) async throws
+        -> [RecordItemOutcome]
+    {
+        guard !writes.isEmpty else { return [] }
+        let updatedAt = Timestamp.string(from: date)
+        return try await database.writer.write { db in
+            var outcomes: [RecordItemOutcome] = []
+            outcomes.reserveCapacity(writes.count)
+            for write in writes {
+                var outcome: RecordItemOutcome = .written(nil, changed: false)
+                var refusal: (any Error)?
+                do {
+                    try db.inSavepoint {
+                        do {
+                            let (after, changed) = try Self.decideAndApply(
+                                db, collection: collection, id: write.id, updatedAt: updatedAt, decide: write.decide)
+                            outcome = .written(after, changed: changed)
+                            return .commit
+                        } catch let error as DatabaseError {
+                            throw error
+                        } catch {
+                            // A refusal: undo this write only.
+                            refusal = error
+                            return .rollback
+                        }
+                    }
+                } catch {
+                    // A database failure ends the whole batch, which rolls back: nothing half-written.
+                    throw error
+                }
+                outcomes.append(refusal.map { .refused($0) } ?? outcome)
+            }
+            return outcomes
+        }
+    }
+
+    private static func decideAndApply(
+        _ db: Database, collection: String, id: String, updatedAt: String,
+        decide: (StoredRecord?) throws -> RecordDecision
+    ) throws -> (StoredRecord?, Bool) {
+        let current = try fetchRecord(db, collection: collection, id: id)
+        switch try decide(current) {
+        case .keep:
+            return (current, false)
+        case .save(let owner, let body):
+            let after = try apply(
+                db, collection: collection, id: id, owner: owner, body: StoredRecord.canonicalText(of: body),
+                deleted: false, current: current, updatedAt: updatedAt)
+            return (after, true)
+        case .delete:
+            let after = try apply(
+                db, collection: collection, id: id, owner: current?.owner ?? "", body: "{}", deleted: true,
+                current: current, updatedAt: updatedAt)
+            return (after, true)
         }
     }
 
@@ -317,14 +375,16 @@ struct SQLiteRecordRepository: RecordRepository {
 
     private static func fetchRecord(_ db: Database, collection: String, id: String) throws -> StoredRecord? {
         try Row.fetchOne(
-            db, sql: "SELECT \(columns) FROM records WHERE collection = ? AND id = ?", arguments: [collection, id]
+            db.cachedStatement(sql: "SELECT \(columns) FROM records WHERE collection = ? AND id = ?"),
+            arguments: [collection, id]
         ).map(record(from:))
     }
 
     private static func record(from row: Row) throws -> StoredRecord {
+        // By index, in the order of `columns`: this runs for every row of every page.
         StoredRecord(
-            collection: row["collection"], id: row["id"], owner: row["owner"], version: row["version"],
-            updatedAt: row["updated_at"], sequence: row["seq"], deleted: row["deleted"], bodyText: row["body"])
+            collection: row[0], id: row[1], owner: row[2], version: row[3],
+            updatedAt: row[4], sequence: row[5], deleted: row[6], bodyText: row[7])
     }
 
     private static func databaseValue(_ value: JSONValue) -> DatabaseValue {

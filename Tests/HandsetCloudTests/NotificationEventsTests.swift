@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import HandsetWire
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import HandsetCloud
+
+@Suite("Notifications raised by record writes")
+struct NotificationEventsTests {
+    @Test("assigning a record to another user's email notifies them once; self-assignment does not")
+    func assigned() async throws {
+        try await withStorageCloud { cloud in
+            async let bobPoll = NotificationInboxTests.timedPoll(cloud, "bob", "?wait=15")
+            try await Task.sleep(for: .milliseconds(200))
+            let task = try await cloud.createTask(
+                as: "alice", title: "Review", extra: #", "assignee": "bob@example.com""#)
+            let (page, elapsed) = try await bobPoll
+            #expect(elapsed < .seconds(2))
+            let item = try #require(page.items.first)
+            #expect(item.kind == "record.assigned" && item.title == "Assigned to you: Review")
+            #expect(item.link == RecordLink(collection: "tasks", id: task))
+            #expect(item.body.contains("alice"))
+
+            // Another write keeping the same assignee raises nothing new.
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"1\""], body: #"{"priority": 3}"#)
+            #expect(try await cloud.inbox(as: "bob").items.count == 1)
+            // Assigning to herself raises nothing; assigning back to bob raises it again.
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"2\""],
+                body: #"{"assignee": "alice@example.com"}"#)
+            #expect(try await cloud.inbox(as: "alice").items.isEmpty)
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"3\""],
+                body: #"{"assignee": "bob@example.com"}"#)
+            #expect(try await cloud.inbox(as: "bob").items.count == 2)
+            // An address nobody has raises nothing.
+            try await cloud.createTask(as: "alice", extra: #", "assignee": "nobody@example.com""#)
+            #expect(try await cloud.inbox(as: "bob").items.count == 2)
+        }
+    }
+
+    @Test("a record changed from another device of its owner raises record.changed; the same device does not")
+    func changedOnAnotherDevice() async throws {
+        try await withStorageCloud { cloud in
+            let created = try await cloud.send(
+                .post, "/api/tasks", as: "alice", headers: ["X-Handset-Device": "laptop"],
+                body: #"{"title": "Pack", "status": "todo"}"#)
+            let task = try #require(try created.json()["id"]?.stringValue)
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice",
+                headers: ["If-Match": "\"1\"", "X-Handset-Device": "laptop"],
+                body: #"{"priority": 1}"#)
+            #expect(try await cloud.inbox(as: "alice").items.isEmpty)
+
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"2\"", "X-Handset-Device": "phone"],
+                body: #"{"priority": 2}"#)
+            let page = try await cloud.inbox(as: "alice")
+            #expect(page.items.map(\.kind) == ["record.changed"])
+            #expect(page.items.first?.title == "Pack was changed on another device")
+            #expect(page.items.first?.link == RecordLink(collection: "tasks", id: task))
+
+            // Back on the laptop while that one is unread: not repeated.
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice",
+                headers: ["If-Match": "\"3\"", "X-Handset-Device": "laptop"],
+                body: #"{"priority": 3}"#)
+            #expect(try await cloud.inbox(as: "alice").items.count == 1)
+            // Once read, the next one (a delete from the phone) is new.
+            try await cloud.send(.post, "/api/_inbox/read-all", as: "alice")
+            try await cloud.send(
+                .delete, "/api/tasks/\(task)", as: "alice",
+                headers: ["If-Match": "\"4\"", "X-Handset-Device": "phone"])
+            let afterDelete = try await cloud.inbox(as: "alice")
+            #expect(afterDelete.items.map(\.title).last == "Pack was deleted on another device")
+            #expect(afterDelete.unread == 1)
+        }
+    }
+
+    @Test("another user changing your record raises record.changed to you")
+    func changedByAnotherUser() async throws {
+        try await withStorageCloud(users: [
+            TestUser(name: "admin", groups: ["admins"]), TestUser(name: "admin2", groups: ["admins"]),
+        ]) {
+            cloud in
+            let created = try await cloud.send(
+                .post, "/api/announcements", as: "admin",
+                body: #"{"title": "Maintenance", "publishedAt": "2026-12-01T09:00:00Z"}"#)
+            let id = try #require(try created.json()["id"]?.stringValue)
+            try await cloud.send(
+                .patch, "/api/announcements/\(id)", as: "admin2", headers: ["If-Match": "\"1\""],
+                body: #"{"severity": "outage"}"#)
+            let page = try await cloud.inbox(as: "admin")
+            #expect(page.items.map(\.title) == ["Maintenance was changed"])
+            #expect(page.items.first?.body.contains("admin2") == true)
+            #expect(try await cloud.inbox(as: "admin2").items.isEmpty)
+        }
+    }
+
+    @Test("a 412 conflict notifies the writer")
+    func conflict() async throws {
+        try await withStorageCloud { cloud in
+            let task = try await cloud.createTask(as: "alice", title: "Budget")
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"1\""], body: #"{"priority": 1}"#)
+            let stale = try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"1\""], body: #"{"priority": 5}"#)
+            #expect(stale.status == .preconditionFailed)
+            let page = try await cloud.inbox(as: "alice")
+            #expect(page.items.map(\.kind) == ["conflict"])
+            #expect(page.items.first?.title == "Conflict: Budget")
+            #expect(page.items.first?.link == RecordLink(collection: "tasks", id: task))
+            // Batch writes raise the same events (once the first is read: an unread one is not repeated).
+            try await cloud.send(.post, "/api/_inbox/read-all", as: "alice")
+            let batch = try await cloud.send(
+                .post, "/api/tasks/_batch", as: "alice",
+                body: #"{"operations": [{"op": "patch", "id": "\#(task)", "ifMatch": 1, "body": {"priority": 4}}]}"#)
+            #expect(batch.status == .ok)
+            #expect(try await cloud.inbox(as: "alice").items.count == 2)
+        }
+    }
+}
