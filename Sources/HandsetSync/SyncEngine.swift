@@ -150,7 +150,8 @@ public struct SyncEngine: Sendable {
 
     /// What a batch result means for the outbox; `nil` to keep the write queued and retry later.
     static func outcome(of result: BatchResult, for item: PushItem) -> PushOutcome? {
-        let server = result.record.flatMap { Record(json: $0) }
+        // A tombstone (`deleted: true`) means the record is gone on the server.
+        let server = result.record?[RecordField.deleted]?.boolValue == true ? nil : result.record.flatMap { Record(json: $0) }
         let operation = item.operation
         switch result.status {
         case 200..<300:

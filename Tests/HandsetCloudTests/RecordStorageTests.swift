@@ -24,8 +24,11 @@ struct RecordStorageTests {
                 [
                     RecordWriteItem(id: "a", decide: { _ in .save(owner: "u1", body: ["text": "one"]) }),
                     RecordWriteItem(id: "b", decide: { _ in throw Refused() }),
-                    RecordWriteItem(id: "a", decide: { current in
-                        .save(owner: current?.owner ?? "", body: ["text": "two"]) }),
+                    RecordWriteItem(
+                        id: "a",
+                        decide: { current in
+                            .save(owner: current?.owner ?? "", body: ["text": "two"])
+                        }),
                     RecordWriteItem(id: "c", decide: { _ in .save(owner: "u2", body: ["text": "three"]) }),
                     RecordWriteItem(id: "c", decide: { _ in .delete }),
                     RecordWriteItem(id: "d", decide: { _ in .keep }),

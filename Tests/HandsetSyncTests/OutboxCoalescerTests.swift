@@ -81,6 +81,13 @@ import Testing
         #expect(SyncEngine.outcome(of: BatchResult(status: 200, record: record), for: replace) == .accepted(server))
         #expect(SyncEngine.outcome(of: BatchResult(status: 412, record: record), for: replace) == .conflict(theirs: server))
         #expect(SyncEngine.outcome(of: BatchResult(status: 404), for: replace) == .conflict(theirs: nil))
+        let tombstone: JSONValue = ["id": "a", "version": 5, "deleted": true, "updatedAt": "t", "owner": "o"]
+        #expect(
+            SyncEngine.outcome(of: BatchResult(status: 412, record: tombstone), for: replace) == .conflict(theirs: nil),
+            "an edit of a record deleted on the server")
+        #expect(
+            SyncEngine.outcome(of: BatchResult(status: 428, error: APIErrorBody(message: "If-Match is required")), for: replace)
+                == .rejected("If-Match is required"))
         #expect(SyncEngine.outcome(of: BatchResult(status: 503), for: replace) == nil, "retry later")
         #expect(SyncEngine.outcome(of: BatchResult(status: 429), for: replace) == nil, "retry later")
         #expect(

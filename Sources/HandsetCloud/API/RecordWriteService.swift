@@ -38,7 +38,9 @@ struct RecordWriteService: Sendable {
     // MARK: Plans
 
     /// POST (server id, `id == nil`) or PUT + `If-None-Match: *` and batch create (client id).
-    func planCreate(_ collection: CollectionDefinition, caller: Identity, id clientId: String?, body: JSONValue?)
+    func planCreate(
+        _ collection: CollectionDefinition, caller: Identity, id clientId: String?, body: JSONValue?
+    )
         -> Plan
     {
         let grant = collection.grant(for: caller)
@@ -103,7 +105,9 @@ struct RecordWriteService: Sendable {
     }
 
     /// DELETE + `If-Match`: leaves a tombstone. Deleting a tombstone again changes nothing and succeeds.
-    func planDelete(_ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition)
+    func planDelete(
+        _ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition
+    )
         -> Plan
     {
         guard precondition != .none else { return .answer(.failure(.ifMatchRequired)) }
@@ -159,7 +163,9 @@ struct RecordWriteService: Sendable {
 
     /// Applies one planned write in its own transaction; with an Idempotency-Key, the answer is stored with it and
     /// a concurrent duplicate waits for it and replays it.
-    func run(_ plan: Plan, in collection: CollectionDefinition, idempotency: IdempotencyClaim? = nil) async throws
+    func run(
+        _ plan: Plan, in collection: CollectionDefinition, idempotency: IdempotencyClaim? = nil
+    ) async throws
         -> WriteAnswer
     {
         guard case .write(let write) = plan else {

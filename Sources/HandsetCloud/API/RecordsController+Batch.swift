@@ -38,7 +38,8 @@ extension RecordsController {
         return Self.json(text)
     }
 
-    private func run(_ batch: BatchRequest, collection: CollectionDefinition, identity: Identity) async throws -> String {
+    private func run(_ batch: BatchRequest, collection: CollectionDefinition, identity: Identity) async throws -> String
+    {
         let plans = batch.operations.map { plan($0, collection: collection, identity: identity) }
         let answers = try await writes.runAll(plans, in: collection)
         var text = "{\"results\":["
@@ -54,7 +55,9 @@ extension RecordsController {
         return text + "]}"
     }
 
-    private func plan(_ operation: BatchOperation, collection: CollectionDefinition, identity: Identity)
+    private func plan(
+        _ operation: BatchOperation, collection: CollectionDefinition, identity: Identity
+    )
         -> RecordWriteService.Plan
     {
         let precondition: RecordWriteService.Precondition = operation.ifMatch.map { .version($0) } ?? .none
@@ -72,7 +75,8 @@ extension RecordsController {
             return writes.planReplace(
                 collection, caller: identity, id: id, precondition: precondition, body: operation.body)
         case .patch:
-            return writes.planPatch(collection, caller: identity, id: id, precondition: precondition, body: operation.body)
+            return writes.planPatch(
+                collection, caller: identity, id: id, precondition: precondition, body: operation.body)
         case .delete:
             return writes.planDelete(collection, caller: identity, id: id, precondition: precondition)
         }

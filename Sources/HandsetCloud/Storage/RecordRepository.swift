@@ -163,7 +163,9 @@ enum RecordItemOutcome: Sendable {
 extension RecordRepository {
     /// One `write` per item, in order: what a repository (or a decorator) that does not batch gets. Correct, but
     /// one transaction per write.
-    func writeEach(collection: String, at date: Date, _ writes: [RecordWriteItem]) async throws
+    func writeEach(
+        collection: String, at date: Date, _ writes: [RecordWriteItem]
+    ) async throws
         -> [RecordItemOutcome]
     {
         var outcomes: [RecordItemOutcome] = []

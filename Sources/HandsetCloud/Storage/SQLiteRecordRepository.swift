@@ -220,7 +220,9 @@ struct SQLiteRecordRepository: RecordRepository {
         }
     }
 
-    func writeEach(collection: String, at date: Date, _ writes: [RecordWriteItem]) async throws
+    func writeEach(
+        collection: String, at date: Date, _ writes: [RecordWriteItem]
+    ) async throws
         -> [RecordItemOutcome]
     {
         guard !writes.isEmpty else { return [] }
