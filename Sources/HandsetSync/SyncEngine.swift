@@ -178,24 +178,6 @@ public struct SyncEngine: Sendable {
             return .rejected(reason)
         }
     }
-
-    // MARK: The walking skeleton's full list download, kept for servers without a change feed.
-
-    /// Downloads every record of `collection` through the list endpoint and replaces the synced cache.
-    @discardableResult
-    public func pullAll(collection: String, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Int {
-        var records: [Record] = []
-        var cursor: String?
-        repeat {
-            let page = try await api.listPage(collection: collection, cursor: cursor, limit: 200)
-            records.append(contentsOf: page.items.compactMap { Record(json: $0) })
-            progress(records.count)
-            cursor = page.nextCursor
-        } while cursor != nil
-        try store.replaceSyncedRecords(collection: collection, with: records)
-        try store.setMeta(MetaKey.lastSyncedAt, ISO8601DateFormatter().string(from: now()))
-        return records.count
-    }
 }
 
 /// Progress of a sync, for progress bars.
