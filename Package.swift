@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Shared by both sides.
@@ -51,8 +52,12 @@ let package = Package(
             name: "HandsetStore",
             dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "HandsetSync", dependencies: ["HandsetModel", "HandsetRemote", "HandsetStore"]),
-        .target(name: "HandsetApp", dependencies: ["HandsetModel", "HandsetSync"]),
-        .target(name: "HandsetTUI", dependencies: ["HandsetApp", "HandsetRemote"]),
+        .target(
+            name: "HandsetApp",
+            dependencies: ["HandsetModel", "HandsetSync", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(
+            name: "HandsetTUI",
+            dependencies: ["HandsetApp", "HandsetRemote", .product(name: "TOMLKit", package: "TOMLKit")]),
         .systemLibrary(name: "CNCursesw", path: "Sources/CNCursesw"),
         .executableTarget(
             name: "handset",

@@ -34,6 +34,20 @@ public enum AppCore {
         case .key(let key):
             return handle(key, in: &state)
 
+        case .mouse(let target, let action):
+            return handleMouse(target, action, in: &state)
+
+        case .alertShown:
+            return []
+
+        case .externalEditFinished(let field, let text, let message):
+            if case .edit(var form) = state.screen {
+                if let text { form.setExternallyEdited(field: field, text: text) }
+                state.screen = .edit(form)
+            }
+            if let message { state.message = StatusMessage(message, kind: text == nil ? .error : .info) }
+            return []
+
         case .signInSucceeded(let user):
             state.user = user
             state.screen = .list
@@ -83,7 +97,7 @@ public enum AppCore {
             state.isSyncing = false
             state.syncStartedAt = nil
             state.offlineRetryDelay = AutoSync.firstOfflineRetry
-            state.nextAutoSyncAt = date.addingTimeInterval(AutoSync.interval)
+            state.nextAutoSyncAt = date.addingTimeInterval(state.settings.syncInterval)
             state.connectivity = .online
             state.lastSyncedAt = date
             state.syncedCount = count
@@ -160,8 +174,12 @@ public enum AppCore {
             guard let newest = new.first else { return [] }
             let more = new.count > 1 ? " (and \(new.count - 1) more)" : ""
             state.message = StatusMessage("🔔 \(newest.title)\(more)")
-            if case .inbox = state.screen { return [.loadInbox] }
-            return []
+            var effects: [AppEffect] = []
+            if state.settings.bell || state.settings.desktopNotifications {
+                effects.append(.alert(title: newest.title + more, body: newest.body))
+            }
+            if case .inbox = state.screen { effects.append(.loadInbox) }
+            return effects
 
         case .inboxPollFailed:
             state.isPollingInbox = false
@@ -243,8 +261,18 @@ public enum AppCore {
         if state.help != nil {
             return handleHelpKey(key, in: &state)
         }
+        if state.palette != nil {
+            return handlePaletteKey(key, in: &state)
+        }
+        var key = key
+        if !isTyping(state) { key = state.settings.keyBindings.translate(key) }
         if key == .character("?"), !isTyping(state) {
             state.help = ""
+            return []
+        }
+        if state.user != nil, key == .control("p") || (key == .character(":") && !isTyping(state)) {
+            if case .signIn = state.screen { return [] }
+            state.palette = PaletteState()
             return []
         }
         switch state.screen {
@@ -277,6 +305,13 @@ public enum AppCore {
             switch key {
             case .character("o"): return [.signOut(everywhere: false)]
             case .character("O"): return [.signOut(everywhere: true)]
+            case .character("t"), .character("T"):
+                let names = state.themeNames
+                guard !names.isEmpty else { return [] }
+                let index = names.firstIndex(of: state.themeName) ?? 0
+                let step = key == .character("t") ? 1 : names.count - 1
+                state.themeName = names[(index + step) % names.count]
+                state.message = StatusMessage("Theme: \(state.themeName)")
             case .escape, .character("q"), .left, .character("h"): state.screen = .list
             default: break
             }
@@ -309,6 +344,9 @@ public enum AppCore {
             case .save(let fields):
                 state.screen = .edit(form)
                 return [.saveRecord(collection: form.collection, id: form.recordId, fields: fields)]
+            case .editExternally(let field, let text):
+                state.screen = .edit(form)
+                return [.editExternally(field: field, text: text)]
             }
         }
     }
@@ -392,7 +430,7 @@ public enum AppCore {
         guard let due = state.nextAutoSyncAt else {
             let offline: Bool
             if case .offline = state.connectivity { offline = true } else { offline = false }
-            state.nextAutoSyncAt = now.addingTimeInterval(offline ? state.offlineRetryDelay : AutoSync.interval)
+            state.nextAutoSyncAt = now.addingTimeInterval(offline ? state.offlineRetryDelay : state.settings.syncInterval)
             return []
         }
         guard now >= due else { return [] }

@@ -90,6 +90,9 @@ public struct AppEnvironment: Sendable {
         case .markRead(let id): return await markRead(id)
         case .openLinkedRecord(let link): return await openLinkedRecord(link)
         case .signOut(let everywhere): return await signOut(everywhere)
+        case .alert: return .alertShown
+        case .editExternally(let field, _):
+            return .externalEditFinished(field: field, text: nil, message: "No editor here")
         }
     }
 }
@@ -108,9 +111,10 @@ extension AppEnvironment {
     /// The real thing, from already-built clients.
     public static func live(
         api: APIClient, cognito: CognitoClient, store: LocalStore, session: SessionManager, flow: SignInFlow = .srp,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        policy: @escaping @Sendable (String) -> ConflictPolicy = { _ in .ask }
     ) -> AppEnvironment {
-        let engine = SyncEngine(api: api, store: store, now: now)
+        let engine = SyncEngine(api: api, store: store, now: now, policy: policy)
         let poller = InboxPoller(api: api, store: store)
         @Sendable func inboxSnapshot() -> AppEvent {
             .inboxLoaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0)

@@ -9,6 +9,8 @@ public enum AppEvent: Sendable, Equatable {
     /// The app started; a cached session and schema mean it can show the list at once.
     case launched(user: SignedInUser?, cachedSchema: APISchema?, lastSyncedAt: Date?)
     case key(Key)
+    /// A click or wheel turn, on what the renderer found under the pointer (nil: on nothing in particular).
+    case mouse(MouseTarget?, MouseAction)
     /// The terminal changed size; `rows` is what the list body can show.
     case resized(listRows: Int)
     case signInSucceeded(SignedInUser)
@@ -38,6 +40,10 @@ public enum AppEvent: Sendable, Equatable {
     case linkedRecordLoaded(collection: String, record: Record?)
     /// The session ended on this device (the cache stays for the next sign-in).
     case signedOut(message: String)
+    /// The terminal showed an alert (nothing changes).
+    case alertShown
+    /// `$EDITOR` finished with this text for the field (nil: it failed or was not saved; `message` says why).
+    case externalEditFinished(field: String, text: String?, message: String?)
 }
 
 /// Work for the outside world; its result comes back as an `AppEvent`.
@@ -58,6 +64,11 @@ public enum AppEffect: Sendable, Equatable {
     case markRead(String?)
     case openLinkedRecord(RecordLink)
     case signOut(everywhere: Bool)
+    /// Tell the person a notification arrived: the terminal bell and/or a desktop notification (OSC 9 / 777),
+    /// as the settings ask. Done by the terminal layer, not the environment.
+    case alert(title: String, body: String)
+    /// Hand the terminal to `$VISUAL` / `$EDITOR` with this text; done by the terminal layer.
+    case editExternally(field: String, text: String)
 }
 
 extension AppEffect: CustomStringConvertible {
@@ -80,6 +91,8 @@ extension AppEffect: CustomStringConvertible {
         case .markRead(let id): return "markRead(\(id ?? "all"))"
         case .openLinkedRecord(let link): return "openLinkedRecord(\(link.collection)/\(link.id))"
         case .resolveConflict(let collection, let id, _): return "resolveConflict(\(collection), \(id))"
+        case .alert(let title, _): return "alert(\(title))"
+        case .editExternally(let field, _): return "editExternally(\(field))"
         }
     }
 }

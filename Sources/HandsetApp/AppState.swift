@@ -2,6 +2,25 @@ import Foundation
 import HandsetModel
 import HandsetWire
 
+/// What a mouse event landed on, worked out from the screen layout by the renderer.
+public enum MouseTarget: Sendable, Equatable {
+    /// A row of the record list (absolute index) or of the inbox.
+    case listRow(Int)
+    case inboxRow(Int)
+    /// A collection's tab.
+    case tab(String)
+    /// A line of the command palette's results.
+    case paletteRow(Int)
+}
+
+/// What the mouse did.
+public enum MouseAction: Sendable, Equatable {
+    case click
+    case doubleClick
+    case wheelUp
+    case wheelDown
+}
+
 /// Whether the cloud answered lately.
 public enum Connectivity: Sendable, Equatable {
     case unknown
@@ -75,6 +94,13 @@ public struct AppState: Sendable, Equatable {
     /// Rows available for the list body, known from the terminal size.
     public var viewportRows: Int
     public var shouldQuit: Bool
+    /// The settings file's values (sync interval, notification alerts, extra keys).
+    public var settings: Settings
+    /// The theme in use, and every theme there is (for the picker and the palette).
+    public var themeName: String
+    public var themeNames: [String]
+    /// The command palette, when open.
+    public var palette: PaletteState?
 
     public init(profile: String = "default", viewportRows: Int = 20) {
         self.screen = .signIn(SignInState())
@@ -104,6 +130,10 @@ public struct AppState: Sendable, Equatable {
         self.help = nil
         self.viewportRows = viewportRows
         self.shouldQuit = false
+        self.settings = Settings()
+        self.themeName = "dark"
+        self.themeNames = []
+        self.palette = nil
     }
 
     /// The collection shown in the list, if any.

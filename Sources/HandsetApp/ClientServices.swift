@@ -18,12 +18,14 @@ public struct ClientServices: Sendable {
     public let api: APIClient
     public let sync: SyncEngine
     public let now: @Sendable () -> Date
+    public let settings: Settings
 
     public init(
-        profile: String, paths: HandsetPaths, configuration: ClientConfiguration,
+        profile: String, paths: HandsetPaths, configuration: ClientConfiguration, settings: Settings = Settings(),
         transport: any HTTPTransport = URLSessionTransport(), now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.profile = profile
+        self.settings = settings
         self.paths = paths
         self.configuration = configuration
         self.transport = transport
@@ -45,8 +47,10 @@ public struct ClientServices: Sendable {
             deviceId = UUID().uuidString.lowercased()
             try? store.setMeta(MetaKey.deviceId, deviceId)
         }
-        api = APIClient(configuration: configuration, transport: transport, session: session, deviceId: deviceId)
-        sync = SyncEngine(api: api, store: store, now: now)
+        api = APIClient(
+            configuration: configuration, transport: transport, session: session, deviceId: deviceId,
+            timeout: settings.requestTimeout, authorization: settings.authorizationToken)
+        sync = SyncEngine(api: api, store: store, now: now, policy: { settings.conflictPolicy(for: $0) })
     }
 
     /// The person signed in on this profile, from the token cache (works offline).
@@ -67,7 +71,10 @@ public struct ClientServices: Sendable {
     }
 
     /// The live environment of the interactive app.
-    public func appEnvironment(flow: SignInFlow = .srp) -> AppEnvironment {
-        .live(api: api, cognito: cognito, store: store, session: session, flow: flow, now: now)
+    public func appEnvironment() -> AppEnvironment {
+        let settings = self.settings
+        return .live(
+            api: api, cognito: cognito, store: store, session: session, flow: settings.signInFlow, now: now,
+            policy: { settings.conflictPolicy(for: $0) })
     }
 }

@@ -56,6 +56,21 @@ public struct EditFormState: Sendable, Equatable {
         return result
     }
 
+    /// Takes the text an external editor saved: without the final newline editors add, and on one line unless the
+    /// field holds long text.
+    public mutating func setExternallyEdited(field name: String, text: String) {
+        guard let field = fields.first(where: { $0.name == name }) else { return }
+        var text = text
+        while text.hasSuffix("\n") { text.removeLast() }
+        if field.kind != .longText {
+            text = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        }
+        if text != values[name] {
+            values[name] = text
+            errors[name] = nil
+        }
+    }
+
     static func text(_ value: JSONValue) -> String {
         switch value {
         case .string(let text): return text
@@ -72,6 +87,8 @@ public enum EditFormOutcome: Sendable, Equatable {
     case none
     case save([String: JSONValue])
     case close
+    /// Edit this field's text in `$VISUAL` / `$EDITOR`.
+    case editExternally(field: String, text: String)
 }
 
 extension EditFormState {
@@ -133,6 +150,8 @@ extension EditFormState {
             if !text.isEmpty { text.removeLast() }
         case .control("u"):
             text = ""
+        case .control("e") where field.kind != .boolean && field.kind != .enumeration:
+            return .editExternally(field: field.name, text: text)
         default:
             break
         }

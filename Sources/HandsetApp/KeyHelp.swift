@@ -1,7 +1,19 @@
 /// Every key of every screen, for the `?` help overlay.
 public enum KeyHelp {
+    /// The screen's keys, then the keys the settings file added.
+    public static func entries(for screen: Screen, bindings: KeyBindings) -> [(key: String, action: String)] {
+        let added: [(key: String, action: String)] = KeyAction.allCases.compactMap { action in
+            let keys = bindings.extraKeys(for: action)
+            guard !keys.isEmpty else { return nil }
+            return (keys.map(\.displayName).joined(separator: " / "), "\(action.rawValue) (your key, config.toml)")
+        }
+        return entries(for: screen) + added
+    }
+
     public static func entries(for screen: Screen) -> [(key: String, action: String)] {
-        let common: [(String, String)] = [("?", "this help (type to filter)"), ("Ctrl-C", "quit")]
+        let common: [(String, String)] = [
+            ("?", "this help (type to filter)"), (": / Ctrl-P", "command palette"), ("Ctrl-C", "quit"),
+        ]
         switch screen {
         case .signIn:
             return [("Tab / Enter", "next field"), ("Enter", "sign in / verify"), ("Esc", "back / quit")] + common
@@ -17,7 +29,7 @@ public enum KeyHelp {
         case .edit:
             return [
                 ("Tab / ↓", "next field"), ("Shift-Tab / ↑", "previous field"), ("← →", "choose a value"),
-                ("Space", "toggle yes/no"), ("Ctrl-S", "save"), ("Ctrl-U", "clear the field"), ("Esc", "cancel"),
+                ("Space", "toggle yes/no"), ("Ctrl-E", "edit the text in $EDITOR"), ("Ctrl-S", "save"), ("Ctrl-U", "clear the field"), ("Esc", "cancel"),
             ] + common
         case .conflicts:
             return [
@@ -28,7 +40,8 @@ public enum KeyHelp {
             return [("↑ ↓", "move"), ("Enter", "open the linked record"), ("m", "mark read"), ("a", "mark all read"), ("Esc", "back")]
                 + common
         case .account:
-            return [("o", "sign out"), ("O", "sign out everywhere"), ("Esc", "back")] + common
+            return [("t / T", "next / previous theme"), ("o", "sign out"), ("O", "sign out everywhere"), ("Esc", "back")]
+                + common
         }
     }
 }

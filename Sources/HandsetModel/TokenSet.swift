@@ -1,6 +1,13 @@
 import Foundation
 import HandsetWire
 
+/// Which token the API wants in `Authorization`: the ID token (what API Gateway's Cognito authorizer checks by
+/// default) or the access token (authorizers with OAuth scopes).
+public enum AuthorizationToken: String, Sendable, Equatable, CaseIterable {
+    case id
+    case access
+}
+
 /// The tokens of one signed-in session.
 public struct TokenSet: Sendable, Equatable, Codable {
     public var idToken: String

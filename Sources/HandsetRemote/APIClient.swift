@@ -10,14 +10,23 @@ public struct APIClient: Sendable {
     /// This installation's id, sent as `X-Handset-Device` so the server can tell a user's devices apart (for
     /// "changed on another device" notifications). Not a secret.
     private let deviceId: String?
+    /// How long to wait for any one answer.
+    public let timeout: TimeInterval
+    /// Which token goes in `Authorization`.
+    public let authorization: AuthorizationToken
+    public let retry: RetryPolicy
 
     public init(
-        configuration: ClientConfiguration, transport: any HTTPTransport, session: SessionManager, deviceId: String? = nil
+        configuration: ClientConfiguration, transport: any HTTPTransport, session: SessionManager, deviceId: String? = nil,
+        timeout: TimeInterval = 30, authorization: AuthorizationToken = .id, retry: RetryPolicy = RetryPolicy()
     ) {
         self.configuration = configuration
         self.transport = transport
         self.session = session
         self.deviceId = deviceId
+        self.timeout = timeout
+        self.authorization = authorization
+        self.retry = retry
     }
 
     /// The API's OpenAPI document.
@@ -57,8 +66,10 @@ public struct APIClient: Sendable {
     /// Sends many writes in one request; one result per operation, in order.
     public func batch(collection: String, _ request: BatchRequest) async throws -> BatchResponse {
         let body = try JSONEncoder().encode(request)
+        // The key makes the POST safe to send again after a dropped answer (the server replays its first answer).
         let response = try await send(
-            "POST", path: "\(collection)/\(APIRoute.batch)", authorized: true, body: body, timeout: 60)
+            "POST", path: "\(collection)/\(APIRoute.batch)", authorized: true, body: body,
+            extraHeaders: [APIHeader.idempotencyKey: UUID().uuidString.lowercased()])
         do {
             let answer = try JSONDecoder().decode(BatchResponse.self, from: response.body)
             guard answer.results.count == request.operations.count else {
@@ -77,7 +88,7 @@ public struct APIClient: Sendable {
         var query = [URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "wait", value: String(wait))]
         if let since { query.append(URLQueryItem(name: "since", value: since)) }
         let response = try await send(
-            "GET", path: NotificationRoute.inbox, query: query, authorized: true, timeout: TimeInterval(wait + 15))
+            "GET", path: NotificationRoute.inbox, query: query, authorized: true, timeout: TimeInterval(wait) + timeout)
         do {
             return try JSONDecoder().decode(InboxPage.self, from: response.body)
         } catch {
@@ -93,22 +104,32 @@ public struct APIClient: Sendable {
 
     func send(
         _ method: String, path: String, query: [URLQueryItem] = [], authorized: Bool, body: Data? = nil,
-        timeout: TimeInterval = 15
+        extraHeaders: [String: String] = [:], timeout: TimeInterval? = nil
     ) async throws -> HTTPResponse {
         var components = URLComponents(
             url: configuration.apiEndpoint.appendingPathComponent(path), resolvingAgainstBaseURL: false)
         if !query.isEmpty { components?.queryItems = query }
         guard let url = components?.url else { throw RemoteError.badResponse("bad URL for \(path)") }
+        let mayRetry = RetryPolicy.isIdempotent(method: method, headers: extraHeaders)
         var retriedAfterRefresh = false
+        var attempt = 1
         while true {
-            var headers = ["Accept": "application/json"]
+            var headers = extraHeaders
+            headers["Accept"] = "application/json"
             if body != nil { headers["Content-Type"] = "application/json" }
             if let deviceId { headers["X-Handset-Device"] = deviceId }
-            if authorized { headers["Authorization"] = try await session.validIDToken() }
+            if authorized { headers["Authorization"] = try await session.validToken(authorization) }
             let response: HTTPResponse
             do {
                 response = try await transport.send(
-                    HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout))
+                    HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout ?? self.timeout))
+            } catch let error as TransportError {
+                if mayRetry, RetryPolicy.isRetryable(error), attempt < retry.maximumAttempts {
+                    await retry.sleep(retry.delay(afterAttempt: attempt))
+                    attempt += 1
+                    continue
+                }
+                throw RemoteError.from(error)
             } catch {
                 throw RemoteError.from(error)
             }
@@ -116,6 +137,11 @@ public struct APIClient: Sendable {
                 // The token may have been revoked or the clock skewed: refresh once, then give up.
                 retriedAfterRefresh = true
                 try await session.forceRefresh()
+                continue
+            }
+            if mayRetry, RetryPolicy.isRetryable(status: response.status), attempt < retry.maximumAttempts {
+                await retry.sleep(retry.delay(afterAttempt: attempt, retryAfter: response.header("Retry-After")))
+                attempt += 1
                 continue
             }
             guard (200..<300).contains(response.status) else {

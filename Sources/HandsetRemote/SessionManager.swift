@@ -40,11 +40,14 @@ public actor SessionManager {
 
     /// An ID token that is valid now, refreshing first if it expires soon.
     public func validIDToken() async throws -> String {
-        guard let tokens else { throw RemoteError.sessionExpired }
-        if tokens.needsRefresh(at: now()) {
-            return try await refreshOnce().idToken
-        }
-        return tokens.idToken
+        try await validToken(.id)
+    }
+
+    /// The ID or access token, valid now, refreshing first if it expires soon.
+    public func validToken(_ kind: AuthorizationToken) async throws -> String {
+        guard var tokens else { throw RemoteError.sessionExpired }
+        if tokens.needsRefresh(at: now()) { tokens = try await refreshOnce() }
+        return kind == .id ? tokens.idToken : tokens.accessToken
     }
 
     /// Refreshes even though the tokens look valid (after a 401).

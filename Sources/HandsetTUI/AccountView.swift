@@ -13,15 +13,23 @@ public enum AccountView {
             grid.put(row.0, x: 2, y: 4 + index, role: .fieldLabel)
             grid.put(TextWidth.truncate(row.1, to: grid.width - 16), x: 14, y: 4 + index, role: .normal)
         }
-        grid.put("o  sign out on this device (the offline cache stays)", x: 2, y: 11, role: .normal)
-        grid.put("O  sign out everywhere (every device's refresh token is revoked)", x: 2, y: 12, role: .normal)
+        grid.put("Theme", x: 2, y: 4 + rows.count, role: .fieldLabel)
+        var x = 14
+        for name in state.themeNames where x < grid.width - 2 {
+            let isCurrent = name == state.themeName
+            x += grid.put(isCurrent ? "[\(name)]" : " \(name) ", x: x, y: 4 + rows.count, role: isCurrent ? .title : .dim) + 1
+        }
+        let top = 6 + rows.count
+        grid.put("t  next theme (T: previous); kept for the next start", x: 2, y: top, role: .normal)
+        grid.put("o  sign out on this device (the offline cache stays)", x: 2, y: top + 1, role: .normal)
+        grid.put("O  sign out everywhere (every device's refresh token is revoked)", x: 2, y: top + 2, role: .normal)
     }
 }
 
 /// The `?` overlay: the current screen's keys, filtered by what is typed.
 public enum HelpView {
     public static func render(_ state: AppState, filter: String, into grid: inout CellGrid) {
-        let entries = KeyHelp.entries(for: state.screen).filter {
+        let entries = KeyHelp.entries(for: state.screen, bindings: state.settings.keyBindings).filter {
             filter.isEmpty || $0.key.localizedCaseInsensitiveContains(filter) || $0.action.localizedCaseInsensitiveContains(filter)
         }
         let width = min(60, grid.width - 4)

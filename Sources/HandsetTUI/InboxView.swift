@@ -3,6 +3,9 @@ import HandsetWire
 
 /// The notification inbox: newest first, unread marked, the selected one's body below.
 public enum InboxView {
+    /// Rows under the list for the selected notification's text.
+    static let bodyRows = 4
+
     public static func render(_ items: [InboxItem], selected: Int, unread: Int, into grid: inout CellGrid) {
         grid.put("Notifications", x: 2, y: 2, role: .title)
         grid.put(unread > 0 ? "\(unread) unread" : "all read", x: 17, y: 2, role: .dim)
@@ -10,7 +13,6 @@ public enum InboxView {
             grid.put("Nothing yet. New notifications appear here and as a message below.", x: 2, y: 4, role: .dim)
             return
         }
-        let bodyRows = 4
         let rows = max(grid.height - 8 - bodyRows, 1)
         let top = max(0, selected - rows + 1)
         for (offset, index) in (top..<items.count).prefix(rows).enumerated() {

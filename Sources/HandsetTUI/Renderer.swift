@@ -34,7 +34,8 @@ public enum Renderer {
         case .account:
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             AccountView.render(state, into: &grid)
-            KeyHints.render([("o", "sign out"), ("O", "everywhere"), ("Esc", "back")], row: grid.height - 1, into: &grid)
+            KeyHints.render(
+                [("t", "theme"), ("o", "sign out"), ("O", "everywhere"), ("Esc", "back")], row: grid.height - 1, into: &grid)
         case .conflicts(let screen):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             ConflictsView.render(screen, into: &grid)
@@ -45,7 +46,10 @@ public enum Renderer {
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             EditFormView.render(form, into: &grid)
             KeyHints.render(
-                [("Tab", "next field"), ("Ctrl-S", "save"), ("Esc", "cancel")], row: grid.height - 1, into: &grid)
+                [("Tab", "next field"), ("Ctrl-S", "save"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")], row: grid.height - 1, into: &grid)
+        }
+        if let palette = state.palette {
+            PaletteView.render(state, palette: palette, into: &grid)
         }
         if let filter = state.help {
             HelpView.render(state, filter: filter, into: &grid)

@@ -1,8 +1,10 @@
-/// A terminal colour: the terminal's default, one of the 8 basic colours, or a 256-colour index.
+/// A terminal colour: the terminal's default, one of the 8 basic colours, a 256-colour index, or 24-bit RGB.
+/// Terminals with fewer colours get the nearest one they have (`ColorDepth`).
 public enum TerminalColor: Sendable, Equatable {
     case terminalDefault
     case basic(Int)
     case indexed(Int)
+    case rgb(UInt8, UInt8, UInt8)
 
     public static let black = TerminalColor.basic(0)
     public static let red = TerminalColor.basic(1)
@@ -73,6 +75,57 @@ public struct Theme: Sendable, Equatable {
             .badgeConflict: RoleStyle(.red, bold: true),
             .qrCode: RoleStyle(.black, .white),
         ])
+
+    /// For light terminal backgrounds: darker foregrounds, the same reverse-video selection.
+    public static let light = Theme(
+        name: "light",
+        styles: [
+            .normal: RoleStyle(),
+            .dim: RoleStyle(dim: true),
+            .title: RoleStyle(.blue, bold: true),
+            .header: RoleStyle(.white, .blue, bold: true),
+            .columnHeader: RoleStyle(.blue, underline: true),
+            .selection: RoleStyle(reverse: true),
+            .statusBar: RoleStyle(.black, .indexed(252)),
+            .statusOnline: RoleStyle(.indexed(22), .indexed(252), bold: true),
+            .statusOffline: RoleStyle(.indexed(130), .indexed(252), bold: true),
+            .error: RoleStyle(.indexed(160), bold: true),
+            .hintKey: RoleStyle(.blue, bold: true),
+            .hint: RoleStyle(dim: true),
+            .fieldLabel: RoleStyle(bold: true),
+            .field: RoleStyle(underline: true),
+            .fieldFocused: RoleStyle(reverse: true),
+            .badgePending: RoleStyle(.indexed(130), bold: true),
+            .badgeConflict: RoleStyle(.indexed(160), bold: true),
+            .qrCode: RoleStyle(.black, .white),
+        ])
+
+    /// Maximum contrast: pure black and white with bright accents, bold where it matters.
+    public static let highContrast = Theme(
+        name: "high-contrast",
+        styles: [
+            .normal: RoleStyle(.rgb(255, 255, 255), .rgb(0, 0, 0)),
+            .dim: RoleStyle(.rgb(255, 255, 255), .rgb(0, 0, 0)),
+            .title: RoleStyle(.rgb(255, 255, 0), .rgb(0, 0, 0), bold: true),
+            .header: RoleStyle(.rgb(0, 0, 0), .rgb(255, 255, 0), bold: true),
+            .columnHeader: RoleStyle(.rgb(255, 255, 0), .rgb(0, 0, 0), bold: true, underline: true),
+            .selection: RoleStyle(.rgb(0, 0, 0), .rgb(255, 255, 255), bold: true),
+            .statusBar: RoleStyle(.rgb(0, 0, 0), .rgb(255, 255, 255)),
+            .statusOnline: RoleStyle(.rgb(0, 0, 0), .rgb(0, 255, 0), bold: true),
+            .statusOffline: RoleStyle(.rgb(0, 0, 0), .rgb(255, 255, 0), bold: true),
+            .error: RoleStyle(.rgb(255, 255, 255), .rgb(200, 0, 0), bold: true),
+            .hintKey: RoleStyle(.rgb(0, 255, 255), .rgb(0, 0, 0), bold: true),
+            .hint: RoleStyle(.rgb(255, 255, 255), .rgb(0, 0, 0)),
+            .fieldLabel: RoleStyle(.rgb(255, 255, 255), .rgb(0, 0, 0), bold: true),
+            .field: RoleStyle(.rgb(255, 255, 255), .rgb(0, 0, 0), underline: true),
+            .fieldFocused: RoleStyle(.rgb(0, 0, 0), .rgb(255, 255, 255), bold: true),
+            .badgePending: RoleStyle(.rgb(255, 255, 0), .rgb(0, 0, 0), bold: true),
+            .badgeConflict: RoleStyle(.rgb(255, 80, 80), .rgb(0, 0, 0), bold: true),
+            .qrCode: RoleStyle(.black, .white),
+        ])
+
+    /// The themes compiled in (the files in `Themes/` say the same; a test keeps them equal).
+    public static let builtIn: [Theme] = [.dark, .light, .highContrast, .monochrome]
 
     /// No colours at all (for `NO_COLOR`): attributes only.
     public static let monochrome = Theme(

@@ -3,15 +3,18 @@ import Foundation
 import HandsetApp
 import HandsetTUI
 
-/// The only code that talks to ncurses: starts and stops the terminal, reads keys, copies grids to the screen.
+/// The only code that talks to ncurses: starts and stops the terminal, reads keys and the mouse, copies grids to
+/// the screen, rings the bell.
 ///
 /// Every call happens on the thread that runs the UI loop; nothing else touches curses.
 final class CursesTerminal {
     private var pairs: [StyleRole: attr_t] = [:]
     private(set) var isActive = false
+    private(set) var depth = ColorDepth.none
+    private var mouse = false
 
     /// Takes over the terminal. Call `stop()` before exiting, also on errors.
-    func start(theme: Theme, useColor: Bool) {
+    func start(theme: Theme, mouse: Bool) {
         setlocale(LC_ALL, "")
         initscr()
         isActive = true
@@ -23,23 +26,39 @@ final class CursesTerminal {
         set_escdelay(25)
         curs_set(0)
         wtimeout(hs_stdscr(), 50)
-        apply(theme: theme, useColor: useColor && has_colors())
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        depth = ColorDepth(colors: Int(hs_colors()), hasColors: has_colors())
+        self.mouse = mouse
+        if mouse { hs_enable_mouse() }
+        apply(theme: theme)
     }
 
     func stop() {
         guard isActive else { return }
         isActive = false
+        if mouse { hs_disable_mouse() }
         endwin()
+    }
+
+    /// Gives the terminal back for a while (to run `$EDITOR`), then takes it again.
+    func suspend(_ body: () -> Void) {
+        guard isActive else { return body() }
+        if mouse { hs_disable_mouse() }
+        endwin()
+        body()
+        if mouse { hs_enable_mouse() }
+        wrefresh(hs_stdscr())
     }
 
     var size: (width: Int, height: Int) { (Int(hs_cols()), Int(hs_lines())) }
 
-    private func apply(theme: Theme, useColor: Bool) {
-        if useColor {
-            start_color()
-            use_default_colors()
-        }
-        var next: Int16 = 1
+    /// Maps every role to curses attributes and colour pairs, with colours the terminal can show.
+    func apply(theme: Theme) {
+        var next: Int32 = 1
+        pairs = [:]
         for role in StyleRole.allCases {
             let style = theme.style(for: role)
             var attributes = hs_a_normal()
@@ -47,22 +66,14 @@ final class CursesTerminal {
             if style.dim { attributes |= hs_a_dim() }
             if style.underline { attributes |= hs_a_underline() }
             if style.reverse { attributes |= hs_a_reverse() }
-            if useColor, style.foreground != .terminalDefault || style.background != .terminalDefault,
-                Int(next) < Int(hs_color_pairs())
-            {
-                init_pair(next, color(style.foreground), color(style.background))
-                attributes |= hs_color_pair(Int32(next))
+            let foreground = depth.number(style.foreground)
+            let background = depth.number(style.background)
+            if depth != .none, foreground != -1 || background != -1, next < hs_color_pairs() {
+                hs_init_pair(next, foreground, background)
+                attributes |= hs_color_pair(next)
                 next += 1
             }
             pairs[role] = attributes
-        }
-    }
-
-    private func color(_ color: TerminalColor) -> Int16 {
-        switch color {
-        case .terminalDefault: return -1
-        case .basic(let index): return Int16(index)
-        case .indexed(let index): return Int(hs_colors()) > index ? Int16(index) : Int16(index % 8)
         }
     }
 
@@ -86,6 +97,13 @@ final class CursesTerminal {
         wrefresh(hs_stdscr())
     }
 
+    /// Writes escape sequences straight to the terminal, after curses has drawn (for alerts).
+    func send(_ sequence: String) {
+        guard !sequence.isEmpty else { return }
+        fflush(nil)
+        FileHandle.standardOutput.write(Data(sequence.utf8))
+    }
+
     /// Waits up to the input timeout for a key. `nil` when none came.
     func readKey() -> TerminalInput? {
         var character: wint_t = 0
@@ -94,6 +112,16 @@ final class CursesTerminal {
         if result == KEY_CODE_YES {
             switch Int32(character) {
             case KEY_RESIZE: return .resize
+            case KEY_MOUSE:
+                var x: Int32 = 0
+                var y: Int32 = 0
+                switch hs_read_mouse(&x, &y) {
+                case 1: return .mouse(.click, x: Int(x), y: Int(y))
+                case 2: return .mouse(.doubleClick, x: Int(x), y: Int(y))
+                case 3: return .mouse(.wheelUp, x: Int(x), y: Int(y))
+                case 4: return .mouse(.wheelDown, x: Int(x), y: Int(y))
+                default: return nil
+                }
             case KEY_UP: return .key(.up)
             case KEY_DOWN: return .key(.down)
             case KEY_LEFT: return .key(.left)
@@ -127,5 +155,6 @@ final class CursesTerminal {
 /// What the terminal delivers.
 enum TerminalInput: Equatable {
     case key(Key)
+    case mouse(MouseAction, x: Int, y: Int)
     case resize
 }

@@ -31,8 +31,14 @@ struct ProfileOptions: ParsableArguments {
     @Option(name: .long, help: "An Amplify outputs file (amplify_outputs.json); saved as the profile for later runs.")
     var config: String?
 
-    @Option(name: .long, help: "The profile to use or save.")
-    var profile: String = "default"
+    @Option(name: .customLong("profile"), help: "The profile to use or save (default: $HANDSET_PROFILE, else \"default\").")
+    var profileOption: String?
+
+    /// The chosen profile: `--profile`, else `HANDSET_PROFILE`, else "default".
+    var profile: String {
+        get { profileOption ?? ProcessInfo.processInfo.environment["HANDSET_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default" }
+        set { profileOption = newValue }
+    }
 
     /// The configuration to use: from `--config` (saving it as the profile) or from the saved profile.
     func resolve(paths: HandsetPaths) throws -> ClientConfiguration {
@@ -67,10 +73,13 @@ struct UICommand: ParsableCommand {
             user: services.signedInUser, cachedSchema: services.store.cachedSchema(),
             lastSyncedAt: services.store.lastSyncedAt())
 
-        // https://no-color.org: any non-empty NO_COLOR turns colour off.
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let theme = noColor ? Theme.monochrome : Theme.dark
-        let loop = UILoop(environment: environment, state: AppState(profile: services.profile), theme: theme)
+        let catalog = ThemeCatalog.standard(paths: services.paths)
+        var state = AppState(profile: services.profile)
+        state.settings = services.settings
+        state.themeNames = catalog.names
+        state.themeName = catalog.startupThemeName(
+            settings: services.settings, saved: ThemePreference.load(paths: services.paths))
+        let loop = UILoop(environment: environment, state: state, themes: catalog, paths: services.paths)
         loop.run(first: launched)
     }
 }

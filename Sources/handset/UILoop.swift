@@ -1,31 +1,37 @@
 import Foundation
 import HandsetApp
+import HandsetStore
 import HandsetTUI
 
 /// The interactive loop: keys and effect results in, redraws out.
 ///
 /// Runs on one thread and never awaits: effects run as tasks elsewhere and post their result events to the
-/// inbox, which the loop drains between keys, so typing never waits on the network.
+/// inbox, which the loop drains between keys, so typing never waits on the network. Two effects belong to the
+/// terminal itself and run here: alerts (bell, desktop notification) and handing the screen to `$EDITOR`.
 final class UILoop {
     private var state: AppState
     private let environment: AppEnvironment
-    private let theme: Theme
+    private let themes: ThemeCatalog
+    private let paths: HandsetPaths
     private let inbox = EventInbox()
     private let terminal = CursesTerminal()
     private var needsDraw = true
+    private var size = (width: 80, height: 24)
 
-    init(environment: AppEnvironment, state: AppState, theme: Theme) {
+    init(environment: AppEnvironment, state: AppState, themes: ThemeCatalog, paths: HandsetPaths) {
         self.environment = environment
         self.state = state
-        self.theme = theme
+        self.themes = themes
+        self.paths = paths
     }
 
     func run(first event: AppEvent) {
-        terminal.start(theme: theme, useColor: theme != .monochrome)
+        terminal.start(theme: currentTheme, mouse: state.settings.mouse)
         defer { terminal.stop() }
-        var size = terminal.size
+        size = terminal.size
         dispatch(.resized(listRows: Renderer.listRows(forHeight: size.height)))
         dispatch(event)
+        if let problem = themes.problems.first { state.message = StatusMessage(problem, kind: .error) }
         var lastTick = Date.distantPast
         while !state.shouldQuit {
             let now = Date()
@@ -40,6 +46,9 @@ final class UILoop {
             switch terminal.readKey() {
             case .key(let key)?:
                 dispatch(.key(key))
+            case .mouse(let action, let x, let y)?:
+                let target = Renderer.hitTest(state, x: x, y: y, width: size.width, height: size.height)
+                dispatch(.mouse(target, action))
             case .resize?:
                 size = terminal.size
                 needsDraw = true
@@ -51,17 +60,89 @@ final class UILoop {
         }
     }
 
+    private var currentTheme: Theme {
+        themes.theme(named: state.themeName) ?? .dark
+    }
+
     private func dispatch(_ event: AppEvent) {
         let before = state
         let effects = AppCore.update(&state, event)
         if state != before { needsDraw = true }
+        if state.themeName != before.themeName {
+            terminal.apply(theme: currentTheme)
+            ThemePreference.save(state.themeName, paths: paths)
+        }
         for effect in effects {
-            let environment = self.environment
-            let inbox = self.inbox
-            Task.detached {
-                inbox.post(await environment.perform(effect))
+            switch effect {
+            case .alert(let title, let body):
+                terminal.send(
+                    TerminalAlert.sequence(
+                        title: title, body: body, bell: state.settings.bell, desktop: state.settings.desktopNotifications))
+            case .editExternally(let field, let text):
+                let outcome = ExternalEditor.edit(text, suspending: terminal)
+                needsDraw = true
+                dispatch(.externalEditFinished(field: field, text: outcome.text, message: outcome.message))
+            default:
+                let environment = self.environment
+                let inbox = self.inbox
+                Task.detached {
+                    inbox.post(await environment.perform(effect))
+                }
             }
         }
+    }
+}
+
+/// The theme picked in the app, kept for the next start (`$XDG_STATE_HOME/handset/theme`).
+enum ThemePreference {
+    static func file(_ paths: HandsetPaths) -> URL { paths.state.appendingPathComponent("theme") }
+
+    static func load(paths: HandsetPaths) -> String? {
+        (try? String(contentsOf: file(paths), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func save(_ name: String, paths: HandsetPaths) {
+        try? SecureFiles.writePrivate(Data((name + "\n").utf8), to: file(paths))
+    }
+}
+
+/// Runs `$VISUAL` or `$EDITOR` (else `vi`) on a private temporary file holding `text`.
+enum ExternalEditor {
+    static func edit(_ text: String, suspending terminal: CursesTerminal) -> (text: String?, message: String?) {
+        let environment = ProcessInfo.processInfo.environment
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("handset-edit-\(UUID().uuidString)", isDirectory: true)
+        let file = directory.appendingPathComponent("field.txt")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            // The text may be private: a 0700 directory and a 0600 file.
+            try SecureFiles.writePrivate(Data(text.utf8), to: file)
+        } catch {
+            return (nil, "Could not write a temporary file for the editor: \(error)")
+        }
+        let before = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate]) as? Date
+        var status: Int32 = -1
+        terminal.suspend {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            // The editor command may carry flags ("code --wait"); the file name is passed as an argument, never
+            // spliced into the command line.
+            process.arguments = ["-c", "\(editor) \"$1\"", "handset-editor", file.path]
+            do {
+                try process.run()
+                process.waitUntilExit()
+                status = process.terminationStatus
+            } catch {
+                status = -1
+            }
+        }
+        guard status == 0 else { return (nil, "The editor (\(editor)) exited with status \(status); the field is unchanged") }
+        guard let edited = try? String(contentsOf: file, encoding: .utf8) else {
+            return (nil, "The editor's file could not be read; the field is unchanged")
+        }
+        let after = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate]) as? Date
+        return (edited, before == after && edited == text ? "Not changed in the editor" : "Text from the editor")
     }
 }
 

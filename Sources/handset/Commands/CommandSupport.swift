@@ -81,7 +81,16 @@ extension ProfileOptions {
     /// The services of the chosen profile.
     func services() throws -> ClientServices {
         let paths = HandsetPaths()
-        return try ClientServices(profile: profile, paths: paths, configuration: try resolve(paths: paths))
+        let settings: Settings
+        do {
+            let (loaded, warnings) = try Settings.load(file: Settings.file(in: paths.config))
+            for warning in warnings { Console.note("handset: config.toml: \(warning)") }
+            settings = loaded
+        } catch let error as SettingsError {
+            throw ValidationError(error.description)
+        }
+        return try ClientServices(
+            profile: profile, paths: paths, configuration: try resolve(paths: paths), settings: settings)
     }
 }
 

@@ -19,13 +19,15 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Username or email.") var username: String?
     @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
     @Option(name: .long, help: "The MFA code, if one will be asked for.") var mfaCode: String?
-    @Option(name: .long, help: "srp (default) or password (USER_PASSWORD_AUTH, if the app client allows it).")
-    var flow: String = "srp"
+    @Option(name: .long, help: "srp or password (USER_PASSWORD_AUTH, if the app client allows it); default from config.toml, else srp.")
+    var flow: String?
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        guard let signInFlow = SignInFlow(rawValue: flow) else { throw ValidationError("--flow is srp or password") }
         let services = try profile.services()
+        guard let signInFlow = flow.map({ SignInFlow(rawValue: $0) }) ?? services.settings.signInFlow else {
+            throw ValidationError("--flow is srp or password")
+        }
         guard let username = username ?? Console.readLine(prompt: "Username: "), !username.isEmpty else {
             throw ValidationError("a username is required (--username)")
         }

@@ -1,0 +1,277 @@
+import Foundation
+import HandsetModel
+import HandsetSync
+import HandsetWire
+import Testing
+
+@testable import HandsetApp
+
+@Suite struct SettingsTests {
+    @Test func everySettingParses() throws {
+        let (settings, warnings) = try Settings.parse(
+            """
+            theme = "light"
+            [ui]
+            mouse = false
+            [sync]
+            interval = 90
+            [network]
+            timeout = 12.5
+            [api]
+            authorization = "access"
+            sign_in = "password"
+            [notifications]
+            bell = true
+            desktop = true
+            [conflicts]
+            default = "merge"
+            announcements = "server-wins"
+            [keys]
+            sync = ["ctrl-r", "F"]
+            inbox = "space"
+            """)
+        #expect(warnings.isEmpty)
+        #expect(settings.theme == "light")
+        #expect(settings.mouse == false)
+        #expect(settings.syncInterval == 90)
+        #expect(settings.requestTimeout == 12.5)
+        #expect(settings.authorizationToken == .access)
+        #expect(settings.signInFlow == .password)
+        #expect(settings.bell && settings.desktopNotifications)
+        #expect(settings.conflictPolicy(for: "announcements") == .serverWins)
+        #expect(settings.conflictPolicy(for: "tasks") == .merge)
+        #expect(settings.keyBindings.translate(.control("r")) == .character("r"))
+        #expect(settings.keyBindings.translate(.character("F")) == .character("r"))
+        #expect(settings.keyBindings.translate(.character(" ")) == .character("i"))
+        #expect(settings.keyBindings.translate(.character("x")) == .character("x"))
+    }
+
+    @Test func anEmptyFileMeansTheDefaults() throws {
+        let (settings, warnings) = try Settings.parse("")
+        #expect(settings == Settings())
+        #expect(warnings.isEmpty)
+        #expect(settings.conflictPolicy(for: "tasks") == .ask)
+        #expect(settings.syncInterval == AutoSync.interval)
+    }
+
+    @Test func typosWarnAndBadValuesFailNamingTheKey() throws {
+        let (_, warnings) = try Settings.parse("thme = \"dark\"\n[sync]\nintervall = 10\n[keys]\nsnyc = \"x\"")
+        #expect(warnings.contains("thme: unknown setting, ignored"))
+        #expect(warnings.contains("sync.intervall: unknown setting, ignored"))
+        #expect(warnings.contains { $0.hasPrefix("keys.snyc: no such action") })
+
+        func problem(_ text: String) -> String {
+            do {
+                _ = try Settings.parse(text)
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(problem("[sync]\ninterval = \"soon\"") == "sync.interval must be a number")
+        #expect(problem("[sync]\ninterval = 1") == "sync.interval must be at least 5 seconds")
+        #expect(problem("[conflicts]\ntasks = \"newest\"").contains("conflicts.tasks is one of ask, server-wins"))
+        #expect(problem("[api]\nauthorization = \"both\"").contains("api.authorization"))
+        #expect(problem("[keys]\nsync = \"ctrl-\"").contains("keys.sync: \"ctrl-\" is not a key name"))
+        #expect(problem("[notifications]\nbell = \"yes\"") == "notifications.bell must be true or false")
+        #expect(problem("sync = 3") == "sync must be a table ([sync])")
+        #expect(problem("[sync\n").hasPrefix("line 1"))
+    }
+
+    @Test func theEnvironmentOverridesTheFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = Settings.file(in: directory)
+        try "theme = \"light\"\n[network]\ntimeout = 20\n[notifications]\nbell = true\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let (fromFile, _) = try Settings.load(file: file, environment: [:])
+        #expect(fromFile.theme == "light" && fromFile.requestTimeout == 20 && fromFile.bell)
+        let (overridden, _) = try Settings.load(
+            file: file,
+            environment: [
+                "HANDSET_THEME": "high-contrast", "HANDSET_TIMEOUT": "2", "HANDSET_BELL": "0", "HANDSET_SYNC_INTERVAL": "10",
+                "HANDSET_MOUSE": "off", "HANDSET_DESKTOP_NOTIFICATIONS": "yes",
+            ])
+        #expect(overridden.theme == "high-contrast")
+        #expect(overridden.requestTimeout == 2)
+        #expect(!overridden.bell && overridden.desktopNotifications && !overridden.mouse)
+        #expect(overridden.syncInterval == 10)
+        #expect(throws: SettingsError.self) { try Settings.load(file: file, environment: ["HANDSET_TIMEOUT": "soon"]) }
+        // No file at all: defaults.
+        let (none, _) = try Settings.load(file: directory.appendingPathComponent("absent.toml"), environment: [:])
+        #expect(none == Settings())
+    }
+
+    @Test func keyNames() {
+        #expect(Key(spec: "x") == .character("x"))
+        #expect(Key(spec: "Ctrl-R") == .control("r"))
+        #expect(Key(spec: "c-k") == .control("k"))
+        #expect(Key(spec: "PgDn") == .pageDown)
+        #expect(Key(spec: "space") == .character(" "))
+        #expect(Key(spec: "esc") == .escape)
+        #expect(Key(spec: "ctrl-1") == nil)
+        #expect(Key(spec: "hyper-x") == nil)
+        #expect(Key.control("r").displayName == "Ctrl-R")
+    }
+}
+
+@Suite struct KeysPaletteMouseTests {
+    static let schema = AppCoreTests.schema
+
+    func listState(records count: Int = 50) -> AppState {
+        var state = AppState(viewportRows: 10)
+        _ = AppCore.update(&state, .launched(user: AppCoreTests.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        let records = (0..<count).map {
+            Record(id: "t\($0)", version: 1, updatedAt: "", owner: "sub-a", fields: ["title": .string("Task \($0)")])
+        }
+        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records, total: count))
+        state.themeNames = ["dark", "light", "monochrome"]
+        return state
+    }
+
+    @Test func addedKeysDoTheirActionOutsideTextAndTypeInsideIt() throws {
+        var state = listState()
+        state.settings = try Settings.parse("[keys]\nsync = \"x\"\ndown = \"ctrl-n\"").0
+        #expect(AppCore.update(&state, .key(.character("x"))) == [.sync(collection: "tasks")])
+        _ = AppCore.update(&state, .key(.control("n")))
+        #expect(state.list?.selected == 1)
+        // In the filter, x is a letter.
+        _ = AppCore.update(&state, .key(.character("/")))
+        _ = AppCore.update(&state, .key(.character("x")))
+        #expect(state.filter == "x")
+        // Help lists the added keys.
+        #expect(KeyHelp.entries(for: .list, bindings: state.settings.keyBindings).contains { $0.key == "x" && $0.action.hasPrefix("sync") })
+    }
+
+    @Test func thePaletteFindsAndRunsCommands() {
+        var state = listState()
+        #expect(AppCore.update(&state, .key(.character(":"))).isEmpty)
+        #expect(state.palette == PaletteState())
+        for character in "proj" { _ = AppCore.update(&state, .key(.character(character))) }
+        #expect(Palette.matches("proj", in: Palette.commands(for: state)).first?.title == "Go to projects")
+        let effects = AppCore.update(&state, .key(.enter))
+        #expect(state.palette == nil)
+        #expect(state.list?.collection == "projects")
+        #expect(effects.contains(.loadRecords(collection: "projects", offset: 0, limit: RecordListState.windowSize)))
+
+        // Ctrl-P works too, from another screen; Esc closes without doing anything.
+        state.screen = .account
+        _ = AppCore.update(&state, .key(.control("p")))
+        #expect(state.palette != nil)
+        _ = AppCore.update(&state, .key(.escape))
+        #expect(state.palette == nil && state.screen == .account)
+
+        // A theme from the palette.
+        _ = AppCore.update(&state, .key(.control("p")))
+        for character in "theme mono" { _ = AppCore.update(&state, .key(.character(character))) }
+        _ = AppCore.update(&state, .key(.enter))
+        #expect(state.themeName == "monochrome")
+
+        // Sync from the palette goes back to the list and syncs.
+        state.isSyncing = false
+        _ = AppCore.update(&state, .key(.character(":")))
+        for character in "sync" { _ = AppCore.update(&state, .key(.character(character))) }
+        #expect(AppCore.update(&state, .key(.enter)) == [.sync(collection: "projects")])
+        #expect(state.screen == .list)
+    }
+
+    @Test func thePaletteNeverOpensOnTheSignInScreenOrInsideText() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .key(.character(":")))
+        _ = AppCore.update(&state, .key(.control("p")))
+        #expect(state.palette == nil)
+        guard case .signIn(let form) = state.screen else { Issue.record("not on sign-in"); return }
+        #expect(form.username == ":")
+    }
+
+    @Test func fuzzyMatchingPrefersWordStarts() {
+        let commands = [
+            PaletteCommand("Mark all notifications read", .markAllRead), PaletteCommand("Inbox", .listKey(.character("i"))),
+        ]
+        #expect(Palette.matches("in", in: commands).map(\.title) == ["Inbox", "Mark all notifications read"])
+        #expect(Palette.matches("zz", in: commands).isEmpty)
+        #expect(Palette.matches("", in: commands).count == 2)
+    }
+
+    @Test func clicksSelectAndOpenTheWheelScrollsTabsSwitch() {
+        var state = listState()
+        _ = AppCore.update(&state, .mouse(.listRow(4), .click))
+        #expect(state.list?.selected == 4)
+        #expect(state.screen == .list)
+        _ = AppCore.update(&state, .mouse(.listRow(4), .click))
+        #expect(state.screen == .detail(recordId: "t4"), "a click on the selected row opens it")
+        state.screen = .list
+        _ = AppCore.update(&state, .mouse(.listRow(7), .doubleClick))
+        #expect(state.screen == .detail(recordId: "t7"))
+        state.screen = .list
+        _ = AppCore.update(&state, .mouse(nil, .wheelDown))
+        #expect(state.list?.selected == 10)
+        _ = AppCore.update(&state, .mouse(nil, .wheelUp))
+        #expect(state.list?.selected == 7)
+        _ = AppCore.update(&state, .mouse(.listRow(999), .click))
+        #expect(state.list?.selected == 7, "a click past the end does nothing")
+        let effects = AppCore.update(&state, .mouse(.tab("projects"), .click))
+        #expect(state.list?.collection == "projects")
+        #expect(effects.contains(.loadRecords(collection: "projects", offset: 0, limit: RecordListState.windowSize)))
+    }
+
+    @Test func inboxClicks() {
+        var state = listState()
+        let items = (0..<3).map {
+            InboxItem(id: "n\($0)", title: "N\($0)", body: "", createdAt: "", read: false, kind: "direct",
+                      link: RecordLink(collection: "tasks", id: "t\($0)"))
+        }
+        _ = AppCore.update(&state, .key(.character("i")))
+        _ = AppCore.update(&state, .inboxLoaded(items, unread: 3))
+        _ = AppCore.update(&state, .mouse(.inboxRow(2), .click))
+        #expect(state.screen == .inbox(selected: 2))
+        let effects = AppCore.update(&state, .mouse(.inboxRow(2), .click))
+        #expect(effects == [.markRead("n2"), .openLinkedRecord(RecordLink(collection: "tasks", id: "t2"))])
+    }
+
+    @Test func aNewNotificationAlertsOnlyWhenTheSettingsAskForIt() {
+        var state = listState()
+        let item = InboxItem(id: "n1", title: "Hello", body: "World", createdAt: "", read: false, kind: "direct")
+        #expect(AppCore.update(&state, .inboxPolled(new: [item], unread: 1)).isEmpty)
+        state.settings.desktopNotifications = true
+        #expect(AppCore.update(&state, .inboxPolled(new: [item], unread: 1)) == [.alert(title: "Hello", body: "World")])
+        state.settings.desktopNotifications = false
+        state.settings.bell = true
+        #expect(AppCore.update(&state, .inboxPolled(new: [], unread: 1)).isEmpty, "nothing new, no bell")
+    }
+
+    @Test func theSyncIntervalComesFromTheSettings() {
+        var state = listState()
+        state.settings.syncInterval = 120
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 0, at: date))
+        #expect(state.nextAutoSyncAt == date.addingTimeInterval(120))
+    }
+
+    @Test func themeCyclesOnTheAccountScreen() {
+        var state = listState()
+        state.screen = .account
+        _ = AppCore.update(&state, .key(.character("t")))
+        #expect(state.themeName == "light")
+        _ = AppCore.update(&state, .key(.character("T")))
+        _ = AppCore.update(&state, .key(.character("T")))
+        #expect(state.themeName == "monochrome")
+    }
+
+    @Test func ctrlEHandsATextFieldToTheEditorAndTakesItsTextBack() {
+        var state = listState()
+        _ = AppCore.update(&state, .key(.character("e")))
+        guard case .edit = state.screen else { Issue.record("no form"); return }
+        #expect(AppCore.update(&state, .key(.control("e"))) == [.editExternally(field: "title", text: "Task 0")])
+        _ = AppCore.update(&state, .externalEditFinished(field: "title", text: "Task zero\nrenamed\n", message: "Text from the editor"))
+        guard case .edit(let form) = state.screen else { Issue.record("form closed"); return }
+        #expect(form.values["title"] == "Task zero renamed", "a one-line field keeps one line")
+        #expect(form.isDirty)
+        _ = AppCore.update(&state, .externalEditFinished(field: "title", text: nil, message: "The editor (vi) exited with status 1"))
+        guard case .edit(let after) = state.screen else { Issue.record("form closed"); return }
+        #expect(after.values["title"] == "Task zero renamed")
+        #expect(state.message?.kind == .error)
+    }
+}
