@@ -67,6 +67,37 @@ public enum AppCore {
             }
             return []
 
+        case .accountCodeSent(let destination):
+            if case .signIn(var form) = state.screen {
+                form.codeSent(to: destination)
+                state.screen = .signIn(form)
+            }
+            return []
+
+        case .accountConfirmed, .passwordWasReset:
+            guard case .signIn(var form) = state.screen else { return [] }
+            let password = form.password
+            let note = event == .accountConfirmed ? "Account confirmed" : "Password changed"
+            form = SignInState(username: form.username, focus: .password)
+            guard !password.isEmpty else {
+                form.notice = "\(note); sign in"
+                state.screen = .signIn(form)
+                return []
+            }
+            form.password = password
+            form.notice = "\(note); signing in…"
+            form.isSubmitting = true
+            state.screen = .signIn(form)
+            return [.signIn(username: form.username, password: password)]
+
+        case .accountStepFailed(let message):
+            if case .signIn(var form) = state.screen {
+                form.isSubmitting = false
+                form.error = message
+                state.screen = .signIn(form)
+            }
+            return []
+
         case .signInPrompt(let prompt, let error):
             if case .signIn(var form) = state.screen {
                 form.show(prompt, error: error)
@@ -286,6 +317,12 @@ public enum AppCore {
             switch outcome {
             case .submit(let username, let password): return [.signIn(username: username, password: password)]
             case .answer(let answer): return [.answerSignIn(answer)]
+            case .signUp(let username, let email, let password):
+                return [.signUp(username: username, email: email, password: password)]
+            case .confirmSignUp(let username, let code): return [.confirmSignUp(username: username, code: code)]
+            case .forgotPassword(let username): return [.forgotPassword(username: username)]
+            case .resetPassword(let username, let code, let newPassword):
+                return [.resetPassword(username: username, code: code, newPassword: newPassword)]
             case .cancel, .none: return []
             }
         case .list:

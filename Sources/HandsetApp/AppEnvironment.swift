@@ -10,6 +10,8 @@ import HandsetWire
 public struct AppEnvironment: Sendable {
     public var signIn: @Sendable (_ username: String, _ password: String) async -> AppEvent
     public var answerSignIn: @Sendable (_ answer: String) async -> AppEvent
+    /// Sign-up and password reset (Cognito's SignUp, ConfirmSignUp, ForgotPassword, ConfirmForgotPassword).
+    public var accounts: AccountActions
     public var refreshSchema: @Sendable () async -> AppEvent
     public var loadRecords: @Sendable (_ collection: String, _ offset: Int, _ limit: Int) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
@@ -28,6 +30,7 @@ public struct AppEnvironment: Sendable {
     public init(
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
         answerSignIn: @escaping @Sendable (String) async -> AppEvent = { _ in .signInFailed("Nothing to answer") },
+        accounts: AccountActions = AccountActions(),
         refreshSchema: @escaping @Sendable () async -> AppEvent,
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
         sync: @escaping @Sendable (String) async -> AppEvent,
@@ -55,6 +58,7 @@ public struct AppEnvironment: Sendable {
     ) {
         self.signIn = signIn
         self.answerSignIn = answerSignIn
+        self.accounts = accounts
         self.refreshSchema = refreshSchema
         self.loadRecords = loadRecords
         self.sync = sync
@@ -76,6 +80,11 @@ public struct AppEnvironment: Sendable {
         switch effect {
         case .signIn(let username, let password): return await signIn(username, password)
         case .answerSignIn(let answer): return await answerSignIn(answer)
+        case .signUp(let username, let email, let password): return await accounts.signUp(username, email, password)
+        case .confirmSignUp(let username, let code): return await accounts.confirmSignUp(username, code)
+        case .forgotPassword(let username): return await accounts.forgotPassword(username)
+        case .resetPassword(let username, let code, let newPassword):
+            return await accounts.resetPassword(username, code, newPassword)
         case .refreshSchema: return await refreshSchema()
         case .loadRecords(let collection, let offset, let limit): return await loadRecords(collection, offset, limit)
         case .sync(let collection): return await sync(collection)
@@ -148,6 +157,45 @@ extension AppEnvironment {
             }
         }
 
+        @Sendable func accountFailure(_ error: any Error) -> AppEvent {
+            let remote = RemoteError.from(error)
+            if case .offline(let detail) = remote { return .accountStepFailed("Offline: \(detail)") }
+            return .accountStepFailed(remote.message)
+        }
+
+        let accounts = AccountActions(
+            signUp: { username, email, password in
+                do {
+                    let (confirmed, destination) = try await cognito.signUp(username: username, password: password, email: email)
+                    return confirmed ? .accountConfirmed : .accountCodeSent(destination: destination)
+                } catch {
+                    return accountFailure(error)
+                }
+            },
+            confirmSignUp: { username, code in
+                do {
+                    try await cognito.confirmSignUp(username: username, code: code)
+                    return .accountConfirmed
+                } catch {
+                    return accountFailure(error)
+                }
+            },
+            forgotPassword: { username in
+                do {
+                    return .accountCodeSent(destination: try await cognito.forgotPassword(username: username))
+                } catch {
+                    return accountFailure(error)
+                }
+            },
+            resetPassword: { username, code, newPassword in
+                do {
+                    try await cognito.confirmForgotPassword(username: username, code: code, newPassword: newPassword)
+                    return .passwordWasReset
+                } catch {
+                    return accountFailure(error)
+                }
+            })
+
         return AppEnvironment(
             signIn: { username, password in
                 let conversation = SignInConversation(cognito: cognito, flow: flow, now: now)
@@ -160,6 +208,7 @@ extension AppEnvironment {
                 }
                 return await signInEvent(await conversation.answer(answer))
             },
+            accounts: accounts,
             refreshSchema: {
                 do {
                     return .schemaLoaded(try await engine.refreshSchema())
@@ -272,6 +321,28 @@ extension AppEnvironment {
                 await session.signOut()
                 return .signedOut(message: note)
             })
+    }
+}
+
+/// The account calls of the sign-in screen.
+public struct AccountActions: Sendable {
+    public var signUp: @Sendable (_ username: String, _ email: String, _ password: String) async -> AppEvent
+    public var confirmSignUp: @Sendable (_ username: String, _ code: String) async -> AppEvent
+    public var forgotPassword: @Sendable (_ username: String) async -> AppEvent
+    public var resetPassword: @Sendable (_ username: String, _ code: String, _ newPassword: String) async -> AppEvent
+
+    public init(
+        signUp: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in .accountStepFailed("Not available") },
+        confirmSignUp: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in .accountStepFailed("Not available") },
+        forgotPassword: @escaping @Sendable (String) async -> AppEvent = { _ in .accountStepFailed("Not available") },
+        resetPassword: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in
+            .accountStepFailed("Not available")
+        }
+    ) {
+        self.signUp = signUp
+        self.confirmSignUp = confirmSignUp
+        self.forgotPassword = forgotPassword
+        self.resetPassword = resetPassword
     }
 }
 

@@ -15,6 +15,14 @@ public enum AppEvent: Sendable, Equatable {
     case resized(listRows: Int)
     case signInSucceeded(SignedInUser)
     case signInFailed(String)
+    /// Sign-up or password reset: a code was sent (the form moves on to it).
+    case accountCodeSent(destination: String?)
+    /// The new account is confirmed (or needed no confirmation): sign in with the password just chosen.
+    case accountConfirmed
+    /// The forgotten password was replaced: sign in with the new one.
+    case passwordWasReset
+    /// A sign-up or reset step was refused; the form stays where it is.
+    case accountStepFailed(String)
     /// Cognito wants more before it signs the person in.
     case signInPrompt(SignInPrompt, error: String?)
     case schemaLoaded(APISchema)
@@ -50,6 +58,10 @@ public enum AppEvent: Sendable, Equatable {
 public enum AppEffect: Sendable, Equatable {
     case signIn(username: String, password: String)
     case answerSignIn(String)
+    case signUp(username: String, email: String, password: String)
+    case confirmSignUp(username: String, code: String)
+    case forgotPassword(username: String)
+    case resetPassword(username: String, code: String, newPassword: String)
     case refreshSchema
     case loadRecords(collection: String, offset: Int, limit: Int)
     case sync(collection: String)
@@ -77,6 +89,10 @@ extension AppEffect: CustomStringConvertible {
         switch self {
         case .signIn(let username, _): return "signIn(\(username), <password>)"
         case .answerSignIn: return "answerSignIn(<answer>)"
+        case .signUp(let username, _, _): return "signUp(\(username), <email>, <password>)"
+        case .confirmSignUp(let username, _): return "confirmSignUp(\(username), <code>)"
+        case .forgotPassword(let username): return "forgotPassword(\(username))"
+        case .resetPassword(let username, _, _): return "resetPassword(\(username), <code>, <password>)"
         case .refreshSchema: return "refreshSchema"
         case .loadRecords(let collection, let offset, let limit): return "loadRecords(\(collection), \(offset), \(limit))"
         case .sync(let collection): return "sync(\(collection))"

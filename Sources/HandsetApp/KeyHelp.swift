@@ -16,7 +16,10 @@ public enum KeyHelp {
         ]
         switch screen {
         case .signIn:
-            return [("Tab / Enter", "next field"), ("Enter", "sign in / verify"), ("Esc", "back / quit")] + common
+            return [
+                ("Tab / Enter", "next field"), ("Enter", "sign in / verify"), ("Ctrl-N", "create an account"),
+                ("Ctrl-R", "forgot password: get a reset code"), ("Esc", "back / quit"),
+            ] + common
         case .list:
             return [
                 ("↑ ↓ / j k", "move"), ("PgUp PgDn", "page"), ("g / G", "first / last"), ("Enter / l", "open"),

@@ -4,7 +4,7 @@ import HandsetRemote
 /// The sign-in screen: credentials first, then whatever Cognito asks for (an MFA code, a choice of factor, an
 /// authenticator setup, a new password).
 public struct SignInState: Sendable, Equatable {
-    public enum Field: Sendable, Equatable, CaseIterable { case username, password }
+    public enum Field: Sendable, Equatable, CaseIterable { case username, email, password, code }
 
     /// Which step of the sign-in is showing.
     public enum Stage: Sendable, Equatable {
@@ -13,11 +13,30 @@ public struct SignInState: Sendable, Equatable {
         case choice([MFAMethod], selected: Int)
         case totpSetup(secret: String, uri: String)
         case newPassword(requiredAttributes: [String])
+        /// A new account: username, email, password.
+        case signUp
+        /// The code Cognito sent to confirm the new account.
+        case confirmSignUp(destination: String?)
+        /// Asking for a reset code.
+        case forgotPassword
+        /// The reset code and the new password.
+        case resetPassword(destination: String?)
+
+        /// The stages of creating or recovering an account (not challenges of a sign-in).
+        public var isAccountStage: Bool {
+            switch self {
+            case .signUp, .confirmSignUp, .forgotPassword, .resetPassword: return true
+            default: return false
+            }
+        }
     }
 
     public var username: String
+    public var email: String
     public var password: String
     public var focus: Field
+    /// A note that is not an error (where a code was sent, "account confirmed").
+    public var notice: String?
     public var stage: Stage
     /// What the person typed at a challenge (a code or a new password).
     public var answer: String
@@ -27,8 +46,10 @@ public struct SignInState: Sendable, Equatable {
 
     public init(username: String = "", password: String = "", focus: Field = .username, error: String? = nil) {
         self.username = username
+        self.email = ""
         self.password = password
         self.focus = focus
+        self.notice = nil
         self.stage = .credentials
         self.answer = ""
         self.isSubmitting = false
@@ -52,7 +73,7 @@ public struct SignInState: Sendable, Equatable {
 extension SignInState: CustomStringConvertible, CustomDebugStringConvertible {
     // Keeps the password and codes out of any printed value (test failures, debug output).
     public var description: String {
-        "SignInState(username: \(username), password: <\(password.count) characters>, focus: \(focus), "
+        "SignInState(username: \(username), email: \(email), password: <\(password.count) characters>, focus: \(focus), "
             + "stage: \(stage), answer: <\(answer.count) characters>, isSubmitting: \(isSubmitting), "
             + "error: \(error ?? "nil"))"
     }
@@ -65,6 +86,10 @@ public enum SignInFormOutcome: Sendable, Equatable {
     case submit(username: String, password: String)
     /// The answer to a challenge.
     case answer(String)
+    case signUp(username: String, email: String, password: String)
+    case confirmSignUp(username: String, code: String)
+    case forgotPassword(username: String)
+    case resetPassword(username: String, code: String, newPassword: String)
     /// Give up the challenge and go back to the credentials.
     case cancel
 }
@@ -73,23 +98,21 @@ extension SignInState {
     /// Edits the form: typing, Tab/Enter/arrows between fields, Enter on the last field submits.
     public mutating func handle(_ key: Key) -> SignInFormOutcome {
         guard !isSubmitting else { return .none }
+        if stage.isAccountStage { return handleAccountStage(key) }
         if stage != .credentials { return handleChallenge(key) }
         switch key {
+        case .control("n"):
+            start(.signUp)
+            return .none
+        case .control("r"):
+            start(.forgotPassword)
+            return .none
         case .character(let character):
-            switch focus {
-            case .username: username.append(character)
-            case .password: password.append(character)
-            }
+            self[focus].append(character)
         case .backspace:
-            switch focus {
-            case .username: if !username.isEmpty { username.removeLast() }
-            case .password: if !password.isEmpty { password.removeLast() }
-            }
+            if !self[focus].isEmpty { self[focus].removeLast() }
         case .control("u"):
-            switch focus {
-            case .username: username = ""
-            case .password: password = ""
-            }
+            self[focus] = ""
         case .tab, .down:
             focus = focus == .username ? .password : .username
         case .backTab, .up:
@@ -110,6 +133,7 @@ extension SignInState {
                 return .none
             }
             error = nil
+            notice = nil
             isSubmitting = true
             return .submit(username: trimmed, password: password)
         default:

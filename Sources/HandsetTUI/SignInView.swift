@@ -25,7 +25,10 @@ public enum SignInView {
             layout.field(
                 "Password", String(repeating: "•", count: form.password.count), focused: form.focus == .password, row: 2,
                 into: &grid)
-            hints = [("Enter", "next / sign in"), ("Tab", "switch field"), ("Esc", "quit")]
+            hints = [
+                ("Enter", "sign in"), ("Tab", "field"), ("Ctrl-N", "new account"), ("Ctrl-R", "forgot password"),
+                ("Esc", "quit"),
+            ]
         case .code(let method, let destination):
             let text: String
             switch method {
@@ -58,11 +61,38 @@ public enum SignInView {
             }
             layout.field("New", String(repeating: "•", count: form.answer.count), focused: true, row: 3, into: &grid)
             hints = [("Enter", "set password"), ("Esc", "back")]
+        case .signUp:
+            layout.text("Create an account. We will email you a code to confirm it.", row: 0, into: &grid)
+            layout.field("Username", form.username, focused: form.focus == .username, row: 2, into: &grid)
+            layout.field("Email", form.email, focused: form.focus == .email, row: 3, into: &grid)
+            layout.field(
+                "Password", String(repeating: "•", count: form.password.count), focused: form.focus == .password, row: 4,
+                into: &grid)
+            hints = [("Enter", "next / create"), ("Tab", "switch field"), ("Esc", "back")]
+        case .confirmSignUp:
+            layout.text("Enter the code to confirm \(form.username).", row: 0, into: &grid)
+            layout.field("Code", form.answer, focused: true, row: 2, into: &grid)
+            hints = [("Enter", "confirm and sign in"), ("Esc", "back")]
+        case .forgotPassword:
+            layout.text("Forgot your password? We will send a reset code.", row: 0, into: &grid)
+            layout.field("Username", form.username, focused: true, row: 2, into: &grid)
+            hints = [("Enter", "send the code"), ("Esc", "back")]
+        case .resetPassword:
+            layout.text("Enter the reset code and a new password for \(form.username).", row: 0, into: &grid)
+            layout.field("Code", form.answer, focused: form.focus == .code, row: 2, into: &grid)
+            layout.field(
+                "New", String(repeating: "•", count: form.password.count), focused: form.focus == .password, row: 3,
+                into: &grid)
+            hints = [("Enter", "next / set password"), ("Tab", "switch field"), ("Esc", "back")]
         }
 
         let messageRow = layout.top + 8
+        if let notice = form.notice {
+            grid.put(TextWidth.truncate(notice, to: boxWidth), x: layout.left, y: messageRow - 1, role: .dim)
+        }
         if form.isSubmitting {
-            grid.put("Signing in…", x: layout.left + Layout.labelWidth, y: messageRow, role: .dim)
+            let doing = form.stage.isAccountStage ? "Sending…" : "Signing in…"
+            grid.put(doing, x: layout.left + Layout.labelWidth, y: messageRow, role: .dim)
         } else if let error = form.error {
             grid.put(TextWidth.truncate(error, to: boxWidth), x: layout.left, y: messageRow, role: .error)
         }

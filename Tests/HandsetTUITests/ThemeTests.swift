@@ -185,3 +185,26 @@ import Testing
         #expect(Renderer.hitTest(state, x: frame.left + 3, y: frame.top + 3, width: 80, height: 24) == .paletteRow(1))
     }
 }
+
+@Suite struct AccountScreenSnapshotTests {
+    @Test func signUpAndResetScreens() {
+        var state = AppState(profile: "default")
+        var form = SignInState(username: "newbie")
+        form.start(.signUp)
+        form.email = "newbie@example.com"
+        form.password = "secret-pw"
+        state.screen = .signIn(form)
+        let signUp = Renderer.render(state, width: 80, height: 24)
+        assertSnapshot(signUp, named: "sign-up")
+        #expect(!signUp.text.contains("secret-pw"))
+        form.codeSent(to: "n***@e***.com")
+        state.screen = .signIn(form)
+        assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-up-confirm")
+        var reset = SignInState(username: "alice")
+        reset.start(.forgotPassword)
+        reset.codeSent(to: nil)
+        reset.answer = "1234"
+        state.screen = .signIn(reset)
+        assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "reset-password")
+    }
+}

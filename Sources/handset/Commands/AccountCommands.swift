@@ -19,16 +19,10 @@ struct SignUpCommand: AsyncParsableCommand {
         guard let password = passwordStdin ? readLine() : Console.readLine(prompt: "Password: ", secret: true),
             !password.isEmpty
         else { throw ValidationError("no password given") }
-        var body: [String: JSONValue] = [
-            "ClientId": .string(services.configuration.clientId), "Username": .string(username),
-            "Password": .string(password),
-            "UserAttributes": [["Name": "email", "Value": .string(email)]],
-        ]
-        if let hash = services.cognito.secretHash(username: username) { body["SecretHash"] = .string(hash) }
         do {
-            let answer = try await services.cognito.call("SignUp", body: .object(body))
-            let destination = answer["CodeDeliveryDetails"]?["Destination"]?.stringValue
-            if answer["UserConfirmed"]?.boolValue == true {
+            let (confirmed, destination) = try await services.cognito.signUp(
+                username: username, password: password, email: email)
+            if confirmed {
                 print("Account created; sign in with `handset login`")
             } else {
                 print("Account created; enter the code sent to \(destination ?? "you") with `handset confirm --username \(username) --code CODE`")
@@ -48,13 +42,8 @@ struct ConfirmCommand: AsyncParsableCommand {
 
     func run() async throws {
         let services = try profile.services()
-        var body: [String: JSONValue] = [
-            "ClientId": .string(services.configuration.clientId), "Username": .string(username),
-            "ConfirmationCode": .string(code),
-        ]
-        if let hash = services.cognito.secretHash(username: username) { body["SecretHash"] = .string(hash) }
         do {
-            _ = try await services.cognito.call("ConfirmSignUp", body: .object(body))
+            try await services.cognito.confirmSignUp(username: username, code: code)
             print("Confirmed; sign in with `handset login --username \(username)`")
         } catch {
             throw Console.fail(error)
@@ -75,11 +64,8 @@ struct PasswordCommand: AsyncParsableCommand {
 
         func run() async throws {
             let services = try profile.services()
-            var body: [String: JSONValue] = ["ClientId": .string(services.configuration.clientId), "Username": .string(username)]
-            if let hash = services.cognito.secretHash(username: username) { body["SecretHash"] = .string(hash) }
             do {
-                let answer = try await services.cognito.call("ForgotPassword", body: .object(body))
-                let destination = answer["CodeDeliveryDetails"]?["Destination"]?.stringValue
+                let destination = try await services.cognito.forgotPassword(username: username)
                 print("A reset code was sent to \(destination ?? "the account's address"); then `handset password reset`")
             } catch {
                 throw Console.fail(error)
@@ -99,13 +85,8 @@ struct PasswordCommand: AsyncParsableCommand {
             guard let password = Console.readLine(prompt: "New password: ", secret: true), !password.isEmpty else {
                 throw ValidationError("no new password given")
             }
-            var body: [String: JSONValue] = [
-                "ClientId": .string(services.configuration.clientId), "Username": .string(username),
-                "ConfirmationCode": .string(code), "Password": .string(password),
-            ]
-            if let hash = services.cognito.secretHash(username: username) { body["SecretHash"] = .string(hash) }
             do {
-                _ = try await services.cognito.call("ConfirmForgotPassword", body: .object(body))
+                try await services.cognito.confirmForgotPassword(username: username, code: code, newPassword: password)
                 print("Password reset; sign in with `handset login`")
             } catch {
                 throw Console.fail(error)

@@ -1,0 +1,107 @@
+import Foundation
+import HandsetModel
+import Testing
+
+@testable import HandsetApp
+
+/// Sign-up and forgot-password on the sign-in screen, driven by keys through `AppCore`.
+@Suite struct AccountFlowTests {
+    func type(_ text: String, into state: inout AppState) -> [AppEffect] {
+        var effects: [AppEffect] = []
+        for character in text { effects += AppCore.update(&state, .key(.character(character))) }
+        return effects
+    }
+
+    func form(_ state: AppState) -> SignInState? {
+        if case .signIn(let form) = state.screen { return form }
+        return nil
+    }
+
+    func signInScreen() -> AppState {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
+        return state
+    }
+
+    @Test func signUpConfirmsWithTheCodeAndThenSignsIn() {
+        var state = signInScreen()
+        _ = type("newbie", into: &state)
+        _ = AppCore.update(&state, .key(.control("n")))
+        #expect(form(state)?.stage == .signUp)
+        #expect(form(state)?.focus == .email, "the username typed so far is kept; focus goes to the first empty field")
+        _ = type("newbie-at-example.com", into: &state)
+        _ = AppCore.update(&state, .key(.enter))
+        _ = type("Sunny-Day-42!", into: &state)
+        #expect(AppCore.update(&state, .key(.enter)).isEmpty)
+        #expect(form(state)?.error == "That email address has no @")
+        #expect(form(state)?.focus == .email)
+        _ = AppCore.update(&state, .key(.control("u")))
+        _ = type("newbie@example.com", into: &state)
+        _ = AppCore.update(&state, .key(.tab))
+        #expect(
+            AppCore.update(&state, .key(.enter))
+                == [.signUp(username: "newbie", email: "newbie@example.com", password: "Sunny-Day-42!")])
+        #expect(form(state)?.isSubmitting == true)
+
+        _ = AppCore.update(&state, .accountCodeSent(destination: "n***@e***.com"))
+        #expect(form(state)?.stage == .confirmSignUp(destination: "n***@e***.com"))
+        #expect(form(state)?.notice == "We sent a confirmation code to n***@e***.com.")
+        _ = type("12ab34", into: &state)
+        #expect(form(state)?.answer == "1234", "codes are digits")
+        _ = AppCore.update(&state, .key(.backspace))
+        _ = type("45678", into: &state)
+        #expect(AppCore.update(&state, .key(.enter)) == [.confirmSignUp(username: "newbie", code: "12345678")])
+
+        _ = AppCore.update(&state, .accountStepFailed("Invalid verification code provided, please try again."))
+        #expect(form(state)?.error == "Invalid verification code provided, please try again.")
+        #expect(form(state)?.stage == .confirmSignUp(destination: "n***@e***.com"), "a refusal keeps the step")
+        #expect(AppCore.update(&state, .key(.enter)) == [.confirmSignUp(username: "newbie", code: "12345678")])
+
+        // Confirmed: signs in at once with the password chosen a moment ago.
+        #expect(AppCore.update(&state, .accountConfirmed) == [.signIn(username: "newbie", password: "Sunny-Day-42!")])
+        #expect(form(state)?.stage == .credentials)
+        #expect(form(state)?.notice == "Account confirmed; signing in…")
+    }
+
+    @Test func forgotPasswordSendsACodeThenSetsTheNewPasswordAndSignsIn() {
+        var state = signInScreen()
+        _ = AppCore.update(&state, .key(.control("r")))
+        #expect(form(state)?.stage == .forgotPassword)
+        #expect(AppCore.update(&state, .key(.enter)).isEmpty)
+        #expect(form(state)?.error == "Enter a username")
+        _ = type("alice", into: &state)
+        #expect(AppCore.update(&state, .key(.enter)) == [.forgotPassword(username: "alice")])
+        _ = AppCore.update(&state, .accountCodeSent(destination: nil))
+        #expect(form(state)?.stage == .resetPassword(destination: nil))
+        #expect(form(state)?.notice == "We sent a reset code to the account's address.")
+        _ = type("654321", into: &state)
+        _ = AppCore.update(&state, .key(.enter))
+        #expect(form(state)?.focus == .password)
+        _ = type("Brand-New-42!", into: &state)
+        #expect(
+            AppCore.update(&state, .key(.enter))
+                == [.resetPassword(username: "alice", code: "654321", newPassword: "Brand-New-42!")])
+        #expect(AppCore.update(&state, .passwordWasReset) == [.signIn(username: "alice", password: "Brand-New-42!")])
+    }
+
+    @Test func escapeGoesBackToSignInKeepingTheUsername() {
+        var state = signInScreen()
+        _ = type("bob", into: &state)
+        _ = AppCore.update(&state, .key(.control("r")))
+        _ = AppCore.update(&state, .key(.escape))
+        #expect(form(state)?.stage == .credentials)
+        #expect(form(state)?.username == "bob")
+        #expect(form(state)?.focus == .password)
+        #expect(!state.shouldQuit)
+    }
+
+    @Test func secretsStayOutOfPrintedEffects() {
+        let effects: [AppEffect] = [
+            .signUp(username: "u", email: "e@x", password: "hunter2"), .confirmSignUp(username: "u", code: "123456"),
+            .resetPassword(username: "u", code: "123456", newPassword: "hunter2"),
+        ]
+        for effect in effects {
+            #expect(!effect.description.contains("hunter2") && !effect.description.contains("123456"))
+        }
+    }
+}
