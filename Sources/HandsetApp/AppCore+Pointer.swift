@@ -106,9 +106,10 @@ extension AppCore {
                 let opens = action == .doubleClick || row == list.selected
                 let load = list.moveSelection(by: row - list.selected, viewportRows: state.viewportRows)
                 state.list = list
-                if opens, let id = list.selectedRecord?.id { state.screen = .detail(recordId: id) }
-                if let load { return [.loadRecords(collection: list.collection, offset: load.offset, limit: load.limit)] }
-                return []
+                var effects: [AppEffect] = []
+                if let load { effects.append(.loadRecords(collection: list.collection, offset: load.offset, limit: load.limit)) }
+                if opens, let id = list.selectedRecord?.id { effects += openDetail(id, in: &state) }
+                return effects
             case (.click, .tab(let name)?):
                 return run(.collection(name), in: &state)
             default:

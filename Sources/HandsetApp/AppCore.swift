@@ -40,6 +40,10 @@ public enum AppCore {
         case .alertShown:
             return []
 
+        case .transferProgress, .attachmentUploaded, .attachmentDownloaded, .attachmentInfoLoaded, .attachmentFailed,
+            .syncProgress:
+            return handleAttachmentEvent(event, in: &state)
+
         case .externalEditFinished(let field, let text, let message):
             if case .edit(var form) = state.screen {
                 if let text { form.setExternallyEdited(field: field, text: text) }
@@ -126,6 +130,7 @@ public enum AppCore {
 
         case .syncFinished(let collection, let count, let date):
             state.isSyncing = false
+            state.syncProgress = nil
             state.syncStartedAt = nil
             state.offlineRetryDelay = AutoSync.firstOfflineRetry
             state.nextAutoSyncAt = date.addingTimeInterval(state.settings.syncInterval)
@@ -137,6 +142,7 @@ public enum AppCore {
 
         case .remoteFailed(let message, let offline):
             state.isSyncing = false
+            state.syncProgress = nil
             state.syncStartedAt = nil
             if offline {
                 // Retry on the next ticks, waiting longer each time the cloud stays away.
@@ -160,7 +166,14 @@ public enum AppCore {
                 // A new record may sort outside the loaded window: show the list, where it appears marked pending.
                 state.screen = form.recordId == nil ? .list : .detail(recordId: id)
             }
-            return afterLocalWrite(collection: collection, in: &state)
+            var effects = afterLocalWrite(collection: collection, in: &state)
+            // Files typed into attachment fields go up now that the record exists on this device.
+            for (field, path) in state.uploadsAfterSave.sorted(by: { $0.key < $1.key }) {
+                state.transfer = TransferState(title: "Uploading \((path as NSString).lastPathComponent)")
+                effects.append(.uploadAttachment(collection: collection, recordId: id, field: field, path: path))
+            }
+            state.uploadsAfterSave = [:]
+            return effects
 
         case .recordDeleted(let collection, _):
             state.message = StatusMessage("Deleted; it syncs in the background")
@@ -247,8 +260,7 @@ public enum AppCore {
                 state.filter = nil
                 effects.append(.loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize))
             }
-            state.screen = .detail(recordId: record.id)
-            return effects
+            return effects + openDetail(record.id, in: &state)
 
         case .conflictResolved(let collection, _):
             state.message = StatusMessage("Settled; it syncs in the background")
@@ -294,6 +306,9 @@ public enum AppCore {
         }
         if state.palette != nil {
             return handlePaletteKey(key, in: &state)
+        }
+        if state.prompt != nil {
+            return handlePromptKey(key, in: &state)
         }
         var key = key
         if !isTyping(state) { key = state.settings.keyBindings.translate(key) }
@@ -380,7 +395,9 @@ public enum AppCore {
                 return []
             case .save(let fields):
                 state.screen = .edit(form)
-                return [.saveRecord(collection: form.collection, id: form.recordId, fields: fields)]
+                let (saved, uploads) = splitUploads(fields, form: form)
+                state.uploadsAfterSave = uploads
+                return [.saveRecord(collection: form.collection, id: form.recordId, fields: saved)]
             case .editExternally(let field, let text):
                 state.screen = .edit(form)
                 return [.editExternally(field: field, text: text)]
@@ -534,6 +551,7 @@ public enum AppCore {
     }
 
     static func handleDetailKey(_ key: Key, recordId: String, in state: inout AppState) -> [AppEffect] {
+        if let effects = handleAttachmentKey(key, recordId: recordId, in: &state) { return effects }
         switch key {
         case .escape, .character("q"), .left, .character("h"):
             state.screen = .list
@@ -587,7 +605,7 @@ public enum AppCore {
         case .escape where state.filter != nil:
             return handleFilterKey(.escape, in: &state)
         case .enter, .right, .character("l"):
-            if let id = state.list?.selectedRecord?.id { state.screen = .detail(recordId: id) }
+            if let id = state.list?.selectedRecord?.id { return openDetail(id, in: &state) }
             return []
         case .character("n"):
             openEditor(recordId: nil, in: &state)

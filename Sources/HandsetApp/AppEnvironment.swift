@@ -12,6 +12,10 @@ public struct AppEnvironment: Sendable {
     public var answerSignIn: @Sendable (_ answer: String) async -> AppEvent
     /// Sign-up and password reset (Cognito's SignUp, ConfirmSignUp, ForgotPassword, ConfirmForgotPassword).
     public var accounts: AccountActions
+    /// Uploads, downloads, archive restores and object info.
+    public var attachments: AttachmentActions
+    /// Where long effects report progress (sync pages, transfer bytes); the UI loop connects it to its inbox.
+    public let progress: EventRelay
     public var refreshSchema: @Sendable () async -> AppEvent
     public var loadRecords: @Sendable (_ collection: String, _ offset: Int, _ limit: Int) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
@@ -31,6 +35,8 @@ public struct AppEnvironment: Sendable {
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
         answerSignIn: @escaping @Sendable (String) async -> AppEvent = { _ in .signInFailed("Nothing to answer") },
         accounts: AccountActions = AccountActions(),
+        attachments: AttachmentActions = AttachmentActions(),
+        progress: EventRelay = EventRelay(),
         refreshSchema: @escaping @Sendable () async -> AppEvent,
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
         sync: @escaping @Sendable (String) async -> AppEvent,
@@ -59,6 +65,8 @@ public struct AppEnvironment: Sendable {
         self.signIn = signIn
         self.answerSignIn = answerSignIn
         self.accounts = accounts
+        self.attachments = attachments
+        self.progress = progress
         self.refreshSchema = refreshSchema
         self.loadRecords = loadRecords
         self.sync = sync
@@ -99,6 +107,11 @@ public struct AppEnvironment: Sendable {
         case .markRead(let id): return await markRead(id)
         case .openLinkedRecord(let link): return await openLinkedRecord(link)
         case .signOut(let everywhere): return await signOut(everywhere)
+        case .uploadAttachment(let collection, let recordId, let field, let path):
+            return await attachments.upload(collection, recordId, field, path)
+        case .downloadAttachment(let key, let path): return await attachments.download(key, path)
+        case .restoreAttachment(let key): return await attachments.restore(key)
+        case .loadAttachmentInfo(let key): return await attachments.info(key)
         case .alert: return .alertShown
         case .editExternally(let field, _):
             return .externalEditFinished(field: field, text: nil, message: "No editor here")
@@ -124,6 +137,7 @@ extension AppEnvironment {
         policy: @escaping @Sendable (String) -> ConflictPolicy = { _ in .ask }
     ) -> AppEnvironment {
         let engine = SyncEngine(api: api, store: store, now: now, policy: policy)
+        let relay = EventRelay()
         let poller = InboxPoller(api: api, store: store)
         @Sendable func inboxSnapshot() -> AppEvent {
             .inboxLoaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0)
@@ -209,6 +223,8 @@ extension AppEnvironment {
                 return await signInEvent(await conversation.answer(answer))
             },
             accounts: accounts,
+            attachments: .live(api: api, store: store, now: now, relay: relay),
+            progress: relay,
             refreshSchema: {
                 do {
                     return .schemaLoaded(try await engine.refreshSchema())
@@ -227,7 +243,7 @@ extension AppEnvironment {
             },
             sync: { collection in
                 do {
-                    let report = try await engine.sync(collections: [collection])
+                    let report = try await engine.sync(collections: [collection]) { relay.send(.syncProgress($0)) }
                     return .syncFinished(collection: collection, count: report.pulled, at: now())
                 } catch {
                     return failure(error)
@@ -321,6 +337,23 @@ extension AppEnvironment {
                 await session.signOut()
                 return .signedOut(message: note)
             })
+    }
+}
+
+/// Passes progress events from running effects to whoever listens (the UI loop's inbox). Nobody listening: dropped.
+public final class EventRelay: @unchecked Sendable {
+    private let lock = NSLock()
+    private var listener: (@Sendable (AppEvent) -> Void)?
+
+    public init() {}
+
+    public func listen(_ listener: @escaping @Sendable (AppEvent) -> Void) {
+        lock.withLock { self.listener = listener }
+    }
+
+    public func send(_ event: AppEvent) {
+        let listener = lock.withLock { self.listener }
+        listener?(event)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import HandsetModel
 import HandsetRemote
 import HandsetStore
+import HandsetSync
 import HandsetWire
 
 /// Something that happened: a key, or the result of an effect.
@@ -48,6 +49,16 @@ public enum AppEvent: Sendable, Equatable {
     case linkedRecordLoaded(collection: String, record: Record?)
     /// The session ended on this device (the cache stays for the next sign-in).
     case signedOut(message: String)
+    /// Bytes of the running upload or download.
+    case transferProgress(done: Int64, total: Int64)
+    /// A file is stored and its key written into the record (cache and outbox).
+    case attachmentUploaded(collection: String, recordId: String, field: String, key: String)
+    case attachmentDownloaded(path: String)
+    case attachmentInfoLoaded(ObjectInfo)
+    /// An attachment call failed (nil: quietly, e.g. the size could not be fetched offline).
+    case attachmentFailed(String?)
+    /// How far the running sync has got.
+    case syncProgress(SyncProgress)
     /// The terminal showed an alert (nothing changes).
     case alertShown
     /// `$EDITOR` finished with this text for the field (nil: it failed or was not saved; `message` says why).
@@ -79,6 +90,10 @@ public enum AppEffect: Sendable, Equatable {
     /// Tell the person a notification arrived: the terminal bell and/or a desktop notification (OSC 9 / 777),
     /// as the settings ask. Done by the terminal layer, not the environment.
     case alert(title: String, body: String)
+    case uploadAttachment(collection: String, recordId: String, field: String, path: String)
+    case downloadAttachment(key: String, path: String)
+    case restoreAttachment(key: String)
+    case loadAttachmentInfo(key: String)
     /// Hand the terminal to `$VISUAL` / `$EDITOR` with this text; done by the terminal layer.
     case editExternally(field: String, text: String)
 }
@@ -109,6 +124,10 @@ extension AppEffect: CustomStringConvertible {
         case .resolveConflict(let collection, let id, _): return "resolveConflict(\(collection), \(id))"
         case .alert(let title, _): return "alert(\(title))"
         case .editExternally(let field, _): return "editExternally(\(field))"
+        case .uploadAttachment(let collection, let recordId, let field, _): return "uploadAttachment(\(collection)/\(recordId).\(field))"
+        case .downloadAttachment(let key, _): return "downloadAttachment(\(key))"
+        case .restoreAttachment(let key): return "restoreAttachment(\(key))"
+        case .loadAttachmentInfo(let key): return "loadAttachmentInfo(\(key))"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetSync
 import HandsetWire
 
 /// What a mouse event landed on, worked out from the screen layout by the renderer.
@@ -101,6 +102,18 @@ public struct AppState: Sendable, Equatable {
     public var themeNames: [String]
     /// The command palette, when open.
     public var palette: PaletteState?
+    /// A question at the bottom of the screen (a file path), when open.
+    public var prompt: PromptState?
+    /// The file being uploaded or downloaded.
+    public var transfer: TransferState?
+    /// Size, type and tier of attachments seen on detail screens, by key.
+    public var attachmentInfo: [String: ObjectInfo]
+    /// Files typed into a form's attachment fields, uploaded once the record is saved (field → path).
+    public var uploadsAfterSave: [String: String]
+    /// Where downloads go unless the person types another path.
+    public var downloadDirectory: String
+    /// How far the running sync has got.
+    public var syncProgress: SyncProgress?
 
     public init(profile: String = "default", viewportRows: Int = 20) {
         self.screen = .signIn(SignInState())
@@ -134,6 +147,12 @@ public struct AppState: Sendable, Equatable {
         self.themeName = "dark"
         self.themeNames = []
         self.palette = nil
+        self.prompt = nil
+        self.transfer = nil
+        self.attachmentInfo = [:]
+        self.uploadsAfterSave = [:]
+        self.downloadDirectory = "."
+        self.syncProgress = nil
     }
 
     /// The collection shown in the list, if any.

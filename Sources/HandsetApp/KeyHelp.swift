@@ -28,7 +28,11 @@ public enum KeyHelp {
                 ("A", "account, sign out"), ("q", "quit"),
             ] + common
         case .detail, .confirmDelete:
-            return [("e", "edit"), ("d", "delete"), ("Esc / h", "back")] + common
+            return [
+                ("e", "edit"), ("d", "delete"), ("u", "upload a file to the attachment field"),
+                ("s", "save the attachment to a file"), ("R", "restore the attachment from the archive"),
+                ("Esc / h", "back"),
+            ] + common
         case .edit:
             return [
                 ("Tab / ↓", "next field"), ("Shift-Tab / ↑", "previous field"), ("← →", "choose a value"),

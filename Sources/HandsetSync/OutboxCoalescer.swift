@@ -9,6 +9,15 @@ public struct PushItem: Sendable, Equatable {
     public var sequences: [Int64]
     /// What to send; `nil` when the writes cancel out (created and deleted offline): nothing to send.
     public var operation: BatchOperation?
+    /// The writes folded into this one, each with the entries up to it: if the server already holds one of them
+    /// (its acknowledgement was lost before the later edits were made), those entries are done and only the rest
+    /// is still to send.
+    public var earlier: [EarlierWrite] = []
+
+    public struct EarlierWrite: Sendable, Equatable {
+        public var sequences: [Int64]
+        public var fields: [String: JSONValue]
+    }
 }
 
 /// Folds queued writes per record, keeping the order in which records were first touched.
@@ -29,6 +38,9 @@ public enum OutboxCoalescer {
                     collection: entry.collection, recordId: entry.recordId, sequences: [entry.sequence],
                     operation: operation(entry.operation, id: entry.recordId, base: entry.baseVersion, fields: entry.fields))
                 continue
+            }
+            if let op = item.operation, op.op != .delete, let fields = op.body?.objectValue {
+                item.earlier.append(PushItem.EarlierWrite(sequences: item.sequences, fields: fields))
             }
             item.sequences.append(entry.sequence)
             let base = item.operation?.ifMatch ?? entry.baseVersion

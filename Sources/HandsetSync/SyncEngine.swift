@@ -82,12 +82,12 @@ public struct SyncEngine: Sendable {
                     Failpoint.hit("push.after-response")
                     report.pushed += chunk.count
                     for (item, result) in zip(chunk, response.results) {
-                        guard let outcome = Self.outcome(of: result, for: item) else {
+                        guard let (sequences, outcome) = Self.settlement(of: result, for: item) else {
                             retryLater = true
                             continue
                         }
                         try store.applyPushOutcome(
-                            collection: collection, recordId: item.recordId, sequences: item.sequences, outcome: outcome,
+                            collection: collection, recordId: item.recordId, sequences: sequences, outcome: outcome,
                             now: now())
                         Failpoint.hit("push.after-first-outcome")
                         switch outcome {
@@ -146,6 +146,21 @@ public struct SyncEngine: Sendable {
                 try store.resolveConflict(collection: collection, recordId: recordId, resolution: .merged(fields), now: now())
             }
         }
+    }
+
+    /// Which of the item's outbox entries a batch result settles, and how; `nil` to keep them queued and retry.
+    ///
+    /// Usually all of them. The exception: a 412 whose server record holds one of the earlier writes folded into
+    /// this one. Its acknowledgement was lost and the person edited again before the retry; the entries up to that
+    /// write are done, and the later ones stay queued, rebased onto the server's version, for the next round.
+    static func settlement(of result: BatchResult, for item: PushItem) -> (sequences: [Int64], outcome: PushOutcome)? {
+        let outcome = outcome(of: result, for: item)
+        if result.status == 412, case .conflict(let theirs?)? = outcome,
+            let done = item.earlier.last(where: { $0.fields.filter { !RecordField.serverManaged.contains($0.key) } == theirs.fields })
+        {
+            return (done.sequences, .accepted(theirs))
+        }
+        return outcome.map { (item.sequences, $0) }
     }
 
     /// What a batch result means for the outbox; `nil` to keep the write queued and retry later.

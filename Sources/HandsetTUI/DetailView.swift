@@ -49,6 +49,10 @@ public enum DetailView {
             }
         }
         for field in userFields {
+            if field.kind == .objectKey, case .string(let key)? = record.fields[field.name], !key.isEmpty {
+                line(FieldFormatter.label(for: field.name), attachmentText(key: key, info: state.attachmentInfo[key]), role: .normal)
+                continue
+            }
             line(FieldFormatter.label(for: field.name), fullText(record.fields[field.name], kind: field.kind), role: .normal)
         }
         y += 1
@@ -62,6 +66,22 @@ public enum DetailView {
             grid.fill(x: x, y: grid.height / 2, width: width, height: 1, role: .error)
             grid.put(text, x: x, y: grid.height / 2, role: .selection)
         }
+    }
+
+    /// `report.pdf · 1.2 MB · application/pdf · archived (restoring)`.
+    static func attachmentText(key: String, info: ObjectInfo?) -> String {
+        var parts = [AppCore.fileName(ofKey: key)]
+        guard let info else { return parts[0] }
+        parts.append(TransferView.bytes(Int64(info.size)))
+        parts.append(info.contentType)
+        if info.tier == .archive {
+            switch info.restore {
+            case .inProgress?: parts.append("archived (restoring…)")
+            case .restored?: parts.append("archived (restored copy ready)")
+            case nil: parts.append("archived: R to restore")
+            }
+        }
+        return parts.joined(separator: " · ")
     }
 
     static func fullText(_ value: JSONValue?, kind: FieldKind) -> String {

@@ -52,6 +52,8 @@ public enum EditFormView {
         case .boolean: return "space"
         case .date: return "YYYY-MM-DD"
         case .integer, .number: return "number"
+        case .objectKey: return "a file path uploads on save"
+        case .text, .longText: return "Ctrl-E: $EDITOR"
         default: return ""
         }
     }

@@ -24,7 +24,11 @@ public enum Renderer {
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             let confirming = state.screen == .confirmDelete(recordId: recordId)
             DetailView.render(state, recordId: recordId, confirmingDelete: confirming, into: &grid)
-            KeyHints.render([("e", "edit"), ("d", "delete"), ("Esc", "back")], row: grid.height - 1, into: &grid)
+            let attachmentHints: [(String, String)] =
+                state.currentCollection?.fields.contains { $0.kind == .objectKey } == true
+                ? [("u", "upload"), ("s", "save file"), ("R", "restore")] : []
+            KeyHints.render(
+                [("e", "edit"), ("d", "delete")] + attachmentHints + [("Esc", "back")], row: grid.height - 1, into: &grid)
         case .inbox(let selected):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             InboxView.render(state.inbox, selected: selected, unread: state.unreadCount, into: &grid)
@@ -47,6 +51,12 @@ public enum Renderer {
             EditFormView.render(form, into: &grid)
             KeyHints.render(
                 [("Tab", "next field"), ("Ctrl-S", "save"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")], row: grid.height - 1, into: &grid)
+        }
+        if let transfer = state.transfer {
+            TransferView.render(transfer, row: grid.height - 3, into: &grid)
+        }
+        if let prompt = state.prompt {
+            TransferView.render(prompt, row: grid.height - 3, into: &grid)
         }
         if let palette = state.palette {
             PaletteView.render(state, palette: palette, into: &grid)

@@ -17,7 +17,11 @@ public enum StatusBarView {
         }
         var parts: [String] = []
         if state.isSyncing {
-            parts.append("syncing…")
+            switch state.syncProgress {
+            case .pushing(let done, let total)?: parts.append("sending \(done)/\(total)…")
+            case .pulling(_, let done)?: parts.append("syncing… \(done) received")
+            case nil: parts.append("syncing…")
+            }
         } else if let last = state.lastSyncedAt {
             parts.append("synced \(time(last, timeZone: timeZone, now: now))")
         } else {

@@ -61,6 +61,17 @@ struct ProfileOptions: ParsableArguments {
 }
 
 struct UICommand: ParsableCommand {
+    /// `$XDG_DOWNLOAD_DIR`, else `~/Downloads` if it exists, else the current directory.
+    static func downloadDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let directory = environment["XDG_DOWNLOAD_DIR"], directory.hasPrefix("/") { return directory }
+        let downloads = NSHomeDirectory() + "/Downloads"
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: downloads, isDirectory: &isDirectory), isDirectory.boolValue {
+            return "~/Downloads"
+        }
+        return FileManager.default.currentDirectoryPath
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "ui", abstract: "Open the interactive terminal app (the default).")
 
@@ -77,6 +88,7 @@ struct UICommand: ParsableCommand {
         var state = AppState(profile: services.profile)
         state.settings = services.settings
         state.themeNames = catalog.names
+        state.downloadDirectory = Self.downloadDirectory()
         state.themeName = catalog.startupThemeName(
             settings: services.settings, saved: ThemePreference.load(paths: services.paths))
         let loop = UILoop(environment: environment, state: state, themes: catalog, paths: services.paths)

@@ -26,6 +26,8 @@ final class UILoop {
     }
 
     func run(first event: AppEvent) {
+        let inbox = self.inbox
+        environment.progress.listen { inbox.post($0) }
         terminal.start(theme: currentTheme, mouse: state.settings.mouse)
         defer { terminal.stop() }
         size = terminal.size

@@ -1,5 +1,7 @@
 import Foundation
 import HandsetApp
+import HandsetModel
+import HandsetWire
 import Testing
 
 @testable import HandsetTUI
@@ -206,5 +208,34 @@ import Testing
         reset.answer = "1234"
         state.screen = .signIn(reset)
         assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "reset-password")
+    }
+}
+
+@Suite struct TransferViewTests {
+    @Test func progressBarsUseEighthBlocks() {
+        #expect(TransferView.bar(0, width: 7) == "[     ]")
+        #expect(TransferView.bar(1, width: 7) == "[█████]")
+        #expect(TransferView.bar(0.5, width: 7) == "[██▌  ]")
+        #expect(TransferView.bar(nil, width: 5) == "[···]")
+        #expect(TransferView.bytes(999) == "999 B")
+        #expect(TransferView.bytes(1_500_000) == "1.5 MB")
+        #expect(TransferView.bytes(250_000_000) == "250 MB")
+    }
+
+    @Test func detailWithAnArchivedAttachmentAndAnUploadInProgress() {
+        var state = ScreenSnapshotTests.listState()
+        var schema = ScreenSnapshotTests.schema
+        schema.collections[0].fields.append(FieldSchema(name: "attachment", kind: .objectKey))
+        state.schema = schema
+        let key = "tasks/t1/attachment/abc/design.pdf"
+        state.list?.window[1].fields["attachment"] = .string(key)
+        state.attachmentInfo[key] = ObjectInfo(
+            key: key, size: 2_400_000, contentType: "application/pdf", tier: .archive, restore: .inProgress, createdAt: "")
+        state.screen = .detail(recordId: "t1")
+        state.transfer = TransferState(title: "Uploading notes.txt", done: 3_000_000, total: 8_000_000)
+        let grid = Renderer.render(state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
+        assertSnapshot(grid, named: "detail-attachment")
+        #expect(grid.text.contains("design.pdf · 2.4 MB · application/pdf · archived (restoring…)"))
+        #expect(grid.text.contains("37%"))
     }
 }

@@ -1,0 +1,124 @@
+import Foundation
+import HandsetModel
+import HandsetRemote
+import HandsetStore
+import HandsetWire
+
+/// The attachment calls of the detail screen and the form.
+public struct AttachmentActions: Sendable {
+    public var upload: @Sendable (_ collection: String, _ recordId: String, _ field: String, _ path: String) async -> AppEvent
+    public var download: @Sendable (_ key: String, _ path: String) async -> AppEvent
+    public var restore: @Sendable (_ key: String) async -> AppEvent
+    public var info: @Sendable (_ key: String) async -> AppEvent
+
+    public init(
+        upload: @escaping @Sendable (String, String, String, String) async -> AppEvent = { _, _, _, _ in .attachmentFailed("Not available") },
+        download: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in .attachmentFailed("Not available") },
+        restore: @escaping @Sendable (String) async -> AppEvent = { _ in .attachmentFailed("Not available") },
+        info: @escaping @Sendable (String) async -> AppEvent = { _ in .attachmentFailed(nil) }
+    ) {
+        self.upload = upload
+        self.download = download
+        self.restore = restore
+        self.info = info
+    }
+
+    /// Signed URLs from the API, bytes streamed from and to files, the record's field written through the outbox.
+    public static func live(
+        api: APIClient, store: LocalStore, now: @escaping @Sendable () -> Date, relay: EventRelay
+    ) -> AttachmentActions {
+        @Sendable func message(_ error: any Error) -> String {
+            let remote = RemoteError.from(error)
+            if case .offline = remote { return "\(remote.message); attachments need the cloud, try again when online" }
+            return remote.message
+        }
+        let progress: FileTransfer.Progress = { done, total in relay.send(.transferProgress(done: done, total: total)) }
+        return AttachmentActions(
+            upload: { collection, recordId, field, path in
+                let file = URL(fileURLWithPath: LocalFiles.expand(path))
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                    let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int
+                else {
+                    return .attachmentFailed("No file at \(path)")
+                }
+                do {
+                    let signed = try await api.presignUpload(
+                        collection: collection, recordId: recordId, field: field, fileName: file.lastPathComponent,
+                        contentType: LocalFiles.contentType(of: file), size: size)
+                    try await FileTransfer.upload(file, to: signed, progress: progress)
+                    // The key goes into the record like any edit: cache and outbox at once, synced later.
+                    guard let record = try store.record(collection: collection, id: recordId) else {
+                        return .attachmentFailed("Uploaded, but the record is gone from this device")
+                    }
+                    var fields = record.fields
+                    fields[field] = .string(signed.key)
+                    try store.updateRecord(collection: collection, id: recordId, fields: fields, now: now())
+                    return .attachmentUploaded(collection: collection, recordId: recordId, field: field, key: signed.key)
+                } catch {
+                    return .attachmentFailed("Upload failed: \(message(error))")
+                }
+            },
+            download: { key, path in
+                var destination = URL(fileURLWithPath: LocalFiles.expand(path))
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    destination.appendPathComponent(AppCore.fileName(ofKey: key))
+                }
+                do {
+                    let signed = try await api.presignDownload(key: key)
+                    try await FileTransfer.download(from: signed, to: destination, progress: progress)
+                    return .attachmentDownloaded(path: destination.path)
+                } catch {
+                    return .attachmentFailed("Download failed: \(message(error))")
+                }
+            },
+            restore: { key in
+                do {
+                    return .attachmentInfoLoaded(try await api.restoreObject(key: key))
+                } catch RemoteError.http(409, _) {
+                    return .attachmentFailed("That file is not in the archive; it can be downloaded now")
+                } catch {
+                    return .attachmentFailed("Restore failed: \(message(error))")
+                }
+            },
+            info: { key in
+                do {
+                    return .attachmentInfoLoaded(try await api.objectInfo(key: key))
+                } catch {
+                    return .attachmentFailed(nil)
+                }
+            })
+    }
+}
+
+/// Paths the person types, and what a file is.
+public enum LocalFiles {
+    /// `~` and `~/...` as the home directory.
+    public static func expand(_ path: String, home: String = NSHomeDirectory()) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
+        return path
+    }
+
+    /// A MIME type from the file's extension (what S3 would be told).
+    public static func contentType(of file: URL) -> String {
+        switch file.pathExtension.lowercased() {
+        case "txt", "log": return "text/plain"
+        case "md", "markdown": return "text/markdown"
+        case "csv": return "text/csv"
+        case "html", "htm": return "text/html"
+        case "json": return "application/json"
+        case "pdf": return "application/pdf"
+        case "zip": return "application/zip"
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "gif": return "image/gif"
+        case "webp": return "image/webp"
+        case "heic": return "image/heic"
+        case "mp4": return "video/mp4"
+        case "mov": return "video/quicktime"
+        default: return "application/octet-stream"
+        }
+    }
+}
