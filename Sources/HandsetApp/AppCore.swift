@@ -137,6 +137,9 @@ public enum AppCore {
             state.connectivity = .online
             state.lastSyncedAt = date
             state.syncedCount = count
+            // The cloud is back: the inbox need not wait out its offline backoff.
+            state.inboxRetryDelay = AutoSync.firstOfflineRetry
+            if let next = state.nextInboxPollAt, next > date { state.nextInboxPollAt = date }
             guard let list = state.list, list.collection == collection else { return [.loadCounts] }
             return [reload(list, filter: state.filter), .loadCounts]
 
@@ -448,7 +451,10 @@ public enum AppCore {
         case .enter, .right, .character("l"):
             guard items.indices.contains(selected) else { return [] }
             var effects: [AppEffect] = items[selected].read ? [] : [.markRead(items[selected].id)]
-            if let link = items[selected].link { effects.append(.openLinkedRecord(link)) }
+            if let link = items[selected].link {
+                state.detailReturnsToInbox = selected
+                effects.append(.openLinkedRecord(link))
+            }
             return effects
         default:
             break
@@ -460,6 +466,15 @@ public enum AppCore {
     /// two at once. A sync that never answers is forgotten after the watchdog's limit.
     static func tick(_ now: Date, in state: inout AppState) -> [AppEffect] {
         state.now = now
+        if state.message != state.messageShown {
+            state.messageShown = state.message
+            state.messageShownAt = now
+        } else if let message = state.message, message.kind == .info, let shown = state.messageShownAt,
+            now.timeIntervalSince(shown) >= AutoSync.messageLifetime
+        {
+            state.message = nil
+            state.messageShown = nil
+        }
         guard state.user != nil else { return [] }
         if case .signIn = state.screen { return [] }
         var effects: [AppEffect] = []
@@ -554,6 +569,11 @@ public enum AppCore {
         if let effects = handleAttachmentKey(key, recordId: recordId, in: &state) { return effects }
         switch key {
         case .escape, .character("q"), .left, .character("h"):
+            if let row = state.detailReturnsToInbox {
+                state.detailReturnsToInbox = nil
+                state.screen = .inbox(selected: row)
+                return [.loadInbox]
+            }
             state.screen = .list
         case .character("e"):
             openEditor(recordId: recordId, in: &state)
@@ -575,6 +595,7 @@ public enum AppCore {
     }
 
     static func handleListKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        state.detailReturnsToInbox = nil
         if state.isEditingFilter { return handleFilterKey(key, in: &state) }
         let page = max(state.viewportRows - 1, 1)
         let delta: Int?
@@ -625,7 +646,11 @@ public enum AppCore {
             state.screen = .account
             return []
         case .character("r"):
-            guard let collection = state.list?.collection, !state.isSyncing else { return [] }
+            guard let collection = state.list?.collection else { return [] }
+            guard !state.isSyncing else {
+                state.message = StatusMessage("Already syncing…")
+                return []
+            }
             state.isSyncing = true
             state.message = nil
             return state.schema == nil ? [.refreshSchema] : [.sync(collection: collection)]

@@ -114,6 +114,11 @@ public struct AppState: Sendable, Equatable {
     public var downloadDirectory: String
     /// How far the running sync has got.
     public var syncProgress: SyncProgress?
+    /// The inbox row a record was opened from: Esc on its detail goes back there.
+    public var detailReturnsToInbox: Int?
+    /// When the message showing was first seen by a tick (info messages fade after `AutoSync.messageLifetime`).
+    public var messageShownAt: Date?
+    public var messageShown: StatusMessage?
 
     public init(profile: String = "default", viewportRows: Int = 20) {
         self.screen = .signIn(SignInState())
@@ -153,6 +158,9 @@ public struct AppState: Sendable, Equatable {
         self.uploadsAfterSave = [:]
         self.downloadDirectory = "."
         self.syncProgress = nil
+        self.detailReturnsToInbox = nil
+        self.messageShownAt = nil
+        self.messageShown = nil
     }
 
     /// The collection shown in the list, if any.
@@ -170,6 +178,8 @@ public enum AutoSync {
     public static let maximumOfflineRetry: TimeInterval = 60
     /// A sync running longer than this is considered stuck and forgotten (its answer is still taken if it comes).
     public static let watchdog: TimeInterval = 180
+    /// How long an info message stays in the status bar (errors stay until replaced).
+    public static let messageLifetime: TimeInterval = 8
     /// How long the server holds an inbox long-poll.
     public static let inboxWait = 20
 }

@@ -33,7 +33,8 @@ public struct EditFormState: Sendable, Equatable {
             }
         }
         self.values = values
-        self.original = record == nil ? [:] : values
+        // A new record's defaults (a required enum's first value) are not a change of the person's.
+        self.original = values
         self.focus = 0
         self.errors = [:]
         self.confirmingDiscard = false

@@ -23,7 +23,7 @@ public enum RecordListView {
             grid.put(label, x: x, y: 1, role: state.isEditingFilter ? .fieldFocused : .title)
         }
         if let list = state.list, let collection = state.currentCollection {
-            renderTable(list, collection: collection, into: &grid)
+            renderTable(list, collection: collection, filter: state.filter, into: &grid)
         } else {
             let text = state.schema == nil ? "Loading the API description…" : "No collection selected"
             grid.put(text, x: 2, y: 3, role: .dim)
@@ -89,7 +89,9 @@ public enum RecordListView {
         return result
     }
 
-    static func renderTable(_ list: RecordListState, collection: CollectionSchema, into grid: inout CellGrid) {
+    static func renderTable(
+        _ list: RecordListState, collection: CollectionSchema, filter: String? = nil, into grid: inout CellGrid
+    ) {
         let columns = collection.listColumns.compactMap { name in
             collection.field(named: name) ?? (name == "updatedAt" ? FieldSchema(name: name, kind: .dateTime) : nil)
         }
@@ -105,7 +107,11 @@ public enum RecordListView {
         let firstRow = headerRow + 1
         let rows = max(grid.height - RecordListView.chromeRows, 0)
         if list.total == 0 {
-            grid.put("No \(collection.name) yet · press n to add one", x: 2, y: firstRow, role: .dim)
+            if let filter, !filter.isEmpty {
+                grid.put(TextWidth.truncate("Nothing matches “\(filter)” · Esc clears the filter", to: grid.width - 4), x: 2, y: firstRow, role: .dim)
+            } else {
+                grid.put("No \(collection.name) yet · press n to add one", x: 2, y: firstRow, role: .dim)
+            }
             return
         }
         for offset in 0..<rows {

@@ -28,7 +28,8 @@ public enum StatusBarView {
             parts.append("never synced")
         }
         if let list = state.list {
-            parts.append("\(list.total) \(list.collection)")
+            let singular = state.currentCollection?.typeName.lowercased() ?? list.collection
+            parts.append("\(list.total) \(list.total == 1 ? singular : list.collection)")
         }
         if state.pendingCount > 0 { parts.append("↑\(state.pendingCount) pending") }
         if state.conflictCount > 0 { parts.append("!\(state.conflictCount) conflicts") }

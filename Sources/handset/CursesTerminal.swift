@@ -16,6 +16,9 @@ final class CursesTerminal {
     /// Takes over the terminal. Call `stop()` before exiting, also on errors.
     func start(theme: Theme, mouse: Bool) {
         setlocale(LC_ALL, "")
+        // The size comes from the terminal itself, not from stale COLUMNS/LINES variables (a shell that exported
+        // them before a resize would pin the app to the old size).
+        use_env(false)
         initscr()
         isActive = true
         raw()

@@ -100,7 +100,9 @@ class Terminal:
 
     def run(self, command: list, env: dict):
         environment = " ".join(f"{key}={shlex_quote(value)}" for key, value in env.items())
-        line = f"env {environment} " + " ".join(shlex_quote(part) for part in command)
+        # pytest's readline import sets COLUMNS and LINES in the C environment (not os.environ); curses would take
+        # them over the pane's real size, so they are dropped.
+        line = f"env -u COLUMNS -u LINES {environment} " + " ".join(shlex_quote(part) for part in command)
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session, "-x", str(self.width),
                   "-y", str(self.height), line)
         self.tmux("set-option", "-t", self.session, "remain-on-exit", "on")

@@ -275,3 +275,70 @@ import Testing
         #expect(state.message?.kind == .error)
     }
 }
+
+@Suite struct SmallComfortsTests {
+    func listState() -> AppState { KeysPaletteMouseTests().listState() }
+
+    @Test func infoMessagesFadeErrorsStay() {
+        var state = listState()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        state.message = StatusMessage("Saved; it syncs in the background")
+        _ = AppCore.update(&state, .tick(start))
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(AutoSync.messageLifetime - 1)))
+        #expect(state.message != nil)
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(AutoSync.messageLifetime)))
+        #expect(state.message == nil)
+        state.message = StatusMessage("Could not save", kind: .error)
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(100)))
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(200)))
+        #expect(state.message?.text == "Could not save")
+    }
+
+    @Test func syncKeyWhileSyncingSaysSo() {
+        var state = listState()
+        state.isSyncing = true
+        #expect(AppCore.update(&state, .key(.character("r"))).isEmpty)
+        #expect(state.message?.text == "Already syncing…")
+    }
+
+    @Test func escapeFromARecordOpenedInTheInboxGoesBackThere() {
+        var state = listState()
+        let item = InboxItem(id: "n1", title: "N", body: "", createdAt: "", read: true, kind: "direct",
+                             link: RecordLink(collection: "tasks", id: "t3"))
+        _ = AppCore.update(&state, .key(.character("i")))
+        _ = AppCore.update(&state, .inboxLoaded([item], unread: 0))
+        #expect(AppCore.update(&state, .key(.enter)) == [.openLinkedRecord(RecordLink(collection: "tasks", id: "t3"))])
+        _ = AppCore.update(&state, .linkedRecordLoaded(collection: "tasks", record: state.list?.window[3]))
+        #expect(state.screen == .detail(recordId: "t3"))
+        #expect(AppCore.update(&state, .key(.escape)) == [.loadInbox])
+        #expect(state.screen == .inbox(selected: 0))
+        // From the list, Esc goes back to the list as before.
+        state.screen = .list
+        _ = AppCore.update(&state, .key(.enter))
+        _ = AppCore.update(&state, .key(.escape))
+        #expect(state.screen == .list)
+    }
+
+    @Test func aNewFormWithOnlyDefaultsIsNotAChange() {
+        let collection = CollectionSchema(
+            name: "tasks", typeName: "Task", titleField: "title", listColumns: ["title"],
+            fields: [
+                FieldSchema(name: "title", kind: .text, required: true),
+                FieldSchema(name: "status", kind: .enumeration, required: true, enumValues: ["todo", "done"]),
+            ])
+        var form = EditFormState(collection: collection, record: nil)
+        #expect(form.values["status"] == "todo")
+        #expect(!form.isDirty)
+        #expect(form.handle(.escape, collection: collection) == .close, "nothing to discard")
+    }
+
+    @Test func aSuccessfulSyncEndsTheInboxBackoff() {
+        var state = listState()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        state.inboxRetryDelay = 60
+        state.nextInboxPollAt = now.addingTimeInterval(55)
+        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 0, at: now))
+        #expect(state.inboxRetryDelay == AutoSync.firstOfflineRetry)
+        #expect(state.nextInboxPollAt == now)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import HandsetWire
 
 /// Delivers notifications and answers inbox polls, long ones included. Every delivery, from a request, a record
@@ -28,12 +29,17 @@ struct InboxService: Sendable {
     func page(sub: String, since: Int64, limit: Int, wait: Duration) async throws -> InboxPage {
         let deadline = ContinuousClock.now + wait
         var page = try await read(sub: sub, since: since, limit: limit)
-        while page.items.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled {
+        // A held poll answers (empty) as soon as the server starts shutting down, so stopping never waits for it.
+        while page.items.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled, !Task.isShuttingDownGracefully {
             let ticket = waiters.register(sub)
             do {
                 page = try await read(sub: sub, since: since, limit: limit)
                 if page.items.isEmpty {
-                    await ticket.wait(timeout: deadline - ContinuousClock.now)
+                    await withGracefulShutdownHandler {
+                        await ticket.wait(timeout: deadline - ContinuousClock.now)
+                    } onGracefulShutdown: {
+                        ticket.signal()
+                    }
                     page = try await read(sub: sub, since: since, limit: limit)
                 }
             } catch {
