@@ -18,7 +18,8 @@ final class CursesTerminal {
         setlocale(LC_ALL, "")
         // The size comes from the terminal itself, not from stale COLUMNS/LINES variables (a shell that exported
         // them before a resize would pin the app to the old size).
-        use_env(false)
+        // (use_tioctl: the window size from the terminal wins over the variables; use_env(false) would also skip it.)
+        use_tioctl(true)
         initscr()
         isActive = true
         raw()

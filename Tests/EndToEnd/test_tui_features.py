@@ -1,0 +1,628 @@
+"""The TUI's newer features, each driven end to end: the real `handset` in tmux against the real `handset-cloud`.
+
+1. sign-up on the sign-in screen (Ctrl-N), confirmed with the code the cloud "emailed" (its outbox), then signed in;
+2. forgot password (Ctrl-R): the reset code from the outbox, a new password, signed in; the commands use it too;
+3. the command palette (`:` and Ctrl-P): filter, run, switch collection, pick a theme that is kept for the next start;
+4. the settings file (config.toml): an added key for sync, a warning for unknown keys, an error naming the file and
+   the line for bad TOML;
+5. attachments on the detail screen: upload (u), save (s) into $XDG_DOWNLOAD_DIR, and with a cloud that archives
+   everything: the refused download, a restore (R), the download once restored;
+6. $EDITOR for a text field (Ctrl-E in the form), saved and seen by another device;
+7. the mouse (SGR mouse reports typed into the pane): a click selects a row, a second click opens it, the wheel
+   scrolls, a click on a tab switches collection.
+
+Helpers for reading the terminal come from the story test (test_tui_story.py). Everything waits on the screen (or
+on the cloud) with a timeout; there are no fixed sleeps except aligning a key press to a fresh second.
+"""
+
+import json
+import re
+import subprocess
+import time
+
+import pytest
+
+from conftest import Terminal, wait_until
+from test_offline_sync import Device, sign_in
+from test_tui_story import (
+    ANSI,
+    SGR,
+    detail_value,
+    exit_status,
+    focus_field,
+    focused_field,
+    is_reverse,
+    lines,
+    list_rows,
+    row_title,
+    selected_row,
+    status_bar,
+    step,
+    wait_detail,
+    wait_gone,
+    wait_screen,
+    wait_status,
+)
+
+ALICE = ("alice", "Wonderland-42!")
+BOB = ("bob", "Builder-42!")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+class GuardedTerminal(Terminal):
+    """A terminal that fails the test as soon as any captured screen shows one of `secrets` (every wait polls
+    `screen()`, so each intermediate frame the test looks at is checked)."""
+
+    def __init__(self, secrets=(), **kwargs):
+        super().__init__(**kwargs)
+        self.secrets = list(secrets)
+
+    def screen(self) -> str:
+        text = super().screen()
+        for secret in self.secrets:
+            assert secret not in text, f"a secret is visible on screen:\n{text}"
+        return text
+
+
+def launch(terminal, bin_dir, env, *args):
+    """Starts the TUI in the pane. Empty COLUMNS/LINES: see the story test (pytest's readline import sets them)."""
+    terminal.run([str(bin_dir / "handset"), *args], {**env, "COLUMNS": "", "LINES": ""})
+
+
+def handset(bin_dir, env, *args, stdin=None, check=True):
+    result = subprocess.run([str(bin_dir / "handset"), *args], env=env, input=stdin, capture_output=True, text=True,
+                            timeout=60)
+    if check and result.returncode != 0:
+        raise AssertionError(f"handset {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def commands_sign_in(bin_dir, cloud, env, user=ALICE):
+    """Signs in on the device of `env` with the commands, so the TUI starts on the list."""
+    handset(bin_dir, env, "config", "import", str(cloud.outputs_file))
+    handset(bin_dir, env, "login", "--username", user[0], "--password-stdin", stdin=user[1] + "\n")
+
+
+def outbox_code(bin_dir, cloud, username, purpose, timeout=10.0):
+    """The code of the newest message the pool "sent" to `username` for `purpose` (SignUp, ForgotPassword)."""
+
+    def newest():
+        out = subprocess.run(
+            [str(bin_dir / "handset-cloud"), "outbox", "--data-dir", str(cloud.data_dir), "--username", username,
+             "--json"], check=True, capture_output=True, text=True, timeout=30).stdout
+        messages = [json.loads(line) for line in out.splitlines() if line.strip()]
+        matching = [message for message in messages if message.get("purpose") == purpose]
+        return matching[-1] if matching else None
+
+    message = wait_until(newest, timeout=timeout, interval=0.2, what=f"a {purpose} code for {username} in the outbox")
+    assert re.fullmatch(r"\d{6}", message["code"]), message
+    return message
+
+
+def cloud_objects(bin_dir, data_dir):
+    out = subprocess.run([str(bin_dir / "handset-cloud"), "objects", "list", "--json", "--data-dir", str(data_dir)],
+                         check=True, capture_output=True, text=True, timeout=30).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def bold_text(row_with_escapes):
+    """The characters of a captured row drawn in bold (the current collection's tab is bold, the others dim)."""
+    bold = False
+    text = []
+    for token in re.split(r"(\x1b\[[0-9;]*m)", row_with_escapes):
+        match = SGR.fullmatch(token)
+        if match:
+            for param in match.group(1).split(";"):
+                if param in ("", "0", "22"):
+                    bold = False
+                elif param == "1":
+                    bold = True
+        elif bold:
+            text.append(token)
+    return "".join(text)
+
+
+def current_tab(terminal):
+    return bold_text(lines(terminal, escapes=True)[1]).strip()
+
+
+def sgr_params(row_with_escapes):
+    return {param for params in SGR.findall(row_with_escapes) for param in params.split(";")}
+
+
+def press_and_wait_for_sync(terminal, key, timeout=20.0):
+    """Presses `key` on the list at the start of a fresh second and waits for a sync that finished after it (the
+    status bar shows the last sync to the second)."""
+    time.sleep(1.02 - time.time() % 1)
+    pressed = time.strftime("%H:%M:%S")
+    terminal.press(key)
+
+    def finished():
+        match = re.search(r"synced (\d\d:\d\d:\d\d)", status_bar(terminal))
+        return match and "syncing" not in status_bar(terminal) and match.group(1) >= pressed
+
+    try:
+        wait_until(finished, timeout=timeout, what=f"a sync after pressing {key}")
+    except AssertionError:
+        raise AssertionError(f"no sync finished after {key}; the screen was:\n{terminal.screen()}")
+
+
+def wait_list(terminal, title):
+    terminal.wait_for(title)
+    return terminal.wait_for("Enter open")
+
+
+def wait_detail_title(terminal, title, timeout=10.0):
+    try:
+        wait_until(lambda: lines(terminal)[2].strip() == title, timeout=timeout, what=f"the detail of {title!r}")
+    except AssertionError:
+        raise AssertionError(f"the detail of {title!r} never showed; the screen was:\n{terminal.screen()}")
+
+
+def prompt_line(terminal):
+    """The one-line prompt (a file path) drawn above the status bar."""
+    return lines(terminal)[-3].strip()
+
+
+def error_line(terminal):
+    """The sign-in form's message row (an error after a failed step)."""
+    rows = lines(terminal)
+    top = max((len(rows) - 14) // 2, 0)
+    return rows[top + 3 + 8].strip()
+
+
+def mouse_click(terminal, x, y, button=0):
+    """A press and release at the zero-based cell (x, y), as an xterm SGR (1006) mouse report typed into the pane."""
+    terminal.type(f"\x1b[<{button};{x + 1};{y + 1}M\x1b[<{button};{x + 1};{y + 1}m")
+
+
+def mouse_wheel_down(terminal, x, y):
+    terminal.type(f"\x1b[<65;{x + 1};{y + 1}M")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. Sign-up
+
+
+def test_sign_up_in_the_tui_confirms_with_the_emailed_code_and_signs_in(bin_dir, cloud, client_env):
+    password = "Caroline-Signs-Up-42!"
+    terminal = GuardedTerminal(secrets=[password], width=100, height=30)
+    try:
+        with step("1a the sign-up form"):
+            launch(terminal, bin_dir, client_env, "--config", str(cloud.outputs_file))
+            terminal.wait_for("Ctrl-N new account")
+            terminal.press("C-n")
+            terminal.wait_for("Create an account. We will email you a code to confirm it.")
+            terminal.type("carol")
+            terminal.press("Tab")
+            terminal.type("carol@example.com")
+            terminal.press("Tab")
+            terminal.type(password)
+            screen = terminal.wait_for("•" * len(password))
+            assert "carol@example.com" in screen
+            terminal.press("Enter")
+
+        with step("1b the confirmation code"):
+            screen = terminal.wait_for("Enter the code to confirm carol.")
+            assert "We sent a confirmation code to" in screen, screen
+            message = outbox_code(bin_dir, cloud, "carol", "SignUp")
+            assert message["destination"] == "carol@example.com"
+            # A wrong code is refused and the form stays usable.
+            wrong = "000000" if message["code"] != "000000" else "111111"
+            terminal.type(wrong)
+            terminal.press("Enter")
+            screen = wait_screen(terminal, lambda s: "Sending…" not in s and "code" in error_line(terminal).lower(),
+                                 "the wrong code to be refused")
+            assert "Invalid verification code provided" in error_line(terminal), screen
+            terminal.press("C-u")  # the refused code stays in the field
+            wait_screen(terminal, lambda s: wrong not in s, "the code field to be cleared")
+            terminal.type(message["code"])
+            terminal.press("Enter")
+
+        with step("1c signed in by itself"):
+            terminal.wait_for("Signed in as carol")
+            terminal.wait_for("No tasks yet")
+            assert "carol · default" in lines(terminal)[0]
+            wait_status(terminal, lambda s: "● online" in s and "0 tasks" in s, "online with 0 tasks")
+            # The session was saved like any sign-in: the commands on this device see it.
+            who = handset(bin_dir, client_env, "whoami", "--json")
+            assert json.loads(who.stdout)["username"] == "carol", who.stdout
+            terminal.press("q")
+            terminal.wait_exit()
+            assert exit_status(terminal) == 0
+    finally:
+        terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. Forgot password
+
+
+def test_forgot_password_in_the_tui_resets_and_signs_in(bin_dir, cloud, client_env, workdir):
+    new_password = "Bob-Rebuilds-43!"
+    terminal = GuardedTerminal(secrets=[new_password, BOB[1]], width=100, height=30)
+    try:
+        with step("2a ask for a reset code"):
+            launch(terminal, bin_dir, client_env, "--config", str(cloud.outputs_file))
+            terminal.wait_for("Ctrl-R forgot password")
+            terminal.press("C-r")
+            terminal.wait_for("Forgot your password? We will send a reset code.")
+            terminal.type("bob")
+            terminal.press("Enter")
+
+        with step("2b the reset code and a new password"):
+            screen = terminal.wait_for("Enter the reset code and a new password for bob.")
+            assert "We sent a reset code to" in screen, screen
+            code = outbox_code(bin_dir, cloud, "bob", "ForgotPassword")["code"]
+            terminal.type(code)
+            terminal.press("Tab")
+            terminal.type(new_password)
+            terminal.wait_for("•" * len(new_password))
+            terminal.press("Enter")
+
+        with step("2c signed in with the new password"):
+            terminal.wait_for("Signed in as bob")
+            terminal.wait_for("Bob:")  # bob's demo tasks
+            assert "bob · default" in lines(terminal)[0]
+            terminal.press("q")
+            terminal.wait_exit()
+            assert exit_status(terminal) == 0
+
+        with step("2d the commands on another device"):
+            laptop = Device(bin_dir, workdir / "laptop")
+            laptop.run("config", "import", str(cloud.outputs_file))
+            old = laptop.run("login", "--username", "bob", "--password-stdin", stdin=BOB[1] + "\n", check=False)
+            assert old.returncode != 0, "the old password no longer works"
+            signed_in = laptop.json("login", "--username", "bob", "--password-stdin", stdin=new_password + "\n")
+            assert signed_in["username"] == "bob"
+    finally:
+        terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. Command palette and themes
+
+
+def test_command_palette_runs_commands_and_the_theme_is_kept(bin_dir, cloud, client_env):
+    commands_sign_in(bin_dir, cloud, client_env)
+    terminal = Terminal(width=100, height=30)
+    try:
+        with step("3a : opens the palette, typing filters, Enter runs"):
+            launch(terminal, bin_dir, client_env)
+            wait_list(terminal, "Draft release notes")
+            wait_status(terminal, lambda s: "12 tasks" in s and "● online" in s, "12 tasks online")
+            assert current_tab(terminal) == "tasks"
+            terminal.press(":")
+            screen = terminal.wait_for(": ▏")
+            for command in ("Sync now", "Go to projects", "Theme: light"):
+                assert command in screen, f"{command!r} missing from the palette:\n{screen}"
+            assert "Theme: dark" not in screen, "the current theme is not offered"
+            terminal.type("proj")
+            wait_gone(terminal, "Sync now")
+            screen = terminal.wait_for(": proj▏")
+            assert "Go to projects" in screen and "Go to tasks" not in screen
+            # The only match is the palette's selection (reverse video; the list's own selection is row 3, under
+            # the palette's prompt).
+            match_rows = [row for row in lines(terminal, escapes=True)[4:] if "Go to projects" in ANSI.sub("", row)]
+            assert len(match_rows) == 1 and is_reverse(match_rows[0]), match_rows
+            terminal.press("Enter")
+            wait_gone(terminal, ": proj")
+            wait_until(lambda: current_tab(terminal) == "projects", timeout=10, what="projects to become the current tab")
+            wait_status(terminal, lambda s: "3 projects" in s, "3 projects in the status bar")
+            assert "Name" in lines(terminal)[2]
+
+        with step("3b Esc closes the palette without running anything"):
+            terminal.press(":")
+            terminal.wait_for(": ▏")
+            terminal.type("quit")
+            terminal.wait_for(": quit▏")
+            terminal.press("Escape")
+            wait_gone(terminal, ": quit")
+            assert not terminal.is_dead()
+
+        with step("3c Ctrl-P, Theme: light"):
+            dark_header = sgr_params(lines(terminal, escapes=True)[0])
+            assert "46" in dark_header, f"the dark theme's header is on cyan: {dark_header}"
+            terminal.press("C-p")
+            terminal.wait_for(": ▏")
+            terminal.type("light")
+            screen = wait_screen(terminal, lambda s: "Go to projects" not in s, "the palette filtered to the theme")
+            assert "Theme: light" in screen
+            terminal.press("Enter")
+            wait_status(terminal, lambda s: "Theme: light" in s, "Theme: light in the status bar")
+            # The new colours are in use: the header is white on blue now.
+            wait_until(lambda: "44" in sgr_params(lines(terminal, escapes=True)[0]), timeout=5,
+                       what="the header redrawn in the light theme's colours")
+            theme_file = client_env["XDG_STATE_HOME"] + "/handset/theme"
+            wait_until(lambda: open(theme_file).read().strip() == "light", timeout=5, what="the theme file")
+            terminal.press("A")
+            screen = terminal.wait_for("[light]")
+            assert "[dark]" not in screen
+            terminal.press("Escape")
+            terminal.wait_for("Enter open")
+            terminal.press("q")
+            terminal.wait_exit()
+            assert exit_status(terminal) == 0
+    finally:
+        terminal.close()
+
+    restarted = Terminal(width=100, height=30)
+    try:
+        with step("3d a restarted TUI keeps the theme"):
+            launch(restarted, bin_dir, client_env)
+            restarted.wait_for("Enter open")
+            assert "44" in sgr_params(lines(restarted, escapes=True)[0]), "light colours from the start"
+            restarted.press("A")
+            screen = restarted.wait_for("[light]")
+            assert "[dark]" not in screen and " dark " in screen
+            restarted.press("Escape")
+            restarted.wait_for("Enter open")
+            restarted.press("q")
+            restarted.wait_exit()
+    finally:
+        restarted.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. Settings file
+
+
+def test_settings_file_adds_keys_warns_about_unknown_ones_and_names_bad_lines(bin_dir, cloud, client_env):
+    commands_sign_in(bin_dir, cloud, client_env)
+    config_file = f"{client_env['XDG_CONFIG_HOME']}/handset/config.toml"
+    with open(config_file, "w") as handle:
+        handle.write('[ui]\nmouse = true\nblink = true\n\n[keys]\nsync = "x"\nteleport = "z"\n')
+
+    with step("4a unknown keys are warnings on stderr"):
+        status = handset(bin_dir, client_env, "status")
+        assert "signed in  alice" in status.stdout, status.stdout
+        assert "config.toml: ui.blink: unknown setting, ignored" in status.stderr, status.stderr
+        assert "config.toml: keys.teleport: no such action" in status.stderr, status.stderr
+        assert "warning" not in status.stdout.lower() and "config.toml" not in status.stdout
+
+    terminal = Terminal(width=100, height=30)
+    try:
+        with step("4b help lists the added key; the key syncs; it is plain text in the filter"):
+            launch(terminal, bin_dir, client_env)
+            wait_list(terminal, "Draft release notes")
+            wait_status(terminal, lambda s: "● online" in s and "synced " in s and "syncing" not in s, "a first sync")
+            terminal.press("?")
+            screen = terminal.wait_for("Keys")
+            assert re.search(r"^\s*x\s+sync \(your key, config\.toml\)", screen, re.M), screen
+            assert "teleport" not in screen
+            terminal.press("Escape")
+            wait_gone(terminal, "your key, config.toml")
+            press_and_wait_for_sync(terminal, "x")
+            terminal.press("/")
+            terminal.wait_for("type to filter")
+            terminal.type("x")
+            wait_until(lambda: "/x▏" in lines(terminal)[1], timeout=5, what="x typed into the filter")
+            terminal.press("Escape")
+            wait_until(lambda: "/x" not in lines(terminal)[1], timeout=5, what="the filter to clear")
+            terminal.press("q")
+            terminal.wait_exit()
+            assert exit_status(terminal) == 0
+    finally:
+        terminal.close()
+
+    with step("4c bad TOML names the file and the line"):
+        with open(config_file, "w") as handle:
+            handle.write('theme = "light"\n[keys]\nsync = = "x"\n')
+        for args in (["status"], []):  # a command, and the TUI itself (refused before it takes the terminal)
+            result = handset(bin_dir, client_env, *args, check=False)
+            assert result.returncode != 0, result
+            assert config_file in result.stderr and "line 3" in result.stderr, result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. Attachments
+
+
+def test_attachment_upload_save_archive_and_restore(bin_dir, storage_cloud, client_env, workdir):
+    cloud = storage_cloud
+    commands_sign_in(bin_dir, cloud, client_env)
+    downloads = workdir / "downloads"
+    downloads.mkdir()
+    data = (b"Field notes for the release\n" * 50)[:1234]
+    source = workdir / "upload" / "field-notes.txt"
+    source.parent.mkdir()
+    source.write_bytes(data)
+    saved = downloads / "field-notes.txt"
+
+    terminal = Terminal(width=120, height=30)
+    try:
+        with step("5a upload with u"):
+            launch(terminal, bin_dir, {**client_env, "XDG_DOWNLOAD_DIR": str(downloads)})
+            wait_list(terminal, "Draft release notes")
+            wait_status(terminal, lambda s: "● online" in s and "syncing" not in s and "synced " in s, "a first sync")
+            assert (selected_row(terminal) or "").startswith("Draft release notes")
+            terminal.press("Enter")
+            wait_detail_title(terminal, "Draft release notes")
+            assert "u upload" in lines(terminal)[-1]
+            assert detail_value(terminal, "Attachment") == "—"
+            terminal.press("u")
+            terminal.wait_for("Upload a file to attachment (path):")
+            terminal.type(str(source))
+            terminal.wait_for(f"{source}▏")
+            terminal.press("Enter")
+            wait_status(terminal, lambda s: "Attached field-notes.txt to attachment" in s, "the upload to finish")
+            wait_detail(terminal, "Attachment", "field-notes.txt · 1.2 KB · text/plain")
+            wait_detail(terminal, "Version", "2")
+            wait_gone(terminal, "waiting to sync")
+
+        with step("5b the cloud has the object, attached to the record"):
+            def attached():
+                items = cloud_objects(bin_dir, cloud.data_dir)
+                return items if items and items[0].get("attached") else None
+
+            items = wait_until(attached, timeout=10, what="the object to be attached")
+            assert len(items) == 1, items
+            info = items[0]["info"]
+            assert info["key"].startswith("tasks/task-0001/attachment/") and info["key"].endswith("/field-notes.txt")
+            assert info["size"] == len(data) and info["contentType"] == "text/plain" and info["tier"] == "STANDARD"
+            assert items[0]["record"] == "tasks/task-0001"
+
+        with step("5c save with s into the download directory"):
+            terminal.press("s")
+            terminal.wait_for("Save the attachment to:")
+            assert prompt_line(terminal) == f"Save the attachment to: {saved}▏", prompt_line(terminal)
+            terminal.press("Enter")
+            wait_status(terminal, lambda s: f"Saved to {saved}" in s, "the download to finish")
+            assert saved.read_bytes() == data
+
+        with step("5d archived: the download is refused"):
+            lifecycle = subprocess.run(
+                [str(bin_dir / "handset-cloud"), "objects", "lifecycle", "--data-dir", str(cloud.data_dir)],
+                check=True, capture_output=True, text=True, timeout=30)
+            assert "archived 1" in lifecycle.stdout, lifecycle.stdout
+            assert cloud_objects(bin_dir, cloud.data_dir)[0]["info"]["tier"] == "GLACIER"
+            saved.unlink()
+            # Opening the record again asks for the attachment's tier.
+            terminal.press("Escape")
+            terminal.wait_for("Enter open")
+            terminal.press("Enter")
+            wait_detail_title(terminal, "Draft release notes")
+            wait_until(lambda: "archived: R to restore" in (detail_value(terminal, "Attachment") or ""), timeout=10,
+                       what="the detail to show the archived tier")
+            terminal.press("s")
+            terminal.wait_for("Save the attachment to:")
+            terminal.press("Enter")
+            wait_status(terminal, lambda s: "Download failed: The file is in the archive tier: restore it first (R)" in s,
+                        "the archived download to be refused")
+            assert list(downloads.iterdir()) == [], "nothing is left behind by the refused download"
+
+        with step("5e R restores; then s works"):
+            terminal.press("R")
+            wait_status(terminal, lambda s: "Restoring from the archive" in s, "the restore to start")
+            wait_until(lambda: "archived (restoring…)" in (detail_value(terminal, "Attachment") or ""), timeout=10,
+                       what="the detail to show the restore in progress")
+            wait_until(lambda: cloud_objects(bin_dir, cloud.data_dir)[0]["info"].get("restore") == "restored",
+                       timeout=10, interval=0.2, what="the cloud to finish the restore (1 s)")
+            terminal.press("s")
+            terminal.wait_for("Save the attachment to:")
+            terminal.press("Enter")
+            wait_status(terminal, lambda s: f"Saved to {saved}" in s, "the download of the restored copy")
+            assert saved.read_bytes() == data
+            terminal.press("q")  # back to the list
+            terminal.wait_for("Enter open")
+            terminal.press("q")
+            terminal.wait_exit()
+    finally:
+        terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6. $EDITOR
+
+
+def test_editor_fills_text_fields_and_the_change_syncs(bin_dir, cloud, client_env, workdir):
+    commands_sign_in(bin_dir, cloud, client_env)
+    next_text = workdir / "editor-next.txt"
+    seen = workdir / "editor-seen.txt"
+    editor = workdir / "fake-editor.sh"
+    # Keeps what it was given, then writes the test's text (and fails when there is none).
+    editor.write_text(f'#!/bin/sh\ncp "$1" {seen}\ncat {next_text} > "$1"\n')
+    editor.chmod(0o755)
+
+    # Wide enough for the editor's failure note (it names the editor's path) in the status bar.
+    terminal = Terminal(width=160, height=30)
+    try:
+        with step("6a Ctrl-E on the title"):
+            launch(terminal, bin_dir, {**client_env, "EDITOR": str(editor), "VISUAL": ""})
+            wait_list(terminal, "Draft release notes")
+            terminal.press("Enter")
+            wait_detail_title(terminal, "Draft release notes")
+            original_notes = detail_value(terminal, "Notes")
+            terminal.press("e")
+            terminal.wait_for("Ctrl-S save")
+            focus_field(terminal, "Title")
+            next_text.write_text("Release notes, written in the editor\n")
+            terminal.press("C-e")
+            terminal.wait_for("Release notes, written in the editor▏")
+            assert seen.read_text() == "Draft release notes", "the editor got the field's text"
+            assert focused_field(terminal) == "Title", "the form comes back on the same field"
+            wait_status(terminal, lambda s: "Text from the editor" in s, "the editor's note")
+            assert "(changed)" in lines(terminal)[2]
+
+        with step("6b Ctrl-E on long text keeps the lines"):
+            focus_field(terminal, "Notes")
+            next_text.write_text("First line from the editor\nSecond line\n")
+            terminal.press("C-e")
+            terminal.wait_for("First line from the editor⏎Second line▏")
+            assert seen.read_text() == original_notes
+
+        with step("6c an editor that fails leaves the field alone"):
+            next_text.unlink()
+            terminal.press("C-e")
+            wait_status(terminal, lambda s: "exited with status 1; the field is unchanged" in s, "the failure note")
+            assert "First line from the editor⏎Second line▏" in terminal.screen()
+
+        with step("6d saved, synced, seen by another device"):
+            terminal.press("C-s")
+            wait_detail_title(terminal, "Release notes, written in the editor")
+            wait_detail(terminal, "Version", "2")
+            wait_gone(terminal, "waiting to sync")
+            phone = Device(bin_dir, workdir / "phone")
+            sign_in(phone, cloud)
+            phone.json("sync")
+            task = phone.json("get", "tasks", "task-0001")
+            assert task["title"] == "Release notes, written in the editor"
+            assert task["notes"] == "First line from the editor\nSecond line"
+            terminal.press("Escape")
+            terminal.wait_for("Enter open")
+            terminal.press("q")
+            terminal.wait_exit()
+            assert exit_status(terminal) == 0
+    finally:
+        terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 7. Mouse
+
+
+def test_mouse_clicks_select_open_scroll_and_switch(bin_dir, cloud, client_env):
+    commands_sign_in(bin_dir, cloud, client_env)
+    terminal = Terminal(width=100, height=30)
+    try:
+        launch(terminal, bin_dir, client_env)
+        wait_list(terminal, "Draft release notes")
+        wait_status(terminal, lambda s: "12 tasks" in s, "12 tasks")
+        flags = terminal.tmux("display-message", "-p", "-t", terminal.session,
+                              "#{mouse_any_flag}#{mouse_standard_flag}#{mouse_sgr_flag}").stdout.strip()
+        if "1" not in flags[1:]:
+            pytest.skip(f"the app did not turn on mouse reporting in tmux (flags {flags})")
+        assert flags.endswith("1"), f"SGR (1006) mouse reports are on: {flags}"
+
+        with step("7a a click selects a row"):
+            titles = [row_title(row) for row in list_rows(terminal)]
+            assert (selected_row(terminal) or "").startswith(titles[0])
+            mouse_click(terminal, 10, 3 + 3)  # the list body starts on row 3
+            wait_until(lambda: (selected_row(terminal) or "").startswith(titles[3]), timeout=5,
+                       what=f"the click to select {titles[3]!r}")
+
+        with step("7b a click on the selected row opens it"):
+            mouse_click(terminal, 10, 3 + 3)
+            wait_detail_title(terminal, titles[3])
+            terminal.press("Escape")
+            terminal.wait_for("Enter open")
+
+        with step("7c the wheel moves the selection by three"):
+            mouse_wheel_down(terminal, 10, 8)
+            wait_until(lambda: (selected_row(terminal) or "").startswith(titles[6]), timeout=5,
+                       what=f"the wheel to move to {titles[6]!r}")
+
+        with step("7d a click on a tab switches collection"):
+            x = lines(terminal)[1].index("projects")
+            mouse_click(terminal, x + 1, 1)
+            wait_until(lambda: current_tab(terminal) == "projects", timeout=10, what="the projects tab")
+            wait_status(terminal, lambda s: "3 projects" in s, "3 projects")
+
+        terminal.press("q")
+        terminal.wait_exit()
+        assert exit_status(terminal) == 0
+    finally:
+        terminal.close()
