@@ -98,6 +98,11 @@ public enum AppCore {
             if case .signIn(var form) = state.screen {
                 form.isSubmitting = false
                 form.error = message
+                // A refused code is typed again from scratch.
+                switch form.stage {
+                case .confirmSignUp, .resetPassword: form.answer = ""
+                default: break
+                }
                 state.screen = .signIn(form)
             }
             return []

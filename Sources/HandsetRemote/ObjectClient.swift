@@ -76,7 +76,8 @@ public enum FileTransfer {
         guard let url = URL(string: signed.url) else { throw RemoteError.badResponse("the download URL is not a URL") }
         let partial = destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).part")
-        guard FileManager.default.createFile(atPath: partial.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+        // Created with the umask's usual permissions, like any file the person saves.
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil),
             let handle = FileHandle(forWritingAtPath: partial.path)
         else {
             throw RemoteError.badResponse("cannot write \(destination.deletingLastPathComponent().path)")

@@ -28,6 +28,11 @@ public enum PaletteView {
             }
         }
         if matches.isEmpty { grid.put("no command matches", x: frame.left + 2, y: frame.top + 2, role: .statusBar) }
+        let hidden = matches.count - min(frame.rows, matches.count - first) - first
+        if hidden > 0 || first > 0 {
+            let note = "\(matches.count) commands · ↑↓ scroll · type to narrow"
+            grid.put(TextWidth.truncate(note, to: frame.width - 4), x: frame.left + 2, y: frame.top + frame.rows + 2, role: .statusBar)
+        }
     }
 }
 

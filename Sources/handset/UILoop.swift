@@ -139,7 +139,7 @@ enum ExternalEditor {
                 status = -1
             }
         }
-        guard status == 0 else { return (nil, "The editor (\(editor)) exited with status \(status); the field is unchanged") }
+        guard status == 0 else { return (nil, "Field unchanged: the editor exited with status \(status) (\(editor))") }
         guard let edited = try? String(contentsOf: file, encoding: .utf8) else {
             return (nil, "The editor's file could not be read; the field is unchanged")
         }

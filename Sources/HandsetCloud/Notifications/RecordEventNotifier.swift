@@ -35,7 +35,7 @@ struct RecordEventNotifier: RecordEventSink {
         let title = displayTitle(event.current.body, id: event.id, collection: event.collection)
         let draft = NotificationDraft(
             title: "Conflict: \(title)",
-            body: "Your change to \(event.collection)/\(event.id) was refused: it was changed meanwhile (now version "
+            body: "Your change to “\(title)” in \(event.collection) was refused: it was changed meanwhile (now version "
                 + "\(event.current.version)). Open it to choose which version to keep.",
             link: RecordLink(collection: event.collection, id: event.id))
         do {
@@ -64,14 +64,14 @@ struct RecordEventNotifier: RecordEventSink {
             if writer.sub != record.owner {
                 try await inbox.deliver(
                     NotificationDraft(
-                        title: "\(title) was \(verb)", body: "\(writer.name) \(verb) \(event.collection)/\(event.id).",
+                        title: "\(title) was \(verb)", body: "\(writer.name) \(verb) “\(title)” in \(event.collection).",
                         link: link),
                     kind: .changed, to: [record.owner], coalescing: true)
             } else if let device, let lastDevice, lastDevice.hasPrefix("\(writer.sub) "), lastDevice != device {
                 try await inbox.deliver(
                     NotificationDraft(
                         title: "\(title) was \(verb) on another device",
-                        body: "You \(verb) \(event.collection)/\(event.id) from another device.", link: link),
+                        body: "You \(verb) “\(title)” in \(event.collection) from another device.", link: link),
                     kind: .changed, to: [record.owner], coalescing: true)
             }
         }
@@ -85,7 +85,7 @@ struct RecordEventNotifier: RecordEventSink {
         let by = writer.map { "\($0.name) assigned" } ?? "Assigned"
         try await inbox.deliver(
             NotificationDraft(
-                title: "Assigned to you: \(title)", body: "\(by) \(event.collection)/\(event.id) to you.", link: link),
+                title: "Assigned to you: \(title)", body: "\(by) “\(title)” in \(event.collection) to you.", link: link),
             kind: .assigned, to: [assigneeSub])
     }
 

@@ -87,7 +87,9 @@ extension ProfileOptions {
             for warning in warnings { Console.note("handset: config.toml: \(warning)") }
             settings = loaded
         } catch let error as SettingsError {
-            throw ValidationError(error.description)
+            // Not a usage mistake on the command line: say what is wrong with the file, exit 1.
+            Console.error(error.description)
+            throw HandsetExit.failure
         }
         return try ClientServices(
             profile: profile, paths: paths, configuration: try resolve(paths: paths), settings: settings)
