@@ -1,4 +1,5 @@
 import Foundation
+import HandsetStore
 
 /// The command palette and the mouse: two more ways to reach what the keys do.
 extension AppCore {
@@ -49,7 +50,7 @@ extension AppCore {
             state.filter = nil
             state.isEditingFilter = false
             state.list = RecordListState(collection: name)
-            var effects: [AppEffect] = [.loadRecords(collection: name, offset: 0, limit: RecordListState.windowSize)]
+            var effects: [AppEffect] = [.loadRecords(collection: name, offset: 0, limit: RecordListState.windowSize, sort: state.sorts[name] ?? RecordSort())]
             if !state.isSyncing {
                 state.isSyncing = true
                 effects.append(.sync(collection: name))
@@ -107,7 +108,7 @@ extension AppCore {
                 let load = list.moveSelection(by: row - list.selected, viewportRows: state.viewportRows)
                 state.list = list
                 var effects: [AppEffect] = []
-                if let load { effects.append(.loadRecords(collection: list.collection, offset: load.offset, limit: load.limit)) }
+                if let load { effects.append(.loadRecords(collection: list.collection, offset: load.offset, limit: load.limit, sort: state.sorts[list.collection] ?? RecordSort())) }
                 if opens, let id = list.selectedRecord?.id { effects += openDetail(id, in: &state) }
                 return effects
             case (.click, .tab(let name)?):

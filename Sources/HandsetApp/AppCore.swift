@@ -1,5 +1,7 @@
 import Foundation
 import HandsetModel
+import HandsetStore
+import HandsetWire
 
 /// The app's logic: `update(state, event) -> effects`, pure and synchronous, so every flow is tested without
 /// a terminal, a network or a clock.
@@ -27,7 +29,7 @@ public enum AppCore {
             if var list = state.list {
                 let load = list.moveSelection(by: 0, viewportRows: state.viewportRows)
                 state.list = list
-                if let load { return [.loadRecords(collection: list.collection, offset: load.offset, limit: load.limit)] }
+                if let load { return [.loadRecords(collection: list.collection, offset: load.offset, limit: load.limit, sort: state.sorts[list.collection] ?? RecordSort())] }
             }
             return []
 
@@ -146,7 +148,7 @@ public enum AppCore {
             state.inboxRetryDelay = AutoSync.firstOfflineRetry
             if let next = state.nextInboxPollAt, next > date { state.nextInboxPollAt = date }
             guard let list = state.list, list.collection == collection else { return [.loadCounts] }
-            return [reload(list, filter: state.filter), .loadCounts]
+            return [reload(list, in: state), .loadCounts]
 
         case .remoteFailed(let message, let offline):
             state.isSyncing = false
@@ -266,7 +268,7 @@ public enum AppCore {
             if state.list?.collection != collection, state.schema?.collection(named: collection) != nil {
                 state.list = RecordListState(collection: collection)
                 state.filter = nil
-                effects.append(.loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize))
+                effects.append(.loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize, sort: state.sorts[collection] ?? RecordSort()))
             }
             return effects + openDetail(record.id, in: &state)
 
@@ -301,7 +303,7 @@ public enum AppCore {
             return []
         }
         if state.list?.collection != name { state.list = RecordListState(collection: name) }
-        return [.loadRecords(collection: name, offset: state.list?.windowOffset ?? 0, limit: RecordListState.windowSize)]
+        return [.loadRecords(collection: name, offset: state.list?.windowOffset ?? 0, limit: RecordListState.windowSize, sort: state.sorts[name] ?? RecordSort())]
     }
 
     static func handle(_ key: Key, in state: inout AppState) -> [AppEffect] {
@@ -523,7 +525,7 @@ public enum AppCore {
     static func afterLocalWrite(collection: String, in state: inout AppState) -> [AppEffect] {
         var effects: [AppEffect] = [.loadCounts]
         if let list = state.list, list.collection == collection {
-            effects.insert(reload(list, filter: state.filter), at: 0)
+            effects.insert(reload(list, in: state), at: 0)
         }
         if !state.isSyncing {
             state.isSyncing = true
@@ -532,10 +534,35 @@ public enum AppCore {
         return effects
     }
 
+    /// `o` sorts by the next list column (id order, then each column, then last change), `O` flips the direction.
+    static func changeSort(reverse: Bool, in state: inout AppState) -> [AppEffect] {
+        guard let collection = state.currentCollection, var list = state.list else { return [] }
+        var sort = state.sorts[collection.name] ?? RecordSort()
+        if reverse {
+            sort.descending.toggle()
+        } else {
+            let choices: [String?] = [nil] + collection.listColumns.filter(RecordSort.isSortable).map { $0 }
+                + (collection.listColumns.contains(RecordField.updatedAt) ? [] : [RecordField.updatedAt])
+            let index = choices.firstIndex(of: sort.field) ?? 0
+            sort = RecordSort(field: choices[(index + 1) % choices.count], descending: false)
+        }
+        state.sorts[collection.name] = sort
+        list.selected = 0
+        list.scrollTop = 0
+        list.windowOffset = 0
+        state.list = list
+        let label = sort.field ?? "id"
+        state.message = StatusMessage("Sorted by \(label), \(sort.descending ? "descending" : "ascending")")
+        return [
+            .loadRecords(collection: collection.name, offset: 0, limit: RecordListState.windowSize, sort: sort),
+            .saveSort(collection: collection.name, sort),
+        ]
+    }
+
     /// The load that refreshes the visible list (the filtered matches when filtering).
-    static func reload(_ list: RecordListState, filter: String?) -> AppEffect {
-        if let filter, !filter.isEmpty { return .searchRecords(collection: list.collection, text: filter) }
-        return .loadRecords(collection: list.collection, offset: list.windowOffset, limit: RecordListState.windowSize)
+    static func reload(_ list: RecordListState, in state: AppState) -> AppEffect {
+        if let filter = state.filter, !filter.isEmpty { return .searchRecords(collection: list.collection, text: filter) }
+        return .loadRecords(collection: list.collection, offset: list.windowOffset, limit: RecordListState.windowSize, sort: state.sorts[list.collection] ?? RecordSort())
     }
 
     static func handleFilterKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
@@ -547,7 +574,7 @@ public enum AppCore {
             state.isEditingFilter = false
             state.list?.selected = 0
             state.list?.scrollTop = 0
-            return [.loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize)]
+            return [.loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize, sort: state.sorts[collection] ?? RecordSort())]
         case .enter, .down, .up:
             state.isEditingFilter = false
             return []
@@ -565,7 +592,7 @@ public enum AppCore {
         state.list?.scrollTop = 0
         return [
             text.isEmpty
-                ? .loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize)
+                ? .loadRecords(collection: collection, offset: 0, limit: RecordListState.windowSize, sort: state.sorts[collection] ?? RecordSort())
                 : .searchRecords(collection: collection, text: text)
         ]
     }
@@ -617,7 +644,7 @@ public enum AppCore {
             guard var list = state.list else { return [] }
             let load = list.moveSelection(by: delta, viewportRows: state.viewportRows)
             state.list = list
-            if let load { return [.loadRecords(collection: list.collection, offset: load.offset, limit: load.limit)] }
+            if let load { return [.loadRecords(collection: list.collection, offset: load.offset, limit: load.limit, sort: state.sorts[list.collection] ?? RecordSort())] }
             return []
         }
         switch key {
@@ -644,6 +671,8 @@ public enum AppCore {
             return []
         case .character("c"):
             return [.loadConflicts]
+        case .character("o"), .character("O"):
+            return changeSort(reverse: key == .character("O"), in: &state)
         case .character("i"):
             state.screen = .inbox(selected: 0)
             return [.loadInbox]
@@ -669,7 +698,7 @@ public enum AppCore {
             state.list = RecordListState(collection: name)
             state.isSyncing = true
             return [
-                .loadRecords(collection: name, offset: 0, limit: RecordListState.windowSize),
+                .loadRecords(collection: name, offset: 0, limit: RecordListState.windowSize, sort: state.sorts[name] ?? RecordSort()),
                 .sync(collection: name),
             ]
         default:

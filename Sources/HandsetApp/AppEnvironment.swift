@@ -18,6 +18,9 @@ public struct AppEnvironment: Sendable {
     public let progress: EventRelay
     public var refreshSchema: @Sendable () async -> AppEvent
     public var loadRecords: @Sendable (_ collection: String, _ offset: Int, _ limit: Int) async -> AppEvent
+    /// A window in a chosen order (nil: the environment has no sorting; `loadRecords` is used), and keeping it.
+    public var loadSortedRecords: (@Sendable (_ collection: String, _ offset: Int, _ limit: Int, _ sort: RecordSort) async -> AppEvent)?
+    public var saveSort: @Sendable (_ collection: String, _ sort: RecordSort) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
     public var searchRecords: @Sendable (_ collection: String, _ text: String) async -> AppEvent
     public var saveRecord: @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
@@ -69,6 +72,8 @@ public struct AppEnvironment: Sendable {
         self.progress = progress
         self.refreshSchema = refreshSchema
         self.loadRecords = loadRecords
+        self.loadSortedRecords = nil
+        self.saveSort = { _, _ in .alertShown }
         self.sync = sync
         self.searchRecords = searchRecords
         self.saveRecord = saveRecord
@@ -94,7 +99,10 @@ public struct AppEnvironment: Sendable {
         case .resetPassword(let username, let code, let newPassword):
             return await accounts.resetPassword(username, code, newPassword)
         case .refreshSchema: return await refreshSchema()
-        case .loadRecords(let collection, let offset, let limit): return await loadRecords(collection, offset, limit)
+        case .loadRecords(let collection, let offset, let limit, let sort):
+            if let loadSortedRecords { return await loadSortedRecords(collection, offset, limit, sort) }
+            return await loadRecords(collection, offset, limit)
+        case .saveSort(let collection, let sort): return await saveSort(collection, sort)
         case .sync(let collection): return await sync(collection)
         case .searchRecords(let collection, let text): return await searchRecords(collection, text)
         case .saveRecord(let collection, let id, let fields): return await saveRecord(collection, id, fields)
@@ -210,7 +218,7 @@ extension AppEnvironment {
                 }
             })
 
-        return AppEnvironment(
+        var environment = AppEnvironment(
             signIn: { username, password in
                 let conversation = SignInConversation(cognito: cognito, flow: flow, now: now)
                 await conversations.set(conversation)
@@ -337,6 +345,20 @@ extension AppEnvironment {
                 await session.signOut()
                 return .signedOut(message: note)
             })
+        environment.loadSortedRecords = { collection, offset, limit, sort in
+            do {
+                let records = try store.records(collection: collection, offset: offset, limit: limit, sort: sort)
+                let total = try store.recordCount(collection: collection)
+                return .recordsLoaded(collection: collection, offset: offset, records: records, total: total)
+            } catch {
+                return .remoteFailed(message: "Local cache: \(error)", offline: false)
+            }
+        }
+        environment.saveSort = { collection, sort in
+            try? store.setSort(sort, collection: collection)
+            return .alertShown
+        }
+        return environment
     }
 }
 

@@ -74,7 +74,9 @@ public enum AppEffect: Sendable, Equatable {
     case forgotPassword(username: String)
     case resetPassword(username: String, code: String, newPassword: String)
     case refreshSchema
-    case loadRecords(collection: String, offset: Int, limit: Int)
+    case loadRecords(collection: String, offset: Int, limit: Int, sort: RecordSort = RecordSort())
+    /// Keep the list order of a collection for the next start.
+    case saveSort(collection: String, RecordSort)
     case sync(collection: String)
     case searchRecords(collection: String, text: String)
     case saveRecord(collection: String, id: String?, fields: [String: JSONValue])
@@ -109,7 +111,8 @@ extension AppEffect: CustomStringConvertible {
         case .forgotPassword(let username): return "forgotPassword(\(username))"
         case .resetPassword(let username, _, _): return "resetPassword(\(username), <code>, <password>)"
         case .refreshSchema: return "refreshSchema"
-        case .loadRecords(let collection, let offset, let limit): return "loadRecords(\(collection), \(offset), \(limit))"
+        case .loadRecords(let collection, let offset, let limit, _): return "loadRecords(\(collection), \(offset), \(limit))"
+        case .saveSort(let collection, _): return "saveSort(\(collection))"
         case .sync(let collection): return "sync(\(collection))"
         case .searchRecords(let collection, _): return "searchRecords(\(collection))"
         case .saveRecord(let collection, let id, _): return "saveRecord(\(collection), \(id ?? "new"))"

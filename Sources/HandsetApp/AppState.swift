@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetStore
 import HandsetSync
 import HandsetWire
 
@@ -114,6 +115,8 @@ public struct AppState: Sendable, Equatable {
     public var downloadDirectory: String
     /// How far the running sync has got.
     public var syncProgress: SyncProgress?
+    /// The list order per collection (kept on the device across starts).
+    public var sorts: [String: RecordSort]
     /// The inbox row a record was opened from: Esc on its detail goes back there.
     public var detailReturnsToInbox: Int?
     /// When the message showing was first seen by a tick (info messages fade after `AutoSync.messageLifetime`).
@@ -158,6 +161,7 @@ public struct AppState: Sendable, Equatable {
         self.uploadsAfterSave = [:]
         self.downloadDirectory = "."
         self.syncProgress = nil
+        self.sorts = [:]
         self.detailReturnsToInbox = nil
         self.messageShownAt = nil
         self.messageShown = nil

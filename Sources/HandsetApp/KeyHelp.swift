@@ -24,6 +24,7 @@ public enum KeyHelp {
             return [
                 ("↑ ↓ / j k", "move"), ("PgUp PgDn", "page"), ("g / G", "first / last"), ("Enter / l", "open"),
                 ("n", "new record"), ("e", "edit"), ("d", "delete"), ("/", "filter as you type"), ("Esc", "clear filter"),
+                ("o / O", "sort by the next column / reverse the order (kept)"),
                 ("Tab / ] [", "next / previous collection"), ("r", "sync now"), ("c", "conflicts"), ("i", "inbox"),
                 ("A", "account, sign out"), ("q", "quit"),
             ] + common

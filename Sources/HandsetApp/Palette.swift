@@ -41,6 +41,8 @@ public enum Palette {
             PaletteCommand("Sync now", shortcut: "r", .listKey(.character("r"))),
             PaletteCommand("New record", shortcut: "n", .listKey(.character("n"))),
             PaletteCommand("Filter the list", shortcut: "/", .listKey(.character("/"))),
+            PaletteCommand("Sort by the next column", shortcut: "o", .listKey(.character("o"))),
+            PaletteCommand("Reverse the sort order", shortcut: "O", .listKey(.character("O"))),
             PaletteCommand("Inbox", shortcut: "i", .listKey(.character("i"))),
             PaletteCommand("Mark all notifications read", .markAllRead),
             PaletteCommand("Conflicts", shortcut: "c", .listKey(.character("c"))),

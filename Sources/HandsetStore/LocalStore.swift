@@ -51,14 +51,18 @@ public final class LocalStore: Sendable {
         }
     }
 
-    /// A window of a collection's cached records, ordered by id, so a list never loads them all.
-    public func records(collection: String, offset: Int = 0, limit: Int = 200) throws -> [HandsetModel.Record] {
-        try writer.read { db in
+    /// A window of a collection's cached records in the device's sort order (by id unless chosen), so a list never
+    /// loads them all.
+    public func records(collection: String, offset: Int = 0, limit: Int = 200, sort: RecordSort? = nil) throws
+        -> [HandsetModel.Record]
+    {
+        let order = Self.orderBy(sort ?? self.sort(collection: collection))
+        return try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, version, updatedAt, owner, body, syncState FROM record
-                    WHERE collection = ? AND NOT locallyDeleted ORDER BY id LIMIT ? OFFSET ?
+                    WHERE collection = ? AND NOT locallyDeleted \(order) LIMIT ? OFFSET ?
                     """,
                 arguments: [collection, limit, offset]
             ).map(Self.record(from:))

@@ -1,6 +1,7 @@
 import Foundation
 import HandsetApp
 import HandsetModel
+import HandsetStore
 
 /// The home screen: collection tabs, the record list with schema-driven columns, status bar and key hints.
 public enum RecordListView {
@@ -23,7 +24,8 @@ public enum RecordListView {
             grid.put(label, x: x, y: 1, role: state.isEditingFilter ? .fieldFocused : .title)
         }
         if let list = state.list, let collection = state.currentCollection {
-            renderTable(list, collection: collection, filter: state.filter, into: &grid)
+            renderTable(
+                list, collection: collection, filter: state.filter, sort: state.sorts[collection.name], into: &grid)
         } else {
             let text = state.schema == nil ? "Loading the API description…" : "No collection selected"
             grid.put(text, x: 2, y: 3, role: .dim)
@@ -90,7 +92,8 @@ public enum RecordListView {
     }
 
     static func renderTable(
-        _ list: RecordListState, collection: CollectionSchema, filter: String? = nil, into grid: inout CellGrid
+        _ list: RecordListState, collection: CollectionSchema, filter: String? = nil, sort: RecordSort? = nil,
+        into grid: inout CellGrid
     ) {
         let columns = collection.listColumns.compactMap { name in
             collection.field(named: name) ?? (name == "updatedAt" ? FieldSchema(name: name, kind: .dateTime) : nil)
@@ -101,7 +104,9 @@ public enum RecordListView {
         var x = badgeWidth
         grid.fill(x: 0, y: headerRow, width: grid.width, height: 1, role: .columnHeader)
         for (column, width) in zip(columns, widths) where width > 0 {
-            grid.put(TextWidth.pad(FieldFormatter.label(for: column.name), to: width), x: x, y: headerRow, role: .columnHeader)
+            var label = FieldFormatter.label(for: column.name)
+            if let sort, sort.field == column.name { label += sort.descending ? " ▼" : " ▲" }
+            grid.put(TextWidth.pad(TextWidth.truncate(label, to: width), to: width), x: x, y: headerRow, role: .columnHeader)
             x += width + 1
         }
         let firstRow = headerRow + 1

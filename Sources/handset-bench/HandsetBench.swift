@@ -135,7 +135,7 @@ struct StoreBench: ParsableCommand {
                     let effects = AppCore.update(
                         &state,
                         .launched(user: SignedInUser(sub: "s", username: "bench", email: nil), cachedSchema: reopened.cachedSchema(), lastSyncedAt: nil))
-                    for case .loadRecords(let collection, let offset, let limit) in effects {
+                    for case .loadRecords(let collection, let offset, let limit, _) in effects {
                         let window = try reopened.records(collection: collection, offset: offset, limit: limit)
                         let total = try reopened.recordCount(collection: collection)
                         _ = AppCore.update(&state, .recordsLoaded(collection: collection, offset: offset, records: window, total: total))
@@ -155,7 +155,7 @@ struct StoreBench: ParsableCommand {
             frames.append(
                 try Measure.seconds {
                     let effects = AppCore.update(&state, .key(step % 50 == 49 ? .pageDown : .down))
-                    for case .loadRecords(let collection, let offset, let limit) in effects {
+                    for case .loadRecords(let collection, let offset, let limit, _) in effects {
                         _ = AppCore.update(&state, .recordsLoaded(collection: collection, offset: offset, records: try reopened.records(collection: collection, offset: offset, limit: limit), total: records))
                     }
                     _ = Renderer.render(state, width: 120, height: 40)

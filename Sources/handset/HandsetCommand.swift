@@ -89,6 +89,9 @@ struct UICommand: ParsableCommand {
         state.settings = services.settings
         state.themeNames = catalog.names
         state.downloadDirectory = Self.downloadDirectory()
+        for collection in services.store.cachedSchema()?.collections ?? [] {
+            state.sorts[collection.name] = services.store.sort(collection: collection.name)
+        }
         state.themeName = catalog.startupThemeName(
             settings: services.settings, saved: ThemePreference.load(paths: services.paths))
         let loop = UILoop(environment: environment, state: state, themes: catalog, paths: services.paths)

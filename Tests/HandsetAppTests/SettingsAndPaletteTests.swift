@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetStore
 import HandsetSync
 import HandsetWire
 import Testing
@@ -340,5 +341,29 @@ import Testing
         _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 0, at: now))
         #expect(state.inboxRetryDelay == AutoSync.firstOfflineRetry)
         #expect(state.nextInboxPollAt == now)
+    }
+}
+
+@Suite struct SortKeyTests {
+    @Test func oCyclesTheColumnsAndOFlipsTheDirection() {
+        var state = KeysPaletteMouseTests().listState()
+        _ = AppCore.update(&state, .key(.character("j")))
+        let effects = AppCore.update(&state, .key(.character("o")))
+        let byTitle = RecordSort(field: "title")
+        #expect(effects == [
+            .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize, sort: byTitle),
+            .saveSort(collection: "tasks", byTitle),
+        ])
+        #expect(state.list?.selected == 0, "a new order starts at the top")
+        _ = AppCore.update(&state, .key(.character("O")))
+        #expect(state.sorts["tasks"] == RecordSort(field: "title", descending: true))
+        _ = AppCore.update(&state, .key(.character("o")))
+        #expect(state.sorts["tasks"] == RecordSort(field: "updatedAt"))
+        _ = AppCore.update(&state, .key(.character("o")))
+        #expect(state.sorts["tasks"] == RecordSort())
+        // Later loads of the list keep the order.
+        state.sorts["tasks"] = byTitle
+        let scroll = AppCore.update(&state, .key(.character("G")))
+        #expect(scroll.allSatisfy { if case .loadRecords(_, _, _, let sort) = $0 { sort == byTitle } else { true } })
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import HandsetModel
+import HandsetWire
+import Testing
+
+@testable import HandsetStore
+
+@Suite struct SortTests {
+    func store() throws -> LocalStore {
+        let store = try LocalStore()
+        let rows: [(String, String, Int?, String)] = [
+            ("a", "Wash the car", 3, "2026-11-20T10:00:00.000Z"), ("b", "Answer mail", 1, "2026-11-27T10:00:00.000Z"),
+            ("c", "Call Ana", nil, "2026-11-25T10:00:00.000Z"), ("d", "Buy milk", 2, "2026-11-21T10:00:00.000Z"),
+        ]
+        try store.replaceSyncedRecords(
+            collection: "tasks",
+            with: rows.map { id, title, priority, updated in
+                var fields: [String: JSONValue] = ["title": .string(title)]
+                if let priority { fields["priority"] = .number(Double(priority)) }
+                return Record(id: id, version: 1, updatedAt: updated, owner: "s", fields: fields)
+            })
+        return store
+    }
+
+    @Test func windowsFollowTheChosenOrderWithEmptyValuesLast() throws {
+        let store = try store()
+        #expect(try store.records(collection: "tasks").map(\.id) == ["a", "b", "c", "d"], "by id unless chosen")
+        #expect(try store.records(collection: "tasks", sort: RecordSort(field: "title")).map(\.id) == ["b", "d", "c", "a"])
+        #expect(try store.records(collection: "tasks", sort: RecordSort(field: "priority")).map(\.id) == ["b", "d", "a", "c"])
+        #expect(
+            try store.records(collection: "tasks", sort: RecordSort(field: "priority", descending: true)).map(\.id)
+                == ["a", "d", "b", "c"], "missing values stay last both ways")
+        #expect(
+            try store.records(collection: "tasks", sort: RecordSort(field: "updatedAt", descending: true)).map(\.id)
+                == ["b", "c", "d", "a"])
+        #expect(try store.records(collection: "tasks", offset: 1, limit: 2, sort: RecordSort(field: "title")).map(\.id) == ["d", "c"])
+    }
+
+    @Test func theChoiceIsKeptAndServedByAnIndex() throws {
+        let store = try store()
+        try store.setSort(RecordSort(field: "title", descending: true), collection: "tasks")
+        #expect(store.sort(collection: "tasks") == RecordSort(field: "title", descending: true))
+        #expect(try store.records(collection: "tasks").map(\.id) == ["a", "c", "d", "b"], "the kept order is the default")
+        #expect(store.sort(collection: "projects") == RecordSort())
+        let plan = try store.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "EXPLAIN QUERY PLAN SELECT id FROM record WHERE collection = 'tasks' AND NOT locallyDeleted "
+                    + LocalStore.orderBy(RecordSort(field: "title", descending: true)) + " LIMIT 20 OFFSET 0"
+            ).map { $0["detail"] as String? ?? "" }
+        }
+        #expect(plan.joined().contains("record_by_title_desc"), "\(plan)")
+        #expect(!plan.joined().contains("TEMP B-TREE"), "no sort of the whole collection: \(plan)")
+    }
+
+    @Test func fieldNamesThatCannotBeSQLAreRefused() throws {
+        #expect(RecordSort.isSortable("due_date"))
+        #expect(!RecordSort.isSortable("title') --"))
+        #expect(!RecordSort.isSortable(""))
+        let store = try store()
+        try store.setSort(RecordSort(field: "x'); DROP TABLE record; --"), collection: "tasks")
+        #expect(store.sort(collection: "tasks") == RecordSort())
+        #expect(try store.recordCount(collection: "tasks") == 4)
+    }
+}
