@@ -62,6 +62,10 @@ extension AppCore {
             return []
         case .markAllRead:
             return [.markRead(nil)]
+        case .setUpAuthenticator:
+            if case .edit = state.screen { return [] }
+            state.screen = .account
+            return [.loadMFA, .startTOTPSetup]
         case .signOut(let everywhere):
             return [.signOut(everywhere: everywhere)]
         case .help:

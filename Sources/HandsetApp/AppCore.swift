@@ -96,6 +96,37 @@ public enum AppCore {
             state.screen = .signIn(form)
             return [.signIn(username: form.username, password: password)]
 
+        case .mfaLoaded(let settings):
+            let wasSettingUp: Bool
+            if case .mfaSetup = state.screen { wasSettingUp = true } else { wasSettingUp = false }
+            let hadApp = state.mfa?.enabled.contains("SOFTWARE_TOKEN_MFA") ?? false
+            state.mfa = settings
+            let hasApp = settings.enabled.contains("SOFTWARE_TOKEN_MFA")
+            if wasSettingUp {
+                state.screen = .account
+                state.message = StatusMessage("Authenticator app set up: sign-ins now ask for its code")
+            } else if hadApp, !hasApp {
+                state.message = StatusMessage("Authenticator app turned off")
+            }
+            return []
+
+        case .totpSetupStarted(let secret, let uri):
+            var form = SignInState(username: state.user?.username ?? "")
+            form.show(.totpSetup(secret: secret, uri: uri), error: nil)
+            state.screen = .mfaSetup(form)
+            return []
+
+        case .mfaFailed(let message):
+            if case .mfaSetup(var form) = state.screen {
+                form.isSubmitting = false
+                form.answer = ""
+                form.error = message
+                state.screen = .mfaSetup(form)
+            } else {
+                state.message = StatusMessage(message, kind: .error)
+            }
+            return []
+
         case .accountStepFailed(let message):
             if case .signIn(var form) = state.screen {
                 form.isSubmitting = false
@@ -374,10 +405,27 @@ public enum AppCore {
                 let step = key == .character("t") ? 1 : names.count - 1
                 state.themeName = names[(index + step) % names.count]
                 state.message = StatusMessage("Theme: \(state.themeName)")
+            case .character("m"):
+                state.message = StatusMessage("Asking the pool for a new authenticator key…")
+                return [.startTOTPSetup]
+            case .character("x") where state.mfa?.enabled.contains("SOFTWARE_TOKEN_MFA") == true:
+                return [.disableTOTP]
             case .escape, .character("q"), .left, .character("h"): state.screen = .list
             default: break
             }
             return []
+        case .mfaSetup(var form):
+            switch form.handle(key) {
+            case .answer(let code):
+                state.screen = .mfaSetup(form)
+                return [.verifyTOTPSetup(code: code)]
+            case .cancel:
+                state.screen = .account
+                return []
+            default:
+                state.screen = .mfaSetup(form)
+                return []
+            }
         case .conflicts(var screen):
             switch screen.handle(key) {
             case .none:
@@ -418,7 +466,7 @@ public enum AppCore {
     /// Whether keys are text right now (a form field, the filter), so `?` is a character, not help.
     static func isTyping(_ state: AppState) -> Bool {
         switch state.screen {
-        case .signIn, .edit: return true
+        case .signIn, .edit, .mfaSetup: return true
         case .list: return state.isEditingFilter
         default: return false
         }
@@ -678,7 +726,7 @@ public enum AppCore {
             return [.loadInbox]
         case .character("A"):
             state.screen = .account
-            return []
+            return [.loadMFA]
         case .character("r"):
             guard let collection = state.list?.collection else { return [] }
             guard !state.isSyncing else {

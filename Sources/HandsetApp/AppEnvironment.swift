@@ -98,6 +98,10 @@ public struct AppEnvironment: Sendable {
         case .forgotPassword(let username): return await accounts.forgotPassword(username)
         case .resetPassword(let username, let code, let newPassword):
             return await accounts.resetPassword(username, code, newPassword)
+        case .loadMFA: return await accounts.mfaSettings()
+        case .startTOTPSetup: return await accounts.startTOTP()
+        case .verifyTOTPSetup(let code): return await accounts.verifyTOTP(code)
+        case .disableTOTP: return await accounts.disableTOTP()
         case .refreshSchema: return await refreshSchema()
         case .loadRecords(let collection, let offset, let limit, let sort):
             if let loadSortedRecords { return await loadSortedRecords(collection, offset, limit, sort) }
@@ -185,7 +189,7 @@ extension AppEnvironment {
             return .accountStepFailed(remote.message)
         }
 
-        let accounts = AccountActions(
+        var accounts = AccountActions(
             signUp: { username, email, password in
                 do {
                     let (confirmed, destination) = try await cognito.signUp(username: username, password: password, email: email)
@@ -217,6 +221,37 @@ extension AppEnvironment {
                     return accountFailure(error)
                 }
             })
+        @Sendable func mfaCall(_ body: (String) async throws -> AppEvent) async -> AppEvent {
+            do {
+                return try await body(try await session.validToken(.access))
+            } catch RemoteError.sessionExpired {
+                return .sessionExpired
+            } catch {
+                let remote = RemoteError.from(error)
+                if case .offline = remote { return .mfaFailed("\(remote.message); MFA settings need the cloud") }
+                return .mfaFailed(remote.message)
+            }
+        }
+        accounts.mfaSettings = { await mfaCall { .mfaLoaded(try await cognito.mfaSettings(accessToken: $0)) } }
+        accounts.startTOTP = {
+            await mfaCall { access in
+                let secret = try await cognito.associateSoftwareToken(accessToken: access)
+                let account = await session.current?.user?.username ?? "user"
+                return .totpSetupStarted(secret: secret, uri: CognitoClient.totpURI(secret: secret, account: account))
+            }
+        }
+        accounts.verifyTOTP = { code in
+            await mfaCall { access in
+                try await cognito.verifyAndPreferSoftwareToken(accessToken: access, code: code)
+                return .mfaLoaded(try await cognito.mfaSettings(accessToken: access))
+            }
+        }
+        accounts.disableTOTP = {
+            await mfaCall { access in
+                try await cognito.setSoftwareTokenMFA(accessToken: access, enabled: false)
+                return .mfaLoaded(try await cognito.mfaSettings(accessToken: access))
+            }
+        }
 
         var environment = AppEnvironment(
             signIn: { username, password in
@@ -385,6 +420,11 @@ public struct AccountActions: Sendable {
     public var confirmSignUp: @Sendable (_ username: String, _ code: String) async -> AppEvent
     public var forgotPassword: @Sendable (_ username: String) async -> AppEvent
     public var resetPassword: @Sendable (_ username: String, _ code: String, _ newPassword: String) async -> AppEvent
+    /// The signed-in person's MFA: read it, add an authenticator app (two steps), turn the app off.
+    public var mfaSettings: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
+    public var startTOTP: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
+    public var verifyTOTP: @Sendable (_ code: String) async -> AppEvent = { _ in .mfaFailed("Not available") }
+    public var disableTOTP: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
 
     public init(
         signUp: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in .accountStepFailed("Not available") },

@@ -24,6 +24,10 @@ public enum AppEvent: Sendable, Equatable {
     case passwordWasReset
     /// A sign-up or reset step was refused; the form stays where it is.
     case accountStepFailed(String)
+    case mfaLoaded(CognitoClient.MFASettings)
+    /// A new authenticator secret: show it and ask for the app's first code.
+    case totpSetupStarted(secret: String, uri: String)
+    case mfaFailed(String)
     /// Cognito wants more before it signs the person in.
     case signInPrompt(SignInPrompt, error: String?)
     case schemaLoaded(APISchema)
@@ -73,6 +77,10 @@ public enum AppEffect: Sendable, Equatable {
     case confirmSignUp(username: String, code: String)
     case forgotPassword(username: String)
     case resetPassword(username: String, code: String, newPassword: String)
+    case loadMFA
+    case startTOTPSetup
+    case verifyTOTPSetup(code: String)
+    case disableTOTP
     case refreshSchema
     case loadRecords(collection: String, offset: Int, limit: Int, sort: RecordSort = RecordSort())
     /// Keep the list order of a collection for the next start.
@@ -109,6 +117,10 @@ extension AppEffect: CustomStringConvertible {
         case .signUp(let username, _, _): return "signUp(\(username), <email>, <password>)"
         case .confirmSignUp(let username, _): return "confirmSignUp(\(username), <code>)"
         case .forgotPassword(let username): return "forgotPassword(\(username))"
+        case .loadMFA: return "loadMFA"
+        case .startTOTPSetup: return "startTOTPSetup"
+        case .verifyTOTPSetup: return "verifyTOTPSetup(<code>)"
+        case .disableTOTP: return "disableTOTP"
         case .resetPassword(let username, _, _): return "resetPassword(\(username), <code>, <password>)"
         case .refreshSchema: return "refreshSchema"
         case .loadRecords(let collection, let offset, let limit, _): return "loadRecords(\(collection), \(offset), \(limit))"

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetRemote
 import HandsetStore
 import HandsetSync
 import HandsetWire
@@ -54,8 +55,10 @@ public enum Screen: Sendable, Equatable {
     case conflicts(ConflictsState)
     /// The notification inbox, newest first.
     case inbox(selected: Int)
-    /// Who is signed in, and signing out.
+    /// Who is signed in, their MFA, the theme, and signing out.
     case account
+    /// Adding an authenticator app: the key and QR code, then its first code (the sign-in form's TOTP step).
+    case mfaSetup(SignInState)
 }
 
 /// Everything the screens show. Changed only by `AppCore.update`.
@@ -115,6 +118,8 @@ public struct AppState: Sendable, Equatable {
     public var downloadDirectory: String
     /// How far the running sync has got.
     public var syncProgress: SyncProgress?
+    /// The signed-in person's MFA settings, once the account screen has asked.
+    public var mfa: CognitoClient.MFASettings?
     /// The list order per collection (kept on the device across starts).
     public var sorts: [String: RecordSort]
     /// The inbox row a record was opened from: Esc on its detail goes back there.
@@ -161,6 +166,7 @@ public struct AppState: Sendable, Equatable {
         self.uploadsAfterSave = [:]
         self.downloadDirectory = "."
         self.syncProgress = nil
+        self.mfa = nil
         self.sorts = [:]
         self.detailReturnsToInbox = nil
         self.messageShownAt = nil

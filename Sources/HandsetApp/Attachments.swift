@@ -157,6 +157,13 @@ extension AppCore {
         case .syncProgress(let progress):
             guard state.isSyncing else { return [] }
             state.syncProgress = progress
+            // Records appear while a long first sync runs: the visible window is reloaded as pages land, while it
+            // is not yet full (a full window stays put under the person's cursor until the sync ends).
+            if case .pulling(let collection, _) = progress, let list = state.list, list.collection == collection,
+                list.total < state.viewportRows, state.filter == nil
+            {
+                return [reload(list, in: state), .loadCounts]
+            }
             return []
         default:
             return []

@@ -48,8 +48,12 @@ public enum KeyHelp {
             return [("↑ ↓", "move"), ("Enter", "open the linked record"), ("m", "mark read"), ("a", "mark all read"), ("Esc", "back")]
                 + common
         case .account:
-            return [("t / T", "next / previous theme"), ("o", "sign out"), ("O", "sign out everywhere"), ("Esc", "back")]
-                + common
+            return [
+                ("m", "set up an authenticator app (TOTP)"), ("x", "turn the authenticator app off"),
+                ("t / T", "next / previous theme"), ("o", "sign out"), ("O", "sign out everywhere"), ("Esc", "back"),
+            ] + common
+        case .mfaSetup:
+            return [("digits", "the code the app shows"), ("Enter", "verify"), ("Esc", "back to the account")] + common
         }
     }
 }

@@ -17,6 +17,7 @@ public struct PaletteCommand: Sendable, Equatable {
         case collection(String)
         case theme(String)
         case markAllRead
+        case setUpAuthenticator
         case signOut(everywhere: Bool)
         case help
         case quit
@@ -47,6 +48,7 @@ public enum Palette {
             PaletteCommand("Mark all notifications read", .markAllRead),
             PaletteCommand("Conflicts", shortcut: "c", .listKey(.character("c"))),
             PaletteCommand("Account", shortcut: "A", .listKey(.character("A"))),
+            PaletteCommand("Set up an authenticator app (MFA)", .setUpAuthenticator),
         ]
         for collection in state.schema?.collections ?? [] {
             commands.append(PaletteCommand("Go to \(collection.name)", .collection(collection.name)))

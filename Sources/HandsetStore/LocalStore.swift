@@ -71,6 +71,9 @@ public final class LocalStore: Sendable {
 
     /// Records whose text matches every word typed (as prefixes): filter-as-you-type over the whole cache through
     /// FTS5. In index order rather than by rank, so the first screenful comes without scoring every match.
+    ///
+    /// `CROSS JOIN` keeps the full-text index as the outer loop, so the search stops after `limit` matches;
+    /// left to itself the planner may walk the collection and test every row against the index (seconds at 100k).
     public func search(collection: String, text: String, limit: Int = 200) throws -> [HandsetModel.Record] {
         guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else {
             return try records(collection: collection, limit: limit)
@@ -80,7 +83,7 @@ public final class LocalStore: Sendable {
                 db,
                 sql: """
                     SELECT record.id, record.version, record.updatedAt, record.owner, record.body, record.syncState
-                    FROM recordSearch JOIN record ON record.rowid = recordSearch.rowid
+                    FROM recordSearch CROSS JOIN record ON record.rowid = recordSearch.rowid
                     WHERE recordSearch MATCH ? AND record.collection = ? AND NOT record.locallyDeleted
                     LIMIT ?
                     """,

@@ -1,4 +1,5 @@
 import HandsetApp
+import HandsetRemote
 
 /// Who is signed in, where, and signing out.
 public enum AccountView {
@@ -8,6 +9,7 @@ public enum AccountView {
             ("User", state.user?.username ?? "—"), ("Email", state.user?.email ?? "—"), ("Profile", state.profile),
             ("API", state.schema?.title ?? "—"),
             ("Pending", "\(state.pendingCount) write(s) waiting to sync"),
+            ("MFA", mfaText(state.mfa)),
         ]
         for (index, row) in rows.enumerated() {
             grid.put(row.0, x: 2, y: 4 + index, role: .fieldLabel)
@@ -20,9 +22,26 @@ public enum AccountView {
             x += grid.put(isCurrent ? "[\(name)]" : " \(name) ", x: x, y: 4 + rows.count, role: isCurrent ? .title : .dim) + 1
         }
         let top = 6 + rows.count
-        grid.put("t  next theme (T: previous); kept for the next start", x: 2, y: top, role: .normal)
-        grid.put("o  sign out on this device (the offline cache stays)", x: 2, y: top + 1, role: .normal)
-        grid.put("O  sign out everywhere (every device's refresh token is revoked)", x: 2, y: top + 2, role: .normal)
+        let hasApp = state.mfa?.enabled.contains("SOFTWARE_TOKEN_MFA") == true
+        let lines = [
+            hasApp ? "m  set up the authenticator app again (a new key); x  turn it off" : "m  set up an authenticator app (TOTP)",
+            "t  next theme (T: previous); kept for the next start",
+            "o  sign out on this device (the offline cache stays)",
+            "O  sign out everywhere (every device's refresh token is revoked)",
+        ]
+        for (index, line) in lines.enumerated() {
+            grid.put(TextWidth.truncate(line, to: grid.width - 4), x: 2, y: top + index, role: .normal)
+        }
+    }
+
+    /// `authenticator app (preferred), email code`.
+    static func mfaText(_ settings: CognitoClient.MFASettings?) -> String {
+        guard let settings else { return "…" }
+        guard !settings.enabled.isEmpty else { return "off (no second factor)" }
+        let names = ["SOFTWARE_TOKEN_MFA": "authenticator app", "EMAIL_OTP": "email code", "SMS_MFA": "text message"]
+        return settings.enabled.map { factor in
+            (names[factor] ?? factor) + (factor == settings.preferred ? " (preferred)" : "")
+        }.joined(separator: ", ")
     }
 }
 

@@ -18,6 +18,8 @@ public enum Renderer {
         switch state.screen {
         case .signIn(let form):
             SignInView.render(form, subtitle: "Sign in · profile \(state.profile)", into: &grid)
+        case .mfaSetup(let form):
+            SignInView.render(form, subtitle: "Add an authenticator app · \(state.user?.username ?? "")", into: &grid)
         case .list:
             RecordListView.render(state, timeZone: timeZone, now: now, into: &grid)
         case .detail(let recordId), .confirmDelete(let recordId):
@@ -39,7 +41,8 @@ public enum Renderer {
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             AccountView.render(state, into: &grid)
             KeyHints.render(
-                [("t", "theme"), ("o", "sign out"), ("O", "everywhere"), ("Esc", "back")], row: grid.height - 1, into: &grid)
+                [("m", "authenticator"), ("t", "theme"), ("o", "sign out"), ("O", "everywhere"), ("Esc", "back")],
+                row: grid.height - 1, into: &grid)
         case .conflicts(let screen):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             ConflictsView.render(screen, into: &grid)

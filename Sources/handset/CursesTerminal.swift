@@ -29,7 +29,8 @@ final class CursesTerminal {
         // Esc must respond at once; curses waits a whole second by default to see if a sequence follows.
         set_escdelay(25)
         curs_set(0)
-        wtimeout(hs_stdscr(), 50)
+        // Reads never block: the UI loop sleeps in poll() on the terminal and its event pipe instead.
+        wtimeout(hs_stdscr(), 0)
         if has_colors() {
             start_color()
             use_default_colors()

@@ -45,18 +45,23 @@ final class UILoop {
                 terminal.draw(Renderer.render(state, width: size.width, height: size.height))
                 needsDraw = false
             }
-            switch terminal.readKey() {
-            case .key(let key)?:
-                dispatch(.key(key))
-            case .mouse(let action, let x, let y)?:
-                let target = Renderer.hitTest(state, x: x, y: y, width: size.width, height: size.height)
-                dispatch(.mouse(target, action))
-            case .resize?:
-                size = terminal.size
-                needsDraw = true
-                dispatch(.resized(listRows: Renderer.listRows(forHeight: size.height)))
-            case nil:
-                break
+            // Sleep until a key, an effect's result or the next tick, whichever comes first: results are drawn
+            // the moment they arrive, not on the next poll of the keyboard.
+            let untilTick = max(0, 1 - Date().timeIntervalSince(lastTick))
+            inbox.waitForInputOrEvent(timeout: untilTick)
+            while let input = terminal.readKey() {
+                switch input {
+                case .key(let key):
+                    dispatch(.key(key))
+                case .mouse(let action, let x, let y):
+                    let target = Renderer.hitTest(state, x: x, y: y, width: size.width, height: size.height)
+                    dispatch(.mouse(target, action))
+                case .resize:
+                    size = terminal.size
+                    needsDraw = true
+                    dispatch(.resized(listRows: Renderer.listRows(forHeight: size.height)))
+                }
+                if state.shouldQuit { break }
             }
             for event in inbox.drain() { dispatch(event) }
         }
@@ -148,22 +153,46 @@ enum ExternalEditor {
     }
 }
 
-/// Events posted by effect tasks, drained by the UI loop.
+/// Events posted by effect tasks, drained by the UI loop. Posting also wakes the loop (a byte down a pipe), which
+/// sleeps in `poll` on the terminal and that pipe.
 final class EventInbox: @unchecked Sendable {
     private let lock = NSLock()
     private var events: [AppEvent] = []
+    private var pipeEnds: [Int32] = [-1, -1]
+
+    init() {
+        var ends: [Int32] = [0, 0]
+        if pipe(&ends) == 0 {
+            pipeEnds = ends
+            for end in ends { _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK) }
+        }
+    }
+
+    deinit {
+        for end in pipeEnds where end >= 0 { close(end) }
+    }
 
     func post(_ event: AppEvent) {
         lock.lock()
         events.append(event)
         lock.unlock()
+        var byte: UInt8 = 1
+        _ = write(pipeEnds[1], &byte, 1)
     }
 
     func drain() -> [AppEvent] {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while read(pipeEnds[0], &buffer, buffer.count) > 0 {}
         lock.lock()
         defer { lock.unlock() }
         let drained = events
         events.removeAll()
         return drained
+    }
+
+    /// Returns when the terminal has input, an event was posted, a signal came (a resize), or `timeout` passed.
+    func waitForInputOrEvent(timeout: TimeInterval) {
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeEnds[0], events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, nfds_t(fds.count), Int32(timeout * 1000))
     }
 }

@@ -107,3 +107,42 @@ import Testing
         }
     }
 }
+
+/// Adding an authenticator app from the account screen.
+@Suite struct MFASetupFlowTests {
+    @Test func setUpVerifyAndTurnOff() {
+        var state = KeysPaletteMouseTests().listState()
+        #expect(AppCore.update(&state, .key(.character("A"))) == [.loadMFA])
+        _ = AppCore.update(&state, .mfaLoaded(.init(enabled: [], preferred: nil)))
+        #expect(state.mfa?.enabled == [])
+        #expect(AppCore.update(&state, .key(.character("x"))).isEmpty, "nothing to turn off")
+        #expect(AppCore.update(&state, .key(.character("m"))) == [.startTOTPSetup])
+        let uri = "otpauth://totp/Handset:alice?secret=ABCD&issuer=Handset"
+        _ = AppCore.update(&state, .totpSetupStarted(secret: "ABCD", uri: uri))
+        guard case .mfaSetup(let form) = state.screen else { Issue.record("no setup screen"); return }
+        #expect(form.stage == .totpSetup(secret: "ABCD", uri: uri))
+        for digit in "12x3456" { _ = AppCore.update(&state, .key(.character(digit))) }
+        #expect(AppCore.update(&state, .key(.enter)) == [.verifyTOTPSetup(code: "123456")])
+        _ = AppCore.update(&state, .mfaFailed("That code did not verify; try the next one"))
+        guard case .mfaSetup(let failed) = state.screen else { Issue.record("left the setup"); return }
+        #expect(failed.error == "That code did not verify; try the next one" && failed.answer.isEmpty)
+        for digit in "654321" { _ = AppCore.update(&state, .key(.character(digit))) }
+        #expect(AppCore.update(&state, .key(.enter)) == [.verifyTOTPSetup(code: "654321")])
+        _ = AppCore.update(&state, .mfaLoaded(.init(enabled: ["SOFTWARE_TOKEN_MFA"], preferred: "SOFTWARE_TOKEN_MFA")))
+        #expect(state.screen == .account)
+        #expect(state.message?.text == "Authenticator app set up: sign-ins now ask for its code")
+        #expect(AppCore.update(&state, .key(.character("x"))) == [.disableTOTP])
+        _ = AppCore.update(&state, .mfaLoaded(.init(enabled: [], preferred: nil)))
+        #expect(state.message?.text == "Authenticator app turned off")
+    }
+
+    @Test func escapeLeavesTheSetupForTheAccount() {
+        var state = KeysPaletteMouseTests().listState()
+        state.screen = .account
+        _ = AppCore.update(&state, .totpSetupStarted(secret: "ABCD", uri: "otpauth://totp/x"))
+        _ = AppCore.update(&state, .key(.escape))
+        #expect(state.screen == .account)
+        #expect(!state.shouldQuit)
+        #expect(AppEffect.verifyTOTPSetup(code: "123456").description == "verifyTOTPSetup(<code>)")
+    }
+}
