@@ -628,3 +628,49 @@ def test_mouse_clicks_select_open_scroll_and_switch(bin_dir, cloud, client_env):
         assert exit_status(terminal) == 0
     finally:
         terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 8. MFA from the account screen
+
+
+def test_account_screen_adds_an_authenticator_app(bin_dir, cloud, client_env, workdir):
+    import pyotp
+
+    commands_sign_in(bin_dir, cloud, client_env, user=BOB)
+    terminal = Terminal(width=100, height=30)
+    try:
+        with step("8a the account screen shows no second factor"):
+            launch(terminal, bin_dir, client_env)
+            terminal.wait_for("Bob:")
+            terminal.press("A")
+            terminal.wait_for("off (no second factor)")
+        with step("8b m shows a new key and a QR code; the app's code turns it on"):
+            terminal.press("m")
+            screen = terminal.wait_for("Set up your authenticator")
+            assert "▀" in screen or "▄" in screen or "█" in screen, "a QR code is drawn"
+            key_lines = [line.strip() for line in screen.splitlines()
+                         if re.fullmatch(r"(?:[A-Z2-7]{4} ?){1,4}", line.strip().split("  ")[-1].strip() or "-")]
+            secret = "".join(line.split("  ")[-1].replace(" ", "") for line in key_lines)
+            assert len(secret) >= 16, f"the key is shown in groups:\n{screen}"
+            terminal.type("000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+            terminal.press("Enter")
+            terminal.wait_for("Code mismatch")  # Cognito's EnableSoftwareTokenMFAException
+            terminal.type(pyotp.TOTP(secret).now())
+            terminal.press("Enter")
+            terminal.wait_for("Authenticator app set up")
+            terminal.wait_for("authenticator app (preferred)")
+        with step("8c the next sign-in asks for the app's code"):
+            other = Device(bin_dir, workdir / "other")
+            other.run("config", "import", str(cloud.outputs_file))
+            refused = other.run("login", "--username", BOB[0], "--password-stdin", stdin=BOB[1] + "\n", check=False)
+            assert refused.returncode != 0, "a code is needed now"
+            # The code used a moment ago cannot be replayed: use the next time step's code (±1 step is accepted).
+            code = pyotp.TOTP(secret).at(time.time() + 30)
+            other.run("login", "--username", BOB[0], "--password-stdin", "--mfa-code", code, stdin=BOB[1] + "\n")
+        with step("8d x turns it off"):
+            terminal.press("x")
+            terminal.wait_for("Authenticator app turned off")
+            terminal.wait_for("off (no second factor)")
+    finally:
+        terminal.close()
