@@ -76,11 +76,47 @@ extension LocalStore {
         }
     }
 
+    /// One record's answer from a push, for `applyPushOutcomes`.
+    public struct PushSettlement: Sendable {
+        public var collection: String
+        public var recordId: String
+        public var sequences: [Int64]
+        public var outcome: PushOutcome
+
+        public init(collection: String, recordId: String, sequences: [Int64], outcome: PushOutcome) {
+            self.collection = collection
+            self.recordId = recordId
+            self.sequences = sequences
+            self.outcome = outcome
+        }
+    }
+
+    /// Records the server's answers to a whole batch in one transaction (one durable commit, not one per record).
+    public func applyPushOutcomes(_ settlements: [PushSettlement], now: Date) throws {
+        guard !settlements.isEmpty else { return }
+        try writer.write { db in
+            for settlement in settlements {
+                try Self.applyPushOutcome(
+                    db, collection: settlement.collection, recordId: settlement.recordId, sequences: settlement.sequences,
+                    outcome: settlement.outcome, now: now)
+            }
+        }
+    }
+
     /// Records the server's answer to the pushed entries `sequences` (one record's coalesced writes).
     public func applyPushOutcome(
         collection: String, recordId: String, sequences: [Int64], outcome: PushOutcome, now: Date
     ) throws {
         try writer.write { db in
+            try Self.applyPushOutcome(
+                db, collection: collection, recordId: recordId, sequences: sequences, outcome: outcome, now: now)
+        }
+    }
+
+    static func applyPushOutcome(
+        _ db: Database, collection: String, recordId: String, sequences: [Int64], outcome: PushOutcome, now: Date
+    ) throws {
+        do {
             let placeholders = sequences.map { _ in "?" }.joined(separator: ",")
             switch outcome {
             case .accepted(let server):

@@ -81,20 +81,25 @@ public struct SyncEngine: Sendable {
                     // The server has committed; dying here is the lost-acknowledgement case.
                     Failpoint.hit("push.after-response")
                     report.pushed += chunk.count
+                    var settlements: [LocalStore.PushSettlement] = []
                     for (item, result) in zip(chunk, response.results) {
                         guard let (sequences, outcome) = Self.settlement(of: result, for: item) else {
                             retryLater = true
                             continue
                         }
-                        try store.applyPushOutcome(
-                            collection: collection, recordId: item.recordId, sequences: sequences, outcome: outcome,
-                            now: now())
-                        Failpoint.hit("push.after-first-outcome")
-                        switch outcome {
+                        settlements.append(
+                            LocalStore.PushSettlement(
+                                collection: collection, recordId: item.recordId, sequences: sequences, outcome: outcome))
+                    }
+                    // The whole chunk's answers in one durable commit.
+                    try store.applyPushOutcomes(settlements, now: now())
+                    Failpoint.hit("push.after-first-outcome")
+                    for settlement in settlements {
+                        switch settlement.outcome {
                         case .accepted: report.accepted += 1
                         case .conflict:
                             report.conflicts += 1
-                            try settle(collection: collection, recordId: item.recordId)
+                            try settle(collection: collection, recordId: settlement.recordId)
                         case .rejected: report.rejected += 1
                         }
                     }
@@ -111,22 +116,35 @@ public struct SyncEngine: Sendable {
 
     /// Applies the collection's change feed from where it was left; the first run pages through everything.
     /// Returns how many changes were applied.
+    ///
+    /// The next page is fetched while the current one is written (the server works while the device does), and
+    /// each page is written with its cursor in one transaction, so a kill at any point resumes after the last page
+    /// written.
     @discardableResult
     public func pull(collection: String, progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> Int {
-        var (cursor, _) = try store.syncCursor(collection: collection)
+        let (start, _) = try store.syncCursor(collection: collection)
+        let api = self.api
+        let pageSize = Self.pullPageSize
+        @Sendable func fetch(_ cursor: String?) -> Task<ChangeFeedPage, any Error> {
+            Task { try await api.changes(collection: collection, since: cursor, limit: pageSize) }
+        }
+        var next: Task<ChangeFeedPage, any Error>? = fetch(start)
+        defer { next?.cancel() }
         var applied = 0
-        while true {
-            let page = try await api.changes(collection: collection, since: cursor, limit: 500)
+        while let current = next {
+            let page = try await current.value
+            next = page.hasMore ? fetch(page.cursor) : nil
             Failpoint.hit("pull.before-apply")
             applied += try store.applyChanges(
                 collection: collection, items: page.items, cursor: page.cursor, complete: !page.hasMore)
-            cursor = page.cursor
             Failpoint.hit("pull.after-page")
             progress(.pulling(collection: collection, done: applied))
-            if !page.hasMore { break }
         }
         return applied
     }
+
+    /// Changes per page of the feed (the server's maximum).
+    static let pullPageSize = 1000
 
     /// Resolves a fresh conflict on its own when the collection's policy allows.
     private func settle(collection: String, recordId: String) throws {

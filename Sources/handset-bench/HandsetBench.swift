@@ -185,7 +185,10 @@ struct SyncBench: AsyncParsableCommand {
         let paths = HandsetPaths(
             config: directory.appendingPathComponent("config"), state: directory.appendingPathComponent("state"),
             data: directory.appendingPathComponent("data"))
-        let services = try ClientServices(profile: "bench", paths: paths, configuration: configuration)
+        // Seeding 100k records keeps two cores busy for minutes: give each answer more time than the app does.
+        var settings = Settings()
+        settings.requestTimeout = 120
+        let services = try ClientServices(profile: "bench", paths: paths, configuration: configuration, settings: settings)
         let conversation = SignInConversation(cognito: services.cognito, flow: .srp)
         guard case .signedIn(let result) = await conversation.start(username: username, password: password) else {
             throw ValidationError("sign-in failed (a user without MFA is needed)")
