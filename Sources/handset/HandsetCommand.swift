@@ -80,16 +80,17 @@ struct UICommand: ParsableCommand {
     func run() throws {
         let services = try options.services()
         let environment = services.appEnvironment()
+        // The cached API document is parsed once: it is the largest thing read before the first frame.
+        let cachedSchema = services.store.cachedSchema()
         let launched = AppEvent.launched(
-            user: services.signedInUser, cachedSchema: services.store.cachedSchema(),
-            lastSyncedAt: services.store.lastSyncedAt())
+            user: services.signedInUser, cachedSchema: cachedSchema, lastSyncedAt: services.store.lastSyncedAt())
 
         let catalog = ThemeCatalog.standard(paths: services.paths)
         var state = AppState(profile: services.profile)
         state.settings = services.settings
         state.themeNames = catalog.names
         state.downloadDirectory = Self.downloadDirectory()
-        for collection in services.store.cachedSchema()?.collections ?? [] {
+        for collection in cachedSchema?.collections ?? [] {
             state.sorts[collection.name] = services.store.sort(collection: collection.name)
         }
         state.themeName = catalog.startupThemeName(
