@@ -64,7 +64,8 @@ public enum AppCore {
         case .signInFailed(let message):
             if case .signIn(var form) = state.screen {
                 form.isSubmitting = false
-                form.error = message
+                form.failures += 1
+                form.error = SignInState.explainLockout(message, failures: form.failures)
                 form.password = ""
                 form.answer = ""
                 form.stage = .credentials

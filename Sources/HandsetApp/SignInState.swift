@@ -37,6 +37,8 @@ public struct SignInState: Sendable, Equatable {
     public var focus: Field
     /// A note that is not an error (where a code was sent, "account confirmed").
     public var notice: String?
+    /// Failed sign-ins on this screen so far (for saying when a lockout ends).
+    public var failures: Int
     public var stage: Stage
     /// What the person typed at a challenge (a code or a new password).
     public var answer: String
@@ -54,6 +56,17 @@ public struct SignInState: Sendable, Equatable {
         self.answer = ""
         self.isSubmitting = false
         self.error = error
+        self.failures = 0
+    }
+
+    /// Cognito's lockout answer ("Password attempts exceeded") with when to try again: after 5 failures the pool
+    /// refuses for 1 s, doubling with each further failure up to about 15 minutes. The count is this screen's,
+    /// so the estimate is a lower bound when other devices failed too.
+    public static func explainLockout(_ message: String, failures: Int) -> String {
+        guard message.localizedCaseInsensitiveContains("attempts exceeded") else { return message }
+        let seconds = min(1 << min(max(failures - 5, 0), 10), 900)
+        let wait = seconds < 60 ? "\(seconds) s" : "\(Int((Double(seconds) / 60).rounded(.up))) min"
+        return "Too many attempts; try again in about \(wait)"
     }
 
     /// Shows what Cognito asked for next.

@@ -674,3 +674,28 @@ def test_account_screen_adds_an_authenticator_app(bin_dir, cloud, client_env, wo
             terminal.wait_for("off (no second factor)")
     finally:
         terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 9. Lockout
+
+
+def test_a_lockout_says_when_to_try_again(bin_dir, cloud, client_env):
+    handset(bin_dir, client_env, "config", "import", str(cloud.outputs_file))
+    terminal = Terminal(width=100, height=30)
+    try:
+        launch(terminal, bin_dir, client_env)
+        terminal.wait_for("Username")
+        terminal.type("alice")
+        terminal.press("Enter")
+        for attempt in range(1, 7):
+            terminal.type(f"wrong-{attempt}")
+            terminal.press("Enter")
+            if attempt < 6:
+                wait_screen(terminal, lambda s: "Incorrect username or password" in s and "Signing in" not in s,
+                            f"attempt {attempt} refused")
+                terminal.press("C-u")
+        # Cognito's lockout (5 failures, then 1 s doubling): the sixth is refused with when to come back.
+        terminal.wait_for("Too many attempts; try again in about")
+    finally:
+        terminal.close()

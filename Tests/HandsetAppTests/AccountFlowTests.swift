@@ -146,3 +146,17 @@ import Testing
         #expect(AppEffect.verifyTOTPSetup(code: "123456").description == "verifyTOTPSetup(<code>)")
     }
 }
+
+@Suite struct LockoutMessageTests {
+    @Test func aLockoutSaysWhenToTryAgain() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
+        for _ in 0..<5 { _ = AppCore.update(&state, .signInFailed("Incorrect username or password.")) }
+        _ = AppCore.update(&state, .signInFailed("Password attempts exceeded"))
+        guard case .signIn(let form) = state.screen else { Issue.record("not on sign-in"); return }
+        #expect(form.error == "Too many attempts; try again in about 2 s")
+        #expect(SignInState.explainLockout("Password attempts exceeded", failures: 12) .contains("about 3 min"))
+        #expect(SignInState.explainLockout("Password attempts exceeded", failures: 40).contains("about 15 min"))
+        #expect(SignInState.explainLockout("Incorrect username or password.", failures: 9) == "Incorrect username or password.")
+    }
+}
