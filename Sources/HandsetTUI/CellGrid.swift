@@ -25,6 +25,15 @@ public struct CellGrid: Sendable, Equatable {
         cells[y * width + x]
     }
 
+    /// Copies the rows `rows` of `other` into this grid at the same rows, starting at column `x` (clipped).
+    public mutating func paste(_ other: CellGrid, rows: Range<Int>, x: Int) {
+        for row in rows where row >= 0 && row < height && row < other.height {
+            for column in 0..<other.width where x + column >= 0 && x + column < width {
+                cells[row * width + x + column] = other[column, row]
+            }
+        }
+    }
+
     /// Fills a rectangle with blanks of `role`.
     public mutating func fill(x: Int, y: Int, width: Int, height: Int, role: StyleRole) {
         for row in max(y, 0)..<min(y + height, self.height) {

@@ -62,6 +62,10 @@ extension Renderer {
         switch state.screen {
         case .list:
             guard let list = state.list else { return nil }
+            if width >= RecordListView.sidebarMinimumWidth, x < RecordListView.sidebarWidth, let schema = state.schema {
+                let index = y - 3
+                return schema.collections.indices.contains(index) ? .tab(schema.collections[index].name) : nil
+            }
             let row = y - 3
             guard row >= 0, row < Renderer.listRows(forHeight: height) else { return nil }
             let index = list.scrollTop + row

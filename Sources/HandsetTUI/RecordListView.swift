@@ -24,8 +24,17 @@ public enum RecordListView {
             grid.put(label, x: x, y: 1, role: state.isEditingFilter ? .fieldFocused : .title)
         }
         if let list = state.list, let collection = state.currentCollection {
-            renderTable(
-                list, collection: collection, filter: state.filter, sort: state.sorts[collection.name], into: &grid)
+            if grid.width >= sidebarMinimumWidth, let schema = state.schema {
+                // Wide terminals: the collections in a sidebar, the table beside it.
+                renderSidebar(state, schema: schema, into: &grid)
+                var body = CellGrid(width: grid.width - sidebarWidth, height: grid.height)
+                renderTable(
+                    list, collection: collection, filter: state.filter, sort: state.sorts[collection.name], into: &body)
+                grid.paste(body, rows: 2..<(grid.height - 2), x: sidebarWidth)
+            } else {
+                renderTable(
+                    list, collection: collection, filter: state.filter, sort: state.sorts[collection.name], into: &grid)
+            }
         } else {
             let text = state.schema == nil ? "Loading the API description…" : "No collection selected"
             grid.put(text, x: 2, y: 3, role: .dim)
@@ -37,6 +46,28 @@ public enum RecordListView {
             : [("↑↓", "move"), ("Enter", "open"), ("n", "new"), ("/", "filter"), ("Tab", "collection"), ("r", "sync")]
                 + (state.conflictCount > 0 ? [("c", "conflicts")] : []) + [("i", "inbox"), ("?", "help"), ("q", "quit")]
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
+    }
+
+    /// Terminals at least this wide get a sidebar of collections beside the list.
+    public static let sidebarMinimumWidth = 120
+    public static let sidebarWidth = 22
+
+    /// The collections of the API, the current one marked, with its record count.
+    static func renderSidebar(_ state: AppState, schema: APISchema, into grid: inout CellGrid) {
+        grid.put("Collections", x: 1, y: 2, role: .columnHeader, maxWidth: sidebarWidth - 2)
+        for (index, collection) in schema.collections.enumerated() {
+            let y = 3 + index
+            guard y < grid.height - 2 else { break }
+            let isCurrent = collection.name == state.list?.collection
+            let count = isCurrent ? state.list.map { " \($0.total)" } ?? "" : ""
+            let label = TextWidth.truncate(collection.name, to: sidebarWidth - 3 - count.count) 
+            // Marked, not reverse video: the list's selection stays the only one on screen.
+            grid.put((isCurrent ? "›" : " ") + label, x: 0, y: y, role: isCurrent ? .title : .normal)
+            if !count.isEmpty {
+                grid.put(count, x: sidebarWidth - 1 - count.count, y: y, role: .dim)
+            }
+        }
+        for y in 2..<(grid.height - 2) { grid.put("│", x: sidebarWidth - 1, y: y, role: .dim) }
     }
 
     static func renderHeader(_ state: AppState, into grid: inout CellGrid) {
@@ -104,8 +135,12 @@ public enum RecordListView {
         var x = badgeWidth
         grid.fill(x: 0, y: headerRow, width: grid.width, height: 1, role: .columnHeader)
         for (column, width) in zip(columns, widths) where width > 0 {
-            var label = FieldFormatter.label(for: column.name)
-            if let sort, sort.field == column.name { label += sort.descending ? " ▼" : " ▲" }
+            var label = TextWidth.truncate(FieldFormatter.label(for: column.name), to: width)
+            if let sort, sort.field == column.name {
+                // The arrow always shows: the name gives way to it.
+                let arrow = sort.descending ? "▼" : "▲"
+                label = TextWidth.truncate(FieldFormatter.label(for: column.name), to: max(width - 2, 1)) + " " + arrow
+            }
             grid.put(TextWidth.pad(TextWidth.truncate(label, to: width), to: width), x: x, y: headerRow, role: .columnHeader)
             x += width + 1
         }

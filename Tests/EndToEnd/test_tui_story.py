@@ -104,7 +104,11 @@ def selected_row(terminal):
     """The list row drawn as the selection (reverse video), as plain text; None if no row is selected."""
     for row in lines(terminal, escapes=True)[3:-2]:
         if is_reverse(row):
-            return ANSI.sub("", row).strip()
+            text = ANSI.sub("", row)
+            # Terminals of 120 columns and more show the collections in a 22-column sidebar first.
+            if len(text) > 22 and text[21] == "│":
+                text = text[22:]
+            return text.strip()
     return None
 
 

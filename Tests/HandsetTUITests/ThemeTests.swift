@@ -1,6 +1,7 @@
 import Foundation
 import HandsetApp
 import HandsetModel
+import HandsetStore
 import HandsetWire
 import Testing
 
@@ -237,5 +238,21 @@ import Testing
         assertSnapshot(grid, named: "detail-attachment")
         #expect(grid.text.contains("design.pdf · 2.4 MB · application/pdf · archived (restoring…)"))
         #expect(grid.text.contains("37%"))
+    }
+}
+
+@Suite struct SidebarTests {
+    @Test func wideTerminalsListTheCollectionsBesideTheTable() {
+        var state = ScreenSnapshotTests.listState()
+        state.sorts["tasks"] = RecordSort(field: "priority", descending: true)
+        let grid = Renderer.render(state, width: 130, height: 16, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
+        assertSnapshot(grid, named: "record-list-wide")
+        #expect(grid.text.contains("›tasks"))
+        #expect(grid.text.contains("Prior… ▼"), "the sort arrow shows even in a narrow column")
+        // A click in the sidebar switches collection; on the table it picks the row.
+        #expect(Renderer.hitTest(state, x: 3, y: 4, width: 130, height: 16) == .tab("projects"))
+        #expect(Renderer.hitTest(state, x: 40, y: 4, width: 130, height: 16) == .listRow(1))
+        // Narrower terminals keep the tabs only.
+        #expect(!Renderer.render(state, width: 100, height: 16).text.contains("Collections"))
     }
 }
