@@ -77,10 +77,14 @@ public struct NotificationDraft: Codable, Sendable, Equatable {
     public var title: String
     public var body: String
     public var link: RecordLink?
+    /// The device the notification is about (`X-Handset-Device`): its own inbox polls leave it out, as a phone
+    /// does not push "changed on another device" to the device that made the change.
+    public var originDevice: String?
 
-    public init(title: String, body: String, link: RecordLink? = nil) {
+    public init(title: String, body: String, link: RecordLink? = nil, originDevice: String? = nil) {
         self.title = title
         self.body = body
         self.link = link
+        self.originDevice = originDevice
     }
 }

@@ -62,6 +62,15 @@ struct NotificationEventsTests {
             #expect(page.items.map(\.kind) == ["record.changed"])
             #expect(page.items.first?.title == "Pack was changed on another device")
             #expect(page.items.first?.link == RecordLink(collection: "tasks", id: task))
+            // The laptop is told; the phone, which made the change, is not.
+            func inbox(on device: String) async throws -> InboxPage {
+                try await cloud.send(.get, "/api/_inbox", as: "alice", headers: ["X-Handset-Device": device])
+                    .decode(InboxPage.self)
+            }
+            let laptop = try await inbox(on: "laptop")
+            #expect(laptop.items.map(\.title) == ["Pack was changed on another device"] && laptop.unread == 1)
+            let phone = try await inbox(on: "phone")
+            #expect(phone.items.isEmpty && phone.unread == 0)
 
             // Back on the laptop while that one is unread: not repeated.
             try await cloud.send(

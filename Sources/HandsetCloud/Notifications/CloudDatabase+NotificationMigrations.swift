@@ -53,5 +53,8 @@ extension CloudDatabase {
         migrator.registerMigration("notify: drop record_event_state") { db in
             try db.execute(sql: "DROP TABLE record_event_state")
         }
+        migrator.registerMigration("notify: the device a notification is about") { db in
+            try db.execute(sql: "ALTER TABLE notifications ADD COLUMN origin_device TEXT")
+        }
     }
 }

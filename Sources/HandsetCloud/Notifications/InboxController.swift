@@ -17,7 +17,12 @@ struct InboxController: Sendable {
             context.requestLog.function = "inbox.list"
             guard let identity = context.identity else { throw APIError.unauthorized }
             let (since, limit, wait) = try Self.parameters(request)
-            let page = try await inbox.page(sub: identity.sub, since: since, limit: limit, wait: wait)
+            // A device does not see notifications about its own changes (`X-Handset-Device`).
+            let device = request.headers[RecordWriteOrigin.deviceHeaderName].flatMap { header -> String? in
+                let trimmed = header.trimmingCharacters(in: .whitespaces)
+                return trimmed.isEmpty || trimmed.utf8.count > 128 ? nil : trimmed
+            }
+            let page = try await inbox.page(sub: identity.sub, since: since, limit: limit, wait: wait, device: device)
             return Self.json(page)
         }
         api.post(RouterPath(stringLiteral: "\(inboxPath)/\(NotificationRoute.readAll)")) { _, context in

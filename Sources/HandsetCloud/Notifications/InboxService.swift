@@ -26,21 +26,21 @@ struct InboxService: Sendable {
 
     /// `sub`'s notifications after `since`; when there are none and `wait` is positive, held until one arrives
     /// (answered at once) or `wait` has passed (answered empty).
-    func page(sub: String, since: Int64, limit: Int, wait: Duration) async throws -> InboxPage {
+    func page(sub: String, since: Int64, limit: Int, wait: Duration, device: String? = nil) async throws -> InboxPage {
         let deadline = ContinuousClock.now + wait
-        var page = try await read(sub: sub, since: since, limit: limit)
+        var page = try await read(sub: sub, since: since, limit: limit, device: device)
         // A held poll answers (empty) as soon as the server starts shutting down, so stopping never waits for it.
         while page.items.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled, !Task.isShuttingDownGracefully {
             let ticket = waiters.register(sub)
             do {
-                page = try await read(sub: sub, since: since, limit: limit)
+                page = try await read(sub: sub, since: since, limit: limit, device: device)
                 if page.items.isEmpty {
                     await withGracefulShutdownHandler {
                         await ticket.wait(timeout: deadline - ContinuousClock.now)
                     } onGracefulShutdown: {
                         ticket.signal()
                     }
-                    page = try await read(sub: sub, since: since, limit: limit)
+                    page = try await read(sub: sub, since: since, limit: limit, device: device)
                 }
             } catch {
                 waiters.remove(ticket)
@@ -51,9 +51,10 @@ struct InboxService: Sendable {
         return page
     }
 
-    private func read(sub: String, since: Int64, limit: Int) async throws -> InboxPage {
+    private func read(sub: String, since: Int64, limit: Int, device: String?) async throws -> InboxPage {
         let oldest = now().addingTimeInterval(-settings.retentionDays * 86_400)
-        let (items, cursor, unread) = try await store.page(sub: sub, after: since, limit: limit, notBefore: oldest)
+        let (items, cursor, unread) = try await store.page(
+            sub: sub, after: since, limit: limit, notBefore: oldest, device: device)
         return InboxPage(items: items, cursor: String(cursor ?? since), unread: unread)
     }
 

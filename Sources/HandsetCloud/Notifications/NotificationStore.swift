@@ -36,12 +36,12 @@ struct NotificationStore: Sendable {
                 try db.execute(
                     sql: """
                         INSERT INTO notifications
-                            (id, user_sub, kind, topic, title, body, link_collection, link_id, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            (id, user_sub, kind, topic, title, body, link_collection, link_id, created_at, origin_device)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         id, sub, kind, topic, draft.title, draft.body, draft.link?.collection, draft.link?.id,
-                        date.timeIntervalSince1970,
+                        date.timeIntervalSince1970, draft.originDevice,
                     ])
                 items.append(
                     InboxItem(
@@ -53,25 +53,30 @@ struct NotificationStore: Sendable {
     }
 
     /// Up to `limit` of `sub`'s notifications after cursor `after` and created at or after `notBefore`, with the
-    /// cursor of the last one and the inbox's unread count.
+    /// cursor of the last one and the inbox's unread count. Notifications about `device` itself are left out of
+    /// what that device sees.
     func page(
-        sub: String, after: Int64, limit: Int, notBefore: Date
+        sub: String, after: Int64, limit: Int, notBefore: Date, device: String? = nil
     ) async throws
         -> (items: [InboxItem], cursor: Int64?, unread: Int)
     {
         try await database.writer.read { db in
+            let notMine = "(origin_device IS NULL OR origin_device != ?)"
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM notifications WHERE user_sub = ? AND seq > ? AND created_at >= ?
+                    SELECT * FROM notifications WHERE user_sub = ? AND seq > ? AND created_at >= ? AND \(notMine)
                     ORDER BY seq LIMIT ?
                     """,
-                arguments: [sub, after, notBefore.timeIntervalSince1970, limit])
+                arguments: [sub, after, notBefore.timeIntervalSince1970, device ?? "", limit])
             let unread =
                 try Int.fetchOne(
                     db,
-                    sql: "SELECT COUNT(*) FROM notifications WHERE user_sub = ? AND read = 0 AND created_at >= ?",
-                    arguments: [sub, notBefore.timeIntervalSince1970]) ?? 0
+                    sql: """
+                        SELECT COUNT(*) FROM notifications WHERE user_sub = ? AND read = 0 AND created_at >= ?
+                            AND \(notMine)
+                        """,
+                    arguments: [sub, notBefore.timeIntervalSince1970, device ?? ""]) ?? 0
             return (rows.map(Self.item(from:)), rows.last.map { $0["seq"] }, unread)
         }
     }

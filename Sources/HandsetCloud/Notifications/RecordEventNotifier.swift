@@ -71,7 +71,8 @@ struct RecordEventNotifier: RecordEventSink {
                 try await inbox.deliver(
                     NotificationDraft(
                         title: "\(title) was \(verb) on another device",
-                        body: "You \(verb) “\(title)” in \(event.collection) from another device.", link: link),
+                        body: "You \(verb) “\(title)” in \(event.collection) from another device.", link: link,
+                        originDevice: event.origin?.device),
                     kind: .changed, to: [record.owner], coalescing: true)
             }
         }
