@@ -60,16 +60,15 @@ public struct TransportError: Error, Sendable, Equatable {
 /// HTTP through URLSession.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
-    /// Requests that are not safe to repeat go through their own session, one connection each (see `send`).
-    private let oneShotSession: URLSession
+    private let configuration: URLSessionConfiguration
 
     public init() {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        self.configuration = configuration
         session = URLSession(configuration: configuration)
-        oneShotSession = URLSession(configuration: configuration)
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -79,15 +78,17 @@ public final class URLSessionTransport: HTTPTransport {
         urlRequest.timeoutInterval = request.timeout
         urlRequest.httpMethod = request.method
         // A POST on a reused connection that the server drops is re-sent by libcurl on a new one without its body,
-        // and then hangs until the timeout. POSTs therefore never reuse a connection: they go through a session
-        // whose every connection is closed after its answer, so a drop fails at once and our own retry (with its
-        // Idempotency-Key) sends the request again properly.
+        // and then hangs until the timeout. POSTs therefore never reuse a connection: each goes through a session of
+        // its own (no pool to reuse from), so a drop fails at once and our own retry (with its Idempotency-Key)
+        // sends the request again properly.
         let oneShot = !RetryPolicy.isIdempotent(method: request.method, headers: [:])
         if oneShot { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
         do {
-            let (data, response) = try await (oneShot ? oneShotSession : session).data(for: urlRequest)
+            let using = oneShot ? URLSession(configuration: configuration) : session
+            defer { if oneShot { using.finishTasksAndInvalidate() } }
+            let (data, response) = try await using.data(for: urlRequest)
             guard let http = response as? HTTPURLResponse else {
                 throw TransportError(kind: .other, detail: "not an HTTP response")
             }
