@@ -39,7 +39,7 @@ public enum AppCore {
         case .mouse(let target, let action):
             return handleMouse(target, action, in: &state)
 
-        case .alertShown:
+        case .effectDone:
             return []
 
         case .transferProgress, .attachmentUploaded, .attachmentDownloaded, .attachmentInfoLoaded, .attachmentFailed,

@@ -73,7 +73,7 @@ public struct AppEnvironment: Sendable {
         self.refreshSchema = refreshSchema
         self.loadRecords = loadRecords
         self.loadSortedRecords = nil
-        self.saveSort = { _, _ in .alertShown }
+        self.saveSort = { _, _ in .effectDone }
         self.sync = sync
         self.searchRecords = searchRecords
         self.saveRecord = saveRecord
@@ -124,7 +124,7 @@ public struct AppEnvironment: Sendable {
         case .downloadAttachment(let key, let path): return await attachments.download(key, path)
         case .restoreAttachment(let key): return await attachments.restore(key)
         case .loadAttachmentInfo(let key): return await attachments.info(key)
-        case .alert: return .alertShown
+        case .alert: return .effectDone
         case .editExternally(let field, _):
             return .externalEditFinished(field: field, text: nil, message: "No editor here")
         }
@@ -391,7 +391,7 @@ extension AppEnvironment {
         }
         environment.saveSort = { collection, sort in
             try? store.setSort(sort, collection: collection)
-            return .alertShown
+            return .effectDone
         }
         return environment
     }

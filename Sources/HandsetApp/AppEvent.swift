@@ -63,8 +63,8 @@ public enum AppEvent: Sendable, Equatable {
     case attachmentFailed(String?)
     /// How far the running sync has got.
     case syncProgress(SyncProgress)
-    /// The terminal showed an alert (nothing changes).
-    case alertShown
+    /// An effect finished with nothing to change (an alert shown, a sort kept).
+    case effectDone
     /// `$EDITOR` finished with this text for the field (nil: it failed or was not saved; `message` says why).
     case externalEditFinished(field: String, text: String?, message: String?)
 }

@@ -70,14 +70,7 @@ extension Settings {
 
     /// Parses the TOML text of a settings file.
     public static func parse(_ text: String) throws -> (Settings, warnings: [String]) {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw SettingsError("line \(error.source.begin.line): \(error.description)")
-        } catch {
-            throw SettingsError("not valid TOML: \(error)")
-        }
+        let table = try TOMLText.table(text, error: SettingsError.init)
         var settings = Settings()
         var warnings: [String] = []
         let reader = TableReader(table: table, path: "", warnings: { warnings.append($0) })
@@ -194,6 +187,19 @@ extension Settings {
         mouse = try flag("HANDSET_MOUSE") ?? mouse
         bell = try flag("HANDSET_BELL") ?? bell
         desktopNotifications = try flag("HANDSET_DESKTOP_NOTIFICATIONS") ?? desktopNotifications
+    }
+}
+
+/// Parsing TOML text with a message that names the line, for the settings file and theme files alike.
+public enum TOMLText {
+    public static func table<Failure: Error>(_ text: String, error make: (String) -> Failure) throws -> TOMLTable {
+        do {
+            return try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw make("line \(error.source.begin.line): \(error.description)")
+        } catch {
+            throw make("not valid TOML: \(error)")
+        }
     }
 }
 

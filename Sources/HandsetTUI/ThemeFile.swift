@@ -23,14 +23,7 @@ extension Theme {
     /// `#rrggbb`. A role lists only what it changes: a missing `fg`, `bg` or `attrs` keeps the inherited value.
     /// `resolve` looks up the inherited theme by name.
     public static func parse(toml text: String, resolve: (String) -> Theme?) throws -> Theme {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ThemeError("line \(error.source.begin.line): \(error.description)")
-        } catch {
-            throw ThemeError("not valid TOML: \(error)")
-        }
+        let table = try TOMLText.table(text, error: ThemeError.init)
         guard let name = table["name"]?.string, !name.isEmpty else { throw ThemeError("name = \"...\" is missing") }
         var theme = Theme(name: name, styles: [:])
         if let parent = table["inherits"] {
