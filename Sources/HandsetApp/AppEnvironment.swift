@@ -132,27 +132,44 @@ public struct AppEnvironment: Sendable {
 }
 
 extension AppEnvironment {
-    /// The real thing: Cognito and the API over HTTP, the SQLite cache, the token cache file.
+    /// The real thing over one cache for whoever signs in (tests): Cognito and the API over HTTP.
     public static func live(
         configuration: ClientConfiguration, store: LocalStore, session: SessionManager,
         transport: any HTTPTransport, flow: SignInFlow = .srp, now: @escaping @Sendable () -> Date = { Date() }
     ) -> AppEnvironment {
         let cognito = CognitoClient(configuration: configuration, transport: transport)
         let api = APIClient(configuration: configuration, transport: transport, session: session)
-        return live(api: api, cognito: cognito, store: store, session: session, flow: flow, now: now)
+        let open: @Sendable (SignedInUser) -> UserServices = { user in
+            let bound = api.bound(to: user.sub, deviceId: nil)
+            let engine = SyncEngine(api: bound, store: store, now: now)
+            return UserServices(user: user, store: store, api: bound, sync: engine)
+        }
+        return live(
+            api: api, cognito: cognito, session: session, scope: UserScope(initial: nil, open: open), flow: flow,
+            now: now)
     }
 
-    /// The real thing, from already-built clients.
+    /// The real thing for a profile: each user's own cache, swapped at sign-in.
+    public static func live(services: ClientServices, flow: SignInFlow) -> AppEnvironment {
+        let scope = UserScope(initial: services.signedIn, open: { try services.userServices(for: $0) })
+        return live(
+            api: services.api, cognito: services.cognito, session: services.session, scope: scope, flow: flow,
+            now: services.now)
+    }
+
+    /// The real thing, from already-built clients; `scope` says whose data effects work on.
     public static func live(
-        api: APIClient, cognito: CognitoClient, store: LocalStore, session: SessionManager, flow: SignInFlow = .srp,
-        now: @escaping @Sendable () -> Date = { Date() },
-        policy: @escaping @Sendable (String) -> ConflictPolicy = { _ in .ask }
+        api: APIClient, cognito: CognitoClient, session: SessionManager, scope: UserScope, flow: SignInFlow = .srp,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) -> AppEnvironment {
-        let engine = SyncEngine(api: api, store: store, now: now, policy: policy)
         let relay = EventRelay()
-        let poller = InboxPoller(api: api, store: store)
-        @Sendable func inboxSnapshot() -> AppEvent {
+        @Sendable func inboxSnapshot(_ store: LocalStore) -> AppEvent {
             .inboxLoaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0)
+        }
+        /// Runs `body` on the signed-in user's data; nobody signed in is an expired session.
+        @Sendable func withUser(_ body: (UserServices) async -> AppEvent) async -> AppEvent {
+            guard let data = scope.current else { return .sessionExpired }
+            return await body(data)
         }
 
         let conversations = ConversationHolder()
@@ -170,11 +187,21 @@ extension AppEnvironment {
                     idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
                     expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
                 await session.signedIn(tokens)
-                return .signInSucceeded(tokens.user ?? SignedInUser(sub: "", username: "", email: nil))
+                let user = tokens.user ?? SignedInUser(sub: "", username: "", email: nil)
+                do {
+                    try scope.activate(user)
+                } catch {
+                    return .signInFailed(
+                        "Signed in, but this device's cache for \(user.username) cannot be opened: \(error)")
+                }
+                return .signInSucceeded(user)
             }
         }
 
-        @Sendable func failure(_ error: any Error) -> AppEvent {
+        /// The event for a failed call made for `data`'s user; nothing once another user's data is current (their
+        /// session is not the one that failed).
+        @Sendable func failure(_ error: any Error, for data: UserServices) -> AppEvent {
+            guard scope.isCurrent(data) else { return .effectDone }
             let remote = (error as? RemoteError) ?? .badResponse(String(describing: error))
             switch remote {
             case .sessionExpired: return .sessionExpired
@@ -266,33 +293,42 @@ extension AppEnvironment {
                 return await signInEvent(await conversation.answer(answer))
             },
             accounts: accounts,
-            attachments: .live(api: api, store: store, now: now, relay: relay),
+            attachments: .live(scope: scope, now: now, relay: relay),
             progress: relay,
             refreshSchema: {
-                do {
-                    return .schemaLoaded(try await engine.refreshSchema())
-                } catch {
-                    return failure(error)
+                await withUser { data in
+                    do {
+                        return .schemaLoaded(try await data.sync.refreshSchema())
+                    } catch {
+                        return failure(error, for: data)
+                    }
                 }
             },
             loadRecords: { collection, offset, limit in
-                do {
-                    let records = try store.records(collection: collection, offset: offset, limit: limit)
-                    let total = try store.recordCount(collection: collection)
-                    return .recordsLoaded(collection: collection, offset: offset, records: records, total: total)
-                } catch {
-                    return .remoteFailed(message: "Local cache: \(error)", offline: false)
+                await withUser { data in
+                    do {
+                        let records = try data.store.records(collection: collection, offset: offset, limit: limit)
+                        let total = try data.store.recordCount(collection: collection)
+                        return .recordsLoaded(collection: collection, offset: offset, records: records, total: total)
+                    } catch {
+                        return .remoteFailed(message: "Local cache: \(error)", offline: false)
+                    }
                 }
             },
             sync: { collection in
-                do {
-                    let report = try await engine.sync(collections: [collection]) { relay.send(.syncProgress($0)) }
-                    return .syncFinished(collection: collection, count: report.pulled, at: now())
-                } catch {
-                    return failure(error)
+                await withUser { data in
+                    do {
+                        let report = try await data.sync.sync(collections: [collection]) {
+                            relay.send(.syncProgress($0))
+                        }
+                        return .syncFinished(collection: collection, count: report.pulled, at: now())
+                    } catch {
+                        return failure(error, for: data)
+                    }
                 }
             },
             searchRecords: { collection, text in
+                guard let store = scope.current?.store else { return .sessionExpired }
                 do {
                     let records = try store.search(collection: collection, text: text, limit: RecordListState.windowSize)
                     return .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count)
@@ -301,12 +337,14 @@ extension AppEnvironment {
                 }
             },
             saveRecord: { collection, id, fields in
+                guard let data = scope.current else { return .sessionExpired }
+                let store = data.store
                 do {
                     if let id {
                         try store.updateRecord(collection: collection, id: id, fields: fields, now: now())
                         return .recordSaved(collection: collection, id: id)
                     }
-                    let owner = await session.current?.user?.sub ?? ""
+                    let owner = data.user.sub
                     let newId = UUID().uuidString.lowercased()
                     try store.createRecord(collection: collection, id: newId, fields: fields, owner: owner, now: now())
                     return .recordSaved(collection: collection, id: newId)
@@ -315,6 +353,7 @@ extension AppEnvironment {
                 }
             },
             deleteRecord: { collection, id in
+                guard let store = scope.current?.store else { return .sessionExpired }
                 do {
                     try store.deleteRecord(collection: collection, id: id, now: now())
                     return .recordDeleted(collection: collection, id: id)
@@ -323,14 +362,16 @@ extension AppEnvironment {
                 }
             },
             loadCounts: {
+                guard let store = scope.current?.store else { return .countsLoaded(pending: 0, conflicts: 0) }
                 let pending = (try? store.pendingCount()) ?? 0
                 let conflicts = (try? store.conflicts().count) ?? 0
                 return .countsLoaded(pending: pending, conflicts: conflicts)
             },
             loadConflicts: {
-                .conflictsLoaded((try? store.conflicts()) ?? [])
+                .conflictsLoaded((try? scope.current?.store.conflicts()) ?? [])
             },
             resolveConflict: { collection, id, resolution in
+                guard let store = scope.current?.store else { return .sessionExpired }
                 do {
                     try store.resolveConflict(collection: collection, recordId: id, resolution: resolution, now: now())
                     return .conflictResolved(collection: collection, id: id)
@@ -339,28 +380,39 @@ extension AppEnvironment {
                 }
             },
             pollInbox: {
+                guard let data = scope.current else { return .inboxPollFailed(offline: false) }
                 do {
+                    let poller = InboxPoller(api: data.api, store: data.store)
                     let (new, unread) = try await poller.poll(wait: AutoSync.inboxWait)
+                    // A poll that outlived its user's session says nothing about the current one.
+                    guard scope.isCurrent(data) else { return .effectDone }
                     return .inboxPolled(new: new, unread: unread)
                 } catch let error as RemoteError {
+                    guard scope.isCurrent(data) else { return .effectDone }
                     if case .sessionExpired = error { return .sessionExpired }
                     return .inboxPollFailed(offline: error.isTransient)
                 } catch {
                     return .inboxPollFailed(offline: false)
                 }
             },
-            loadInbox: { inboxSnapshot() },
+            loadInbox: {
+                guard let store = scope.current?.store else { return .inboxLoaded([], unread: 0) }
+                return inboxSnapshot(store)
+            },
             markRead: { id in
+                guard let data = scope.current else { return .inboxLoaded([], unread: 0) }
                 do {
-                    try await poller.markRead(id)
+                    try await InboxPoller(api: data.api, store: data.store).markRead(id)
                 } catch {
                     // Offline: mark it here; the server copy stays unread until next time.
-                    try? store.markNotificationsRead(id)
+                    try? data.store.markNotificationsRead(id)
                 }
-                return inboxSnapshot()
+                return inboxSnapshot(data.store)
             },
             openLinkedRecord: { link in
-                .linkedRecordLoaded(collection: link.collection, record: try? store.record(collection: link.collection, id: link.id))
+                .linkedRecordLoaded(
+                    collection: link.collection,
+                    record: try? scope.current?.store.record(collection: link.collection, id: link.id))
             },
             signOut: { everywhere in
                 // This device signs out whatever the server says; telling the server is best effort.
@@ -378,9 +430,11 @@ extension AppEnvironment {
                     }
                 }
                 await session.signOut()
+                scope.deactivate()
                 return .signedOut(message: note)
             })
         environment.loadSortedRecords = { collection, offset, limit, sort in
+            guard let store = scope.current?.store else { return .sessionExpired }
             do {
                 let records = try store.records(collection: collection, offset: offset, limit: limit, sort: sort)
                 let total = try store.recordCount(collection: collection)
@@ -390,7 +444,7 @@ extension AppEnvironment {
             }
         }
         environment.saveSort = { collection, sort in
-            try? store.setSort(sort, collection: collection)
+            try? scope.current?.store.setSort(sort, collection: collection)
             return .effectDone
         }
         return environment

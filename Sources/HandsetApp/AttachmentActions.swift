@@ -25,9 +25,10 @@ public struct AttachmentActions: Sendable {
 
     /// Signed URLs from the API, bytes streamed from and to files, the record's field written through the outbox.
     public static func live(
-        api: APIClient, store: LocalStore, now: @escaping @Sendable () -> Date, relay: EventRelay
+        scope: UserScope, now: @escaping @Sendable () -> Date, relay: EventRelay
     ) -> AttachmentActions {
         @Sendable func message(_ error: any Error) -> String {
+            if let file = error as? FileTransferError { return file.description }
             let remote = RemoteError.from(error)
             if case .offline = remote { return "\(remote.message); attachments need the cloud, try again when online" }
             return remote.message
@@ -35,6 +36,8 @@ public struct AttachmentActions: Sendable {
         let progress: FileTransfer.Progress = { done, total in relay.send(.transferProgress(done: done, total: total)) }
         return AttachmentActions(
             upload: { collection, recordId, field, path in
+                guard let data = scope.current else { return .attachmentFailed("Not signed in") }
+                let (api, store) = (data.api, data.store)
                 let file = URL(fileURLWithPath: LocalFiles.expand(path))
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue,
@@ -60,6 +63,7 @@ public struct AttachmentActions: Sendable {
                 }
             },
             download: { key, path in
+                guard let api = scope.current?.api else { return .attachmentFailed("Not signed in") }
                 var destination = URL(fileURLWithPath: LocalFiles.expand(path))
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -74,6 +78,7 @@ public struct AttachmentActions: Sendable {
                 }
             },
             restore: { key in
+                guard let api = scope.current?.api else { return .attachmentFailed("Not signed in") }
                 do {
                     return .attachmentInfoLoaded(try await api.restoreObject(key: key))
                 } catch RemoteError.http(409, _) {
@@ -83,6 +88,7 @@ public struct AttachmentActions: Sendable {
                 }
             },
             info: { key in
+                guard let api = scope.current?.api else { return .attachmentFailed(nil) }
                 do {
                     return .attachmentInfoLoaded(try await api.objectInfo(key: key))
                 } catch {
@@ -94,8 +100,15 @@ public struct AttachmentActions: Sendable {
 
 /// Paths the person types, and what a file is.
 public enum LocalFiles {
-    /// `~` and `~/...` as the home directory.
-    public static func expand(_ path: String, home: String = NSHomeDirectory()) -> String {
+    /// `$HOME` as a shell reads it, else the account's home directory.
+    public static var home: String {
+        ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
+    /// `~` and `~/...` as the home directory: `$HOME`, as a shell reads it.
+    public static func expand(
+        _ path: String, home: String = LocalFiles.home
+    ) -> String {
         if path == "~" { return home }
         if path.hasPrefix("~/") { return home + path.dropFirst(1) }
         return path
