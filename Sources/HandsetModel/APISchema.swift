@@ -78,10 +78,12 @@ public struct CollectionSchema: Sendable, Equatable, Codable {
     public var fields: [FieldSchema]
     /// Who the schema's `x-handset-auth` rules let create records.
     public var creators: Creators
+    /// Whether records may carry fields the schema does not list (`additionalProperties: true`).
+    public var allowsUnknownFields: Bool
 
     public init(
         name: String, typeName: String, titleField: String, listColumns: [String], fields: [FieldSchema],
-        creators: Creators = .anyone
+        creators: Creators = .anyone, allowsUnknownFields: Bool = false
     ) {
         self.name = name
         self.typeName = typeName
@@ -89,6 +91,7 @@ public struct CollectionSchema: Sendable, Equatable, Codable {
         self.listColumns = listColumns
         self.fields = fields
         self.creators = creators
+        self.allowsUnknownFields = allowsUnknownFields
     }
 
     /// Who may create records, from the rules as the API document states them (the cloud enforces them; the client
@@ -187,7 +190,8 @@ extension APISchema {
                 CollectionSchema(
                     name: name, typeName: typeName, titleField: titleField,
                     listColumns: listColumns.isEmpty ? [titleField] : listColumns, fields: fields,
-                    creators: CollectionSchema.Creators(rules: schema[APIDocumentKeys.auth]?.arrayValue)))
+                    creators: CollectionSchema.Creators(rules: schema[APIDocumentKeys.auth]?.arrayValue),
+                    allowsUnknownFields: Self.allowsUnknownFields(schema["additionalProperties"])))
         }
         // The document's top-level `tags` list gives the order (JSON objects have none once parsed); collections
         // without a tag follow by name.
@@ -197,6 +201,14 @@ extension APISchema {
         }
         collections.sort { (position($0), $0.name) < (position($1), $1.name) }
         self.init(title: document["info"]?["title"]?.stringValue ?? "API", collections: collections)
+    }
+
+    /// `additionalProperties: true` or a schema for them lets records carry other fields, as the cloud reads it.
+    static func allowsUnknownFields(_ value: JSONValue?) -> Bool {
+        switch value {
+        case .bool(true)?, .object?: return true
+        default: return false
+        }
     }
 
     static func kind(of property: JSONValue) -> FieldKind {

@@ -6,24 +6,23 @@ import HandsetWire
 public enum RecordValidator {
     /// One message per field that is wrong; empty when the fields are fine.
     public static func problems(in fields: [String: JSONValue], for collection: CollectionSchema) -> [String: String] {
-        var problems: [String: String] = [:]
-        for field in collection.fields where !field.readOnly {
-            let value = fields[field.name]
-            guard let value, !value.isNull, value != .string("") else {
-                if field.required { problems[field.name] = "is required" }
-                continue
-            }
-            if let problem = problem(with: value, for: field) { problems[field.name] = problem }
-        }
-        for name in fields.keys where collection.field(named: name) == nil && !RecordField.serverManaged.contains(name) {
-            problems[name] = "is not a field of \(collection.typeName)"
-        }
-        return problems
+        collection.rules.problems(in: fields)
     }
 
-    /// The shared rules' answer (HandsetWire's `PropertyRules`, the cloud's too), so the form and the cloud agree.
+    /// The shared rules' answer for one value (HandsetWire's `PropertyRules`, the cloud's too).
     static func problem(with value: JSONValue, for field: FieldSchema) -> String? {
         field.rules.problem(with: value)
+    }
+}
+
+extension CollectionSchema {
+    /// The collection's rules as the cloud applies them (HandsetWire's `RecordRules`): its fields, the required
+    /// ones, and each field's JSON Schema keywords.
+    public var rules: RecordRules {
+        RecordRules(
+            typeName: typeName,
+            properties: Dictionary(fields.map { ($0.name, $0.rules) }, uniquingKeysWith: { first, _ in first }),
+            required: Set(fields.filter(\.required).map(\.name)), allowsUnknownFields: allowsUnknownFields)
     }
 }
 

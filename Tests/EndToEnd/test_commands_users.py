@@ -240,3 +240,15 @@ def test_an_empty_inbox_is_an_empty_array_and_follow_writes_through_a_pipe(bin_d
             follower.wait(timeout=10)
         for follower in followers:
             assert "database is locked" not in follower.stderr.read()
+
+
+def test_a_wrong_mfa_code_says_one_thing(bin_dir, fixed_cloud, workdir):
+    device = Device(bin_dir, workdir / "device")
+    device.run("config", "import", str(fixed_cloud.outputs_file))
+    wrong = device.run("login", "--username", "tina", "--password-stdin", "--mfa-code", "000000",
+                       stdin="Authenticator-42!\n", check=False)
+    assert wrong.returncode == 4
+    lines = [line for line in wrong.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, wrong.stderr
+    assert "none was given" not in wrong.stderr
+    assert wrong.stdout == ""
