@@ -61,6 +61,7 @@ public enum AppCore {
             return []
         }
         state.user = user
+        state.dataOwner = user.sub
         state.screen = .list
         var effects: [AppEffect] = []
         if let cachedSchema {
