@@ -36,6 +36,10 @@ public struct AppEnvironment: Sendable {
     public var signOut: @Sendable (_ everywhere: Bool) async -> AppEvent
     public var resolveConflict:
         @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
+    /// Gives up a write the server refused.
+    public var discardRefusal: @Sendable (_ collection: String, _ id: String) async -> AppEvent = { collection, id in
+        .sync(.refusalDiscarded(collection: collection, id: id))
+    }
 
     public init(
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
@@ -119,6 +123,7 @@ public struct AppEnvironment: Sendable {
         case .loadConflicts: return await loadConflicts()
         case .resolveConflict(let collection, let id, let resolution):
             return await resolveConflict(collection, id, resolution)
+        case .discardRefusal(let collection, let id): return await discardRefusal(collection, id)
         case .pollInbox: return await pollInbox()
         case .loadInbox: return await loadInbox()
         case .markRead(let id): return await markRead(id)
@@ -126,7 +131,8 @@ public struct AppEnvironment: Sendable {
         case .signOut(let everywhere): return await signOut(everywhere)
         case .uploadAttachment(let collection, let recordId, let field, let path):
             return await attachments.upload(collection, recordId, field, path)
-        case .downloadAttachment(let key, let path): return await attachments.download(key, path)
+        case .downloadAttachment(let key, let path, let overwrite):
+            return await attachments.download(key, path, overwrite)
         case .restoreAttachment(let key): return await attachments.restore(key)
         case .loadAttachmentInfo(let key): return await attachments.info(key)
         case .alert: return .effectDone
@@ -379,7 +385,8 @@ extension AppEnvironment {
                 guard let store = scope.current?.store else { return .sync(.countsLoaded(pending: 0, conflicts: 0)) }
                 let pending = (try? store.pendingCount()) ?? 0
                 let conflicts = (try? store.conflicts().count) ?? 0
-                return .sync(.countsLoaded(pending: pending, conflicts: conflicts))
+                let refusals = (try? store.refusals()) ?? []
+                return .sync(.countsLoaded(pending: pending, conflicts: conflicts, refusals: refusals))
             },
             loadConflicts: {
                 .conflicts(.loaded((try? scope.current?.store.conflicts()) ?? []))
@@ -458,6 +465,15 @@ extension AppEnvironment {
                 return .list(.recordsLoaded(collection: collection, offset: offset, records: records, total: total))
             } catch {
                 return .sync(.failed(message: "Local cache: \(error)", offline: false))
+            }
+        }
+        environment.discardRefusal = { collection, id in
+            guard let store = scope.current?.store else { return .account(.sessionExpired) }
+            do {
+                try store.discardRefused(collection: collection, id: id)
+                return .sync(.refusalDiscarded(collection: collection, id: id))
+            } catch {
+                return .form(.saveFailed("Could not discard: \(error)"))
             }
         }
         environment.saveSort = { collection, sort in

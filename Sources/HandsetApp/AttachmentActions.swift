@@ -8,7 +8,7 @@ import HandsetWire
 public struct AttachmentActions: Sendable {
     public var upload:
         @Sendable (_ collection: String, _ recordId: String, _ field: String, _ path: String) async -> AppEvent
-    public var download: @Sendable (_ key: String, _ path: String) async -> AppEvent
+    public var download: @Sendable (_ key: String, _ path: String, _ overwrite: Bool) async -> AppEvent
     public var restore: @Sendable (_ key: String) async -> AppEvent
     public var info: @Sendable (_ key: String) async -> AppEvent
 
@@ -16,7 +16,7 @@ public struct AttachmentActions: Sendable {
         upload: @escaping @Sendable (String, String, String, String) async -> AppEvent = { _, _, _, _ in
             .attachments(.failed("Not available"))
         },
-        download: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
+        download: @escaping @Sendable (String, String, Bool) async -> AppEvent = { _, _, _ in
             .attachments(.failed("Not available"))
         },
         restore: @escaping @Sendable (String) async -> AppEvent = { _ in .attachments(.failed("Not available")) },
@@ -71,7 +71,7 @@ public struct AttachmentActions: Sendable {
                     return .attachments(.failed("Upload failed: \(message(error))"))
                 }
             },
-            download: { key, path in
+            download: { key, path, overwrite in
                 guard let api = scope.current?.api else { return .attachments(.failed("Not signed in")) }
                 var destination = URL(fileURLWithPath: LocalFiles.expand(path))
                 var isDirectory: ObjCBool = false
@@ -82,8 +82,11 @@ public struct AttachmentActions: Sendable {
                 }
                 do {
                     let signed = try await api.presignDownload(key: key)
-                    try await FileTransfer.download(from: signed, to: destination, progress: progress)
+                    try await FileTransfer.download(
+                        from: signed, to: destination, overwrite: overwrite, progress: progress)
                     return .attachments(.downloaded(path: destination.path))
+                } catch FileTransferError.exists(let path) {
+                    return .attachments(.downloadWouldReplace(key: key, path: path))
                 } catch {
                     return .attachments(.failed("Download failed: \(message(error))"))
                 }

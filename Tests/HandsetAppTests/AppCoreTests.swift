@@ -55,7 +55,8 @@ import Testing
         _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
         _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records(3), total: 3)))
         _ = AppCore.update(&state, .sync(.countsLoaded(pending: 2, conflicts: 1)))
-        let item = InboxItem(id: "n1", title: "Alice's note", body: "", createdAt: "2026-11-27T10:00:00Z", read: false, kind: "direct")
+        let item = InboxItem(
+            id: "n1", title: "Alice's note", body: "", createdAt: "2026-11-27T10:00:00Z", read: false, kind: "direct")
         _ = AppCore.update(&state, .inbox(.loaded([item], unread: 1)))
         #expect(state.list?.window.count == 3)
 

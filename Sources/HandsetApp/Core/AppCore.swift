@@ -113,6 +113,8 @@ public enum AppCore {
             return AccountReducer.handle(key, in: &state)
         case .conflicts:
             return ConflictsReducer.handle(key, in: &state)
+        case .refused(let selected):
+            return RefusedReducer.handle(key, selected: selected, in: &state)
         case .edit:
             return FormReducer.handle(key, in: &state)
         }

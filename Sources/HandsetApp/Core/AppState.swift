@@ -44,6 +44,8 @@ public enum Screen: Sendable, Equatable {
     /// Asking before a delete.
     case confirmDelete(recordId: String)
     case conflicts(ConflictsState)
+    /// Writes the server refused, with its reasons: Enter opens the record (fix it there), `x` discards.
+    case refused(selected: Int)
     /// The notification inbox, newest first.
     case inbox(selected: Int)
     /// Who is signed in, their MFA, the theme, and signing out.
