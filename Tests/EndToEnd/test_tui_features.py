@@ -696,7 +696,7 @@ def test_a_lockout_says_when_to_try_again(bin_dir, cloud, client_env):
             screen = wait_screen(
                 terminal, lambda s: "Signing in" not in s and ("Incorrect username" in s or "Too many attempts" in s),
                 f"attempt {attempt} refused")
-            if "Too many attempts; try again in about" in screen:
+            if "Too many attempts: sign-in is paused" in screen:
                 break
             terminal.press("C-u")
         else:

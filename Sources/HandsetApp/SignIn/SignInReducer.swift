@@ -20,7 +20,7 @@ enum SignInReducer {
             update(&state) { form in
                 form.isSubmitting = false
                 form.failures += 1
-                form.error = SignInState.explainLockout(message, failures: form.failures)
+                form.error = SignInState.explainLockout(message)
                 form.password = ""
                 form.answer = ""
                 form.stage = .credentials
