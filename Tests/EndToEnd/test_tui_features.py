@@ -103,9 +103,11 @@ def outbox_code(bin_dir, cloud, username, purpose, timeout=10.0):
 
 
 def cloud_objects(bin_dir, data_dir):
+    """The stored objects, without the demo's own attachment (alice's task-0005)."""
     out = subprocess.run([str(bin_dir / "handset-cloud"), "objects", "list", "--json", "--data-dir", str(data_dir)],
                          check=True, capture_output=True, text=True, timeout=30).stdout
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
+    items = [json.loads(line) for line in out.splitlines() if line.strip()]
+    return [item for item in items if item["record"] != "tasks/task-0005"]
 
 
 def bold_text(row_with_escapes):

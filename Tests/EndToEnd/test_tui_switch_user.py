@@ -93,3 +93,18 @@ def test_two_people_take_turns_in_the_app(bin_dir, cloud, terminal, client_env, 
     assert "Draft release notes" not in screen and ALICE_EDIT not in screen
     terminal.press("q")
     terminal.wait_exit()
+
+
+def test_an_unknown_theme_stops_with_the_key(bin_dir, cloud, terminal, client_env):
+    run(bin_dir, client_env, "config", "import", str(cloud.outputs_file))
+    config = client_env["XDG_CONFIG_HOME"] + "/handset/config.toml"
+    with open(config, "w") as file:
+        file.write('theme = "solarised"\n')
+    # The shell keeps the pane open after handset stops at once (before tmux could be told to keep a dead pane).
+    terminal.run(["sh", "-c", f"{bin_dir / 'handset'}; echo exit=$?; sleep 60"], client_env)
+    terminal.wait_for("exit=")
+    # The whole pane with its scrollback, lines joined (the message is wider than the pane).
+    output = terminal.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", terminal.session).stdout.replace("\n", "")
+    assert "exit=1" in output
+    assert 'config.toml: theme: no theme named "solarised"' in output, output
+    assert "(themes: dark, light, high-contrast" in output

@@ -60,10 +60,12 @@ public enum Palette {
             PaletteCommand("Inbox", shortcut: "i", .listKey(.character("i"))),
             PaletteCommand("Mark all notifications read", .markAllRead),
             PaletteCommand("Conflicts", shortcut: "c", .listKey(.character("c"))),
-            PaletteCommand("Writes the server refused", shortcut: "!", .listKey(.character("!"))),
             PaletteCommand("Account", shortcut: "A", .listKey(.character("A"))),
             PaletteCommand("Set up an authenticator app (MFA)", .setUpAuthenticator),
         ]
+        if !state.sync.refusals.isEmpty {
+            commands.append(PaletteCommand("Writes the server refused", shortcut: "!", .listKey(.character("!"))))
+        }
         for collection in state.schema?.collections ?? [] {
             commands.append(PaletteCommand("Go to \(collection.name)", .collection(collection.name)))
         }
