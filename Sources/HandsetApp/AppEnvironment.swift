@@ -19,11 +19,13 @@ public struct AppEnvironment: Sendable {
     public var refreshSchema: @Sendable () async -> AppEvent
     public var loadRecords: @Sendable (_ collection: String, _ offset: Int, _ limit: Int) async -> AppEvent
     /// A window in a chosen order (nil: the environment has no sorting; `loadRecords` is used), and keeping it.
-    public var loadSortedRecords: (@Sendable (_ collection: String, _ offset: Int, _ limit: Int, _ sort: RecordSort) async -> AppEvent)?
+    public var loadSortedRecords:
+        (@Sendable (_ collection: String, _ offset: Int, _ limit: Int, _ sort: RecordSort) async -> AppEvent)?
     public var saveSort: @Sendable (_ collection: String, _ sort: RecordSort) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
     public var searchRecords: @Sendable (_ collection: String, _ text: String) async -> AppEvent
-    public var saveRecord: @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
+    public var saveRecord:
+        @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
     public var deleteRecord: @Sendable (_ collection: String, _ id: String) async -> AppEvent
     public var loadCounts: @Sendable () async -> AppEvent
     public var loadConflicts: @Sendable () async -> AppEvent
@@ -32,11 +34,16 @@ public struct AppEnvironment: Sendable {
     public var markRead: @Sendable (_ id: String?) async -> AppEvent
     public var openLinkedRecord: @Sendable (_ link: RecordLink) async -> AppEvent
     public var signOut: @Sendable (_ everywhere: Bool) async -> AppEvent
-    public var resolveConflict: @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
+    public var resolveConflict:
+        @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
+    /// Gives up a write the server refused.
+    public var discardRefusal: @Sendable (_ collection: String, _ id: String) async -> AppEvent = { collection, id in
+        .sync(.refusalDiscarded(collection: collection, id: id))
+    }
 
     public init(
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
-        answerSignIn: @escaping @Sendable (String) async -> AppEvent = { _ in .signInFailed("Nothing to answer") },
+        answerSignIn: @escaping @Sendable (String) async -> AppEvent = { _ in .signIn(.failed("Nothing to answer")) },
         accounts: AccountActions = AccountActions(),
         attachments: AttachmentActions = AttachmentActions(),
         progress: EventRelay = EventRelay(),
@@ -44,26 +51,27 @@ public struct AppEnvironment: Sendable {
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
         sync: @escaping @Sendable (String) async -> AppEvent,
         searchRecords: @escaping @Sendable (String, String) async -> AppEvent = { collection, _ in
-            .recordsLoaded(collection: collection, offset: 0, records: [], total: 0)
+            .list(.recordsLoaded(collection: collection, offset: 0, records: [], total: 0))
         },
         saveRecord: @escaping @Sendable (String, String?, [String: JSONValue]) async -> AppEvent = { _, _, _ in
-            .saveFailed("Saving is not available")
+            .form(.saveFailed("Saving is not available"))
         },
         deleteRecord: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
-            .saveFailed("Deleting is not available")
+            .form(.saveFailed("Deleting is not available"))
         },
-        loadCounts: @escaping @Sendable () async -> AppEvent = { .countsLoaded(pending: 0, conflicts: 0) },
-        loadConflicts: @escaping @Sendable () async -> AppEvent = { .conflictsLoaded([]) },
-        resolveConflict: @escaping @Sendable (String, String, LocalStore.Resolution) async -> AppEvent = { collection, id, _ in
-            .conflictResolved(collection: collection, id: id)
+        loadCounts: @escaping @Sendable () async -> AppEvent = { .sync(.countsLoaded(pending: 0, conflicts: 0)) },
+        loadConflicts: @escaping @Sendable () async -> AppEvent = { .conflicts(.loaded([])) },
+        resolveConflict: @escaping @Sendable (String, String, LocalStore.Resolution) async -> AppEvent = {
+            collection, id, _ in
+            .conflicts(.resolved(collection: collection, id: id))
         },
-        pollInbox: @escaping @Sendable () async -> AppEvent = { .inboxPollFailed(offline: true) },
-        loadInbox: @escaping @Sendable () async -> AppEvent = { .inboxLoaded([], unread: 0) },
-        markRead: @escaping @Sendable (String?) async -> AppEvent = { _ in .inboxLoaded([], unread: 0) },
+        pollInbox: @escaping @Sendable () async -> AppEvent = { .inbox(.pollFailed(offline: true)) },
+        loadInbox: @escaping @Sendable () async -> AppEvent = { .inbox(.loaded([], unread: 0)) },
+        markRead: @escaping @Sendable (String?) async -> AppEvent = { _ in .inbox(.loaded([], unread: 0)) },
         openLinkedRecord: @escaping @Sendable (RecordLink) async -> AppEvent = { link in
-            .linkedRecordLoaded(collection: link.collection, record: nil)
+            .inbox(.linkedRecordLoaded(collection: link.collection, record: nil))
         },
-        signOut: @escaping @Sendable (Bool) async -> AppEvent = { _ in .signedOut(message: "Signed out") }
+        signOut: @escaping @Sendable (Bool) async -> AppEvent = { _ in .account(.signedOut(message: "Signed out")) }
     ) {
         self.signIn = signIn
         self.answerSignIn = answerSignIn
@@ -113,7 +121,9 @@ public struct AppEnvironment: Sendable {
         case .deleteRecord(let collection, let id): return await deleteRecord(collection, id)
         case .loadCounts: return await loadCounts()
         case .loadConflicts: return await loadConflicts()
-        case .resolveConflict(let collection, let id, let resolution): return await resolveConflict(collection, id, resolution)
+        case .resolveConflict(let collection, let id, let resolution):
+            return await resolveConflict(collection, id, resolution)
+        case .discardRefusal(let collection, let id): return await discardRefusal(collection, id)
         case .pollInbox: return await pollInbox()
         case .loadInbox: return await loadInbox()
         case .markRead(let id): return await markRead(id)
@@ -121,38 +131,56 @@ public struct AppEnvironment: Sendable {
         case .signOut(let everywhere): return await signOut(everywhere)
         case .uploadAttachment(let collection, let recordId, let field, let path):
             return await attachments.upload(collection, recordId, field, path)
-        case .downloadAttachment(let key, let path): return await attachments.download(key, path)
+        case .downloadAttachment(let key, let path, let overwrite):
+            return await attachments.download(key, path, overwrite)
         case .restoreAttachment(let key): return await attachments.restore(key)
         case .loadAttachmentInfo(let key): return await attachments.info(key)
         case .alert: return .effectDone
         case .editExternally(let field, _):
-            return .externalEditFinished(field: field, text: nil, message: "No editor here")
+            return .form(.externalEditFinished(field: field, text: nil, message: "No editor here"))
         }
     }
 }
 
 extension AppEnvironment {
-    /// The real thing: Cognito and the API over HTTP, the SQLite cache, the token cache file.
+    /// The real thing over one cache for whoever signs in (tests): Cognito and the API over HTTP.
     public static func live(
         configuration: ClientConfiguration, store: LocalStore, session: SessionManager,
         transport: any HTTPTransport, flow: SignInFlow = .srp, now: @escaping @Sendable () -> Date = { Date() }
     ) -> AppEnvironment {
         let cognito = CognitoClient(configuration: configuration, transport: transport)
         let api = APIClient(configuration: configuration, transport: transport, session: session)
-        return live(api: api, cognito: cognito, store: store, session: session, flow: flow, now: now)
+        let open: @Sendable (SignedInUser) -> UserServices = { user in
+            let bound = api.bound(to: user.sub, deviceId: nil)
+            let engine = SyncEngine(api: bound, store: store, now: now)
+            return UserServices(user: user, store: store, api: bound, sync: engine)
+        }
+        return live(
+            api: api, cognito: cognito, session: session, scope: UserScope(initial: nil, open: open), flow: flow,
+            now: now)
     }
 
-    /// The real thing, from already-built clients.
+    /// The real thing for a profile: each user's own cache, swapped at sign-in.
+    public static func live(services: ClientServices, flow: SignInFlow) -> AppEnvironment {
+        let scope = UserScope(initial: services.signedIn, open: { try services.userServices(for: $0) })
+        return live(
+            api: services.api, cognito: services.cognito, session: services.session, scope: scope, flow: flow,
+            now: services.now)
+    }
+
+    /// The real thing, from already-built clients; `scope` says whose data effects work on.
     public static func live(
-        api: APIClient, cognito: CognitoClient, store: LocalStore, session: SessionManager, flow: SignInFlow = .srp,
-        now: @escaping @Sendable () -> Date = { Date() },
-        policy: @escaping @Sendable (String) -> ConflictPolicy = { _ in .ask }
+        api: APIClient, cognito: CognitoClient, session: SessionManager, scope: UserScope, flow: SignInFlow = .srp,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) -> AppEnvironment {
-        let engine = SyncEngine(api: api, store: store, now: now, policy: policy)
         let relay = EventRelay()
-        let poller = InboxPoller(api: api, store: store)
-        @Sendable func inboxSnapshot() -> AppEvent {
-            .inboxLoaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0)
+        @Sendable func inboxSnapshot(_ store: LocalStore) -> AppEvent {
+            .inbox(.loaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0))
+        }
+        /// Runs `body` on the signed-in user's data; nobody signed in is an expired session.
+        @Sendable func withUser(_ body: (UserServices) async -> AppEvent) async -> AppEvent {
+            guard let data = scope.current else { return .account(.sessionExpired) }
+            return await body(data)
         }
 
         let conversations = ConversationHolder()
@@ -160,40 +188,51 @@ extension AppEnvironment {
         @Sendable func signInEvent(_ outcome: SignInOutcome) async -> AppEvent {
             switch outcome {
             case .prompt(let prompt, let error):
-                return .signInPrompt(prompt, error: error)
+                return .signIn(.prompt(prompt, error: error))
             case .failed(let failure):
                 await conversations.set(nil)
-                return .signInFailed(failure.message)
+                return .signIn(.failed(failure.message))
             case .signedIn(let result):
                 await conversations.set(nil)
                 let tokens = TokenSet(
                     idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
                     expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
                 await session.signedIn(tokens)
-                return .signInSucceeded(tokens.user ?? SignedInUser(sub: "", username: "", email: nil))
+                let user = tokens.user ?? SignedInUser(sub: "", username: "", email: nil)
+                do {
+                    try scope.activate(user)
+                } catch {
+                    return .signIn(
+                        .failed("Signed in, but this device's cache for \(user.username) cannot be opened: \(error)"))
+                }
+                return .signIn(.succeeded(user))
             }
         }
 
-        @Sendable func failure(_ error: any Error) -> AppEvent {
+        /// The event for a failed call made for `data`'s user; nothing once another user's data is current (their
+        /// session is not the one that failed).
+        @Sendable func failure(_ error: any Error, for data: UserServices) -> AppEvent {
+            guard scope.isCurrent(data) else { return .effectDone }
             let remote = (error as? RemoteError) ?? .badResponse(String(describing: error))
             switch remote {
-            case .sessionExpired: return .sessionExpired
-            case .offline(let detail): return .remoteFailed(message: detail, offline: true)
-            default: return .remoteFailed(message: remote.message, offline: false)
+            case .sessionExpired: return .account(.sessionExpired)
+            case .offline(let detail): return .sync(.failed(message: detail, offline: true))
+            default: return .sync(.failed(message: remote.message, offline: false))
             }
         }
 
         @Sendable func accountFailure(_ error: any Error) -> AppEvent {
             let remote = RemoteError.from(error)
-            if case .offline(let detail) = remote { return .accountStepFailed("Offline: \(detail)") }
-            return .accountStepFailed(remote.message)
+            if case .offline(let detail) = remote { return .signIn(.stepFailed("Offline: \(detail)")) }
+            return .signIn(.stepFailed(remote.message))
         }
 
         var accounts = AccountActions(
             signUp: { username, email, password in
                 do {
-                    let (confirmed, destination) = try await cognito.signUp(username: username, password: password, email: email)
-                    return confirmed ? .accountConfirmed : .accountCodeSent(destination: destination)
+                    let (confirmed, destination) = try await cognito.signUp(
+                        username: username, password: password, email: email)
+                    return confirmed ? .signIn(.accountConfirmed) : .signIn(.codeSent(destination: destination))
                 } catch {
                     return accountFailure(error)
                 }
@@ -201,14 +240,14 @@ extension AppEnvironment {
             confirmSignUp: { username, code in
                 do {
                     try await cognito.confirmSignUp(username: username, code: code)
-                    return .accountConfirmed
+                    return .signIn(.accountConfirmed)
                 } catch {
                     return accountFailure(error)
                 }
             },
             forgotPassword: { username in
                 do {
-                    return .accountCodeSent(destination: try await cognito.forgotPassword(username: username))
+                    return .signIn(.codeSent(destination: try await cognito.forgotPassword(username: username)))
                 } catch {
                     return accountFailure(error)
                 }
@@ -216,7 +255,7 @@ extension AppEnvironment {
             resetPassword: { username, code, newPassword in
                 do {
                     try await cognito.confirmForgotPassword(username: username, code: code, newPassword: newPassword)
-                    return .passwordWasReset
+                    return .signIn(.passwordWasReset)
                 } catch {
                     return accountFailure(error)
                 }
@@ -225,31 +264,36 @@ extension AppEnvironment {
             do {
                 return try await body(try await session.validToken(.access))
             } catch RemoteError.sessionExpired {
-                return .sessionExpired
+                return .account(.sessionExpired)
             } catch {
                 let remote = RemoteError.from(error)
-                if case .offline = remote { return .mfaFailed("\(remote.message); MFA settings need the cloud") }
-                return .mfaFailed(remote.message)
+                if case .offline = remote {
+                    return .account(.mfaFailed("\(remote.message); MFA settings need the cloud"))
+                }
+                return .account(.mfaFailed(remote.message))
             }
         }
-        accounts.mfaSettings = { await mfaCall { .mfaLoaded(try await cognito.mfaSettings(accessToken: $0)) } }
+        accounts.mfaSettings = {
+            await mfaCall { .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: $0))) }
+        }
         accounts.startTOTP = {
             await mfaCall { access in
                 let secret = try await cognito.associateSoftwareToken(accessToken: access)
                 let account = await session.current?.user?.username ?? "user"
-                return .totpSetupStarted(secret: secret, uri: CognitoClient.totpURI(secret: secret, account: account))
+                return .account(
+                    .totpSetupStarted(secret: secret, uri: CognitoClient.totpURI(secret: secret, account: account)))
             }
         }
         accounts.verifyTOTP = { code in
             await mfaCall { access in
                 try await cognito.verifyAndPreferSoftwareToken(accessToken: access, code: code)
-                return .mfaLoaded(try await cognito.mfaSettings(accessToken: access))
+                return .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: access)))
             }
         }
         accounts.disableTOTP = {
             await mfaCall { access in
                 try await cognito.setSoftwareTokenMFA(accessToken: access, enabled: false)
-                return .mfaLoaded(try await cognito.mfaSettings(accessToken: access))
+                return .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: access)))
             }
         }
 
@@ -261,106 +305,136 @@ extension AppEnvironment {
             },
             answerSignIn: { answer in
                 guard let conversation = await conversations.current else {
-                    return .signInFailed("The sign-in was interrupted; please start again")
+                    return .signIn(.failed("The sign-in was interrupted; please start again"))
                 }
                 return await signInEvent(await conversation.answer(answer))
             },
             accounts: accounts,
-            attachments: .live(api: api, store: store, now: now, relay: relay),
+            attachments: .live(scope: scope, now: now, relay: relay),
             progress: relay,
             refreshSchema: {
-                do {
-                    return .schemaLoaded(try await engine.refreshSchema())
-                } catch {
-                    return failure(error)
+                await withUser { data in
+                    do {
+                        return .list(.schemaLoaded(try await data.sync.refreshSchema()))
+                    } catch {
+                        return failure(error, for: data)
+                    }
                 }
             },
             loadRecords: { collection, offset, limit in
-                do {
-                    let records = try store.records(collection: collection, offset: offset, limit: limit)
-                    let total = try store.recordCount(collection: collection)
-                    return .recordsLoaded(collection: collection, offset: offset, records: records, total: total)
-                } catch {
-                    return .remoteFailed(message: "Local cache: \(error)", offline: false)
+                await withUser { data in
+                    do {
+                        let records = try data.store.records(collection: collection, offset: offset, limit: limit)
+                        let total = try data.store.recordCount(collection: collection)
+                        return .list(
+                            .recordsLoaded(collection: collection, offset: offset, records: records, total: total))
+                    } catch {
+                        return .sync(.failed(message: "Local cache: \(error)", offline: false))
+                    }
                 }
             },
             sync: { collection in
-                do {
-                    let report = try await engine.sync(collections: [collection]) { relay.send(.syncProgress($0)) }
-                    return .syncFinished(collection: collection, count: report.pulled, at: now())
-                } catch {
-                    return failure(error)
+                await withUser { data in
+                    do {
+                        let report = try await data.sync.sync(collections: [collection]) {
+                            relay.send(.sync(.progress($0)))
+                        }
+                        return .sync(.finished(collection: collection, count: report.pulled, at: now()))
+                    } catch {
+                        return failure(error, for: data)
+                    }
                 }
             },
             searchRecords: { collection, text in
+                guard let store = scope.current?.store else { return .account(.sessionExpired) }
                 do {
-                    let records = try store.search(collection: collection, text: text, limit: RecordListState.windowSize)
-                    return .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count)
+                    let records = try store.search(
+                        collection: collection, text: text, limit: RecordListState.windowSize)
+                    return .list(
+                        .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count))
                 } catch {
-                    return .remoteFailed(message: "Search: \(error)", offline: false)
+                    return .sync(.failed(message: "Search: \(error)", offline: false))
                 }
             },
             saveRecord: { collection, id, fields in
+                guard let data = scope.current else { return .account(.sessionExpired) }
+                let store = data.store
                 do {
                     if let id {
                         try store.updateRecord(collection: collection, id: id, fields: fields, now: now())
-                        return .recordSaved(collection: collection, id: id)
+                        return .form(.saved(collection: collection, id: id))
                     }
-                    let owner = await session.current?.user?.sub ?? ""
+                    let owner = data.user.sub
                     let newId = UUID().uuidString.lowercased()
                     try store.createRecord(collection: collection, id: newId, fields: fields, owner: owner, now: now())
-                    return .recordSaved(collection: collection, id: newId)
+                    return .form(.saved(collection: collection, id: newId))
                 } catch {
-                    return .saveFailed("Could not save: \(error)")
+                    return .form(.saveFailed("Could not save: \(error)"))
                 }
             },
             deleteRecord: { collection, id in
+                guard let store = scope.current?.store else { return .account(.sessionExpired) }
                 do {
                     try store.deleteRecord(collection: collection, id: id, now: now())
-                    return .recordDeleted(collection: collection, id: id)
+                    return .form(.deleted(collection: collection, id: id))
                 } catch {
-                    return .saveFailed("Could not delete: \(error)")
+                    return .form(.saveFailed("Could not delete: \(error)"))
                 }
             },
             loadCounts: {
+                guard let store = scope.current?.store else { return .sync(.countsLoaded(pending: 0, conflicts: 0)) }
                 let pending = (try? store.pendingCount()) ?? 0
                 let conflicts = (try? store.conflicts().count) ?? 0
-                return .countsLoaded(pending: pending, conflicts: conflicts)
+                let refusals = (try? store.refusals()) ?? []
+                return .sync(.countsLoaded(pending: pending, conflicts: conflicts, refusals: refusals))
             },
             loadConflicts: {
-                .conflictsLoaded((try? store.conflicts()) ?? [])
+                .conflicts(.loaded((try? scope.current?.store.conflicts()) ?? []))
             },
             resolveConflict: { collection, id, resolution in
+                guard let store = scope.current?.store else { return .account(.sessionExpired) }
                 do {
                     try store.resolveConflict(collection: collection, recordId: id, resolution: resolution, now: now())
-                    return .conflictResolved(collection: collection, id: id)
+                    return .conflicts(.resolved(collection: collection, id: id))
                 } catch {
-                    return .saveFailed("Could not settle the conflict: \(error)")
+                    return .form(.saveFailed("Could not settle the conflict: \(error)"))
                 }
             },
             pollInbox: {
+                guard let data = scope.current else { return .inbox(.pollFailed(offline: false)) }
                 do {
+                    let poller = InboxPoller(api: data.api, store: data.store)
                     let (new, unread) = try await poller.poll(wait: AutoSync.inboxWait)
-                    return .inboxPolled(new: new, unread: unread)
+                    // A poll that outlived its user's session says nothing about the current one.
+                    guard scope.isCurrent(data) else { return .effectDone }
+                    return .inbox(.polled(new: new, unread: unread))
                 } catch let error as RemoteError {
-                    if case .sessionExpired = error { return .sessionExpired }
-                    return .inboxPollFailed(offline: error.isTransient)
+                    guard scope.isCurrent(data) else { return .effectDone }
+                    if case .sessionExpired = error { return .account(.sessionExpired) }
+                    return .inbox(.pollFailed(offline: error.isTransient))
                 } catch {
-                    return .inboxPollFailed(offline: false)
+                    return .inbox(.pollFailed(offline: false))
                 }
             },
-            loadInbox: { inboxSnapshot() },
+            loadInbox: {
+                guard let store = scope.current?.store else { return .inbox(.loaded([], unread: 0)) }
+                return inboxSnapshot(store)
+            },
             markRead: { id in
+                guard let data = scope.current else { return .inbox(.loaded([], unread: 0)) }
                 do {
-                    try await poller.markRead(id)
+                    try await InboxPoller(api: data.api, store: data.store).markRead(id)
                 } catch {
                     // Offline: mark it here; the server copy stays unread until next time.
-                    try? store.markNotificationsRead(id)
+                    try? data.store.markNotificationsRead(id)
                 }
-                return inboxSnapshot()
+                return inboxSnapshot(data.store)
             },
             openLinkedRecord: { link in
-                .linkedRecordLoaded(collection: link.collection, record: try? store.record(collection: link.collection, id: link.id))
+                .inbox(
+                    .linkedRecordLoaded(
+                        collection: link.collection,
+                        record: try? scope.current?.store.record(collection: link.collection, id: link.id)))
             },
             signOut: { everywhere in
                 // This device signs out whatever the server says; telling the server is best effort.
@@ -368,29 +442,42 @@ extension AppEnvironment {
                 if let tokens = await session.current {
                     do {
                         if everywhere {
-                            _ = try await cognito.call("GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
+                            _ = try await cognito.call(
+                                "GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
                         } else if let refresh = tokens.refreshToken {
                             _ = try await cognito.call(
-                                "RevokeToken", body: ["Token": .string(refresh), "ClientId": .string(cognito.configuration.clientId)])
+                                "RevokeToken",
+                                body: ["Token": .string(refresh), "ClientId": .string(cognito.configuration.clientId)])
                         }
                     } catch {
                         note += " on this device (the server could not be told)"
                     }
                 }
                 await session.signOut()
-                return .signedOut(message: note)
+                scope.deactivate()
+                return .account(.signedOut(message: note))
             })
         environment.loadSortedRecords = { collection, offset, limit, sort in
+            guard let store = scope.current?.store else { return .account(.sessionExpired) }
             do {
                 let records = try store.records(collection: collection, offset: offset, limit: limit, sort: sort)
                 let total = try store.recordCount(collection: collection)
-                return .recordsLoaded(collection: collection, offset: offset, records: records, total: total)
+                return .list(.recordsLoaded(collection: collection, offset: offset, records: records, total: total))
             } catch {
-                return .remoteFailed(message: "Local cache: \(error)", offline: false)
+                return .sync(.failed(message: "Local cache: \(error)", offline: false))
+            }
+        }
+        environment.discardRefusal = { collection, id in
+            guard let store = scope.current?.store else { return .account(.sessionExpired) }
+            do {
+                try store.discardRefused(collection: collection, id: id)
+                return .sync(.refusalDiscarded(collection: collection, id: id))
+            } catch {
+                return .form(.saveFailed("Could not discard: \(error)"))
             }
         }
         environment.saveSort = { collection, sort in
-            try? store.setSort(sort, collection: collection)
+            try? scope.current?.store.setSort(sort, collection: collection)
             return .effectDone
         }
         return environment
@@ -421,17 +508,21 @@ public struct AccountActions: Sendable {
     public var forgotPassword: @Sendable (_ username: String) async -> AppEvent
     public var resetPassword: @Sendable (_ username: String, _ code: String, _ newPassword: String) async -> AppEvent
     /// The signed-in person's MFA: read it, add an authenticator app (two steps), turn the app off.
-    public var mfaSettings: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
-    public var startTOTP: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
-    public var verifyTOTP: @Sendable (_ code: String) async -> AppEvent = { _ in .mfaFailed("Not available") }
-    public var disableTOTP: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
+    public var mfaSettings: @Sendable () async -> AppEvent = { .account(.mfaFailed("Not available")) }
+    public var startTOTP: @Sendable () async -> AppEvent = { .account(.mfaFailed("Not available")) }
+    public var verifyTOTP: @Sendable (_ code: String) async -> AppEvent = { _ in .account(.mfaFailed("Not available")) }
+    public var disableTOTP: @Sendable () async -> AppEvent = { .account(.mfaFailed("Not available")) }
 
     public init(
-        signUp: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in .accountStepFailed("Not available") },
-        confirmSignUp: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in .accountStepFailed("Not available") },
-        forgotPassword: @escaping @Sendable (String) async -> AppEvent = { _ in .accountStepFailed("Not available") },
+        signUp: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in
+            .signIn(.stepFailed("Not available"))
+        },
+        confirmSignUp: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
+            .signIn(.stepFailed("Not available"))
+        },
+        forgotPassword: @escaping @Sendable (String) async -> AppEvent = { _ in .signIn(.stepFailed("Not available")) },
         resetPassword: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in
-            .accountStepFailed("Not available")
+            .signIn(.stepFailed("Not available"))
         }
     ) {
         self.signUp = signUp

@@ -23,29 +23,40 @@ public enum KeyHelp {
         case .list:
             return [
                 ("↑ ↓ / j k", "move"), ("PgUp PgDn", "page"), ("g / G", "first / last"), ("Enter / l", "open"),
-                ("n", "new record"), ("e", "edit"), ("d", "delete"), ("/", "filter as you type"), ("Esc", "clear filter"),
+                ("n", "new record"), ("e", "edit"), ("d", "delete"), ("/", "filter as you type"),
+                ("Esc", "clear filter"),
                 ("o / O", "sort by the next column / reverse the order (kept)"),
-                ("Tab / ] [", "next / previous collection"), ("r", "sync now"), ("c", "conflicts"), ("i", "inbox"),
+                ("Tab / ] [", "next / previous collection"), ("r", "sync now"), ("c", "conflicts"),
+                ("!", "writes the server refused"), ("i", "inbox"),
                 ("A", "account, sign out"), ("q", "quit"),
             ] + common
         case .detail, .confirmDelete:
             return [
                 ("e", "edit"), ("d", "delete"), ("u", "upload a file to the attachment field"),
                 ("s", "save the attachment to a file"), ("R", "restore the attachment from the archive"),
-                ("Esc / h", "back"),
+                ("x", "discard a write the server refused"), ("Esc / h", "back"),
             ] + common
         case .edit:
             return [
                 ("Tab / ↓", "next field"), ("Shift-Tab / ↑", "previous field"), ("← →", "choose a value"),
-                ("Space", "toggle yes/no"), ("Ctrl-E", "edit the text in $EDITOR"), ("Ctrl-S", "save"), ("Ctrl-U", "clear the field"), ("Esc", "cancel"),
+                ("Space", "toggle yes/no"), ("Ctrl-E", "edit the text in $EDITOR"), ("Ctrl-S", "save"),
+                ("Ctrl-U", "clear the field"), ("Esc", "cancel"),
             ] + common
         case .conflicts:
             return [
                 ("↑ ↓", "field"), ("← →", "mine / theirs for the field"), ("Enter", "save the mix"), ("m", "keep mine"),
                 ("t", "take theirs"), ("] [", "next / previous conflict"), ("Esc", "back"),
             ] + common
+        case .refused:
+            return [
+                ("↑ ↓", "move"), ("Enter", "open the record (e there fixes and resends)"), ("x", "discard the write"),
+                ("Esc", "back"),
+            ] + common
         case .inbox:
-            return [("↑ ↓", "move"), ("Enter", "open the linked record"), ("m", "mark read"), ("a", "mark all read"), ("Esc", "back")]
+            return [
+                ("↑ ↓", "move"), ("Enter", "open the linked record"), ("m", "mark read"), ("a", "mark all read"),
+                ("Esc", "back"),
+            ]
                 + common
         case .account:
             return [
