@@ -14,6 +14,9 @@ import PackageDescription
 //   └── HandsetCloud                 the local AWS stand-in (Hummingbird, jwt-kit, GRDB, COpenSSL)
 //       └── handset-cloud            executable
 //
+//   HandsetMySQL                     MariaDB/MySQL driver over Connector/C (CMariaDB): pool, statements, migrations
+//   └── HandsetMySQLTesting          a throwaway MariaDB server and a database per test, for test targets
+//
 // The cloud never imports a client module and the client never imports the cloud.
 let package = Package(
     name: "Handset",
@@ -74,6 +77,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The MariaDB/MySQL driver (Connector/C from Debian's libmariadb-dev).
+        .systemLibrary(name: "CMariaDB", path: "Sources/CMariaDB"),
+        .target(
+            name: "HandsetMySQL",
+            dependencies: ["CMariaDB", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "HandsetMySQLTesting", dependencies: ["HandsetMySQL"]),
+
         // The local cloud.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(
@@ -107,6 +117,7 @@ let package = Package(
         .testTarget(
             name: "HandsetTUITests", dependencies: ["HandsetTUI"],
             exclude: ["Snapshots"]),
+        .testTarget(name: "HandsetMySQLTests", dependencies: ["HandsetMySQL", "HandsetMySQLTesting"]),
         .testTarget(
             name: "HandsetCloudTests",
             dependencies: [

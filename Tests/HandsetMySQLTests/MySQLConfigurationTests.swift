@@ -1,0 +1,83 @@
+import Foundation
+import HandsetMySQL
+import Testing
+
+@Suite("Database URLs")
+struct MySQLConfigurationTests {
+    @Test("host, port, user, password and database come from the URL, percent-decoded")
+    func tcpURL() throws {
+        let configuration = try MySQLConfiguration(
+            url: "mysql://app%40web:p%3Ass%2Fw0rd@db.example.com:3307/handset%2Dprod", environment: [:])
+        #expect(configuration.host == "db.example.com")
+        #expect(configuration.port == 3307)
+        #expect(configuration.user == "app@web")
+        #expect(configuration.password?.revealed == "p:ss/w0rd")
+        #expect(configuration.database == "handset-prod")
+        #expect(configuration.socketPath == nil)
+    }
+
+    @Test("a socket path, the default port, no password and no database")
+    func socketURL() throws {
+        let configuration = try MySQLConfiguration(
+            url: "mysql://root@localhost/?socket=/run/mysqld/mysqld.sock", environment: [:])
+        #expect(configuration.socketPath == "/run/mysqld/mysqld.sock")
+        #expect(configuration.port == 3306)
+        #expect(configuration.password == nil)
+        #expect(configuration.database == nil)
+        #expect(configuration.redactedURL == "mysql://root@localhost/?socket=/run/mysqld/mysqld.sock")
+    }
+
+    @Test("HANDSET_DATABASE_PASSWORD supplies a password the URL leaves out, and never overrides one it gives")
+    func passwordFromEnvironment() throws {
+        let environment = ["HANDSET_DATABASE_PASSWORD": "from-env-secret"]
+        let fromEnvironment = try MySQLConfiguration(url: "mysql://handset@db/handset", environment: environment)
+        #expect(fromEnvironment.password?.revealed == "from-env-secret")
+        let fromURL = try MySQLConfiguration(url: "mysql://handset:in-url@db/handset", environment: environment)
+        #expect(fromURL.password?.revealed == "in-url")
+    }
+
+    @Test("timeouts and the mariadb:// scheme; IPv6 hosts")
+    func options() throws {
+        let configuration = try MySQLConfiguration(
+            url: "mariadb://u@[::1]:3310/d?connect_timeout=2&read_timeout=0&write_timeout=9", environment: [:])
+        #expect(configuration.host == "::1")
+        #expect(configuration.port == 3310)
+        #expect(configuration.connectTimeout == 2)
+        #expect(configuration.readTimeout == 0)
+        #expect(configuration.writeTimeout == 9)
+        #expect(configuration.redactedURL == "mysql://u@[::1]:3310/d")
+    }
+
+    @Test(
+        "bad URLs are refused with a reason that never repeats the URL's password",
+        arguments: [
+            "postgres://u:hunter2secret@h/d",
+            "mysql://:hunter2secret@h/d",
+            "mysql://u:hunter2secret@h:99999/d",
+            "mysql://u:hunter2secret@h/d/e",
+            "mysql://u:hunter2secret@h/d?socket=relative.sock",
+            "mysql://u:hunter2secret@h/d?read_timeout=soon",
+            "mysql://u:hunter2secret@h/d?ssl_mode=off",
+            "mysql://u:hunter2secret@/d",
+            "not a url at all hunter2secret",
+        ])
+    func refused(url: String) throws {
+        let error = try #require(throws: MySQLError.self) { try MySQLConfiguration(url: url, environment: [:]) }
+        #expect(error.kind == .invalidURL)
+        #expect(!error.description.contains("hunter2secret"))
+    }
+
+    @Test("the password shows nowhere: description, debug description, dump, string interpolation")
+    func passwordHidden() throws {
+        let configuration = try MySQLConfiguration(url: "mysql://u:hunter2secret@h:3306/d", environment: [:])
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in [
+            configuration.description, configuration.debugDescription, dumped, "\(configuration)",
+            String(reflecting: configuration), "\(configuration.password!)", configuration.redactedURL,
+        ] {
+            #expect(!text.contains("hunter2secret"), "\(text)")
+        }
+        #expect(configuration.redactedURL == "mysql://u:***@h/d")
+    }
+}
