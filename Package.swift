@@ -98,7 +98,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]),
+            ],
+            exclude: ["Storage/STORAGE-DESIGN.md"]),
         .executableTarget(
             name: "handset-cloud",
             dependencies: [
