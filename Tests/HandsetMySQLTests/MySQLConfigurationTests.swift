@@ -80,4 +80,58 @@ struct MySQLConfigurationTests {
         }
         #expect(configuration.redactedURL == "mysql://u:***@h/d")
     }
+
+    @Test("random mutations of database URLs never crash the parser and never put the password in an error")
+    func mutatedURLs() {
+        var random = SplitMix64(seed: 0x5EED_13)
+        let seeds = [
+            "mysql://user:Pa55-secret-word@db.example.com:3307/handset?socket=/run/x.sock&read_timeout=5",
+            "mariadb://user:Pa55-secret-word@[::1]/d%20b?connect_timeout=2",
+        ]
+        let alphabet = Array("mysql:/@?&=#%[]:.-_ 0123456789abcdefXYZ\u{0}\u{7F}é😀".unicodeScalars)
+        for _ in 0..<5_000 {
+            var scalars = Array(seeds[Int(random.next() % 2)].unicodeScalars)
+            for _ in 0...(random.next() % 4) {
+                let position = Int(random.next() % UInt64(scalars.count + 1))
+                switch random.next() % 3 {
+                case 0 where position < scalars.count: scalars.remove(at: position)
+                case 1: scalars.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
+                default:
+                    if position < scalars.count {
+                        scalars[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                    }
+                }
+            }
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars)
+            do {
+                let configuration = try MySQLConfiguration(url: text, environment: [:])
+                // Whatever the mutation left as the password (a dropped ':' makes it part of the user name).
+                if let password = configuration.password?.revealed, password.count >= 6 {
+                    #expect(!configuration.description.contains(password), "\(text)")
+                    #expect(!"\(configuration)".contains(password), "\(text)")
+                }
+            } catch let error as MySQLError {
+                #expect(error.kind == .invalidURL)
+                #expect(!error.description.contains("secret"), "\(text)")
+            } catch {
+                Issue.record("unexpected error \(error) for \(text)")
+            }
+        }
+    }
+}
+
+/// A small deterministic generator, so a failure can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
