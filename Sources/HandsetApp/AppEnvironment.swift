@@ -19,11 +19,13 @@ public struct AppEnvironment: Sendable {
     public var refreshSchema: @Sendable () async -> AppEvent
     public var loadRecords: @Sendable (_ collection: String, _ offset: Int, _ limit: Int) async -> AppEvent
     /// A window in a chosen order (nil: the environment has no sorting; `loadRecords` is used), and keeping it.
-    public var loadSortedRecords: (@Sendable (_ collection: String, _ offset: Int, _ limit: Int, _ sort: RecordSort) async -> AppEvent)?
+    public var loadSortedRecords:
+        (@Sendable (_ collection: String, _ offset: Int, _ limit: Int, _ sort: RecordSort) async -> AppEvent)?
     public var saveSort: @Sendable (_ collection: String, _ sort: RecordSort) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
     public var searchRecords: @Sendable (_ collection: String, _ text: String) async -> AppEvent
-    public var saveRecord: @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
+    public var saveRecord:
+        @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
     public var deleteRecord: @Sendable (_ collection: String, _ id: String) async -> AppEvent
     public var loadCounts: @Sendable () async -> AppEvent
     public var loadConflicts: @Sendable () async -> AppEvent
@@ -32,11 +34,12 @@ public struct AppEnvironment: Sendable {
     public var markRead: @Sendable (_ id: String?) async -> AppEvent
     public var openLinkedRecord: @Sendable (_ link: RecordLink) async -> AppEvent
     public var signOut: @Sendable (_ everywhere: Bool) async -> AppEvent
-    public var resolveConflict: @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
+    public var resolveConflict:
+        @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
 
     public init(
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
-        answerSignIn: @escaping @Sendable (String) async -> AppEvent = { _ in .signInFailed("Nothing to answer") },
+        answerSignIn: @escaping @Sendable (String) async -> AppEvent = { _ in .signIn(.failed("Nothing to answer")) },
         accounts: AccountActions = AccountActions(),
         attachments: AttachmentActions = AttachmentActions(),
         progress: EventRelay = EventRelay(),
@@ -44,26 +47,27 @@ public struct AppEnvironment: Sendable {
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
         sync: @escaping @Sendable (String) async -> AppEvent,
         searchRecords: @escaping @Sendable (String, String) async -> AppEvent = { collection, _ in
-            .recordsLoaded(collection: collection, offset: 0, records: [], total: 0)
+            .list(.recordsLoaded(collection: collection, offset: 0, records: [], total: 0))
         },
         saveRecord: @escaping @Sendable (String, String?, [String: JSONValue]) async -> AppEvent = { _, _, _ in
-            .saveFailed("Saving is not available")
+            .form(.saveFailed("Saving is not available"))
         },
         deleteRecord: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
-            .saveFailed("Deleting is not available")
+            .form(.saveFailed("Deleting is not available"))
         },
-        loadCounts: @escaping @Sendable () async -> AppEvent = { .countsLoaded(pending: 0, conflicts: 0) },
-        loadConflicts: @escaping @Sendable () async -> AppEvent = { .conflictsLoaded([]) },
-        resolveConflict: @escaping @Sendable (String, String, LocalStore.Resolution) async -> AppEvent = { collection, id, _ in
-            .conflictResolved(collection: collection, id: id)
+        loadCounts: @escaping @Sendable () async -> AppEvent = { .sync(.countsLoaded(pending: 0, conflicts: 0)) },
+        loadConflicts: @escaping @Sendable () async -> AppEvent = { .conflicts(.loaded([])) },
+        resolveConflict: @escaping @Sendable (String, String, LocalStore.Resolution) async -> AppEvent = {
+            collection, id, _ in
+            .conflicts(.resolved(collection: collection, id: id))
         },
-        pollInbox: @escaping @Sendable () async -> AppEvent = { .inboxPollFailed(offline: true) },
-        loadInbox: @escaping @Sendable () async -> AppEvent = { .inboxLoaded([], unread: 0) },
-        markRead: @escaping @Sendable (String?) async -> AppEvent = { _ in .inboxLoaded([], unread: 0) },
+        pollInbox: @escaping @Sendable () async -> AppEvent = { .inbox(.pollFailed(offline: true)) },
+        loadInbox: @escaping @Sendable () async -> AppEvent = { .inbox(.loaded([], unread: 0)) },
+        markRead: @escaping @Sendable (String?) async -> AppEvent = { _ in .inbox(.loaded([], unread: 0)) },
         openLinkedRecord: @escaping @Sendable (RecordLink) async -> AppEvent = { link in
-            .linkedRecordLoaded(collection: link.collection, record: nil)
+            .inbox(.linkedRecordLoaded(collection: link.collection, record: nil))
         },
-        signOut: @escaping @Sendable (Bool) async -> AppEvent = { _ in .signedOut(message: "Signed out") }
+        signOut: @escaping @Sendable (Bool) async -> AppEvent = { _ in .account(.signedOut(message: "Signed out")) }
     ) {
         self.signIn = signIn
         self.answerSignIn = answerSignIn
@@ -113,7 +117,8 @@ public struct AppEnvironment: Sendable {
         case .deleteRecord(let collection, let id): return await deleteRecord(collection, id)
         case .loadCounts: return await loadCounts()
         case .loadConflicts: return await loadConflicts()
-        case .resolveConflict(let collection, let id, let resolution): return await resolveConflict(collection, id, resolution)
+        case .resolveConflict(let collection, let id, let resolution):
+            return await resolveConflict(collection, id, resolution)
         case .pollInbox: return await pollInbox()
         case .loadInbox: return await loadInbox()
         case .markRead(let id): return await markRead(id)
@@ -126,7 +131,7 @@ public struct AppEnvironment: Sendable {
         case .loadAttachmentInfo(let key): return await attachments.info(key)
         case .alert: return .effectDone
         case .editExternally(let field, _):
-            return .externalEditFinished(field: field, text: nil, message: "No editor here")
+            return .form(.externalEditFinished(field: field, text: nil, message: "No editor here"))
         }
     }
 }
@@ -152,7 +157,7 @@ extension AppEnvironment {
         let relay = EventRelay()
         let poller = InboxPoller(api: api, store: store)
         @Sendable func inboxSnapshot() -> AppEvent {
-            .inboxLoaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0)
+            .inbox(.loaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0))
         }
 
         let conversations = ConversationHolder()
@@ -160,40 +165,41 @@ extension AppEnvironment {
         @Sendable func signInEvent(_ outcome: SignInOutcome) async -> AppEvent {
             switch outcome {
             case .prompt(let prompt, let error):
-                return .signInPrompt(prompt, error: error)
+                return .signIn(.prompt(prompt, error: error))
             case .failed(let failure):
                 await conversations.set(nil)
-                return .signInFailed(failure.message)
+                return .signIn(.failed(failure.message))
             case .signedIn(let result):
                 await conversations.set(nil)
                 let tokens = TokenSet(
                     idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
                     expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
                 await session.signedIn(tokens)
-                return .signInSucceeded(tokens.user ?? SignedInUser(sub: "", username: "", email: nil))
+                return .signIn(.succeeded(tokens.user ?? SignedInUser(sub: "", username: "", email: nil)))
             }
         }
 
         @Sendable func failure(_ error: any Error) -> AppEvent {
             let remote = (error as? RemoteError) ?? .badResponse(String(describing: error))
             switch remote {
-            case .sessionExpired: return .sessionExpired
-            case .offline(let detail): return .remoteFailed(message: detail, offline: true)
-            default: return .remoteFailed(message: remote.message, offline: false)
+            case .sessionExpired: return .account(.sessionExpired)
+            case .offline(let detail): return .sync(.failed(message: detail, offline: true))
+            default: return .sync(.failed(message: remote.message, offline: false))
             }
         }
 
         @Sendable func accountFailure(_ error: any Error) -> AppEvent {
             let remote = RemoteError.from(error)
-            if case .offline(let detail) = remote { return .accountStepFailed("Offline: \(detail)") }
-            return .accountStepFailed(remote.message)
+            if case .offline(let detail) = remote { return .signIn(.stepFailed("Offline: \(detail)")) }
+            return .signIn(.stepFailed(remote.message))
         }
 
         var accounts = AccountActions(
             signUp: { username, email, password in
                 do {
-                    let (confirmed, destination) = try await cognito.signUp(username: username, password: password, email: email)
-                    return confirmed ? .accountConfirmed : .accountCodeSent(destination: destination)
+                    let (confirmed, destination) = try await cognito.signUp(
+                        username: username, password: password, email: email)
+                    return confirmed ? .signIn(.accountConfirmed) : .signIn(.codeSent(destination: destination))
                 } catch {
                     return accountFailure(error)
                 }
@@ -201,14 +207,14 @@ extension AppEnvironment {
             confirmSignUp: { username, code in
                 do {
                     try await cognito.confirmSignUp(username: username, code: code)
-                    return .accountConfirmed
+                    return .signIn(.accountConfirmed)
                 } catch {
                     return accountFailure(error)
                 }
             },
             forgotPassword: { username in
                 do {
-                    return .accountCodeSent(destination: try await cognito.forgotPassword(username: username))
+                    return .signIn(.codeSent(destination: try await cognito.forgotPassword(username: username)))
                 } catch {
                     return accountFailure(error)
                 }
@@ -216,7 +222,7 @@ extension AppEnvironment {
             resetPassword: { username, code, newPassword in
                 do {
                     try await cognito.confirmForgotPassword(username: username, code: code, newPassword: newPassword)
-                    return .passwordWasReset
+                    return .signIn(.passwordWasReset)
                 } catch {
                     return accountFailure(error)
                 }
@@ -225,31 +231,36 @@ extension AppEnvironment {
             do {
                 return try await body(try await session.validToken(.access))
             } catch RemoteError.sessionExpired {
-                return .sessionExpired
+                return .account(.sessionExpired)
             } catch {
                 let remote = RemoteError.from(error)
-                if case .offline = remote { return .mfaFailed("\(remote.message); MFA settings need the cloud") }
-                return .mfaFailed(remote.message)
+                if case .offline = remote {
+                    return .account(.mfaFailed("\(remote.message); MFA settings need the cloud"))
+                }
+                return .account(.mfaFailed(remote.message))
             }
         }
-        accounts.mfaSettings = { await mfaCall { .mfaLoaded(try await cognito.mfaSettings(accessToken: $0)) } }
+        accounts.mfaSettings = {
+            await mfaCall { .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: $0))) }
+        }
         accounts.startTOTP = {
             await mfaCall { access in
                 let secret = try await cognito.associateSoftwareToken(accessToken: access)
                 let account = await session.current?.user?.username ?? "user"
-                return .totpSetupStarted(secret: secret, uri: CognitoClient.totpURI(secret: secret, account: account))
+                return .account(
+                    .totpSetupStarted(secret: secret, uri: CognitoClient.totpURI(secret: secret, account: account)))
             }
         }
         accounts.verifyTOTP = { code in
             await mfaCall { access in
                 try await cognito.verifyAndPreferSoftwareToken(accessToken: access, code: code)
-                return .mfaLoaded(try await cognito.mfaSettings(accessToken: access))
+                return .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: access)))
             }
         }
         accounts.disableTOTP = {
             await mfaCall { access in
                 try await cognito.setSoftwareTokenMFA(accessToken: access, enabled: false)
-                return .mfaLoaded(try await cognito.mfaSettings(accessToken: access))
+                return .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: access)))
             }
         }
 
@@ -261,7 +272,7 @@ extension AppEnvironment {
             },
             answerSignIn: { answer in
                 guard let conversation = await conversations.current else {
-                    return .signInFailed("The sign-in was interrupted; please start again")
+                    return .signIn(.failed("The sign-in was interrupted; please start again"))
                 }
                 return await signInEvent(await conversation.answer(answer))
             },
@@ -270,7 +281,7 @@ extension AppEnvironment {
             progress: relay,
             refreshSchema: {
                 do {
-                    return .schemaLoaded(try await engine.refreshSchema())
+                    return .list(.schemaLoaded(try await engine.refreshSchema()))
                 } catch {
                     return failure(error)
                 }
@@ -279,74 +290,76 @@ extension AppEnvironment {
                 do {
                     let records = try store.records(collection: collection, offset: offset, limit: limit)
                     let total = try store.recordCount(collection: collection)
-                    return .recordsLoaded(collection: collection, offset: offset, records: records, total: total)
+                    return .list(.recordsLoaded(collection: collection, offset: offset, records: records, total: total))
                 } catch {
-                    return .remoteFailed(message: "Local cache: \(error)", offline: false)
+                    return .sync(.failed(message: "Local cache: \(error)", offline: false))
                 }
             },
             sync: { collection in
                 do {
-                    let report = try await engine.sync(collections: [collection]) { relay.send(.syncProgress($0)) }
-                    return .syncFinished(collection: collection, count: report.pulled, at: now())
+                    let report = try await engine.sync(collections: [collection]) { relay.send(.sync(.progress($0))) }
+                    return .sync(.finished(collection: collection, count: report.pulled, at: now()))
                 } catch {
                     return failure(error)
                 }
             },
             searchRecords: { collection, text in
                 do {
-                    let records = try store.search(collection: collection, text: text, limit: RecordListState.windowSize)
-                    return .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count)
+                    let records = try store.search(
+                        collection: collection, text: text, limit: RecordListState.windowSize)
+                    return .list(
+                        .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count))
                 } catch {
-                    return .remoteFailed(message: "Search: \(error)", offline: false)
+                    return .sync(.failed(message: "Search: \(error)", offline: false))
                 }
             },
             saveRecord: { collection, id, fields in
                 do {
                     if let id {
                         try store.updateRecord(collection: collection, id: id, fields: fields, now: now())
-                        return .recordSaved(collection: collection, id: id)
+                        return .form(.saved(collection: collection, id: id))
                     }
                     let owner = await session.current?.user?.sub ?? ""
                     let newId = UUID().uuidString.lowercased()
                     try store.createRecord(collection: collection, id: newId, fields: fields, owner: owner, now: now())
-                    return .recordSaved(collection: collection, id: newId)
+                    return .form(.saved(collection: collection, id: newId))
                 } catch {
-                    return .saveFailed("Could not save: \(error)")
+                    return .form(.saveFailed("Could not save: \(error)"))
                 }
             },
             deleteRecord: { collection, id in
                 do {
                     try store.deleteRecord(collection: collection, id: id, now: now())
-                    return .recordDeleted(collection: collection, id: id)
+                    return .form(.deleted(collection: collection, id: id))
                 } catch {
-                    return .saveFailed("Could not delete: \(error)")
+                    return .form(.saveFailed("Could not delete: \(error)"))
                 }
             },
             loadCounts: {
                 let pending = (try? store.pendingCount()) ?? 0
                 let conflicts = (try? store.conflicts().count) ?? 0
-                return .countsLoaded(pending: pending, conflicts: conflicts)
+                return .sync(.countsLoaded(pending: pending, conflicts: conflicts))
             },
             loadConflicts: {
-                .conflictsLoaded((try? store.conflicts()) ?? [])
+                .conflicts(.loaded((try? store.conflicts()) ?? []))
             },
             resolveConflict: { collection, id, resolution in
                 do {
                     try store.resolveConflict(collection: collection, recordId: id, resolution: resolution, now: now())
-                    return .conflictResolved(collection: collection, id: id)
+                    return .conflicts(.resolved(collection: collection, id: id))
                 } catch {
-                    return .saveFailed("Could not settle the conflict: \(error)")
+                    return .form(.saveFailed("Could not settle the conflict: \(error)"))
                 }
             },
             pollInbox: {
                 do {
                     let (new, unread) = try await poller.poll(wait: AutoSync.inboxWait)
-                    return .inboxPolled(new: new, unread: unread)
+                    return .inbox(.polled(new: new, unread: unread))
                 } catch let error as RemoteError {
-                    if case .sessionExpired = error { return .sessionExpired }
-                    return .inboxPollFailed(offline: error.isTransient)
+                    if case .sessionExpired = error { return .account(.sessionExpired) }
+                    return .inbox(.pollFailed(offline: error.isTransient))
                 } catch {
-                    return .inboxPollFailed(offline: false)
+                    return .inbox(.pollFailed(offline: false))
                 }
             },
             loadInbox: { inboxSnapshot() },
@@ -360,7 +373,10 @@ extension AppEnvironment {
                 return inboxSnapshot()
             },
             openLinkedRecord: { link in
-                .linkedRecordLoaded(collection: link.collection, record: try? store.record(collection: link.collection, id: link.id))
+                .inbox(
+                    .linkedRecordLoaded(
+                        collection: link.collection, record: try? store.record(collection: link.collection, id: link.id)
+                    ))
             },
             signOut: { everywhere in
                 // This device signs out whatever the server says; telling the server is best effort.
@@ -368,25 +384,27 @@ extension AppEnvironment {
                 if let tokens = await session.current {
                     do {
                         if everywhere {
-                            _ = try await cognito.call("GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
+                            _ = try await cognito.call(
+                                "GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
                         } else if let refresh = tokens.refreshToken {
                             _ = try await cognito.call(
-                                "RevokeToken", body: ["Token": .string(refresh), "ClientId": .string(cognito.configuration.clientId)])
+                                "RevokeToken",
+                                body: ["Token": .string(refresh), "ClientId": .string(cognito.configuration.clientId)])
                         }
                     } catch {
                         note += " on this device (the server could not be told)"
                     }
                 }
                 await session.signOut()
-                return .signedOut(message: note)
+                return .account(.signedOut(message: note))
             })
         environment.loadSortedRecords = { collection, offset, limit, sort in
             do {
                 let records = try store.records(collection: collection, offset: offset, limit: limit, sort: sort)
                 let total = try store.recordCount(collection: collection)
-                return .recordsLoaded(collection: collection, offset: offset, records: records, total: total)
+                return .list(.recordsLoaded(collection: collection, offset: offset, records: records, total: total))
             } catch {
-                return .remoteFailed(message: "Local cache: \(error)", offline: false)
+                return .sync(.failed(message: "Local cache: \(error)", offline: false))
             }
         }
         environment.saveSort = { collection, sort in
@@ -421,17 +439,21 @@ public struct AccountActions: Sendable {
     public var forgotPassword: @Sendable (_ username: String) async -> AppEvent
     public var resetPassword: @Sendable (_ username: String, _ code: String, _ newPassword: String) async -> AppEvent
     /// The signed-in person's MFA: read it, add an authenticator app (two steps), turn the app off.
-    public var mfaSettings: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
-    public var startTOTP: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
-    public var verifyTOTP: @Sendable (_ code: String) async -> AppEvent = { _ in .mfaFailed("Not available") }
-    public var disableTOTP: @Sendable () async -> AppEvent = { .mfaFailed("Not available") }
+    public var mfaSettings: @Sendable () async -> AppEvent = { .account(.mfaFailed("Not available")) }
+    public var startTOTP: @Sendable () async -> AppEvent = { .account(.mfaFailed("Not available")) }
+    public var verifyTOTP: @Sendable (_ code: String) async -> AppEvent = { _ in .account(.mfaFailed("Not available")) }
+    public var disableTOTP: @Sendable () async -> AppEvent = { .account(.mfaFailed("Not available")) }
 
     public init(
-        signUp: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in .accountStepFailed("Not available") },
-        confirmSignUp: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in .accountStepFailed("Not available") },
-        forgotPassword: @escaping @Sendable (String) async -> AppEvent = { _ in .accountStepFailed("Not available") },
+        signUp: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in
+            .signIn(.stepFailed("Not available"))
+        },
+        confirmSignUp: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
+            .signIn(.stepFailed("Not available"))
+        },
+        forgotPassword: @escaping @Sendable (String) async -> AppEvent = { _ in .signIn(.stepFailed("Not available")) },
         resetPassword: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in
-            .accountStepFailed("Not available")
+            .signIn(.stepFailed("Not available"))
         }
     ) {
         self.signUp = signUp

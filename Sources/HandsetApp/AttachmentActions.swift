@@ -6,16 +6,21 @@ import HandsetWire
 
 /// The attachment calls of the detail screen and the form.
 public struct AttachmentActions: Sendable {
-    public var upload: @Sendable (_ collection: String, _ recordId: String, _ field: String, _ path: String) async -> AppEvent
+    public var upload:
+        @Sendable (_ collection: String, _ recordId: String, _ field: String, _ path: String) async -> AppEvent
     public var download: @Sendable (_ key: String, _ path: String) async -> AppEvent
     public var restore: @Sendable (_ key: String) async -> AppEvent
     public var info: @Sendable (_ key: String) async -> AppEvent
 
     public init(
-        upload: @escaping @Sendable (String, String, String, String) async -> AppEvent = { _, _, _, _ in .attachmentFailed("Not available") },
-        download: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in .attachmentFailed("Not available") },
-        restore: @escaping @Sendable (String) async -> AppEvent = { _ in .attachmentFailed("Not available") },
-        info: @escaping @Sendable (String) async -> AppEvent = { _ in .attachmentFailed(nil) }
+        upload: @escaping @Sendable (String, String, String, String) async -> AppEvent = { _, _, _, _ in
+            .attachments(.failed("Not available"))
+        },
+        download: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
+            .attachments(.failed("Not available"))
+        },
+        restore: @escaping @Sendable (String) async -> AppEvent = { _ in .attachments(.failed("Not available")) },
+        info: @escaping @Sendable (String) async -> AppEvent = { _ in .attachments(.failed(nil)) }
     ) {
         self.upload = upload
         self.download = download
@@ -32,15 +37,18 @@ public struct AttachmentActions: Sendable {
             if case .offline = remote { return "\(remote.message); attachments need the cloud, try again when online" }
             return remote.message
         }
-        let progress: FileTransfer.Progress = { done, total in relay.send(.transferProgress(done: done, total: total)) }
+        let progress: FileTransfer.Progress = { done, total in
+            relay.send(.attachments(.progress(done: done, total: total)))
+        }
         return AttachmentActions(
             upload: { collection, recordId, field, path in
                 let file = URL(fileURLWithPath: LocalFiles.expand(path))
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory),
+                    !isDirectory.boolValue,
                     let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int
                 else {
-                    return .attachmentFailed("No file at \(path)")
+                    return .attachments(.failed("No file at \(path)"))
                 }
                 do {
                     let signed = try await api.presignUpload(
@@ -49,44 +57,47 @@ public struct AttachmentActions: Sendable {
                     try await FileTransfer.upload(file, to: signed, progress: progress)
                     // The key goes into the record like any edit: cache and outbox at once, synced later.
                     guard let record = try store.record(collection: collection, id: recordId) else {
-                        return .attachmentFailed("Uploaded, but the record is gone from this device")
+                        return .attachments(.failed("Uploaded, but the record is gone from this device"))
                     }
                     var fields = record.fields
                     fields[field] = .string(signed.key)
                     try store.updateRecord(collection: collection, id: recordId, fields: fields, now: now())
-                    return .attachmentUploaded(collection: collection, recordId: recordId, field: field, key: signed.key)
+                    return .attachments(
+                        .uploaded(collection: collection, recordId: recordId, field: field, key: signed.key))
                 } catch {
-                    return .attachmentFailed("Upload failed: \(message(error))")
+                    return .attachments(.failed("Upload failed: \(message(error))"))
                 }
             },
             download: { key, path in
                 var destination = URL(fileURLWithPath: LocalFiles.expand(path))
                 var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory),
+                    isDirectory.boolValue
+                {
                     destination.appendPathComponent(AppCore.fileName(ofKey: key))
                 }
                 do {
                     let signed = try await api.presignDownload(key: key)
                     try await FileTransfer.download(from: signed, to: destination, progress: progress)
-                    return .attachmentDownloaded(path: destination.path)
+                    return .attachments(.downloaded(path: destination.path))
                 } catch {
-                    return .attachmentFailed("Download failed: \(message(error))")
+                    return .attachments(.failed("Download failed: \(message(error))"))
                 }
             },
             restore: { key in
                 do {
-                    return .attachmentInfoLoaded(try await api.restoreObject(key: key))
+                    return .attachments(.infoLoaded(try await api.restoreObject(key: key)))
                 } catch RemoteError.http(409, _) {
-                    return .attachmentFailed("That file is not in the archive; it can be downloaded now")
+                    return .attachments(.failed("That file is not in the archive; it can be downloaded now"))
                 } catch {
-                    return .attachmentFailed("Restore failed: \(message(error))")
+                    return .attachments(.failed("Restore failed: \(message(error))"))
                 }
             },
             info: { key in
                 do {
-                    return .attachmentInfoLoaded(try await api.objectInfo(key: key))
+                    return .attachments(.infoLoaded(try await api.objectInfo(key: key)))
                 } catch {
-                    return .attachmentFailed(nil)
+                    return .attachments(.failed(nil))
                 }
             })
     }

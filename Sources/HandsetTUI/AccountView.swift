@@ -8,8 +8,8 @@ public enum AccountView {
         let rows: [(String, String)] = [
             ("User", state.user?.username ?? "—"), ("Email", state.user?.email ?? "—"), ("Profile", state.profile),
             ("API", state.schema?.title ?? "—"),
-            ("Pending", "\(state.pendingCount) write(s) waiting to sync"),
-            ("MFA", mfaText(state.mfa)),
+            ("Pending", "\(state.sync.pendingCount) write(s) waiting to sync"),
+            ("MFA", mfaText(state.account.mfa)),
         ]
         for (index, row) in rows.enumerated() {
             grid.put(row.0, x: 2, y: 4 + index, role: .fieldLabel)
@@ -19,12 +19,16 @@ public enum AccountView {
         var x = 14
         for name in state.themeNames where x < grid.width - 2 {
             let isCurrent = name == state.themeName
-            x += grid.put(isCurrent ? "[\(name)]" : " \(name) ", x: x, y: 4 + rows.count, role: isCurrent ? .title : .dim) + 1
+            x +=
+                grid.put(
+                    isCurrent ? "[\(name)]" : " \(name) ", x: x, y: 4 + rows.count, role: isCurrent ? .title : .dim) + 1
         }
         let top = 6 + rows.count
-        let hasApp = state.mfa?.enabled.contains("SOFTWARE_TOKEN_MFA") == true
+        let hasApp = state.account.mfa?.enabled.contains("SOFTWARE_TOKEN_MFA") == true
         let lines = [
-            hasApp ? "m  set up the authenticator app again (a new key); x  turn it off" : "m  set up an authenticator app (TOTP)",
+            hasApp
+                ? "m  set up the authenticator app again (a new key); x  turn it off"
+                : "m  set up an authenticator app (TOTP)",
             "t  next theme (T: previous); kept for the next start",
             "o  sign out on this device (the offline cache stays)",
             "O  sign out everywhere (every device's refresh token is revoked)",
@@ -49,7 +53,8 @@ public enum AccountView {
 public enum HelpView {
     public static func render(_ state: AppState, filter: String, into grid: inout CellGrid) {
         let entries = KeyHelp.entries(for: state.screen, bindings: state.settings.keyBindings).filter {
-            filter.isEmpty || $0.key.localizedCaseInsensitiveContains(filter) || $0.action.localizedCaseInsensitiveContains(filter)
+            filter.isEmpty || $0.key.localizedCaseInsensitiveContains(filter)
+                || $0.action.localizedCaseInsensitiveContains(filter)
         }
         let width = min(60, grid.width - 4)
         let height = min(entries.count + 4, grid.height - 2)
@@ -59,7 +64,8 @@ public enum HelpView {
         grid.put(" Keys" + (filter.isEmpty ? "" : "  /\(filter)"), x: left + 1, y: top, role: .statusOnline)
         for (index, entry) in entries.prefix(height - 3).enumerated() {
             grid.put(TextWidth.pad(entry.key, to: 16), x: left + 2, y: top + 2 + index, role: .statusOnline)
-            grid.put(TextWidth.truncate(entry.action, to: width - 20), x: left + 19, y: top + 2 + index, role: .statusBar)
+            grid.put(
+                TextWidth.truncate(entry.action, to: width - 20), x: left + 19, y: top + 2 + index, role: .statusBar)
         }
         if entries.isEmpty { grid.put("no key matches", x: left + 2, y: top + 2, role: .statusBar) }
     }

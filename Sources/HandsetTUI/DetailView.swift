@@ -5,7 +5,7 @@ import HandsetWire
 /// One record: every field formatted by its type, server fields last.
 public enum DetailView {
     public static func render(_ state: AppState, recordId: String, confirmingDelete: Bool, into grid: inout CellGrid) {
-        let focused = state.focusedRecord?.id == recordId ? state.focusedRecord : nil
+        let focused = state.detail.focusedRecord?.id == recordId ? state.detail.focusedRecord : nil
         guard let collection = state.currentCollection,
             let record = state.list?.window.first(where: { $0.id == recordId }) ?? focused
         else {
@@ -50,10 +50,14 @@ public enum DetailView {
         }
         for field in userFields {
             if field.kind == .objectKey, case .string(let key)? = record.fields[field.name], !key.isEmpty {
-                line(FieldFormatter.label(for: field.name), attachmentText(key: key, info: state.attachmentInfo[key]), role: .normal)
+                line(
+                    FieldFormatter.label(for: field.name), attachmentText(key: key, info: state.attachments.info[key]),
+                    role: .normal)
                 continue
             }
-            line(FieldFormatter.label(for: field.name), fullText(record.fields[field.name], kind: field.kind), role: .normal)
+            line(
+                FieldFormatter.label(for: field.name), fullText(record.fields[field.name], kind: field.kind),
+                role: .normal)
         }
         y += 1
         for name in serverFields {

@@ -23,15 +23,18 @@ public enum PaletteView {
             grid.fill(x: frame.left + 1, y: y, width: frame.width - 2, height: 1, role: role)
             grid.put(TextWidth.truncate(command.title, to: frame.width - 12), x: frame.left + 2, y: y, role: role)
             if let shortcut = command.shortcut {
-                grid.put(shortcut, x: frame.left + frame.width - 2 - TextWidth.width(of: shortcut), y: y,
-                         role: isSelected ? .selection : .statusOnline)
+                grid.put(
+                    shortcut, x: frame.left + frame.width - 2 - TextWidth.width(of: shortcut), y: y,
+                    role: isSelected ? .selection : .statusOnline)
             }
         }
         if matches.isEmpty { grid.put("no command matches", x: frame.left + 2, y: frame.top + 2, role: .statusBar) }
         let hidden = matches.count - min(frame.rows, matches.count - first) - first
         if hidden > 0 || first > 0 {
             let note = "\(matches.count) commands · ↑↓ scroll · type to narrow"
-            grid.put(TextWidth.truncate(note, to: frame.width - 4), x: frame.left + 2, y: frame.top + frame.rows + 2, role: .statusBar)
+            grid.put(
+                TextWidth.truncate(note, to: frame.width - 4), x: frame.left + 2, y: frame.top + frame.rows + 2,
+                role: .statusBar)
         }
     }
 }
@@ -74,7 +77,7 @@ extension Renderer {
             let rows = max(height - 8 - InboxView.bodyRows, 1)
             let top = max(0, selected - rows + 1)
             let row = y - 4
-            guard row >= 0, row < rows, top + row < state.inbox.count else { return nil }
+            guard row >= 0, row < rows, top + row < state.inbox.items.count else { return nil }
             return .inboxRow(top + row)
         default:
             return nil

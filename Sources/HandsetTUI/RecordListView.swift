@@ -18,10 +18,10 @@ public enum RecordListView {
     public static func render(_ state: AppState, timeZone: TimeZone, now: Date, into grid: inout CellGrid) {
         renderHeader(state, into: &grid)
         renderTabs(state, into: &grid)
-        if let filter = state.filter {
-            let label = "/" + filter + (state.isEditingFilter ? "▏" : "")
+        if let filter = state.list?.filter {
+            let label = "/" + filter + ((state.list?.isEditingFilter ?? false) ? "▏" : "")
             let x = max(grid.width - TextWidth.width(of: label) - 2, grid.width / 2)
-            grid.put(label, x: x, y: 1, role: state.isEditingFilter ? .fieldFocused : .title)
+            grid.put(label, x: x, y: 1, role: (state.list?.isEditingFilter ?? false) ? .fieldFocused : .title)
         }
         if let list = state.list, let collection = state.currentCollection {
             if grid.width >= sidebarMinimumWidth, let schema = state.schema {
@@ -29,11 +29,13 @@ public enum RecordListView {
                 renderSidebar(state, schema: schema, into: &grid)
                 var body = CellGrid(width: grid.width - sidebarWidth, height: grid.height)
                 renderTable(
-                    list, collection: collection, filter: state.filter, sort: state.sorts[collection.name], into: &body)
+                    list, collection: collection, filter: state.list?.filter, sort: state.sorts[collection.name],
+                    into: &body)
                 grid.paste(body, rows: 2..<(grid.height - 2), x: sidebarWidth)
             } else {
                 renderTable(
-                    list, collection: collection, filter: state.filter, sort: state.sorts[collection.name], into: &grid)
+                    list, collection: collection, filter: state.list?.filter, sort: state.sorts[collection.name],
+                    into: &grid)
             }
         } else {
             let text = state.schema == nil ? "Loading the API description…" : "No collection selected"
@@ -41,10 +43,12 @@ public enum RecordListView {
         }
         StatusBarView.render(state, timeZone: timeZone, now: now, row: grid.height - 2, into: &grid)
         let hints: [(String, String)] =
-            state.isEditingFilter
+            (state.list?.isEditingFilter ?? false)
             ? [("type", "to filter"), ("Enter", "done"), ("Esc", "clear")]
             : [("↑↓", "move"), ("Enter", "open"), ("n", "new"), ("/", "filter"), ("Tab", "collection"), ("r", "sync")]
-                + (state.conflictCount > 0 ? [("c", "conflicts")] : []) + [("i", "inbox"), ("?", "help"), ("q", "quit")]
+                + (state.sync.conflictCount > 0 ? [("c", "conflicts")] : []) + [
+                    ("i", "inbox"), ("?", "help"), ("q", "quit"),
+                ]
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
     }
 
@@ -60,7 +64,7 @@ public enum RecordListView {
             guard y < grid.height - 2 else { break }
             let isCurrent = collection.name == state.list?.collection
             let count = isCurrent ? state.list.map { " \($0.total)" } ?? "" : ""
-            let label = TextWidth.truncate(collection.name, to: sidebarWidth - 3 - count.count) 
+            let label = TextWidth.truncate(collection.name, to: sidebarWidth - 3 - count.count)
             // Marked, not reverse video: the list's selection stays the only one on screen.
             grid.put((isCurrent ? "›" : " ") + label, x: 0, y: y, role: isCurrent ? .title : .normal)
             if !count.isEmpty {
@@ -141,14 +145,17 @@ public enum RecordListView {
                 let arrow = sort.descending ? "▼" : "▲"
                 label = TextWidth.truncate(FieldFormatter.label(for: column.name), to: max(width - 2, 1)) + " " + arrow
             }
-            grid.put(TextWidth.pad(TextWidth.truncate(label, to: width), to: width), x: x, y: headerRow, role: .columnHeader)
+            grid.put(
+                TextWidth.pad(TextWidth.truncate(label, to: width), to: width), x: x, y: headerRow, role: .columnHeader)
             x += width + 1
         }
         let firstRow = headerRow + 1
         let rows = max(grid.height - RecordListView.chromeRows, 0)
         if list.total == 0 {
             if let filter, !filter.isEmpty {
-                grid.put(TextWidth.truncate("Nothing matches “\(filter)” · Esc clears the filter", to: grid.width - 4), x: 2, y: firstRow, role: .dim)
+                grid.put(
+                    TextWidth.truncate("Nothing matches “\(filter)” · Esc clears the filter", to: grid.width - 4), x: 2,
+                    y: firstRow, role: .dim)
             } else {
                 grid.put("No \(collection.name) yet · press n to add one", x: 2, y: firstRow, role: .dim)
             }

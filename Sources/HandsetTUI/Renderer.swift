@@ -30,10 +30,11 @@ public enum Renderer {
                 state.currentCollection?.fields.contains { $0.kind == .objectKey } == true
                 ? [("u", "upload"), ("s", "save file"), ("R", "restore")] : []
             KeyHints.render(
-                [("e", "edit"), ("d", "delete")] + attachmentHints + [("Esc", "back")], row: grid.height - 1, into: &grid)
+                [("e", "edit"), ("d", "delete")] + attachmentHints + [("Esc", "back")], row: grid.height - 1,
+                into: &grid)
         case .inbox(let selected):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
-            InboxView.render(state.inbox, selected: selected, unread: state.unreadCount, into: &grid)
+            InboxView.render(state.inbox.items, selected: selected, unread: state.inbox.unreadCount, into: &grid)
             KeyHints.render(
                 [("↑↓", "move"), ("Enter", "open"), ("m", "mark read"), ("a", "all read"), ("Esc", "back")],
                 row: grid.height - 1, into: &grid)
@@ -47,18 +48,22 @@ public enum Renderer {
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             ConflictsView.render(screen, into: &grid)
             KeyHints.render(
-                [("↑↓", "field"), ("←→", "side"), ("Enter", "save mix"), ("m", "keep mine"), ("t", "take theirs"), ("]", "next"), ("Esc", "back")],
+                [
+                    ("↑↓", "field"), ("←→", "side"), ("Enter", "save mix"), ("m", "keep mine"), ("t", "take theirs"),
+                    ("]", "next"), ("Esc", "back"),
+                ],
                 row: grid.height - 1, into: &grid)
         case .edit(let form):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             EditFormView.render(form, into: &grid)
             KeyHints.render(
-                [("Tab", "next field"), ("Ctrl-S", "save"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")], row: grid.height - 1, into: &grid)
+                [("Tab", "next field"), ("Ctrl-S", "save"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")],
+                row: grid.height - 1, into: &grid)
         }
-        if let transfer = state.transfer {
+        if let transfer = state.attachments.transfer {
             TransferView.render(transfer, row: grid.height - 3, into: &grid)
         }
-        if let prompt = state.prompt {
+        if let prompt = state.attachments.prompt {
             TransferView.render(prompt, row: grid.height - 3, into: &grid)
         }
         if let palette = state.palette {

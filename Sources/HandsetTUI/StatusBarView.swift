@@ -7,7 +7,7 @@ public enum StatusBarView {
         guard row >= 0, row < grid.height else { return }
         grid.fill(x: 0, y: row, width: grid.width, height: 1, role: .statusBar)
         var x = 1
-        switch state.connectivity {
+        switch state.sync.connectivity {
         case .online:
             x += grid.put("● online", x: x, y: row, role: .statusOnline)
         case .offline:
@@ -16,13 +16,13 @@ public enum StatusBarView {
             x += grid.put("◌ connecting", x: x, y: row, role: .statusBar)
         }
         var parts: [String] = []
-        if state.isSyncing {
-            switch state.syncProgress {
+        if state.sync.isSyncing {
+            switch state.sync.progress {
             case .pushing(let done, let total)?: parts.append("sending \(done)/\(total)…")
             case .pulling(_, let done)?: parts.append("syncing… \(done) received")
             case nil: parts.append("syncing…")
             }
-        } else if let last = state.lastSyncedAt {
+        } else if let last = state.sync.lastSyncedAt {
             parts.append("synced \(time(last, timeZone: timeZone, now: now))")
         } else {
             parts.append("never synced")
@@ -31,14 +31,14 @@ public enum StatusBarView {
             let singular = state.currentCollection?.typeName.lowercased() ?? list.collection
             parts.append("\(list.total) \(list.total == 1 ? singular : list.collection)")
         }
-        if state.pendingCount > 0 { parts.append("↑\(state.pendingCount) pending") }
-        if state.conflictCount > 0 { parts.append("!\(state.conflictCount) conflicts") }
-        if state.unreadCount > 0 { parts.append("✉ \(state.unreadCount)") }
+        if state.sync.pendingCount > 0 { parts.append("↑\(state.sync.pendingCount) pending") }
+        if state.sync.conflictCount > 0 { parts.append("!\(state.sync.conflictCount) conflicts") }
+        if state.inbox.unreadCount > 0 { parts.append("✉ \(state.inbox.unreadCount)") }
         x += grid.put("  " + parts.joined(separator: " · "), x: x, y: row, role: .statusBar)
         var note: (String, StyleRole)?
         if let message = state.message {
             note = (message.text, message.kind == .error ? .error : .statusBar)
-        } else if case .offline(let reason) = state.connectivity {
+        } else if case .offline(let reason) = state.sync.connectivity {
             note = (reason, .statusBar)
         }
         if let (text, role) = note {

@@ -53,7 +53,9 @@ enum Measure {
 
 /// Synthetic tasks shaped like the demo API's.
 enum Synthetic {
-    static let words = ["draft", "review", "ship", "plan", "design", "release", "notes", "sync", "fix", "test", "docs", "api"]
+    static let words = [
+        "draft", "review", "ship", "plan", "design", "release", "notes", "sync", "fix", "test", "docs", "api",
+    ]
 
     static func task(_ index: Int) -> JSONValue {
         [
@@ -84,13 +86,15 @@ enum Synthetic {
 
 struct StoreBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Local cache figures: delta apply rate, edit commit latency, search, cold list.")
+        commandName: "store", abstract: "Local cache figures: delta apply rate, edit commit latency, search, cold list."
+    )
 
     @Option(help: "Records in the cache.") var records = 100_000
     @Option(help: "Local edits to time.") var edits = 1_000
 
     func run() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("handset-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "handset-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("cache.sqlite").path
@@ -103,10 +107,13 @@ struct StoreBench: ParsableCommand {
             for start in stride(from: 0, to: records, by: pageSize) {
                 let items = (start..<min(start + pageSize, records)).map(Synthetic.task)
                 try store.applyChanges(
-                    collection: "tasks", items: items, cursor: String(start + pageSize), complete: start + pageSize >= records)
+                    collection: "tasks", items: items, cursor: String(start + pageSize),
+                    complete: start + pageSize >= records)
             }
         }
-        print("delta apply: \(records) records in \(String(format: "%.2f", applySeconds)) s = \(Int(Double(records) / applySeconds)) records/s (pages of \(pageSize), FTS5 indexed)")
+        print(
+            "delta apply: \(records) records in \(String(format: "%.2f", applySeconds)) s = \(Int(Double(records) / applySeconds)) records/s (pages of \(pageSize), FTS5 indexed)"
+        )
 
         // A local edit: cache row + outbox entry in one durable (synchronous FULL) transaction.
         var latencies: [Double] = []
@@ -114,16 +121,22 @@ struct StoreBench: ParsableCommand {
             let id = String(format: "bench-%07d", index * 37 % records)
             latencies.append(
                 try Measure.seconds {
-                    try store.updateRecord(collection: "tasks", id: id, fields: ["title": .string("Edited \(index)"), "status": "done"], now: Date())
+                    try store.updateRecord(
+                        collection: "tasks", id: id, fields: ["title": .string("Edited \(index)"), "status": "done"],
+                        now: Date())
                 })
         }
-        print("local edit commit: p50 \(Measure.milliseconds(Measure.percentile(latencies, 0.5))), p99 \(Measure.milliseconds(Measure.percentile(latencies, 0.99))) over \(edits) edits")
+        print(
+            "local edit commit: p50 \(Measure.milliseconds(Measure.percentile(latencies, 0.5))), p99 \(Measure.milliseconds(Measure.percentile(latencies, 0.99))) over \(edits) edits"
+        )
 
         var searches: [Double] = []
         for prefix in ["dr", "rel", "sync 1", "notes", "api doc", "fix", "te", "plan re"] {
             searches.append(try Measure.seconds { _ = try store.search(collection: "tasks", text: prefix, limit: 400) })
         }
-        print("filter-as-you-type (FTS5, 400 rows): median \(Measure.milliseconds(Measure.percentile(searches, 0.5))), max \(Measure.milliseconds(searches.max() ?? 0))")
+        print(
+            "filter-as-you-type (FTS5, 400 rows): median \(Measure.milliseconds(Measure.percentile(searches, 0.5))), max \(Measure.milliseconds(searches.max() ?? 0))"
+        )
 
         // Cold start to a rendered list: open the file, read the cached schema, load the first window, render.
         var colds: [Double] = []
@@ -134,34 +147,58 @@ struct StoreBench: ParsableCommand {
                     var state = AppState(viewportRows: Renderer.listRows(forHeight: 24))
                     let effects = AppCore.update(
                         &state,
-                        .launched(user: SignedInUser(sub: "s", username: "bench", email: nil), cachedSchema: reopened.cachedSchema(), lastSyncedAt: nil))
+                        .launched(
+                            user: SignedInUser(sub: "s", username: "bench", email: nil),
+                            cachedSchema: reopened.cachedSchema(), lastSyncedAt: nil))
                     for case .loadRecords(let collection, let offset, let limit, _) in effects {
                         let window = try reopened.records(collection: collection, offset: offset, limit: limit)
                         let total = try reopened.recordCount(collection: collection)
-                        _ = AppCore.update(&state, .recordsLoaded(collection: collection, offset: offset, records: window, total: total))
+                        _ = AppCore.update(
+                            &state,
+                            .list(.recordsLoaded(collection: collection, offset: offset, records: window, total: total))
+                        )
                     }
                     _ = Renderer.render(state, width: 120, height: 40)
                 })
         }
-        print("cold open to rendered list (\(records) cached): median \(Measure.milliseconds(Measure.percentile(colds, 0.5))) in-process; RSS \(String(format: "%.0f", Measure.residentMegabytes())) MB")
+        print(
+            "cold open to rendered list (\(records) cached): median \(Measure.milliseconds(Measure.percentile(colds, 0.5))) in-process; RSS \(String(format: "%.0f", Measure.residentMegabytes())) MB"
+        )
 
         // Keystroke to frame: move the selection and render, over the big list.
         let reopened = try LocalStore(path: path)
         var state = AppState(viewportRows: Renderer.listRows(forHeight: 40))
-        _ = AppCore.update(&state, .launched(user: SignedInUser(sub: "s", username: "bench", email: nil), cachedSchema: reopened.cachedSchema(), lastSyncedAt: nil))
-        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: try reopened.records(collection: "tasks", offset: 0, limit: 400), total: records))
+        _ = AppCore.update(
+            &state,
+            .launched(
+                user: SignedInUser(sub: "s", username: "bench", email: nil), cachedSchema: reopened.cachedSchema(),
+                lastSyncedAt: nil))
+        _ = AppCore.update(
+            &state,
+            .list(
+                .recordsLoaded(
+                    collection: "tasks", offset: 0,
+                    records: try reopened.records(collection: "tasks", offset: 0, limit: 400), total: records)))
         var frames: [Double] = []
         for step in 0..<2_000 {
             frames.append(
                 try Measure.seconds {
                     let effects = AppCore.update(&state, .key(step % 50 == 49 ? .pageDown : .down))
                     for case .loadRecords(let collection, let offset, let limit, _) in effects {
-                        _ = AppCore.update(&state, .recordsLoaded(collection: collection, offset: offset, records: try reopened.records(collection: collection, offset: offset, limit: limit), total: records))
+                        _ = AppCore.update(
+                            &state,
+                            .list(
+                                .recordsLoaded(
+                                    collection: collection, offset: offset,
+                                    records: try reopened.records(collection: collection, offset: offset, limit: limit),
+                                    total: records)))
                     }
                     _ = Renderer.render(state, width: 120, height: 40)
                 })
         }
-        print("keystroke to frame (scrolling 100k, window loads included): p50 \(Measure.milliseconds(Measure.percentile(frames, 0.5))), p95 \(Measure.milliseconds(Measure.percentile(frames, 0.95)))")
+        print(
+            "keystroke to frame (scrolling 100k, window loads included): p50 \(Measure.milliseconds(Measure.percentile(frames, 0.5))), p95 \(Measure.milliseconds(Measure.percentile(frames, 0.95)))"
+        )
     }
 }
 
@@ -180,7 +217,8 @@ struct SyncBench: AsyncParsableCommand {
             throw ValidationError("pass the password with --password-stdin")
         }
         let (configuration, _) = try ClientConfiguration.load(contentsOf: URL(fileURLWithPath: config))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("handset-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "handset-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let paths = HandsetPaths(
             config: directory.appendingPathComponent("config"), state: directory.appendingPathComponent("state"),
@@ -188,13 +226,16 @@ struct SyncBench: AsyncParsableCommand {
         // Seeding 100k records keeps two cores busy for minutes: give each answer more time than the app does.
         var settings = Settings()
         settings.requestTimeout = 120
-        let services = try ClientServices(profile: "bench", paths: paths, configuration: configuration, settings: settings)
+        let services = try ClientServices(
+            profile: "bench", paths: paths, configuration: configuration, settings: settings)
         let conversation = SignInConversation(cognito: services.cognito, flow: .srp)
         guard case .signedIn(let result) = await conversation.start(username: username, password: password) else {
             throw ValidationError("sign-in failed (a user without MFA is needed)")
         }
         await services.session.signedIn(
-            TokenSet(idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken, expiresAt: Date().addingTimeInterval(3600)))
+            TokenSet(
+                idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
+                expiresAt: Date().addingTimeInterval(3600)))
         _ = try await services.sync.refreshSchema()
 
         // Seed through the batch endpoint, as another device would.
@@ -203,7 +244,10 @@ struct SyncBench: AsyncParsableCommand {
                 let operations = (start..<min(start + 100, records)).map { index in
                     BatchOperation(
                         op: .create, id: UUID().uuidString.lowercased(),
-                        body: ["title": .string("Bench task \(index)"), "status": "todo", "priority": .number(Double(index % 5 + 1))])
+                        body: [
+                            "title": .string("Bench task \(index)"), "status": "todo",
+                            "priority": .number(Double(index % 5 + 1)),
+                        ])
                 }
                 _ = try await services.api.batch(collection: "tasks", BatchRequest(operations: operations))
             }
@@ -212,13 +256,19 @@ struct SyncBench: AsyncParsableCommand {
 
         let pullSeconds = try await Measure.seconds { _ = try await services.sync.pull(collection: "tasks") }
         let cached = try services.store.recordCount(collection: "tasks")
-        print("initial sync: \(cached) records in \(String(format: "%.2f", pullSeconds)) s = \(Int(Double(cached) / pullSeconds)) records/s")
+        print(
+            "initial sync: \(cached) records in \(String(format: "%.2f", pullSeconds)) s = \(Int(Double(cached) / pullSeconds)) records/s"
+        )
 
         let ids = try services.store.records(collection: "tasks", offset: 0, limit: edits).map(\.id)
         for (index, id) in ids.enumerated() {
-            try services.store.updateRecord(collection: "tasks", id: id, fields: ["title": .string("Drained \(index)"), "status": "done"], now: Date())
+            try services.store.updateRecord(
+                collection: "tasks", id: id, fields: ["title": .string("Drained \(index)"), "status": "done"],
+                now: Date())
         }
         let drainSeconds = try await Measure.seconds { _ = try await services.sync.push() }
-        print("outbox drain: \(ids.count) queued edits in \(String(format: "%.2f", drainSeconds)) s; pending after: \(try services.store.pendingCount())")
+        print(
+            "outbox drain: \(ids.count) queued edits in \(String(format: "%.2f", drainSeconds)) s; pending after: \(try services.store.pendingCount())"
+        )
     }
 }

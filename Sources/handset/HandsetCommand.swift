@@ -31,12 +31,16 @@ struct ProfileOptions: ParsableArguments {
     @Option(name: .long, help: "An Amplify outputs file (amplify_outputs.json); saved as the profile for later runs.")
     var config: String?
 
-    @Option(name: .customLong("profile"), help: "The profile to use or save (default: $HANDSET_PROFILE, else \"default\").")
+    @Option(
+        name: .customLong("profile"), help: "The profile to use or save (default: $HANDSET_PROFILE, else \"default\").")
     var profileOption: String?
 
     /// The chosen profile: `--profile`, else `HANDSET_PROFILE`, else "default".
     var profile: String {
-        get { profileOption ?? ProcessInfo.processInfo.environment["HANDSET_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default" }
+        get {
+            profileOption ?? ProcessInfo.processInfo.environment["HANDSET_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? "default"
+        }
         set { profileOption = newValue }
     }
 
@@ -89,7 +93,7 @@ struct UICommand: ParsableCommand {
         var state = AppState(profile: services.profile)
         state.settings = services.settings
         state.themeNames = catalog.names
-        state.downloadDirectory = Self.downloadDirectory()
+        state.attachments.downloadDirectory = Self.downloadDirectory()
         for collection in cachedSchema?.collections ?? [] {
             state.sorts[collection.name] = services.store.sort(collection: collection.name)
         }

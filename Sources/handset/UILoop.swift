@@ -84,11 +84,12 @@ final class UILoop {
             case .alert(let title, let body):
                 terminal.send(
                     TerminalAlert.sequence(
-                        title: title, body: body, bell: state.settings.bell, desktop: state.settings.desktopNotifications))
+                        title: title, body: body, bell: state.settings.bell,
+                        desktop: state.settings.desktopNotifications))
             case .editExternally(let field, let text):
                 let outcome = ExternalEditor.edit(text, suspending: terminal)
                 needsDraw = true
-                dispatch(.externalEditFinished(field: field, text: outcome.text, message: outcome.message))
+                dispatch(.form(.externalEditFinished(field: field, text: outcome.text, message: outcome.message)))
             default:
                 let environment = self.environment
                 let inbox = self.inbox
@@ -192,7 +193,10 @@ final class EventInbox: @unchecked Sendable {
 
     /// Returns when the terminal has input, an event was posted, a signal came (a resize), or `timeout` passed.
     func waitForInputOrEvent(timeout: TimeInterval) {
-        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: pipeEnds[0], events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: pipeEnds[0], events: Int16(POLLIN), revents: 0),
+        ]
         _ = poll(&fds, nfds_t(fds.count), Int32(timeout * 1000))
     }
 }

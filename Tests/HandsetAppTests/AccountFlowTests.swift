@@ -43,7 +43,7 @@ import Testing
                 == [.signUp(username: "newbie", email: "newbie@example.com", password: "Sunny-Day-42!")])
         #expect(form(state)?.isSubmitting == true)
 
-        _ = AppCore.update(&state, .accountCodeSent(destination: "n***@e***.com"))
+        _ = AppCore.update(&state, .signIn(.codeSent(destination: "n***@e***.com")))
         #expect(form(state)?.stage == .confirmSignUp(destination: "n***@e***.com"))
         #expect(form(state)?.notice == "We sent a confirmation code to n***@e***.com.")
         _ = type("12ab34", into: &state)
@@ -52,7 +52,7 @@ import Testing
         _ = type("45678", into: &state)
         #expect(AppCore.update(&state, .key(.enter)) == [.confirmSignUp(username: "newbie", code: "12345678")])
 
-        _ = AppCore.update(&state, .accountStepFailed("Invalid verification code provided, please try again."))
+        _ = AppCore.update(&state, .signIn(.stepFailed("Invalid verification code provided, please try again.")))
         #expect(form(state)?.error == "Invalid verification code provided, please try again.")
         #expect(form(state)?.stage == .confirmSignUp(destination: "n***@e***.com"), "a refusal keeps the step")
         #expect(form(state)?.answer == "", "and clears the refused code")
@@ -60,7 +60,10 @@ import Testing
         #expect(AppCore.update(&state, .key(.enter)) == [.confirmSignUp(username: "newbie", code: "87654321")])
 
         // Confirmed: signs in at once with the password chosen a moment ago.
-        #expect(AppCore.update(&state, .accountConfirmed) == [.signIn(username: "newbie", password: "Sunny-Day-42!")])
+        #expect(
+            AppCore.update(&state, .signIn(.accountConfirmed)) == [
+                .signIn(username: "newbie", password: "Sunny-Day-42!")
+            ])
         #expect(form(state)?.stage == .credentials)
         #expect(form(state)?.notice == "Account confirmed; signing in…")
     }
@@ -73,7 +76,7 @@ import Testing
         #expect(form(state)?.error == "Enter a username")
         _ = type("alice", into: &state)
         #expect(AppCore.update(&state, .key(.enter)) == [.forgotPassword(username: "alice")])
-        _ = AppCore.update(&state, .accountCodeSent(destination: nil))
+        _ = AppCore.update(&state, .signIn(.codeSent(destination: nil)))
         #expect(form(state)?.stage == .resetPassword(destination: nil))
         #expect(form(state)?.notice == "We sent a reset code to the account's address.")
         _ = type("654321", into: &state)
@@ -83,7 +86,10 @@ import Testing
         #expect(
             AppCore.update(&state, .key(.enter))
                 == [.resetPassword(username: "alice", code: "654321", newPassword: "Brand-New-42!")])
-        #expect(AppCore.update(&state, .passwordWasReset) == [.signIn(username: "alice", password: "Brand-New-42!")])
+        #expect(
+            AppCore.update(&state, .signIn(.passwordWasReset)) == [
+                .signIn(username: "alice", password: "Brand-New-42!")
+            ])
     }
 
     @Test func escapeGoesBackToSignInKeepingTheUsername() {
@@ -113,33 +119,34 @@ import Testing
     @Test func setUpVerifyAndTurnOff() {
         var state = KeysPaletteMouseTests().listState()
         #expect(AppCore.update(&state, .key(.character("A"))) == [.loadMFA])
-        _ = AppCore.update(&state, .mfaLoaded(.init(enabled: [], preferred: nil)))
-        #expect(state.mfa?.enabled == [])
+        _ = AppCore.update(&state, .account(.mfaLoaded(.init(enabled: [], preferred: nil))))
+        #expect(state.account.mfa?.enabled == [])
         #expect(AppCore.update(&state, .key(.character("x"))).isEmpty, "nothing to turn off")
         #expect(AppCore.update(&state, .key(.character("m"))) == [.startTOTPSetup])
         let uri = "otpauth://totp/Handset:alice?secret=ABCD&issuer=Handset"
-        _ = AppCore.update(&state, .totpSetupStarted(secret: "ABCD", uri: uri))
+        _ = AppCore.update(&state, .account(.totpSetupStarted(secret: "ABCD", uri: uri)))
         guard case .mfaSetup(let form) = state.screen else { Issue.record("no setup screen"); return }
         #expect(form.stage == .totpSetup(secret: "ABCD", uri: uri))
         for digit in "12x3456" { _ = AppCore.update(&state, .key(.character(digit))) }
         #expect(AppCore.update(&state, .key(.enter)) == [.verifyTOTPSetup(code: "123456")])
-        _ = AppCore.update(&state, .mfaFailed("That code did not verify; try the next one"))
+        _ = AppCore.update(&state, .account(.mfaFailed("That code did not verify; try the next one")))
         guard case .mfaSetup(let failed) = state.screen else { Issue.record("left the setup"); return }
         #expect(failed.error == "That code did not verify; try the next one" && failed.answer.isEmpty)
         for digit in "654321" { _ = AppCore.update(&state, .key(.character(digit))) }
         #expect(AppCore.update(&state, .key(.enter)) == [.verifyTOTPSetup(code: "654321")])
-        _ = AppCore.update(&state, .mfaLoaded(.init(enabled: ["SOFTWARE_TOKEN_MFA"], preferred: "SOFTWARE_TOKEN_MFA")))
+        _ = AppCore.update(
+            &state, .account(.mfaLoaded(.init(enabled: ["SOFTWARE_TOKEN_MFA"], preferred: "SOFTWARE_TOKEN_MFA"))))
         #expect(state.screen == .account)
         #expect(state.message?.text == "Authenticator app set up: sign-ins now ask for its code")
         #expect(AppCore.update(&state, .key(.character("x"))) == [.disableTOTP])
-        _ = AppCore.update(&state, .mfaLoaded(.init(enabled: [], preferred: nil)))
+        _ = AppCore.update(&state, .account(.mfaLoaded(.init(enabled: [], preferred: nil))))
         #expect(state.message?.text == "Authenticator app turned off")
     }
 
     @Test func escapeLeavesTheSetupForTheAccount() {
         var state = KeysPaletteMouseTests().listState()
         state.screen = .account
-        _ = AppCore.update(&state, .totpSetupStarted(secret: "ABCD", uri: "otpauth://totp/x"))
+        _ = AppCore.update(&state, .account(.totpSetupStarted(secret: "ABCD", uri: "otpauth://totp/x")))
         _ = AppCore.update(&state, .key(.escape))
         #expect(state.screen == .account)
         #expect(!state.shouldQuit)
@@ -151,12 +158,14 @@ import Testing
     @Test func aLockoutSaysWhenToTryAgain() {
         var state = AppState()
         _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
-        for _ in 0..<5 { _ = AppCore.update(&state, .signInFailed("Incorrect username or password.")) }
-        _ = AppCore.update(&state, .signInFailed("Password attempts exceeded"))
+        for _ in 0..<5 { _ = AppCore.update(&state, .signIn(.failed("Incorrect username or password."))) }
+        _ = AppCore.update(&state, .signIn(.failed("Password attempts exceeded")))
         guard case .signIn(let form) = state.screen else { Issue.record("not on sign-in"); return }
         #expect(form.error == "Too many attempts; try again in about 2 s")
-        #expect(SignInState.explainLockout("Password attempts exceeded", failures: 12) .contains("about 3 min"))
+        #expect(SignInState.explainLockout("Password attempts exceeded", failures: 12).contains("about 3 min"))
         #expect(SignInState.explainLockout("Password attempts exceeded", failures: 40).contains("about 15 min"))
-        #expect(SignInState.explainLockout("Incorrect username or password.", failures: 9) == "Incorrect username or password.")
+        #expect(
+            SignInState.explainLockout("Incorrect username or password.", failures: 9)
+                == "Incorrect username or password.")
     }
 }

@@ -20,7 +20,9 @@ import Testing
 
     func records(_ count: Int, from start: Int = 0) -> [Record] {
         (start..<start + count).map {
-            Record(id: String(format: "t%05d", $0), version: 1, updatedAt: "", owner: "sub-a", fields: ["title": .string("Task \($0)")])
+            Record(
+                id: String(format: "t%05d", $0), version: 1, updatedAt: "", owner: "sub-a",
+                fields: ["title": .string("Task \($0)")])
         }
     }
 
@@ -41,7 +43,8 @@ import Testing
         #expect(state.list?.collection == "tasks")
         #expect(
             effects == [
-                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .refreshSchema, .loadCounts,
+                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .refreshSchema,
+                .loadCounts,
             ])
     }
 
@@ -52,18 +55,22 @@ import Testing
         _ = AppCore.update(&state, .key(.enter))
         for character in "pw" { _ = AppCore.update(&state, .key(.character(character))) }
         #expect(AppCore.update(&state, .key(.enter)) == [.signIn(username: "alice", password: "pw")])
-        #expect(AppCore.update(&state, .signInSucceeded(Self.alice)) == [.refreshSchema])
+        #expect(AppCore.update(&state, .signIn(.succeeded(Self.alice))) == [.refreshSchema])
         #expect(state.screen == .list)
-        let effects = AppCore.update(&state, .schemaLoaded(Self.schema))
-        #expect(effects == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .sync(collection: "tasks")])
-        #expect(state.isSyncing)
+        let effects = AppCore.update(&state, .list(.schemaLoaded(Self.schema)))
+        #expect(
+            effects == [
+                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize),
+                .sync(collection: "tasks"),
+            ])
+        #expect(state.sync.isSyncing)
         let date = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(
-            AppCore.update(&state, .syncFinished(collection: "tasks", count: 3, at: date))
+            AppCore.update(&state, .sync(.finished(collection: "tasks", count: 3, at: date)))
                 == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .loadCounts])
-        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records(3), total: 3))
-        #expect(state.connectivity == .online)
-        #expect(state.lastSyncedAt == date)
+        _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records(3), total: 3)))
+        #expect(state.sync.connectivity == .online)
+        #expect(state.sync.lastSyncedAt == date)
         #expect(state.list?.selectedRecord?.id == "t00000")
     }
 
@@ -71,7 +78,7 @@ import Testing
         var state = AppState()
         state.screen = .signIn(SignInState(username: "tina", password: "pw", focus: .password))
         #expect(AppCore.update(&state, .key(.enter)) == [.signIn(username: "tina", password: "pw")])
-        _ = AppCore.update(&state, .signInPrompt(.mfaCode(method: .totp, destination: nil), error: nil))
+        _ = AppCore.update(&state, .signIn(.prompt(.mfaCode(method: .totp, destination: nil), error: nil)))
         for character in "12a3456" { _ = AppCore.update(&state, .key(.character(character))) }
         guard case .signIn(let form) = state.screen else {
             Issue.record("expected the sign-in screen")
@@ -79,7 +86,8 @@ import Testing
         }
         #expect(form.answer == "123456", "codes take digits only")
         #expect(AppCore.update(&state, .key(.enter)) == [.answerSignIn("123456")])
-        _ = AppCore.update(&state, .signInPrompt(.mfaCode(method: .totp, destination: nil), error: "Wrong code; try again"))
+        _ = AppCore.update(
+            &state, .signIn(.prompt(.mfaCode(method: .totp, destination: nil), error: "Wrong code; try again")))
         guard case .signIn(let retry) = state.screen else { return }
         #expect(retry.error == "Wrong code; try again")
         #expect(retry.answer == "")
@@ -95,7 +103,7 @@ import Testing
         var state = AppState()
         state.screen = .signIn(SignInState(username: "u", password: "p", focus: .password))
         _ = AppCore.update(&state, .key(.enter))
-        _ = AppCore.update(&state, .signInPrompt(.mfaChoice([.totp, .email]), error: nil))
+        _ = AppCore.update(&state, .signIn(.prompt(.mfaChoice([.totp, .email]), error: nil)))
         _ = AppCore.update(&state, .key(.down))
         #expect(AppCore.update(&state, .key(.enter)) == [.answerSignIn("EMAIL_OTP")])
     }
@@ -104,7 +112,7 @@ import Testing
         var state = AppState()
         state.screen = .signIn(SignInState(username: "alice", password: "bad", focus: .password))
         _ = AppCore.update(&state, .key(.enter))
-        _ = AppCore.update(&state, .signInFailed("Incorrect username or password."))
+        _ = AppCore.update(&state, .signIn(.failed("Incorrect username or password.")))
         guard case .signIn(let form) = state.screen else {
             Issue.record("expected the sign-in screen")
             return
@@ -118,9 +126,9 @@ import Testing
     @Test func goingOfflineKeepsTheCachedListAndSaysSo() {
         var state = AppState()
         _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
-        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records(2), total: 2))
-        _ = AppCore.update(&state, .remoteFailed(message: "cannot reach 127.0.0.1", offline: true))
-        #expect(state.connectivity == .offline("cannot reach 127.0.0.1"))
+        _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records(2), total: 2)))
+        _ = AppCore.update(&state, .sync(.failed(message: "cannot reach 127.0.0.1", offline: true)))
+        #expect(state.sync.connectivity == .offline("cannot reach 127.0.0.1"))
         #expect(state.screen == .list)
         #expect(state.list?.window.count == 2)
     }
@@ -128,7 +136,7 @@ import Testing
     @Test func anExpiredSessionReturnsToSignInWithAReason() {
         var state = AppState()
         _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
-        _ = AppCore.update(&state, .sessionExpired)
+        _ = AppCore.update(&state, .account(.sessionExpired))
         #expect(state.user == nil)
         #expect(state.screen == .signIn(SignInState(error: "Your session has expired; please sign in again")))
     }
@@ -137,7 +145,7 @@ import Testing
         var state = AppState(viewportRows: 10)
         _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
         _ = AppCore.update(
-            &state, .recordsLoaded(collection: "tasks", offset: 0, records: records(400), total: 100_000))
+            &state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records(400), total: 100_000)))
         #expect(AppCore.update(&state, .key(.character("j"))) == [])
         #expect(state.list?.selected == 1)
         let effects = AppCore.update(&state, .key(.character("G")))
@@ -145,7 +153,10 @@ import Testing
         #expect(state.list?.scrollTop == 99_990)
         #expect(effects == [.loadRecords(collection: "tasks", offset: 99_890, limit: RecordListState.windowSize)])
         _ = AppCore.update(
-            &state, .recordsLoaded(collection: "tasks", offset: 99_890, records: records(110, from: 99_890), total: 100_000))
+            &state,
+            .list(
+                .recordsLoaded(collection: "tasks", offset: 99_890, records: records(110, from: 99_890), total: 100_000)
+            ))
         #expect(state.list?.selectedRecord?.id == "t99999")
         #expect(AppCore.update(&state, .key(.character("g"))).count == 1)
         #expect(state.list?.selected == 0)
@@ -156,9 +167,13 @@ import Testing
         _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
         let effects = AppCore.update(&state, .key(.tab))
         #expect(state.list?.collection == "projects")
-        #expect(effects == [.loadRecords(collection: "projects", offset: 0, limit: RecordListState.windowSize), .sync(collection: "projects")])
+        #expect(
+            effects == [
+                .loadRecords(collection: "projects", offset: 0, limit: RecordListState.windowSize),
+                .sync(collection: "projects"),
+            ])
         // A late answer for the collection no longer shown is ignored.
-        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records(2), total: 2))
+        _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records(2), total: 2)))
         #expect(state.list?.total == 0)
     }
 
@@ -180,23 +195,29 @@ import Testing
 
     func signedIn() -> AppState {
         var state = AppState()
-        _ = AppCore.update(&state, .launched(user: AppCoreTests.alice, cachedSchema: AppCoreTests.schema, lastSyncedAt: nil))
-        _ = AppCore.update(&state, .schemaLoaded(AppCoreTests.schema))
+        _ = AppCore.update(
+            &state, .launched(user: AppCoreTests.alice, cachedSchema: AppCoreTests.schema, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .list(.schemaLoaded(AppCoreTests.schema)))
         return state
     }
 
     @Test func syncsOnAnIntervalWhileOnline() {
         var state = signedIn()
-        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 0, at: start))
+        _ = AppCore.update(&state, .sync(.finished(collection: "tasks", count: 0, at: start)))
         #expect(AppCore.update(&state, .tick(start.addingTimeInterval(29))).filter { $0 != .pollInbox } == [])
-        #expect(AppCore.update(&state, .tick(start.addingTimeInterval(30))).filter { $0 != .pollInbox } == [.sync(collection: "tasks")])
-        #expect(AppCore.update(&state, .tick(start.addingTimeInterval(31))).filter { $0 != .pollInbox } == [], "never two syncs at once")
+        #expect(
+            AppCore.update(&state, .tick(start.addingTimeInterval(30))).filter { $0 != .pollInbox } == [
+                .sync(collection: "tasks")
+            ])
+        #expect(
+            AppCore.update(&state, .tick(start.addingTimeInterval(31))).filter { $0 != .pollInbox } == [],
+            "never two syncs at once")
     }
 
     @Test func retriesWithGrowingDelaysWhileOfflineAndResetsOnReturn() {
         var state = signedIn()
         _ = AppCore.update(&state, .tick(start)).filter { $0 != .pollInbox }
-        _ = AppCore.update(&state, .remoteFailed(message: "cannot reach", offline: true))
+        _ = AppCore.update(&state, .sync(.failed(message: "cannot reach", offline: true)))
         var clock = start
         var gaps: [TimeInterval] = []
         var last = start
@@ -205,22 +226,22 @@ import Testing
             if AppCore.update(&state, .tick(clock)).filter { $0 != .pollInbox } == [.sync(collection: "tasks")] {
                 gaps.append(clock.timeIntervalSince(last))
                 last = clock
-                _ = AppCore.update(&state, .remoteFailed(message: "cannot reach", offline: true))
+                _ = AppCore.update(&state, .sync(.failed(message: "cannot reach", offline: true)))
             }
         }
         #expect(Array(gaps.prefix(6)) == [2, 4, 8, 16, 32, 60])
         #expect(gaps.dropFirst(6).allSatisfy { $0 == 60 }, "capped at a minute")
-        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 1, at: clock))
-        #expect(state.connectivity == .online)
-        #expect(state.offlineRetryDelay == AutoSync.firstOfflineRetry)
+        _ = AppCore.update(&state, .sync(.finished(collection: "tasks", count: 1, at: clock)))
+        #expect(state.sync.connectivity == .online)
+        #expect(state.sync.schedule.retryDelay == AutoSync.firstOfflineRetry)
     }
 
     @Test func aStuckSyncIsForgottenByTheWatchdog() {
         var state = signedIn()
         _ = AppCore.update(&state, .tick(start)).filter { $0 != .pollInbox }
-        #expect(state.isSyncing)
+        #expect(state.sync.isSyncing)
         _ = AppCore.update(&state, .tick(start.addingTimeInterval(AutoSync.watchdog + 1))).filter { $0 != .pollInbox }
-        #expect(!state.isSyncing)
+        #expect(!state.sync.isSyncing)
         #expect(state.message?.kind == .error)
     }
 

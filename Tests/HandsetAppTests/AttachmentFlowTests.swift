@@ -24,10 +24,12 @@ import Testing
         _ = AppCore.update(&state, .launched(user: AppCoreTests.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
         let records = [
             Record(id: "t0", version: 1, updatedAt: "", owner: "sub-a", fields: ["title": "No file"]),
-            Record(id: "t1", version: 1, updatedAt: "", owner: "sub-a", fields: ["title": "With file", "attachment": .string(Self.key)]),
+            Record(
+                id: "t1", version: 1, updatedAt: "", owner: "sub-a",
+                fields: ["title": "With file", "attachment": .string(Self.key)]),
         ]
-        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records, total: 2))
-        state.downloadDirectory = "/home/me/Downloads"
+        _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records, total: 2)))
+        state.attachments.downloadDirectory = "/home/me/Downloads"
         return state
     }
 
@@ -35,9 +37,10 @@ import Testing
         var state = state()
         _ = AppCore.update(&state, .key(.down))
         #expect(AppCore.update(&state, .key(.enter)) == [.loadAttachmentInfo(key: Self.key)])
-        let info = ObjectInfo(key: Self.key, size: 1_200_000, contentType: "application/pdf", tier: .archive, restore: nil, createdAt: "")
-        _ = AppCore.update(&state, .attachmentInfoLoaded(info))
-        #expect(state.attachmentInfo[Self.key] == info)
+        let info = ObjectInfo(
+            key: Self.key, size: 1_200_000, contentType: "application/pdf", tier: .archive, restore: nil, createdAt: "")
+        _ = AppCore.update(&state, .attachments(.infoLoaded(info)))
+        #expect(state.attachments.info[Self.key] == info)
     }
 
     @Test func uploadAsksForAPathShowsProgressAndSyncsTheNewKey() {
@@ -45,18 +48,21 @@ import Testing
         _ = AppCore.update(&state, .key(.enter))
         #expect(state.screen == .detail(recordId: "t0"))
         _ = AppCore.update(&state, .key(.character("u")))
-        #expect(state.prompt == PromptState(purpose: .upload(collection: "tasks", recordId: "t0", field: "attachment")))
+        #expect(
+            state.attachments.prompt
+                == PromptState(purpose: .upload(collection: "tasks", recordId: "t0", field: "attachment")))
         for character in "~/notes.txt" { _ = AppCore.update(&state, .key(.character(character))) }
-        #expect(state.prompt?.text == "~/notes.txt", "the prompt takes every character, even u and s")
+        #expect(state.attachments.prompt?.text == "~/notes.txt", "the prompt takes every character, even u and s")
         #expect(
             AppCore.update(&state, .key(.enter))
                 == [.uploadAttachment(collection: "tasks", recordId: "t0", field: "attachment", path: "~/notes.txt")])
-        #expect(state.transfer == TransferState(title: "Uploading notes.txt"))
-        _ = AppCore.update(&state, .transferProgress(done: 512, total: 2048))
-        #expect(state.transfer?.fraction == 0.25)
+        #expect(state.attachments.transfer == TransferState(title: "Uploading notes.txt"))
+        _ = AppCore.update(&state, .attachments(.progress(done: 512, total: 2048)))
+        #expect(state.attachments.transfer?.fraction == 0.25)
         let newKey = "tasks/t0/attachment/xyz/notes.txt"
-        let effects = AppCore.update(&state, .attachmentUploaded(collection: "tasks", recordId: "t0", field: "attachment", key: newKey))
-        #expect(state.transfer == nil)
+        let effects = AppCore.update(
+            &state, .attachments(.uploaded(collection: "tasks", recordId: "t0", field: "attachment", key: newKey)))
+        #expect(state.attachments.transfer == nil)
         #expect(effects.contains(.sync(collection: "tasks")))
         #expect(effects.contains(.loadAttachmentInfo(key: newKey)))
         #expect(state.message?.text == "Attached notes.txt to attachment; it syncs in the background")
@@ -67,13 +73,17 @@ import Testing
         _ = AppCore.update(&state, .key(.down))
         _ = AppCore.update(&state, .key(.enter))
         _ = AppCore.update(&state, .key(.character("s")))
-        #expect(state.prompt?.text == "/home/me/Downloads/report.pdf")
+        #expect(state.attachments.prompt?.text == "/home/me/Downloads/report.pdf")
         _ = AppCore.update(&state, .key(.escape))
-        #expect(state.prompt == nil && state.screen == .detail(recordId: "t1"))
+        #expect(state.attachments.prompt == nil && state.screen == .detail(recordId: "t1"))
         _ = AppCore.update(&state, .key(.character("s")))
-        #expect(AppCore.update(&state, .key(.enter)) == [.downloadAttachment(key: Self.key, path: "/home/me/Downloads/report.pdf")])
-        _ = AppCore.update(&state, .attachmentFailed("Download failed: The file is in the archive tier: restore it first (R)"))
-        #expect(state.transfer == nil)
+        #expect(
+            AppCore.update(&state, .key(.enter)) == [
+                .downloadAttachment(key: Self.key, path: "/home/me/Downloads/report.pdf")
+            ])
+        _ = AppCore.update(
+            &state, .attachments(.failed("Download failed: The file is in the archive tier: restore it first (R)")))
+        #expect(state.attachments.transfer == nil)
         #expect(state.message?.kind == .error)
         #expect(AppCore.update(&state, .key(.character("R"))) == [.restoreAttachment(key: Self.key)])
     }
@@ -86,22 +96,28 @@ import Testing
         _ = AppCore.update(&state, .key(.control("u")))
         for character in "/tmp/new.png" { _ = AppCore.update(&state, .key(.character(character))) }
         let effects = AppCore.update(&state, .key(.control("s")))
-        #expect(effects == [.saveRecord(collection: "tasks", id: "t1", fields: ["title": "With file", "attachment": .string(Self.key)])])
-        let after = AppCore.update(&state, .recordSaved(collection: "tasks", id: "t1"))
-        #expect(after.last == .uploadAttachment(collection: "tasks", recordId: "t1", field: "attachment", path: "/tmp/new.png"))
-        #expect(state.uploadsAfterSave.isEmpty)
-        #expect(state.transfer?.title == "Uploading new.png")
+        #expect(
+            effects == [
+                .saveRecord(
+                    collection: "tasks", id: "t1", fields: ["title": "With file", "attachment": .string(Self.key)])
+            ])
+        let after = AppCore.update(&state, .form(.saved(collection: "tasks", id: "t1")))
+        #expect(
+            after.last
+                == .uploadAttachment(collection: "tasks", recordId: "t1", field: "attachment", path: "/tmp/new.png"))
+        #expect(state.attachments.uploadsAfterSave.isEmpty)
+        #expect(state.attachments.transfer?.title == "Uploading new.png")
     }
 
     @Test func syncProgressShowsWhileSyncing() {
         var state = state()
-        state.isSyncing = true
-        _ = AppCore.update(&state, .syncProgress(.pulling(collection: "tasks", done: 1500)))
-        #expect(state.syncProgress == .pulling(collection: "tasks", done: 1500))
-        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 2000, at: Date()))
-        #expect(state.syncProgress == nil)
-        _ = AppCore.update(&state, .syncProgress(.pulling(collection: "tasks", done: 1)))
-        #expect(state.syncProgress == nil, "a late page after the end is ignored")
+        _ = state.sync.schedule.handle(.requested)
+        _ = AppCore.update(&state, .sync(.progress(.pulling(collection: "tasks", done: 1500))))
+        #expect(state.sync.progress == .pulling(collection: "tasks", done: 1500))
+        _ = AppCore.update(&state, .sync(.finished(collection: "tasks", count: 2000, at: Date())))
+        #expect(state.sync.progress == nil)
+        _ = AppCore.update(&state, .sync(.progress(.pulling(collection: "tasks", done: 1))))
+        #expect(state.sync.progress == nil, "a late page after the end is ignored")
     }
 
     @Test func pathsAndTypes() {

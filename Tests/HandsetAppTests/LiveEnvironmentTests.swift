@@ -22,7 +22,11 @@ import Testing
         private var value: TokenSet?
         private(set) var writes = 0
         var tokens: TokenSet? { lock.withLock { value } }
-        func save(_ tokens: TokenSet?) { lock.withLock { value = tokens; writes += 1 } }
+        func save(_ tokens: TokenSet?) {
+            lock.withLock {
+                value = tokens; writes += 1
+            }
+        }
     }
 
     struct Fixture {
@@ -42,21 +46,25 @@ import Testing
                 cognito: CognitoClient(configuration: FakeCloud.configuration, transport: cloud), tokens: nil,
                 now: { clock.now }, persist: { saved.save($0) })
             environment = AppEnvironment.live(
-                configuration: FakeCloud.configuration, store: store, session: session, transport: cloud, flow: .password,
+                configuration: FakeCloud.configuration, store: store, session: session, transport: cloud,
+                flow: .password,
                 now: { clock.now })
         }
     }
 
     static func tasks(_ count: Int) -> [JSONValue] {
         (0..<count).map {
-            ["id": .string(String(format: "t%04d", $0)), "version": 1, "updatedAt": "2026-11-27T10:00:00.000Z", "owner": "sub-alice", "title": .string("Task \($0)")]
+            [
+                "id": .string(String(format: "t%04d", $0)), "version": 1, "updatedAt": "2026-11-27T10:00:00.000Z",
+                "owner": "sub-alice", "title": .string("Task \($0)"),
+            ]
         }
     }
 
     @Test func signInStoresTokensAndNamesTheUser() async throws {
         let fixture = try Fixture()
         let event = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
-        #expect(event == .signInSucceeded(SignedInUser(sub: "sub-alice", username: "alice", email: nil)))
+        #expect(event == .signIn(.succeeded(SignedInUser(sub: "sub-alice", username: "alice", email: nil))))
         #expect(fixture.saved.tokens?.refreshToken == "refresh-1")
         #expect(fixture.saved.tokens?.expiresAt == fixture.clock.now.addingTimeInterval(3600))
     }
@@ -65,11 +73,11 @@ import Testing
         let fixture = try Fixture()
         #expect(
             await fixture.environment.perform(.signIn(username: "alice", password: "nope"))
-                == .signInFailed("Incorrect username or password."))
+                == .signIn(.failed("Incorrect username or password.")))
         fixture.cloud.setReachable(false)
         #expect(
             await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
-                == .signInFailed("Cannot sign in: cannot reach fake.invalid"))
+                == .signIn(.failed("Cannot sign in: cannot reach fake.invalid")))
         #expect(fixture.saved.tokens == nil)
     }
 
@@ -78,22 +86,23 @@ import Testing
         fixture.cloud.setRecords("tasks", Self.tasks(450))
         _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
         let schemaEvent = await fixture.environment.perform(.refreshSchema)
-        guard case .schemaLoaded(let schema) = schemaEvent else {
+        guard case .list(.schemaLoaded(let schema)) = schemaEvent else {
             Issue.record("expected a schema, got \(schemaEvent)")
             return
         }
         #expect(schema.collections.map(\.name) == ["tasks"])
         #expect(fixture.store.cachedSchema() == schema, "the schema is cached for offline starts")
         // A write made offline goes out first, then the change feed brings everything (it included).
-        try fixture.store.createRecord(collection: "tasks", id: "zz-new", fields: ["title": "Offline"], owner: "sub-alice", now: fixture.clock.now)
+        try fixture.store.createRecord(
+            collection: "tasks", id: "zz-new", fields: ["title": "Offline"], owner: "sub-alice", now: fixture.clock.now)
         #expect(
             await fixture.environment.perform(.sync(collection: "tasks"))
-                == .syncFinished(collection: "tasks", count: 451, at: fixture.clock.now))
+                == .sync(.finished(collection: "tasks", count: 451, at: fixture.clock.now)))
         #expect(try fixture.store.recordCount(collection: "tasks") == 451)
         #expect(try fixture.store.pendingCount() == 0)
         #expect(try fixture.store.record(collection: "tasks", id: "zz-new")?.syncState == .synced)
         let loaded = await fixture.environment.perform(.loadRecords(collection: "tasks", offset: 440, limit: 100))
-        guard case .recordsLoaded(_, 440, let records, 451) = loaded else {
+        guard case .list(.recordsLoaded(_, 440, let records, 451)) = loaded else {
             Issue.record("unexpected \(loaded)")
             return
         }
@@ -109,7 +118,7 @@ import Testing
         fixture.cloud.setReachable(false)
         #expect(
             await fixture.environment.perform(.sync(collection: "tasks"))
-                == .remoteFailed(message: "cannot reach fake.invalid", offline: true))
+                == .sync(.failed(message: "cannot reach fake.invalid", offline: true)))
         #expect(try fixture.store.recordCount(collection: "tasks") == 3)
         #expect(fixture.saved.tokens != nil, "a network error never signs anyone out")
     }
@@ -125,7 +134,7 @@ import Testing
             for _ in 0..<20 { group.addTask { await environment.perform(.sync(collection: "tasks")) } }
             return await group.reduce(into: [AppEvent]()) { $0.append($1) }
         }
-        #expect(results.allSatisfy { if case .syncFinished = $0 { return true } else { return false } })
+        #expect(results.allSatisfy { if case .sync(.finished) = $0 { return true } else { return false } })
         #expect(fixture.cloud.refreshCalls == 1)
     }
 
@@ -136,7 +145,7 @@ import Testing
         _ = await fixture.environment.perform(.sync(collection: "tasks"))
         fixture.cloud.revokeAllIDTokens()
         fixture.cloud.setRefreshAccepted(false)
-        #expect(await fixture.environment.perform(.sync(collection: "tasks")) == .sessionExpired)
+        #expect(await fixture.environment.perform(.sync(collection: "tasks")) == .account(.sessionExpired))
         #expect(fixture.saved.tokens == nil, "the token cache is removed")
         #expect(try fixture.store.recordCount(collection: "tasks") == 2, "the cache stays")
     }

@@ -91,7 +91,8 @@ import Testing
         let (overridden, _) = try Settings.load(
             file: file,
             environment: [
-                "HANDSET_THEME": "high-contrast", "HANDSET_TIMEOUT": "2", "HANDSET_BELL": "0", "HANDSET_SYNC_INTERVAL": "10",
+                "HANDSET_THEME": "high-contrast", "HANDSET_TIMEOUT": "2", "HANDSET_BELL": "0",
+                "HANDSET_SYNC_INTERVAL": "10",
                 "HANDSET_MOUSE": "off", "HANDSET_DESKTOP_NOTIFICATIONS": "yes",
             ])
         #expect(overridden.theme == "high-contrast")
@@ -126,7 +127,8 @@ import Testing
         let records = (0..<count).map {
             Record(id: "t\($0)", version: 1, updatedAt: "", owner: "sub-a", fields: ["title": .string("Task \($0)")])
         }
-        _ = AppCore.update(&state, .recordsLoaded(collection: "tasks", offset: 0, records: records, total: count))
+        _ = AppCore.update(
+            &state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records, total: count)))
         state.themeNames = ["dark", "light", "monochrome"]
         return state
     }
@@ -140,9 +142,12 @@ import Testing
         // In the filter, x is a letter.
         _ = AppCore.update(&state, .key(.character("/")))
         _ = AppCore.update(&state, .key(.character("x")))
-        #expect(state.filter == "x")
+        #expect(state.list?.filter == "x")
         // Help lists the added keys.
-        #expect(KeyHelp.entries(for: .list, bindings: state.settings.keyBindings).contains { $0.key == "x" && $0.action.hasPrefix("sync") })
+        #expect(
+            KeyHelp.entries(for: .list, bindings: state.settings.keyBindings).contains {
+                $0.key == "x" && $0.action.hasPrefix("sync")
+            })
     }
 
     @Test func thePaletteFindsAndRunsCommands() {
@@ -170,7 +175,7 @@ import Testing
         #expect(state.themeName == "monochrome")
 
         // Sync from the palette goes back to the list and syncs.
-        state.isSyncing = false
+        _ = AppCore.update(&state, .sync(.finished(collection: "projects", count: 0, at: Date())))
         _ = AppCore.update(&state, .key(.character(":")))
         for character in "sync" { _ = AppCore.update(&state, .key(.character(character))) }
         #expect(AppCore.update(&state, .key(.enter)) == [.sync(collection: "projects")])
@@ -189,7 +194,8 @@ import Testing
 
     @Test func fuzzyMatchingPrefersWordStarts() {
         let commands = [
-            PaletteCommand("Mark all notifications read", .markAllRead), PaletteCommand("Inbox", .listKey(.character("i"))),
+            PaletteCommand("Mark all notifications read", .markAllRead),
+            PaletteCommand("Inbox", .listKey(.character("i"))),
         ]
         #expect(Palette.matches("in", in: commands).map(\.title) == ["Inbox", "Mark all notifications read"])
         #expect(Palette.matches("zz", in: commands).isEmpty)
@@ -221,11 +227,12 @@ import Testing
     @Test func inboxClicks() {
         var state = listState()
         let items = (0..<3).map {
-            InboxItem(id: "n\($0)", title: "N\($0)", body: "", createdAt: "", read: false, kind: "direct",
-                      link: RecordLink(collection: "tasks", id: "t\($0)"))
+            InboxItem(
+                id: "n\($0)", title: "N\($0)", body: "", createdAt: "", read: false, kind: "direct",
+                link: RecordLink(collection: "tasks", id: "t\($0)"))
         }
         _ = AppCore.update(&state, .key(.character("i")))
-        _ = AppCore.update(&state, .inboxLoaded(items, unread: 3))
+        _ = AppCore.update(&state, .inbox(.loaded(items, unread: 3)))
         _ = AppCore.update(&state, .mouse(.inboxRow(2), .click))
         #expect(state.screen == .inbox(selected: 2))
         let effects = AppCore.update(&state, .mouse(.inboxRow(2), .click))
@@ -235,20 +242,21 @@ import Testing
     @Test func aNewNotificationAlertsOnlyWhenTheSettingsAskForIt() {
         var state = listState()
         let item = InboxItem(id: "n1", title: "Hello", body: "World", createdAt: "", read: false, kind: "direct")
-        #expect(AppCore.update(&state, .inboxPolled(new: [item], unread: 1)).isEmpty)
+        #expect(AppCore.update(&state, .inbox(.polled(new: [item], unread: 1))).isEmpty)
         state.settings.desktopNotifications = true
-        #expect(AppCore.update(&state, .inboxPolled(new: [item], unread: 1)) == [.alert(title: "Hello", body: "World")])
+        #expect(
+            AppCore.update(&state, .inbox(.polled(new: [item], unread: 1))) == [.alert(title: "Hello", body: "World")])
         state.settings.desktopNotifications = false
         state.settings.bell = true
-        #expect(AppCore.update(&state, .inboxPolled(new: [], unread: 1)).isEmpty, "nothing new, no bell")
+        #expect(AppCore.update(&state, .inbox(.polled(new: [], unread: 1))).isEmpty, "nothing new, no bell")
     }
 
     @Test func theSyncIntervalComesFromTheSettings() {
         var state = listState()
         state.settings.syncInterval = 120
         let date = Date(timeIntervalSince1970: 1_800_000_000)
-        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 0, at: date))
-        #expect(state.nextAutoSyncAt == date.addingTimeInterval(120))
+        _ = AppCore.update(&state, .sync(.finished(collection: "tasks", count: 0, at: date)))
+        #expect(state.sync.schedule.nextSyncAt == date.addingTimeInterval(120))
     }
 
     @Test func themeCyclesOnTheAccountScreen() {
@@ -266,11 +274,15 @@ import Testing
         _ = AppCore.update(&state, .key(.character("e")))
         guard case .edit = state.screen else { Issue.record("no form"); return }
         #expect(AppCore.update(&state, .key(.control("e"))) == [.editExternally(field: "title", text: "Task 0")])
-        _ = AppCore.update(&state, .externalEditFinished(field: "title", text: "Task zero\nrenamed\n", message: "Text from the editor"))
+        _ = AppCore.update(
+            &state,
+            .form(.externalEditFinished(field: "title", text: "Task zero\nrenamed\n", message: "Text from the editor")))
         guard case .edit(let form) = state.screen else { Issue.record("form closed"); return }
         #expect(form.values["title"] == "Task zero renamed", "a one-line field keeps one line")
         #expect(form.isDirty)
-        _ = AppCore.update(&state, .externalEditFinished(field: "title", text: nil, message: "The editor (vi) exited with status 1"))
+        _ = AppCore.update(
+            &state,
+            .form(.externalEditFinished(field: "title", text: nil, message: "The editor (vi) exited with status 1")))
         guard case .edit(let after) = state.screen else { Issue.record("form closed"); return }
         #expect(after.values["title"] == "Task zero renamed")
         #expect(state.message?.kind == .error)
@@ -297,19 +309,20 @@ import Testing
 
     @Test func syncKeyWhileSyncingSaysSo() {
         var state = listState()
-        state.isSyncing = true
+        _ = state.sync.schedule.handle(.requested)
         #expect(AppCore.update(&state, .key(.character("r"))).isEmpty)
         #expect(state.message?.text == "Already syncing…")
     }
 
     @Test func escapeFromARecordOpenedInTheInboxGoesBackThere() {
         var state = listState()
-        let item = InboxItem(id: "n1", title: "N", body: "", createdAt: "", read: true, kind: "direct",
-                             link: RecordLink(collection: "tasks", id: "t3"))
+        let item = InboxItem(
+            id: "n1", title: "N", body: "", createdAt: "", read: true, kind: "direct",
+            link: RecordLink(collection: "tasks", id: "t3"))
         _ = AppCore.update(&state, .key(.character("i")))
-        _ = AppCore.update(&state, .inboxLoaded([item], unread: 0))
+        _ = AppCore.update(&state, .inbox(.loaded([item], unread: 0)))
         #expect(AppCore.update(&state, .key(.enter)) == [.openLinkedRecord(RecordLink(collection: "tasks", id: "t3"))])
-        _ = AppCore.update(&state, .linkedRecordLoaded(collection: "tasks", record: state.list?.window[3]))
+        _ = AppCore.update(&state, .inbox(.linkedRecordLoaded(collection: "tasks", record: state.list?.window[3])))
         #expect(state.screen == .detail(recordId: "t3"))
         #expect(AppCore.update(&state, .key(.escape)) == [.loadInbox])
         #expect(state.screen == .inbox(selected: 0))
@@ -336,11 +349,18 @@ import Testing
     @Test func aSuccessfulSyncEndsTheInboxBackoff() {
         var state = listState()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        state.inboxRetryDelay = 60
-        state.nextInboxPollAt = now.addingTimeInterval(55)
-        _ = AppCore.update(&state, .syncFinished(collection: "tasks", count: 0, at: now))
-        #expect(state.inboxRetryDelay == AutoSync.firstOfflineRetry)
-        #expect(state.nextInboxPollAt == now)
+        // Polls fail while the cloud is away: the next one waits longer each time.
+        var clock = now.addingTimeInterval(-100)
+        for _ in 0..<6 {
+            _ = AppCore.update(&state, .tick(clock))
+            _ = AppCore.update(&state, .inbox(.pollFailed(offline: true)))
+            clock = state.inbox.poll.nextPollAt ?? clock
+        }
+        #expect(state.inbox.poll.retryDelay == AutoSync.maximumOfflineRetry)
+        #expect(state.inbox.poll.nextPollAt.map { $0 > now } == true)
+        _ = AppCore.update(&state, .sync(.finished(collection: "tasks", count: 0, at: now)))
+        #expect(state.inbox.poll.retryDelay == AutoSync.firstOfflineRetry)
+        #expect(state.inbox.poll.nextPollAt == now)
     }
 }
 
@@ -350,10 +370,11 @@ import Testing
         _ = AppCore.update(&state, .key(.character("j")))
         let effects = AppCore.update(&state, .key(.character("o")))
         let byTitle = RecordSort(field: "title")
-        #expect(effects == [
-            .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize, sort: byTitle),
-            .saveSort(collection: "tasks", byTitle),
-        ])
+        #expect(
+            effects == [
+                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize, sort: byTitle),
+                .saveSort(collection: "tasks", byTitle),
+            ])
         #expect(state.list?.selected == 0, "a new order starts at the top")
         _ = AppCore.update(&state, .key(.character("O")))
         #expect(state.sorts["tasks"] == RecordSort(field: "title", descending: true))

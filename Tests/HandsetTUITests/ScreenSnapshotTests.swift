@@ -12,7 +12,8 @@ import Testing
         title: "Handset demo team app",
         collections: [
             CollectionSchema(
-                name: "tasks", typeName: "Task", titleField: "title", listColumns: ["title", "status", "priority", "due"],
+                name: "tasks", typeName: "Task", titleField: "title",
+                listColumns: ["title", "status", "priority", "due"],
                 fields: [
                     FieldSchema(name: "title", kind: .text, required: true, maxLength: 120),
                     FieldSchema(name: "status", kind: .enumeration, enumValues: ["todo", "doing", "done"]),
@@ -42,25 +43,29 @@ import Testing
         list.window = rows.enumerated().map { index, row in
             Record(
                 id: "t\(index)", version: 1, updatedAt: "2026-11-27T10:00:00.000Z", owner: "s",
-                fields: ["title": .string(row.0), "status": .string(row.1), "priority": .number(Double(row.2)), "due": .string(row.3)],
+                fields: [
+                    "title": .string(row.0), "status": .string(row.1), "priority": .number(Double(row.2)),
+                    "due": .string(row.3),
+                ],
                 syncState: row.4)
         }
         list.total = rows.count
         list.selected = 1
         state.list = list
-        state.connectivity = .online
-        state.lastSyncedAt = Date(timeIntervalSince1970: 1_764_244_800)  // 2025-11-27 12:00:00 UTC
+        state.sync.connectivity = .online
+        state.sync.lastSyncedAt = Date(timeIntervalSince1970: 1_764_244_800)  // 2025-11-27 12:00:00 UTC
         return state
     }
 
     @Test func recordList() {
-        let grid = Renderer.render(Self.listState(), width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
+        let grid = Renderer.render(
+            Self.listState(), width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
         assertSnapshot(grid, named: "record-list")
     }
 
     @Test func recordListOffline() {
         var state = Self.listState()
-        state.connectivity = .offline("cannot reach 127.0.0.1")
+        state.sync.connectivity = .offline("cannot reach 127.0.0.1")
         let grid = Renderer.render(state, width: 60, height: 12, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
         assertSnapshot(grid, named: "record-list-offline")
     }
@@ -68,7 +73,8 @@ import Testing
     @Test func signIn() {
         var state = AppState(profile: "default")
         state.screen = .signIn(
-            SignInState(username: "alice", password: "secret", focus: .password, error: "Incorrect username or password."))
+            SignInState(
+                username: "alice", password: "secret", focus: .password, error: "Incorrect username or password."))
         let grid = Renderer.render(state, width: 80, height: 24)
         assertSnapshot(grid, named: "sign-in")
         #expect(!grid.text.contains("secret"), "the password is masked")
@@ -81,7 +87,10 @@ import Testing
         form.answer = "1234"
         state.screen = .signIn(form)
         assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-email-code")
-        form.show(.totpSetup(secret: "JBSWY3DPEHPK3PXP", uri: "otpauth://totp/Handset:tina?secret=JBSWY3DPEHPK3PXP&issuer=Handset"), error: "That code did not verify; try the next one")
+        form.show(
+            .totpSetup(
+                secret: "JBSWY3DPEHPK3PXP", uri: "otpauth://totp/Handset:tina?secret=JBSWY3DPEHPK3PXP&issuer=Handset"),
+            error: "That code did not verify; try the next one")
         state.screen = .signIn(form)
         assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-totp-setup")
         assertSnapshot(Renderer.render(state, width: 100, height: 30), named: "sign-in-totp-setup-qr")
@@ -93,7 +102,7 @@ import Testing
     @Test func detailAndEdit() {
         var state = Self.listState()
         state.screen = .detail(recordId: "t1")
-        state.pendingCount = 1
+        state.sync.pendingCount = 1
         let utc = TimeZone(identifier: "UTC")!
         assertSnapshot(Renderer.render(state, width: 80, height: 24, timeZone: utc, now: Self.now), named: "detail")
         let tasks = Self.schema.collections[0]
@@ -107,12 +116,14 @@ import Testing
 
     @Test func conflictSideBySide() {
         var state = Self.listState()
-        state.conflictCount = 1
+        state.sync.conflictCount = 1
         var screen = ConflictsState(conflicts: [
             Conflict(
                 collection: "tasks", recordId: "t3", base: ["title": "Ship", "status": "todo"],
                 mine: ["title": "Ship the demo", "status": "todo", "priority": 5],
-                theirs: Record(id: "t3", version: 7, updatedAt: "", owner: "s", fields: ["title": "Ship it", "status": "done", "priority": 5]),
+                theirs: Record(
+                    id: "t3", version: 7, updatedAt: "", owner: "s",
+                    fields: ["title": "Ship it", "status": "done", "priority": 5]),
                 detectedAt: Date(timeIntervalSince1970: 0))
         ])
         _ = screen.handle(.right)
@@ -124,10 +135,15 @@ import Testing
 
     @Test func inbox() {
         var state = Self.listState()
-        state.unreadCount = 1
-        state.inbox = [
-            InboxItem(id: "n2", title: "Ana assigned you “Review the sync design”", body: "Due Friday; see the notes.", createdAt: "2026-11-27T12:05:00Z", read: false, kind: "record.assigned", link: RecordLink(collection: "tasks", id: "t1")),
-            InboxItem(id: "n1", title: "Maintenance tonight at 22:00", body: "The API is read-only for ten minutes.", createdAt: "2026-11-26T18:00:00Z", read: true, kind: "topic", topic: "ops"),
+        state.inbox.unreadCount = 1
+        state.inbox.items = [
+            InboxItem(
+                id: "n2", title: "Ana assigned you “Review the sync design”", body: "Due Friday; see the notes.",
+                createdAt: "2026-11-27T12:05:00Z", read: false, kind: "record.assigned",
+                link: RecordLink(collection: "tasks", id: "t1")),
+            InboxItem(
+                id: "n1", title: "Maintenance tonight at 22:00", body: "The API is read-only for ten minutes.",
+                createdAt: "2026-11-26T18:00:00Z", read: true, kind: "topic", topic: "ops"),
         ]
         state.screen = .inbox(selected: 0)
         let grid = Renderer.render(state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)

@@ -60,7 +60,9 @@ import Testing
         #expect(problem("[roles]\nerror = { fg = \"red\" }").contains("name"))
         #expect(problem("name = \"x\"\n[roles]\nerorr = { fg = \"red\" }").contains("roles.erorr: no such role"))
         #expect(problem("name = \"x\"\n[roles]\nerror = { fg = \"reddish\" }").contains("roles.error.fg: not a colour"))
-        #expect(problem("name = \"x\"\n[roles]\nerror = { attrs = [\"blink\"] }").contains("not bold, dim, underline or reverse"))
+        #expect(
+            problem("name = \"x\"\n[roles]\nerror = { attrs = [\"blink\"] }").contains(
+                "not bold, dim, underline or reverse"))
         #expect(problem("name = \"x\"\ninherits = \"nope\"").contains("inherits"))
         #expect(problem("name = \"x\"\n[roles\n").contains("line"))
     }
@@ -97,12 +99,15 @@ import Testing
         var settings = Settings()
         settings.theme = "light"
         #expect(catalog.startupThemeName(settings: settings, saved: nil, environment: [:]) == "light")
-        #expect(catalog.startupThemeName(settings: settings, saved: "high-contrast", environment: [:]) == "high-contrast")
+        #expect(
+            catalog.startupThemeName(settings: settings, saved: "high-contrast", environment: [:]) == "high-contrast")
         #expect(catalog.startupThemeName(settings: settings, saved: "gone", environment: [:]) == "light")
         #expect(
-            catalog.startupThemeName(settings: settings, saved: "high-contrast", environment: ["HANDSET_THEME": "light"])
+            catalog.startupThemeName(
+                settings: settings, saved: "high-contrast", environment: ["HANDSET_THEME": "light"])
                 == "light")
-        #expect(catalog.startupThemeName(settings: settings, saved: nil, environment: ["NO_COLOR": "1"]) == "monochrome")
+        #expect(
+            catalog.startupThemeName(settings: settings, saved: nil, environment: ["NO_COLOR": "1"]) == "monochrome")
         #expect(catalog.startupThemeName(settings: Settings(), saved: nil, environment: [:]) == "dark")
     }
 }
@@ -137,8 +142,12 @@ import Testing
 
 @Suite struct TerminalAlertTests {
     @Test func bellAndBothDesktopSequences() {
-        let both = TerminalAlert.sequence(title: "Ana assigned you a task", body: "Due Friday", bell: true, desktop: true)
-        #expect(both == "\u{1B}]9;Ana assigned you a task: Due Friday\u{07}\u{1B}]777;notify;Ana assigned you a task;Due Friday\u{07}\u{07}")
+        let both = TerminalAlert.sequence(
+            title: "Ana assigned you a task", body: "Due Friday", bell: true, desktop: true)
+        #expect(
+            both
+                == "\u{1B}]9;Ana assigned you a task: Due Friday\u{07}\u{1B}]777;notify;Ana assigned you a task;Due Friday\u{07}\u{07}"
+        )
         #expect(TerminalAlert.sequence(title: "x", body: "", bell: true, desktop: false) == "\u{07}")
         #expect(TerminalAlert.sequence(title: "x", body: "y", bell: false, desktop: false) == "")
     }
@@ -158,7 +167,8 @@ import Testing
         var state = ScreenSnapshotTests.listState()
         state.themeNames = ["dark", "light"]
         state.palette = PaletteState(text: "the", selected: 0)
-        let grid = Renderer.render(state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
+        let grid = Renderer.render(
+            state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
         assertSnapshot(grid, named: "palette")
         #expect(grid.text.contains("Theme: light"))
         #expect(!grid.text.contains("Sync now"))
@@ -169,7 +179,8 @@ import Testing
         state.themeNames = ["dark", "light", "high-contrast", "monochrome"]
         state.themeName = "light"
         state.screen = .account
-        let grid = Renderer.render(state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
+        let grid = Renderer.render(
+            state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
         assertSnapshot(grid, named: "account")
         #expect(grid.text.contains("[light]"))
     }
@@ -230,11 +241,13 @@ import Testing
         state.schema = schema
         let key = "tasks/t1/attachment/abc/design.pdf"
         state.list?.window[1].fields["attachment"] = .string(key)
-        state.attachmentInfo[key] = ObjectInfo(
-            key: key, size: 2_400_000, contentType: "application/pdf", tier: .archive, restore: .inProgress, createdAt: "")
+        state.attachments.info[key] = ObjectInfo(
+            key: key, size: 2_400_000, contentType: "application/pdf", tier: .archive, restore: .inProgress,
+            createdAt: "")
         state.screen = .detail(recordId: "t1")
-        state.transfer = TransferState(title: "Uploading notes.txt", done: 3_000_000, total: 8_000_000)
-        let grid = Renderer.render(state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
+        state.attachments.transfer = TransferState(title: "Uploading notes.txt", done: 3_000_000, total: 8_000_000)
+        let grid = Renderer.render(
+            state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
         assertSnapshot(grid, named: "detail-attachment")
         #expect(grid.text.contains("design.pdf · 2.4 MB · application/pdf · archived (restoring…)"))
         #expect(grid.text.contains("37%"))
@@ -245,7 +258,8 @@ import Testing
     @Test func wideTerminalsListTheCollectionsBesideTheTable() {
         var state = ScreenSnapshotTests.listState()
         state.sorts["tasks"] = RecordSort(field: "priority", descending: true)
-        let grid = Renderer.render(state, width: 130, height: 16, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
+        let grid = Renderer.render(
+            state, width: 130, height: 16, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
         assertSnapshot(grid, named: "record-list-wide")
         #expect(grid.text.contains("›tasks"))
         #expect(grid.text.contains("Prior… ▼"), "the sort arrow shows even in a narrow column")

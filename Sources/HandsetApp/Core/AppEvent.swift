@@ -5,7 +5,8 @@ import HandsetStore
 import HandsetSync
 import HandsetWire
 
-/// Something that happened: a key, or the result of an effect.
+/// Something that happened: input (a key, the mouse, the clock, the terminal's size), or the result of an effect,
+/// addressed to the feature it belongs to (`.list(.recordsLoaded(…))`, `.sync(.finished(…))`, …).
 public enum AppEvent: Sendable, Equatable {
     /// The app started; a cached session and schema mean it can show the list at once.
     case launched(user: SignedInUser?, cachedSchema: APISchema?, lastSyncedAt: Date?)
@@ -14,59 +15,100 @@ public enum AppEvent: Sendable, Equatable {
     case mouse(MouseTarget?, MouseAction)
     /// The terminal changed size; `rows` is what the list body can show.
     case resized(listRows: Int)
-    case signInSucceeded(SignedInUser)
-    case signInFailed(String)
+    /// The clock moved (about once a second): automatic sync, inbox polls, retries and the watchdog run from here.
+    case tick(Date)
+    /// An effect finished with nothing to change (an alert shown, a sort kept).
+    case effectDone
+    case signIn(SignInEvent)
+    case account(AccountEvent)
+    case list(ListEvent)
+    case sync(SyncEvent)
+    case form(FormEvent)
+    case conflicts(ConflictsEvent)
+    case inbox(InboxEvent)
+    case attachments(AttachmentEvent)
+}
+
+/// Results for the sign-in screen (sign-in, its challenges, sign-up and password reset).
+public enum SignInEvent: Sendable, Equatable {
+    case succeeded(SignedInUser)
+    case failed(String)
+    /// Cognito wants more before it signs the person in.
+    case prompt(SignInPrompt, error: String?)
     /// Sign-up or password reset: a code was sent (the form moves on to it).
-    case accountCodeSent(destination: String?)
+    case codeSent(destination: String?)
     /// The new account is confirmed (or needed no confirmation): sign in with the password just chosen.
     case accountConfirmed
     /// The forgotten password was replaced: sign in with the new one.
     case passwordWasReset
     /// A sign-up or reset step was refused; the form stays where it is.
-    case accountStepFailed(String)
+    case stepFailed(String)
+}
+
+/// Results for the account screen and the session.
+public enum AccountEvent: Sendable, Equatable {
     case mfaLoaded(CognitoClient.MFASettings)
     /// A new authenticator secret: show it and ask for the app's first code.
     case totpSetupStarted(secret: String, uri: String)
     case mfaFailed(String)
-    /// Cognito wants more before it signs the person in.
-    case signInPrompt(SignInPrompt, error: String?)
-    case schemaLoaded(APISchema)
-    case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int)
-    case syncFinished(collection: String, count: Int, at: Date)
-    /// A call to the cloud failed; `offline` when no answer came at all.
-    case remoteFailed(message: String, offline: Bool)
-    case sessionExpired
-    /// A local write is saved (cache and outbox); it syncs in the background.
-    case recordSaved(collection: String, id: String)
-    case recordDeleted(collection: String, id: String)
-    /// A local write could not be saved (the cache refused it).
-    case saveFailed(String)
-    case countsLoaded(pending: Int, conflicts: Int)
-    /// The clock moved (about once a second): automatic sync, retries and the watchdog run from here.
-    case tick(Date)
-    case conflictsLoaded([Conflict])
-    case conflictResolved(collection: String, id: String)
-    /// A long-poll of the inbox returned: what is new, and the unread count.
-    case inboxPolled(new: [InboxItem], unread: Int)
-    case inboxPollFailed(offline: Bool)
-    case inboxLoaded([InboxItem], unread: Int)
-    case linkedRecordLoaded(collection: String, record: Record?)
     /// The session ended on this device (the cache stays for the next sign-in).
     case signedOut(message: String)
-    /// Bytes of the running upload or download.
-    case transferProgress(done: Int64, total: Int64)
-    /// A file is stored and its key written into the record (cache and outbox).
-    case attachmentUploaded(collection: String, recordId: String, field: String, key: String)
-    case attachmentDownloaded(path: String)
-    case attachmentInfoLoaded(ObjectInfo)
-    /// An attachment call failed (nil: quietly, e.g. the size could not be fetched offline).
-    case attachmentFailed(String?)
+    case sessionExpired
+}
+
+/// Results for the record list.
+public enum ListEvent: Sendable, Equatable {
+    case schemaLoaded(APISchema)
+    case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int)
+}
+
+/// Results of syncing, and of any call to the cloud that failed.
+public enum SyncEvent: Sendable, Equatable {
+    case finished(collection: String, count: Int, at: Date)
+    /// A call to the cloud failed; `offline` when no answer came at all.
+    case failed(message: String, offline: Bool)
     /// How far the running sync has got.
-    case syncProgress(SyncProgress)
-    /// An effect finished with nothing to change (an alert shown, a sort kept).
-    case effectDone
+    case progress(SyncProgress)
+    /// Writes waiting to be sent, and conflicts waiting for the person.
+    case countsLoaded(pending: Int, conflicts: Int)
+}
+
+/// Results for the detail screen and the edit form.
+public enum FormEvent: Sendable, Equatable {
+    /// A local write is saved (cache and outbox); it syncs in the background.
+    case saved(collection: String, id: String)
+    case deleted(collection: String, id: String)
+    /// A local write could not be saved (the cache refused it).
+    case saveFailed(String)
     /// `$EDITOR` finished with this text for the field (nil: it failed or was not saved; `message` says why).
     case externalEditFinished(field: String, text: String?, message: String?)
+}
+
+/// Results for the conflicts screen.
+public enum ConflictsEvent: Sendable, Equatable {
+    case loaded([Conflict])
+    case resolved(collection: String, id: String)
+}
+
+/// Results for the notification inbox.
+public enum InboxEvent: Sendable, Equatable {
+    /// A long-poll of the inbox returned: what is new, and the unread count.
+    case polled(new: [InboxItem], unread: Int)
+    case pollFailed(offline: Bool)
+    case loaded([InboxItem], unread: Int)
+    case linkedRecordLoaded(collection: String, record: Record?)
+}
+
+/// Results of uploads, downloads and object info.
+public enum AttachmentEvent: Sendable, Equatable {
+    /// Bytes of the running upload or download.
+    case progress(done: Int64, total: Int64)
+    /// A file is stored and its key written into the record (cache and outbox).
+    case uploaded(collection: String, recordId: String, field: String, key: String)
+    case downloaded(path: String)
+    case infoLoaded(ObjectInfo)
+    /// An attachment call failed (nil: quietly, e.g. the size could not be fetched offline).
+    case failed(String?)
 }
 
 /// Work for the outside world; its result comes back as an `AppEvent`.
@@ -123,7 +165,8 @@ extension AppEffect: CustomStringConvertible {
         case .disableTOTP: return "disableTOTP"
         case .resetPassword(let username, _, _): return "resetPassword(\(username), <code>, <password>)"
         case .refreshSchema: return "refreshSchema"
-        case .loadRecords(let collection, let offset, let limit, _): return "loadRecords(\(collection), \(offset), \(limit))"
+        case .loadRecords(let collection, let offset, let limit, _):
+            return "loadRecords(\(collection), \(offset), \(limit))"
         case .saveSort(let collection, _): return "saveSort(\(collection))"
         case .sync(let collection): return "sync(\(collection))"
         case .searchRecords(let collection, _): return "searchRecords(\(collection))"
@@ -139,7 +182,8 @@ extension AppEffect: CustomStringConvertible {
         case .resolveConflict(let collection, let id, _): return "resolveConflict(\(collection), \(id))"
         case .alert(let title, _): return "alert(\(title))"
         case .editExternally(let field, _): return "editExternally(\(field))"
-        case .uploadAttachment(let collection, let recordId, let field, _): return "uploadAttachment(\(collection)/\(recordId).\(field))"
+        case .uploadAttachment(let collection, let recordId, let field, _):
+            return "uploadAttachment(\(collection)/\(recordId).\(field))"
         case .downloadAttachment(let key, _): return "downloadAttachment(\(key))"
         case .restoreAttachment(let key): return "restoreAttachment(\(key))"
         case .loadAttachmentInfo(let key): return "loadAttachmentInfo(\(key))"

@@ -131,8 +131,10 @@ extension EditFormState {
             } else {
                 focus = (focus + 1) % fields.count
             }
-        case .left, .right where field.kind == .enumeration || field.kind == .boolean:
-            let options = field.kind == .boolean ? ["", "true", "false"] : (field.required ? [] : [""]) + field.enumValues
+        case .left,
+            .right where field.kind == .enumeration || field.kind == .boolean:
+            let options =
+                field.kind == .boolean ? ["", "true", "false"] : (field.required ? [] : [""]) + field.enumValues
             let index = options.firstIndex(of: text) ?? -1
             let step = key == .right ? 1 : options.count - 1
             text = options[(max(index, 0) + step) % options.count]
@@ -141,7 +143,9 @@ extension EditFormState {
         case .character(let character):
             if field.kind == .enumeration {
                 // Typing picks the first value starting with the letter.
-                if let match = field.enumValues.first(where: { $0.lowercased().hasPrefix(String(character).lowercased()) }) {
+                if let match = field.enumValues.first(where: {
+                    $0.lowercased().hasPrefix(String(character).lowercased())
+                }) {
                     text = match
                 }
             } else if field.kind != .boolean {

@@ -23,7 +23,8 @@ public enum KeyHelp {
         case .list:
             return [
                 ("↑ ↓ / j k", "move"), ("PgUp PgDn", "page"), ("g / G", "first / last"), ("Enter / l", "open"),
-                ("n", "new record"), ("e", "edit"), ("d", "delete"), ("/", "filter as you type"), ("Esc", "clear filter"),
+                ("n", "new record"), ("e", "edit"), ("d", "delete"), ("/", "filter as you type"),
+                ("Esc", "clear filter"),
                 ("o / O", "sort by the next column / reverse the order (kept)"),
                 ("Tab / ] [", "next / previous collection"), ("r", "sync now"), ("c", "conflicts"), ("i", "inbox"),
                 ("A", "account, sign out"), ("q", "quit"),
@@ -37,7 +38,8 @@ public enum KeyHelp {
         case .edit:
             return [
                 ("Tab / ↓", "next field"), ("Shift-Tab / ↑", "previous field"), ("← →", "choose a value"),
-                ("Space", "toggle yes/no"), ("Ctrl-E", "edit the text in $EDITOR"), ("Ctrl-S", "save"), ("Ctrl-U", "clear the field"), ("Esc", "cancel"),
+                ("Space", "toggle yes/no"), ("Ctrl-E", "edit the text in $EDITOR"), ("Ctrl-S", "save"),
+                ("Ctrl-U", "clear the field"), ("Esc", "cancel"),
             ] + common
         case .conflicts:
             return [
@@ -45,7 +47,10 @@ public enum KeyHelp {
                 ("t", "take theirs"), ("] [", "next / previous conflict"), ("Esc", "back"),
             ] + common
         case .inbox:
-            return [("↑ ↓", "move"), ("Enter", "open the linked record"), ("m", "mark read"), ("a", "mark all read"), ("Esc", "back")]
+            return [
+                ("↑ ↓", "move"), ("Enter", "open the linked record"), ("m", "mark read"), ("a", "mark all read"),
+                ("Esc", "back"),
+            ]
                 + common
         case .account:
             return [

@@ -22,6 +22,17 @@ public struct ConflictsState: Sendable, Equatable {
 
     public var current: Conflict? { conflicts.indices.contains(index) ? conflicts[index] : nil }
 
+    /// Takes a fresh list of conflicts, staying on the one showing (and its choices) if it is still there.
+    public mutating func replace(_ fresh: [Conflict]) {
+        let currentId = current?.recordId
+        conflicts = fresh
+        index = fresh.firstIndex { $0.recordId == currentId } ?? 0
+        if current?.recordId != currentId {
+            fieldIndex = 0
+            choices = [:]
+        }
+    }
+
     /// Every field either side has, differing ones first.
     public var fields: [String] {
         guard let conflict = current else { return [] }

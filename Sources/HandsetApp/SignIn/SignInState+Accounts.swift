@@ -46,17 +46,17 @@ extension SignInState {
     /// A code was sent: on to entering it.
     public mutating func codeSent(to destination: String?) {
         isSubmitting = false
-        let where_ = destination.map { "to \($0)" } ?? "to the account's address"
+        let sentTo = destination.map { "to \($0)" } ?? "to the account's address"
         switch stage {
         case .signUp:
             // The password is kept (in memory only) to sign in right after the confirmation.
             let kept = password
             start(.confirmSignUp(destination: destination))
             password = kept
-            notice = "We sent a confirmation code \(where_)."
+            notice = "We sent a confirmation code \(sentTo)."
         case .forgotPassword:
             start(.resetPassword(destination: destination))
-            notice = "We sent a reset code \(where_)."
+            notice = "We sent a reset code \(sentTo)."
         default:
             break
         }
@@ -112,7 +112,8 @@ extension SignInState {
         error = nil
         isSubmitting = true
         switch stage {
-        case .signUp: return .signUp(username: name, email: email.trimmingCharacters(in: .whitespaces), password: password)
+        case .signUp:
+            return .signUp(username: name, email: email.trimmingCharacters(in: .whitespaces), password: password)
         case .confirmSignUp: return .confirmSignUp(username: name, code: answer)
         case .forgotPassword: return .forgotPassword(username: name)
         case .resetPassword: return .resetPassword(username: name, code: answer, newPassword: password)

@@ -11,6 +11,9 @@ public struct RecordListState: Sendable, Equatable {
     public var total: Int
     public var selected: Int
     public var scrollTop: Int
+    /// The filter being typed (`/`), `nil` when not filtering.
+    public var filter: String?
+    public var isEditingFilter: Bool
 
     public init(collection: String) {
         self.collection = collection
@@ -19,7 +22,12 @@ public struct RecordListState: Sendable, Equatable {
         self.total = 0
         self.selected = 0
         self.scrollTop = 0
+        self.filter = nil
+        self.isEditingFilter = false
     }
+
+    /// Whether the list shows the matches of a filter rather than the whole collection.
+    public var isFiltered: Bool { !(filter ?? "").isEmpty }
 
     /// The record at an absolute row, if it is in the loaded window.
     public func record(at row: Int) -> Record? {

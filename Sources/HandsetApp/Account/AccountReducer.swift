@@ -1,0 +1,90 @@
+import Foundation
+import HandsetModel
+
+/// The account screen (MFA, theme, signing out), adding an authenticator app, and the end of a session.
+enum AccountReducer {
+    static func reduce(_ event: AccountEvent, in state: inout AppState) -> [AppEffect] {
+        switch event {
+        case .mfaLoaded(let settings):
+            let wasSettingUp: Bool
+            if case .mfaSetup = state.screen { wasSettingUp = true } else { wasSettingUp = false }
+            let hadApp = state.account.hasAuthenticatorApp
+            state.account.mfa = settings
+            if wasSettingUp {
+                state.screen = .account
+                state.message = StatusMessage("Authenticator app set up: sign-ins now ask for its code")
+            } else if hadApp, !state.account.hasAuthenticatorApp {
+                state.message = StatusMessage("Authenticator app turned off")
+            }
+            return []
+
+        case .totpSetupStarted(let secret, let uri):
+            var form = SignInState(username: state.user?.username ?? "")
+            form.show(.totpSetup(secret: secret, uri: uri), error: nil)
+            state.screen = .mfaSetup(form)
+            return []
+
+        case .mfaFailed(let message):
+            if case .mfaSetup(var form) = state.screen {
+                form.isSubmitting = false
+                form.answer = ""
+                form.error = message
+                state.screen = .mfaSetup(form)
+            } else {
+                state.message = StatusMessage(message, kind: .error)
+            }
+            return []
+
+        case .signedOut(let message):
+            state.user = nil
+            _ = state.sync.schedule.handle(.stopped)
+            _ = state.inbox.poll.handle(.stopped)
+            state.screen = .signIn(SignInState())
+            state.message = StatusMessage(message)
+            return []
+
+        case .sessionExpired:
+            _ = state.sync.schedule.handle(.stopped)
+            state.user = nil
+            state.screen = .signIn(SignInState(error: "Your session has expired; please sign in again"))
+            return []
+        }
+    }
+
+    static func handle(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        if case .mfaSetup(var form) = state.screen {
+            switch form.handle(key) {
+            case .answer(let code):
+                state.screen = .mfaSetup(form)
+                return [.verifyTOTPSetup(code: code)]
+            case .cancel:
+                state.screen = .account
+                return []
+            default:
+                state.screen = .mfaSetup(form)
+                return []
+            }
+        }
+        switch key {
+        case .character("o"): return [.signOut(everywhere: false)]
+        case .character("O"): return [.signOut(everywhere: true)]
+        case .character("t"), .character("T"):
+            let names = state.themeNames
+            guard !names.isEmpty else { return [] }
+            let index = names.firstIndex(of: state.themeName) ?? 0
+            let step = key == .character("t") ? 1 : names.count - 1
+            state.themeName = names[(index + step) % names.count]
+            state.message = StatusMessage("Theme: \(state.themeName)")
+        case .character("m"):
+            state.message = StatusMessage("Asking the pool for a new authenticator key…")
+            return [.startTOTPSetup]
+        case .character("x") where state.account.hasAuthenticatorApp:
+            return [.disableTOTP]
+        case .escape, .character("q"), .left, .character("h"):
+            state.screen = .list
+        default:
+            break
+        }
+        return []
+    }
+}

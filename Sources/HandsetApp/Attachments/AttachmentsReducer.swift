@@ -1,0 +1,130 @@
+import Foundation
+import HandsetModel
+import HandsetWire
+
+/// Attachments (fields of format `x-object-key`) on the detail screen and in the form.
+enum AttachmentsReducer {
+    static func reduce(_ event: AttachmentEvent, in state: inout AppState) -> [AppEffect] {
+        switch event {
+        case .progress(let done, let total):
+            state.attachments.transfer?.done = done
+            state.attachments.transfer?.total = total
+            return []
+        case .uploaded(let collection, _, let field, let key):
+            state.attachments.transfer = nil
+            state.message = StatusMessage(
+                "Attached \(AppCore.fileName(ofKey: key)) to \(field); it syncs in the background")
+            return SyncReducer.afterLocalWrite(collection: collection, in: &state) + [.loadAttachmentInfo(key: key)]
+        case .downloaded(let path):
+            state.attachments.transfer = nil
+            state.message = StatusMessage("Saved to \(path)")
+            return []
+        case .infoLoaded(let info):
+            state.attachments.info[info.key] = info
+            if info.restore == .inProgress {
+                state.message = StatusMessage("Restoring from the archive; it takes a while")
+            }
+            return []
+        case .failed(let message):
+            state.attachments.transfer = nil
+            if let message { state.message = StatusMessage(message, kind: .error) }
+            return []
+        }
+    }
+
+    /// The attachment fields of the collection showing.
+    static func attachmentFields(_ state: AppState) -> [FieldSchema] {
+        state.currentCollection?.fields.filter { $0.kind == .objectKey } ?? []
+    }
+
+    /// `u` upload, `s` save, `R` restore from the archive, on the detail screen; nil for other keys.
+    static func handleDetailKey(_ key: Key, recordId: String, in state: inout AppState) -> [AppEffect]? {
+        let fields = attachmentFields(state)
+        guard let collection = state.list?.collection, !fields.isEmpty else { return nil }
+        let record = DetailReducer.record(recordId, in: state)
+        let keys: [(field: String, key: String)] = fields.compactMap { field in
+            guard case .string(let key)? = record?.fields[field.name], !key.isEmpty else { return nil }
+            return (field.name, key)
+        }
+        switch key {
+        case .character("u"):
+            let field = fields.first { record?.fields[$0.name] == nil } ?? fields[0]
+            state.attachments.prompt = PromptState(
+                purpose: .upload(collection: collection, recordId: recordId, field: field.name))
+            return []
+        case .character("s"):
+            guard let first = keys.first else {
+                state.message = StatusMessage("No attachment to save", kind: .error)
+                return []
+            }
+            let directory = state.attachments.downloadDirectory
+            let folder = directory.hasSuffix("/") ? directory : directory + "/"
+            state.attachments.prompt = PromptState(
+                purpose: .download(key: first.key), text: folder + AppCore.fileName(ofKey: first.key))
+            return []
+        case .character("R"):
+            guard let first = keys.first else { return [] }
+            return [.restoreAttachment(key: first.key)]
+        default:
+            return nil
+        }
+    }
+
+    static func handlePromptKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        guard var prompt = state.attachments.prompt else { return [] }
+        switch key {
+        case .escape:
+            state.attachments.prompt = nil
+            return []
+        case .enter:
+            state.attachments.prompt = nil
+            let path = prompt.text.trimmingCharacters(in: .whitespaces)
+            guard !path.isEmpty else { return [] }
+            switch prompt.purpose {
+            case .upload(let collection, let recordId, let field):
+                state.attachments.transfer = TransferState(title: "Uploading \((path as NSString).lastPathComponent)")
+                return [.uploadAttachment(collection: collection, recordId: recordId, field: field, path: path)]
+            case .download(let key):
+                state.attachments.transfer = TransferState(title: "Downloading \(AppCore.fileName(ofKey: key))")
+                return [.downloadAttachment(key: key, path: path)]
+            }
+        case .backspace:
+            if !prompt.text.isEmpty { prompt.text.removeLast() }
+        case .control("u"):
+            prompt.text = ""
+        case .character(let character):
+            prompt.text.append(character)
+        default:
+            break
+        }
+        state.attachments.prompt = prompt
+        return []
+    }
+
+    /// On save, a changed attachment field holding a local path is not written as a key: the record is saved
+    /// with its old value, and the file is uploaded once the save lands.
+    static func splitUploads(
+        _ fields: [String: JSONValue], form: EditFormState
+    ) -> ([String: JSONValue], [String: String]) {
+        var fields = fields
+        var uploads: [String: String] = [:]
+        for field in form.fields where field.kind == .objectKey {
+            let typed = form.values[field.name] ?? ""
+            guard !typed.isEmpty, typed != form.original[field.name] else { continue }
+            uploads[field.name] = typed
+            if let original = form.original[field.name], !original.isEmpty {
+                fields[field.name] = .string(original)
+            } else {
+                fields[field.name] = nil
+            }
+        }
+        return (fields, uploads)
+    }
+}
+
+extension AppCore {
+    /// The display name of an object key: its last segment.
+    public static func fileName(ofKey key: String) -> String {
+        key.split(separator: "/").last.map(String.init) ?? key
+    }
+}

@@ -1,0 +1,24 @@
+/// A one-line question at the bottom of the screen (a file path).
+public struct PromptState: Sendable, Equatable {
+    public enum Purpose: Sendable, Equatable {
+        /// Upload the file at the typed path into `collection/recordId.field`.
+        case upload(collection: String, recordId: String, field: String)
+        /// Save the object `key` to the typed path.
+        case download(key: String)
+    }
+
+    public var purpose: Purpose
+    public var text: String
+
+    public init(purpose: Purpose, text: String = "") {
+        self.purpose = purpose
+        self.text = text
+    }
+
+    public var title: String {
+        switch purpose {
+        case .upload(_, _, let field): return "Upload a file to \(field) (path)"
+        case .download: return "Save the attachment to"
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HandsetModel
+import HandsetWire
+
+/// The notification inbox: the long-poll that brings new items (a toast, an alert), the list, opening a link.
+enum InboxReducer {
+    static func reduce(_ event: InboxEvent, in state: inout AppState) -> [AppEffect] {
+        switch event {
+        case .polled(let new, let unread):
+            _ = state.inbox.poll.handle(.polled)
+            state.inbox.unreadCount = unread
+            guard let newest = new.first else { return [] }
+            let more = new.count > 1 ? " (and \(new.count - 1) more)" : ""
+            state.message = StatusMessage("🔔 \(newest.title)\(more)")
+            var effects: [AppEffect] = []
+            if state.settings.bell || state.settings.desktopNotifications {
+                effects.append(.alert(title: newest.title + more, body: newest.body))
+            }
+            if case .inbox = state.screen { effects.append(.loadInbox) }
+            return effects
+
+        case .pollFailed:
+            _ = state.inbox.poll.handle(.failed(at: state.now))
+            return []
+
+        case .loaded(let items, let unread):
+            state.inbox.items = items
+            state.inbox.unreadCount = unread
+            if case .inbox(let selected) = state.screen {
+                state.screen = .inbox(selected: min(selected, max(items.count - 1, 0)))
+            }
+            return []
+
+        case .linkedRecordLoaded(let collection, let record):
+            guard let record else {
+                state.message = StatusMessage("That record is not on this device (yet); try r to sync", kind: .error)
+                return []
+            }
+            state.detail.focusedRecord = record
+            var effects: [AppEffect] = []
+            if state.list?.collection != collection, state.schema?.collection(named: collection) != nil {
+                effects.append(ListReducer.open(collection: collection, in: &state))
+            }
+            return effects + DetailReducer.open(record.id, in: &state)
+        }
+    }
+
+    /// Starts the next long-poll when the schedule says so.
+    static func tick(_ now: Date, in state: inout AppState) -> [AppEffect] {
+        state.inbox.poll.handle(.tick(now)).map { action in
+            switch action {
+            case .poll: return .pollInbox
+            }
+        }
+    }
+
+    static func handle(_ key: Key, selected: Int, in state: inout AppState) -> [AppEffect] {
+        let items = state.inbox.items
+        switch key {
+        case .escape, .character("q"), .left, .character("h"):
+            state.screen = .list
+        case .down, .character("j"):
+            state.screen = .inbox(selected: min(selected + 1, max(items.count - 1, 0)))
+        case .up, .character("k"):
+            state.screen = .inbox(selected: max(selected - 1, 0))
+        case .character("m"):
+            guard items.indices.contains(selected) else { return [] }
+            return [.markRead(items[selected].id)]
+        case .character("a"):
+            return [.markRead(nil)]
+        case .enter, .right, .character("l"):
+            guard items.indices.contains(selected) else { return [] }
+            var effects: [AppEffect] = items[selected].read ? [] : [.markRead(items[selected].id)]
+            if let link = items[selected].link {
+                state.detail.returnsToInbox = selected
+                effects.append(.openLinkedRecord(link))
+            }
+            return effects
+        default:
+            break
+        }
+        return []
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import HandsetModel
+
+/// The command palette (`:` or Ctrl-P): type to filter, Enter runs the command from whatever screen is showing.
+enum PaletteReducer {
+    static func handle(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        guard var palette = state.palette else { return [] }
+        let matches = Palette.matches(palette.text, in: Palette.commands(for: state))
+        switch key {
+        case .escape:
+            state.palette = nil
+            return []
+        case .enter:
+            state.palette = nil
+            guard matches.indices.contains(palette.selected) else { return [] }
+            return run(matches[palette.selected].action, in: &state)
+        case .down, .tab, .control("n"):
+            palette.selected = min(palette.selected + 1, max(matches.count - 1, 0))
+        case .up, .backTab, .control("p"):
+            palette.selected = max(palette.selected - 1, 0)
+        case .backspace:
+            if palette.text.isEmpty {
+                state.palette = nil
+                return []
+            }
+            palette.text.removeLast()
+            palette.selected = 0
+        case .control("u"):
+            palette.text = ""
+            palette.selected = 0
+        case .character(let character):
+            palette.text.append(character)
+            palette.selected = 0
+        default:
+            break
+        }
+        state.palette = palette
+        return []
+    }
+
+    /// Does what a palette command says, from whatever screen is showing.
+    static func run(_ action: PaletteCommand.Action, in state: inout AppState) -> [AppEffect] {
+        switch action {
+        case .listKey(let key):
+            leaveForList(&state)
+            return ListReducer.handle(key, in: &state)
+        case .collection(let name):
+            leaveForList(&state)
+            guard state.list?.collection != name else { return [] }
+            return [ListReducer.open(collection: name, in: &state)] + SyncReducer.start(.requested, in: &state)
+        case .theme(let name):
+            state.themeName = name
+            state.message = StatusMessage("Theme: \(name)")
+            return []
+        case .markAllRead:
+            return [.markRead(nil)]
+        case .setUpAuthenticator:
+            if case .edit = state.screen { return [] }
+            state.screen = .account
+            return [.loadMFA, .startTOTPSetup]
+        case .signOut(let everywhere):
+            return [.signOut(everywhere: everywhere)]
+        case .help:
+            state.help = ""
+            return []
+        case .quit:
+            state.shouldQuit = true
+            return []
+        }
+    }
+
+    /// Goes back to the list from a screen that holds nothing unsaved; an open form stays (its own guard asks).
+    private static func leaveForList(_ state: inout AppState) {
+        switch state.screen {
+        case .edit, .signIn: return
+        default: state.screen = .list
+        }
+    }
+}

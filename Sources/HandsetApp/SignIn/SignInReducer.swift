@@ -1,0 +1,93 @@
+import Foundation
+import HandsetModel
+
+/// The sign-in screen: keys edit the form, results move it through Cognito's steps, success opens the list.
+enum SignInReducer {
+    static func reduce(_ event: SignInEvent, in state: inout AppState) -> [AppEffect] {
+        switch event {
+        case .succeeded(let user):
+            state.user = user
+            state.screen = .list
+            state.message = StatusMessage("Signed in as \(user.username)")
+            state.sync.connectivity = .online
+            _ = state.sync.schedule.handle(.reachable)
+            return [.refreshSchema]
+
+        case .failed(let message):
+            update(&state) { form in
+                form.isSubmitting = false
+                form.failures += 1
+                form.error = SignInState.explainLockout(message, failures: form.failures)
+                form.password = ""
+                form.answer = ""
+                form.stage = .credentials
+                form.focus = .password
+            }
+            return []
+
+        case .prompt(let prompt, let error):
+            update(&state) { $0.show(prompt, error: error) }
+            return []
+
+        case .codeSent(let destination):
+            update(&state) { $0.codeSent(to: destination) }
+            return []
+
+        case .accountConfirmed, .passwordWasReset:
+            guard case .signIn(var form) = state.screen else { return [] }
+            let password = form.password
+            let note = event == .accountConfirmed ? "Account confirmed" : "Password changed"
+            form = SignInState(username: form.username, focus: .password)
+            guard !password.isEmpty else {
+                form.notice = "\(note); sign in"
+                state.screen = .signIn(form)
+                return []
+            }
+            form.password = password
+            form.notice = "\(note); signing in…"
+            form.isSubmitting = true
+            state.screen = .signIn(form)
+            return [.signIn(username: form.username, password: password)]
+
+        case .stepFailed(let message):
+            update(&state) { form in
+                form.isSubmitting = false
+                form.error = message
+                // A refused code is typed again from scratch.
+                switch form.stage {
+                case .confirmSignUp, .resetPassword: form.answer = ""
+                default: break
+                }
+            }
+            return []
+        }
+    }
+
+    static func handle(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        guard case .signIn(var form) = state.screen else { return [] }
+        if key == .escape, form.stage == .credentials {
+            state.shouldQuit = true
+            return []
+        }
+        let outcome = form.handle(key)
+        state.screen = .signIn(form)
+        switch outcome {
+        case .submit(let username, let password): return [.signIn(username: username, password: password)]
+        case .answer(let answer): return [.answerSignIn(answer)]
+        case .signUp(let username, let email, let password):
+            return [.signUp(username: username, email: email, password: password)]
+        case .confirmSignUp(let username, let code): return [.confirmSignUp(username: username, code: code)]
+        case .forgotPassword(let username): return [.forgotPassword(username: username)]
+        case .resetPassword(let username, let code, let newPassword):
+            return [.resetPassword(username: username, code: code, newPassword: newPassword)]
+        case .cancel, .none: return []
+        }
+    }
+
+    /// Changes the sign-in form if it is showing (a late answer after leaving it changes nothing).
+    private static func update(_ state: inout AppState, _ change: (inout SignInState) -> Void) {
+        guard case .signIn(var form) = state.screen else { return }
+        change(&form)
+        state.screen = .signIn(form)
+    }
+}

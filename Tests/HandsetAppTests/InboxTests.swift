@@ -1,0 +1,55 @@
+import Foundation
+import HandsetModel
+import HandsetWire
+import Testing
+
+@testable import HandsetApp
+
+@Suite struct InboxTests {
+    static let item = InboxItem(
+        id: "n1", title: "Ana assigned you a task", body: "Review the sync design", createdAt: "2026-11-27T12:00:00Z",
+        read: false, kind: "record.assigned", link: RecordLink(collection: "tasks", id: "t9"))
+
+    @Test func pollsContinuouslyAndToastsNewNotifications() {
+        var state = EditingTests().listState()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(AppCore.update(&state, .tick(now)).contains(.pollInbox))
+        #expect(!AppCore.update(&state, .tick(now + 1)).contains(.pollInbox), "one long-poll at a time")
+        _ = AppCore.update(&state, .inbox(.polled(new: [Self.item], unread: 3)))
+        #expect(state.inbox.unreadCount == 3)
+        #expect(state.message?.text == "🔔 Ana assigned you a task")
+        #expect(AppCore.update(&state, .tick(now + 2)).contains(.pollInbox), "the next long-poll starts at once")
+    }
+
+    @Test func failedPollsBackOff() {
+        var state = EditingTests().listState()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = AppCore.update(&state, .tick(now))
+        _ = AppCore.update(&state, .inbox(.pollFailed(offline: true)))
+        #expect(!AppCore.update(&state, .tick(now + 1)).contains(.pollInbox))
+        #expect(AppCore.update(&state, .tick(now + 2)).contains(.pollInbox))
+        _ = AppCore.update(&state, .inbox(.pollFailed(offline: true)))
+        #expect(!AppCore.update(&state, .tick(now + 5)).contains(.pollInbox))
+        #expect(AppCore.update(&state, .tick(now + 6)).contains(.pollInbox))
+    }
+
+    @Test func openingANotificationMarksItReadAndShowsTheRecord() {
+        var state = EditingTests().listState()
+        #expect(AppCore.update(&state, .key(.character("i"))) == [.loadInbox])
+        _ = AppCore.update(&state, .inbox(.loaded([Self.item], unread: 1)))
+        #expect(
+            AppCore.update(&state, .key(.enter)) == [
+                .markRead("n1"), .openLinkedRecord(RecordLink(collection: "tasks", id: "t9")),
+            ])
+        let record = Record(id: "t9", version: 1, updatedAt: "", owner: "x", fields: ["title": "Review"])
+        _ = AppCore.update(&state, .inbox(.linkedRecordLoaded(collection: "tasks", record: record)))
+        #expect(state.screen == .detail(recordId: "t9"))
+        #expect(state.detail.focusedRecord == record)
+        _ = AppCore.update(&state, .key(.character("e")))
+        guard case .edit(let form) = state.screen else {
+            Issue.record("a record opened from a notification can be edited")
+            return
+        }
+        #expect(form.recordId == "t9")
+    }
+}
