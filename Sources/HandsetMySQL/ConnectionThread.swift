@@ -19,8 +19,13 @@ final class ConnectionThread: @unchecked Sendable {
     func run<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, Error>) in
             let accepted = submit { continuation.resume(with: Result { try body() }) }
-            if !accepted { continuation.resume(throwing: MySQLError(.poolClosed, message: "the pool is closed")) }
+            if !accepted { continuation.resume(throwing: Stopped()) }
         }
+    }
+
+    /// The thread was stopped before the job could be queued; the job did not run.
+    struct Stopped: Error, CustomStringConvertible {
+        var description: String { "the connection's thread has stopped" }
     }
 
     /// Lets the queued jobs finish, then ends the thread.

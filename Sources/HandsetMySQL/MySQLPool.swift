@@ -45,21 +45,36 @@ public final class MySQLPool: @unchecked Sendable {
         _ body: @escaping @Sendable (MySQLConnection) throws -> Value
     ) async throws -> Value {
         let slot = try await lease()
-        defer { release(slot) }
         let pingAfterIdle = options.pingAfterIdle
         let logger = self.logger
-        return try await slot.thread.run {
-            let connection = slot.connection
-            let previousSession = connection.connectionID
-            try connection.prepareForLease(pingAfterIdle: pingAfterIdle)
-            if let previousSession, previousSession != connection.connectionID {
-                logger?.notice(
-                    "mysql: replaced a closed session",
-                    metadata: ["database": "\(connection.configuration)", "slot": "\(slot.index)"])
+        do {
+            return try await slot.thread.run { [self] in
+                // Back to the pool from the connection's own thread the moment the work is done: on a busy
+                // machine the borrower's task may wait a while for a cooperative thread, and the connection must
+                // not sit idle and unavailable meanwhile.
+                defer { release(slot) }
+                return try Self.run(body, on: slot, pingAfterIdle: pingAfterIdle, logger: logger)
             }
-            defer { connection.resetAfterLease() }
-            return try body(connection)
+        } catch let rejected as ConnectionThread.Stopped {
+            // The job never ran (only a retired slot's thread refuses work; a lent slot is never retired).
+            release(slot)
+            throw MySQLError(.poolClosed, message: "the pool is closed (\(rejected))")
         }
+    }
+
+    private static func run<Value>(
+        _ body: (MySQLConnection) throws -> Value, on slot: PoolSlot, pingAfterIdle: Duration, logger: Logger?
+    ) throws -> Value {
+        let connection = slot.connection
+        let previousSession = connection.connectionID
+        try connection.prepareForLease(pingAfterIdle: pingAfterIdle)
+        if let previousSession, previousSession != connection.connectionID {
+            logger?.notice(
+                "mysql: replaced a closed session",
+                metadata: ["database": "\(connection.configuration)", "slot": "\(slot.index)"])
+        }
+        defer { connection.resetAfterLease() }
+        return try body(connection)
     }
 
     /// Runs `body` in a transaction and commits it. A deadlock (1213), a lock wait timeout (1205) or a connection

@@ -62,8 +62,11 @@ public final class TestDatabase: @unchecked Sendable {
         self.configuration = configuration
     }
 
-    /// A pool on this database, closed when the test ends.
-    public func makePool(_ options: MySQLPoolOptions = MySQLPoolOptions(maximumConnections: 4)) -> MySQLPool {
+    /// A pool on this database, closed when the test ends. The default waits long for a connection: a whole test
+    /// run shares two cores, and a test should fail on what it checks, not on the machine being busy.
+    public func makePool(
+        _ options: MySQLPoolOptions = MySQLPoolOptions(maximumConnections: 4, leaseTimeout: .seconds(120))
+    ) -> MySQLPool {
         let pool = MySQLPool(configuration: configuration, options: options)
         lock.withLock { pools.append(pool) }
         return pool
@@ -91,7 +94,9 @@ actor ServerLauncher {
 
     func adminPool() async throws -> MySQLPool {
         if let admin { return admin }
-        let pool = MySQLPool(configuration: try await configuration(), options: MySQLPoolOptions(maximumConnections: 2))
+        let pool = MySQLPool(
+            configuration: try await configuration(),
+            options: MySQLPoolOptions(maximumConnections: 4, leaseTimeout: .seconds(120)))
         admin = pool
         return pool
     }
