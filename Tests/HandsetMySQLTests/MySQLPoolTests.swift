@@ -83,6 +83,51 @@ struct MySQLPoolTests {
         }
     }
 
+    @Test(
+        "a connection is back in the pool as soon as its work is done, even while the borrower's task cannot run",
+        .timeLimit(.minutes(1)))
+    func releasedWithoutTheBorrowersTask() async throws {
+        try await TestMariaDB.withDatabase("release") { database in
+            let pool = database.makePool(MySQLPoolOptions(maximumConnections: 1))
+            let workMayFinish = Gate()
+            let blockersMayGo = Gate()
+            let blockersStarted = Counter()
+            let width = ProcessInfo.processInfo.activeProcessorCount
+            async let borrower: Int64 = pool.withConnection { connection in
+                try workMayFinish.wait()
+                return try connection.execute("SELECT 7").rows[0].int64(0)
+            }
+            try await eventually("the borrower has the connection") { pool.statistics.leased == 1 }
+            // Watched from a plain thread: the cooperative threads are about to be blocked on purpose.
+            let releasedWhileStarved = await withCheckedContinuation { (result: CheckedContinuation<Bool, Never>) in
+                Thread {
+                    while blockersStarted.current < width { usleep(1000) }
+                    workMayFinish.open()
+                    let deadline = Date(timeIntervalSinceNow: 10)
+                    var released = false
+                    while Date() < deadline {
+                        if pool.statistics.leased == 0 {
+                            released = true
+                            break
+                        }
+                        usleep(1000)
+                    }
+                    blockersMayGo.open()
+                    result.resume(returning: released)
+                }.start()
+                // Every cooperative thread blocks, so no task (the borrower's included) can run until released.
+                for _ in 0..<width {
+                    Task.detached {
+                        blockersStarted.increment()
+                        try? blockersMayGo.wait()
+                    }
+                }
+            }
+            #expect(releasedWhileStarved)
+            #expect(try await borrower == 7)
+        }
+    }
+
     @Test("a borrower that waits longer than the lease timeout gets poolTimeout; the pool carries on")
     func leaseTimeout() async throws {
         try await TestMariaDB.withDatabase("leasetimeout") { database in
