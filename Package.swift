@@ -92,7 +92,7 @@ let package = Package(
         .systemLibrary(name: "CMariaDB", path: "Sources/CMariaDB"),
         .target(
             name: "HandsetMySQL",
-            dependencies: ["CMariaDB", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CMariaDB", .product(name: "Logging", package: "swift-log")], swiftSettings: instrumented),
         .target(name: "HandsetMySQLTesting", dependencies: ["HandsetMySQL"]),
 
         // The local cloud.
@@ -122,7 +122,8 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         .target(name: "HandsetFuzzing", dependencies: ["CLibFuzzer"], swiftSettings: fuzzDriver),
         .target(
-            name: "CloudFuzzTargets", dependencies: ["HandsetCloud", "HandsetFuzzing"], swiftSettings: instrumented),
+            name: "CloudFuzzTargets", dependencies: ["HandsetCloud", "HandsetMySQL", "HandsetFuzzing"],
+            swiftSettings: instrumented),
         .target(
             name: "ClientFuzzTargets", dependencies: ["HandsetApp", "HandsetTUI", "HandsetFuzzing"],
             swiftSettings: instrumented),

@@ -65,8 +65,13 @@ public struct MySQLConfiguration: Sendable, Equatable, CustomStringConvertible, 
         } else if let fromEnvironment = environment[Self.passwordEnvironmentVariable] {
             self.password = MySQLPassword(fromEnvironment)
         }
-        guard let host = components.host, !host.isEmpty else { throw invalid("no host") }
-        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        // The ASCII form (IDNA for international names): what the resolver takes, and what prints back the same.
+        guard let rawHost = components.encodedHost, !rawHost.isEmpty else { throw invalid("no host") }
+        let host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
+        // A DNS name, an IPv4 address or an IPv6 literal; anything else (spaces, '%'-decoded bytes) is no host.
+        let hostCharacters = host.contains(":") ? Self.ipv6Characters : Self.hostNameCharacters
+        guard host.unicodeScalars.allSatisfy(hostCharacters.contains) else { throw invalid("the host is not valid") }
+        self.host = host
         if let port = components.port {
             guard (1...65535).contains(port) else { throw invalid("the port must be 1-65535") }
             self.port = port
@@ -111,6 +116,10 @@ public struct MySQLConfiguration: Sendable, Equatable, CustomStringConvertible, 
         return text
     }
 
+    private static let hostNameCharacters = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+    private static let ipv6Characters = CharacterSet(charactersIn: "0123456789abcdefABCDEF:.")
+
     /// The same configuration with another default database.
     public func with(database: String?) -> MySQLConfiguration {
         var copy = self
@@ -122,9 +131,11 @@ public struct MySQLConfiguration: Sendable, Equatable, CustomStringConvertible, 
     public var debugDescription: String { "MySQLConfiguration(\(redactedURL))" }
     public var customMirror: Mirror { Mirror(self, children: ["url": redactedURL]) }
 
+    /// Percent-encodes a URL part so that it parses back to itself: besides what the part never allows, the
+    /// delimiters of the other parts (and '&', '=', '+' inside a query value) are encoded too.
     private static func encode(_ text: String, allowed: CharacterSet) -> String {
         var set = allowed
-        set.remove(charactersIn: ":@/?#[]")
+        set.remove(charactersIn: ":@/?#[]&=+%")
         if allowed == .urlPathAllowed || allowed == .urlQueryAllowed { set.insert("/") }
         return text.addingPercentEncoding(withAllowedCharacters: set) ?? text
     }

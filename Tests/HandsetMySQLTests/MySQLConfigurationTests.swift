@@ -67,6 +67,20 @@ struct MySQLConfigurationTests {
         #expect(!error.description.contains("hunter2secret"))
     }
 
+    @Test("an international host name is kept in its ASCII (IDNA) form, and every URL prints back to itself")
+    func redactedURLRoundTrips() throws {
+        let international = try MySQLConfiguration(url: "mysql://u@db.exabéple.com:307/d", environment: [:])
+        #expect(international.host == "db.xn--exabple-eya.com")
+        let socket = try MySQLConfiguration(url: "mysql://u@h/d?socket=/run/a%26b%3Dc.sock", environment: [:])
+        #expect(socket.socketPath == "/run/a&b=c.sock")
+        for configuration in [international, socket] {
+            let again = try MySQLConfiguration(url: configuration.redactedURL, environment: [:])
+            #expect(again.host == configuration.host && again.socketPath == configuration.socketPath)
+        }
+        // Found by the database-url fuzz target: a percent-encoded space made a host that printed unparseable.
+        #expect(throws: MySQLError.self) { try MySQLConfiguration(url: "mysql://u@d%20b/x", environment: [:]) }
+    }
+
     @Test("the password shows nowhere: description, debug description, dump, string interpolation")
     func passwordHidden() throws {
         let configuration = try MySQLConfiguration(url: "mysql://u:hunter2secret@h:3306/d", environment: [:])
