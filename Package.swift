@@ -3,7 +3,8 @@ import PackageDescription
 
 // Dependency direction (read top to bottom; nothing points upwards):
 //
-//   HandsetWire                      wire format shared by both sides (Cognito + API bodies, JSON values)
+//   HandsetWire                      shared by both sides: wire format (Cognito + API bodies, JSON values) and the
+//                                    schema rules records are validated with
 //   ├── HandsetModel                 client domain model (config, schema, records, sessions)
 //   │   ├── HandsetRemote            HTTP: Cognito client, API client (URLSession)
 //   │   ├── HandsetStore             local SQLite cache (GRDB)

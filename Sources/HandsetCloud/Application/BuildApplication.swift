@@ -41,7 +41,10 @@ public func buildApplication(
 
     let demoUsers: [DemoUser] =
         configuration.demo
-        ? try await DemoSeeder(pool: pool, store: identityStore, records: records, now: configuration.now).seed() : []
+        ? try await DemoSeeder(
+            pool: pool, store: identityStore, records: records, collections: Set(document.collections.keys),
+            objects: objects.store, now: configuration.now
+        ).seed() : []
 
     let address = ServerAddress(host: configuration.host, port: configuration.port, publicURL: configuration.publicURL)
     let issuer = Issuer(override: configuration.issuerBaseURL, address: address, userPoolId: pool.userPoolId)
@@ -95,7 +98,8 @@ public func buildApplication(
             let endpoints = CloudEndpoints(
                 baseURL: address.baseURL, port: address.currentPort, region: pool.region,
                 userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
-                outputsFile: directory.amplifyOutputs, demoUsers: demoUsers)
+                outputsFile: directory.amplifyOutputs, demoUsers: demoUsers,
+                collections: document.orderedCollections.map(\.name))
             do {
                 try writeOutputs(endpoints.amplifyOutputs, to: directory.amplifyOutputs)
             } catch {

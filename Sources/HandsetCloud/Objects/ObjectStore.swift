@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HandsetWire
 import Hummingbird
@@ -87,6 +88,24 @@ struct ObjectStore: Sendable {
     func exceedsUnattachedQuota(owner: String, adding size: Int, settings: ObjectStorageSettings) async throws -> Bool {
         let usage = try await repository.unattachedUsage(owner: owner)
         return usage.count >= settings.unattachedQuotaCount || usage.bytes + size > settings.unattachedQuotaBytes
+    }
+
+    /// Stores `bytes` under `key` as an upload of `owner`'s would be (the demo's seeded attachment).
+    func store(_ bytes: Data, key: ObjectKey, contentType: String, owner: String, attached: Bool) async throws {
+        let fileName = UUID().uuidString.lowercased()
+        let destination = directory.standardObjects.appendingPathComponent(fileName)
+        try bytes.write(to: destination, options: .atomic)
+        let md5 = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let object = StoredObject(
+            key: key.description, collection: key.collection, recordId: key.recordId, field: key.field, owner: owner,
+            file: fileName, size: bytes.count, contentType: contentType, eTag: "\"\(md5)\"", tier: .standard,
+            attached: attached, createdAt: now())
+        do {
+            if let replaced = try await repository.put(object) { removeFile(of: replaced) }
+        } catch {
+            unlink(destination.path)
+            throw error
+        }
     }
 
     /// Drops the rows of these objects, then their files.
