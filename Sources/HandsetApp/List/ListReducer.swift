@@ -27,8 +27,8 @@ enum ListReducer {
 
         case .searched(let collection, let text, let records):
             guard state.list?.filter == text else { return [] }
-            let loaded = ListEvent.recordsLoaded(collection: collection, offset: 0, records: records, total: records.count)
-            return reduce(loaded, in: &state)
+            return reduce(
+                .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count), in: &state)
 
         case .recordsLoaded(let collection, let offset, let records, let total):
             guard var list = state.list, list.collection == collection else { return [] }
