@@ -26,7 +26,7 @@ import PackageDescription
 let fuzzSanitizers = Context.environment["HANDSET_FUZZ"].flatMap { $0.isEmpty ? nil : $0 }
 let instrumented: [SwiftSetting] = fuzzSanitizers.map { [.unsafeFlags(["-sanitize=\($0)"])] } ?? []
 let fuzzDriver: [SwiftSetting] = instrumented + (fuzzSanitizers == nil ? [] : [.define("HANDSET_FUZZING")])
-let fuzzLinking: [LinkerSetting] = fuzzSanitizers.map { [.unsafeFlags(["-sanitize=\($0)"])] } ?? []
+let fuzzLinking: [LinkerSetting] = fuzzSanitizers.map { [.unsafeFlags(["-sanitize=\($0)", "-use-ld=lld"])] } ?? []
 
 let package = Package(
     name: "Handset",
