@@ -350,8 +350,7 @@ extension AppEnvironment {
                 do {
                     let records = try store.search(
                         collection: collection, text: text, limit: RecordListState.windowSize)
-                    return .list(
-                        .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count))
+                    return .list(.searched(collection: collection, text: text, records: records))
                 } catch {
                     return .sync(.failed(message: "Search: \(error)", offline: false))
                 }

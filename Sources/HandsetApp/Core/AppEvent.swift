@@ -60,6 +60,9 @@ public enum AccountEvent: Sendable, Equatable {
 public enum ListEvent: Sendable, Equatable {
     case schemaLoaded(APISchema)
     case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int)
+    /// The matches of a filter: used only while it is still the filter typed (searches run side by side, one per
+    /// keystroke, and may answer in any order).
+    case searched(collection: String, text: String, records: [Record])
 }
 
 /// Results of syncing, and of any call to the cloud that failed.

@@ -25,6 +25,11 @@ enum ListReducer {
             }
             return effects
 
+        case .searched(let collection, let text, let records):
+            guard state.list?.filter == text else { return [] }
+            return reduce(
+                .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count), in: &state)
+
         case .recordsLoaded(let collection, let offset, let records, let total):
             guard var list = state.list, list.collection == collection else { return [] }
             list.window = records
