@@ -9,7 +9,8 @@ public enum ConflictsView {
             grid.put("No conflicts", x: 2, y: 3, role: .dim)
             return
         }
-        let heading = "Conflict \(screen.index + 1) of \(screen.conflicts.count): \(conflict.collection)/\(conflict.recordId)"
+        let heading =
+            "Conflict \(screen.index + 1) of \(screen.conflicts.count): \(conflict.collection)/\(conflict.recordId)"
         grid.put(TextWidth.truncate(heading, to: grid.width - 4), x: 2, y: 2, role: .title)
         let summary: String
         if conflict.mine == nil {
@@ -27,7 +28,9 @@ public enum ConflictsView {
         let theirsX = mineX + columnWidth + 2
         grid.put("Field", x: 2, y: 5, role: .columnHeader)
         grid.put(TextWidth.pad("Mine (this device)", to: columnWidth), x: mineX, y: 5, role: .columnHeader)
-        grid.put(TextWidth.pad("Theirs (server v\(conflict.theirs?.version ?? 0))", to: columnWidth), x: theirsX, y: 5, role: .columnHeader)
+        grid.put(
+            TextWidth.pad("Theirs (server v\(conflict.theirs?.version ?? 0))", to: columnWidth), x: theirsX, y: 5,
+            role: .columnHeader)
         let differing = Set(conflict.differingFields)
         for (row, field) in screen.fields.enumerated() {
             let y = 6 + row
@@ -36,7 +39,8 @@ public enum ConflictsView {
             let changed = differing.contains(field)
             let side = screen.choices[field] ?? .mine
             grid.put(
-                (focused ? "▸ " : "  ") + TextWidth.truncate(FieldFormatter.label(for: field), to: labelWidth - 3), x: 0, y: y,
+                (focused ? "▸ " : "  ") + TextWidth.truncate(FieldFormatter.label(for: field), to: labelWidth - 3),
+                x: 0, y: y,
                 role: changed ? .badgeConflict : .fieldLabel)
             let mine = text(conflict.mine == nil ? nil : conflict.mine?[field], deleted: conflict.mine == nil)
             let theirs = text(conflict.theirs?.fields[field], deleted: conflict.theirs == nil)

@@ -18,18 +18,20 @@ public enum EditFormView {
             let y = 4 + offset
             let focused = index == form.focus
             let marker = field.required ? "*" : " "
-            grid.put(TextWidth.truncate(FieldFormatter.label(for: field.name), to: labelWidth - 3) + marker, x: 2, y: y, role: .fieldLabel)
+            grid.put(
+                TextWidth.truncate(FieldFormatter.label(for: field.name), to: labelWidth - 3) + marker, x: 2, y: y,
+                role: .fieldLabel)
             let role: StyleRole = focused ? .fieldFocused : .field
             grid.fill(x: 2 + labelWidth, y: y, width: valueWidth, height: 1, role: role)
-            var text = form.values[field.name] ?? ""
+            let text = form.values[field.name] ?? ""
             if field.kind == .enumeration || field.kind == .boolean {
-                text = "‹ \(text.isEmpty ? "—" : text) ›"
-            }
-            text = text.replacingOccurrences(of: "\n", with: "⏎")
-            while TextWidth.width(of: text) > valueWidth - 1, !text.isEmpty { text.removeFirst() }
-            let used = grid.put(text, x: 2 + labelWidth, y: y, role: role, maxWidth: valueWidth)
-            if focused, field.kind != .enumeration, field.kind != .boolean, used < valueWidth {
-                grid.put("▏", x: 2 + labelWidth + used, y: y, role: role)
+                let shown = field.kind == .boolean ? FieldFormatter.yesNo(text) : text
+                grid.put(
+                    "‹ \(shown.isEmpty ? "—" : shown) ›", x: 2 + labelWidth, y: y, role: role, maxWidth: valueWidth)
+            } else {
+                InputView.render(
+                    text, cursor: focused ? form.cursor : text.count, x: 2 + labelWidth, y: y, width: valueWidth,
+                    role: role, focused: focused, into: &grid)
             }
             if let error = form.errors[field.name] {
                 grid.put(" " + error, x: 2 + labelWidth + valueWidth, y: y, role: .error)
@@ -38,9 +40,13 @@ public enum EditFormView {
             }
         }
         if let focused = form.focusedField, let error = form.errors[focused.name] {
-            grid.put(TextWidth.truncate("\(FieldFormatter.label(for: focused.name)) \(error)", to: grid.width - 4), x: 2, y: grid.height - 3, role: .error)
+            grid.put(
+                TextWidth.truncate("\(FieldFormatter.label(for: focused.name)) \(error)", to: grid.width - 4), x: 2,
+                y: grid.height - 3, role: .error)
         } else if form.confirmingDiscard {
-            grid.put("Discard your changes? y to discard, any other key to keep editing", x: 2, y: grid.height - 3, role: .error)
+            grid.put(
+                "Discard your changes? y to discard, any other key to keep editing", x: 2, y: grid.height - 3,
+                role: .error)
         } else if form.isSaving {
             grid.put("Saving…", x: 2, y: grid.height - 3, role: .dim)
         }
@@ -53,7 +59,7 @@ public enum EditFormView {
         case .date: return "YYYY-MM-DD"
         case .integer, .number: return "number"
         case .objectKey: return "a file path uploads on save"
-        case .text, .longText: return "Ctrl-E: $EDITOR"
+        case .text, .longText: return "Ctrl-X Ctrl-E: $EDITOR"
         default: return ""
         }
     }

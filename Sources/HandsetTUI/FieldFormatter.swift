@@ -28,6 +28,15 @@ public enum FieldFormatter {
         }
     }
 
+    /// A boolean's text as people read it (the form's `true`/`false` as the detail shows it).
+    public static func yesNo(_ text: String) -> String {
+        switch text {
+        case "true": return "yes"
+        case "false": return "no"
+        default: return text
+        }
+    }
+
     /// Display name of a field: `updatedAt` -> `Updated at`.
     public static func label(for field: String) -> String {
         var words: [String] = []
@@ -51,7 +60,8 @@ public enum FieldFormatter {
     /// A sensible column width for a kind of field; `nil` means "share the remaining space".
     public static func preferredWidth(for field: FieldSchema) -> Int? {
         switch field.kind {
-        case .enumeration: return max(field.enumValues.map { TextWidth.width(of: $0) }.max() ?? 6, label(for: field.name).count)
+        case .enumeration:
+            return max(field.enumValues.map { TextWidth.width(of: $0) }.max() ?? 6, label(for: field.name).count)
         case .integer: return max(8, min(label(for: field.name).count, 12))
         case .number: return 10
         case .boolean: return 5

@@ -18,10 +18,16 @@ public enum RecordListView {
     public static func render(_ state: AppState, timeZone: TimeZone, now: Date, into grid: inout CellGrid) {
         renderHeader(state, into: &grid)
         renderTabs(state, into: &grid)
-        if let filter = state.list?.filter {
-            let label = "/" + filter + ((state.list?.isEditingFilter ?? false) ? "▏" : "")
-            let x = max(grid.width - TextWidth.width(of: label) - 2, grid.width / 2)
-            grid.put(label, x: x, y: 1, role: (state.list?.isEditingFilter ?? false) ? .fieldFocused : .title)
+        if let list = state.list, let filter = list.filter {
+            // The filter on the tabs' row, right-aligned; while typing, the cursor is in it.
+            let room = grid.width / 2 - 2
+            let width = min(TextWidth.width(of: filter) + 2, room)
+            let x = grid.width - width - 1
+            let role: StyleRole = list.isEditingFilter ? .fieldFocused : .title
+            grid.put("/", x: x, y: 1, role: role)
+            InputView.render(
+                filter, cursor: list.filterCursor, x: x + 1, y: 1, width: width - 1, role: role,
+                focused: list.isEditingFilter, into: &grid)
         }
         if let list = state.list, let collection = state.currentCollection {
             if grid.width >= sidebarMinimumWidth, let schema = state.schema {

@@ -57,7 +57,7 @@ public enum Renderer {
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
             EditFormView.render(form, into: &grid)
             KeyHints.render(
-                [("Tab", "next field"), ("Ctrl-S", "save"), ("Ctrl-E", "$EDITOR"), ("Esc", "cancel")],
+                [("Tab", "next field"), ("Ctrl-S", "save"), ("Ctrl-X Ctrl-E", "$EDITOR"), ("Esc", "cancel")],
                 row: grid.height - 1, into: &grid)
         }
         if let transfer = state.attachments.transfer {

@@ -7,7 +7,7 @@
    the line for bad TOML;
 5. attachments on the detail screen: upload (u), save (s) into $XDG_DOWNLOAD_DIR, and with a cloud that archives
    everything: the refused download, a restore (R), the download once restored;
-6. $EDITOR for a text field (Ctrl-E in the form), saved and seen by another device;
+6. $EDITOR for a text field (Ctrl-X Ctrl-E in the form), saved and seen by another device;
 7. the mouse (SGR mouse reports typed into the pane): a click selects a row, a second click opens it, the wheel
    scrolls, a click on a tab switches collection.
 
@@ -16,7 +16,9 @@ on the cloud) with a timeout; there are no fixed sleeps except aligning a key pr
 """
 
 import json
+import os
 import re
+import signal
 import subprocess
 import time
 
@@ -162,6 +164,13 @@ def wait_detail_title(terminal, title, timeout=10.0):
         raise AssertionError(f"the detail of {title!r} never showed; the screen was:\n{terminal.screen()}")
 
 
+def palette_line(terminal):
+    """What is typed into the command palette: its first row, drawn over the list near the top."""
+    width, _ = terminal.width, terminal.height
+    left = (width - min(64, width - 4)) // 2
+    return lines(terminal)[2][left + 1:left + min(64, width - 4) - 1].strip()
+
+
 def prompt_line(terminal):
     """The one-line prompt (a file path) drawn above the status bar."""
     return lines(terminal)[-3].strip()
@@ -295,7 +304,8 @@ def test_command_palette_runs_commands_and_the_theme_is_kept(bin_dir, cloud, cli
             wait_status(terminal, lambda s: "12 tasks" in s and "● online" in s, "12 tasks online")
             assert current_tab(terminal) == "tasks"
             terminal.press(":")
-            screen = terminal.wait_for(": ▏")
+            screen = terminal.wait_for("Sync now")
+            assert palette_line(terminal) == ":", palette_line(terminal)
             for command in ("Sync now", "Go to projects"):
                 assert command in screen, f"{command!r} missing from the palette:\n{screen}"
             # More commands than rows: the palette says so (the themes are further down).
@@ -303,7 +313,8 @@ def test_command_palette_runs_commands_and_the_theme_is_kept(bin_dir, cloud, cli
             assert "Theme: dark" not in screen, "the current theme is not offered"
             terminal.type("proj")
             wait_gone(terminal, "Sync now")
-            screen = terminal.wait_for(": proj▏")
+            screen = terminal.wait_for(": proj")
+            assert palette_line(terminal) == ": proj"
             assert "Go to projects" in screen and "Go to tasks" not in screen
             # The only match is the palette's selection (reverse video; the list's own selection is row 3, under
             # the palette's prompt).
@@ -317,9 +328,9 @@ def test_command_palette_runs_commands_and_the_theme_is_kept(bin_dir, cloud, cli
 
         with step("3b Esc closes the palette without running anything"):
             terminal.press(":")
-            terminal.wait_for(": ▏")
+            terminal.wait_for("Sync now")
             terminal.type("quit")
-            terminal.wait_for(": quit▏")
+            terminal.wait_for(": quit")
             terminal.press("Escape")
             wait_gone(terminal, ": quit")
             assert not terminal.is_dead()
@@ -328,7 +339,7 @@ def test_command_palette_runs_commands_and_the_theme_is_kept(bin_dir, cloud, cli
             dark_header = sgr_params(lines(terminal, escapes=True)[0])
             assert "46" in dark_header, f"the dark theme's header is on cyan: {dark_header}"
             terminal.press("C-p")
-            terminal.wait_for(": ▏")
+            terminal.wait_for("Sync now")
             terminal.type("light")
             screen = wait_screen(terminal, lambda s: "Go to projects" not in s, "the palette filtered to the theme")
             assert "Theme: light" in screen
@@ -400,7 +411,7 @@ def test_settings_file_adds_keys_warns_about_unknown_ones_and_names_bad_lines(bi
             terminal.press("/")
             terminal.wait_for("type to filter")
             terminal.type("x")
-            wait_until(lambda: "/x▏" in lines(terminal)[1], timeout=5, what="x typed into the filter")
+            wait_until(lambda: lines(terminal)[1].rstrip().endswith("/x"), timeout=5, what="x typed into the filter")
             terminal.press("Escape")
             wait_until(lambda: "/x" not in lines(terminal)[1], timeout=5, what="the filter to clear")
             terminal.press("q")
@@ -448,7 +459,7 @@ def test_attachment_upload_save_archive_and_restore(bin_dir, storage_cloud, clie
             terminal.press("u")
             terminal.wait_for("Upload a file to attachment (path):")
             terminal.type(str(source))
-            terminal.wait_for(f"{source}▏")
+            terminal.wait_for(f"{source}")
             terminal.press("Enter")
             wait_status(terminal, lambda s: "Attached field-notes.txt to attachment" in s, "the upload to finish")
             wait_detail(terminal, "Attachment", "field-notes.txt · 1.2 KB · text/plain")
@@ -470,7 +481,7 @@ def test_attachment_upload_save_archive_and_restore(bin_dir, storage_cloud, clie
         with step("5c save with s into the download directory"):
             terminal.press("s")
             terminal.wait_for("Save the attachment to:")
-            assert prompt_line(terminal) == f"Save the attachment to: {saved}▏", prompt_line(terminal)
+            assert prompt_line(terminal) == f"Save the attachment to: {saved}", prompt_line(terminal)
             terminal.press("Enter")
             wait_status(terminal, lambda s: f"Saved to {saved}" in s, "the download to finish")
             assert saved.read_bytes() == data
@@ -542,8 +553,9 @@ def test_editor_fills_text_fields_and_the_change_syncs(bin_dir, cloud, client_en
             terminal.wait_for("Ctrl-S save")
             focus_field(terminal, "Title")
             next_text.write_text("Release notes, written in the editor\n")
-            terminal.press("C-e")
-            terminal.wait_for("Release notes, written in the editor▏")
+            terminal.press("C-x", "C-e")
+            wait_until(lambda: form_value(terminal, "Title") == "Release notes, written in the editor", timeout=10,
+                       what="the editor's text in the title")
             assert seen.read_text() == "Draft release notes", "the editor got the field's text"
             assert focused_field(terminal) == "Title", "the form comes back on the same field"
             wait_status(terminal, lambda s: "Text from the editor" in s, "the editor's note")
@@ -552,15 +564,15 @@ def test_editor_fills_text_fields_and_the_change_syncs(bin_dir, cloud, client_en
         with step("6b Ctrl-E on long text keeps the lines"):
             focus_field(terminal, "Notes")
             next_text.write_text("First line from the editor\nSecond line\n")
-            terminal.press("C-e")
-            terminal.wait_for("First line from the editor⏎Second line▏")
+            terminal.press("C-x", "C-e")
+            terminal.wait_for("First line from the editor⏎Second line")
             assert seen.read_text() == original_notes
 
         with step("6c an editor that fails leaves the field alone"):
             next_text.unlink()
-            terminal.press("C-e")
+            terminal.press("C-x", "C-e")
             wait_status(terminal, lambda s: "Field unchanged: the editor exited with status 1" in s, "the failure note")
-            assert "First line from the editor⏎Second line▏" in terminal.screen()
+            assert "First line from the editor⏎Second line" in terminal.screen()
 
         with step("6d saved, synced, seen by another device"):
             terminal.press("C-s")
@@ -578,6 +590,131 @@ def test_editor_fills_text_fields_and_the_change_syncs(bin_dir, cloud, client_en
             terminal.press("q")
             terminal.wait_exit()
             assert exit_status(terminal) == 0
+    finally:
+        terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6b. Line editing, paste, and the terminal given back on a crash
+
+
+def form_value(terminal, label):
+    """The text of the form field labelled `label`: from the value column (where a choice's ‹ is drawn) to the hint
+    or error at the right, trailing spaces dropped."""
+    rows = lines(terminal)
+    column = next((row.index("‹") for row in rows if "‹" in row), None)
+    assert column is not None, f"no choice field to find the value column; the screen was:\n{terminal.screen()}"
+    for row in rows:
+        if re.match(rf"\s+{re.escape(label)}\*?\s", row):
+            value = row[column:]
+            for hint in ("Ctrl-X Ctrl-E: $EDITOR", "YYYY-MM-DD", "number"):
+                if value.rstrip().endswith(hint):
+                    value = value.rstrip()[: -len(hint)]
+            return value.rstrip()
+    raise AssertionError(f"no field {label!r}; the screen was:\n{terminal.screen()}")
+
+
+def pane_flags(terminal):
+    """Modes the application set in the pane: alternate screen, mouse reporting, cursor position and visibility."""
+    out = terminal.tmux("display-message", "-p", "-t", terminal.session,
+                        "#{alternate_on} #{mouse_any_flag} #{cursor_x} #{cursor_y} #{cursor_flag}").stdout.split()
+    return {"alternate": out[0] == "1", "mouse": out[1] == "1", "cursor": (int(out[2]), int(out[3])),
+            "cursor_shown": out[4] == "1"}
+
+
+def wait_value(terminal, label, expected, timeout=5.0):
+    try:
+        wait_until(lambda: form_value(terminal, label) == expected, timeout=timeout,
+                   what=f"{label} to read {expected!r}")
+    except AssertionError:
+        raise AssertionError(f"{label} never read {expected!r}; the screen was:\n{terminal.screen()}")
+
+
+def test_text_fields_edit_like_readline_take_pastes_whole_and_a_crash_gives_the_terminal_back(
+        bin_dir, cloud, client_env):
+    commands_sign_in(bin_dir, cloud, client_env)
+    terminal = Terminal(width=100, height=30)
+    handset_path = str(bin_dir / "handset")
+    # A shell around the app reports how it ended and what it left the terminal in.
+    report = "echo EXIT=$?; echo MODES $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(echo|icanon|icrnl)$'); sleep 600"
+    try:
+        with step("1 ← in a required text field moves the cursor (it crashed the app)"):
+            terminal.run(["sh", "-c", f"{handset_path}; {report}"], {**client_env, "COLUMNS": "", "LINES": ""})
+            wait_list(terminal, "Draft release notes")
+            terminal.press("Enter")
+            wait_detail_title(terminal, "Draft release notes")
+            terminal.press("e")
+            terminal.wait_for("Ctrl-S save")
+            assert focused_field(terminal) == "Title"
+            end = pane_flags(terminal)["cursor"]
+            assert pane_flags(terminal)["cursor_shown"]
+            terminal.press("Left", "Left")
+            wait_until(lambda: pane_flags(terminal)["cursor"] == (end[0] - 2, end[1]), timeout=5,
+                       what="the cursor two cells left")
+            terminal.type("X")
+            wait_value(terminal, "Title", "Draft release notXes")
+            assert not terminal.is_dead()
+
+        with step("2 Home and End in every encoding terminals send"):
+            terminal.press("End", "C-u")  # cut everything before the cursor
+            wait_value(terminal, "Title", "")
+            terminal.type("middle")
+            homes = [("key", "Home"), ("raw", "\x1b[1~"), ("raw", "\x1b[7~"), ("raw", "\x1b[H"), ("raw", "\x1bOH"),
+                     ("key", "C-a")]
+            ends = [("key", "End"), ("raw", "\x1b[4~"), ("raw", "\x1b[8~"), ("raw", "\x1b[F"), ("raw", "\x1bOF"),
+                    ("key", "C-e")]
+            for count, ((home_kind, home), (end_kind, end_key)) in enumerate(zip(homes, ends), start=1):
+                terminal.press(home) if home_kind == "key" else terminal.type(home)
+                terminal.type("<")
+                terminal.press(end_key) if end_kind == "key" else terminal.type(end_key)
+                terminal.type(">")
+                wait_value(terminal, "Title", "<" * count + "middle" + ">" * count)
+            assert "Edit" in lines(terminal)[2], "no Home or End closed the form"
+
+        with step("3 word moves and cutting, as in readline"):
+            terminal.press("C-a", "C-k")
+            terminal.type("call the plumber")
+            terminal.type("\x1bb")  # Alt-B: before "plumber"
+            terminal.press("C-k")
+            wait_value(terminal, "Title", "call the")
+            terminal.press("C-y")
+            wait_value(terminal, "Title", "call the plumber")
+            terminal.press("C-a")
+            terminal.type("\x1bf")  # Alt-F: after "call"
+            terminal.type("!")
+            wait_value(terminal, "Title", "call! the plumber")
+            terminal.press("C-Right", "C-Right")  # Ctrl-→ twice: after "plumber"
+            terminal.press("C-w")
+            wait_value(terminal, "Title", "call! the")
+            terminal.press("C-Left")  # before "the"
+            terminal.press("BSpace")
+            wait_value(terminal, "Title", "call!the")
+
+        with step("4 a multi-line paste goes into the one field"):
+            status_before = form_value(terminal, "Status")
+            terminal.press("C-e")
+            terminal.tmux("set-buffer", "-b", "clip", " fix the boiler\nbefore Friday\n")
+            terminal.tmux("paste-buffer", "-p", "-b", "clip", "-t", terminal.session)
+            wait_value(terminal, "Title", "call!the  fix the boiler before Friday")  # (C-w left the space)
+            assert focused_field(terminal) == "Title", "the paste's line breaks did not move to other fields"
+            assert form_value(terminal, "Status") == status_before
+            terminal.press("Escape")
+            terminal.wait_for("Discard your changes?")
+            terminal.type("y")
+            wait_detail_title(terminal, "Draft release notes")
+
+        with step("5 a crash gives the terminal back"):
+            flags = pane_flags(terminal)
+            assert flags["alternate"] and flags["mouse"], flags
+            shell = int(terminal.tmux("display-message", "-p", "-t", terminal.session, "#{pane_pid}").stdout)
+            app = int(subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True).stdout.split()[0])
+            os.kill(app, signal.SIGILL)  # what a Swift trap (fatalError) raises
+            terminal.wait_for("EXIT=132")
+            screen = terminal.wait_for("MODES")
+            modes = re.search(r"MODES (.*)", screen).group(1).split()
+            assert sorted(modes) == ["echo", "icanon", "icrnl"], modes
+            flags = pane_flags(terminal)
+            assert not flags["alternate"] and not flags["mouse"] and flags["cursor_shown"], flags
     finally:
         terminal.close()
 

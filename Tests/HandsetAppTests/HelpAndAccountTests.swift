@@ -9,10 +9,10 @@ import Testing
     @Test func questionMarkOpensFilterableHelpButTypesInForms() {
         var state = EditingTests().listState()
         _ = AppCore.update(&state, .key(.character("?")))
-        #expect(state.help == "")
+        #expect(state.help?.text == "")
         _ = AppCore.update(&state, .key(.character("s")))
         _ = AppCore.update(&state, .key(.character("y")))
-        #expect(state.help == "sy")
+        #expect(state.help?.text == "sy")
         #expect(KeyHelp.entries(for: state.screen).contains { $0.action.contains("sync") })
         _ = AppCore.update(&state, .key(.escape))
         #expect(state.help == nil)

@@ -269,10 +269,13 @@ import Testing
         #expect(state.themeName == "monochrome")
     }
 
-    @Test func ctrlEHandsATextFieldToTheEditorAndTakesItsTextBack() {
+    @Test func ctrlXCtrlEHandsATextFieldToTheEditorAndTakesItsTextBack() {
         var state = listState()
         _ = AppCore.update(&state, .key(.character("e")))
         guard case .edit = state.screen else { Issue.record("no form"); return }
+        // Ctrl-E alone is the end of the line, as in readline; Ctrl-X Ctrl-E is the editor, as in bash.
+        #expect(AppCore.update(&state, .key(.control("e"))) == [])
+        #expect(AppCore.update(&state, .key(.control("x"))) == [])
         #expect(AppCore.update(&state, .key(.control("e"))) == [.editExternally(field: "title", text: "Task 0")])
         _ = AppCore.update(
             &state,

@@ -88,14 +88,8 @@ enum AttachmentsReducer {
                 state.attachments.transfer = TransferState(title: "Downloading \(AppCore.fileName(ofKey: key))")
                 return [.downloadAttachment(key: key, path: path)]
             }
-        case .backspace:
-            if !prompt.text.isEmpty { prompt.text.removeLast() }
-        case .control("u"):
-            prompt.text = ""
-        case .character(let character):
-            prompt.text.append(character)
         default:
-            break
+            prompt.input.handle(key)
         }
         state.attachments.prompt = prompt
         return []

@@ -73,6 +73,11 @@ public enum AppCore {
 
     /// A key goes to the overlay on top (help, palette, prompt), else to the screen showing.
     static func handle(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        // Terminals send Alt-x as Esc and x together; outside the word keys of a text input it was Esc, then x,
+        // pressed quickly.
+        if case .alt(let character) = key, !(acceptsText(state) && TextInput.altKeys.contains(character)) {
+            return handle(.escape, in: &state) + handle(.character(character), in: &state)
+        }
         if key == .control("c") || key == .control("q") {
             state.shouldQuit = true
             return []
@@ -89,7 +94,7 @@ public enum AppCore {
         var key = key
         if !isTyping(state) { key = state.settings.keyBindings.translate(key) }
         if key == .character("?"), !isTyping(state) {
-            state.help = ""
+            state.help = TextInput()
             return []
         }
         if state.user != nil, key == .control("p") || (key == .character(":") && !isTyping(state)) {
@@ -117,6 +122,11 @@ public enum AppCore {
         }
     }
 
+    /// Whether a text input has the keys (a field, the filter, the palette, a prompt, help's filter).
+    static func acceptsText(_ state: AppState) -> Bool {
+        state.help != nil || state.palette != nil || state.attachments.prompt != nil || isTyping(state)
+    }
+
     /// Whether keys are text right now (a form field, the filter), so `?` is a character, not help.
     static func isTyping(_ state: AppState) -> Bool {
         switch state.screen {
@@ -127,20 +137,16 @@ public enum AppCore {
     }
 
     static func handleHelpKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
-        var text = state.help ?? ""
+        guard var filter = state.help else { return [] }
         switch key {
-        case .escape,
-            .character("?") where text.isEmpty, .enter:
+        case .escape, .enter:
             state.help = nil
-            return []
-        case .backspace:
-            if !text.isEmpty { text.removeLast() }
-        case .character(let character):
-            text.append(character)
+        case .character("?") where filter.text.isEmpty:
+            state.help = nil
         default:
-            break
+            filter.handle(key)
+            state.help = filter
         }
-        state.help = text
         return []
     }
 

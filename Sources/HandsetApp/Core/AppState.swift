@@ -74,8 +74,8 @@ public struct AppState: Sendable, Equatable {
     public var attachments: AttachmentsState
     /// The command palette, when open.
     public var palette: PaletteState?
-    /// The `?` help overlay: nil when closed, else its filter text.
-    public var help: String?
+    /// The `?` help overlay: nil when closed, else its filter.
+    public var help: TextInput?
     /// The message in the status area; every message shown is also kept in `messages`.
     public var message: StatusMessage?
     public var messages: MessageLog

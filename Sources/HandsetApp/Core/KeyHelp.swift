@@ -10,6 +10,13 @@ public enum KeyHelp {
         return entries(for: screen) + added
     }
 
+    /// The keys of every text input (readline's).
+    static let lineEditing: [(String, String)] = [
+        ("← → Home End", "move in the text (also Ctrl-A, Ctrl-E)"), ("Alt-B Alt-F", "a word back / on (Ctrl-← →)"),
+        ("Ctrl-W", "cut the word before the cursor"), ("Ctrl-K / Ctrl-U", "cut to the end / to the start"),
+        ("Ctrl-Y", "put back what was cut"), ("paste", "goes into the field (one line unless long text)"),
+    ]
+
     public static func entries(for screen: Screen) -> [(key: String, action: String)] {
         let common: [(String, String)] = [
             ("?", "this help (type to filter)"), (": / Ctrl-P", "command palette"), ("Ctrl-C", "quit"),
@@ -19,7 +26,7 @@ public enum KeyHelp {
             return [
                 ("Tab / Enter", "next field"), ("Enter", "sign in / verify"), ("Ctrl-N", "create an account"),
                 ("Ctrl-R", "forgot password: get a reset code"), ("Esc", "back / quit"),
-            ] + common
+            ] + lineEditing + common
         case .list:
             return [
                 ("↑ ↓ / j k", "move"), ("PgUp PgDn", "page"), ("g / G", "first / last"), ("Enter / l", "open"),
@@ -37,10 +44,10 @@ public enum KeyHelp {
             ] + common
         case .edit:
             return [
-                ("Tab / ↓", "next field"), ("Shift-Tab / ↑", "previous field"), ("← →", "choose a value"),
-                ("Space", "toggle yes/no"), ("Ctrl-E", "edit the text in $EDITOR"), ("Ctrl-S", "save"),
-                ("Ctrl-U", "clear the field"), ("Esc", "cancel"),
-            ] + common
+                ("Tab / ↓", "next field"), ("Shift-Tab / ↑", "previous field"),
+                ("← →", "choose a value (choices)"), ("Space", "toggle yes/no"),
+                ("Ctrl-X Ctrl-E", "edit the text in $EDITOR"), ("Ctrl-S", "save"), ("Esc", "cancel"),
+            ] + lineEditing + common
         case .conflicts:
             return [
                 ("↑ ↓", "field"), ("← →", "mine / theirs for the field"), ("Enter", "save the mix"), ("m", "keep mine"),

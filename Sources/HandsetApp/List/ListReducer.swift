@@ -99,8 +99,11 @@ enum ListReducer {
             state.shouldQuit = true
             return []
         case .character("/"):
-            state.list?.isEditingFilter = true
-            if state.list?.filter == nil { state.list?.filter = "" }
+            guard var list = state.list else { return [] }
+            list.isEditingFilter = true
+            list.filter = list.filter ?? ""
+            list.filterCursor = list.filter?.count ?? 0
+            state.list = list
             return []
         case .escape where state.list?.filter != nil:
             return handleFilterKey(.escape, in: &state)
@@ -160,14 +163,13 @@ enum ListReducer {
         case .enter, .down, .up:
             state.list?.isEditingFilter = false
             return []
-        case .backspace:
-            if !text.isEmpty { text.removeLast() }
-        case .control("u"):
-            text = ""
-        case .character(let character):
-            text.append(character)
         default:
-            return []
+            var killed = ""
+            guard TextInput.edit(&text, cursor: &list.filterCursor, killed: &killed, with: key) else { return [] }
+            guard text != list.filter else {
+                state.list = list
+                return []
+            }
         }
         list.filter = text
         list.selected = 0

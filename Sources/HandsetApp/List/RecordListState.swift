@@ -13,6 +13,8 @@ public struct RecordListState: Sendable, Equatable {
     public var scrollTop: Int
     /// The filter being typed (`/`), `nil` when not filtering.
     public var filter: String?
+    /// Where typing goes in the filter.
+    public var filterCursor: Int
     public var isEditingFilter: Bool
 
     public init(collection: String) {
@@ -23,6 +25,7 @@ public struct RecordListState: Sendable, Equatable {
         self.selected = 0
         self.scrollTop = 0
         self.filter = nil
+        self.filterCursor = 0
         self.isEditingFilter = false
     }
 

@@ -18,21 +18,13 @@ enum PaletteReducer {
             palette.selected = min(palette.selected + 1, max(matches.count - 1, 0))
         case .up, .backTab, .control("p"):
             palette.selected = max(palette.selected - 1, 0)
-        case .backspace:
-            if palette.text.isEmpty {
-                state.palette = nil
-                return []
-            }
-            palette.text.removeLast()
-            palette.selected = 0
-        case .control("u"):
-            palette.text = ""
-            palette.selected = 0
-        case .character(let character):
-            palette.text.append(character)
-            palette.selected = 0
+        case .backspace where palette.text.isEmpty:
+            state.palette = nil
+            return []
         default:
-            break
+            let before = palette.text
+            palette.input.handle(key)
+            if palette.text != before { palette.selected = 0 }
         }
         state.palette = palette
         return []
@@ -61,7 +53,7 @@ enum PaletteReducer {
         case .signOut(let everywhere):
             return [.signOut(everywhere: everywhere)]
         case .help:
-            state.help = ""
+            state.help = TextInput()
             return []
         case .quit:
             state.shouldQuit = true
