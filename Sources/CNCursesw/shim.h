@@ -6,14 +6,20 @@
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
 #include <ncursesw/ncurses.h>
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
 // Swift 6 refuses curses' mutable globals and cannot import its function-like macros: read them here.
 static inline WINDOW *hs_stdscr(void) { return stdscr; }
+/// Makes the next refresh repaint the whole screen (after another program drew on it).
+static inline void hs_repaint_all(void) { clearok(curscr, TRUE); }
 static inline int hs_lines(void) { return LINES; }
 static inline int hs_cols(void) { return COLS; }
 static inline int hs_colors(void) { return COLORS; }
@@ -197,6 +203,60 @@ static inline void hs_unguard_terminal(void) {
         sigaction(hs_guarded_signals[i], &hs_guard()->previous[hs_guarded_signals[i]], NULL);
     }
     hs_release_stderr();
+}
+
+/// Hands the terminal to another program (`$EDITOR`) and takes it back: while it runs, Ctrl-C and Ctrl-\\ are the
+/// other program's (this process ignores them, as system() does), and stderr is the terminal again.
+static inline void hs_lend_terminal(void) {
+    hs_unguard_terminal();
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+}
+
+static inline void hs_take_back_terminal(void) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    hs_guard_terminal();
+}
+
+/// Runs `/bin/sh -c script name argument` on this terminal, in this process group (so it may read the terminal),
+/// with Ctrl-C and Ctrl-\\ at their defaults, and waits for it. Returns its exit status, or -1 if it could not
+/// start or was killed by a signal.
+static inline int hs_run_on_terminal(const char *script, const char *name, const char *argument) {
+    extern char **environ;
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGQUIT);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    char *arguments[] = {"/bin/sh", "-c", (char *)script, (char *)name, (char *)argument, NULL};
+    pid_t child;
+    int failed = posix_spawn(&child, "/bin/sh", NULL, &attributes, arguments, environ);
+    posix_spawnattr_destroy(&attributes);
+    if (failed != 0) return -1;
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// Drops what the terminal sent while another program had it (late answers to its queries, stray keys): input
+/// that arrives within `quiet_ms` of the last is dropped too, up to `limit_ms` in all.
+static inline void hs_drain_input(int quiet_ms, int limit_ms) {
+    tcflush(STDIN_FILENO, TCIFLUSH);
+    char buffer[256];
+    for (int waited = 0; waited < limit_ms; waited += quiet_ms) {
+        struct pollfd input = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (poll(&input, 1, quiet_ms) <= 0) break;
+        if (read(STDIN_FILENO, buffer, sizeof buffer) <= 0) break;
+    }
 }
 
 /// Writes a string straight to the terminal (escape sequences curses does not know about).

@@ -58,14 +58,31 @@ final class CursesTerminal {
         hs_unguard_terminal()
     }
 
-    /// Gives the terminal back for a while (to run `$EDITOR`), then takes it again.
+    /// Gives the terminal to another program for a while (`$EDITOR`), then takes it back: curses' own modes off
+    /// (shell modes, the main screen, no mouse or paste reporting), and afterwards everything redrawn and whatever the
+    /// terminal still sent to the other program dropped, so none of it is taken for keys.
     func suspend(_ body: () -> Void) {
         guard isActive else { return body() }
+        hs_write(Self.bracketedPasteOff)
         if mouse { hs_disable_mouse() }
         endwin()
+        hs_lend_terminal()
         body()
+        hs_take_back_terminal()
+        hs_drain_input(60, 400)
+        reset_prog_mode()
         if mouse { hs_enable_mouse() }
+        hs_write(Self.bracketedPasteOn)
+        hs_repaint_all()
         wrefresh(hs_stdscr())
+        flushinp()
+    }
+
+    /// Runs a shell script (with one argument) on the terminal, suspending the screen; its exit status, or -1.
+    func run(script: String, name: String, argument: String) -> Int32 {
+        var status: Int32 = -1
+        suspend { status = hs_run_on_terminal(script, name, argument) }
+        return status
     }
 
     var size: (width: Int, height: Int) { (Int(hs_cols()), Int(hs_lines())) }

@@ -594,6 +594,65 @@ def test_editor_fills_text_fields_and_the_change_syncs(bin_dir, cloud, client_en
         terminal.close()
 
 
+def run_vi(terminal, field_text):
+    """Appends to the line in vi and writes the file."""
+    terminal.press("A")
+    terminal.type(" (from the editor)")
+    terminal.press("Escape")
+    terminal.type(":wq")
+    terminal.press("Enter")
+
+
+def run_nano(terminal, field_text):
+    """Appends to the line in nano (Ctrl-C on the way: it is nano's, not the app's), writes it and exits."""
+    terminal.press("End")
+    terminal.type(" (from the editor)")
+    terminal.press("C-c")
+    terminal.press("C-o")
+    terminal.wait_for("File Name to Write")
+    terminal.press("Enter")
+    terminal.press("C-x")
+
+
+@pytest.mark.parametrize("editor,edit", [("vi", run_vi), ("nano", run_nano)])
+def test_a_terminal_editor_gets_the_terminal_and_gives_it_back(bin_dir, cloud, client_env, editor, edit):
+    if subprocess.run(["which", editor], capture_output=True).returncode != 0:
+        pytest.fail(f"{editor} is not installed (scripts/bootstrap installs it)")
+    commands_sign_in(bin_dir, cloud, client_env)
+    terminal = Terminal(width=100, height=30)
+    try:
+        launch(terminal, bin_dir, {**client_env, "EDITOR": editor, "VISUAL": ""})
+        wait_list(terminal, "Draft release notes")
+        terminal.press("e")
+        terminal.wait_for("Ctrl-S save")
+        assert focused_field(terminal) == "Title"
+        terminal.press("C-x", "C-e")
+        # The editor has the whole terminal: the main screen, no mouse reporting from the app, the field's text.
+        wait_screen(terminal, lambda s: s.startswith("Draft release notes") or "GNU nano" in s,
+                    f"{editor} showing the field's text")
+        terminal.wait_for("Draft release notes")
+        edit(terminal, "Draft release notes")
+        wait_status(terminal, lambda s: "Text from the editor" in s, "the app back with the editor's text")
+        assert form_value(terminal, "Title") == "Draft release notes (from the editor)", \
+            "the text came back, and nothing the terminal sent the editor was typed into the field"
+        assert focused_field(terminal) == "Title" and "Edit (changed)" in lines(terminal)[2]
+        flags = pane_flags(terminal)
+        assert flags["alternate"] and flags["mouse"], f"the app took the terminal back: {flags}"
+        # Still responsive: a key typed now goes to the field.
+        terminal.type("!")
+        wait_until(lambda: form_value(terminal, "Title") == "Draft release notes (from the editor)!", timeout=5,
+                   what="a key after the editor")
+        terminal.press("C-s")
+        wait_detail_title(terminal, "Draft release notes (from the editor)!")
+        terminal.press("Escape")
+        terminal.wait_for("Enter open")
+        terminal.press("q")
+        terminal.wait_exit()
+        assert exit_status(terminal) == 0
+    finally:
+        terminal.close()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 6b. Line editing, paste, and the terminal given back on a crash
 
