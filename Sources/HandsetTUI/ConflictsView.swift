@@ -18,7 +18,7 @@ public enum ConflictsView {
         } else if conflict.theirs == nil {
             summary = "It was deleted on the server; you changed it here. m restores yours, t accepts the delete."
         } else {
-            summary = "Both sides changed it. ←→ picks a side per field, Enter saves the mix."
+            summary = "• marks what changed since you both had it; ←→ picks the side to keep."
         }
         grid.put(TextWidth.truncate(summary, to: grid.width - 4), x: 2, y: 3, role: .dim)
 
@@ -31,23 +31,43 @@ public enum ConflictsView {
         grid.put(
             TextWidth.pad("Theirs (server v\(conflict.theirs?.version ?? 0))", to: columnWidth), x: theirsX, y: 5,
             role: .columnHeader)
-        let differing = Set(conflict.differingFields)
+        let bottom = grid.height - 4
         for (row, field) in screen.fields.enumerated() {
             let y = 6 + row
-            guard y < grid.height - 3 else { break }
+            guard y < bottom else { break }
             let focused = row == screen.fieldIndex
-            let changed = differing.contains(field)
-            let side = screen.choices[field] ?? .mine
+            let change = screen.change(of: field)
+            let side = screen.choices[field]
+            // Fields both sides changed are marked !, and stay unlit until a side is picked.
+            let marker = change == .both ? "!" : " "
             grid.put(
-                (focused ? "▸ " : "  ") + TextWidth.truncate(FieldFormatter.label(for: field), to: labelWidth - 3),
-                x: 0, y: y,
-                role: changed ? .badgeConflict : .fieldLabel)
-            let mine = text(conflict.mine == nil ? nil : conflict.mine?[field], deleted: conflict.mine == nil)
-            let theirs = text(conflict.theirs?.fields[field], deleted: conflict.theirs == nil)
-            let mineRole: StyleRole = changed && side == .mine ? (focused ? .selection : .fieldFocused) : .normal
-            let theirsRole: StyleRole = changed && side == .theirs ? (focused ? .selection : .fieldFocused) : .normal
-            grid.put(TextWidth.pad(mine, to: columnWidth), x: mineX, y: y, role: mineRole)
-            grid.put(TextWidth.pad(theirs, to: columnWidth), x: theirsX, y: y, role: theirsRole)
+                (focused ? "▸" : " ") + marker
+                    + TextWidth.truncate(FieldFormatter.label(for: field), to: labelWidth - 3),
+                x: 0, y: y, role: change == .both ? .badgeConflict : (change == .neither ? .fieldLabel : .fieldLabel))
+            let mineChanged = change == .mine || change == .both
+            let theirsChanged = change == .theirs || change == .both
+            let mine = (mineChanged ? "• " : "  ") + text(conflict.mine?[field], deleted: conflict.mine == nil)
+            let theirs =
+                (theirsChanged ? "• " : "  ") + text(conflict.theirs?.fields[field], deleted: conflict.theirs == nil)
+            func role(_ chosen: Bool) -> StyleRole {
+                guard change != .neither, chosen else { return change == .neither ? .dim : .normal }
+                return focused ? .selection : .fieldFocused
+            }
+            grid.put(
+                TextWidth.pad(TextWidth.truncate(mine, to: columnWidth), to: columnWidth), x: mineX, y: y,
+                role: role(side == .mine))
+            grid.put(
+                TextWidth.pad(TextWidth.truncate(theirs, to: columnWidth), to: columnWidth), x: theirsX, y: y,
+                role: role(side == .theirs))
+        }
+        let unchosen = screen.unchosen
+        if let notice = screen.notice {
+            grid.put(TextWidth.truncate(notice, to: grid.width - 4), x: 2, y: grid.height - 3, role: .error)
+        } else if !unchosen.isEmpty, conflict.mine != nil, conflict.theirs != nil {
+            let names = unchosen.map { FieldFormatter.label(for: $0) }.joined(separator: ", ")
+            grid.put(
+                TextWidth.truncate("! changed on both sides, pick one with ← or →: \(names)", to: grid.width - 4), x: 2,
+                y: grid.height - 3, role: .badgeConflict)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetApp
 import HandsetModel
 import HandsetWire
 
@@ -38,24 +39,7 @@ public enum FieldFormatter {
     }
 
     /// Display name of a field: `updatedAt` -> `Updated at`.
-    public static func label(for field: String) -> String {
-        var words: [String] = []
-        var current = ""
-        for character in field {
-            if character.isUppercase, !current.isEmpty {
-                words.append(current)
-                current = String(character).lowercased()
-            } else if character == "_" || character == "-" {
-                if !current.isEmpty { words.append(current) }
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        if !current.isEmpty { words.append(current) }
-        let sentence = words.joined(separator: " ")
-        return sentence.prefix(1).uppercased() + sentence.dropFirst()
-    }
+    public static func label(for field: String) -> String { FieldNames.label(for: field) }
 
     /// A sensible column width for a kind of field; `nil` means "share the remaining space".
     public static func preferredWidth(for field: FieldSchema) -> Int? {

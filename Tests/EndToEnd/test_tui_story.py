@@ -12,7 +12,8 @@ announcement. She installs it on her laptop and:
  6. gets the cloud back: the app syncs by itself and the pending marks go; her phone sees the offline work;
  7. receives a notification (toast, unread badge), reads it in the inbox and follows its link;
  8. edits a task her phone changed a moment before: a conflict, which she settles field by field on the
-    conflicts screen; the server ends up with what she chose;
+    conflicts screen: what only the phone changed starts on theirs, what only she changed on hers, the title both
+    changed must be picked before Enter saves; the server ends up with what she chose;
  9. resizes the terminal down to 80x24, 60x20, below the minimum and back: the screen is redrawn each time;
 10. quits with q: the process exits with status 0.
 
@@ -114,10 +115,30 @@ def selected_row(terminal):
 
 
 def row_starting(terminal, label):
-    """The first row whose text (after a focus marker) starts with `label`."""
+    """The first row whose text (after a focus marker and a conflict's ! mark) starts with `label`."""
     for row in lines(terminal):
-        if row.lstrip(" ▸").startswith(label):
+        if row.lstrip(" ▸!").startswith(label):
             return row
+    raise AssertionError(f"no row starts with {label!r}; the screen was:\n{terminal.screen()}")
+
+
+def lit_text(terminal, label):
+    """The text drawn in reverse video (a picked side, the selection) in the row that starts with `label`."""
+    for plain, row in zip(lines(terminal), lines(terminal, escapes=True)):
+        if not plain.lstrip(" ▸!").startswith(label):
+            continue
+        lit, text = False, []
+        for token in re.split(r"(\x1b\[[0-9;]*m)", row):
+            match = SGR.fullmatch(token)
+            if match:
+                for param in match.group(1).split(";"):
+                    if param in ("", "0", "27"):
+                        lit = False
+                    elif param == "7":
+                        lit = True
+            elif lit:
+                text.append(token)
+        return "".join(text).strip()
     raise AssertionError(f"no row starts with {label!r}; the screen was:\n{terminal.screen()}")
 
 
@@ -539,7 +560,8 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             plumber = ids["Call the plumber"]
             # Sync now so that no automatic sync (every 30 s) pulls the phone's change before the laptop edits.
             sync_now(terminal)
-            phone.run("put", "tasks", plumber, "--field", "title=Call the plumber about the boiler")
+            phone.run("put", "tasks", plumber, "--field", "title=Call the plumber about the boiler",
+                      "--field", "status=done")
             # The laptop, not knowing yet, changes the title and the priority of the same task.
             terminal.press("/")
             terminal.type("plumber")
@@ -568,12 +590,22 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             assert "Mine (this device)" in screen and "Theirs (server v2)" in screen
             title_row = row_starting(terminal, "Title")
             assert "Call the plumber before Friday" in title_row and "Call the plumber about the boiler" in title_row
-            assert row_starting(terminal, "Priority").split()[-2:] == ["1", "3"], terminal.screen()
-            # Take their title (→ on the Title row), keep my priority (mine is the default), save the mix with Enter.
-            if not row_starting(terminal, "Title").startswith("▸"):
-                terminal.press("j")  # the differing fields come first, in no promised order
-                wait_until(lambda: row_starting(terminal, "Title").startswith("▸"), timeout=5, what="▸ on Title")
+            assert [word for word in row_starting(terminal, "Priority").split() if word != "•"][-2:] == ["1", "3"], \
+                terminal.screen()
+            # The version both started from decides the starting picks: the status only the phone changed is on
+            # theirs, the priority only the laptop changed on mine, the title both changed is marked and unpicked.
+            assert "done" in lit_text(terminal, "Status") and "todo" not in lit_text(terminal, "Status")
+            assert lit_text(terminal, "Priority").split() == ["•", "1"], lit_text(terminal, "Priority")
+            assert lit_text(terminal, "Title") == "", lit_text(terminal, "Title")
+            assert "! changed on both sides" in terminal.screen() and "!Title" in row_starting(terminal, "Title")
+            # Enter before the title is picked saves nothing and says why.
+            terminal.press("Enter")
+            terminal.wait_for("Both sides changed Title")
+            assert "Conflict 1 of 1" in terminal.screen()
+            wait_until(lambda: row_starting(terminal, "Title").startswith("▸"), timeout=5, what="▸ on the title")
+            # Take their title (→), keep the other picks, save the mix with Enter.
             terminal.press("Right")
+            wait_until(lambda: "about the boiler" in lit_text(terminal, "Title"), timeout=5, what="their title picked")
             terminal.press("Enter")
             # The conflicts screen closes by itself once none is left ("No conflicts left" flashes in the status
             # bar, soon replaced by the record.changed toast that this very write raises on the server).
@@ -588,6 +620,7 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             settled = phone.json("get", "tasks", plumber)
             assert settled["title"] == "Call the plumber about the boiler", "their title was chosen"
             assert settled["priority"] == 1, "my priority was kept"
+            assert settled["status"] == "done", "the status only the phone changed was not undone"
             assert settled["version"] == 3
             terminal.press("Escape")  # clear the filter
             terminal.wait_for("Renew passport")
