@@ -21,6 +21,9 @@ public struct AppEnvironment: Sendable {
     /// A window in a chosen order (nil: the environment has no sorting; `loadRecords` is used), and keeping it.
     public var loadSortedRecords:
         (@Sendable (_ collection: String, _ offset: Int, _ limit: Int, _ sort: RecordSort) async -> AppEvent)?
+    /// Where a record stands in a collection's list in an order (nil: not listed); nil when the environment cannot
+    /// tell, and a kept record is then looked for in the loaded window only.
+    public var locateRecord: (@Sendable (_ collection: String, _ id: String, _ sort: RecordSort) async -> Int?)?
     public var saveSort: @Sendable (_ collection: String, _ sort: RecordSort) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
     public var searchRecords: @Sendable (_ collection: String, _ text: String) async -> AppEvent
@@ -77,6 +80,7 @@ public struct AppEnvironment: Sendable {
         self.refreshSchema = refreshSchema
         self.loadRecords = loadRecords
         self.loadSortedRecords = nil
+        self.locateRecord = nil
         self.saveSort = { _, _ in .effectDone }
         self.sync = sync
         self.searchRecords = searchRecords
@@ -107,9 +111,8 @@ public struct AppEnvironment: Sendable {
         case .verifyTOTPSetup(let code): return await accounts.verifyTOTP(code)
         case .disableTOTP: return await accounts.disableTOTP()
         case .refreshSchema: return await refreshSchema()
-        case .loadRecords(let collection, let offset, let limit, let sort):
-            if let loadSortedRecords { return await loadSortedRecords(collection, offset, limit, sort) }
-            return await loadRecords(collection, offset, limit)
+        case .loadRecords(let collection, let offset, let limit, let sort, let keeping):
+            return await loadWindow(collection, offset: offset, limit: limit, sort: sort, keeping: keeping)
         case .saveSort(let collection, let sort): return await saveSort(collection, sort)
         case .sync(let collection): return await sync(collection)
         case .searchRecords(let collection, let text): return await searchRecords(collection, text)
@@ -133,6 +136,44 @@ public struct AppEnvironment: Sendable {
         case .editExternally(let field, _):
             return .form(.externalEditFinished(field: field, text: nil, message: "No editor here"))
         }
+    }
+}
+
+extension AppEnvironment {
+    /// A window of a list; with `keeping`, one that holds that record (if it is still listed), saying where it is.
+    func loadWindow(
+        _ collection: String, offset: Int, limit: Int, sort: RecordSort, keeping: String?
+    ) async
+        -> AppEvent
+    {
+        func load(_ offset: Int) async -> AppEvent {
+            if let loadSortedRecords { return await loadSortedRecords(collection, offset, limit, sort) }
+            return await loadRecords(collection, offset, limit)
+        }
+        let event = await load(offset)
+        guard let keeping, case .list(.recordsLoaded(_, let loadedOffset, let records, let total, _)) = event else {
+            return event
+        }
+        if let index = records.firstIndex(where: { $0.id == keeping }) {
+            let kept = KeptRecord(id: keeping, index: loadedOffset + index)
+            return .list(
+                .recordsLoaded(collection: collection, offset: loadedOffset, records: records, total: total, kept: kept)
+            )
+        }
+        guard let locateRecord else { return event }
+        guard let position = await locateRecord(collection, keeping, sort) else {
+            let kept = KeptRecord(id: keeping, index: nil)
+            return .list(
+                .recordsLoaded(collection: collection, offset: loadedOffset, records: records, total: total, kept: kept)
+            )
+        }
+        let moved = await load(max(0, position - limit / 4))
+        guard case .list(.recordsLoaded(_, let newOffset, let newRecords, let newTotal, _)) = moved else {
+            return moved
+        }
+        let kept = KeptRecord(id: keeping, index: position)
+        return .list(
+            .recordsLoaded(collection: collection, offset: newOffset, records: newRecords, total: newTotal, kept: kept))
     }
 }
 
@@ -406,6 +447,9 @@ extension AppEnvironment {
             } catch {
                 return .sync(.failed(message: "Local cache: \(error)", offline: false))
             }
+        }
+        environment.locateRecord = { collection, id, sort in
+            try? store.position(of: id, collection: collection, sort: sort)
         }
         environment.saveSort = { collection, sort in
             try? store.setSort(sort, collection: collection)

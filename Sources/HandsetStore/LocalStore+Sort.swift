@@ -15,7 +15,10 @@ public struct RecordSort: Sendable, Equatable, Codable {
 
     /// Whether a field name can go into SQL as a JSON path (letters, digits, `_`; what API schemas use).
     public static func isSortable(_ field: String) -> Bool {
-        !field.isEmpty && field.count <= 64 && field.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+        !field.isEmpty && field.count <= 64
+            && field.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_")
+            }
     }
 }
 
@@ -35,7 +38,8 @@ extension LocalStore {
         guard let field = sort.field, RecordSort.isSortable(field) else { return }
         try writer.write { db in
             if field == RecordField.updatedAt {
-                try db.execute(sql: "CREATE INDEX IF NOT EXISTS record_by_updatedAt ON record(collection, updatedAt, id)")
+                try db.execute(
+                    sql: "CREATE INDEX IF NOT EXISTS record_by_updatedAt ON record(collection, updatedAt, id)")
                 // (a backwards scan serves the descending order: no empty values to keep last)
                 return
             }
@@ -51,9 +55,27 @@ extension LocalStore {
         }
     }
 
+    /// Where the record `id` stands in `collection`'s list in `sort` order (0-based), or nil when it is not listed
+    /// (deleted, or never here). Lets a list keep its selection on a record that a sync or a new order moved.
+    public func position(of id: String, collection: String, sort: RecordSort? = nil) throws -> Int? {
+        let order = Self.orderBy(sort ?? self.sort(collection: collection))
+        return try writer.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT position FROM (
+                        SELECT id, ROW_NUMBER() OVER (\(order)) - 1 AS position FROM record
+                        WHERE collection = ? AND NOT locallyDeleted
+                    ) WHERE id = ?
+                    """,
+                arguments: [collection, id])
+        }
+    }
+
     /// The sort this device uses for `collection` (kept across starts).
     public func sort(collection: String) -> RecordSort {
-        guard let text = try? meta("sort.\(collection)"), let sort = try? JSONDecoder().decode(RecordSort.self, from: Data(text.utf8)),
+        guard let text = try? meta("sort.\(collection)"),
+            let sort = try? JSONDecoder().decode(RecordSort.self, from: Data(text.utf8)),
             sort.field.map(RecordSort.isSortable) ?? true
         else { return RecordSort() }
         return sort

@@ -6,7 +6,8 @@ announcement. She installs it on her laptop and:
 
  1. signs in with her password and an authenticator code (a replayed code is refused, the next one works);
  2. browses: moves through her tasks with j/k and the arrows, switches collections with Tab and ] [;
- 3. creates a task, then narrows the list with / (filter as you type);
+ 3. creates a task (it is selected), then narrows the list with / (filter as you type); the selection stays on
+    its record through a new order, another device's create, a filter and a delete;
  4. opens a task, edits it, saves, and sees the server's version come back; her phone sees the change;
  5. loses the cloud: the status bar says offline, and what she edits and creates meanwhile is marked pending;
  6. gets the cloud back: the app syncs by itself and the pending marks go; her phone sees the offline work;
@@ -112,6 +113,28 @@ def selected_row(terminal):
                 text = text[22:]
             return text.strip()
     return None
+
+
+def wait_selected(terminal, title, timeout=10.0):
+    """Waits until the selected list row is the record titled `title`."""
+    try:
+        wait_until(lambda: (selected_row(terminal) or "").startswith(title), timeout=timeout,
+                   what=f"{title!r} selected")
+    except AssertionError:
+        raise AssertionError(f"{title!r} is not selected (the selection is on {selected_row(terminal)!r}); "
+                             f"the screen was:\n{terminal.screen()}")
+
+
+def select(terminal, title):
+    """Moves the selection to the row of `title` (from the top, with j)."""
+    terminal.press("g")
+    for _ in range(len(list_rows(terminal)) + 1):
+        if (selected_row(terminal) or "").startswith(title):
+            return
+        before = selected_row(terminal)
+        terminal.press("j")
+        wait_until(lambda: selected_row(terminal) != before, timeout=5, what="j to move the selection")
+    wait_selected(terminal, title, timeout=1)
 
 
 def row_starting(terminal, label):
@@ -379,8 +402,11 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             terminal.press("C-s")
             terminal.wait_for("Saved; it syncs in the background")
             terminal.wait_for("Pack the suitcase for Lisbon")
+            # The record just created is the one selected, wherever it sorts.
+            wait_selected(terminal, "Pack the suitcase for Lisbon")
             wait_synced(terminal)
             wait_status(terminal, lambda s: "5 tasks" in s and "pending" not in s, "5 tasks, nothing pending")
+            assert selected_row(terminal).startswith("Pack the suitcase for Lisbon"), "the sync kept the selection"
 
             terminal.press("/")
             terminal.wait_for("type to filter")
@@ -404,6 +430,49 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             for title in ids:
                 terminal.wait_for(title)
             assert "/lisb" not in lines(terminal)[1]
+
+        # -- 3b. The selection stays on its record: a new order, another device's create, a filter, a delete. ------
+        with step("3b selection follows the record"):
+            select(terminal, "Renew passport")
+            terminal.press("o")  # by title: Renew passport moves to another row
+            wait_status(terminal, lambda s: "Sorted by title, ascending" in s, "the list sorted by title")
+            wait_until(lambda: [row_title(row) for row in list_rows(terminal)] == sorted(
+                [row_title(row) for row in list_rows(terminal)]), timeout=10, what="the rows in title order")
+            wait_selected(terminal, "Renew passport")
+            # The phone adds a task that sorts above it; a sync brings it in without moving the selection off it.
+            phone.json("put", "tasks", "--field", "title=Air the duvet", "--field", "status=todo")
+            sync_now(terminal)
+            terminal.wait_for("Air the duvet")
+            assert row_title(list_rows(terminal)[0]) == "Air the duvet"
+            wait_selected(terminal, "Renew passport")
+            # A filter that still matches it keeps it; clearing the filter keeps it too.
+            terminal.press("/")
+            terminal.type("pass")
+            wait_gone(terminal, "Water the plants")
+            wait_selected(terminal, "Renew passport")
+            terminal.press("Escape")
+            terminal.wait_for("Water the plants")
+            wait_selected(terminal, "Renew passport")
+            # Deleting the selected task leaves the selection on the next one, not on the first row.
+            select(terminal, "Air the duvet")
+            terminal.press("d")
+            terminal.wait_for("y to delete")
+            terminal.type("y")
+            wait_gone(terminal, "Air the duvet")
+            wait_selected(terminal, "Book flights to Lisbon")
+            wait_synced(terminal)
+            wait_status(terminal, lambda s: "5 tasks" in s and "pending" not in s, "the delete synced")
+            # Back to the id order the rest of the story reads.
+            for _ in range(8):
+                if "Sorted by id, ascending" in status_bar(terminal):
+                    break
+                before = status_bar(terminal)
+                terminal.press("o")
+                wait_until(lambda: status_bar(terminal) != before, timeout=5, what="the next sort")
+            wait_status(terminal, lambda s: "Sorted by id, ascending" in s, "the list back in id order")
+            terminal.press("g")
+            wait_until(lambda: (selected_row(terminal) or "").startswith(row_title(list_rows(terminal)[0])), timeout=5,
+                       what="g to the first row")
 
         # -- 4. Open a task, edit it, save; the server's version comes back; the phone sees it. ---------------------
         with step("4 open, edit, save, verify"):

@@ -375,10 +375,11 @@ import Testing
         let byTitle = RecordSort(field: "title")
         #expect(
             effects == [
-                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize, sort: byTitle),
+                .loadRecords(
+                    collection: "tasks", offset: 0, limit: RecordListState.windowSize, sort: byTitle, keeping: "t1"),
                 .saveSort(collection: "tasks", byTitle),
             ])
-        #expect(state.list?.selected == 0, "a new order starts at the top")
+        #expect(state.list?.selectedId == "t1", "the new order keeps the selection on its record")
         _ = AppCore.update(&state, .key(.character("O")))
         #expect(state.sorts["tasks"] == RecordSort(field: "title", descending: true))
         _ = AppCore.update(&state, .key(.character("o")))
@@ -388,6 +389,6 @@ import Testing
         // Later loads of the list keep the order.
         state.sorts["tasks"] = byTitle
         let scroll = AppCore.update(&state, .key(.character("G")))
-        #expect(scroll.allSatisfy { if case .loadRecords(_, _, _, let sort) = $0 { sort == byTitle } else { true } })
+        #expect(scroll.allSatisfy { if case .loadRecords(_, _, _, let sort, _) = $0 { sort == byTitle } else { true } })
     }
 }

@@ -26,22 +26,30 @@ import Testing
     @Test func windowsFollowTheChosenOrderWithEmptyValuesLast() throws {
         let store = try store()
         #expect(try store.records(collection: "tasks").map(\.id) == ["a", "b", "c", "d"], "by id unless chosen")
-        #expect(try store.records(collection: "tasks", sort: RecordSort(field: "title")).map(\.id) == ["b", "d", "c", "a"])
-        #expect(try store.records(collection: "tasks", sort: RecordSort(field: "priority")).map(\.id) == ["b", "d", "a", "c"])
+        #expect(
+            try store.records(collection: "tasks", sort: RecordSort(field: "title")).map(\.id) == ["b", "d", "c", "a"])
+        #expect(
+            try store.records(collection: "tasks", sort: RecordSort(field: "priority")).map(\.id) == [
+                "b", "d", "a", "c",
+            ])
         #expect(
             try store.records(collection: "tasks", sort: RecordSort(field: "priority", descending: true)).map(\.id)
                 == ["a", "d", "b", "c"], "missing values stay last both ways")
         #expect(
             try store.records(collection: "tasks", sort: RecordSort(field: "updatedAt", descending: true)).map(\.id)
                 == ["b", "c", "d", "a"])
-        #expect(try store.records(collection: "tasks", offset: 1, limit: 2, sort: RecordSort(field: "title")).map(\.id) == ["d", "c"])
+        #expect(
+            try store.records(collection: "tasks", offset: 1, limit: 2, sort: RecordSort(field: "title")).map(\.id) == [
+                "d", "c",
+            ])
     }
 
     @Test func theChoiceIsKeptAndServedByAnIndex() throws {
         let store = try store()
         try store.setSort(RecordSort(field: "title", descending: true), collection: "tasks")
         #expect(store.sort(collection: "tasks") == RecordSort(field: "title", descending: true))
-        #expect(try store.records(collection: "tasks").map(\.id) == ["a", "c", "d", "b"], "the kept order is the default")
+        #expect(
+            try store.records(collection: "tasks").map(\.id) == ["a", "c", "d", "b"], "the kept order is the default")
         #expect(store.sort(collection: "projects") == RecordSort())
         let plan = try store.writer.read { db in
             try Row.fetchAll(
@@ -52,6 +60,20 @@ import Testing
         }
         #expect(plan.joined().contains("record_by_title_desc"), "\(plan)")
         #expect(!plan.joined().contains("TEMP B-TREE"), "no sort of the whole collection: \(plan)")
+    }
+
+    @Test func aRecordsPositionFollowsTheOrder() throws {
+        let store = try store()
+        #expect(try store.position(of: "c", collection: "tasks") == 2)
+        #expect(try store.position(of: "c", collection: "tasks", sort: RecordSort(field: "title")) == 2)
+        #expect(try store.position(of: "c", collection: "tasks", sort: RecordSort(field: "priority")) == 3)
+        #expect(
+            try store.position(of: "a", collection: "tasks", sort: RecordSort(field: "updatedAt", descending: true))
+                == 3)
+        #expect(try store.position(of: "zz", collection: "tasks") == nil)
+        try store.deleteRecord(collection: "tasks", id: "c", now: Date())
+        #expect(try store.position(of: "c", collection: "tasks") == nil, "a deleted record is not listed")
+        #expect(try store.position(of: "d", collection: "tasks") == 2)
     }
 
     @Test func fieldNamesThatCannotBeSQLAreRefused() throws {

@@ -59,7 +59,8 @@ public enum AccountEvent: Sendable, Equatable {
 /// Results for the record list.
 public enum ListEvent: Sendable, Equatable {
     case schemaLoaded(APISchema)
-    case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int)
+    /// A window of the list; `kept` says where the record the load was asked to keep now stands.
+    case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int, kept: KeptRecord? = nil)
 }
 
 /// Results of syncing, and of any call to the cloud that failed.
@@ -124,7 +125,9 @@ public enum AppEffect: Sendable, Equatable {
     case verifyTOTPSetup(code: String)
     case disableTOTP
     case refreshSchema
-    case loadRecords(collection: String, offset: Int, limit: Int, sort: RecordSort = RecordSort())
+    /// A window of the list; with `keeping`, the window is moved to hold that record and says where it stands.
+    case loadRecords(
+        collection: String, offset: Int, limit: Int, sort: RecordSort = RecordSort(), keeping: String? = nil)
     /// Keep the list order of a collection for the next start.
     case saveSort(collection: String, RecordSort)
     case sync(collection: String)
@@ -165,7 +168,7 @@ extension AppEffect: CustomStringConvertible {
         case .disableTOTP: return "disableTOTP"
         case .resetPassword(let username, _, _): return "resetPassword(\(username), <code>, <password>)"
         case .refreshSchema: return "refreshSchema"
-        case .loadRecords(let collection, let offset, let limit, _):
+        case .loadRecords(let collection, let offset, let limit, _, _):
             return "loadRecords(\(collection), \(offset), \(limit))"
         case .saveSort(let collection, _): return "saveSort(\(collection))"
         case .sync(let collection): return "sync(\(collection))"

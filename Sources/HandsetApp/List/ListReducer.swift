@@ -17,13 +17,27 @@ enum ListReducer {
             }
             return effects
 
-        case .recordsLoaded(let collection, let offset, let records, let total):
+        case .recordsLoaded(let collection, let offset, let records, let total, let kept):
             guard var list = state.list, list.collection == collection else { return [] }
+            let screenRow = list.selected - list.scrollTop
             list.window = records
             list.windowOffset = offset
             list.total = total
+            // The selection stays on its record wherever the reload moved it, on the same screen row; a record no
+            // longer listed leaves the selection on its row (the next record).
+            var target: Int?
+            if let kept, kept.id == list.selectedId {
+                target = kept.index
+            } else if let id = list.selectedId, let index = records.firstIndex(where: { $0.id == id }) {
+                target = offset + index
+            }
+            if let target {
+                list.selected = target
+                list.scrollTop = max(target - screenRow, 0)
+            }
             if list.selected >= total { list.selected = max(total - 1, 0) }
             _ = list.moveSelection(by: 0, viewportRows: state.viewportRows)
+            if let record = list.selectedRecord { list.selectedId = record.id }
             state.list = list
             return []
         }
@@ -31,21 +45,22 @@ enum ListReducer {
 
     // MARK: Loading
 
-    /// Loads a window of `collection` in its kept order.
+    /// Loads a window of `collection` in its kept order (moved to hold the record `keeping`, if given).
     static func load(
-        _ collection: String, offset: Int = 0, limit: Int = RecordListState.windowSize, in state: AppState
-    )
-        -> AppEffect
-    {
-        .loadRecords(collection: collection, offset: offset, limit: limit, sort: state.sort(of: collection))
+        _ collection: String, offset: Int = 0, limit: Int = RecordListState.windowSize, keeping: String? = nil,
+        in state: AppState
+    ) -> AppEffect {
+        .loadRecords(
+            collection: collection, offset: offset, limit: limit, sort: state.sort(of: collection), keeping: keeping)
     }
 
-    /// The load that refreshes the visible list (the filtered matches when filtering).
+    /// The load that refreshes the visible list (the filtered matches when filtering), keeping the selection on
+    /// its record.
     static func reload(_ list: RecordListState, in state: AppState) -> AppEffect {
         if let filter = list.filter, !filter.isEmpty {
             return .searchRecords(collection: list.collection, text: filter)
         }
-        return load(list.collection, offset: list.windowOffset, in: state)
+        return load(list.collection, offset: list.windowOffset, keeping: list.selectedId, in: state)
     }
 
     /// Installs a schema and makes sure a valid collection is selected and loaded.
@@ -159,7 +174,7 @@ enum ListReducer {
             list.selected = 0
             list.scrollTop = 0
             state.list = list
-            return [load(list.collection, in: state)]
+            return [load(list.collection, keeping: list.selectedId, in: state)]
         case .enter, .down, .up:
             state.list?.isEditingFilter = false
             return []
@@ -176,7 +191,9 @@ enum ListReducer {
         list.scrollTop = 0
         state.list = list
         return [
-            text.isEmpty ? load(list.collection, in: state) : .searchRecords(collection: list.collection, text: text)
+            text.isEmpty
+                ? load(list.collection, keeping: list.selectedId, in: state)
+                : .searchRecords(collection: list.collection, text: text)
         ]
     }
 
@@ -194,12 +211,17 @@ enum ListReducer {
             sort = RecordSort(field: choices[(index + 1) % choices.count], descending: false)
         }
         state.sorts[collection.name] = sort
-        list.selected = 0
-        list.scrollTop = 0
+        if list.selectedId == nil {
+            list.selected = 0
+            list.scrollTop = 0
+        }
         list.windowOffset = 0
         state.list = list
         let label = sort.field ?? "id"
         state.message = StatusMessage("Sorted by \(label), \(sort.descending ? "descending" : "ascending")")
-        return [load(collection.name, in: state), .saveSort(collection: collection.name, sort)]
+        // The selection stays on its record in the new order.
+        return [
+            load(collection.name, keeping: list.selectedId, in: state), .saveSort(collection: collection.name, sort),
+        ]
     }
 }

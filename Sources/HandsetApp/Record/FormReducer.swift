@@ -9,8 +9,9 @@ enum FormReducer {
         case .saved(let collection, let id):
             state.message = StatusMessage("Saved; it syncs in the background")
             if case .edit(let form) = state.screen, form.collection == collection {
-                // A new record may sort outside the loaded window: show the list, where it appears marked pending.
+                // A new record is shown selected on the list (the reload finds it, wherever it sorts), marked pending.
                 state.screen = form.recordId == nil ? .list : .detail(recordId: id)
+                if form.recordId == nil, state.list?.collection == collection { state.list?.selectedId = id }
             }
             var effects = SyncReducer.afterLocalWrite(collection: collection, in: &state)
             // Files typed into attachment fields go up now that the record exists on this device.
