@@ -3,7 +3,8 @@ import PackageDescription
 
 // Dependency direction (read top to bottom; nothing points upwards):
 //
-//   HandsetWire                      wire format shared by both sides (Cognito + API bodies, JSON values)
+//   HandsetWire                      shared by both sides: wire format (Cognito + API bodies, JSON values) and the
+//                                    schema rules records are validated with
 //   ├── HandsetModel                 client domain model (config, schema, records, sessions)
 //   │   ├── HandsetRemote            HTTP: Cognito client, API client (URLSession)
 //   │   ├── HandsetStore             local SQLite cache (GRDB)
@@ -15,6 +16,15 @@ import PackageDescription
 //       └── handset-cloud            executable
 //
 // The cloud never imports a client module and the client never imports the cloud.
+//
+// Fuzzing (`scripts/fuzz`): with HANDSET_FUZZ=fuzzer (or fuzzer,address) in the environment, the project's own
+// modules are compiled for libFuzzer (coverage, and AddressSanitizer when asked) and the fuzz executables link
+// its driver; dependencies are built as always. Without it, the fuzz executables replay inputs from files.
+let fuzzSanitizers = Context.environment["HANDSET_FUZZ"].flatMap { $0.isEmpty ? nil : $0 }
+let instrumented: [SwiftSetting] = fuzzSanitizers.map { [.unsafeFlags(["-sanitize=\($0)"])] } ?? []
+let fuzzDriver: [SwiftSetting] = instrumented + (fuzzSanitizers == nil ? [] : [.define("HANDSET_FUZZING")])
+let fuzzLinking: [LinkerSetting] = fuzzSanitizers.map { [.unsafeFlags(["-sanitize=\($0)"])] } ?? []
+
 let package = Package(
     name: "Handset",
     platforms: [.macOS(.v14)],
@@ -35,30 +45,32 @@ let package = Package(
     ],
     targets: [
         // Shared by both sides.
-        .target(name: "HandsetWire"),
+        .target(name: "HandsetWire", swiftSettings: instrumented),
         // Cognito's SRP-6a math, client and server halves (OpenSSL BIGNUM for the 3072-bit arithmetic).
         .target(
             name: "HandsetSRP",
-            dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: instrumented),
 
         // The client.
-        .target(name: "HandsetModel", dependencies: ["HandsetWire"]),
+        .target(name: "HandsetModel", dependencies: ["HandsetWire"], swiftSettings: instrumented),
         .target(
             name: "HandsetRemote",
             dependencies: [
                 "HandsetModel", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ], swiftSettings: instrumented),
         .target(
             name: "HandsetStore",
             dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "HandsetSync", dependencies: ["HandsetModel", "HandsetRemote", "HandsetStore"]),
         .target(
             name: "HandsetApp",
-            dependencies: ["HandsetModel", "HandsetSync", .product(name: "TOMLKit", package: "TOMLKit")]),
+            dependencies: ["HandsetModel", "HandsetSync", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: instrumented),
         .target(
             name: "HandsetTUI",
-            dependencies: ["HandsetApp", "HandsetRemote", .product(name: "TOMLKit", package: "TOMLKit")]),
+            dependencies: ["HandsetApp", "HandsetRemote", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: instrumented),
         .systemLibrary(name: "CNCursesw", path: "Sources/CNCursesw"),
         .executableTarget(
             name: "handset",
@@ -88,7 +100,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]),
+            ], swiftSettings: instrumented),
         .executableTarget(
             name: "handset-cloud",
             dependencies: [
@@ -96,8 +108,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Fuzz targets (`scripts/fuzz`): one per parser of outside input, kept out of the product executables.
+        .target(name: "CLibFuzzer"),
+        .target(name: "HandsetFuzzing", dependencies: ["CLibFuzzer"], swiftSettings: fuzzDriver),
+        .target(
+            name: "CloudFuzzTargets", dependencies: ["HandsetCloud", "HandsetFuzzing"], swiftSettings: instrumented),
+        .target(
+            name: "ClientFuzzTargets", dependencies: ["HandsetApp", "HandsetTUI", "HandsetFuzzing"],
+            swiftSettings: instrumented),
+        .executableTarget(
+            name: "handset-cloud-fuzz", dependencies: ["CloudFuzzTargets", "HandsetFuzzing"],
+            swiftSettings: instrumented, linkerSettings: fuzzLinking),
+        .executableTarget(
+            name: "handset-fuzz", dependencies: ["ClientFuzzTargets", "HandsetFuzzing"],
+            swiftSettings: instrumented, linkerSettings: fuzzLinking),
+
         // Tests.
         .testTarget(name: "HandsetWireTests", dependencies: ["HandsetWire"]),
+        .testTarget(
+            name: "FuzzTargetTests", dependencies: ["CloudFuzzTargets", "ClientFuzzTargets", "HandsetFuzzing"]),
         .testTarget(name: "HandsetSRPTests", dependencies: ["HandsetSRP"]),
         .testTarget(name: "HandsetModelTests", dependencies: ["HandsetModel"]),
         .testTarget(name: "HandsetRemoteTests", dependencies: ["HandsetRemote", "HandsetSRP"]),

@@ -39,6 +39,10 @@ public struct AppEnvironment: Sendable {
     public var signOut: @Sendable (_ everywhere: Bool) async -> AppEvent
     public var resolveConflict:
         @Sendable (_ collection: String, _ id: String, _ resolution: LocalStore.Resolution) async -> AppEvent
+    /// Gives up a write the server refused.
+    public var discardRefusal: @Sendable (_ collection: String, _ id: String) async -> AppEvent = { collection, id in
+        .sync(.refusalDiscarded(collection: collection, id: id))
+    }
 
     public init(
         signIn: @escaping @Sendable (String, String) async -> AppEvent,
@@ -122,6 +126,7 @@ public struct AppEnvironment: Sendable {
         case .loadConflicts: return await loadConflicts()
         case .resolveConflict(let collection, let id, let resolution):
             return await resolveConflict(collection, id, resolution)
+        case .discardRefusal(let collection, let id): return await discardRefusal(collection, id)
         case .pollInbox: return await pollInbox()
         case .loadInbox: return await loadInbox()
         case .markRead(let id): return await markRead(id)
@@ -129,7 +134,8 @@ public struct AppEnvironment: Sendable {
         case .signOut(let everywhere): return await signOut(everywhere)
         case .uploadAttachment(let collection, let recordId, let field, let path):
             return await attachments.upload(collection, recordId, field, path)
-        case .downloadAttachment(let key, let path): return await attachments.download(key, path)
+        case .downloadAttachment(let key, let path, let overwrite):
+            return await attachments.download(key, path, overwrite)
         case .restoreAttachment(let key): return await attachments.restore(key)
         case .loadAttachmentInfo(let key): return await attachments.info(key)
         case .alert: return .effectDone
@@ -178,27 +184,44 @@ extension AppEnvironment {
 }
 
 extension AppEnvironment {
-    /// The real thing: Cognito and the API over HTTP, the SQLite cache, the token cache file.
+    /// The real thing over one cache for whoever signs in (tests): Cognito and the API over HTTP.
     public static func live(
         configuration: ClientConfiguration, store: LocalStore, session: SessionManager,
         transport: any HTTPTransport, flow: SignInFlow = .srp, now: @escaping @Sendable () -> Date = { Date() }
     ) -> AppEnvironment {
         let cognito = CognitoClient(configuration: configuration, transport: transport)
         let api = APIClient(configuration: configuration, transport: transport, session: session)
-        return live(api: api, cognito: cognito, store: store, session: session, flow: flow, now: now)
+        let open: @Sendable (SignedInUser) -> UserServices = { user in
+            let bound = api.bound(to: user.sub, deviceId: nil)
+            let engine = SyncEngine(api: bound, store: store, now: now)
+            return UserServices(user: user, store: store, api: bound, sync: engine)
+        }
+        return live(
+            api: api, cognito: cognito, session: session, scope: UserScope(initial: nil, open: open), flow: flow,
+            now: now)
     }
 
-    /// The real thing, from already-built clients.
+    /// The real thing for a profile: each user's own cache, swapped at sign-in.
+    public static func live(services: ClientServices, flow: SignInFlow) -> AppEnvironment {
+        let scope = UserScope(initial: services.signedIn, open: { try services.userServices(for: $0) })
+        return live(
+            api: services.api, cognito: services.cognito, session: services.session, scope: scope, flow: flow,
+            now: services.now)
+    }
+
+    /// The real thing, from already-built clients; `scope` says whose data effects work on.
     public static func live(
-        api: APIClient, cognito: CognitoClient, store: LocalStore, session: SessionManager, flow: SignInFlow = .srp,
-        now: @escaping @Sendable () -> Date = { Date() },
-        policy: @escaping @Sendable (String) -> ConflictPolicy = { _ in .ask }
+        api: APIClient, cognito: CognitoClient, session: SessionManager, scope: UserScope, flow: SignInFlow = .srp,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) -> AppEnvironment {
-        let engine = SyncEngine(api: api, store: store, now: now, policy: policy)
         let relay = EventRelay()
-        let poller = InboxPoller(api: api, store: store)
-        @Sendable func inboxSnapshot() -> AppEvent {
+        @Sendable func inboxSnapshot(_ store: LocalStore) -> AppEvent {
             .inbox(.loaded((try? store.notifications()) ?? [], unread: (try? store.unreadNotificationCount()) ?? 0))
+        }
+        /// Runs `body` on the signed-in user's data; nobody signed in is an expired session.
+        @Sendable func withUser(_ body: (UserServices) async -> AppEvent) async -> AppEvent {
+            guard let data = scope.current else { return .account(.sessionExpired) }
+            return await body(data)
         }
 
         let conversations = ConversationHolder()
@@ -216,11 +239,21 @@ extension AppEnvironment {
                     idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
                     expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
                 await session.signedIn(tokens)
-                return .signIn(.succeeded(tokens.user ?? SignedInUser(sub: "", username: "", email: nil)))
+                let user = tokens.user ?? SignedInUser(sub: "", username: "", email: nil)
+                do {
+                    try scope.activate(user)
+                } catch {
+                    return .signIn(
+                        .failed("Signed in, but this device's cache for \(user.username) cannot be opened: \(error)"))
+                }
+                return .signIn(.succeeded(user))
             }
         }
 
-        @Sendable func failure(_ error: any Error) -> AppEvent {
+        /// The event for a failed call made for `data`'s user; nothing once another user's data is current (their
+        /// session is not the one that failed).
+        @Sendable func failure(_ error: any Error, for data: UserServices) -> AppEvent {
+            guard scope.isCurrent(data) else { return .effectDone }
             let remote = (error as? RemoteError) ?? .badResponse(String(describing: error))
             switch remote {
             case .sessionExpired: return .account(.sessionExpired)
@@ -318,33 +351,43 @@ extension AppEnvironment {
                 return await signInEvent(await conversation.answer(answer))
             },
             accounts: accounts,
-            attachments: .live(api: api, store: store, now: now, relay: relay),
+            attachments: .live(scope: scope, now: now, relay: relay),
             progress: relay,
             refreshSchema: {
-                do {
-                    return .list(.schemaLoaded(try await engine.refreshSchema()))
-                } catch {
-                    return failure(error)
+                await withUser { data in
+                    do {
+                        return .list(.schemaLoaded(try await data.sync.refreshSchema()))
+                    } catch {
+                        return failure(error, for: data)
+                    }
                 }
             },
             loadRecords: { collection, offset, limit in
-                do {
-                    let records = try store.records(collection: collection, offset: offset, limit: limit)
-                    let total = try store.recordCount(collection: collection)
-                    return .list(.recordsLoaded(collection: collection, offset: offset, records: records, total: total))
-                } catch {
-                    return .sync(.failed(message: "Local cache: \(error)", offline: false))
+                await withUser { data in
+                    do {
+                        let records = try data.store.records(collection: collection, offset: offset, limit: limit)
+                        let total = try data.store.recordCount(collection: collection)
+                        return .list(
+                            .recordsLoaded(collection: collection, offset: offset, records: records, total: total))
+                    } catch {
+                        return .sync(.failed(message: "Local cache: \(error)", offline: false))
+                    }
                 }
             },
             sync: { collection in
-                do {
-                    let report = try await engine.sync(collections: [collection]) { relay.send(.sync(.progress($0))) }
-                    return .sync(.finished(collection: collection, count: report.pulled, at: now()))
-                } catch {
-                    return failure(error)
+                await withUser { data in
+                    do {
+                        let report = try await data.sync.sync(collections: [collection]) {
+                            relay.send(.sync(.progress($0)))
+                        }
+                        return .sync(.finished(collection: collection, count: report.pulled, at: now()))
+                    } catch {
+                        return failure(error, for: data)
+                    }
                 }
             },
             searchRecords: { collection, text in
+                guard let store = scope.current?.store else { return .account(.sessionExpired) }
                 do {
                     let records = try store.search(
                         collection: collection, text: text, limit: RecordListState.windowSize)
@@ -355,12 +398,14 @@ extension AppEnvironment {
                 }
             },
             saveRecord: { collection, id, fields in
+                guard let data = scope.current else { return .account(.sessionExpired) }
+                let store = data.store
                 do {
                     if let id {
                         try store.updateRecord(collection: collection, id: id, fields: fields, now: now())
                         return .form(.saved(collection: collection, id: id))
                     }
-                    let owner = await session.current?.user?.sub ?? ""
+                    let owner = data.user.sub
                     let newId = UUID().uuidString.lowercased()
                     try store.createRecord(collection: collection, id: newId, fields: fields, owner: owner, now: now())
                     return .form(.saved(collection: collection, id: newId))
@@ -369,6 +414,7 @@ extension AppEnvironment {
                 }
             },
             deleteRecord: { collection, id in
+                guard let store = scope.current?.store else { return .account(.sessionExpired) }
                 do {
                     try store.deleteRecord(collection: collection, id: id, now: now())
                     return .form(.deleted(collection: collection, id: id))
@@ -377,14 +423,17 @@ extension AppEnvironment {
                 }
             },
             loadCounts: {
+                guard let store = scope.current?.store else { return .sync(.countsLoaded(pending: 0, conflicts: 0)) }
                 let pending = (try? store.pendingCount()) ?? 0
                 let conflicts = (try? store.conflicts().count) ?? 0
-                return .sync(.countsLoaded(pending: pending, conflicts: conflicts))
+                let refusals = (try? store.refusals()) ?? []
+                return .sync(.countsLoaded(pending: pending, conflicts: conflicts, refusals: refusals))
             },
             loadConflicts: {
-                .conflicts(.loaded((try? store.conflicts()) ?? []))
+                .conflicts(.loaded((try? scope.current?.store.conflicts()) ?? []))
             },
             resolveConflict: { collection, id, resolution in
+                guard let store = scope.current?.store else { return .account(.sessionExpired) }
                 do {
                     try store.resolveConflict(collection: collection, recordId: id, resolution: resolution, now: now())
                     return .conflicts(.resolved(collection: collection, id: id))
@@ -393,31 +442,40 @@ extension AppEnvironment {
                 }
             },
             pollInbox: {
+                guard let data = scope.current else { return .inbox(.pollFailed(offline: false)) }
                 do {
+                    let poller = InboxPoller(api: data.api, store: data.store)
                     let (new, unread) = try await poller.poll(wait: AutoSync.inboxWait)
+                    // A poll that outlived its user's session says nothing about the current one.
+                    guard scope.isCurrent(data) else { return .effectDone }
                     return .inbox(.polled(new: new, unread: unread))
                 } catch let error as RemoteError {
+                    guard scope.isCurrent(data) else { return .effectDone }
                     if case .sessionExpired = error { return .account(.sessionExpired) }
                     return .inbox(.pollFailed(offline: error.isTransient))
                 } catch {
                     return .inbox(.pollFailed(offline: false))
                 }
             },
-            loadInbox: { inboxSnapshot() },
+            loadInbox: {
+                guard let store = scope.current?.store else { return .inbox(.loaded([], unread: 0)) }
+                return inboxSnapshot(store)
+            },
             markRead: { id in
+                guard let data = scope.current else { return .inbox(.loaded([], unread: 0)) }
                 do {
-                    try await poller.markRead(id)
+                    try await InboxPoller(api: data.api, store: data.store).markRead(id)
                 } catch {
                     // Offline: mark it here; the server copy stays unread until next time.
-                    try? store.markNotificationsRead(id)
+                    try? data.store.markNotificationsRead(id)
                 }
-                return inboxSnapshot()
+                return inboxSnapshot(data.store)
             },
             openLinkedRecord: { link in
                 .inbox(
                     .linkedRecordLoaded(
-                        collection: link.collection, record: try? store.record(collection: link.collection, id: link.id)
-                    ))
+                        collection: link.collection,
+                        record: try? scope.current?.store.record(collection: link.collection, id: link.id)))
             },
             signOut: { everywhere in
                 // This device signs out whatever the server says; telling the server is best effort.
@@ -437,9 +495,11 @@ extension AppEnvironment {
                     }
                 }
                 await session.signOut()
+                scope.deactivate()
                 return .account(.signedOut(message: note))
             })
         environment.loadSortedRecords = { collection, offset, limit, sort in
+            guard let store = scope.current?.store else { return .account(.sessionExpired) }
             do {
                 let records = try store.records(collection: collection, offset: offset, limit: limit, sort: sort)
                 let total = try store.recordCount(collection: collection)
@@ -449,10 +509,19 @@ extension AppEnvironment {
             }
         }
         environment.locateRecord = { collection, id, sort in
-            try? store.position(of: id, collection: collection, sort: sort)
+            try? scope.current?.store.position(of: id, collection: collection, sort: sort)
+        }
+        environment.discardRefusal = { collection, id in
+            guard let store = scope.current?.store else { return .account(.sessionExpired) }
+            do {
+                try store.discardRefused(collection: collection, id: id)
+                return .sync(.refusalDiscarded(collection: collection, id: id))
+            } catch {
+                return .form(.saveFailed("Could not discard: \(error)"))
+            }
         }
         environment.saveSort = { collection, sort in
-            try? store.setSort(sort, collection: collection)
+            try? scope.current?.store.setSort(sort, collection: collection)
             return .effectDone
         }
         return environment

@@ -8,7 +8,7 @@ import HandsetWire
 public struct AttachmentActions: Sendable {
     public var upload:
         @Sendable (_ collection: String, _ recordId: String, _ field: String, _ path: String) async -> AppEvent
-    public var download: @Sendable (_ key: String, _ path: String) async -> AppEvent
+    public var download: @Sendable (_ key: String, _ path: String, _ overwrite: Bool) async -> AppEvent
     public var restore: @Sendable (_ key: String) async -> AppEvent
     public var info: @Sendable (_ key: String) async -> AppEvent
 
@@ -16,7 +16,7 @@ public struct AttachmentActions: Sendable {
         upload: @escaping @Sendable (String, String, String, String) async -> AppEvent = { _, _, _, _ in
             .attachments(.failed("Not available"))
         },
-        download: @escaping @Sendable (String, String) async -> AppEvent = { _, _ in
+        download: @escaping @Sendable (String, String, Bool) async -> AppEvent = { _, _, _ in
             .attachments(.failed("Not available"))
         },
         restore: @escaping @Sendable (String) async -> AppEvent = { _ in .attachments(.failed("Not available")) },
@@ -30,9 +30,10 @@ public struct AttachmentActions: Sendable {
 
     /// Signed URLs from the API, bytes streamed from and to files, the record's field written through the outbox.
     public static func live(
-        api: APIClient, store: LocalStore, now: @escaping @Sendable () -> Date, relay: EventRelay
+        scope: UserScope, now: @escaping @Sendable () -> Date, relay: EventRelay
     ) -> AttachmentActions {
         @Sendable func message(_ error: any Error) -> String {
+            if let file = error as? FileTransferError { return file.description }
             let remote = RemoteError.from(error)
             if case .offline = remote { return "\(remote.message); attachments need the cloud, try again when online" }
             return remote.message
@@ -42,6 +43,8 @@ public struct AttachmentActions: Sendable {
         }
         return AttachmentActions(
             upload: { collection, recordId, field, path in
+                guard let data = scope.current else { return .attachments(.failed("Not signed in")) }
+                let (api, store) = (data.api, data.store)
                 let file = URL(fileURLWithPath: LocalFiles.expand(path))
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory),
@@ -68,7 +71,8 @@ public struct AttachmentActions: Sendable {
                     return .attachments(.failed("Upload failed: \(message(error))"))
                 }
             },
-            download: { key, path in
+            download: { key, path, overwrite in
+                guard let api = scope.current?.api else { return .attachments(.failed("Not signed in")) }
                 var destination = URL(fileURLWithPath: LocalFiles.expand(path))
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory),
@@ -78,13 +82,17 @@ public struct AttachmentActions: Sendable {
                 }
                 do {
                     let signed = try await api.presignDownload(key: key)
-                    try await FileTransfer.download(from: signed, to: destination, progress: progress)
+                    try await FileTransfer.download(
+                        from: signed, to: destination, overwrite: overwrite, progress: progress)
                     return .attachments(.downloaded(path: destination.path))
+                } catch FileTransferError.exists(let path) {
+                    return .attachments(.downloadWouldReplace(key: key, path: path))
                 } catch {
                     return .attachments(.failed("Download failed: \(message(error))"))
                 }
             },
             restore: { key in
+                guard let api = scope.current?.api else { return .attachments(.failed("Not signed in")) }
                 do {
                     return .attachments(.infoLoaded(try await api.restoreObject(key: key)))
                 } catch RemoteError.http(409, _) {
@@ -94,6 +102,7 @@ public struct AttachmentActions: Sendable {
                 }
             },
             info: { key in
+                guard let api = scope.current?.api else { return .attachments(.failed(nil)) }
                 do {
                     return .attachments(.infoLoaded(try await api.objectInfo(key: key)))
                 } catch {
@@ -105,8 +114,15 @@ public struct AttachmentActions: Sendable {
 
 /// Paths the person types, and what a file is.
 public enum LocalFiles {
-    /// `~` and `~/...` as the home directory.
-    public static func expand(_ path: String, home: String = NSHomeDirectory()) -> String {
+    /// `$HOME` as a shell reads it, else the account's home directory.
+    public static var home: String {
+        ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
+    /// `~` and `~/...` as the home directory: `$HOME`, as a shell reads it.
+    public static func expand(
+        _ path: String, home: String = LocalFiles.home
+    ) -> String {
         if path == "~" { return home }
         if path.hasPrefix("~/") { return home + path.dropFirst(1) }
         return path

@@ -16,10 +16,14 @@ public struct FieldSchema: Sendable, Equatable, Codable {
     public var maxLength: Int?
     public var minimum: Double?
     public var maximum: Double?
+    /// The JSON Schema rules a value must meet: the same implementation the cloud validates with.
+    public var rules: PropertyRules
 
+    /// A field; without `rules`, the rules its kind and bounds imply (the API document's own come through
+    /// `APISchema(openAPIDocument:)`).
     public init(
         name: String, kind: FieldKind, required: Bool = false, readOnly: Bool = false, enumValues: [String] = [],
-        maxLength: Int? = nil, minimum: Double? = nil, maximum: Double? = nil
+        maxLength: Int? = nil, minimum: Double? = nil, maximum: Double? = nil, rules: PropertyRules? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -29,6 +33,37 @@ public struct FieldSchema: Sendable, Equatable, Codable {
         self.maxLength = maxLength
         self.minimum = minimum
         self.maximum = maximum
+        self.rules =
+            rules
+            ?? PropertyRules(
+                kind: kind.ruleKind, format: kind.format,
+                enumValues: enumValues.isEmpty ? nil : enumValues.map(JSONValue.string),
+                maxLength: maxLength, minimum: minimum, maximum: maximum, readOnly: readOnly)
+    }
+}
+
+extension FieldKind {
+    /// The JSON Schema type of values of this kind.
+    var ruleKind: PropertyRules.Kind {
+        switch self {
+        case .text, .longText, .date, .dateTime, .email, .uri, .enumeration, .objectKey: return .string
+        case .integer: return .integer
+        case .number: return .number
+        case .boolean: return .boolean
+        case .unknown: return .any
+        }
+    }
+
+    /// The JSON Schema format of values of this kind.
+    var format: String? {
+        switch self {
+        case .date: return "date"
+        case .dateTime: return "date-time"
+        case .email: return "email"
+        case .uri: return "uri"
+        case .objectKey: return "x-object-key"
+        default: return nil
+        }
     }
 }
 
@@ -41,13 +76,62 @@ public struct CollectionSchema: Sendable, Equatable, Codable {
     public var titleField: String
     public var listColumns: [String]
     public var fields: [FieldSchema]
+    /// Who the schema's `x-handset-auth` rules let create records.
+    public var creators: Creators
+    /// Whether records may carry fields the schema does not list (`additionalProperties: true`).
+    public var allowsUnknownFields: Bool
 
-    public init(name: String, typeName: String, titleField: String, listColumns: [String], fields: [FieldSchema]) {
+    public init(
+        name: String, typeName: String, titleField: String, listColumns: [String], fields: [FieldSchema],
+        creators: Creators = .anyone, allowsUnknownFields: Bool = false
+    ) {
         self.name = name
         self.typeName = typeName
         self.titleField = titleField
         self.listColumns = listColumns
         self.fields = fields
+        self.creators = creators
+        self.allowsUnknownFields = allowsUnknownFields
+    }
+
+    /// Who may create records, from the rules as the API document states them (the cloud enforces them; the client
+    /// only avoids offering what would be refused).
+    public enum Creators: Sendable, Equatable, Codable {
+        /// Any signed-in user (an owner or private rule with `create`), or the document states no rules.
+        case anyone
+        /// Members of these groups only (none: nobody).
+        case groups(Set<String>)
+
+        /// Reads `x-handset-auth`: `[{"allow": "owner"|"private"|"groups", "groups": [...], "operations": [...]}]`.
+        public init(rules: [JSONValue]?) {
+            guard let rules, !rules.isEmpty else {
+                self = .anyone
+                return
+            }
+            var groups: Set<String> = []
+            for rule in rules {
+                let operations = rule["operations"]?.arrayValue?.compactMap(\.stringValue) ?? ["create"]
+                guard operations.contains("create") else { continue }
+                switch rule["allow"]?.stringValue {
+                case "owner", "private":
+                    self = .anyone
+                    return
+                case "groups":
+                    groups.formUnion(rule["groups"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                default:
+                    continue
+                }
+            }
+            self = .groups(groups)
+        }
+
+        /// Whether a member of `memberOf` may create.
+        public func allow(memberOf: [String]) -> Bool {
+            switch self {
+            case .anyone: return true
+            case .groups(let groups): return !groups.isDisjoint(with: memberOf)
+            }
+        }
     }
 
     public func field(named name: String) -> FieldSchema? {
@@ -88,7 +172,7 @@ extension APISchema {
                     readOnly: property["readOnly"]?.boolValue ?? RecordField.serverManaged.contains(key),
                     enumValues: property["enum"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                     maxLength: property["maxLength"]?.intValue, minimum: property["minimum"]?.doubleValue,
-                    maximum: property["maximum"]?.doubleValue)
+                    maximum: property["maximum"]?.doubleValue, rules: try? PropertyRules(property))
             }
             let listColumns = schema[APIDocumentKeys.listColumns]?.arrayValue?.compactMap(\.stringValue) ?? []
             // Fields in a stable, meaningful order: list columns first, then the rest by name, server fields last.
@@ -105,7 +189,9 @@ extension APISchema {
             collections.append(
                 CollectionSchema(
                     name: name, typeName: typeName, titleField: titleField,
-                    listColumns: listColumns.isEmpty ? [titleField] : listColumns, fields: fields))
+                    listColumns: listColumns.isEmpty ? [titleField] : listColumns, fields: fields,
+                    creators: CollectionSchema.Creators(rules: schema[APIDocumentKeys.auth]?.arrayValue),
+                    allowsUnknownFields: Self.allowsUnknownFields(schema["additionalProperties"])))
         }
         // The document's top-level `tags` list gives the order (JSON objects have none once parsed); collections
         // without a tag follow by name.
@@ -115,6 +201,14 @@ extension APISchema {
         }
         collections.sort { (position($0), $0.name) < (position($1), $1.name) }
         self.init(title: document["info"]?["title"]?.stringValue ?? "API", collections: collections)
+    }
+
+    /// `additionalProperties: true` or a schema for them lets records carry other fields, as the cloud reads it.
+    static func allowsUnknownFields(_ value: JSONValue?) -> Bool {
+        switch value {
+        case .bool(true)?, .object?: return true
+        default: return false
+        }
     }
 
     static func kind(of property: JSONValue) -> FieldKind {

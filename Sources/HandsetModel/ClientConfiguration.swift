@@ -62,10 +62,13 @@ extension ClientConfiguration {
         let apiString: String
         if let local = outputs.custom?.handset?.apiEndpoint {
             apiString = local
-        } else if let apis = outputs.custom?.api, let api = apis["handset"] ?? (apis.count == 1 ? apis.first?.value : nil) {
+        } else if let apis = outputs.custom?.api,
+            let api = apis["handset"] ?? (apis.count == 1 ? apis.first?.value : nil)
+        {
             apiString = api.endpoint
         } else {
-            throw ConfigurationError("no REST API endpoint: expected custom.API.<name>.endpoint in amplify_outputs.json")
+            throw ConfigurationError(
+                "no REST API endpoint: expected custom.API.<name>.endpoint in amplify_outputs.json")
         }
         guard let api = URL(string: apiString), api.scheme != nil else {
             throw ConfigurationError("API endpoint \"\(apiString)\" is not a URL")
@@ -73,6 +76,40 @@ extension ClientConfiguration {
         self.init(
             region: auth.awsRegion, userPoolId: auth.userPoolId, clientId: auth.userPoolClientId,
             cognitoEndpoint: cognito, apiEndpoint: api)
+    }
+
+    /// A decoding failure in the words of the file: which key, and what is wrong with it.
+    static func explain(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let names = keys.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
+            return names.isEmpty
+                ? "the top level" : names.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = context.codingPath.isEmpty ? "" : " in \(path(context.codingPath))"
+            return "the key \(key.stringValue) is missing\(parent)"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)) should be \(Self.describe(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) is null; it should be \(Self.describe(type))"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "it is not valid JSON" }
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "text"
+        case is Int.Type, is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = String(describing: type)
+            return name.hasPrefix("Dictionary") || name.hasPrefix("[") ? "an object" : "an object (\(name))"
+        }
     }
 
     /// Reads and validates an `amplify_outputs.json` file.
@@ -86,8 +123,10 @@ extension ClientConfiguration {
         let outputs: AmplifyOutputs
         do {
             outputs = try JSONDecoder().decode(AmplifyOutputs.self, from: data)
+        } catch let error as DecodingError {
+            throw ConfigurationError("\(url.path) is not an Amplify outputs file: \(Self.explain(error))")
         } catch {
-            throw ConfigurationError("\(url.path) is not an Amplify outputs file: \(error)")
+            throw ConfigurationError("\(url.path) is not an Amplify outputs file: \(error.localizedDescription)")
         }
         return (try ClientConfiguration(outputs: outputs), outputs)
     }

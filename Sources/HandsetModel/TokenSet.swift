@@ -33,7 +33,7 @@ public struct TokenSet: Sendable, Equatable, Codable {
         guard let claims = JWTClaims(token: idToken) else { return nil }
         return SignedInUser(
             sub: claims.string("sub") ?? "", username: claims.string("cognito:username") ?? claims.string("username") ?? "",
-            email: claims.string("email"))
+            email: claims.string("email"), groups: claims.strings("cognito:groups"))
     }
 }
 
@@ -42,11 +42,14 @@ public struct SignedInUser: Sendable, Equatable, Codable {
     public var sub: String
     public var username: String
     public var email: String?
+    /// The Cognito groups the ID token names (`cognito:groups`), for showing only what the API's rules allow.
+    public var groups: [String]
 
-    public init(sub: String, username: String, email: String?) {
+    public init(sub: String, username: String, email: String?, groups: [String] = []) {
         self.sub = sub
         self.username = username
         self.email = email
+        self.groups = groups
     }
 }
 
@@ -63,6 +66,15 @@ public struct JWTClaims: Sendable {
     }
 
     public func string(_ name: String) -> String? { claims[name]?.stringValue }
+
+    /// A list of strings (or one string, as some issuers write a single group).
+    public func strings(_ name: String) -> [String] {
+        switch claims[name] {
+        case .array(let values)?: return values.compactMap(\.stringValue)
+        case .string(let value)?: return [value]
+        default: return []
+        }
+    }
 
     public func date(_ name: String) -> Date? {
         claims[name]?.doubleValue.map { Date(timeIntervalSince1970: $0) }

@@ -15,6 +15,9 @@ public struct APIClient: Sendable {
     /// Which token goes in `Authorization`.
     public let authorization: AuthorizationToken
     public let retry: RetryPolicy
+    /// The user (Cognito `sub`) whose data this client moves; `nil` for calls that belong to nobody (the API
+    /// document). A bound client never sends with another user's token.
+    public private(set) var user: String?
 
     public init(
         configuration: ClientConfiguration, transport: any HTTPTransport, session: SessionManager, deviceId: String? = nil,
@@ -27,6 +30,15 @@ public struct APIClient: Sendable {
         self.timeout = timeout
         self.authorization = authorization
         self.retry = retry
+    }
+
+    /// This client for one user's data: its authorized calls fail as an expired session once someone else signs in.
+    public func bound(to user: String, deviceId: String?) -> APIClient {
+        var client = APIClient(
+            configuration: configuration, transport: transport, session: session, deviceId: deviceId ?? self.deviceId,
+            timeout: timeout, authorization: authorization, retry: retry)
+        client.user = user
+        return client
     }
 
     /// The API's OpenAPI document.
@@ -118,7 +130,7 @@ public struct APIClient: Sendable {
             headers["Accept"] = "application/json"
             if body != nil { headers["Content-Type"] = "application/json" }
             if let deviceId { headers["X-Handset-Device"] = deviceId }
-            if authorized { headers["Authorization"] = try await session.validToken(authorization) }
+            if authorized { headers["Authorization"] = try await session.validToken(authorization, for: user) }
             let response: HTTPResponse
             do {
                 response = try await transport.send(
@@ -136,7 +148,7 @@ public struct APIClient: Sendable {
             if response.status == 401, authorized, !retriedAfterRefresh {
                 // The token may have been revoked or the clock skewed: refresh once, then give up.
                 retriedAfterRefresh = true
-                try await session.forceRefresh()
+                try await session.forceRefresh(for: user)
                 continue
             }
             if mayRetry, RetryPolicy.isRetryable(status: response.status), attempt < retry.maximumAttempts {

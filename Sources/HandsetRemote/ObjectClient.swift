@@ -15,18 +15,21 @@ extension APIClient {
         let request = PresignRequest(
             operation: .upload, collection: collection, recordId: recordId, field: field, fileName: fileName,
             contentType: contentType, size: size)
-        return try await objectCall("POST", ObjectRoute.presign, body: try JSONEncoder().encode(request), as: PresignedURL.self)
+        return try await objectCall(
+            "POST", ObjectRoute.presign, body: try JSONEncoder().encode(request), as: PresignedURL.self)
     }
 
     /// A signed `GET` URL for an object's bytes.
     public func presignDownload(key: String) async throws -> PresignedURL {
         let request = PresignRequest(operation: .download, key: key)
-        return try await objectCall("POST", ObjectRoute.presign, body: try JSONEncoder().encode(request), as: PresignedURL.self)
+        return try await objectCall(
+            "POST", ObjectRoute.presign, body: try JSONEncoder().encode(request), as: PresignedURL.self)
     }
 
     /// Size, type and storage tier.
     public func objectInfo(key: String) async throws -> ObjectInfo {
-        try await objectCall("GET", ObjectRoute.info, query: [URLQueryItem(name: "key", value: key)], as: ObjectInfo.self)
+        try await objectCall(
+            "GET", ObjectRoute.info, query: [URLQueryItem(name: "key", value: key)], as: ObjectInfo.self)
     }
 
     /// Starts bringing an archived object back (or reports that it is back).
@@ -39,7 +42,8 @@ extension APIClient {
     private func objectCall<Answer: Decodable>(
         _ method: String, _ route: String, query: [URLQueryItem] = [], body: Data? = nil, as: Answer.Type
     ) async throws -> Answer {
-        let response = try await send(method, path: "\(ObjectRoute.objects)/\(route)", query: query, authorized: true, body: body)
+        let response = try await send(
+            method, path: "\(ObjectRoute.objects)/\(route)", query: query, authorized: true, body: body)
         do {
             return try JSONDecoder().decode(Answer.self, from: response.body)
         } catch {
@@ -69,18 +73,25 @@ public enum FileTransfer {
         guard (200..<300).contains(status) else { throw storageError(status: status, body: body) }
     }
 
-    /// `GET`s the object into `destination` (written beside it first, renamed into place only when complete).
+    /// `GET`s the object into `destination`: written to a temporary file beside it, which replaces the target only
+    /// once complete (one `rename`), so an existing file survives any failure. Without `overwrite` an existing file
+    /// is refused before anything is fetched, and a file that appears meanwhile is never replaced.
     public static func download(
-        from signed: PresignedURL, to destination: URL, timeout: TimeInterval = 300, progress: @escaping Progress
+        from signed: PresignedURL, to destination: URL, overwrite: Bool = false, timeout: TimeInterval = 300,
+        progress: @escaping Progress
     ) async throws {
         guard let url = URL(string: signed.url) else { throw RemoteError.badResponse("the download URL is not a URL") }
+        if !overwrite, FileManager.default.fileExists(atPath: destination.path) {
+            throw FileTransferError.exists(destination.path)
+        }
         let partial = destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).part")
         // Created with the umask's usual permissions, like any file the person saves.
         guard FileManager.default.createFile(atPath: partial.path, contents: nil),
             let handle = FileHandle(forWritingAtPath: partial.path)
         else {
-            throw RemoteError.badResponse("cannot write \(destination.deletingLastPathComponent().path)")
+            throw FileTransferError.cannotWrite(
+                destination.deletingLastPathComponent().path, "no permission or no such folder")
         }
         let delegate = TransferDelegate(progress: progress, destination: handle)
         let session = URLSession(configuration: .ephemeral, delegate: delegate, delegateQueue: nil)
@@ -92,11 +103,7 @@ public enum FileTransfer {
             try handle.synchronize()
             try handle.close()
             guard (200..<300).contains(status) else { throw storageError(status: status, body: body) }
-            if FileManager.default.fileExists(atPath: destination.path) {
-                _ = try FileManager.default.replaceItemAt(destination, withItemAt: partial)
-            } else {
-                try FileManager.default.moveItem(at: partial, to: destination)
-            }
+            try place(partial, at: destination, overwrite: overwrite)
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(at: partial)
@@ -104,11 +111,28 @@ public enum FileTransfer {
         }
     }
 
+    /// Puts the finished temporary file in place. `rename` replaces an existing file atomically (there is never a
+    /// moment without one); `link` + `unlink` refuses to replace one that appeared since the check.
+    static func place(_ partial: URL, at destination: URL, overwrite: Bool) throws {
+        if overwrite {
+            guard rename(partial.path, destination.path) == 0 else {
+                throw FileTransferError.cannotWrite(destination.path, String(cString: strerror(errno)))
+            }
+            return
+        }
+        guard link(partial.path, destination.path) == 0 else {
+            if errno == EEXIST { throw FileTransferError.exists(destination.path) }
+            throw FileTransferError.cannotWrite(destination.path, String(cString: strerror(errno)))
+        }
+        unlink(partial.path)
+    }
+
     /// S3's XML error (`<Code>InvalidObjectState</Code>`) as a message.
     static func storageError(status: Int, body: Data) -> RemoteError {
         let text = String(decoding: body.prefix(4096), as: UTF8.self)
         func tag(_ name: String) -> String? {
-            guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+            guard let start = text.range(of: "<\(name)>"),
+                let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
             else { return nil }
             return String(text[start.upperBound..<end.lowerBound])
         }
@@ -121,6 +145,20 @@ public enum FileTransfer {
             return .http(status: status, message: "Storage refused: \(code)\(tag("Message").map { ": \($0)" } ?? "")")
         case nil:
             return .http(status: status, message: "Storage answered \(status)")
+        }
+    }
+}
+
+/// A download that could not be put where the person asked.
+public enum FileTransferError: Error, Equatable, CustomStringConvertible {
+    /// A file is already there and replacing it was not asked for.
+    case exists(String)
+    case cannotWrite(String, String)
+
+    public var description: String {
+        switch self {
+        case .exists(let path): return "\(path) already exists"
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         }
     }
 }

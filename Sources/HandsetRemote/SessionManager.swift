@@ -44,15 +44,26 @@ public actor SessionManager {
     }
 
     /// The ID or access token, valid now, refreshing first if it expires soon.
-    public func validToken(_ kind: AuthorizationToken) async throws -> String {
-        guard var tokens else { throw RemoteError.sessionExpired }
+    ///
+    /// With `user`, only that user's session will do: once someone else is signed in, a request made for the
+    /// previous user's data (a sync still running, its outbox) fails as their expired session instead of being
+    /// sent under another person's name.
+    public func validToken(_ kind: AuthorizationToken, for user: String? = nil) async throws -> String {
+        guard var tokens, Self.belongs(tokens, to: user) else { throw RemoteError.sessionExpired }
         if tokens.needsRefresh(at: now()) { tokens = try await refreshOnce() }
+        guard Self.belongs(tokens, to: user) else { throw RemoteError.sessionExpired }
         return kind == .id ? tokens.idToken : tokens.accessToken
     }
 
     /// Refreshes even though the tokens look valid (after a 401).
-    public func forceRefresh() async throws {
+    public func forceRefresh(for user: String? = nil) async throws {
+        guard let tokens, Self.belongs(tokens, to: user) else { throw RemoteError.sessionExpired }
         _ = try await refreshOnce()
+    }
+
+    private static func belongs(_ tokens: TokenSet, to user: String?) -> Bool {
+        guard let user else { return true }
+        return tokens.user?.sub == user
     }
 
     private func refreshOnce() async throws -> TokenSet {

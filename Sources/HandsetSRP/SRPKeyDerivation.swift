@@ -32,9 +32,41 @@ enum SRPKeyDerivation {
         return Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }
 
+    /// The SECRET_BLOCK's bytes, decoded as leniently as the JavaScript SDK (Node's `Buffer.from(text, "base64")`)
+    /// and the Python SDKs do: some Cognito emulators send it with line breaks, without padding or in the URL-safe
+    /// alphabet. Whitespace and other characters outside the alphabet are skipped, `-` and `_` read as `+` and `/`,
+    /// the first `=` ends the data, and a last lone character (less than a byte) is dropped. The block itself is
+    /// sent back exactly as received; only the signature needs its bytes.
     static func decodeSecretBlock(_ secretBlock: String) throws(SRPProtocolError) -> [UInt8] {
-        guard let data = Data(base64Encoded: secretBlock), !data.isEmpty else { throw .malformedSecretBlock }
-        return Array(data)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(secretBlock.utf8.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for character in secretBlock.utf8 {
+            let value: UInt8
+            switch character {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = character - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = character - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = character - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
+            case UInt8(ascii: "="): return try nonEmpty(bytes)
+            default: continue
+            }
+            accumulator = (accumulator << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                bytes.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
+            }
+        }
+        return try nonEmpty(bytes)
+    }
+
+    private static func nonEmpty(_ bytes: [UInt8]) throws(SRPProtocolError) -> [UInt8] {
+        guard !bytes.isEmpty else { throw .malformedSecretBlock }
+        return bytes
     }
 
     static func decodeHex(_ text: String, field: String) throws(SRPProtocolError) -> [UInt8] {

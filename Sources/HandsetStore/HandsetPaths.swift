@@ -4,7 +4,7 @@ import Foundation
 ///
 /// - config (`$XDG_CONFIG_HOME/handset`): saved profiles (Amplify outputs), settings, user themes.
 /// - state (`$XDG_STATE_HOME/handset`): the token cache, 0600 files in 0700 directories.
-/// - data (`$XDG_DATA_HOME/handset`): the offline cache, one SQLite file per profile.
+/// - data (`$XDG_DATA_HOME/handset`): the offline caches, one SQLite file per user (Cognito `sub`) of a profile.
 public struct HandsetPaths: Sendable, Equatable {
     public var config: URL
     public var state: URL
@@ -39,8 +39,37 @@ public struct HandsetPaths: Sendable, Equatable {
         state.appendingPathComponent("sessions", isDirectory: true).appendingPathComponent("\(profile).json")
     }
 
-    public func cacheDatabase(_ profile: String) -> URL {
-        data.appendingPathComponent(profile, isDirectory: true).appendingPathComponent("cache.sqlite")
+    /// The profile's folder of offline caches.
+    public func profileData(_ profile: String) -> URL {
+        data.appendingPathComponent(profile, isDirectory: true)
+    }
+
+    /// One user's offline cache (records, outbox, conflicts, inbox, cursors) within a profile.
+    public func cacheDatabase(_ profile: String, user sub: String) -> URL {
+        profileData(profile).appendingPathComponent("users", isDirectory: true)
+            .appendingPathComponent(Self.folderName(forUser: sub), isDirectory: true)
+            .appendingPathComponent("cache.sqlite")
+    }
+
+    /// Where versions before per-user caches kept the profile's one cache.
+    public func sharedCacheDatabase(_ profile: String) -> URL {
+        profileData(profile).appendingPathComponent("cache.sqlite")
+    }
+
+    /// A cache from before per-user caches whose user is not known yet, kept aside until that user signs in.
+    public func unclaimedCacheDatabase(_ profile: String) -> URL {
+        profileData(profile).appendingPathComponent("unclaimed", isDirectory: true).appendingPathComponent(
+            "cache.sqlite")
+    }
+
+    /// A user's `sub` as a folder name: as it is when it is a plain identifier (Cognito's are UUIDs), else its UTF-8
+    /// bytes in hex, so no `sub` can name a path outside the profile's folder.
+    static func folderName(forUser sub: String) -> String {
+        let plain = sub.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+        }
+        if plain, !sub.isEmpty, sub.count <= 128 { return sub }
+        return "x" + sub.utf8.prefix(96).map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -80,6 +80,12 @@ extension LocalStore {
             // every row of the collection (at 100k records: ~5 ms instead of ~200 ms on a cold start).
             try db.execute(sql: "CREATE INDEX record_live ON record(collection, locallyDeleted, id)")
         }
+        migrator.registerMigration("v6: the status of a refused write") { db in
+            // 403 (no rule lets this user) and 400 (the fields are wrong) ask different things of the person.
+            try db.alter(table: "outbox") { table in
+                table.add(column: "rejectedStatus", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -8,7 +8,9 @@ import HandsetWire
 extension LocalStore {
     /// Creates a record with a client-chosen id. Returns it as the list shows it (pending).
     @discardableResult
-    public func createRecord(collection: String, id: String, fields: [String: JSONValue], owner: String, now: Date)
+    public func createRecord(
+        collection: String, id: String, fields: [String: JSONValue], owner: String, now: Date
+    )
         throws -> HandsetModel.Record
     {
         let body = Self.userFields(fields)
@@ -20,20 +22,25 @@ extension LocalStore {
                     VALUES (?, ?, 0, ?, ?, ?, 'pending')
                     """,
                 arguments: [collection, id, stamp, owner, Self.encodeBody(body)])
-            try Self.enqueue(db, collection: collection, id: id, operation: .create, fields: body, baseVersion: nil, now: now)
+            try Self.enqueue(
+                db, collection: collection, id: id, operation: .create, fields: body, baseVersion: nil, now: now)
         }
-        return HandsetModel.Record(id: id, version: 0, updatedAt: stamp, owner: owner, fields: body, syncState: .pending)
+        return HandsetModel.Record(
+            id: id, version: 0, updatedAt: stamp, owner: owner, fields: body, syncState: .pending)
     }
 
     /// Replaces a record's fields locally and queues the write against the server version the device last saw.
     public func updateRecord(collection: String, id: String, fields: [String: JSONValue], now: Date) throws {
         let body = Self.userFields(fields)
         try writer.write { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT version FROM record WHERE collection = ? AND id = ? AND NOT locallyDeleted",
-                arguments: [collection, id])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT version FROM record WHERE collection = ? AND id = ? AND NOT locallyDeleted",
+                    arguments: [collection, id])
             else { throw StoreError.recordNotFound(collection: collection, id: id) }
             let version: Int = row["version"]
+            // A fix of a refused write replaces it: the refusal is settled, the fixed version is sent.
+            try Self.dropRefused(db, collection: collection, id: id)
             try db.execute(
                 sql: """
                     UPDATE record SET body = ?, updatedAt = ?, syncState = 'pending'
@@ -50,16 +57,94 @@ extension LocalStore {
     /// Deletes a record locally (hidden at once) and queues the delete.
     public func deleteRecord(collection: String, id: String, now: Date) throws {
         try writer.write { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT version FROM record WHERE collection = ? AND id = ? AND NOT locallyDeleted",
-                arguments: [collection, id])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT version FROM record WHERE collection = ? AND id = ? AND NOT locallyDeleted",
+                    arguments: [collection, id])
             else { throw StoreError.recordNotFound(collection: collection, id: id) }
             let version: Int = row["version"]
+            try Self.dropRefused(db, collection: collection, id: id)
+            let queued =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM outbox WHERE collection = ? AND recordId = ? AND state = 'queued'",
+                    arguments: [collection, id]) ?? 0
+            if version == 0, queued == 0 {
+                // Never created on the server (its create was refused): nothing to tell it.
+                try db.execute(sql: "DELETE FROM record WHERE collection = ? AND id = ?", arguments: [collection, id])
+                return
+            }
             try db.execute(
                 sql: "UPDATE record SET locallyDeleted = 1, syncState = 'pending' WHERE collection = ? AND id = ?",
                 arguments: [collection, id])
-            try Self.enqueue(db, collection: collection, id: id, operation: .delete, fields: nil, baseVersion: version, now: now)
+            try Self.enqueue(
+                db, collection: collection, id: id, operation: .delete, fields: nil, baseVersion: version, now: now)
         }
+    }
+
+    /// Writes the server refused, one per record (the latest reason), oldest first.
+    public func refusals() throws -> [Refusal] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT collection, recordId, operation, lastError, rejectedStatus, MAX(sequence) AS sequence
+                    FROM outbox WHERE state = 'rejected' GROUP BY collection, recordId ORDER BY MIN(sequence)
+                    """
+            ).map { row in
+                Refusal(
+                    collection: row["collection"], recordId: row["recordId"],
+                    operation: OutboxEntry.Operation(rawValue: row["operation"]) ?? .replace,
+                    reason: row["lastError"] ?? "refused by the server", status: row["rejectedStatus"] ?? 400)
+            }
+        }
+    }
+
+    /// The refusal of one record's write, if the server refused it.
+    public func refusal(collection: String, id: String) throws -> Refusal? {
+        try refusals().first { $0.collection == collection && $0.recordId == id }
+    }
+
+    /// Gives up a refused write: the record goes back to the server's version (or away, if the server never had
+    /// it). Returns whether there was one.
+    @discardableResult
+    public func discardRefused(collection: String, id: String) throws -> Bool {
+        try writer.write { db in
+            let refused =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM outbox WHERE collection = ? AND recordId = ? AND state = 'rejected'",
+                    arguments: [collection, id]) ?? 0
+            guard refused > 0 else { return false }
+            try Self.dropRefused(db, collection: collection, id: id)
+            let queued =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM outbox WHERE collection = ? AND recordId = ? AND state = 'queued'",
+                    arguments: [collection, id]) ?? 0
+            guard queued == 0 else { return true }
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT version, baseBody FROM record WHERE collection = ? AND id = ?",
+                    arguments: [collection, id])
+            else { return true }
+            let version: Int = row["version"]
+            let base: String? = row["baseBody"]
+            if version == 0 || base == nil {
+                try db.execute(sql: "DELETE FROM record WHERE collection = ? AND id = ?", arguments: [collection, id])
+            } else {
+                try db.execute(
+                    sql: """
+                        UPDATE record SET body = baseBody, syncState = 'synced', locallyDeleted = 0
+                        WHERE collection = ? AND id = ?
+                        """,
+                    arguments: [collection, id])
+            }
+            return true
+        }
+    }
+
+    static func dropRefused(_ db: Database, collection: String, id: String) throws {
+        try db.execute(
+            sql: "DELETE FROM outbox WHERE collection = ? AND recordId = ? AND state = 'rejected'",
+            arguments: [collection, id])
     }
 
     /// Entries waiting to be sent, oldest first.
@@ -127,6 +212,28 @@ extension LocalStore {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
     }
+}
+
+/// A write the server refused for good, waiting for the person to fix and resend it or discard it.
+public struct Refusal: Sendable, Equatable {
+    public var collection: String
+    public var recordId: String
+    public var operation: OutboxEntry.Operation
+    /// The server's reason, with the fields it named.
+    public var reason: String
+    /// The server's status: 403 when no rule lets this user do it, 400 for fields it refused, ...
+    public var status: Int
+
+    public init(collection: String, recordId: String, operation: OutboxEntry.Operation, reason: String, status: Int) {
+        self.collection = collection
+        self.recordId = recordId
+        self.operation = operation
+        self.reason = reason
+        self.status = status
+    }
+
+    /// Whether no rule lets the user do it at all (fixing the fields will not help).
+    public var isForbidden: Bool { status == 403 }
 }
 
 /// A store operation that cannot be done.

@@ -9,8 +9,8 @@ public enum PushOutcome: Sendable, Equatable {
     case accepted(HandsetModel.Record?)
     /// The record changed on the server first (412): the current server record, `nil` if it was deleted there.
     case conflict(theirs: HandsetModel.Record?)
-    /// Refused for good, with the server's reason.
-    case rejected(String)
+    /// Refused for good, with the server's reason and status (400 bad fields, 403 no rule allows it, ...).
+    case rejected(String, status: Int = 400)
 }
 
 /// Applying the server's side of sync: change-feed pages and push results, each in one transaction.
@@ -22,6 +22,8 @@ extension LocalStore {
     public func applyChanges(collection: String, items: [JSONValue], cursor: String, complete: Bool) throws -> Int {
         try writer.write { db in
             var applied = 0
+            // Records with writes on their way, a conflict or a refused write keep the device's version until the
+            // person settles them; a refused write whose record was deleted on the server has nothing left to settle.
             let busy = try Set(
                 String.fetchAll(
                     db,
@@ -30,6 +32,12 @@ extension LocalStore {
                         UNION SELECT recordId FROM conflict WHERE collection = ?
                         """,
                     arguments: [collection, collection]))
+            let refused = try Set(
+                String.fetchAll(
+                    db, sql: "SELECT recordId FROM outbox WHERE collection = ? AND state = 'rejected'",
+                    arguments: [collection]))
+            let dropRefused = try db.makeStatement(
+                sql: "DELETE FROM outbox WHERE collection = ? AND recordId = ? AND state = 'rejected'")
             let upsert = try db.makeStatement(
                 sql: """
                     INSERT INTO record (collection, id, version, updatedAt, owner, body, baseBody, syncState, locallyDeleted)
@@ -44,10 +52,12 @@ extension LocalStore {
                 guard let id = item[RecordField.id]?.stringValue else { continue }
                 if busy.contains(id) { continue }
                 if item[RecordField.deleted]?.boolValue == true {
+                    if refused.contains(id) { try dropRefused.execute(arguments: [collection, id]) }
                     try remove.execute(arguments: [collection, id])
                     applied += 1
                     continue
                 }
+                if refused.contains(id) { continue }
                 guard let record = HandsetModel.Record(json: item) else { continue }
                 let body = Self.encodeBody(record.fields)
                 try upsert.execute(arguments: [
@@ -180,10 +190,13 @@ extension LocalStore {
                 try db.execute(
                     sql: "UPDATE record SET syncState = 'conflicted', locallyDeleted = 0 WHERE collection = ? AND id = ?",
                     arguments: [collection, recordId])
-            case .rejected(let reason):
+            case .rejected(let reason, let status):
                 try db.execute(
-                    sql: "UPDATE outbox SET state = 'rejected', lastError = ? WHERE sequence IN (\(placeholders))",
-                    arguments: StatementArguments([reason] as [any DatabaseValueConvertible] + sequences))
+                    sql: """
+                        UPDATE outbox SET state = 'rejected', lastError = ?, rejectedStatus = ?
+                        WHERE sequence IN (\(placeholders))
+                        """,
+                    arguments: StatementArguments([reason, status] as [any DatabaseValueConvertible] + sequences))
                 try db.execute(
                     sql: "UPDATE record SET syncState = 'rejected', locallyDeleted = 0 WHERE collection = ? AND id = ?",
                     arguments: [collection, recordId])

@@ -14,6 +14,9 @@ public final class LocalStore: Sendable {
     /// Opens (creating if needed) the store at `path`, in WAL mode.
     public init(path: String) throws {
         var configuration = Configuration()
+        // Another handset process of the same user (a second `inbox --follow`, a sync beside the app) may be writing:
+        // wait for it rather than fail with "database is locked".
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // An acknowledged local write must survive a power cut: FULL syncs the WAL on every commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -74,21 +77,51 @@ public final class LocalStore: Sendable {
     ///
     /// `CROSS JOIN` keeps the full-text index as the outer loop, so the search stops after `limit` matches;
     /// left to itself the planner may walk the collection and test every row against the index (seconds at 100k).
+    ///
+    /// Emoji and other symbols are no words to FTS5's tokenizer (it would ignore them and match everything): words
+    /// holding them must also appear as typed, checked on the record's text.
     public func search(collection: String, text: String, limit: Int = 200) throws -> [HandsetModel.Record] {
-        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else {
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let symbolWords = words.filter(Self.hasSymbols)
+        let literal = symbolWords.map { _ in " AND instr(record.body, ?) > 0" }.joined()
+        let pattern = FTS5Pattern(matchingAllPrefixesIn: words.filter { !Self.hasSymbols($0) }.joined(separator: " "))
+        if pattern == nil, symbolWords.isEmpty {
             return try records(collection: collection, limit: limit)
         }
         return try writer.read { db in
-            try Row.fetchAll(
+            if let pattern {
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT record.id, record.version, record.updatedAt, record.owner, record.body, record.syncState
+                        FROM recordSearch CROSS JOIN record ON record.rowid = recordSearch.rowid
+                        WHERE recordSearch MATCH ? AND record.collection = ? AND NOT record.locallyDeleted\(literal)
+                        LIMIT ?
+                        """,
+                    arguments: StatementArguments(
+                        [pattern, collection] as [any DatabaseValueConvertible] + symbolWords + [limit])
+                ).map(Self.record(from:))
+            }
+            // Only symbols typed: a scan of the collection, stopped after `limit` matches.
+            return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT record.id, record.version, record.updatedAt, record.owner, record.body, record.syncState
-                    FROM recordSearch CROSS JOIN record ON record.rowid = recordSearch.rowid
-                    WHERE recordSearch MATCH ? AND record.collection = ? AND NOT record.locallyDeleted
-                    LIMIT ?
+                    FROM record WHERE record.collection = ? AND NOT record.locallyDeleted\(literal)
+                    ORDER BY record.id LIMIT ?
                     """,
-                arguments: [pattern, collection, limit]
+                arguments: StatementArguments([collection] as [any DatabaseValueConvertible] + symbolWords + [limit])
             ).map(Self.record(from:))
+        }
+    }
+
+    /// Whether a typed word holds characters FTS5's unicode61 tokenizer does not index (emoji, symbols).
+    static func hasSymbols(_ word: String) -> Bool {
+        word.unicodeScalars.contains { scalar in
+            switch scalar.properties.generalCategory {
+            case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol: return true
+            default: return false
+            }
         }
     }
 

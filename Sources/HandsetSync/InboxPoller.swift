@@ -21,6 +21,15 @@ public struct InboxPoller: Sendable {
         return (fresh, page.unread)
     }
 
+    /// One long-poll for a follower (`handset inbox --follow`): after the follower's own cursor, not the cache's,
+    /// which another process of the same user may have moved past items this follower has not shown yet. Stores what
+    /// came and returns every item after `cursor`, with the next cursor.
+    public func follow(after cursor: String?, wait: Int) async throws -> (items: [InboxItem], cursor: String) {
+        let page = try await api.inbox(since: cursor, wait: wait)
+        try store.applyInbox(page)
+        return (page.items, page.cursor)
+    }
+
     /// Marks read on the server, then locally (so a failure leaves them unread everywhere).
     public func markRead(_ id: String?) async throws {
         try await api.markRead(id)

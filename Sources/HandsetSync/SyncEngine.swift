@@ -208,7 +208,7 @@ public struct SyncEngine: Sendable {
             if let fields = result.error?.fields, !fields.isEmpty {
                 reason += ": " + fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
             }
-            return .rejected(reason)
+            return .rejected(reason, status: result.status)
         }
     }
 }

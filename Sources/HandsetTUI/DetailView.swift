@@ -19,7 +19,14 @@ public enum DetailView {
         case .synced: stateLabel = nil
         case .pending: stateLabel = ("↑ waiting to sync", .badgePending)
         case .conflicted: stateLabel = ("! conflict: press c on the list to settle it", .badgeConflict)
-        case .rejected: stateLabel = ("! the server refused the last change", .badgeConflict)
+        case .rejected:
+            // The server's reason, so the person knows what to fix (or that only discarding helps).
+            let refusal = state.sync.refusals.first { $0.collection == collection.name && $0.recordId == record.id }
+            let reason = refusal.map { ($0.isForbidden ? "! forbidden: " : "! refused: ") + $0.reason }
+            stateLabel = (
+                TextWidth.truncate(reason ?? "! the server refused the last change", to: grid.width - 4),
+                .badgeConflict
+            )
         }
         if let (text, role) = stateLabel { grid.put(text, x: 2, y: 3, role: role) }
 

@@ -48,14 +48,23 @@ public enum RecordListView {
             grid.put(text, x: 2, y: 3, role: .dim)
         }
         StatusBarView.render(state, timeZone: timeZone, now: now, row: grid.height - 2, into: &grid)
-        let hints: [(String, String)] =
-            (state.list?.isEditingFilter ?? false)
-            ? [("type", "to filter"), ("Enter", "done"), ("Esc", "clear")]
-            : [("↑↓", "move"), ("Enter", "open"), ("n", "new"), ("/", "filter"), ("Tab", "collection"), ("r", "sync")]
-                + (state.sync.conflictCount > 0 ? [("c", "conflicts")] : []) + [
-                    ("i", "inbox"), ("?", "help"), ("q", "quit"),
-                ]
+        var hints: [(String, String)]
+        if state.list?.isEditingFilter ?? false {
+            hints = [("type", "to filter"), ("Enter", "done"), ("Esc", "clear")]
+        } else {
+            hints = [("↑↓", "move"), ("Enter", "open")]
+            if mayCreate(state) { hints.append(("n", "new")) }
+            hints += [("/", "filter"), ("Tab", "collection"), ("r", "sync")]
+            if state.sync.conflictCount > 0 { hints.append(("c", "conflicts")) }
+            if !state.sync.refusals.isEmpty { hints.append(("!", "refused")) }
+            hints += [("i", "inbox"), ("?", "help"), ("q", "quit")]
+        }
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
+    }
+
+    /// Whether the API's rules let the signed-in user create records in the collection showing.
+    static func mayCreate(_ state: AppState) -> Bool {
+        state.currentCollection?.creators.allow(memberOf: state.user?.groups ?? []) ?? true
     }
 
     /// Terminals at least this wide get a sidebar of collections beside the list.

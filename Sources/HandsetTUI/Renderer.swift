@@ -29,8 +29,10 @@ public enum Renderer {
             let attachmentHints: [(String, String)] =
                 state.currentCollection?.fields.contains { $0.kind == .objectKey } == true
                 ? [("u", "upload"), ("s", "save file"), ("R", "restore")] : []
+            let refused = state.sync.refusals.contains { $0.recordId == recordId }
             KeyHints.render(
-                [("e", "edit"), ("d", "delete")] + attachmentHints + [("Esc", "back")], row: grid.height - 1,
+                [("e", refused ? "fix" : "edit"), ("d", "delete")] + (refused ? [("x", "discard")] : [])
+                    + attachmentHints + [("Esc", "back")], row: grid.height - 1,
                 into: &grid)
         case .inbox(let selected):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
@@ -52,6 +54,12 @@ public enum Renderer {
                     ("↑↓", "field"), ("←→", "side"), ("Enter", "save mix"), ("m", "keep mine"), ("t", "take theirs"),
                     ("]", "next"), ("Esc", "back"),
                 ],
+                row: grid.height - 1, into: &grid)
+        case .refused(let selected):
+            RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
+            RefusedView.render(state.sync.refusals, selected: selected, into: &grid)
+            KeyHints.render(
+                [("↑↓", "move"), ("Enter", "open the record"), ("x", "discard"), ("Esc", "back")],
                 row: grid.height - 1, into: &grid)
         case .edit(let form):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)

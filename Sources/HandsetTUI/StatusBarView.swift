@@ -33,6 +33,7 @@ public enum StatusBarView {
         }
         if state.sync.pendingCount > 0 { parts.append("↑\(state.sync.pendingCount) pending") }
         if state.sync.conflictCount > 0 { parts.append("!\(state.sync.conflictCount) conflicts") }
+        if !state.sync.refusals.isEmpty { parts.append("!\(state.sync.refusals.count) refused") }
         if state.inbox.unreadCount > 0 { parts.append("✉ \(state.inbox.unreadCount)") }
         x += grid.put("  " + parts.joined(separator: " · "), x: x, y: row, role: .statusBar)
         var note: (String, StyleRole)?

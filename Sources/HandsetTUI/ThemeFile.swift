@@ -234,6 +234,18 @@ public struct ThemeCatalog: Sendable {
         return catalog
     }
 
+    /// Why the theme that config.toml or `HANDSET_THEME` names cannot be used, or `nil` when it can. The README
+    /// promises that bad values stop with the key's name: a typo must not silently give another look.
+    public func problem(
+        withSettingsTheme settings: Settings, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        guard let name = settings.theme, theme(named: name) == nil else { return nil }
+        let key = environment["HANDSET_THEME"].map { !$0.isEmpty } == true ? "HANDSET_THEME" : "config.toml: theme"
+        let fileProblems = problems.filter { $0.hasPrefix("theme \(name).toml:") }
+        if let fileProblem = fileProblems.first { return "\(key): \(fileProblem)" }
+        return "\(key): no theme named \"\(name)\" (themes: \(names.joined(separator: ", ")))"
+    }
+
     /// The theme to start with: monochrome under `NO_COLOR`, else the one picked in the app last time, else the
     /// settings' theme, else dark.
     public func startupThemeName(

@@ -12,6 +12,13 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
+        // From a value `JSONParser` already parsed: take it as it is (no guessing, no copying of errors).
+        if let parsed = decoder as? JSONValueDecoding {
+            self = parsed.value
+            return
+        }
+        // Another decoder (Foundation's): try each type in turn. Only for trusted input (files this project
+        // wrote); outside input goes through `JSONValue.parse` or `JSONValueDecoder`.
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -89,9 +96,18 @@ extension JSONValue {
 
     public var isNull: Bool { self == .null }
 
-    /// Parses JSON bytes.
+    /// How deeply arrays and objects nest: 0 for a scalar, 1 for `[1]` or `{}`.
+    public var nestingDepth: Int {
+        switch self {
+        case .array(let elements): 1 + (elements.map(\.nestingDepth).max() ?? 0)
+        case .object(let members): 1 + (members.values.map(\.nestingDepth).max() ?? 0)
+        default: 0
+        }
+    }
+
+    /// Parses JSON bytes in linear time, refusing nesting deeper than `JSONParser.defaultMaximumDepth`.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONParser().parse(data)
     }
 
     /// Serialises with sorted keys, so equal values give equal bytes.

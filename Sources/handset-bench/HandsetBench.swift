@@ -226,16 +226,18 @@ struct SyncBench: AsyncParsableCommand {
         // Seeding 100k records keeps two cores busy for minutes: give each answer more time than the app does.
         var settings = Settings()
         settings.requestTimeout = 120
-        let services = try ClientServices(
+        let profile = try ClientServices(
             profile: "bench", paths: paths, configuration: configuration, settings: settings)
-        let conversation = SignInConversation(cognito: services.cognito, flow: .srp)
+        let conversation = SignInConversation(cognito: profile.cognito, flow: .srp)
         guard case .signedIn(let result) = await conversation.start(username: username, password: password) else {
             throw ValidationError("sign-in failed (a user without MFA is needed)")
         }
-        await services.session.signedIn(
-            TokenSet(
-                idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
-                expiresAt: Date().addingTimeInterval(3600)))
+        let tokens = TokenSet(
+            idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
+            expiresAt: Date().addingTimeInterval(3600))
+        await profile.session.signedIn(tokens)
+        guard let user = tokens.user else { throw ValidationError("the ID token names no user") }
+        let services = try profile.userServices(for: user)
         _ = try await services.sync.refreshSchema()
 
         // Seed through the batch endpoint, as another device would.

@@ -42,6 +42,21 @@ struct ServeCommand: AsyncParsableCommand {
         help: "The base of the tokens' iss claim (default: this server's own URL, as http://<host>:<port>).")
     var issuerBaseURL: String?
 
+    @Option(
+        name: .customLong("public-url"),
+        help:
+            "Where clients reach this server when not at http://<host>:<port> (a proxy in front): the base of signed storage URLs."
+    )
+    var publicURL: String?
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a connection may stay silent (no request, or an unfinished request head or body).")
+    var idleTimeout = 30
+
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait until one closes.")
+    var maximumConnections = ConnectionLimits().maximumConnections
+
     @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
 
@@ -51,12 +66,21 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600") }
+        guard maximumConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        if let publicURL {
+            guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
+                url.query == nil
+            else { throw ValidationError("--public-url must be an http(s) URL such as https://cloud.example.com") }
+        }
     }
 
     func run() async throws {
         let configuration = CloudConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDirectory), demo: demo,
-            issuerBaseURL: issuerBaseURL,
+            issuerBaseURL: issuerBaseURL, publicURL: publicURL,
+            connectionLimits: ConnectionLimits(
+                idleTimeout: .seconds(idleTimeout), maximumConnections: maximumConnections),
             logLevel: Logger.Level(rawValue: logLevel) ?? .notice,
             onListening: { endpoints in
                 let text = StartupBanner.lines(for: endpoints).joined(separator: "\n") + "\n"

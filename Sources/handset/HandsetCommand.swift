@@ -8,6 +8,51 @@ import HandsetTUI
 
 @main
 struct HandsetCommand: AsyncParsableCommand {
+    /// `handset --config X whoami` as well as `handset whoami --config X`: the profile options are every
+    /// subcommand's, so those written before the subcommand's name are moved after it.
+    static func main() async {
+        let arguments = Self.movingProfileOptionsAfterSubcommand(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    static let profileOptionNames: Set<String> = ["--config", "--profile"]
+
+    static func movingProfileOptionsAfterSubcommand(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if profileOptionNames.contains(argument), index + 1 < arguments.count {
+                leading += [argument, arguments[index + 1]]
+                index += 2
+            } else if let name = argument.split(separator: "=", maxSplits: 1).first,
+                argument.contains("="), profileOptionNames.contains(String(name))
+            {
+                leading.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        let names = Set(configuration.subcommands.compactMap { $0.configuration.commandName })
+        guard names.contains(arguments[index]) else { return arguments }
+        // Nested subcommands (`inbox read`, `conflicts resolve`) come first; the options go last (before a `--`).
+        var rest = Array(arguments[index...])
+        let end = rest.firstIndex(of: "--") ?? rest.count
+        rest.insert(contentsOf: leading, at: end)
+        return rest
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "handset",
         abstract: "The terminal edition of your mobile app: sign in, browse and edit your data, offline too.",
@@ -21,7 +66,7 @@ struct HandsetCommand: AsyncParsableCommand {
             UICommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, SignUpCommand.self,
             ConfirmCommand.self, PasswordCommand.self, StatusCommand.self,
             SyncCommand.self, ListCommand.self, GetCommand.self, PutCommand.self, RemoveCommand.self,
-            ConflictsCommand.self, InboxCommand.self, MFACommand.self, ConfigCommand.self,
+            ConflictsCommand.self, RefusedCommand.self, InboxCommand.self, MFACommand.self, ConfigCommand.self,
         ],
         defaultSubcommand: UICommand.self)
 }
@@ -54,6 +99,15 @@ struct ProfileOptions: ParsableArguments {
             if let config {
                 let (configuration, outputs) = try ClientConfiguration.load(
                     contentsOf: URL(fileURLWithPath: config))
+                // Repointing a saved profile at another backend would leave its users' caches and sessions talking
+                // to a cloud they do not belong to: only when the profile is named on purpose.
+                if profileOption == nil, let saved = try? profiles.load(profile).1, saved != outputs {
+                    throw ValidationError(
+                        """
+                        profile "\(profile)" is saved for another backend (\(saved.auth.userPoolId)); \
+                        pass --profile NAME to save \(config) as another profile, or --profile \(profile) to replace it
+                        """)
+                }
                 try profiles.save(outputs, as: profile)
                 return configuration
             }
@@ -83,19 +137,36 @@ struct UICommand: ParsableCommand {
 
     func run() throws {
         let services = try options.services()
+        // The full-screen app draws with escape codes and reads keys: in a pipe it would only write garbage.
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    handset: the interactive app needs a terminal (stdin and stdout); in scripts use the commands, \
+                    e.g. `handset ls tasks`, `handset sync` (see `handset --help`)\n
+                    """.utf8))
+            throw ExitCode.validationFailure
+        }
         let environment = services.appEnvironment()
         // The cached API document is parsed once: it is the largest thing read before the first frame.
-        let cachedSchema = services.store.cachedSchema()
+        let store = services.signedIn?.store
+        let cachedSchema = store?.cachedSchema()
         let launched = AppEvent.launched(
-            user: services.signedInUser, cachedSchema: cachedSchema, lastSyncedAt: services.store.lastSyncedAt())
+            user: services.signedInUser, cachedSchema: cachedSchema, lastSyncedAt: store?.lastSyncedAt())
 
         let catalog = ThemeCatalog.standard(paths: services.paths)
+        if let problem = catalog.problem(withSettingsTheme: services.settings) {
+            FileHandle.standardError.write(Data("handset: \(problem)\n".utf8))
+            throw ExitCode.failure
+        }
         var state = AppState(profile: services.profile)
         state.settings = services.settings
         state.themeNames = catalog.names
         state.attachments.downloadDirectory = Self.downloadDirectory()
-        for collection in cachedSchema?.collections ?? [] {
-            state.sorts[collection.name] = services.store.sort(collection: collection.name)
+        if let store {
+            for collection in cachedSchema?.collections ?? [] {
+                state.sorts[collection.name] = store.sort(collection: collection.name)
+            }
         }
         state.themeName = catalog.startupThemeName(
             settings: services.settings, saved: ThemePreference.load(paths: services.paths))

@@ -42,11 +42,12 @@ def bin_dir() -> Path:
 class Cloud:
     """A running `handset-cloud serve` on a free port."""
 
-    def __init__(self, binary: Path, data_dir: Path, demo: bool = True, port: int = 0):
+    def __init__(self, binary: Path, data_dir: Path, demo: bool = True, port: int = 0, extra_args=()):
         self.binary = binary
         self.data_dir = data_dir
         self.demo = demo
         self.port = port
+        self.extra_args = list(extra_args)
         self.process = None
         self.url = None
         self.output = []
@@ -55,6 +56,7 @@ class Cloud:
         args = [str(self.binary), "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)]
         if self.demo:
             args.append("--demo")
+        args += self.extra_args
         self.log_path = self.data_dir.parent / f"cloud-{uuid.uuid4().hex[:6]}.out"
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)

@@ -52,12 +52,17 @@ def test_edits_made_offline_reach_the_server_when_it_returns(bin_dir, fixed_clou
     assert not any(task["title"].startswith("Bob:") for task in tasks.values())
 
     fixed_cloud.stop()
-    edited = laptop.run("put", "tasks", "task-0001", "--field", "status=done")
+    edited = laptop.run("put", "tasks", "task-0001", "--field", "status=done", check=False)
+    assert edited.returncode == 3, "offline: saved here, exit 3"
     assert "pending sync" in edited.stdout
-    created = laptop.json("put", "tasks", "--field", "title=Written on the plane", "--field", "status=todo")
+    created_run = laptop.run("put", "tasks", "--field", "title=Written on the plane", "--field", "status=todo", "--json",
+                             check=False)
+    assert created_run.returncode == 3
+    created = json.loads(created_run.stdout)
     new_id = created["id"]
     assert created["_syncState"] == "pending"
-    laptop.run("rm", "tasks", "task-0002")
+    assert created["_result"] == "pending"
+    assert laptop.run("rm", "tasks", "task-0002", check=False).returncode == 3
     assert laptop.json("status")["pending"] == 3
     offline = laptop.run("sync", check=False)
     assert offline.returncode == 3, offline.stderr
@@ -87,7 +92,8 @@ def test_a_conflict_is_reported_and_settled_by_the_user(bin_dir, fixed_cloud, wo
         sign_in(device, fixed_cloud)
         device.json("sync")
 
-    phone.run("put", "tasks", "task-0003", "--field", "title=Phone's title")
+    synced = phone.run("put", "tasks", "task-0003", "--field", "title=Phone's title")
+    assert "synced" in synced.stdout
     laptop.run("put", "tasks", "task-0003", "--field", "title=Laptop's title", "--no-sync")
     attention = laptop.run("sync", check=False)
     assert attention.returncode == 2, attention.stdout + attention.stderr

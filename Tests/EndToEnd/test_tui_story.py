@@ -590,8 +590,8 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             terminal.wait_for("Notifications")
             terminal.wait_for("all read")
             assert "changed on another device" not in terminal.screen()
-            phone_inbox = phone.run("inbox", "--json").stdout  # one JSON object per line
-            titles = [json.loads(line)["title"] for line in phone_inbox.splitlines() if line.strip()]
+            phone_inbox = phone.run("inbox", "--json").stdout  # one JSON array, like ls --json
+            titles = [item["title"] for item in json.loads(phone_inbox)]
             assert "Book flights to Lisbon and Porto was changed on another device" in titles, phone_inbox
             terminal.press("Escape")
             terminal.wait_for("Enter open")

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetWire
 import HandsetRemote
 import Testing
 
@@ -48,6 +49,42 @@ import Testing
             ])
     }
 
+    /// Issue 11 item 2: after `A`, `o` and a sign-in as someone else, nothing of the first user is on screen.
+    @Test func signingOutAndInAsSomeoneElseForgetsTheFirstUsersData() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records(3), total: 3)))
+        _ = AppCore.update(&state, .sync(.countsLoaded(pending: 2, conflicts: 1)))
+        let item = InboxItem(
+            id: "n1", title: "Alice's note", body: "", createdAt: "2026-11-27T10:00:00Z", read: false, kind: "direct")
+        _ = AppCore.update(&state, .inbox(.loaded([item], unread: 1)))
+        #expect(state.list?.window.count == 3)
+
+        _ = AppCore.update(&state, .account(.signedOut(message: "Signed out")))
+        #expect(state.user == nil)
+        #expect(state.list == nil && state.schema == nil)
+        #expect(state.inbox.items.isEmpty && state.inbox.unreadCount == 0)
+        #expect(state.sync.pendingCount == 0 && state.sync.conflictCount == 0)
+
+        let bob = SignedInUser(sub: "sub-b", username: "bob", email: nil)
+        #expect(AppCore.update(&state, .signIn(.succeeded(bob))) == [.refreshSchema, .loadCounts, .loadInbox])
+        #expect(state.list == nil, "bob's list loads from bob's cache once the schema is there")
+        #expect(state.dataOwner == "sub-b")
+    }
+
+    @Test func anExpiredSessionKeepsTheScreensForTheSamePersonOnly() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records(3), total: 3)))
+        _ = AppCore.update(&state, .account(.sessionExpired))
+        _ = AppCore.update(&state, .signIn(.succeeded(Self.alice)))
+        #expect(state.list?.window.count == 3, "alice again: her screens as they were")
+        _ = AppCore.update(&state, .account(.sessionExpired))
+        _ = AppCore.update(&state, .signIn(.succeeded(SignedInUser(sub: "sub-b", username: "bob", email: nil))))
+        #expect(state.list == nil, "someone else: nothing of alice's")
+        #expect(state.schema == nil)
+    }
+
     @Test func signInFlowLoadsSchemaThenSyncsTheFirstCollection() {
         var state = AppState()
         _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
@@ -55,7 +92,7 @@ import Testing
         _ = AppCore.update(&state, .key(.enter))
         for character in "pw" { _ = AppCore.update(&state, .key(.character(character))) }
         #expect(AppCore.update(&state, .key(.enter)) == [.signIn(username: "alice", password: "pw")])
-        #expect(AppCore.update(&state, .signIn(.succeeded(Self.alice))) == [.refreshSchema])
+        #expect(AppCore.update(&state, .signIn(.succeeded(Self.alice))) == [.refreshSchema, .loadCounts, .loadInbox])
         #expect(state.screen == .list)
         let effects = AppCore.update(&state, .list(.schemaLoaded(Self.schema)))
         #expect(

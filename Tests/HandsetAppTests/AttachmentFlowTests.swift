@@ -88,6 +88,29 @@ import Testing
         #expect(AppCore.update(&state, .key(.character("R"))) == [.restoreAttachment(key: Self.key)])
     }
 
+    /// Issue 11 item 3: saving over an existing file asks first; only `y` replaces it.
+    @Test func savingOverAnExistingFileAsksFirst() {
+        var state = state()
+        _ = AppCore.update(&state, .key(.down))
+        _ = AppCore.update(&state, .key(.enter))
+        _ = AppCore.update(&state, .key(.character("s")))
+        _ = AppCore.update(&state, .key(.enter))
+        let path = "/home/me/Downloads/report.pdf"
+        _ = AppCore.update(&state, .attachments(.downloadWouldReplace(key: Self.key, path: path)))
+        #expect(state.attachments.prompt?.purpose == .replaceFile(key: Self.key, path: path))
+        #expect(state.attachments.prompt?.title == "\(path) exists: replace it? (y/n)")
+        #expect(state.attachments.transfer == nil)
+        #expect(AppCore.update(&state, .key(.character("n"))).isEmpty)
+        #expect(state.attachments.prompt == nil)
+        #expect(state.message?.text == "Not saved; \(path) is unchanged")
+
+        _ = AppCore.update(&state, .attachments(.downloadWouldReplace(key: Self.key, path: path)))
+        #expect(
+            AppCore.update(&state, .key(.character("y")))
+                == [.downloadAttachment(key: Self.key, path: path, overwrite: true)])
+        #expect(state.attachments.transfer != nil)
+    }
+
     @Test func aPathTypedIntoTheFormUploadsAfterTheSaveAndKeepsTheOldKeyMeanwhile() {
         var state = state()
         _ = AppCore.update(&state, .key(.down))

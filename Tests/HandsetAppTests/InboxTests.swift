@@ -33,6 +33,19 @@ import Testing
         #expect(AppCore.update(&state, .tick(now + 6)).contains(.pollInbox))
     }
 
+    /// Issue 11 item 16: `● online` no longer stays after the cloud stopped: the open long-poll notices first.
+    @Test func aPollWithoutAnAnswerShowsOfflineAtOnceAndAnAnsweredOneOnline() {
+        var state = EditingTests().listState()
+        state.sync.connectivity = .online
+        _ = AppCore.update(&state, .tick(Date(timeIntervalSince1970: 1_800_000_000)))
+        _ = AppCore.update(&state, .inbox(.pollFailed(offline: false)))
+        #expect(state.sync.connectivity == .online, "the server answered (an error): it is there")
+        _ = AppCore.update(&state, .inbox(.pollFailed(offline: true)))
+        #expect(state.sync.connectivity == .offline("the cloud does not answer"))
+        _ = AppCore.update(&state, .inbox(.polled(new: [], unread: 0)))
+        #expect(state.sync.connectivity == .online)
+    }
+
     @Test func openingANotificationMarksItReadAndShowsTheRecord() {
         var state = EditingTests().listState()
         #expect(AppCore.update(&state, .key(.character("i"))) == [.loadInbox])

@@ -150,6 +150,24 @@ import Testing
             })
     }
 
+    /// Issue 11 item 16: inside a form the palette offers what the form does, never list commands that would
+    /// leave it and lose the edit.
+    @Test func thePaletteInsideAFormOffersOnlyFormCommands() {
+        var state = listState()
+        _ = AppCore.update(&state, .key(.character("e")))
+        guard case .edit = state.screen else {
+            Issue.record("no form")
+            return
+        }
+        _ = AppCore.update(&state, .key(.control("p")))
+        let titles = Palette.commands(for: state).map(\.title)
+        #expect(titles.contains("Save") && titles.contains("Cancel the edit"))
+        #expect(!titles.contains("Sync now") && !titles.contains("Go to projects") && !titles.contains("Inbox"))
+        for character in "save" { _ = AppCore.update(&state, .key(.character(character))) }
+        let effects = AppCore.update(&state, .key(.enter))
+        #expect(effects.contains { if case .saveRecord = $0 { return true } else { return false } })
+    }
+
     @Test func thePaletteFindsAndRunsCommands() {
         var state = listState()
         #expect(AppCore.update(&state, .key(.character(":"))).isEmpty)

@@ -70,4 +70,23 @@ struct LiveServerTests {
             #expect(tasks.status == .ok)
         }
     }
+
+    @Test("--demo with another API describes the demo users as that API shows them")
+    func demoWithAnotherAPI() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let box = EndpointsBox()
+        let app = try await buildApplication(
+            configuration: CloudConfiguration(
+                port: 0, dataDirectory: directory, demo: true, logLevel: .critical,
+                onListening: { box.endpoints = $0 }),
+            api: APIConfiguration(documentFile: repositoryRoot.appendingPathComponent("Examples/field-notes.json")))
+        try await app.test(.live) { _ in
+            let banner = StartupBanner.lines(for: try #require(box.endpoints)).joined(separator: "\n")
+            #expect(!banner.contains("tasks"), "no team-app records or routes: \(banner)")
+            #expect(!banner.contains("projects"))
+            #expect(banner.contains("/api/observations"))
+            #expect(banner.contains("alice / Wonderland-42! (alice@example.com): no MFA; no demo records in this API"))
+        }
+    }
 }

@@ -9,9 +9,12 @@ import Testing
 
 @Suite("Notifications raised by record writes")
 struct NotificationEventsTests {
-    @Test("assigning a record to another user's email notifies them once; self-assignment does not")
+    @Test("assigning a record to a reader's email notifies them once; self-assignment does not")
     func assigned() async throws {
         try await withStorageCloud { cloud in
+            // Tasks are readable by their owner and by managers: bob must be one to be assigned alice's task.
+            try await cloud.cognitoAdmin("CreateGroup", ["GroupName": "managers"])
+            try await cloud.cognitoAdmin("AdminAddUserToGroup", ["Username": "bob", "GroupName": "managers"])
             async let bobPoll = NotificationInboxTests.timedPoll(cloud, "bob", "?wait=15")
             try await Task.sleep(for: .milliseconds(200))
             let task = try await cloud.createTask(
@@ -27,7 +30,8 @@ struct NotificationEventsTests {
             try await cloud.send(
                 .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"1\""], body: #"{"priority": 3}"#)
             #expect(try await cloud.inbox(as: "bob").items.count == 1)
-            // Assigning to herself raises nothing; assigning back to bob raises it again.
+            // Assigning to herself raises nothing; assigning back to bob while he has not read the first notice
+            // raises nothing either (repeats coalesce); once he has read it, it is raised again.
             try await cloud.send(
                 .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"2\""],
                 body: #"{"assignee": "alice@example.com"}"#)
@@ -35,10 +39,79 @@ struct NotificationEventsTests {
             try await cloud.send(
                 .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"3\""],
                 body: #"{"assignee": "bob@example.com"}"#)
+            #expect(try await cloud.inbox(as: "bob").items.count == 1)
+            try await cloud.send(.post, "/api/_inbox/read-all", as: "bob")
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"4\""],
+                body: #"{"assignee": "alice@example.com"}"#)
+            try await cloud.send(
+                .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"5\""],
+                body: #"{"assignee": "bob@example.com"}"#)
             #expect(try await cloud.inbox(as: "bob").items.count == 2)
             // An address nobody has raises nothing.
-            try await cloud.createTask(as: "alice", extra: #", "assignee": "nobody@example.com""#)
+            _ = try await cloud.createTask(as: "alice", extra: #", "assignee": "nobody@example.com""#)
             #expect(try await cloud.inbox(as: "bob").items.count == 2)
+        }
+    }
+
+    @Test("nobody is notified of a record they may not read: the assignee field cannot reach any inbox")
+    func assignedWithoutAccess() async throws {
+        try await withStorageCloud { cloud in
+            // bob is no manager: alice's task is not his to read.
+            for index in 0..<3 {
+                _ = try await cloud.createTask(
+                    as: "alice", title: "Your password expired: visit evil.example \(index)",
+                    extra: #", "assignee": "bob@example.com""#)
+            }
+            #expect(try await cloud.inbox(as: "bob").items.isEmpty)
+        }
+    }
+
+    @Test("assignees match only confirmed users' verified emails")
+    func assigneeMatching() async throws {
+        try await withStorageCloud { cloud in
+            let client = cloud.client
+            let fixture = cloud.fixture
+            try await cloud.cognitoAdmin("CreateGroup", ["GroupName": "managers"])
+            try await cloud.cognitoAdmin("AdminAddUserToGroup", ["Username": "bob", "GroupName": "managers"])
+            // An unconfirmed sign-up with bob's address does not silence him (two matches used to mean none).
+            let signUp = try await client.call(
+                "SignUp",
+                [
+                    "ClientId": fixture.clientId, "Username": "mallory", "Password": "Mallory-Pass-1",
+                    "UserAttributes": [["Name": "email", "Value": "bob@example.com"]],
+                ])
+            #expect(signUp.status == .ok, "\(signUp.text)")
+            _ = try await cloud.createTask(as: "alice", title: "First", extra: #", "assignee": "bob@example.com""#)
+            #expect(try await cloud.inbox(as: "bob").items.map(\.title) == ["Assigned to you: First"])
+
+            // A confirmed manager who changes their email to alice's neither receives her assignments nor silences
+            // them: an address stays unverified (and matches nobody) until its code is confirmed.
+            try await cloud.cognitoAdmin(
+                "AdminCreateUser",
+                ["Username": "trent", "TemporaryPassword": "Temporary-Pass-1", "MessageAction": "SUPPRESS"])
+            try await client.call(
+                "AdminSetUserPassword",
+                [
+                    "UserPoolId": fixture.pool.userPoolId, "Username": "trent", "Password": "Trent-Pass-12",
+                    "Permanent": true,
+                ]
+            ).expectStatus(.ok)
+            for name in ["trent", "alice"] {
+                try await cloud.cognitoAdmin("AdminAddUserToGroup", ["Username": name, "GroupName": "managers"])
+            }
+            let trent = try await client.signIn("trent", "Trent-Pass-12", fixture: fixture)
+            try await client.call(
+                "UpdateUserAttributes",
+                [
+                    "AccessToken": trent.accessToken,
+                    "UserAttributes": [["Name": "email", "Value": "alice@example.com"]],
+                ]
+            ).expectStatus(.ok)
+            _ = try await cloud.createTask(as: "bob", title: "For alice", extra: #", "assignee": "alice@example.com""#)
+            let trentInbox = try await client.get("/api/_inbox", token: trent.idToken).decode(InboxPage.self)
+            #expect(trentInbox.items.isEmpty, "an unverified address matches nobody")
+            #expect(try await cloud.inbox(as: "alice").items.map(\.title) == ["Assigned to you: For alice"])
         }
     }
 

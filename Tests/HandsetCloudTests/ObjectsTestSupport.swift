@@ -14,7 +14,7 @@ func withStorageCloud<Value: Sendable>(
     storage: ObjectStorageSettings = ObjectStorageSettings(),
     notifications: NotificationSettings = NotificationSettings(),
     clock: TestClock = TestClock(), users: [TestUser] = [TestUser(name: "admin", groups: ["admins"])],
-    live: Bool = false, _ body: @Sendable (APICloud) async throws -> Value
+    live: Bool = false, keepDemoAttachment: Bool = false, _ body: @Sendable (APICloud) async throws -> Value
 ) async throws -> Value {
     let root = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
@@ -25,6 +25,7 @@ func withStorageCloud<Value: Sendable>(
         api: APIConfiguration(throttle: nil), storage: storage, notifications: notifications)
     let fixture = CloudFixture(
         directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
+    if !keepDemoAttachment { try await removeDemoAttachment(root) }
     return try await app.test(live ? .live : .router) { client in
         var tokens: [String: String] = [:]
         var subs: [String: String] = [:]
@@ -150,6 +151,14 @@ extension APICloud {
 }
 
 /// The object files under a data directory's tier folder.
+/// Drops the demo's seeded attachment (alice's task-0005), so these tests count only the objects they make.
+func removeDemoAttachment(_ root: URL) async throws {
+    let repository = ObjectRepository(database: try LocalObjects.openDatabase(root))
+    for object in try await repository.remove(keys: [DemoData.screenshotChecklist.key]) {
+        unlink(DataDirectory(root: root).standardObjects.appendingPathComponent(object.file).path)
+    }
+}
+
 func objectFiles(_ fixture: CloudFixture, _ folder: String) -> [String] {
     (try? FileManager.default.contentsOfDirectory(
         atPath: fixture.directory.appendingPathComponent("objects").appendingPathComponent(folder).path)) ?? []

@@ -43,6 +43,21 @@ struct ObjectsTests {
         }
     }
 
+    @Test("the demo's attachment of task-0005 is there: alice downloads it, bob may not")
+    func demoAttachment() async throws {
+        try await withStorageCloud(keepDemoAttachment: true) { cloud in
+            let task = try await cloud.send(.get, "/api/tasks/task-0005", as: "alice")
+            let key = try #require(try JSONValue.parse(Data(buffer: task.body))["attachment"]?.stringValue)
+            #expect(key == DemoData.screenshotChecklist.key)
+            let downloaded = try await cloud.download(as: "alice", key: key)
+            #expect(downloaded.status == .ok)
+            #expect(downloaded.text.hasPrefix("App store screenshots for 2.0"))
+            let info = try await cloud.send(.get, "/api/_objects/info?key=\(key)", as: "alice")
+            #expect(info.status == .ok)
+            #expect(try await cloud.presignDownload(as: "bob", key: key).status != .ok)
+        }
+    }
+
     @Test("an expired URL is refused with 403, upload and download alike")
     func expired() async throws {
         let clock = TestClock()

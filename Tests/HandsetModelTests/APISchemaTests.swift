@@ -73,7 +73,8 @@ import Testing
             outputs: outputs(
                 custom: .init(
                     api: nil,
-                    handset: .init(cognitoEndpoint: "http://127.0.0.1:9000/", apiEndpoint: "http://127.0.0.1:9000/api"))))
+                    handset: .init(cognitoEndpoint: "http://127.0.0.1:9000/", apiEndpoint: "http://127.0.0.1:9000/api"))
+            ))
         #expect(configuration.cognitoEndpoint.absoluteString == "http://127.0.0.1:9000/")
         #expect(configuration.apiEndpoint.absoluteString == "http://127.0.0.1:9000/api")
         #expect(configuration.poolName == "AbC")
@@ -83,26 +84,37 @@ import Testing
         let configuration = try ClientConfiguration(
             outputs: outputs(
                 custom: .init(
-                    api: ["myApi": .init(endpoint: "https://abc.execute-api.us-east-1.amazonaws.com/prod/", region: nil, apiName: nil)],
+                    api: [
+                        "myApi": .init(
+                            endpoint: "https://abc.execute-api.us-east-1.amazonaws.com/prod/", region: nil, apiName: nil
+                        )
+                    ],
                     handset: nil)))
         #expect(configuration.cognitoEndpoint.absoluteString == "https://cognito-idp.us-east-1.amazonaws.com/")
         #expect(configuration.apiEndpoint.host == "abc.execute-api.us-east-1.amazonaws.com")
     }
 
     @Test func missingPiecesAreClearErrors() {
-        #expect(throws: ConfigurationError("no REST API endpoint: expected custom.API.<name>.endpoint in amplify_outputs.json")) {
+        #expect(
+            throws: ConfigurationError(
+                "no REST API endpoint: expected custom.API.<name>.endpoint in amplify_outputs.json")
+        ) {
             try ClientConfiguration(outputs: outputs(custom: nil))
         }
         #expect(throws: ConfigurationError.self) {
             try ClientConfiguration(
-                outputs: outputs(custom: .init(api: ["a": .init(endpoint: "https://x/", region: nil, apiName: nil)], handset: nil), poolId: "nounderscore"))
+                outputs: outputs(
+                    custom: .init(api: ["a": .init(endpoint: "https://x/", region: nil, apiName: nil)], handset: nil),
+                    poolId: "nounderscore"))
         }
     }
 
     @Test func tokensNameTheUserWithoutVerifying() {
         let payload = Data(#"{"sub":"s-1","cognito:username":"alice","email":"a@example.com","exp":1800000000}"#.utf8)
             .base64EncodedString().replacingOccurrences(of: "=", with: "")
-        let tokens = TokenSet(idToken: "h.\(payload).s", accessToken: "a", refreshToken: nil, expiresAt: Date(timeIntervalSince1970: 1000))
+        let tokens = TokenSet(
+            idToken: "h.\(payload).s", accessToken: "a", refreshToken: nil, expiresAt: Date(timeIntervalSince1970: 1000)
+        )
         #expect(tokens.user == SignedInUser(sub: "s-1", username: "alice", email: "a@example.com"))
         #expect(tokens.needsRefresh(at: Date(timeIntervalSince1970: 900)))
         #expect(!tokens.needsRefresh(at: Date(timeIntervalSince1970: 800)))
@@ -123,21 +135,30 @@ import Testing
         ])
 
     @Test func goodFieldsPass() {
-        let fields: [String: JSONValue] = ["title": "Ship", "status": "todo", "priority": 3, "due": "2026-12-01", "assignee": "a@b.io"]
+        let fields: [String: JSONValue] = [
+            "title": "Ship", "status": "todo", "priority": 3, "due": "2026-12-01", "assignee": "a@b.io",
+        ]
         #expect(RecordValidator.problems(in: fields, for: Self.tasks).isEmpty)
     }
 
     @Test func eachProblemIsNamedPerField() {
         let fields: [String: JSONValue] = [
-            "title": "Too long", "status": "later", "priority": 9, "due": "tomorrow", "assignee": "nobody", "colour": "red",
+            "title": "Too long", "status": "later", "priority": 9, "due": "tomorrow", "assignee": "nobody",
+            "colour": "red",
         ]
         #expect(
             RecordValidator.problems(in: fields, for: Self.tasks) == [
-                "title": "must be at most 5 characters", "status": "must be one of todo, done", "priority": "must be at most 5",
-                "due": "must be a date (YYYY-MM-DD)", "assignee": "must be an email address", "colour": "is not a field of tasks",
+                "title": "must be at most 5 characters", "status": "must be one of todo, done",
+                "priority": "must be at most 5",
+                "due": "must be a date (YYYY-MM-DD)", "assignee": "must be an email address",
+                "colour": "is not a field of Task",
             ])
-        #expect(RecordValidator.problems(in: [:], for: Self.tasks) == ["title": "is required", "status": "is required"])
-        #expect(RecordValidator.problems(in: ["title": "A", "status": "todo", "priority": 1.5], for: Self.tasks) == ["priority": "must be a whole number"])
+        #expect(
+            RecordValidator.problems(in: [:], for: Self.tasks) == ["title": "is required", "status": "is required"])
+        #expect(
+            RecordValidator.problems(in: ["title": "A", "status": "todo", "priority": 1.5], for: Self.tasks) == [
+                "priority": "must be an integer"
+            ])
     }
 
     @Test func typedInputBecomesTypedJSON() {
@@ -147,5 +168,61 @@ import Testing
         #expect(FieldInput.value("", for: priority) == .null)
         #expect(FieldInput.value("yes", for: FieldSchema(name: "done", kind: .boolean)) == true)
         #expect(FieldInput.value("2026-12-01", for: FieldSchema(name: "due", kind: .date)) == "2026-12-01")
+    }
+}
+
+/// `n` (new record) is offered only where the API's rules let the user create.
+@Suite struct CreatorsTests {
+    @Test func theRulesSayWhoMayCreate() {
+        let owner = CollectionSchema.Creators(rules: [["allow": "owner"]])
+        #expect(owner == .anyone)
+        let readOnlyForAll = CollectionSchema.Creators(rules: [
+            ["allow": "private", "operations": ["read"]], ["allow": "groups", "groups": ["admins"]],
+        ])
+        #expect(readOnlyForAll == .groups(["admins"]))
+        #expect(!readOnlyForAll.allow(memberOf: []))
+        #expect(!readOnlyForAll.allow(memberOf: ["surveyors"]))
+        #expect(readOnlyForAll.allow(memberOf: ["admins"]))
+        let nobody = CollectionSchema.Creators(rules: [["allow": "private", "operations": ["read", "update"]]])
+        #expect(!nobody.allow(memberOf: ["admins"]))
+        #expect(CollectionSchema.Creators(rules: nil) == .anyone, "a document without rules: the server decides")
+    }
+
+    @Test func theIDTokenNamesTheGroups() {
+        let payload = Data(#"{"sub":"s-1","cognito:username":"tina","cognito:groups":["admins"]}"#.utf8)
+            .base64EncodedString().replacingOccurrences(of: "=", with: "")
+        let tokens = TokenSet(idToken: "h.\(payload).s", accessToken: "a", refreshToken: nil, expiresAt: .distantFuture)
+        #expect(tokens.user?.groups == ["admins"])
+    }
+
+    @Test func theDemoDocumentsAnnouncementsAreForAdminsOnly() throws {
+        let document: JSONValue = [
+            "components": [
+                "schemas": [
+                    "Announcement": [
+                        "x-handset-collection": "announcements",
+                        "x-handset-auth": [
+                            ["allow": "private", "operations": ["read"]], ["allow": "groups", "groups": ["admins"]],
+                        ],
+                        "properties": ["title": ["type": "string"]],
+                    ]
+                ]
+            ]
+        ]
+        let schema = try APISchema(openAPIDocument: document)
+        #expect(schema.collection(named: "announcements")?.creators == .groups(["admins"]))
+    }
+}
+
+/// Other people's text printed by `ls`, `get`, `inbox` and `refused` cannot drive the terminal.
+@Suite struct TerminalTextTests {
+    @Test func controlCharactersAreShownNotObeyed() {
+        #expect(TerminalText.safe("plain ünïcode 👨‍👩‍👧") == "plain ünïcode 👨‍👩‍👧")
+        #expect(TerminalText.safe("\u{1B}]0;pwned\u{07}title") == "^[]0;pwned^Gtitle")
+        #expect(TerminalText.safe("\u{1B}[2J\u{1B}[31mred") == "^[[2J^[[31mred")
+        #expect(TerminalText.safe("a\u{9B}31mb\u{7F}") == "a?31mb?", "C1 CSI and DEL")
+        #expect(TerminalText.safe("file\u{202E}txt.exe") == "file?txt.exe")
+        #expect(TerminalText.safe("two\nlines\tand\rreturn") == "two lines and return")
+        #expect(TerminalText.safe("two\nlines", keepingNewlines: true) == "two\nlines")
     }
 }

@@ -178,6 +178,38 @@ struct SRPSessionTests {
         #expect(throws: SRPProtocolError.malformedSecretBlock) { try sign(b: "1234", block: "***") }
     }
 
+    @Test("a SECRET_BLOCK that is not strict base64 is read as the JavaScript and Python SDKs read it")
+    func lenientSecretBlock() throws {
+        // Bytes whose base64 has padding, '+' and '/' in it.
+        let bytes: [UInt8] = Array(0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 251) } + [0xFB]
+        let strict = Data(bytes).base64EncodedString()
+        #expect(strict.contains("+") || strict.contains("/"))
+        #expect(strict.hasSuffix("="))
+        let urlSafeUnpadded = strict.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let wrapped = stride(from: 0, to: strict.count, by: 20).map {
+            String(strict.dropFirst($0).prefix(20))
+        }.joined(separator: "\r\n")
+        for variant in [strict, urlSafeUnpadded, wrapped, " \(strict)\n", strict + "=="] {
+            #expect(try SRPKeyDerivation.decodeSecretBlock(variant) == bytes, "\(variant.debugDescription)")
+        }
+        #expect(throws: SRPProtocolError.malformedSecretBlock) { try SRPKeyDerivation.decodeSecretBlock("") }
+        #expect(throws: SRPProtocolError.malformedSecretBlock) { try SRPKeyDerivation.decodeSecretBlock("=AAAA") }
+
+        // The client signs over the same bytes the server sealed, so the claim is accepted.
+        let verifier = try SRPVerifier.make(password: "Builder-42!", poolName: Self.poolName, userIdForSRP: "alice")
+        let client = try SRPClientSession()
+        let server = try SRPServerSession(verifier: verifier)
+        let timestamp = CognitoTimestamp.string(from: Date())
+        let signature = try client.passwordClaimSignature(
+            poolName: Self.poolName, userIdForSRP: "alice", password: "Builder-42!", saltHex: verifier.saltHex,
+            serverPublicValueHex: server.publicValueHex, secretBlock: wrapped, timestamp: timestamp)
+        #expect(
+            server.verify(
+                clientPublicValueHex: client.publicValueHex, signature: signature, poolName: Self.poolName,
+                userIdForSRP: "alice", secretBlock: strict, timestamp: timestamp))
+    }
+
     @Test("a fixed private value of zero is refused")
     func zeroPrivateValue() {
         #expect(throws: SRPProtocolError.invalidPrivateValue) { try SRPClientSession(privateValue: [0, 0]) }

@@ -7,7 +7,8 @@ import Testing
 @Suite struct LocalStoreTests {
     func record(_ id: String, title: String, state: SyncState = .synced) -> Record {
         Record(
-            id: id, version: 1, updatedAt: "2026-11-27T10:00:00.000Z", owner: "sub-1", fields: ["title": .string(title)],
+            id: id, version: 1, updatedAt: "2026-11-27T10:00:00.000Z", owner: "sub-1",
+            fields: ["title": .string(title)],
             syncState: state)
     }
 
@@ -37,13 +38,32 @@ import Testing
         let store = try LocalStore()
         try store.replaceSyncedRecords(
             collection: "tasks",
-            with: [record("a", title: "Draft release notes"), record("b", title: "Review sync design"), record("c", title: "Release party")])
+            with: [
+                record("a", title: "Draft release notes"), record("b", title: "Review sync design"),
+                record("c", title: "Release party"),
+            ])
         #expect(Set(try store.search(collection: "tasks", text: "rel").map(\.id)) == ["a", "c"])
         #expect(try store.search(collection: "tasks", text: "draft rel").map(\.id) == ["a"])
         #expect(try store.search(collection: "projects", text: "rel").isEmpty)
         try store.updateRecord(collection: "tasks", id: "b", fields: ["title": "Review the sync release"], now: Date())
-        #expect(Set(try store.search(collection: "tasks", text: "release").map(\.id)) == ["a", "b", "c"], "edits are indexed")
+        #expect(
+            Set(try store.search(collection: "tasks", text: "release").map(\.id)) == ["a", "b", "c"],
+            "edits are indexed")
         #expect(try store.search(collection: "tasks", text: "").count == 3)
+    }
+
+    @Test func emojiCanBeSearched() throws {
+        let store = try LocalStore()
+        try store.replaceSyncedRecords(
+            collection: "tasks",
+            with: [
+                record("a", title: "Launch 🚀 party"), record("b", title: "Launch review"), record("c", title: "Cake 🎂"),
+            ])
+        #expect(try store.search(collection: "tasks", text: "🚀").map(\.id) == ["a"], "not every record")
+        #expect(try store.search(collection: "tasks", text: "laun 🚀").map(\.id) == ["a"])
+        #expect(try store.search(collection: "tasks", text: "🎂").map(\.id) == ["c"])
+        #expect(try store.search(collection: "tasks", text: "🦆").isEmpty)
+        #expect(try Set(store.search(collection: "tasks", text: "launch").map(\.id)) == ["a", "b"])
     }
 
     @Test func metaValuesPersistInAFile() throws {
@@ -79,7 +99,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let paths = HandsetPaths(environment: ["HOME": root.path])
         let cache = TokenCache(file: paths.tokenFile("default"))
-        let tokens = TokenSet(idToken: "i.d.t", accessToken: "a", refreshToken: "r", expiresAt: Date(timeIntervalSince1970: 2_000_000_000))
+        let tokens = TokenSet(
+            idToken: "i.d.t", accessToken: "a", refreshToken: "r", expiresAt: Date(timeIntervalSince1970: 2_000_000_000)
+        )
         try cache.save(tokens)
         #expect(try mode(cache.file) == 0o600)
         #expect(try mode(cache.file.deletingLastPathComponent()) == 0o700)
@@ -90,7 +112,9 @@ import Testing
     }
 
     @Test func pathsFollowXDG() {
-        let paths = HandsetPaths(environment: ["HOME": "/home/u", "XDG_STATE_HOME": "/s", "XDG_CONFIG_HOME": "relative"])
+        let paths = HandsetPaths(environment: [
+            "HOME": "/home/u", "XDG_STATE_HOME": "/s", "XDG_CONFIG_HOME": "relative",
+        ])
         #expect(paths.state.path == "/s/handset")
         // A relative XDG value is invalid per the spec and ignored.
         #expect(paths.config.path == "/home/u/.config/handset")

@@ -87,13 +87,16 @@ import Testing
             "an edit of a record deleted on the server")
         #expect(
             SyncEngine.outcome(of: BatchResult(status: 428, error: APIErrorBody(message: "If-Match is required")), for: replace)
-                == .rejected("If-Match is required"))
+                == .rejected("If-Match is required", status: 428))
         #expect(SyncEngine.outcome(of: BatchResult(status: 503), for: replace) == nil, "retry later")
         #expect(SyncEngine.outcome(of: BatchResult(status: 429), for: replace) == nil, "retry later")
         #expect(
             SyncEngine.outcome(
                 of: BatchResult(status: 400, error: APIErrorBody(message: "Validation failed", fields: ["title": "is too long"])),
                 for: replace) == .rejected("Validation failed: title is too long"))
+        #expect(
+            SyncEngine.outcome(of: BatchResult(status: 403, error: APIErrorBody(message: "Forbidden")), for: replace)
+                == .rejected("Forbidden", status: 403), "a refusal keeps its status: forbidden is not a fixable field")
         let delete = item(BatchOperation(op: .delete, id: "a", ifMatch: 3))
         #expect(SyncEngine.outcome(of: BatchResult(status: 404), for: delete) == .accepted(nil), "already gone")
         #expect(SyncEngine.outcome(of: BatchResult(status: 204), for: delete) == .accepted(nil))

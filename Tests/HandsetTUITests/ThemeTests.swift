@@ -92,6 +92,20 @@ import Testing
         #expect(catalog.theme(named: "ocean")?.style(for: .statusBar) == Theme.light.style(for: .statusBar))
         #expect(catalog.problems.count == 1)
         #expect(catalog.problems.first?.contains("broken.toml") == true)
+
+        // Naming a theme that is not there (a typo, or a file with a bad colour) stops with the key, never falls back.
+        var settings = Settings()
+        settings.theme = "ocean"
+        #expect(catalog.problem(withSettingsTheme: settings, environment: [:]) == nil)
+        settings.theme = "oceam"
+        #expect(
+            catalog.problem(withSettingsTheme: settings, environment: [:])
+                == "config.toml: theme: no theme named \"oceam\" (themes: dark, light, high-contrast, monochrome, ocean)"
+        )
+        settings.theme = "broken"
+        let broken = catalog.problem(withSettingsTheme: settings, environment: ["HANDSET_THEME": "broken"])
+        #expect(broken?.hasPrefix("HANDSET_THEME: theme broken.toml: ") == true)
+        #expect(broken?.contains("title") == true, "the key of the bad colour is named: \(broken ?? "")")
     }
 
     @Test func startupThemeFollowsNoColorThenTheEnvironmentThenTheSavedChoiceThenSettings() {

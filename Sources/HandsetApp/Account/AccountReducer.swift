@@ -36,9 +36,10 @@ enum AccountReducer {
             return []
 
         case .signedOut(let message):
-            state.user = nil
             _ = state.sync.schedule.handle(.stopped)
             _ = state.inbox.poll.handle(.stopped)
+            // Nothing of the person who signed out stays on screen or in memory for whoever signs in next.
+            state = state.forgettingUserData()
             state.screen = .signIn(SignInState())
             state.message = StatusMessage(message)
             return []

@@ -19,6 +19,10 @@ enum AttachmentsReducer {
             state.attachments.transfer = nil
             state.message = StatusMessage("Saved to \(path)")
             return []
+        case .downloadWouldReplace(let key, let path):
+            state.attachments.transfer = nil
+            state.attachments.prompt = PromptState(purpose: .replaceFile(key: key, path: path))
+            return []
         case .infoLoaded(let info):
             state.attachments.info[info.key] = info
             if info.restore == .inProgress {
@@ -72,6 +76,16 @@ enum AttachmentsReducer {
 
     static func handlePromptKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
         guard var prompt = state.attachments.prompt else { return [] }
+        if case .replaceFile(let objectKey, let path) = prompt.purpose {
+            // A yes/no question: only `y` replaces the file; anything else keeps it as it is.
+            state.attachments.prompt = nil
+            guard key == .character("y") || key == .character("Y") else {
+                state.message = StatusMessage("Not saved; \(path) is unchanged")
+                return []
+            }
+            state.attachments.transfer = TransferState(title: "Downloading \(AppCore.fileName(ofKey: objectKey))")
+            return [.downloadAttachment(key: objectKey, path: path, overwrite: true)]
+        }
         switch key {
         case .escape:
             state.attachments.prompt = nil
@@ -87,6 +101,8 @@ enum AttachmentsReducer {
             case .download(let key):
                 state.attachments.transfer = TransferState(title: "Downloading \(AppCore.fileName(ofKey: key))")
                 return [.downloadAttachment(key: key, path: path)]
+            case .replaceFile:
+                return []
             }
         default:
             prompt.input.handle(key)

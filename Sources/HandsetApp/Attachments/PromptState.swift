@@ -5,6 +5,8 @@ public struct PromptState: Sendable, Equatable {
         case upload(collection: String, recordId: String, field: String)
         /// Save the object `key` to the typed path.
         case download(key: String)
+        /// A file is at `path` already: replace it with the object `key`? (y/n)
+        case replaceFile(key: String, path: String)
     }
 
     public var purpose: Purpose
@@ -22,6 +24,7 @@ public struct PromptState: Sendable, Equatable {
         switch purpose {
         case .upload(_, _, let field): return "Upload a file to \(field) (path)"
         case .download: return "Save the attachment to"
+        case .replaceFile(_, let path): return "\(path) exists: replace it? (y/n)"
         }
     }
 }

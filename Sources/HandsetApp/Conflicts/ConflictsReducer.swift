@@ -13,6 +13,8 @@ enum ConflictsReducer {
                 if conflicts.isEmpty { state.message = StatusMessage("No conflicts left") }
             } else if !conflicts.isEmpty {
                 state.screen = .conflicts(ConflictsState(conflicts: conflicts))
+            } else if !state.sync.refusals.isEmpty {
+                RefusedReducer.open(in: &state)
             } else {
                 state.message = StatusMessage("No conflicts")
             }

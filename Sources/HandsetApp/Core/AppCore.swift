@@ -61,6 +61,7 @@ public enum AppCore {
             return []
         }
         state.user = user
+        state.dataOwner = user.sub
         state.screen = .list
         var effects: [AppEffect] = []
         if let cachedSchema {
@@ -117,6 +118,8 @@ public enum AppCore {
             return AccountReducer.handle(key, in: &state)
         case .conflicts:
             return ConflictsReducer.handle(key, in: &state)
+        case .refused(let selected):
+            return RefusedReducer.handle(key, selected: selected, in: &state)
         case .edit:
             return FormReducer.handle(key, in: &state)
         }

@@ -70,8 +70,10 @@ public enum SyncEvent: Sendable, Equatable {
     case failed(message: String, offline: Bool)
     /// How far the running sync has got.
     case progress(SyncProgress)
-    /// Writes waiting to be sent, and conflicts waiting for the person.
-    case countsLoaded(pending: Int, conflicts: Int)
+    /// Writes waiting to be sent, conflicts waiting for the person, and writes the server refused.
+    case countsLoaded(pending: Int, conflicts: Int, refusals: [Refusal] = [])
+    /// A refused write was given up: the record is back to the server's version (or gone, if it never got there).
+    case refusalDiscarded(collection: String, id: String)
 }
 
 /// Results for the detail screen and the edit form.
@@ -107,6 +109,8 @@ public enum AttachmentEvent: Sendable, Equatable {
     /// A file is stored and its key written into the record (cache and outbox).
     case uploaded(collection: String, recordId: String, field: String, key: String)
     case downloaded(path: String)
+    /// A file is at the path already: nothing was fetched; the person is asked before it is replaced.
+    case downloadWouldReplace(key: String, path: String)
     case infoLoaded(ObjectInfo)
     /// An attachment call failed (nil: quietly, e.g. the size could not be fetched offline).
     case failed(String?)
@@ -137,6 +141,8 @@ public enum AppEffect: Sendable, Equatable {
     case loadCounts
     case loadConflicts
     case resolveConflict(collection: String, id: String, LocalStore.Resolution)
+    /// Give up a write the server refused.
+    case discardRefusal(collection: String, id: String)
     case pollInbox
     case loadInbox
     case markRead(String?)
@@ -146,7 +152,8 @@ public enum AppEffect: Sendable, Equatable {
     /// as the settings ask. Done by the terminal layer, not the environment.
     case alert(title: String, body: String)
     case uploadAttachment(collection: String, recordId: String, field: String, path: String)
-    case downloadAttachment(key: String, path: String)
+    /// Save an object to a file; an existing file only with `overwrite` (the person said so).
+    case downloadAttachment(key: String, path: String, overwrite: Bool = false)
     case restoreAttachment(key: String)
     case loadAttachmentInfo(key: String)
     /// Hand the terminal to `$VISUAL` / `$EDITOR` with this text; done by the terminal layer.
@@ -183,11 +190,13 @@ extension AppEffect: CustomStringConvertible {
         case .markRead(let id): return "markRead(\(id ?? "all"))"
         case .openLinkedRecord(let link): return "openLinkedRecord(\(link.collection)/\(link.id))"
         case .resolveConflict(let collection, let id, _): return "resolveConflict(\(collection), \(id))"
+        case .discardRefusal(let collection, let id): return "discardRefusal(\(collection), \(id))"
         case .alert(let title, _): return "alert(\(title))"
         case .editExternally(let field, _): return "editExternally(\(field))"
         case .uploadAttachment(let collection, let recordId, let field, _):
             return "uploadAttachment(\(collection)/\(recordId).\(field))"
-        case .downloadAttachment(let key, _): return "downloadAttachment(\(key))"
+        case .downloadAttachment(let key, _, let overwrite):
+            return "downloadAttachment(\(key)\(overwrite ? ", overwrite" : ""))"
         case .restoreAttachment(let key): return "restoreAttachment(\(key))"
         case .loadAttachmentInfo(let key): return "loadAttachmentInfo(\(key))"
         }

@@ -44,6 +44,8 @@ public enum Screen: Sendable, Equatable {
     /// Asking before a delete.
     case confirmDelete(recordId: String)
     case conflicts(ConflictsState)
+    /// Writes the server refused, with its reasons: Enter opens the record (fix it there), `x` discards.
+    case refused(selected: Int)
     /// The notification inbox, newest first.
     case inbox(selected: Int)
     /// Who is signed in, their MFA, the theme, and signing out.
@@ -57,6 +59,9 @@ public struct AppState: Sendable, Equatable {
     public var screen: Screen
     public var profile: String
     public var user: SignedInUser?
+    /// Whose data the state holds (their `sub`): kept through an expired session, so that the same person signing
+    /// in again finds their screens as they were and anyone else starts from nothing.
+    public var dataOwner: String?
     public var schema: APISchema?
     /// The record list of the collection showing (its window, selection and filter).
     public var list: RecordListState?
@@ -94,6 +99,7 @@ public struct AppState: Sendable, Equatable {
         self.screen = .signIn(SignInState())
         self.profile = profile
         self.user = nil
+        self.dataOwner = nil
         self.schema = nil
         self.list = nil
         self.sorts = [:]

@@ -33,14 +33,15 @@ public enum KeyHelp {
                 ("n", "new record"), ("e", "edit"), ("d", "delete"), ("/", "filter as you type"),
                 ("Esc", "clear filter"),
                 ("o / O", "sort by the next column / reverse the order (kept)"),
-                ("Tab / ] [", "next / previous collection"), ("r", "sync now"), ("c", "conflicts"), ("i", "inbox"),
+                ("Tab / ] [", "next / previous collection"), ("r", "sync now"), ("c", "conflicts"),
+                ("!", "writes the server refused"), ("i", "inbox"),
                 ("A", "account, sign out"), ("q", "quit"),
             ] + common
         case .detail, .confirmDelete:
             return [
                 ("e", "edit"), ("d", "delete"), ("u", "upload a file to the attachment field"),
                 ("s", "save the attachment to a file"), ("R", "restore the attachment from the archive"),
-                ("Esc / h", "back"),
+                ("x", "discard a write the server refused"), ("Esc / h", "back"),
             ] + common
         case .edit:
             return [
@@ -52,6 +53,11 @@ public enum KeyHelp {
             return [
                 ("↑ ↓", "field"), ("← →", "mine / theirs for the field"), ("Enter", "save the mix"), ("m", "keep mine"),
                 ("t", "take theirs"), ("] [", "next / previous conflict"), ("Esc", "back"),
+            ] + common
+        case .refused:
+            return [
+                ("↑ ↓", "move"), ("Enter", "open the record (e there fixes and resends)"), ("x", "discard the write"),
+                ("Esc", "back"),
             ] + common
         case .inbox:
             return [

@@ -8,6 +8,11 @@ enum InboxReducer {
         switch event {
         case .polled(let new, let unread):
             _ = state.inbox.poll.handle(.polled)
+            // The cloud answered: the status bar says so at once, and a sync waiting out its backoff may run.
+            if case .offline = state.sync.connectivity {
+                state.sync.connectivity = .online
+                _ = state.sync.schedule.handle(.reachable)
+            }
             state.inbox.unreadCount = unread
             guard let newest = new.first else { return [] }
             let more = new.count > 1 ? " (and \(new.count - 1) more)" : ""
@@ -19,8 +24,10 @@ enum InboxReducer {
             if case .inbox = state.screen { effects.append(.loadInbox) }
             return effects
 
-        case .pollFailed:
+        case .pollFailed(let offline):
             _ = state.inbox.poll.handle(.failed(at: state.now))
+            // The long-poll is always open: when it gets no answer the cloud is gone now, not at the next sync.
+            if offline { state.sync.connectivity = .offline("the cloud does not answer") }
             return []
 
         case .loaded(let items, let unread):

@@ -5,6 +5,14 @@ import HandsetWire
 
 /// The record list: moving through a window of a large collection, filtering, sorting, switching collections.
 enum ListReducer {
+    /// Why `n` does nothing here, from the collection's rules.
+    static func whoMayCreate(_ collection: CollectionSchema) -> String {
+        if case .groups(let groups) = collection.creators, !groups.isEmpty {
+            return "Only members of \(groups.sorted().joined(separator: ", ")) may create \(collection.name)"
+        }
+        return "Nobody may create \(collection.name) records"
+    }
+
     static func reduce(_ event: ListEvent, in state: inout AppState) -> [AppEffect] {
         switch event {
         case .schemaLoaded(let schema):
@@ -126,6 +134,13 @@ enum ListReducer {
             if let id = state.list?.selectedRecord?.id { return DetailReducer.open(id, in: &state) }
             return []
         case .character("n"):
+            // Offered only where the API's rules let this user create: anything else would be refused later.
+            if let collection = state.currentCollection,
+                !collection.creators.allow(memberOf: state.user?.groups ?? [])
+            {
+                state.message = StatusMessage(Self.whoMayCreate(collection), kind: .error)
+                return []
+            }
             FormReducer.openEditor(recordId: nil, in: &state)
             return []
         case .character("e"):
@@ -135,7 +150,15 @@ enum ListReducer {
             if let id = state.list?.selectedRecord?.id { state.screen = .confirmDelete(recordId: id) }
             return []
         case .character("c"):
+            // Conflicts first; with none, the refused writes beside them.
+            if state.sync.conflictCount == 0, !state.sync.refusals.isEmpty {
+                RefusedReducer.open(in: &state)
+                return []
+            }
             return [.loadConflicts]
+        case .character("!"):
+            RefusedReducer.open(in: &state)
+            return []
         case .character("o"), .character("O"):
             return changeSort(reverse: key == .character("O"), in: &state)
         case .character("i"):

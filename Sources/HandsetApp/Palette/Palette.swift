@@ -17,6 +17,8 @@ public struct PaletteCommand: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         /// Do what this key does on the list screen.
         case listKey(Key)
+        /// Do what this key does in the edit form showing (it stays open).
+        case formKey(Key)
         case collection(String)
         case theme(String)
         case markAllRead
@@ -41,6 +43,17 @@ public struct PaletteCommand: Sendable, Equatable {
 public enum Palette {
     /// The commands that make sense now.
     public static func commands(for state: AppState) -> [PaletteCommand] {
+        // Inside a form only what the form does: a list command would leave it and lose the edit.
+        if case .edit = state.screen {
+            return [
+                PaletteCommand("Save", shortcut: "Ctrl-S", .formKey(.control("s"))),
+                PaletteCommand("Edit this field in $EDITOR", shortcut: "Ctrl-E", .formKey(.control("e"))),
+                PaletteCommand("Clear this field", shortcut: "Ctrl-U", .formKey(.control("u"))),
+                PaletteCommand("Cancel the edit", shortcut: "Esc", .formKey(.escape)),
+            ]
+                + state.themeNames.filter { $0 != state.themeName }.map { PaletteCommand("Theme: \($0)", .theme($0)) }
+                + [PaletteCommand("Help: keys of this screen", shortcut: "?", .help)]
+        }
         var commands: [PaletteCommand] = [
             PaletteCommand("Sync now", shortcut: "r", .listKey(.character("r"))),
             PaletteCommand("New record", shortcut: "n", .listKey(.character("n"))),
@@ -53,6 +66,9 @@ public enum Palette {
             PaletteCommand("Account", shortcut: "A", .listKey(.character("A"))),
             PaletteCommand("Set up an authenticator app (MFA)", .setUpAuthenticator),
         ]
+        if !state.sync.refusals.isEmpty {
+            commands.append(PaletteCommand("Writes the server refused", shortcut: "!", .listKey(.character("!"))))
+        }
         for collection in state.schema?.collections ?? [] {
             commands.append(PaletteCommand("Go to \(collection.name)", .collection(collection.name)))
         }

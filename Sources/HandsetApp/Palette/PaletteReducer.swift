@@ -36,6 +36,8 @@ enum PaletteReducer {
         case .listKey(let key):
             leaveForList(&state)
             return ListReducer.handle(key, in: &state)
+        case .formKey(let key):
+            return FormReducer.handle(key, in: &state)
         case .collection(let name):
             leaveForList(&state)
             guard state.list?.collection != name else { return [] }

@@ -33,6 +33,11 @@ enum DetailReducer {
             FormReducer.openEditor(recordId: recordId, in: &state)
         case .character("d"):
             state.screen = .confirmDelete(recordId: recordId)
+        case .character("x"):
+            // Discard the write the server refused (the record goes back to the server's version).
+            if let refusal = state.sync.refusals.first(where: { $0.recordId == recordId }) {
+                return [.discardRefusal(collection: refusal.collection, id: recordId)]
+            }
         default:
             break
         }

@@ -6,18 +6,21 @@ enum SignInReducer {
     static func reduce(_ event: SignInEvent, in state: inout AppState) -> [AppEffect] {
         switch event {
         case .succeeded(let user):
+            // Someone else than the person whose data is showing: start from nothing (their cache loads next).
+            if state.dataOwner != user.sub { state = state.forgettingUserData() }
             state.user = user
+            state.dataOwner = user.sub
             state.screen = .list
             state.message = StatusMessage("Signed in as \(user.username)")
             state.sync.connectivity = .online
             _ = state.sync.schedule.handle(.reachable)
-            return [.refreshSchema]
+            return [.refreshSchema, .loadCounts, .loadInbox]
 
         case .failed(let message):
             update(&state) { form in
                 form.isSubmitting = false
                 form.failures += 1
-                form.error = SignInState.explainLockout(message, failures: form.failures)
+                form.error = SignInState.explainLockout(message)
                 form.password = ""
                 form.answer = ""
                 form.stage = .credentials

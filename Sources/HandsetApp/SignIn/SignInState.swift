@@ -77,14 +77,13 @@ public struct SignInState: Sendable, Equatable {
         return handled
     }
 
-    /// Cognito's lockout answer ("Password attempts exceeded") with when to try again: after 5 failures the pool
-    /// refuses for 1 s, doubling with each further failure up to about 15 minutes. The count is this screen's,
-    /// so the estimate is a lower bound when other devices failed too.
-    public static func explainLockout(_ message: String, failures: Int) -> String {
+    /// Cognito's lockout answer ("Password attempts exceeded") in words that are true: the pool pauses sign-in
+    /// after 5 failures, for 1 s and then twice as long after each further failure, up to about 15 minutes. How long
+    /// the pause is now only the pool knows (other devices' failures count, and a pause may already be over), so no
+    /// time is promised.
+    public static func explainLockout(_ message: String) -> String {
         guard message.localizedCaseInsensitiveContains("attempts exceeded") else { return message }
-        let seconds = min(1 << min(max(failures - 5, 0), 10), 900)
-        let wait = seconds < 60 ? "\(seconds) s" : "\(Int((Double(seconds) / 60).rounded(.up))) min"
-        return "Too many attempts; try again in about \(wait)"
+        return "Too many attempts: sign-in is paused briefly (longer after each failure); try again shortly"
     }
 
     /// Shows what Cognito asked for next.

@@ -42,10 +42,23 @@ enum SyncReducer {
             }
             return []
 
-        case .countsLoaded(let pending, let conflicts):
+        case .countsLoaded(let pending, let conflicts, let refusals):
             state.sync.pendingCount = pending
             state.sync.conflictCount = conflicts
+            state.sync.refusals = refusals
+            if case .refused(let selected) = state.screen {
+                state.screen = refusals.isEmpty ? .list : .refused(selected: min(selected, refusals.count - 1))
+            }
             return []
+
+        case .refusalDiscarded(let collection, _):
+            state.message = StatusMessage("Discarded; the record is as the server has it")
+            if case .detail = state.screen { state.screen = .list }
+            var effects: [AppEffect] = [.loadCounts]
+            if let list = state.list, list.collection == collection {
+                effects.insert(ListReducer.reload(list, in: state), at: 0)
+            }
+            return effects
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetStore
 import HandsetSync
 
 /// Whether the cloud answered lately.
@@ -19,6 +20,8 @@ public struct SyncStatus: Sendable, Equatable {
     /// Writes waiting to reach the server.
     public var pendingCount = 0
     public var conflictCount = 0
+    /// Writes the server refused, waiting to be fixed and resent or discarded.
+    public var refusals: [Refusal] = []
 
     public init() {}
 

@@ -79,4 +79,6 @@ struct APILimits: Sendable, Equatable {
     var defaultChangesPageSize = 100
     var maximumChangesPageSize = 1000
     var maximumBatchOperations = 100
+    /// Filter values of one list request, all fields together (`?status=todo&status=doing` is two).
+    var maximumFilterValues = 100
 }

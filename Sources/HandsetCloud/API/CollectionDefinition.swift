@@ -33,7 +33,7 @@ struct CollectionDefinition: Sendable, Equatable {
         for (field, property) in schema["properties"]?.objectValue ?? [:] {
             do {
                 properties[field] = try PropertySchema(property)
-            } catch let error as SchemaError {
+            } catch {
                 throw SchemaError("\(schemaName).\(field): \(error.description)")
             }
         }

@@ -30,9 +30,14 @@ enum RecordAPISetup {
 
     /// `GET /_local/hello`: the bare Hummingbird baseline the API benchmark compares against. Added before any
     /// middleware, so it runs none: no request log, no throttle, no authorizer.
-    static func addBaselineRoute(to router: Router<CloudRequestContext>) {
-        router.get("_local/hello") { _, _ in
-            Response(
+    static func addBaselineRoute(to router: Router<CloudRequestContext>, gate: LoopbackGate) {
+        router.get("_local/hello") { request, context in
+            if let refusal = gate.refusal(for: request, context: context) {
+                return Response(
+                    status: .forbidden, headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(string: refusal.message(for: "/_local/hello"))))
+            }
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain"],
                 body: .init(byteBuffer: ByteBuffer(string: "hello")))
         }

@@ -5,25 +5,24 @@ import HandsetWire
 struct RecordValidator: Sendable {
     let collection: CollectionDefinition
 
+    /// The shared rules (HandsetWire's `RecordRules`, the client's too) of this collection.
+    var rules: RecordRules {
+        RecordRules(
+            typeName: collection.schemaName, properties: collection.properties, required: collection.required,
+            allowsUnknownFields: collection.allowsUnknownFields)
+    }
+
     /// The body of a create or replace, cleaned, or a 400 naming every bad field.
     func validateFull(_ body: JSONValue?) throws(APIError) -> [String: JSONValue] {
         let fields = try object(body)
-        var problems = problems(in: fields)
-        for name in collection.required where fields[name] == nil || fields[name] == .null {
-            problems[name] = "is required"
-        }
-        try throwIfAny(problems)
+        try throwIfAny(rules.problems(in: fields))
         return cleaned(fields)
     }
 
     /// The fields of a patch, checked one by one; `null` marks a field to clear.
     func validatePatch(_ body: JSONValue?) throws(APIError) -> [String: JSONValue] {
         let fields = try object(body)
-        var problems = problems(in: fields)
-        for name in collection.required where fields[name] == .null {
-            problems[name] = "is required"
-        }
-        try throwIfAny(problems)
+        try throwIfAny(rules.problems(in: fields, partial: true))
         return fields.filter { !RecordField.serverManaged.contains($0.key) }
     }
 
@@ -35,7 +34,7 @@ struct RecordValidator: Sendable {
         }
         var problems: [String: String] = [:]
         for name in collection.required where merged[name] == nil {
-            problems[name] = "is required"
+            problems[name] = RecordRules.isRequired
         }
         try throwIfAny(problems)
         return merged
@@ -44,19 +43,6 @@ struct RecordValidator: Sendable {
     private func object(_ body: JSONValue?) throws(APIError) -> [String: JSONValue] {
         guard let fields = body?.objectValue else { throw APIError.bodyNotAnObject }
         return fields
-    }
-
-    private func problems(in fields: [String: JSONValue]) -> [String: String] {
-        var problems: [String: String] = [:]
-        for (name, value) in fields where !RecordField.serverManaged.contains(name) {
-            guard let property = collection.properties[name] else {
-                if !collection.allowsUnknownFields { problems[name] = "is not a field of \(collection.schemaName)" }
-                continue
-            }
-            if value == .null { continue }
-            if let problem = property.problem(with: value) { problems[name] = problem }
-        }
-        return problems
     }
 
     private func cleaned(_ fields: [String: JSONValue]) -> [String: JSONValue] {

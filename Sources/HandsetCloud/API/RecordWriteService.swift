@@ -35,6 +35,16 @@ struct RecordWriteService: Sendable {
     let now: @Sendable () -> Date
     let locks = KeyedLock()
 
+    /// How deeply a record body may nest. Well under `JSONParser.defaultMaximumDepth`, so that a record still
+    /// parses inside every answer that wraps it (a page, a change feed, a batch result).
+    static let maximumBodyDepth = 32
+
+    /// A 400 for a body nested too deeply, before anything else looks at it.
+    private static func tooDeep(_ body: JSONValue?) -> Plan? {
+        guard let body, body.nestingDepth > maximumBodyDepth else { return nil }
+        return .answer(.failure(APIError(.badRequest, "The body nests deeper than \(maximumBodyDepth) levels")))
+    }
+
     // MARK: Plans
 
     /// POST (server id, `id == nil`) or PUT + `If-None-Match: *` and batch create (client id).
@@ -46,6 +56,7 @@ struct RecordWriteService: Sendable {
         let grant = collection.grant(for: caller)
         guard grant.mayCreate else { return .answer(.failure(.forbidden)) }
         if let clientId, !RecordID.isValid(clientId) { return .answer(.failure(RecordID.invalid)) }
+        if let refusal = Self.tooDeep(body) { return refusal }
         let fields: [String: JSONValue]
         do {
             fields = try RecordValidator(collection: collection).validateFull(body)
@@ -76,6 +87,7 @@ struct RecordWriteService: Sendable {
         _ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition, body: JSONValue?
     ) -> Plan {
         guard precondition != .none else { return .answer(.failure(.ifMatchRequired)) }
+        if let refusal = Self.tooDeep(body) { return refusal }
         let fields: [String: JSONValue]
         do {
             fields = try RecordValidator(collection: collection).validateFull(body)
@@ -92,6 +104,7 @@ struct RecordWriteService: Sendable {
         _ collection: CollectionDefinition, caller: Identity, id: String, precondition: Precondition, body: JSONValue?
     ) -> Plan {
         guard precondition != .none else { return .answer(.failure(.ifMatchRequired)) }
+        if let refusal = Self.tooDeep(body) { return refusal }
         let validator = RecordValidator(collection: collection)
         let changes: [String: JSONValue]
         do {

@@ -13,7 +13,7 @@ extension RecordsController {
         guard let body, body.objectValue != nil else { throw APIError.bodyNotAnObject }
         let batch: BatchRequest
         do {
-            batch = try JSONDecoder().decode(BatchRequest.self, from: body.encoded())
+            batch = try JSONValueDecoder().decode(BatchRequest.self, from: body)
         } catch {
             throw APIError(
                 .badRequest, "The body must be {\"operations\": [{\"op\": create|replace|patch|delete, ...}]}")

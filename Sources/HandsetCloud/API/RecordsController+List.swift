@@ -56,7 +56,8 @@ extension RecordsController {
         case "true": counting = true
         default: throw APIError(.badRequest, "count must be true or false")
         }
-        query.filters = try Self.filters(parameters, collection: collection)
+        query.filters = try Self.filters(
+            parameters, collection: collection, maximumValues: limits.maximumFilterValues)
 
         let rows = try await records.list(query)
         let page = rows.prefix(limit)
@@ -83,18 +84,24 @@ extension RecordsController {
         return Self.json(text)
     }
 
-    /// Field filters: `status=todo`, repeated for any of several values; values typed by the schema.
+    /// Field filters: `status=todo`, repeated for any of several values (at most `maximumValues` in all); values
+    /// typed by the schema.
     static func filters<Parameters: Sequence>(
-        _ parameters: Parameters, collection: CollectionDefinition
+        _ parameters: Parameters, collection: CollectionDefinition, maximumValues: Int = APILimits().maximumFilterValues
     ) throws -> [RecordFilter] where Parameters.Element == (key: Substring, value: Substring) {
         guard parameters.contains(where: { !listParameters.contains(String($0.key)) }) else { return [] }
         let filterable = Set(collection.filterFields)
         var values: [String: [JSONValue]] = [:]
         var order: [String] = []
         var problems: [String: String] = [:]
+        var count = 0
         for (rawName, rawValue) in parameters {
             let name = String(rawName)
             if listParameters.contains(name) { continue }
+            count += 1
+            guard count <= maximumValues else {
+                throw APIError(.badRequest, "At most \(maximumValues) filter values per list")
+            }
             guard filterable.contains(name) else {
                 throw APIError(.badRequest, "Unknown query parameter \(name)")
             }

@@ -1,7 +1,9 @@
 import Foundation
 import HandsetWire
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 
 /// Builds the local cloud: Cognito's JSON protocol on `/`, JWKS and OpenID discovery under `/<userPoolId>/`, and the
 /// REST API under `/api`, all on one port and persisted under the configured data directory.
@@ -39,9 +41,12 @@ public func buildApplication(
 
     let demoUsers: [DemoUser] =
         configuration.demo
-        ? try await DemoSeeder(pool: pool, store: identityStore, records: records, now: configuration.now).seed() : []
+        ? try await DemoSeeder(
+            pool: pool, store: identityStore, records: records, collections: Set(document.collections.keys),
+            objects: objects.store, now: configuration.now
+        ).seed() : []
 
-    let address = ServerAddress(host: configuration.host, port: configuration.port)
+    let address = ServerAddress(host: configuration.host, port: configuration.port, publicURL: configuration.publicURL)
     let issuer = Issuer(override: configuration.issuerBaseURL, address: address, userPoolId: pool.userPoolId)
     let keys = await signingKey.keyCollection()
     let tokens = TokenIssuer(
@@ -51,7 +56,7 @@ public func buildApplication(
         now: configuration.now)
 
     let router = Router(context: CloudRequestContext.self)
-    RecordAPISetup.addBaselineRoute(to: router)
+    RecordAPISetup.addBaselineRoute(to: router, gate: LoopbackGate(bindHost: configuration.host))
     router.add(middleware: RequestLogMiddleware(writer: requestLog, now: configuration.now))
     try UserPoolRoutes.add(
         to: router, configuration: pool, store: identityStore, directory: directory, keys: keys,
@@ -67,16 +72,34 @@ public func buildApplication(
     inbox.addRoutes(to: router, authorizer: CognitoAuthorizerMiddleware(verifier: verifier), host: configuration.host)
 
     let onListening = configuration.onListening
+    let limits = configuration.connectionLimits
+    let gauge = ConnectionGauge()
+    let identityPurge = PeriodicTask(
+        name: "identity purge", interval: .seconds(60), logger: logger,
+        work: {
+            let report = try await identityStore.purgeExpired(now: configuration.now())
+            if report != IdentityPurgeReport() { logger.debug("identity purge: \(report)") }
+        })
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: objects.services + inbox.services,
+        server: .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [RequestBodyDeadline(limits: limits)],
+                idleTimeout: TimeAmount(limits.idleTimeout),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes,
+                    maxHeaderFieldCount: limits.maximumHeaderCount))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+            availableConnectionsDelegate: GaugedConnectionLimit(gauge: gauge, maximum: limits.maximumConnections)),
+        services: objects.services + inbox.services + [identityPurge, MemoryTrimmer(gauge: gauge, logger: logger)],
         onServerRunning: { channel in
             address.listening(on: channel.localAddress?.port ?? configuration.port)
             let endpoints = CloudEndpoints(
                 baseURL: address.baseURL, port: address.currentPort, region: pool.region,
                 userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
-                outputsFile: directory.amplifyOutputs, demoUsers: demoUsers)
+                outputsFile: directory.amplifyOutputs, demoUsers: demoUsers,
+                collections: document.orderedCollections.map(\.name))
             do {
                 try writeOutputs(endpoints.amplifyOutputs, to: directory.amplifyOutputs)
             } catch {

@@ -5,11 +5,18 @@ final class ServerAddress: @unchecked Sendable {
     private let lock = NSLock()
     private let host: String
     private var port: Int
+    private let publicURL: String?
 
-    init(host: String, port: Int) {
+    /// `publicURL` is where clients reach the server when that is not the bind address (a proxy in front).
+    init(host: String, port: Int, publicURL: String? = nil) {
         self.host = host
         self.port = port
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
+
+    /// The base of every URL the server hands out (signed storage URLs): the configured public URL, else
+    /// `baseURL`. Never the request's `Host`, which the client (or a page that rebinds a domain) chooses.
+    var publicBaseURL: String { publicURL ?? baseURL }
 
     /// `http://<host>:<port>`; a wildcard bind address is shown as loopback, which is where clients on this
     /// machine reach it.

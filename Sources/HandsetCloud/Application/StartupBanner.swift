@@ -19,8 +19,10 @@ public enum StartupBanner {
                     + "--region \(endpoints.region) --no-sign-request --auth-flow USER_PASSWORD_AUTH "
                     + "--client-id \(endpoints.userPoolClientId) "
                     + "--auth-parameters USERNAME=\(user.username),PASSWORD='\(user.password)'")
-            lines.append(
-                "  then:             curl -H \"Authorization: $ID_TOKEN\" \(endpoints.apiEndpoint)/tasks")
+            if let collection = endpoints.collections.first {
+                lines.append(
+                    "  then:             curl -H \"Authorization: $ID_TOKEN\" \(endpoints.apiEndpoint)/\(collection)")
+            }
         }
         return lines
     }

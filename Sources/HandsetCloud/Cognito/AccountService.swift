@@ -13,16 +13,14 @@ struct AccountService: Sendable {
     func signUp(_ request: SignUpRequestWire) async throws -> SignUpResponseWire {
         let client = try pool.client(request.clientId)
         try pool.requireSecretHash(request.secretHash, client: client, usernames: [request.username])
-        guard Self.isValidUsername(request.username) else {
-            throw CognitoError.invalidParameter("Username is not valid")
-        }
+        let username = try UserPool.enforceUsername(request.username)
         try pool.requirePolicy(request.password)
         let now = pool.now()
         var user = PoolUser(
-            sub: UUID().uuidString.lowercased(), username: request.username, email: nil, emailVerified: false,
+            sub: UUID().uuidString.lowercased(), username: username, email: nil, emailVerified: false,
             phoneNumber: nil, phoneNumberVerified: false, attributes: [:], status: .unconfirmed, enabled: true,
-            userIdForSRP: request.username,
-            password: try pool.verifier(for: request.password, userIdForSRP: request.username), passwordSetAt: now,
+            userIdForSRP: username,
+            password: try pool.verifier(for: request.password, userIdForSRP: username), passwordSetAt: now,
             groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
         try UserPool.apply(request.userAttributes ?? [], to: &user, byAdministrator: false)
         do {
@@ -34,19 +32,20 @@ struct AccountService: Sendable {
         return SignUpResponseWire(userConfirmed: false, userSub: user.sub, codeDeliveryDetails: details)
     }
 
+    /// A wrong, expired or missing code, an unknown user and one who is confirmed already all get the same
+    /// CodeMismatchException, counted under the same lockout rule, so that none of them tells who exists.
     func confirmSignUp(_ request: ConfirmCodeRequestWire) async throws -> EmptyWire {
         let client = try pool.client(request.clientId)
         try pool.requireSecretHash(request.secretHash, client: client, usernames: [request.username])
-        guard let user = try await pool.store.user(named: request.username) else {
-            throw CognitoError.verificationCodeMismatch
-        }
-        guard user.status == .unconfirmed else {
-            throw CognitoError.notAuthorized("User cannot be confirmed. Current status is \(user.status.rawValue)")
-        }
-        try await check(code: request.confirmationCode, for: user, purpose: .confirmSignUp)
+        let user = try await pool.user(named: request.username)
+        try await pool.beginAttempt(
+            UserPool.codeSubject(user: user, typed: request.username), .code, locked: .codeAttemptsExceeded)
+        guard let user, user.status == .unconfirmed else { throw CognitoError.verificationCodeMismatch }
+        try await check(code: request.confirmationCode, for: user, purpose: .confirmSignUp, expiredIsMismatch: true)
         let now = pool.now()
         try await pool.store.update(sub: user.sub) { user in
             user.status = .confirmed
+            // The code went to the email when there is one, else to the phone: that one is now proven.
             if user.email != nil {
                 user.emailVerified = true
             } else if user.phoneNumber != nil {
@@ -57,14 +56,14 @@ struct AccountService: Sendable {
         return EmptyWire()
     }
 
+    /// An unknown user and a confirmed one get a made-up delivery, like an unconfirmed user's real one.
     func resendConfirmationCode(_ request: UsernameRequestWire) async throws -> CodeDeliveryResponseWire {
         let client = try pool.client(request.clientId)
         try pool.requireSecretHash(request.secretHash, client: client, usernames: [request.username])
-        guard let user = try await pool.store.user(named: request.username) else {
-            return CodeDeliveryResponseWire(codeDeliveryDetails: Self.decoyDelivery(request.username))
-        }
-        guard user.status == .unconfirmed else {
-            throw CognitoError.invalidParameter("User is already confirmed.")
+        guard let user = try await pool.user(named: request.username), user.status == .unconfirmed,
+            CodeDelivery.medium(for: user) != nil
+        else {
+            return CodeDeliveryResponseWire(codeDeliveryDetails: decoyDelivery(request.username))
         }
         let details = try await sendCode(to: user, purpose: .confirmSignUp, label: "ResendConfirmationCode")
         return CodeDeliveryResponseWire(codeDeliveryDetails: details)
@@ -72,41 +71,45 @@ struct AccountService: Sendable {
 
     // MARK: Forgotten passwords
 
+    /// The code goes only to a verified address (email first, then phone), as Cognito does: an address the user
+    /// typed but never confirmed (or that a stolen session typed) gets nothing. An unknown or disabled user, and
+    /// one without a verified address, get a made-up delivery.
     func forgotPassword(_ request: UsernameRequestWire) async throws -> CodeDeliveryResponseWire {
         let client = try pool.client(request.clientId)
         try pool.requireSecretHash(request.secretHash, client: client, usernames: [request.username])
-        guard let user = try await pool.store.user(named: request.username), user.enabled else {
-            return CodeDeliveryResponseWire(codeDeliveryDetails: Self.decoyDelivery(request.username))
-        }
-        guard CodeDelivery.medium(for: user) != nil else {
-            throw CognitoError.invalidParameter(
-                "Cannot reset password for the user as there is no registered/verified email or phone_number")
+        guard let user = try await pool.user(named: request.username), user.enabled,
+            CodeDelivery.verifiedMedium(for: user) != nil
+        else {
+            return CodeDeliveryResponseWire(codeDeliveryDetails: decoyDelivery(request.username))
         }
         let details = try await sendCode(to: user, purpose: .forgotPassword, label: "ForgotPassword")
         return CodeDeliveryResponseWire(codeDeliveryDetails: details)
     }
 
+    /// Checks in the same order for every name (password policy, lockout, code), so that the answers of an
+    /// unknown user are those of a known one with a wrong code. A new password ends every session of the user:
+    /// their refresh tokens are revoked (ASVS 7.4.3).
     func confirmForgotPassword(_ request: ConfirmCodeRequestWire) async throws -> EmptyWire {
         let client = try pool.client(request.clientId)
         try pool.requireSecretHash(request.secretHash, client: client, usernames: [request.username])
         guard let password = request.password else {
             throw CognitoError.invalidParameter("Missing required parameter Password")
         }
-        guard let user = try await pool.store.user(named: request.username), user.enabled else {
-            throw CognitoError.verificationCodeMismatch
-        }
         try pool.requirePolicy(password)
-        try await check(code: request.confirmationCode, for: user, purpose: .forgotPassword)
+        let user = try await pool.user(named: request.username)
+        try await pool.beginAttempt(
+            UserPool.codeSubject(user: user, typed: request.username), .code, locked: .codeAttemptsExceeded)
+        guard let user, user.enabled else { throw CognitoError.verificationCodeMismatch }
+        try await check(code: request.confirmationCode, for: user, purpose: .forgotPassword, expiredIsMismatch: true)
         let verifier = try pool.verifier(for: password, userIdForSRP: user.userIdForSRP)
         let now = pool.now()
         try await pool.store.update(sub: user.sub) { user in
             user.password = verifier
             user.passwordSetAt = now
-            // The code proved the user reads this address.
             if user.status == .resetRequired || user.status == .forceChangePassword { user.status = .confirmed }
-            if CodeDelivery.medium(for: user) == .email { user.emailVerified = true }
             user.updatedAt = now
         }
+        try await pool.store.revokeAllRefreshTokens(sub: user.sub)
         try await pool.store.attemptSucceeded(subject: UserPool.passwordSubject(user.username), kind: .password)
         return EmptyWire()
     }
@@ -149,6 +152,8 @@ struct AccountService: Sendable {
             userMFASettingList: factors.isEmpty ? nil : factors.map(\.rawValue))
     }
 
+    /// A new email or phone number waits, unverified, for its own code; a verified one stays in use (for sign-in
+    /// codes and password resets) until then, as with Cognito's "keep original attribute value active".
     func updateUserAttributes(
         _ request: UpdateUserAttributesRequestWire
     ) async throws
@@ -163,14 +168,24 @@ struct AccountService: Sendable {
             user.updatedAt = now
         }
         var deliveries: [CodeDeliveryDetailsWire] = []
-        if updated.email != nil, !updated.emailVerified, updated.email != user.email {
+        if let address = Self.addressToVerify(updated.pendingEmail, updated.email, updated.emailVerified),
+            address != Self.addressToVerify(user.pendingEmail, user.email, user.emailVerified)
+        {
             deliveries.append(try await sendCode(to: updated, purpose: .verifyEmail, label: "VerifyUserAttribute"))
         }
-        if updated.phoneNumber != nil, !updated.phoneNumberVerified, updated.phoneNumber != user.phoneNumber {
+        if let number = Self.addressToVerify(
+            updated.pendingPhoneNumber, updated.phoneNumber, updated.phoneNumberVerified),
+            number != Self.addressToVerify(user.pendingPhoneNumber, user.phoneNumber, user.phoneNumberVerified)
+        {
             deliveries.append(
                 try await sendCode(to: updated, purpose: .verifyPhoneNumber, label: "VerifyUserAttribute"))
         }
         return UpdateUserAttributesResponseWire(codeDeliveryDetailsList: deliveries)
+    }
+
+    /// The address a verification code is for: the pending one, else the current one while unverified.
+    private static func addressToVerify(_ pending: String?, _ current: String?, _ verified: Bool) -> String? {
+        pending ?? (verified ? nil : current)
     }
 
     func getUserAttributeVerificationCode(
@@ -181,29 +196,46 @@ struct AccountService: Sendable {
         let (user, _) = try await pool.user(accessToken: request.accessToken)
         let purpose: CodePurpose
         switch request.attributeName {
-        case "email" where user.email != nil: purpose = .verifyEmail
-        case "phone_number" where user.phoneNumber != nil: purpose = .verifyPhoneNumber
-        default: throw CognitoError.invalidParameter("Cannot verify attribute \(request.attributeName)")
+        case "email" where user.email != nil || user.pendingEmail != nil: purpose = .verifyEmail
+        case "phone_number" where user.phoneNumber != nil || user.pendingPhoneNumber != nil:
+            purpose = .verifyPhoneNumber
+        default: throw CognitoError.invalidParameter("Cannot verify attribute \(Self.shown(request.attributeName))")
         }
         let details = try await sendCode(to: user, purpose: purpose, label: "VerifyUserAttribute")
         return CodeDeliveryResponseWire(codeDeliveryDetails: details)
     }
 
+    /// A correct code verifies the address it was sent to: a pending one replaces the old address.
     func verifyUserAttribute(_ request: VerifyUserAttributeRequestWire) async throws -> EmptyWire {
         let (user, _) = try await pool.user(accessToken: request.accessToken)
         let purpose: CodePurpose =
             switch request.attributeName {
             case "email": .verifyEmail
             case "phone_number": .verifyPhoneNumber
-            default: throw CognitoError.invalidParameter("Cannot verify attribute \(request.attributeName)")
+            default: throw CognitoError.invalidParameter("Cannot verify attribute \(Self.shown(request.attributeName))")
             }
-        try await check(code: request.code, for: user, purpose: purpose)
+        try await pool.beginAttempt(user.sub, .code, locked: .codeAttemptsExceeded)
+        try await check(code: request.code, for: user, purpose: purpose, expiredIsMismatch: false)
         let now = pool.now()
         try await pool.store.update(sub: user.sub) { user in
-            if purpose == .verifyEmail { user.emailVerified = true } else { user.phoneNumberVerified = true }
+            if purpose == .verifyEmail {
+                if let pending = user.pendingEmail { user.email = pending }
+                user.pendingEmail = nil
+                user.emailVerified = user.email != nil
+            } else {
+                if let pending = user.pendingPhoneNumber { user.phoneNumber = pending }
+                user.pendingPhoneNumber = nil
+                user.phoneNumberVerified = user.phoneNumber != nil
+            }
             user.updatedAt = now
         }
         return EmptyWire()
+    }
+
+    /// An attribute name as it may appear in a message: short, printable.
+    static func shown(_ name: String) -> String {
+        let printable = name.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }.prefix(64)
+        return String(String.UnicodeScalarView(printable))
     }
 
     /// Revokes every refresh token of the user, and with them the access tokens for Cognito's own operations.
@@ -242,17 +274,29 @@ struct AccountService: Sendable {
 
     // MARK: Codes
 
-    /// Sends a fresh code by the user's email (else SMS) and remembers its hash.
+    /// Sends a fresh code and remembers its hash: a sign-up code to the email (else the phone) the user gave, a
+    /// reset code to a verified address only, a verification code to the address being verified.
     func sendCode(to user: PoolUser, purpose: CodePurpose, label: String) async throws -> CodeDeliveryDetailsWire {
         let medium: CodeDelivery.Medium
+        var destination: String?
         switch purpose {
-        case .verifyEmail: medium = .email
-        case .verifyPhoneNumber: medium = .sms
-        case .confirmSignUp, .forgotPassword:
+        case .verifyEmail:
+            medium = .email
+            destination = user.pendingEmail ?? user.email
+        case .verifyPhoneNumber:
+            medium = .sms
+            destination = user.pendingPhoneNumber ?? user.phoneNumber
+        case .confirmSignUp:
             guard let preferred = CodeDelivery.medium(for: user) else {
                 throw CognitoError.invalidParameter("The user has no email or phone_number to send a code to")
             }
             medium = preferred
+        case .forgotPassword:
+            guard let verified = CodeDelivery.verifiedMedium(for: user) else {
+                throw CognitoError.invalidParameter(
+                    "Cannot reset password for the user as there is no registered/verified email or phone_number")
+            }
+            medium = verified
         }
         let code = OneTimeCode.generate()
         let lifetime = purpose == .forgotPassword ? UserPool.resetCodeLifetime : UserPool.confirmationCodeLifetime
@@ -261,31 +305,30 @@ struct AccountService: Sendable {
         let text =
             purpose == .forgotPassword
             ? "Your password reset code is \(code)" : "Your verification code is \(code)"
-        return try pool.delivery.send(code: code, to: user, medium: medium, purpose: label, text: text)
+        return try pool.delivery.send(
+            code: code, to: user, medium: medium, purpose: label, text: text, destination: destination)
     }
 
-    /// Checks a code under the lockout rule for codes.
-    private func check(code: String, for user: PoolUser, purpose: CodePurpose) async throws {
-        try await pool.beginAttempt(user.sub, .code, locked: .codeAttemptsExceeded)
+    /// Checks a code, the attempt already counted by the caller (`beginAttempt`). Before sign-in an expired or
+    /// missing code answers like a wrong one (`expiredIsMismatch`), since only a known user can have one.
+    private func check(code: String, for user: PoolUser, purpose: CodePurpose, expiredIsMismatch: Bool) async throws {
         switch try await pool.store.consumeCode(sub: user.sub, purpose: purpose, code: code, now: pool.now()) {
         case .accepted:
             try await pool.store.attemptSucceeded(subject: user.sub, kind: .code)
         case .mismatch:
             throw CognitoError.verificationCodeMismatch
         case .expired:
-            throw CognitoError.expiredCode
+            throw expiredIsMismatch ? CognitoError.verificationCodeMismatch : CognitoError.expiredCode
         }
     }
 
-    /// What a real user with an email would be told, for a name that is not a user.
-    private static func decoyDelivery(_ username: String) -> CodeDeliveryDetailsWire {
-        let letter = username.first.map(String.init) ?? "u"
-        return CodeDelivery.details(destination: "\(letter)@example.com", medium: .email)
-    }
-
-    /// Cognito's username rule: 1-128 printable characters without whitespace.
-    static func isValidUsername(_ username: String) -> Bool {
-        !username.isEmpty && username.count <= 128
-            && username.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0.value >= 0x21 }
+    /// What a real user with an email would be told, for a name that gets no code: a masked address made up
+    /// from the name under the server's secret, so it is the same on every call and shaped like a real one.
+    private func decoyDelivery(_ username: String) -> CodeDeliveryDetailsWire {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz".unicodeScalars)
+        let mac = pool.sealer.keyedDigest(of: "decoy-delivery:" + UserPool.passwordSubject(username))
+        let local = letters[Int(mac[0]) % letters.count]
+        let domain = letters[Int(mac[1]) % letters.count]
+        return CodeDelivery.details(destination: "\(local)@\(domain)", medium: .email)
     }
 }

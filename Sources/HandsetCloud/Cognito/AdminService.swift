@@ -19,15 +19,12 @@ struct AdminService: Sendable {
 
     private func user(_ userPoolId: String, _ username: String) async throws -> PoolUser {
         try requirePool(userPoolId)
-        guard let user = try await pool.store.user(named: username) else { throw CognitoError.userNotFound }
+        guard let user = try await pool.user(named: username) else { throw CognitoError.userNotFound }
         return user
     }
 
     func createUser(_ request: AdminCreateUserRequestWire) async throws -> AdminCreateUserResponseWire {
         try requirePool(request.userPoolId)
-        guard AccountService.isValidUsername(request.username) else {
-            throw CognitoError.invalidParameter("Username is not valid")
-        }
         let now = pool.now()
         if request.messageAction == "RESEND" {
             // Resend the invitation with a new temporary password.
@@ -45,13 +42,14 @@ struct AdminService: Sendable {
             try invite(updated, password: password, mediums: request.desiredDeliveryMediums)
             return AdminCreateUserResponseWire(user: Self.userWire(updated))
         }
+        let username = try UserPool.enforceUsername(request.username)
         let password = try request.temporaryPassword ?? temporaryPassword()
         try pool.requirePolicy(password)
         var user = PoolUser(
-            sub: UUID().uuidString.lowercased(), username: request.username, email: nil, emailVerified: false,
+            sub: UUID().uuidString.lowercased(), username: username, email: nil, emailVerified: false,
             phoneNumber: nil, phoneNumberVerified: false, attributes: [:], status: .forceChangePassword,
-            enabled: true, userIdForSRP: request.username,
-            password: try pool.verifier(for: password, userIdForSRP: request.username), passwordSetAt: now,
+            enabled: true, userIdForSRP: username,
+            password: try pool.verifier(for: password, userIdForSRP: username), passwordSetAt: now,
             groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
         try UserPool.apply(request.userAttributes ?? [], to: &user, byAdministrator: true)
         do {
@@ -144,13 +142,20 @@ struct AdminService: Sendable {
         return EmptyWire()
     }
 
+    /// The user must choose a new password through ForgotPassword's code (sent to a verified address); their
+    /// sessions end now.
     func resetUserPassword(_ request: AdminUserRequestWire) async throws -> EmptyWire {
         let user = try await user(request.userPoolId, request.username)
+        guard CodeDelivery.verifiedMedium(for: user) != nil else {
+            throw CognitoError.invalidParameter(
+                "Cannot reset password for the user as there is no registered/verified email or phone_number")
+        }
         let now = pool.now()
         let updated = try await pool.store.update(sub: user.sub) { user in
             user.status = .resetRequired
             user.updatedAt = now
         }
+        try await pool.store.revokeAllRefreshTokens(sub: user.sub)
         _ = try await accounts.sendCode(to: updated, purpose: .forgotPassword, label: "ForgotPassword")
         return EmptyWire()
     }

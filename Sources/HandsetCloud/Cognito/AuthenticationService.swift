@@ -66,12 +66,14 @@ struct AuthenticationService: Sendable {
 
     /// `USER_SRP_AUTH`: answers SRP_A with the PASSWORD_VERIFIER challenge. An unknown user gets a decoy challenge
     /// built from a salt and verifier derived from the name, so the answer looks like a real user's (stable salt,
-    /// random B) and fails only at the signature, like a wrong password.
+    /// random B, the name as the pool would have stored it) and fails only at the signature, like a wrong password.
     private func startSRP(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
         let username = try Self.parameter(parameters, "USERNAME")
         let clientPublicHex = try Self.parameter(parameters, "SRP_A")
         try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [username])
-        guard let clientPublic = SRPHex.decode(clientPublicHex), !(try SRPGroup.cognito.isZeroModulo(clientPublic))
+        // A is a number modulo N: longer text (beyond a `00` pad) is refused before it is decoded or stored.
+        guard clientPublicHex.utf8.count <= Self.maximumPublicValueHexLength,
+            let clientPublic = SRPHex.decode(clientPublicHex), !(try SRPGroup.cognito.isZeroModulo(clientPublic))
         else { throw CognitoError.invalidParameter("SRP_A is not a valid public value") }
         if try await pool.store.lockedUntil(
             subject: UserPool.passwordSubject(username), kind: .password, now: pool.now())
@@ -80,14 +82,14 @@ struct AuthenticationService: Sendable {
             throw CognitoError.passwordAttemptsExceeded
         }
 
-        let user = try await pool.store.user(named: username)
-        let userIdForSRP = user?.userIdForSRP ?? username
+        let user = try await pool.user(named: username)
+        let userIdForSRP = user?.userIdForSRP ?? UsernameProfile.map(username)
         let verifier = try user?.password ?? decoyVerifier(for: username)
         let server = try SRPServerSession(verifier: verifier)
         let sessionId = SecureRandom.bytes(32)
         try await pool.openSession(
             id: Base64URL.encode(sessionId), challenge: Challenge.passwordVerifier, client: client,
-            username: user?.username ?? username, userSub: user?.sub,
+            username: user?.username ?? userIdForSRP, userSub: user?.sub,
             state: ChallengeState(
                 decoy: user == nil ? true : nil, clientPublicValue: clientPublicHex,
                 serverPublicValue: SRPHex.encode(server.publicValue)))
@@ -98,13 +100,16 @@ struct AuthenticationService: Sendable {
             challengeName: Challenge.passwordVerifier,
             challengeParameters: [
                 "SALT": verifier.saltHex, "SRP_B": server.publicValueHex, "SECRET_BLOCK": secretBlock,
-                "USER_ID_FOR_SRP": userIdForSRP, "USERNAME": user?.username ?? username,
+                "USER_ID_FOR_SRP": userIdForSRP, "USERNAME": user?.username ?? userIdForSRP,
             ])
     }
 
+    /// SRP_A's longest hex form: the size of N, plus a `00` pad some clients put before a high first byte.
+    static let maximumPublicValueHexLength = SRPGroup.cognito.byteCount * 2 + 2
+
     /// A stable salt and verifier for a name that is not a user, keyed by the server's secret.
     private func decoyVerifier(for username: String) throws -> SRPVerifier {
-        let name = Data(username.lowercased().utf8)
+        let name = Data(UsernameProfile.map(username).utf8)
         let salt = HMAC<SHA256>.authenticationCode(for: Data("salt:".utf8) + name, using: pool.sealer.key)
         let exponent = HMAC<SHA256>.authenticationCode(for: Data("verifier:".utf8) + name, using: pool.sealer.key)
         return SRPVerifier(
@@ -121,10 +126,10 @@ struct AuthenticationService: Sendable {
         let subject = UserPool.passwordSubject(username)
         try await pool.beginAttempt(subject, .password, locked: .passwordAttemptsExceeded)
 
-        guard let user = try await pool.store.user(named: username) else {
+        guard let user = try await pool.user(named: username) else {
             // Spend the same work as for a real user, so that timing does not reveal who exists either.
             _ = try SRPVerifier.make(
-                password: password, poolName: pool.configuration.poolName, userIdForSRP: username,
+                password: password, poolName: pool.configuration.poolName, userIdForSRP: UsernameProfile.map(username),
                 salt: decoyVerifier(for: username).salt)
             throw CognitoError.incorrectCredentials
         }
@@ -171,8 +176,8 @@ struct AuthenticationService: Sendable {
             throw CognitoError.invalidParameter("TIMESTAMP is not in the format EEE MMM d HH:mm:ss UTC yyyy")
         }
 
-        let user = try await pool.store.user(named: username)
-        let userIdForSRP = user?.userIdForSRP ?? username
+        let user = try await pool.user(named: username)
+        let userIdForSRP = user?.userIdForSRP ?? UsernameProfile.map(username)
         // The block is bound to the user (associated data), the session (its id) and the time it was issued.
         guard let contents = pool.sealer.open(secretBlock, userIdForSRP: userIdForSRP),
             abs(pool.now().timeIntervalSince(contents.issuedAt)) <= UserPool.challengeLifetime
@@ -403,7 +408,7 @@ struct AuthenticationService: Sendable {
         guard let sub = session.userSub, let user = try await pool.store.user(sub: sub), user.enabled else {
             throw CognitoError.invalidSession
         }
-        if let username = responses["USERNAME"], username.lowercased() != user.username.lowercased(),
+        if let username = responses["USERNAME"], UsernameProfile.map(username) != UsernameProfile.map(user.username),
             username != user.userIdForSRP, username != user.sub
         {
             throw CognitoError.invalidSession
@@ -445,9 +450,20 @@ struct AuthenticationService: Sendable {
     private func refresh(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
         let token = try Self.parameter(parameters, "REFRESH_TOKEN")
         let hash = RefreshTokenSecret.hash(token)
-        guard let stored = try await pool.store.refreshToken(hash: hash), !stored.revoked,
-            stored.clientId == client.clientId, let user = try await pool.store.user(sub: stored.sub)
-        else { throw CognitoError.notAuthorized("Invalid Refresh Token") }
+        let invalid = CognitoError.notAuthorized("Invalid Refresh Token")
+        guard let stored = try await pool.store.refreshToken(hash: hash), stored.clientId == client.clientId else {
+            throw invalid
+        }
+        if stored.revoked {
+            // A token that rotation replaced, presented again: a copy is in someone else's hands, or this is the
+            // thief and the user already moved on. Either way the sign-in is no longer the user's alone: end it.
+            // A retry within a few seconds of the rotation (an answer lost on the way) is only refused.
+            if let rotatedAt = stored.rotatedAt, pool.now().timeIntervalSince(rotatedAt) > Self.rotationRetryGrace {
+                try await pool.store.revokeRefreshTokenFamily(originJti: stored.session.originJti)
+            }
+            throw invalid
+        }
+        guard let user = try await pool.store.user(sub: stored.sub) else { throw invalid }
         guard Int(pool.now().timeIntervalSince1970) < stored.expiresAt else {
             throw CognitoError.notAuthorized("Refresh Token has expired")
         }
@@ -462,8 +478,9 @@ struct AuthenticationService: Sendable {
             guard
                 try await pool.store.rotateRefreshToken(
                     oldHash: hash,
-                    replacement: refreshRecord(replacement, user: user, client: client, session: stored.session))
-            else { throw CognitoError.notAuthorized("Invalid Refresh Token") }
+                    replacement: refreshRecord(replacement, user: user, client: client, session: stored.session),
+                    at: pool.now())
+            else { throw invalid }
             newRefreshToken = replacement
         }
         let issued = try await pool.tokens.issueTokens(for: user, clientId: client.clientId, session: stored.session)
@@ -473,6 +490,9 @@ struct AuthenticationService: Sendable {
                 expiresIn: issued.expiresIn),
             challengeParameters: [:])
     }
+
+    /// How long after a rotation the replaced token counts as a lost-answer retry rather than a reuse.
+    static let rotationRetryGrace: TimeInterval = 10
 
     static func jsonText(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()

@@ -11,13 +11,15 @@ struct CognitoController: Sendable {
     static let maximumBodySize = 256 * 1024
 
     let operations: [String: CognitoOperation]
+    let gate: LoopbackGate
 
-    init(operations: [CognitoOperation]) {
+    init(operations: [CognitoOperation], gate: LoopbackGate) {
         self.operations = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.gate = gate
     }
 
     /// Every operation of the user pool. Admin operations go through `gate` first.
-    init(pool: UserPool, gate: AdminGate) {
+    init(pool: UserPool, gate: LoopbackGate) {
         let authentication = AuthenticationService(pool: pool)
         let accounts = AccountService(pool: pool)
         let mfa = MFAService(pool: pool)
@@ -25,49 +27,57 @@ struct CognitoController: Sendable {
         func adminOperation<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(
             _ name: String, _ body: @escaping @Sendable (Input) async throws -> Output
         ) -> CognitoOperation {
-            .json(name) { (input: Input) in
-                try gate.check()
-                return try await body(input)
-            }
+            var operation = CognitoOperation.json(name, body)
+            operation.isAdmin = true
+            return operation
         }
-        self.init(operations: [
-            .json("InitiateAuth", authentication.initiateAuth),
-            .json("RespondToAuthChallenge", authentication.respondToAuthChallenge),
-            .json("SignUp", accounts.signUp),
-            .json("ConfirmSignUp", accounts.confirmSignUp),
-            .json("ResendConfirmationCode", accounts.resendConfirmationCode),
-            .json("ForgotPassword", accounts.forgotPassword),
-            .json("ConfirmForgotPassword", accounts.confirmForgotPassword),
-            .json("ChangePassword", accounts.changePassword),
-            .json("GetUser", accounts.getUser),
-            .json("UpdateUserAttributes", accounts.updateUserAttributes),
-            .json("GetUserAttributeVerificationCode", accounts.getUserAttributeVerificationCode),
-            .json("VerifyUserAttribute", accounts.verifyUserAttribute),
-            .json("GlobalSignOut", accounts.globalSignOut),
-            .json("RevokeToken", accounts.revokeToken),
-            .json("DeleteUser", accounts.deleteUser),
-            .json("AssociateSoftwareToken", mfa.associateSoftwareToken),
-            .json("VerifySoftwareToken", mfa.verifySoftwareToken),
-            .json("SetUserMFAPreference", mfa.setUserMFAPreference),
-            adminOperation("AdminCreateUser", admin.createUser),
-            adminOperation("AdminSetUserPassword", admin.setUserPassword),
-            adminOperation("AdminGetUser", admin.getUser),
-            adminOperation("ListUsers", admin.listUsers),
-            adminOperation("AdminDeleteUser", admin.deleteUser),
-            adminOperation("AdminDisableUser", admin.setEnabled(false)),
-            adminOperation("AdminEnableUser", admin.setEnabled(true)),
-            adminOperation("AdminConfirmSignUp", admin.confirmSignUp),
-            adminOperation("AdminResetUserPassword", admin.resetUserPassword),
-            adminOperation("AdminUserGlobalSignOut", admin.userGlobalSignOut),
-            adminOperation("AdminUpdateUserAttributes", admin.updateUserAttributes),
-            adminOperation("AdminSetUserMFAPreference", admin.setUserMFAPreference),
-            adminOperation("CreateGroup", admin.createGroup),
-            adminOperation("GetGroup", admin.getGroup),
-            adminOperation("ListGroups", admin.listGroups),
-            adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
-            adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
-            adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
-        ])
+        self.init(
+            operations: [
+                .json("InitiateAuth", authentication.initiateAuth),
+                .json("RespondToAuthChallenge", authentication.respondToAuthChallenge),
+                .json("SignUp", accounts.signUp),
+                .json("ConfirmSignUp", accounts.confirmSignUp),
+                .json("ResendConfirmationCode", accounts.resendConfirmationCode),
+                .json("ForgotPassword", accounts.forgotPassword),
+                .json("ConfirmForgotPassword", accounts.confirmForgotPassword),
+                .json("ChangePassword", accounts.changePassword),
+                .json("GetUser", accounts.getUser),
+                .json("UpdateUserAttributes", accounts.updateUserAttributes),
+                .json("GetUserAttributeVerificationCode", accounts.getUserAttributeVerificationCode),
+                .json("VerifyUserAttribute", accounts.verifyUserAttribute),
+                .json("GlobalSignOut", accounts.globalSignOut),
+                .json("RevokeToken", accounts.revokeToken),
+                .json("DeleteUser", accounts.deleteUser),
+                .json("AssociateSoftwareToken", mfa.associateSoftwareToken),
+                .json("VerifySoftwareToken", mfa.verifySoftwareToken),
+                .json("SetUserMFAPreference", mfa.setUserMFAPreference),
+                adminOperation("AdminCreateUser", admin.createUser),
+                adminOperation("AdminSetUserPassword", admin.setUserPassword),
+                adminOperation("AdminGetUser", admin.getUser),
+                adminOperation("ListUsers", admin.listUsers),
+                adminOperation("AdminDeleteUser", admin.deleteUser),
+                adminOperation("AdminDisableUser", admin.setEnabled(false)),
+                adminOperation("AdminEnableUser", admin.setEnabled(true)),
+                adminOperation("AdminConfirmSignUp", admin.confirmSignUp),
+                adminOperation("AdminResetUserPassword", admin.resetUserPassword),
+                adminOperation("AdminUserGlobalSignOut", admin.userGlobalSignOut),
+                adminOperation("AdminUpdateUserAttributes", admin.updateUserAttributes),
+                adminOperation("AdminSetUserMFAPreference", admin.setUserMFAPreference),
+                adminOperation("CreateGroup", admin.createGroup),
+                adminOperation("GetGroup", admin.getGroup),
+                adminOperation("ListGroups", admin.listGroups),
+                adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
+                adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
+                adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
+            ], gate: gate)
+    }
+
+    /// A header value as an error message may repeat it: printable ASCII, at most 100 characters, so that a
+    /// 10 KB header does not come back (or reach a log) whole.
+    static func shown(_ text: String) -> String {
+        let printable = text.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }
+        let shown = String(String.UnicodeScalarView(printable.prefix(100)))
+        return printable.count > 100 ? shown + "…" : shown
     }
 
     func addRoutes(to router: Router<CloudRequestContext>) {
@@ -79,6 +89,13 @@ struct CognitoController: Sendable {
     func handle(_ request: Request, context: CloudRequestContext) async throws -> Response {
         do {
             let operation = try self.operation(for: request, context: context)
+            if operation.isAdmin {
+                switch gate.refusal(for: request, context: context) {
+                case nil: break
+                case .notListeningOnLoopback?: throw CognitoError.adminNotLocal
+                case .notLoopbackRequest?: throw CognitoError.adminNotLoopbackRequest
+                }
+            }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: Self.maximumBodySize)
@@ -86,8 +103,9 @@ struct CognitoController: Sendable {
                 throw CognitoError.serialization("The request body is too large or could not be read")
             }
             let output = try await operation.handle(Data(buffer: body))
+            // Answers carry tokens, secrets and codes: no cache may keep them (RFC 6749 §5.1).
             return Response(
-                status: .ok, headers: [.contentType: CognitoWire.contentType],
+                status: .ok, headers: [.contentType: CognitoWire.contentType, .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: output)))
         } catch let error as CognitoError {
             return try error.response(from: request, context: context)
@@ -104,7 +122,7 @@ struct CognitoController: Sendable {
         }
         guard target.hasPrefix(CognitoWire.targetPrefix) else {
             context.requestLog.function = "cognito.unknown"
-            throw CognitoError.unknownOperation("Unknown target \(target)")
+            throw CognitoError.unknownOperation("Unknown target \(Self.shown(target))")
         }
         let name = String(target.dropFirst(CognitoWire.targetPrefix.count))
         guard let operation = operations[name] else {
@@ -112,7 +130,7 @@ struct CognitoController: Sendable {
             if CognitoOperation.cognitoOperationNames.contains(name) {
                 throw CognitoError.unknownOperation("handset-cloud does not support \(name) yet")
             }
-            throw CognitoError.unknownOperation("Unknown operation \(name)")
+            throw CognitoError.unknownOperation("Unknown operation \(Self.shown(name))")
         }
         context.requestLog.function = "cognito.\(name)"
         return operation

@@ -34,9 +34,16 @@ extension CognitoError {
         CognitoError(type: "InvalidPasswordException", message: "Password did not conform with policy: \(reason)")
     }
 
-    /// Admin operations from a server that is not bound to loopback (see `AdminGate`).
+    /// Admin operations from a server that is not bound to loopback (see `LoopbackGate`).
     static let adminNotLocal = CognitoError(
         type: "AccessDeniedException",
         message: "handset-cloud accepts admin operations only when it listens on a loopback address "
             + "(SigV4 signatures are not checked)")
+
+    /// Admin operations from a browser page or another host, though the server listens on loopback (see
+    /// `LoopbackGate`: DNS rebinding).
+    static let adminNotLoopbackRequest = CognitoError(
+        type: "AccessDeniedException",
+        message: "handset-cloud accepts admin operations only from this machine, with Host and Origin naming "
+            + "localhost or a loopback address")
 }

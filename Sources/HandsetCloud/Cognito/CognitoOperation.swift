@@ -4,6 +4,8 @@ import HandsetWire
 /// One operation of Cognito's JSON protocol, named as in `X-Amz-Target` (`AWSCognitoIdentityProviderService.<name>`).
 struct CognitoOperation: Sendable {
     let name: String
+    /// Admin operations: served only to loopback callers (`LoopbackGate`).
+    var isAdmin = false
     let handle: @Sendable (Data) async throws -> Data
 
     /// An operation whose request and response are Codable wire types; undecodable bodies become Cognito's
@@ -11,7 +13,7 @@ struct CognitoOperation: Sendable {
     static func json<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(
         _ name: String, _ body: @escaping @Sendable (Input) async throws -> Output
     ) -> CognitoOperation {
-        CognitoOperation(name: name) { data in
+        CognitoOperation(name: name, isAdmin: false) { data in
             let input = try decode(Input.self, from: data)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -33,11 +35,11 @@ struct CognitoOperation: Sendable {
     ]
 
     private static func decode<Input: Decodable>(_ type: Input.Type, from data: Data) throws -> Input {
-        guard case .object = try? JSONValue.parse(data) else {
+        guard let value = try? JSONValue.parse(data), case .object = value else {
             throw CognitoError.serialization("The request body is not a JSON object")
         }
         do {
-            return try JSONDecoder().decode(Input.self, from: data)
+            return try JSONValueDecoder().decode(Input.self, from: value)
         } catch DecodingError.keyNotFound(let key, let context) {
             throw CognitoError.invalidParameter(
                 "1 validation error detected: Value null at '\(memberPath(context.codingPath + [key]))' failed to "

@@ -43,8 +43,31 @@ struct UserPool: Sendable {
         }
     }
 
-    /// The lockout subject for passwords: the username as Cognito compares it.
-    static func passwordSubject(_ username: String) -> String { username.lowercased() }
+    /// The lockout subject for passwords: the username as it is looked up, so that every spelling of one name
+    /// (`ALICE`, fullwidth `ａｌｉｃｅ`) counts against one counter, known user or not.
+    static func passwordSubject(_ username: String) -> String { UsernameProfile.map(username) }
+
+    /// The lockout subject for codes: the user, or for a name that is no user the name itself, so that an unknown
+    /// name is locked out after as many wrong codes as a real user.
+    static func codeSubject(user: PoolUser?, typed username: String) -> String {
+        user?.sub ?? "name:" + UsernameProfile.map(username)
+    }
+
+    /// A new username as stored (RFC 8265's UsernameCaseMapped profile), or the InvalidParameterException that
+    /// refuses it.
+    static func enforceUsername(_ username: String) throws -> String {
+        switch UsernameProfile.enforce(username) {
+        case .success(let name): return name
+        case .failure(let refusal): throw CognitoError.invalidParameter("Username is not valid: it \(refusal)")
+        }
+    }
+
+    /// The user a typed name means, compared as the username profile maps it.
+    func user(named username: String) async throws -> PoolUser? {
+        let mapped = UsernameProfile.map(username)
+        guard !mapped.isEmpty, mapped.utf8.count <= 4 * UsernameProfile.maximumLength else { return nil }
+        return try await store.user(named: mapped)
+    }
 
     /// Counts an attempt, or throws `locked` while a lockout runs.
     func beginAttempt(_ subject: String, _ kind: LockoutKind, locked: CognitoError) async throws {
@@ -127,23 +150,46 @@ struct UserPool: Sendable {
     static func apply(_ attributes: [AttributeWire], to user: inout PoolUser, byAdministrator: Bool) throws {
         for attribute in attributes {
             let value = attribute.value ?? ""
+            // Cognito's limits: names of at most 32 characters (plus `custom:`), values of at most 2048.
+            guard attribute.name.utf8.count <= 39, value.utf8.count <= 2048 else {
+                throw CognitoError.invalidParameter(
+                    "Attribute \(AccountService.shown(attribute.name)) is too long (names 32, values 2048 characters)")
+            }
             switch attribute.name {
             case "sub":
                 throw CognitoError.invalidParameter("Cannot modify the non-mutable attribute sub")
             case "email":
-                if user.email != value { user.emailVerified = false }
-                user.email = value.isEmpty ? nil : value
+                guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                    throw CognitoError.invalidParameter("Invalid email address format.")
+                }
+                if value == user.email {
+                    user.pendingEmail = nil
+                } else if !byAdministrator, !value.isEmpty, user.email != nil, user.emailVerified {
+                    // The verified address keeps working until the new one is confirmed.
+                    user.pendingEmail = value
+                } else {
+                    user.email = value.isEmpty ? nil : value
+                    user.emailVerified = false
+                    user.pendingEmail = nil
+                }
             case "email_verified":
                 guard byAdministrator else {
                     throw CognitoError.invalidParameter("Cannot modify email_verified")
                 }
                 user.emailVerified = value == "true"
             case "phone_number":
-                guard value.isEmpty || (value.hasPrefix("+") && value.dropFirst().allSatisfy(\.isNumber)) else {
+                guard value.isEmpty || PhoneNumberFormat.isValid(value) else {
                     throw CognitoError.invalidParameter("Invalid phone number format.")
                 }
-                if user.phoneNumber != value { user.phoneNumberVerified = false }
-                user.phoneNumber = value.isEmpty ? nil : value
+                if value == user.phoneNumber {
+                    user.pendingPhoneNumber = nil
+                } else if !byAdministrator, !value.isEmpty, user.phoneNumber != nil, user.phoneNumberVerified {
+                    user.pendingPhoneNumber = value
+                } else {
+                    user.phoneNumber = value.isEmpty ? nil : value
+                    user.phoneNumberVerified = false
+                    user.pendingPhoneNumber = nil
+                }
             case "phone_number_verified":
                 guard byAdministrator else {
                     throw CognitoError.invalidParameter("Cannot modify phone_number_verified")
@@ -152,7 +198,8 @@ struct UserPool: Sendable {
             case let name where name.hasPrefix("custom:") || standardAttributes.contains(name):
                 user.attributes[name] = value.isEmpty ? nil : value
             default:
-                throw CognitoError.invalidParameter("Attribute does not exist in the schema: \(attribute.name)")
+                throw CognitoError.invalidParameter(
+                    "Attribute does not exist in the schema: \(AccountService.shown(attribute.name))")
             }
         }
     }

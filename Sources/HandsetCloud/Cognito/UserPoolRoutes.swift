@@ -19,7 +19,7 @@ enum UserPoolRoutes {
                 store: store, now: now),
             sealer: try SecretBlockSealer.loadOrCreate(in: directory),
             delivery: CodeDelivery(outbox: outbox, now: now), now: now)
-        let gate = AdminGate(bindHost: host)
+        let gate = LoopbackGate(bindHost: host)
         CognitoController(pool: pool, gate: gate).addRoutes(to: router)
         OutboxController(outbox: outbox, gate: gate).addRoutes(to: router)
         return pool

@@ -13,6 +13,11 @@ public struct CloudConfiguration: Sendable {
     public var demo: Bool
     /// The base of the token issuer (`<base>/<userPoolId>`); `nil` uses the server's own URL.
     public var issuerBaseURL: String?
+    /// Where clients reach this server, when not at its bind address (behind a proxy): the base of signed storage
+    /// URLs. `nil` uses `http://<host>:<port>`.
+    public var publicURL: String?
+    /// Timeouts and the connection limit of the HTTP server.
+    public var connectionLimits: ConnectionLimits
     /// The clock for token times and record timestamps.
     public var now: @Sendable () -> Date
     /// The level of the server's own diagnostics on standard error (request logs go to the data directory).
@@ -29,6 +34,8 @@ public struct CloudConfiguration: Sendable {
         dataDirectory: URL = URL(fileURLWithPath: CloudConfiguration.defaultDataDirectory),
         demo: Bool = false,
         issuerBaseURL: String? = nil,
+        publicURL: String? = nil,
+        connectionLimits: ConnectionLimits = ConnectionLimits(),
         now: @escaping @Sendable () -> Date = { Date() },
         logLevel: Logger.Level = .info,
         onListening: @escaping @Sendable (CloudEndpoints) async -> Void = { _ in }
@@ -38,6 +45,8 @@ public struct CloudConfiguration: Sendable {
         self.dataDirectory = dataDirectory
         self.demo = demo
         self.issuerBaseURL = issuerBaseURL
+        self.publicURL = publicURL
+        self.connectionLimits = connectionLimits
         self.now = now
         self.logLevel = logLevel
         self.onListening = onListening

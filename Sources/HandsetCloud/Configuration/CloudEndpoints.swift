@@ -14,6 +14,8 @@ public struct CloudEndpoints: Sendable, Equatable {
     public var outputsFile: URL
     /// The demo users seeded on this start (empty without `--demo`).
     public var demoUsers: [DemoUser]
+    /// The API's collections, in the document's order (for the example request in the banner).
+    public var collections: [String] = []
 
     /// Cognito's JSON protocol endpoint (what `--endpoint-url` points at).
     public var cognitoEndpoint: String { baseURL + "/" }

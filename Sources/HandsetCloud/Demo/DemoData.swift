@@ -3,6 +3,25 @@ import HandsetWire
 /// The demo team app's users and records. Ids are chosen so that each user's records list in a useful order:
 /// alice's first task is "Draft release notes".
 enum DemoData {
+    /// A file stored for the demo, as if uploaded to a record's attachment field.
+    struct Attachment: Sendable {
+        var key: String
+        var contentType: String
+        var text: String
+    }
+
+    /// alice's task-0005 has a real attachment, so the demo shows downloading one (a key with no object behind it
+    /// answered 403).
+    static let screenshotChecklist = Attachment(
+        key: "tasks/task-0005/attachment/demo0000000000000001/screenshot-checklist.txt", contentType: "text/plain",
+        text: """
+            App store screenshots for 2.0
+            - iPhone 6.7" and 5.5", iPad 12.9": list, detail, offline banner, inbox
+            - Dark and light theme
+            - No real customer data in any shot
+
+            """)
+
     struct Account: Sendable {
         var user: DemoUser
         var projects: [(id: String, body: [String: JSONValue])]
@@ -63,7 +82,7 @@ enum DemoData {
                 "task-0005",
                 [
                     "title": "Update app store screenshots", "status": "doing", "priority": 3, "due": "2026-12-08",
-                    "project": "project-0001", "attachment": "uploads/screenshots-2-0.zip",
+                    "project": "project-0001", "attachment": .string(screenshotChecklist.key),
                 ]
             ),
             (

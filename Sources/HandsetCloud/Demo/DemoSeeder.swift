@@ -7,16 +7,29 @@ struct DemoSeeder: Sendable {
     let pool: PoolConfiguration
     let store: IdentityStore
     let records: any RecordRepository
+    /// The collections of the API being served: the team app's records are seeded only where it has them.
+    let collections: Set<String>
+    /// Where the demo's attachments are stored.
+    let objects: ObjectStore
     let now: @Sendable () -> Date
 
-    /// Seeds what is missing and returns every demo user.
+    /// Seeds what is missing and returns every demo user, described as this API shows them.
     @discardableResult
     func seed() async throws -> [DemoUser] {
         for account in DemoData.accounts where try await store.user(named: account.user.username) == nil {
             try await seed(account)
         }
-        return DemoData.accounts.map(\.user)
+        return DemoData.accounts.map { account in
+            var user = account.user
+            if !(account.projects.isEmpty && account.tasks.isEmpty), !hasTeamAppCollections {
+                // Another API (say `--api Examples/field-notes.json`): the team app's records are not there.
+                user.covers = "no MFA; no demo records in this API"
+            }
+            return user
+        }
     }
+
+    private var hasTeamAppCollections: Bool { collections.contains("tasks") && collections.contains("projects") }
 
     private func seed(_ account: DemoData.Account) async throws {
         let demo = account.user
@@ -53,8 +66,8 @@ struct DemoSeeder: Sendable {
         } catch IdentityStore.Failure.usernameExists {
             return
         }
-        let collections = [("projects", account.projects), ("tasks", account.tasks)]
-        for (collection, items) in collections {
+        let seeded = [("projects", account.projects), ("tasks", account.tasks)].filter { collections.contains($0.0) }
+        for (collection, items) in seeded {
             for item in items {
                 do {
                     try await records.create(
@@ -63,6 +76,13 @@ struct DemoSeeder: Sendable {
                     continue
                 }
             }
+        }
+        if demo.username == DemoData.alice.user.username, collections.contains("tasks"),
+            let key = ObjectKey(DemoData.screenshotChecklist.key)
+        {
+            try await objects.store(
+                Data(DemoData.screenshotChecklist.text.utf8), key: key,
+                contentType: DemoData.screenshotChecklist.contentType, owner: user.sub, attached: true)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetWire
 import JWTKit
 
 /// Checks the access tokens that Cognito's own operations take (GetUser, ChangePassword, GlobalSignOut, ...): RS256
@@ -43,9 +44,10 @@ struct AccessTokenVerifier: Sendable {
     }
 
     private static func header(of token: String) -> Header? {
+        guard CompactJWT.hasCompactShape(token) else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let data = Base64URL.decode(parts[0]) else { return nil }
-        return try? JSONDecoder().decode(Header.self, from: data)
+        return try? JSONValueDecoder().decode(Header.self, from: data)
     }
 
     private struct Claims: JWTPayload {

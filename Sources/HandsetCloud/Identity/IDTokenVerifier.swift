@@ -1,4 +1,5 @@
 import Foundation
+import HandsetWire
 import JWTKit
 
 /// Checks ID tokens the way API Gateway's Cognito authorizer does: RS256 by the pool's kid, issuer, `token_use` id,
@@ -47,11 +48,12 @@ struct IDTokenVerifier: Sendable {
     }
 
     private static func header(of token: String) -> Header? {
+        guard CompactJWT.hasCompactShape(token) else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }), let data = Base64URL.decode(parts[0]) else {
             return nil
         }
-        return try? JSONDecoder().decode(Header.self, from: data)
+        return try? JSONValueDecoder().decode(Header.self, from: data)
     }
 }
 /// The claims the authorizer reads; all optional, so a token missing one is refused rather than undecodable.

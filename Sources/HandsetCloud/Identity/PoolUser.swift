@@ -20,6 +20,10 @@ struct PoolUser: Sendable, Equatable {
     var mfa: MFASettings
     var createdAt: Date
     var updatedAt: Date
+    /// A new email the user asked for, waiting for its code; `email` (verified) stays in use until then.
+    var pendingEmail: String? = nil
+    /// A new phone number waiting for its code, likewise.
+    var pendingPhoneNumber: String? = nil
 
     /// All attributes as Cognito lists them (`sub` first), string-valued.
     var attributeList: [(name: String, value: String)] {
@@ -32,7 +36,7 @@ struct PoolUser: Sendable, Equatable {
             list.append(("phone_number", phoneNumber))
             list.append(("phone_number_verified", phoneNumberVerified ? "true" : "false"))
         }
-        for name in attributes.keys.sorted() { list.append((name, attributes[name]!)) }
+        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) { list.append((name, value)) }
         return list
     }
 }

@@ -29,6 +29,12 @@ struct SecretBlockSealer: Sendable {
         return SecretBlockSealer(key: SymmetricKey(data: bytes))
     }
 
+    /// HMAC-SHA256 of `text` under the server's key: stable answers for names that are not users (decoys), which
+    /// nobody without the key can tell from real ones.
+    func keyedDigest(of text: String) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+    }
+
     func seal(_ contents: Contents, userIdForSRP: String) throws -> String {
         var plain: [UInt8] = [1]
         plain += contents.sessionId

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A refresh token's record.
 struct StoredRefreshToken: Sendable, Equatable {
     /// Hex SHA-256 of the token.
@@ -8,4 +10,6 @@ struct StoredRefreshToken: Sendable, Equatable {
     var issuedAt: Int
     var expiresAt: Int
     var revoked: Bool
+    /// When rotation replaced it (it was revoked then); `nil` for a token never rotated.
+    var rotatedAt: Date? = nil
 }

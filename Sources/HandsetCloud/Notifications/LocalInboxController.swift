@@ -2,11 +2,11 @@ import Foundation
 import Hummingbird
 
 /// `POST /_local/inbox/wake` `{"subs": [...]}`: wakes these users' long-polls, for `handset-cloud notify` and
-/// `publish`, which write to the database directly. Loopback only (see `AdminGate`). Waking carries no data: a
+/// `publish`, which write to the database directly. Loopback only (see `LoopbackGate`). Waking carries no data: a
 /// woken poll reads the database and answers what is there, so a stray wake costs one query.
 struct LocalInboxController: Sendable {
     let waiters: InboxWaiters
-    let gate: AdminGate
+    let gate: LoopbackGate
 
     static let path = "_local/inbox/wake"
 
@@ -17,8 +17,8 @@ struct LocalInboxController: Sendable {
     func addRoutes(to router: Router<CloudRequestContext>) {
         router.post(RouterPath(stringLiteral: Self.path)) { request, context in
             context.requestLog.function = "local.inboxWake"
-            guard gate.allowsAdminOperations else {
-                throw APIError(.forbidden, "served only on a loopback address")
+            if let refusal = gate.refusal(for: request, context: context) {
+                throw APIError(.forbidden, refusal.message(for: "waking inboxes"))
             }
             var request = request
             let body: WakeBody = try await TopicsController.decode(&request)

@@ -36,7 +36,7 @@ struct NotificationDraftBody: Decodable, Sendable {
         } catch {
             throw APIError.payloadTooLarge
         }
-        guard let draft = try? JSONDecoder().decode(Self.self, from: Data(buffer: buffer)) else {
+        guard let draft = try? JSONValueDecoder().decode(Self.self, from: Data(buffer: buffer)) else {
             throw APIError(.badRequest, "The body must be {\"title\", \"body\", \"link\": {\"collection\", \"id\"}}")
         }
         return try draft.validated()

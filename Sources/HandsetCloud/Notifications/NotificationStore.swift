@@ -158,6 +158,38 @@ struct NotificationStore: Sendable {
         }
     }
 
+    /// The user an assignee field names, with their groups (to check what they may read): a confirmed, enabled
+    /// user by sub, username or email, and by email only when that address is verified and no other such user has
+    /// it. An unconfirmed sign-up or an unverified address never matches, so nobody can claim another's
+    /// assignments, or silence them, by typing their address.
+    func assignee(matching name: String) async throws -> Identity? {
+        try await database.writer.read { db in
+            let eligible = "status = 'CONFIRMED' AND enabled = 1"
+            var row = try Row.fetchOne(
+                db, sql: "SELECT sub, username, email FROM users WHERE sub = ? AND \(eligible)", arguments: [name])
+            if row == nil {
+                row = try Row.fetchOne(
+                    db, sql: "SELECT sub, username, email FROM users WHERE username = ? COLLATE NOCASE AND \(eligible)",
+                    arguments: [name])
+            }
+            if row == nil {
+                let byEmail = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT sub, username, email FROM users
+                        WHERE lower(email) = lower(?) AND email_verified = 1 AND \(eligible) LIMIT 2
+                        """,
+                    arguments: [name])
+                row = byEmail.count == 1 ? byEmail.first : nil
+            }
+            guard let row else { return nil }
+            let sub: String = row["sub"]
+            let groups = try String.fetchAll(
+                db, sql: "SELECT group_name FROM user_groups WHERE user_sub = ? ORDER BY group_name", arguments: [sub])
+            return Identity(sub: sub, username: row["username"], email: row["email"], groups: groups, clientId: "")
+        }
+    }
+
     // MARK: Topics
 
     /// Creates a topic; false when it exists.

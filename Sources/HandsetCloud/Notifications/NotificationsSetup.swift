@@ -31,7 +31,7 @@ struct NotificationsSetup: Sendable {
         let api = router.group("api").add(middleware: authorizer)
         InboxController(inbox: inbox).addRoutes(to: api)
         TopicsController(inbox: inbox).addRoutes(to: api)
-        LocalInboxController(waiters: inbox.waiters, gate: AdminGate(bindHost: host)).addRoutes(to: router)
+        LocalInboxController(waiters: inbox.waiters, gate: LoopbackGate(bindHost: host)).addRoutes(to: router)
     }
 
     var services: [any Service] {

@@ -6,7 +6,7 @@ import Logging
 ///
 /// | event | when | to |
 /// |---|---|---|
-/// | `record.assigned` | the assignee field (an email or username) comes to name a user other than the writer | that user |
+/// | `record.assigned` | the assignee field comes to name (by username, or verified email) a confirmed user other than the writer whom a rule lets read the record | that user |
 /// | `record.changed` | someone other than the owner changed or deleted the record | the owner |
 /// | `record.changed` | the owner changed it from another device than their previous write to it | the owner |
 /// | `conflict` | a write was refused with 412 | the writer |
@@ -64,7 +64,8 @@ struct RecordEventNotifier: RecordEventSink {
             if writer.sub != record.owner {
                 try await inbox.deliver(
                     NotificationDraft(
-                        title: "\(title) was \(verb)", body: "\(writer.name) \(verb) “\(title)” in \(event.collection).",
+                        title: "\(title) was \(verb)",
+                        body: "\(writer.name) \(verb) “\(title)” in \(event.collection).",
                         link: link),
                     kind: .changed, to: [record.owner], coalescing: true)
             } else if let device, let lastDevice, lastDevice.hasPrefix("\(writer.sub) "), lastDevice != device {
@@ -77,17 +78,20 @@ struct RecordEventNotifier: RecordEventSink {
             }
         }
 
-        // Assigned: the field now names someone it did not name before the write.
+        // Assigned: the field now names someone it did not name before the write, who may read the record (else
+        // anyone could write into anyone's inbox through it). Repeats coalesce while one is unread.
         let field = inbox.settings.assigneeField
-        guard let assignee = body[field]?.stringValue,
+        guard let assignee = body[field]?.stringValue, assignee.utf8.count <= 512,
             beforeBody[field]?.stringValue?.lowercased() != assignee.lowercased(),
-            let assigneeSub = try await inbox.store.userSub(matching: assignee), assigneeSub != writer?.sub
+            let assigned = try await inbox.store.assignee(matching: assignee), assigned.sub != writer?.sub,
+            let collection = document.collections[event.collection],
+            collection.grant(for: assigned).allows(.read, on: record, caller: assigned.sub)
         else { return }
         let by = writer.map { "\($0.name) assigned" } ?? "Assigned"
         try await inbox.deliver(
             NotificationDraft(
                 title: "Assigned to you: \(title)", body: "\(by) “\(title)” in \(event.collection) to you.", link: link),
-            kind: .assigned, to: [assigneeSub])
+            kind: .assigned, to: [assigned.sub], coalescing: true)
     }
 
     /// The record's title field, else its collection and id.

@@ -134,7 +134,7 @@ struct TopicsController: Sendable {
         } catch {
             throw APIError.payloadTooLarge
         }
-        guard let body = try? JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) else {
+        guard let body = try? JSONValueDecoder().decode(Body.self, from: Data(buffer: buffer)) else {
             throw APIError.bodyNotAnObject
         }
         return body

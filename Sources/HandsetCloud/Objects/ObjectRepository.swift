@@ -47,13 +47,13 @@ struct ObjectRepository: Sendable {
                 sql: """
                     INSERT OR REPLACE INTO objects
                         (key, collection, record_id, field, owner, file, size, content_type, etag, tier, attached,
-                         created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'STANDARD', ?, ?)
+                         created_at, file_name)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'STANDARD', ?, ?, ?)
                     """,
                 arguments: [
                     object.key, object.collection, object.recordId, object.field, object.owner, object.file,
                     object.size, object.contentType, object.eTag, object.attached,
-                    object.createdAt.timeIntervalSince1970,
+                    object.createdAt.timeIntervalSince1970, object.fileName,
                 ])
             return previous
         }
@@ -92,6 +92,19 @@ struct ObjectRepository: Sendable {
                 db, sql: "SELECT * FROM objects WHERE tier = 'STANDARD' AND created_at < ? ORDER BY created_at",
                 arguments: [date.timeIntervalSince1970]
             ).map(StoredObject.init)
+        }
+    }
+
+    /// How many objects `owner` uploaded that no record field has referred to yet, and their bytes: what the
+    /// unattached-upload quota counts.
+    func unattachedUsage(owner: String) async throws -> (count: Int, bytes: Int) {
+        try await database.writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM objects WHERE owner = ? AND attached = 0",
+                arguments: [owner])
+            return (row?["n"] ?? 0, row?["bytes"] ?? 0)
         }
     }
 

@@ -9,6 +9,8 @@ import Foundation
 /// `Content-Length` and `Content-Type` the request must carry. Changing any of them gives another signature.
 struct ObjectSigner: Sendable {
     static let algorithm = "HANDSET-HMAC-SHA256"
+    /// The signed query parameter carrying an upload's file name.
+    static let fileNameParameter = "X-Handset-File-Name"
 
     let key: SymmetricKey
 
@@ -25,6 +27,8 @@ struct ObjectSigner: Sendable {
         /// Uploads only: the exact size and content type.
         var size: Int?
         var contentType: String?
+        /// Uploads only: the file's name as the person gave it, kept for downloads' `Content-Disposition`.
+        var fileName: String? = nil
 
         var expiresAt: Date { issuedAt.addingTimeInterval(TimeInterval(lifetime)) }
     }
@@ -52,14 +56,15 @@ struct ObjectSigner: Sendable {
     /// The path and query of the signed URL (to be appended to the server's base URL).
     func pathAndQuery(for grant: Grant) -> String {
         let signedHeaders = grant.method == "PUT" ? "content-length;content-type" : "host"
-        let parameters: [(String, String)] = [
+        var parameters: [(String, String)] = [
             ("X-Amz-Algorithm", Self.algorithm),
             ("X-Amz-Credential", grant.credential),
             ("X-Amz-Date", Self.amzDate(grant.issuedAt)),
             ("X-Amz-Expires", String(grant.lifetime)),
             ("X-Amz-SignedHeaders", signedHeaders),
-            ("X-Amz-Signature", signature(of: grant)),
         ]
+        if let fileName = grant.fileName { parameters.append((Self.fileNameParameter, fileName)) }
+        parameters.append(("X-Amz-Signature", signature(of: grant)))
         let query = parameters.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
         return "/\(StorageEndpoint.pathPrefix)/\(grant.bucket)/\(grant.key)?\(query)"
     }
@@ -79,7 +84,8 @@ struct ObjectSigner: Sendable {
         else { return .failure(.signatureMismatch) }
         let grant = Grant(
             method: method, bucket: bucket, key: key, credential: credential, issuedAt: issuedAt, lifetime: lifetime,
-            size: method == "PUT" ? contentLength : nil, contentType: method == "PUT" ? contentType : nil)
+            size: method == "PUT" ? contentLength : nil, contentType: method == "PUT" ? contentType : nil,
+            fileName: method == "PUT" ? query[Self.fileNameParameter] : nil)
         guard now < grant.expiresAt else { return .failure(.expired) }
         let expected = Array(self.signature(of: grant).utf8)
         guard ConstantTime.equals(expected, Array(signature.lowercased().utf8)) else {
@@ -98,6 +104,8 @@ struct ObjectSigner: Sendable {
             "expires:\(grant.lifetime)",
             "content-length:\(grant.size.map(String.init) ?? "")",
             "content-type:\(grant.contentType ?? "")",
+            // Percent-encoded, so that no name can add a line of its own to this text.
+            "file-name:\(grant.fileName.map(Self.percentEncoded) ?? "")",
         ].joined(separator: "\n")
     }
 
@@ -109,21 +117,42 @@ struct ObjectSigner: Sendable {
         return digits + "Z"
     }
 
+    /// Parses `X-Amz-Date` as the bytes of a protocol field: exactly `YYYYMMDD'T'HHMMSS'Z'` in ASCII digits (any
+    /// other digit, such as Arabic-Indic ones that `Character.isNumber` accepts, is refused), a real date.
     static func date(fromAmzDate text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
-        let digits = String(decoding: bytes[0..<8] + bytes[9..<15], as: UTF8.self)
-        guard digits.allSatisfy(\.isNumber) else { return nil }
-        let chars = Array(digits)
-        let rfc3339 =
-            "\(String(chars[0..<4]))-\(String(chars[4..<6]))-\(String(chars[6..<8]))T"
-            + "\(String(chars[8..<10])):\(String(chars[10..<12])):\(String(chars[12..<14])).000Z"
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
+            let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        let rfc3339 = String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.000Z", year, month, day, hour, minute, second)
         return Timestamp.date(from: rfc3339)
     }
 
+    /// RFC 3986's unreserved characters as they are, every other UTF-8 byte as `%XX` (`CharacterSet.alphanumerics`
+    /// would keep letters outside ASCII raw, which a URL may not carry).
     static func percentEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        var encoded = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                encoded += String(format: "%%%02X", byte)
+            }
+        }
+        return encoded
     }
 }

@@ -21,6 +21,10 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
     public var restoredCopyDays: Double
     /// Uploads that no record field ever referred to are removed by the lifecycle run after this long.
     public var unattachedGraceHours: Double
+    /// How many uploads no record refers to yet one user may hold at once (a new one past it gets 429).
+    public var unattachedQuotaCount: Int
+    /// How many bytes of such uploads one user may hold at once.
+    public var unattachedQuotaBytes: Int
 
     public static let defaultContentTypes = [
         "image/*", "audio/*", "video/*", "text/*", "application/pdf", "application/json", "application/zip",
@@ -31,7 +35,8 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
         bucket: String = "handset-objects", maximumSize: Int = 256 * 1024 * 1024,
         allowedContentTypes: [String] = ObjectStorageSettings.defaultContentTypes, urlLifetimeSeconds: Int = 900,
         archiveAfterDays: Double = 30, lifecycleIntervalSeconds: Double = 3600, restoreDelaySeconds: Double = 300,
-        restoredCopyDays: Double = 7, unattachedGraceHours: Double = 24
+        restoredCopyDays: Double = 7, unattachedGraceHours: Double = 24, unattachedQuotaCount: Int = 100,
+        unattachedQuotaBytes: Int = 1024 * 1024 * 1024
     ) {
         self.bucket = bucket
         self.maximumSize = maximumSize
@@ -42,11 +47,13 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
         self.restoreDelaySeconds = restoreDelaySeconds
         self.restoredCopyDays = restoredCopyDays
         self.unattachedGraceHours = unattachedGraceHours
+        self.unattachedQuotaCount = unattachedQuotaCount
+        self.unattachedQuotaBytes = unattachedQuotaBytes
     }
 
     enum CodingKeys: String, CodingKey {
         case bucket, maximumSize, allowedContentTypes, urlLifetimeSeconds, archiveAfterDays, lifecycleIntervalSeconds
-        case restoreDelaySeconds, restoredCopyDays, unattachedGraceHours
+        case restoreDelaySeconds, restoredCopyDays, unattachedGraceHours, unattachedQuotaCount, unattachedQuotaBytes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +76,10 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
             try container.decodeIfPresent(Double.self, forKey: .restoredCopyDays) ?? defaults.restoredCopyDays
         unattachedGraceHours =
             try container.decodeIfPresent(Double.self, forKey: .unattachedGraceHours) ?? defaults.unattachedGraceHours
+        unattachedQuotaCount =
+            try container.decodeIfPresent(Int.self, forKey: .unattachedQuotaCount) ?? defaults.unattachedQuotaCount
+        unattachedQuotaBytes =
+            try container.decodeIfPresent(Int.self, forKey: .unattachedQuotaBytes) ?? defaults.unattachedQuotaBytes
     }
 
     /// Whether an upload may declare `contentType` (parameters such as `; charset=utf-8` are ignored).
@@ -96,8 +107,9 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
 
     func validated() throws -> ObjectStorageSettings {
         guard !bucket.isEmpty, bucket.unicodeScalars.allSatisfy({ ObjectKey.isSafe($0) && $0 != "/" }),
-            maximumSize > 0, urlLifetimeSeconds > 0, archiveAfterDays >= 0, lifecycleIntervalSeconds > 0,
-            restoreDelaySeconds >= 0, restoredCopyDays > 0, unattachedGraceHours >= 0
+            maximumSize > 0, urlLifetimeSeconds > 0, urlLifetimeSeconds <= 604_800, archiveAfterDays >= 0,
+            lifecycleIntervalSeconds > 0, lifecycleIntervalSeconds < 1e9, restoreDelaySeconds >= 0,
+            restoredCopyDays > 0, unattachedGraceHours >= 0, unattachedQuotaCount >= 0, unattachedQuotaBytes >= 0
         else {
             throw CloudStartupError.unreadableFile(
                 path: "storage.json",

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HandsetWire
 import Hummingbird
@@ -46,7 +47,8 @@ struct ObjectStore: Sendable {
     /// Streams an upload to disk and makes it visible once complete. Throws `S3Error.incompleteBody` when the body
     /// ends early, breaks off or runs past `size`.
     func receive<Body: AsyncSequence & Sendable>(
-        _ body: Body, key: ObjectKey, size: Int, contentType: String, owner: String, context: some RequestContext
+        _ body: Body, key: ObjectKey, size: Int, contentType: String, owner: String, originalName: String? = nil,
+        context: some RequestContext
     ) async throws -> StoredObject where Body.Element == ByteBuffer {
         let temporary = directory.incomingObjects.appendingPathComponent(UUID().uuidString.lowercased())
         let meter = UploadMeter(limit: size)
@@ -72,7 +74,7 @@ struct ObjectStore: Sendable {
         let object = StoredObject(
             key: key.description, collection: key.collection, recordId: key.recordId, field: key.field, owner: owner,
             file: fileName, size: size, contentType: contentType, eTag: "\"\(meter.md5Hex)\"", tier: .standard,
-            attached: referenced ?? false, createdAt: now())
+            attached: referenced ?? false, createdAt: now(), fileName: originalName)
         do {
             if let replaced = try await repository.put(object) { removeFile(of: replaced) }
         } catch {
@@ -80,6 +82,30 @@ struct ObjectStore: Sendable {
             throw error
         }
         return object
+    }
+
+    /// Whether `owner` holding one more unattached upload of `size` bytes would pass the quota.
+    func exceedsUnattachedQuota(owner: String, adding size: Int, settings: ObjectStorageSettings) async throws -> Bool {
+        let usage = try await repository.unattachedUsage(owner: owner)
+        return usage.count >= settings.unattachedQuotaCount || usage.bytes + size > settings.unattachedQuotaBytes
+    }
+
+    /// Stores `bytes` under `key` as an upload of `owner`'s would be (the demo's seeded attachment).
+    func store(_ bytes: Data, key: ObjectKey, contentType: String, owner: String, attached: Bool) async throws {
+        let fileName = UUID().uuidString.lowercased()
+        let destination = directory.standardObjects.appendingPathComponent(fileName)
+        try bytes.write(to: destination, options: .atomic)
+        let md5 = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let object = StoredObject(
+            key: key.description, collection: key.collection, recordId: key.recordId, field: key.field, owner: owner,
+            file: fileName, size: bytes.count, contentType: contentType, eTag: "\"\(md5)\"", tier: .standard,
+            attached: attached, createdAt: now())
+        do {
+            if let replaced = try await repository.put(object) { removeFile(of: replaced) }
+        } catch {
+            unlink(destination.path)
+            throw error
+        }
     }
 
     /// Drops the rows of these objects, then their files.

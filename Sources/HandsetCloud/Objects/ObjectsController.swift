@@ -45,7 +45,7 @@ struct ObjectsController: Sendable {
         }
         let presign: PresignRequest
         do {
-            presign = try JSONDecoder().decode(PresignRequest.self, from: Data(buffer: buffer))
+            presign = try JSONValueDecoder().decode(PresignRequest.self, from: Data(buffer: buffer))
         } catch {
             throw APIError(
                 .badRequest,
@@ -55,12 +55,21 @@ struct ObjectsController: Sendable {
         switch presign.operation {
         case .upload:
             let (key, size, contentType) = try await checkUpload(presign, identity: identity)
+            guard
+                try await !store.exceedsUnattachedQuota(owner: identity.sub, adding: size, settings: settings)
+            else {
+                throw APIError(
+                    .tooManyRequests,
+                    "You hold \(settings.unattachedQuotaCount) uploads or \(settings.unattachedQuotaBytes) bytes that "
+                        + "no record refers to: save them in records, or wait until they expire")
+            }
             let grant = ObjectSigner.Grant(
                 method: "PUT", bucket: settings.bucket, key: key.description, credential: identity.sub, issuedAt: now,
-                lifetime: settings.urlLifetimeSeconds, size: size, contentType: contentType)
+                lifetime: settings.urlLifetimeSeconds, size: size, contentType: contentType,
+                fileName: presign.fileName.map(ContentDisposition.cleaned))
             return Self.json(
                 PresignedURL(
-                    url: baseURL(of: request) + signer.pathAndQuery(for: grant), method: "PUT",
+                    url: address.publicBaseURL + signer.pathAndQuery(for: grant), method: "PUT",
                     headers: ["Content-Type": contentType], key: key.description,
                     expiresAt: Timestamp.string(from: grant.expiresAt)))
         case .download:
@@ -73,7 +82,7 @@ struct ObjectsController: Sendable {
                 lifetime: settings.urlLifetimeSeconds)
             return Self.json(
                 PresignedURL(
-                    url: baseURL(of: request) + signer.pathAndQuery(for: grant), method: "GET", headers: [:],
+                    url: address.publicBaseURL + signer.pathAndQuery(for: grant), method: "GET", headers: [:],
                     key: object.key, expiresAt: Timestamp.string(from: grant.expiresAt)))
         }
     }
@@ -170,16 +179,6 @@ struct ObjectsController: Sendable {
     }
 
     // MARK: Responses
-
-    /// `http://<Host>` of the request (the address the client used), else the server's own.
-    private func baseURL(of request: Request) -> String {
-        if let authority = request.head.authority, !authority.isEmpty,
-            authority.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0 != "/" && $0 != "@" })
-        {
-            return "\(request.head.scheme ?? "http")://\(authority)"
-        }
-        return address.baseURL
-    }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()

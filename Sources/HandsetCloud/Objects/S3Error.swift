@@ -21,6 +21,9 @@ struct S3Error: HTTPResponseError, Equatable {
     static let signatureMismatch = S3Error(
         status: .forbidden, code: "SignatureDoesNotMatch",
         message: "The request signature we calculated does not match the signature you provided")
+    static let quotaExceeded = S3Error(
+        status: .forbidden, code: "QuotaExceeded",
+        message: "Too many uploads that no record refers to yet: attach them to records, or wait until they expire")
     static let noSuchKey = S3Error(status: .notFound, code: "NoSuchKey", message: "The specified key does not exist.")
     static let noSuchBucket = S3Error(
         status: .notFound, code: "NoSuchBucket", message: "The specified bucket does not exist")

@@ -58,14 +58,20 @@ struct StorageEndpoint: Sendable {
         }
         guard let objectKey = ObjectKey(key) else { throw S3Error.signatureMismatch }
         // A record deleted since the URL was signed takes no more attachments.
-        if let record = try await store.records.record(collection: objectKey.collection, id: objectKey.recordId),
-            record.deleted
-        {
+        let record = try await store.records.record(collection: objectKey.collection, id: objectKey.recordId)
+        if let record, record.deleted {
             throw S3Error(status: .forbidden, code: "AccessDenied", message: "The record was deleted")
+        }
+        // Presigning checked the quota, but several URLs may have been signed before any upload arrived.
+        let referenced = record.map { ObjectStore.referencedStrings(in: $0.body).contains(key) } ?? false
+        if !referenced,
+            try await store.exceedsUnattachedQuota(owner: grant.credential, adding: length, settings: settings)
+        {
+            throw S3Error.quotaExceeded
         }
         let object = try await store.receive(
             request.body, key: objectKey, size: length, contentType: contentType, owner: grant.credential,
-            context: context)
+            originalName: grant.fileName, context: context)
         return Response(status: .ok, headers: [.eTag: object.eTag])
     }
 
@@ -84,6 +90,12 @@ struct StorageEndpoint: Sendable {
         }
         var headers: HTTPFields = [.contentType: object.contentType, .eTag: object.eTag]
         headers[.lastModified] = Self.httpDate(object.createdAt)
+        // The bytes are whatever a user uploaded, served from the same origin as the API and the loopback-only
+        // routes: never rendered, never sniffed into something else, never scripted (stored XSS).
+        headers[.contentDisposition] = ContentDisposition.attachment(
+            fileName: object.fileName ?? ObjectKey(object.key)?.fileName ?? "object")
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
         if object.tier == .archive {
             headers[HTTPField.Name("x-amz-storage-class")!] = "GLACIER"
             if let expires = object.restoreExpiresAt {

@@ -23,6 +23,8 @@ struct StoredObject: Sendable, Equatable {
     var archivedAt: Date?
     var restoreReadyAt: Date?
     var restoreExpiresAt: Date?
+    /// The name the uploader gave the file, as they typed it (the key holds only a safe ASCII form of it).
+    var fileName: String? = nil
 
     /// Where an archived object's restore stands at `now`: `nil` when none was asked for or the copy expired.
     func restoreState(at now: Date) -> ObjectInfo.RestoreState? {
@@ -53,6 +55,7 @@ extension StoredObject {
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
             archivedAt: (row["archived_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
             restoreReadyAt: (row["restore_ready_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            restoreExpiresAt: (row["restore_expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            restoreExpiresAt: (row["restore_expires_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            fileName: row["file_name"])
     }
 }

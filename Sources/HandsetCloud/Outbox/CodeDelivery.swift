@@ -14,11 +14,12 @@ struct CodeDelivery: Sendable {
     }
 
     /// Writes the message and returns the masked delivery details.
+    /// `destination` overrides the user's current address (a new address being verified).
     @discardableResult
     func send(
-        code: String, to user: PoolUser, medium: Medium, purpose: String, text: String
+        code: String, to user: PoolUser, medium: Medium, purpose: String, text: String, destination: String? = nil
     ) throws -> CodeDeliveryDetailsWire {
-        let destination = (medium == .email ? user.email : user.phoneNumber) ?? ""
+        let destination = destination ?? (medium == .email ? user.email : user.phoneNumber) ?? ""
         try outbox.append(
             OutboxMessage(
                 time: Timestamp.string(from: now()), username: user.username, medium: medium.rawValue,
@@ -30,6 +31,13 @@ struct CodeDelivery: Sendable {
     static func medium(for user: PoolUser) -> Medium? {
         if user.email != nil { return .email }
         if user.phoneNumber != nil { return .sms }
+        return nil
+    }
+
+    /// The medium for password reset codes: a verified email, else a verified phone number; `nil` when neither.
+    static func verifiedMedium(for user: PoolUser) -> Medium? {
+        if user.email != nil, user.emailVerified { return .email }
+        if user.phoneNumber != nil, user.phoneNumberVerified { return .sms }
         return nil
     }
 
@@ -47,7 +55,7 @@ struct CodeDelivery: Sendable {
             guard parts.count == 2, let local = parts[0].first, let domain = parts[1].first else { return "***" }
             return "\(local)***@\(domain)***"
         case .sms:
-            let digits = destination.filter(\.isNumber)
+            let digits = destination.filter { $0.isASCII && $0.isNumber }
             return "+" + String(repeating: "*", count: max(0, digits.count - 4)) + String(digits.suffix(4))
         }
     }

@@ -2,11 +2,11 @@ import Foundation
 import Hummingbird
 
 /// `GET /_local/outbox[?username=<name>][&after=<n>]`: the codes the pool "sent", like Firebase's emulator exposes
-/// its codes. Loopback only (see `AdminGate`). Answers `{"messages":[...],"next":<n>}`, where `next` is the `after`
+/// its codes. Loopback only (see `LoopbackGate`). Answers `{"messages":[...],"next":<n>}`, where `next` is the `after`
 /// to poll with for newer messages.
 struct OutboxController: Sendable {
     let outbox: OutboxFile
-    let gate: AdminGate
+    let gate: LoopbackGate
 
     struct Page: Codable, Sendable {
         var messages: [OutboxMessage]
@@ -16,8 +16,8 @@ struct OutboxController: Sendable {
     func addRoutes(to router: Router<CloudRequestContext>) {
         router.get("_local/outbox") { request, context in
             context.requestLog.function = "local.outbox"
-            guard gate.allowsAdminOperations else {
-                return Self.json(["message": "the outbox is served only on a loopback address"], status: .forbidden)
+            if let refusal = gate.refusal(for: request, context: context) {
+                return Self.json(["message": refusal.message(for: "the outbox")], status: .forbidden)
             }
             let all = outbox.messages()
             let after = request.uri.queryParameters.get("after", as: Int.self) ?? 0

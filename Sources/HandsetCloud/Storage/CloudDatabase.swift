@@ -83,6 +83,7 @@ struct CloudDatabase: Sendable {
         registerIdentityMigrations(in: &migrator)
         registerObjectMigrations(in: &migrator)
         registerNotificationMigrations(in: &migrator)
+        registerHardeningMigrations(in: &migrator)
         return migrator
     }
 }

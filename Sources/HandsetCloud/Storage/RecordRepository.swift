@@ -97,6 +97,16 @@ struct RecordFilter: Sendable, Equatable {
     var values: [JSONValue]
 }
 
+extension RecordFilter.Field {
+    /// The order filters take in a query, whatever order the request named them in.
+    var sortName: String {
+        switch self {
+        case .owner: "\u{0}owner"
+        case .field(let name): name
+        }
+    }
+}
+
 /// Where a row stands in its list's order: the sort value (as stored, `""` for a missing field) and the id.
 struct RecordListPosition: Sendable, Equatable, Codable {
     var value: JSONValue

@@ -110,16 +110,22 @@ struct SQLiteRecordRepository: RecordRepository {
             conditions.append("owner = ?")
             _ = arguments.append(contentsOf: [owner])
         }
-        for filter in query.filters where !filter.values.isEmpty {
+        // The SQL text depends only on which fields are filtered (in a fixed order) and whether by one value or
+        // several, never on how many: each text is prepared and cached per connection, so a text per count would
+        // let callers grow every connection's cache without bound. Several values travel as one JSON array.
+        for filter in query.filters.sorted(by: { $0.field.sortName < $1.field.sortName }) where !filter.values.isEmpty {
             let column: String
             switch filter.field {
             case .owner: column = "owner"
             case .field(let name): column = "json_extract(body, '$.\(name)')"
             }
-            let placeholders = Array(repeating: "?", count: filter.values.count).joined(separator: ", ")
-            conditions.append("\(column) IN (\(placeholders))")
-            for value in filter.values {
-                _ = arguments.append(contentsOf: [databaseValue(value)])
+            if filter.values.count == 1 {
+                conditions.append("\(column) = ?")
+                _ = arguments.append(contentsOf: [databaseValue(filter.values[0])])
+            } else {
+                conditions.append("\(column) IN (SELECT value FROM json_each(?))")
+                let list = JSONValue.array(filter.values.map(Self.comparableJSON))
+                _ = arguments.append(contentsOf: [String(decoding: list.encoded(), as: UTF8.self)])
             }
         }
         if let match = ftsQuery(query.searchWords) {
@@ -398,6 +404,13 @@ struct SQLiteRecordRepository: RecordRepository {
             return number.databaseValue
         case .null, .array, .object: return .null
         }
+    }
+
+    /// A filter value as `json_each` should hand it to the comparison: booleans as 1 and 0, as `json_extract`
+    /// reads them from bodies.
+    private static func comparableJSON(_ value: JSONValue) -> JSONValue {
+        if case .bool(let flag) = value { return .number(flag ? 1 : 0) }
+        return value
     }
 
     private static func jsonValue(_ value: DatabaseValue) -> JSONValue {

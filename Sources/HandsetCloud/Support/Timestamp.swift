@@ -8,8 +8,13 @@ import Foundation
 
 /// RFC 3339 timestamps in UTC with milliseconds (`2026-11-27T12:00:00.000Z`), which also sort as text.
 enum Timestamp {
+    /// Years 0 to 9999; a date outside them (only reachable from a damaged row) is written at the nearest end.
+    static let representable: ClosedRange<Double> = -62_167_219_200...253_402_300_799
+
     static func string(from date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let interval = date.timeIntervalSince1970
+        let clamped = interval.isNaN ? 0 : min(max(interval, representable.lowerBound), representable.upperBound)
+        let milliseconds = Int64((clamped * 1000).rounded(.down))
         var seconds = time_t(milliseconds.dividedRoundingDown(by: 1000))
         let fraction = Int(milliseconds - Int64(seconds) * 1000)
         var parts = tm()

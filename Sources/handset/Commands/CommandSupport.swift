@@ -16,6 +16,10 @@ enum HandsetExit {
     static let needsAttention = ExitCode(2)
     /// Something else failed.
     static let failure = ExitCode(1)
+    /// The server refused the write (its fields, or a rule it checks): fix it and resend, or discard it.
+    static let refused = ExitCode(5)
+    /// No access rule lets this user make the write: changing the fields will not help.
+    static let forbidden = ExitCode(6)
 }
 
 /// Options for commands that print results.
@@ -93,6 +97,18 @@ extension ProfileOptions {
         }
         return try ClientServices(
             profile: profile, paths: paths, configuration: try resolve(paths: paths), settings: settings)
+    }
+}
+
+extension ClientServices {
+    /// The signed-in user's data; nobody signed in is exit 4 with a message. Another user's cache on this profile is
+    /// never used in their place.
+    func requireUser() throws -> UserServices {
+        guard let signedIn else {
+            Console.error("not signed in: run `handset login` (each user's cache is their own)")
+            throw HandsetExit.notSignedIn
+        }
+        return signedIn
     }
 }
 

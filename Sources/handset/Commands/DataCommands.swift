@@ -17,13 +17,14 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let services = try profile.services()
+        let services = try profile.services().requireUser()
         let report: SyncReport
         do {
             let schema = try await services.schema(refresh: true)
             let names = collection.isEmpty ? schema.collections.map(\.name) : collection
             for name in names where schema.collection(named: name) == nil {
-                throw ValidationError("no collection \"\(name)\"; collections: \(schema.collections.map(\.name).joined(separator: ", "))")
+                throw ValidationError(
+                    "no collection \"\(name)\"; collections: \(schema.collections.map(\.name).joined(separator: ", "))")
             }
             let showProgress = !output.json && isatty(STDERR_FILENO) != 0
             report = try await services.sync.sync(collections: names) { progress in
@@ -39,8 +40,9 @@ struct SyncCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail(error)
         }
+        // The state after this sync, not only what it did: refusals and conflicts left from before count too.
         let conflicts = try services.store.conflicts().count
-        let rejected = try services.store.outboxEntries().filter { $0.state == .rejected }.count
+        let rejected = try services.store.refusals().count
         if output.json {
             Console.printJSON([
                 "pushed": .number(Double(report.pushed)), "accepted": .number(Double(report.accepted)),
@@ -48,10 +50,11 @@ struct SyncCommand: AsyncParsableCommand {
                 "pulled": .number(Double(report.pulled)), "deferred": .bool(report.deferred),
             ])
         } else {
-            print("Synced: \(report.accepted) sent, \(report.pulled) received"
-                + (conflicts > 0 ? ", \(conflicts) conflict(s): see `handset conflicts`" : "")
-                + (rejected > 0 ? ", \(rejected) rejected: see `handset status`" : "")
-                + (report.deferred ? " (the server asked to retry some later)" : ""))
+            print(
+                "Synced: \(report.accepted) sent, \(report.pulled) received"
+                    + (conflicts > 0 ? ", \(conflicts) conflict(s): see `handset conflicts`" : "")
+                    + (rejected > 0 ? ", \(rejected) refused: see `handset refused`" : "")
+                    + (report.deferred ? " (the server asked to retry some later)" : ""))
         }
         if conflicts > 0 || rejected > 0 { throw HandsetExit.needsAttention }
     }
@@ -67,7 +70,21 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let services = try profile.services()
-        let store = services.store
+        guard let store = services.signedIn?.store else {
+            if output.json {
+                Console.printJSON([
+                    "profile": .string(services.profile),
+                    "api": .string(services.configuration.apiEndpoint.absoluteString), "user": .null,
+                ])
+            } else {
+                print("profile    \(services.profile) (\(services.configuration.apiEndpoint.absoluteString))")
+                print("signed in  no")
+            }
+            if let unclaimed = services.caches.unclaimedCache {
+                Console.note("A cache from before per-user caches waits for its user at \(unclaimed.path)")
+            }
+            return
+        }
         let entries = try store.outboxEntries()
         let pending = entries.filter { $0.state == .queued }.count
         let rejected = entries.filter { $0.state == .rejected }
@@ -81,9 +98,16 @@ struct StatusCommand: ParsableCommand {
                 "api": .string(services.configuration.apiEndpoint.absoluteString),
                 "user": services.signedInUser.map { .string($0.username) } ?? .null,
                 "pending": .number(Double(pending)), "conflicts": .number(Double(conflicts.count)),
-                "rejected": .array(rejected.map { ["collection": .string($0.collection), "id": .string($0.recordId), "reason": .string($0.lastError ?? "")] }),
+                "rejected": .array(
+                    rejected.map {
+                        [
+                            "collection": .string($0.collection), "id": .string($0.recordId),
+                            "reason": .string($0.lastError ?? ""),
+                        ]
+                    }),
                 "lastSyncedAt": last.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null,
-                "cached": .object(Dictionary(uniqueKeysWithValues: counts.map { ($0.0, JSONValue.number(Double($0.1))) })),
+                "cached": .object(
+                    Dictionary(uniqueKeysWithValues: counts.map { ($0.0, JSONValue.number(Double($0.1))) })),
             ])
             return
         }
@@ -111,7 +135,7 @@ struct ListCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let services = try profile.services()
+        let services = try profile.services().requireUser()
         let schema: APISchema
         do {
             schema = try await services.schema(refresh: false)
@@ -119,11 +143,25 @@ struct ListCommand: AsyncParsableCommand {
             throw Console.fail(error)
         }
         guard let collectionSchema = schema.collection(named: collection) else {
-            throw ValidationError("no collection \"\(collection)\"; collections: \(schema.collections.map(\.name).joined(separator: ", "))")
+            throw ValidationError(
+                "no collection \"\(collection)\"; collections: \(schema.collections.map(\.name).joined(separator: ", "))"
+            )
         }
-        let records =
-            try search.map { try services.store.search(collection: collection, text: $0, limit: limit) }
-            ?? services.store.records(collection: collection, limit: limit)
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        // One more than asked tells whether the list was cut.
+        var records =
+            try search.map { try services.store.search(collection: collection, text: $0, limit: limit + 1) }
+            ?? services.store.records(collection: collection, limit: limit + 1)
+        if records.count > limit {
+            records.removeLast(records.count - limit)
+            let total = search == nil ? try services.store.recordCount(collection: collection) : nil
+            Console.note(
+                "handset: showing the first \(limit)\(total.map { " of \($0)" } ?? "") records; --limit N shows more")
+        }
+        if records.isEmpty, try services.store.syncCursor(collection: collection).cursor == nil {
+            Console.note(
+                "handset: nothing of \(collection) is cached for \(services.user.username) yet: run `handset sync`")
+        }
         if output.json {
             Console.printJSON(.array(records.map(\.jsonWithState)))
             return
@@ -142,7 +180,7 @@ struct ListCommand: AsyncParsableCommand {
 
     static func format(_ value: JSONValue?, kind: FieldKind) -> String {
         switch value {
-        case .string(let text)?: return text.replacingOccurrences(of: "\n", with: " ")
+        case .string(let text)?: return TerminalText.safe(text)
         case .number(let number)?: return number.rounded() == number ? String(Int(number)) : String(number)
         case .bool(let flag)?: return flag ? "true" : "false"
         case nil, .null?: return ""
@@ -161,7 +199,12 @@ struct GetCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let services = try profile.services()
+        let services = try profile.services().requireUser()
+        if let schema = services.store.cachedSchema(), schema.collection(named: collection) == nil {
+            throw ValidationError(
+                "no collection \"\(collection)\"; collections: \(schema.collections.map(\.name).joined(separator: ", "))"
+            )
+        }
         guard let record = try services.store.record(collection: collection, id: id) else {
             Console.error("no \(collection) record \(id) in the local cache (try `handset sync`)")
             throw HandsetExit.failure
@@ -171,7 +214,7 @@ struct GetCommand: ParsableCommand {
             return
         }
         for (key, value) in (record.json.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-            print("\(key): \(ListCommand.format(value, kind: .text))")
+            print("\(TerminalText.safe(key)): \(ListCommand.format(value, kind: .text))")
         }
         print("_syncState: \(record.syncState.rawValue)")
     }
@@ -182,7 +225,8 @@ struct PutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "put",
         abstract: "Create (no id) or change a record; saved locally at once, then synced.",
-        discussion: "Fields are checked against the API's schema first. With --no-sync the write waits for `handset sync`.")
+        discussion:
+            "Fields are checked against the API's schema first. With --no-sync the write waits for `handset sync`.")
 
     @OptionGroup var profile: ProfileOptions
     @Argument var collection: String
@@ -192,11 +236,8 @@ struct PutCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let services = try profile.services()
-        guard let user = services.signedInUser else {
-            Console.error("not signed in: run `handset login`")
-            throw HandsetExit.notSignedIn
-        }
+        let services = try profile.services().requireUser()
+        let user = services.user
         let schema: APISchema
         do {
             schema = try await services.schema(refresh: false)
@@ -206,8 +247,19 @@ struct PutCommand: AsyncParsableCommand {
         guard let collectionSchema = schema.collection(named: collection) else {
             throw ValidationError("no collection \"\(collection)\"")
         }
+        if id == nil, !collectionSchema.creators.allow(memberOf: user.groups) {
+            // Saving it would only queue a write the server must refuse.
+            let groups: String
+            if case .groups(let names) = collectionSchema.creators, !names.isEmpty {
+                groups = "only members of \(names.sorted().joined(separator: ", ")) may create \(collection)"
+            } else {
+                groups = "nobody may create \(collection) records"
+            }
+            Console.error("forbidden: \(groups) (the API's access rules); nothing was saved")
+            throw HandsetExit.forbidden
+        }
         let changes = try collectionSchema.fields(from: field)
-        let now = services.now()
+        let now = Date()
         let recordId: String
         var fields: [String: JSONValue]
         if let id {
@@ -227,17 +279,23 @@ struct PutCommand: AsyncParsableCommand {
             throw ExitCode.validationFailure
         }
         if id == nil {
-            try services.store.createRecord(collection: collection, id: recordId, fields: fields, owner: user.sub, now: now)
+            try services.store.createRecord(
+                collection: collection, id: recordId, fields: fields, owner: user.sub, now: now)
         } else {
             try services.store.updateRecord(collection: collection, id: recordId, fields: fields, now: now)
         }
-        let synced = noSync ? false : await pushQuietly(services)
+        let result = await pushAndReport(services, collection: collection, id: recordId, send: !noSync)
         let record = try services.store.record(collection: collection, id: recordId)
         if output.json {
-            Console.printJSON(record?.jsonWithState ?? ["id": .string(recordId)])
+            var object = record?.jsonWithState.objectValue ?? ["id": .string(recordId)]
+            object["_result"] = .string(result.jsonName)
+            if case .refused(let reason) = result { object["_reason"] = .string(reason) }
+            if case .forbidden(let reason) = result { object["_reason"] = .string(reason) }
+            Console.printJSON(.object(object))
         } else {
-            print("\(id == nil ? "Created" : "Saved") \(collection)/\(recordId)" + (synced ? "" : " (pending sync)"))
+            print("\(id == nil ? "Created" : "Saved") \(collection)/\(recordId): \(result.summary)")
         }
+        if result != .synced, !(noSync && result == .pending("--no-sync")) { throw result.exitCode }
     }
 }
 
@@ -251,26 +309,98 @@ struct RemoveCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Only delete locally; sync later.") var noSync = false
 
     func run() async throws {
-        let services = try profile.services()
+        let services = try profile.services().requireUser()
         do {
-            try services.store.deleteRecord(collection: collection, id: id, now: services.now())
+            try services.store.deleteRecord(collection: collection, id: id, now: Date())
         } catch let error as StoreError {
             Console.error(error.description)
             throw HandsetExit.failure
         }
-        let synced = noSync ? false : await pushQuietly(services)
-        print("Deleted \(collection)/\(id)" + (synced ? "" : " (pending sync)"))
+        let result = await pushAndReport(services, collection: collection, id: id, send: !noSync)
+        print("Deleted \(collection)/\(id): \(result.summary)")
+        if result != .synced, !(noSync && result == .pending("--no-sync")) { throw result.exitCode }
     }
 }
 
-/// Pushes the outbox if the cloud answers; a local write never fails because the network did.
-func pushQuietly(_ services: ClientServices) async -> Bool {
+/// What became of one local write after trying to send it.
+enum WriteResult: Equatable {
+    /// The server accepted it.
+    case synced
+    /// Saved here; waiting to be sent (offline, the server asked to retry later, or `--no-sync`).
+    case pending(String)
+    /// The record changed on the server first.
+    case conflict
+    /// The server refused it, with its reason.
+    case refused(String)
+    /// No rule lets this user do it.
+    case forbidden(String)
+    /// The session this data belongs to has ended.
+    case notSignedIn
+
+    /// The words after "Created tasks/<id>" and the like.
+    var summary: String {
+        switch self {
+        case .synced: return "synced"
+        case .pending(let why): return "saved on this device, pending sync (\(why))"
+        case .conflict: return "conflict: it changed on the server first; see `handset conflicts`"
+        case .refused(let reason):
+            return "refused by the server: \(reason); fix it and run `handset put` again, or `handset refused discard`"
+        case .forbidden(let reason):
+            return "forbidden: \(reason); no rule lets you do this, `handset refused discard` drops it"
+        case .notSignedIn: return "saved on this device; the session expired, run `handset login` to send it"
+        }
+    }
+
+    /// The exit code that says so (README: Commands).
+    var exitCode: ExitCode {
+        switch self {
+        case .synced: return .success
+        case .pending: return HandsetExit.offline
+        case .conflict: return HandsetExit.needsAttention
+        case .refused: return HandsetExit.refused
+        case .forbidden: return HandsetExit.forbidden
+        case .notSignedIn: return HandsetExit.notSignedIn
+        }
+    }
+
+    var jsonName: String {
+        switch self {
+        case .synced: return "synced"
+        case .pending: return "pending"
+        case .conflict: return "conflict"
+        case .refused: return "refused"
+        case .forbidden: return "forbidden"
+        case .notSignedIn: return "notSignedIn"
+        }
+    }
+}
+
+/// Pushes the outbox if the cloud answers (a local write never fails because the network did) and says what became
+/// of the write to `collection/id`.
+func pushAndReport(_ services: UserServices, collection: String, id: String, send: Bool = true) async -> WriteResult {
+    guard send else { return .pending("--no-sync") }
+    var offline: String?
     do {
         let report = try await services.sync.push()
-        return !report.deferred && report.conflicts == 0 && report.rejected == 0
+        if report.deferred { offline = "the server asked to retry later" }
+    } catch RemoteError.sessionExpired {
+        return .notSignedIn
     } catch {
-        return false
+        offline = RemoteError.from(error).message
     }
+    if let refusal = try? services.store.refusal(collection: collection, id: id) {
+        return refusal.isForbidden ? .forbidden(refusal.reason) : .refused(refusal.reason)
+    }
+    if (try? services.store.conflicts())?.contains(where: { $0.collection == collection && $0.recordId == id }) == true
+    {
+        return .conflict
+    }
+    if let pending = try? services.store.queuedEntries(limit: 100_000),
+        pending.contains(where: { $0.collection == collection && $0.recordId == id })
+    {
+        return .pending(offline ?? "not sent yet")
+    }
+    return .synced
 }
 
 /// `handset conflicts`: list them, or resolve one.
@@ -285,7 +415,7 @@ struct ConflictsCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let conflicts = try profile.services().store.conflicts()
+            let conflicts = try profile.services().requireUser().store.conflicts()
             if output.json {
                 Console.printJSON(
                     .array(
@@ -301,7 +431,13 @@ struct ConflictsCommand: ParsableCommand {
             }
             if conflicts.isEmpty { print("No conflicts") }
             for conflict in conflicts {
-                print("\(conflict.collection)/\(conflict.recordId): " + (conflict.mine == nil ? "deleted here" : conflict.theirs == nil ? "deleted on the server" : "differs in \(conflict.differingFields.joined(separator: ", "))"))
+                print(
+                    "\(conflict.collection)/\(conflict.recordId): "
+                        + (conflict.mine == nil
+                            ? "deleted here"
+                            : conflict.theirs == nil
+                                ? "deleted on the server"
+                                : "differs in \(conflict.differingFields.joined(separator: ", "))"))
             }
         }
     }
@@ -318,17 +454,19 @@ struct ConflictsCommand: ParsableCommand {
         }
 
         func run() async throws {
-            let services = try profile.services()
+            let profileServices = try profile.services()
+            let services = try profileServices.requireUser()
             do {
                 try services.store.resolveConflict(
                     collection: collection, recordId: id, resolution: choice == .mine ? .keepMine : .takeTheirs,
-                    now: services.now())
+                    now: profileServices.now())
             } catch let error as StoreError {
                 Console.error("no conflict for \(collection)/\(id) (\(error))")
                 throw HandsetExit.failure
             }
-            let synced = await pushQuietly(services)
-            print("Resolved \(collection)/\(id): \(choice == .mine ? "kept mine" : "took theirs")" + (synced || choice == .theirs ? "" : " (pending sync)"))
+            let result = await pushAndReport(services, collection: collection, id: id, send: choice == .mine)
+            print("Resolved \(collection)/\(id): \(choice == .mine ? "kept mine, \(result.summary)" : "took theirs")")
+            if choice == .mine, result != .synced { throw result.exitCode }
         }
     }
 }

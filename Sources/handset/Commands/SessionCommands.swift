@@ -63,7 +63,14 @@ struct LoginCommand: AsyncParsableCommand {
                 Console.error(failure.message)
                 throw failure.kind == .offline ? HandsetExit.offline : HandsetExit.notSignedIn
             case .prompt(let prompt, let error):
-                if let error { Console.note(error) }
+                if let error {
+                    // Without a terminal nobody can type another answer: say the one thing that happened and stop.
+                    guard isatty(STDIN_FILENO) != 0 else {
+                        Console.error(error)
+                        throw HandsetExit.notSignedIn
+                    }
+                    Console.note(error)
+                }
                 let answer: String?
                 switch prompt {
                 case .mfaCode(let method, let destination):

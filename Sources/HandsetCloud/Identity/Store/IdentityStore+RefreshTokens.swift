@@ -27,15 +27,28 @@ extension IdentityStore {
         }
     }
 
-    /// Rotation: revokes `oldHash` and stores `replacement` atomically; false when the old token was already
-    /// revoked (a replayed refresh token).
-    func rotateRefreshToken(oldHash: String, replacement: StoredRefreshToken) async throws -> Bool {
+    /// Rotation: revokes `oldHash` (noting when it was rotated) and stores `replacement` atomically; false when the
+    /// old token was already revoked (a replayed refresh token).
+    func rotateRefreshToken(oldHash: String, replacement: StoredRefreshToken, at date: Date) async throws -> Bool {
         try await database.writer.write { db in
             try db.execute(
-                sql: "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ? AND revoked = 0", arguments: [oldHash])
+                sql: "UPDATE refresh_tokens SET revoked = 1, rotated_at = ? WHERE token_hash = ? AND revoked = 0",
+                arguments: [date.timeIntervalSince1970, oldHash])
             guard db.changesCount == 1 else { return false }
             try Self.insert(replacement, db: db)
             return true
+        }
+    }
+
+    /// Reuse of a rotated token: revokes every refresh token of its sign-in (the family shares `origin_jti`), so
+    /// that whichever of the thief and the user refreshed first loses the session too. Returns how many were live.
+    @discardableResult
+    func revokeRefreshTokenFamily(originJti: String) async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE refresh_tokens SET revoked = 1 WHERE origin_jti = ? AND revoked = 0",
+                arguments: [originJti])
+            return db.changesCount
         }
     }
 
@@ -65,6 +78,7 @@ extension IdentityStore {
         StoredRefreshToken(
             hash: row["token_hash"], sub: row["user_sub"], clientId: row["client_id"],
             session: SignInSession(authTime: row["auth_time"], originJti: row["origin_jti"], eventId: row["event_id"]),
-            issuedAt: row["issued_at"], expiresAt: row["expires_at"], revoked: row["revoked"])
+            issuedAt: row["issued_at"], expiresAt: row["expires_at"], revoked: row["revoked"],
+            rotatedAt: (row["rotated_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 }

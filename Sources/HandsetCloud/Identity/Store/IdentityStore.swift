@@ -189,7 +189,7 @@ struct IdentityStore: Sendable {
                     email = ?, email_verified = ?, phone_number = ?, phone_number_verified = ?, attributes = ?,
                     status = ?, enabled = ?, srp_user_id = ?, srp_salt = ?, srp_verifier = ?, password_set_at = ?,
                     updated_at = ?, totp_secret = ?, totp_pending_secret = ?, totp_verified = ?, mfa_totp = ?, mfa_sms = ?, mfa_email = ?,
-                    mfa_preferred = ?
+                    mfa_preferred = ?, pending_email = ?, pending_phone_number = ?
                 WHERE sub = ?
                 """,
             arguments: [
@@ -199,7 +199,7 @@ struct IdentityStore: Sendable {
                 user.updatedAt.timeIntervalSince1970, user.mfa.totpSecret.map { Data($0) },
                 user.mfa.pendingTOTPSecret.map { Data($0) }, user.mfa.totpVerified,
                 user.mfa.totpEnabled, user.mfa.smsEnabled, user.mfa.emailEnabled, user.mfa.preferred?.rawValue,
-                user.sub,
+                user.pendingEmail, user.pendingPhoneNumber, user.sub,
             ])
         try db.execute(sql: "DELETE FROM user_groups WHERE user_sub = ?", arguments: [user.sub])
         for group in user.groups {
@@ -239,7 +239,8 @@ struct IdentityStore: Sendable {
                 totpVerified: row["totp_verified"],
                 totpEnabled: row["mfa_totp"], smsEnabled: row["mfa_sms"], emailEnabled: row["mfa_email"],
                 preferred: preferred.flatMap(MFAFactor.init(rawValue:))),
-            createdAt: created, updatedAt: updatedAt > 0 ? Date(timeIntervalSince1970: updatedAt) : created)
+            createdAt: created, updatedAt: updatedAt > 0 ? Date(timeIntervalSince1970: updatedAt) : created,
+            pendingEmail: row["pending_email"], pendingPhoneNumber: row["pending_phone_number"])
     }
 }
 

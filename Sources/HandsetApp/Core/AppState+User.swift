@@ -1,0 +1,17 @@
+import HandsetModel
+
+extension AppState {
+    /// This state with nothing of its user's data left: no records, schema, inbox, conflicts, counts, messages or
+    /// half-done transfers. What belongs to the device stays (settings, theme, terminal size, download folder).
+    /// Used when the person signs out and when someone else signs in, so nothing of one user is shown to the next.
+    func forgettingUserData() -> AppState {
+        var fresh = AppState(profile: profile, viewportRows: viewportRows)
+        fresh.settings = settings
+        fresh.themeName = themeName
+        fresh.themeNames = themeNames
+        fresh.now = now
+        fresh.attachments.downloadDirectory = attachments.downloadDirectory
+        fresh.sync.connectivity = sync.connectivity
+        return fresh
+    }
+}
