@@ -53,8 +53,8 @@ public struct AppEnvironment: Sendable {
         refreshSchema: @escaping @Sendable () async -> AppEvent,
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
         sync: @escaping @Sendable (String) async -> AppEvent,
-        searchRecords: @escaping @Sendable (String, String) async -> AppEvent = { collection, _ in
-            .list(.recordsLoaded(collection: collection, offset: 0, records: [], total: 0))
+        searchRecords: @escaping @Sendable (String, String) async -> AppEvent = { collection, text in
+            .list(.matchesLoaded(collection: collection, text: text, records: []))
         },
         saveRecord: @escaping @Sendable (String, String?, [String: JSONValue]) async -> AppEvent = { _, _, _ in
             .form(.saveFailed("Saving is not available"))
@@ -391,8 +391,7 @@ extension AppEnvironment {
                 do {
                     let records = try store.search(
                         collection: collection, text: text, limit: RecordListState.windowSize)
-                    return .list(
-                        .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count))
+                    return .list(.matchesLoaded(collection: collection, text: text, records: records))
                 } catch {
                     return .sync(.failed(message: "Search: \(error)", offline: false))
                 }

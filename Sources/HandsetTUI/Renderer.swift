@@ -77,6 +77,9 @@ public enum Renderer {
         if let palette = state.palette {
             PaletteView.render(state, palette: palette, into: &grid)
         }
+        if let confirmation = state.confirmation {
+            ConfirmationView.render(confirmation, into: &grid)
+        }
         if let filter = state.help {
             HelpView.render(state, filter: filter, into: &grid)
         }

@@ -782,6 +782,93 @@ def test_text_fields_edit_like_readline_take_pastes_whole_and_a_crash_gives_the_
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# 6c. Questions before what cannot be undone
+
+
+def test_questions_before_signing_out_everywhere_replacing_a_file_losing_a_form_or_quitting_with_writes_waiting(
+        bin_dir, fixed_cloud, client_env):
+    commands_sign_in(bin_dir, fixed_cloud, client_env)
+    terminal = Terminal(width=100, height=30)
+    try:
+        with step("10a O asks before signing out everywhere"):
+            launch(terminal, bin_dir, client_env)
+            wait_list(terminal, "Draft release notes")
+            terminal.press("A")
+            terminal.wait_for("sign out everywhere")
+            terminal.press("O")
+            terminal.wait_for("Sign out on every device?")
+            terminal.press("n")
+            wait_gone(terminal, "Sign out on every device?")
+            wait_status(terminal, lambda s: "Nothing changed" in s, "nothing changed")
+            assert "alice · default" in lines(terminal)[0], "still signed in"
+            terminal.press("Escape")
+            terminal.wait_for("Enter open")
+
+        with step("10b u over an existing attachment asks first"):
+            terminal.press("/")
+            terminal.type("screenshots")
+            wait_gone(terminal, "Draft release notes")
+            terminal.press("Enter")
+            terminal.press("Enter")
+            wait_detail_title(terminal, "Update app store screenshots")
+            terminal.press("u")
+            terminal.wait_for("Replace screenshot-checklist.txt in Attachment?")
+            terminal.press("Escape")
+            wait_gone(terminal, "Replace screenshot-checklist.txt")
+            assert "Upload a file" not in terminal.screen()
+            terminal.press("u")
+            terminal.wait_for("Replace screenshot-checklist.txt")
+            terminal.type("y")
+            terminal.wait_for("Upload a file to attachment (path):")
+            terminal.press("Escape")
+            wait_gone(terminal, "Upload a file")
+
+        with step("10c Ctrl-C in a changed form asks; a second Ctrl-C quits"):
+            terminal.press("e")
+            terminal.wait_for("Ctrl-S save")
+            terminal.type("!")
+            terminal.wait_for("(changed)")
+            terminal.press("C-c")
+            terminal.wait_for("The changes in this form are lost. Quit?")
+            terminal.press("n")
+            wait_gone(terminal, "The changes in this form are lost")
+            assert "Update app store screenshots!" in terminal.screen(), "the edit is still there"
+            terminal.press("C-c")
+            terminal.wait_for("The changes in this form are lost. Quit?")
+            terminal.press("C-c")
+            terminal.wait_exit()
+            assert exit_status(terminal) == 0
+
+        with step("10d q with writes waiting offline says how many"):
+            terminal.close()
+            terminal = Terminal(width=100, height=30)
+            launch(terminal, bin_dir, client_env)
+            wait_list(terminal, "Draft release notes")
+            wait_status(terminal, lambda s: "● online" in s, "online")
+            fixed_cloud.stop()
+            for title in ("Written offline", "Also written offline"):
+                terminal.press("n")
+                terminal.wait_for("New task")
+                terminal.type(title)
+                terminal.press("C-s")
+                terminal.wait_for(title)
+            wait_status(terminal, lambda s: "↑2 pending" in s, "two writes waiting")
+            terminal.press("q")
+            terminal.wait_for("2 changes have not reached the cloud yet")
+            terminal.press("Escape")
+            wait_gone(terminal, "2 changes have not reached")
+            assert not terminal.is_dead()
+            terminal.press("q")
+            terminal.wait_for("2 changes have not reached the cloud yet")
+            terminal.type("y")
+            terminal.wait_exit()
+            assert exit_status(terminal) == 0
+            fixed_cloud.start()
+    finally:
+        terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # 7. Mouse
 
 

@@ -53,6 +53,14 @@ enum AttachmentsReducer {
         switch key {
         case .character("u"):
             let field = fields.first { record?.fields[$0.name] == nil } ?? fields[0]
+            if case .string(let existing)? = record?.fields[field.name], !existing.isEmpty {
+                // Every attachment field holds a file already: replacing one is asked first.
+                let name = AppCore.fileName(ofKey: existing)
+                state.confirmation = Confirmation(
+                    "Replace \(name) in \(FieldNames.label(for: field.name))? y chooses a new file, any other key keeps it",
+                    .replaceAttachment(collection: collection, recordId: recordId, field: field.name))
+                return []
+            }
             state.attachments.prompt = PromptState(
                 purpose: .upload(collection: collection, recordId: recordId, field: field.name))
             return []

@@ -79,8 +79,11 @@ public enum AppCore {
         if case .alt(let character) = key, !(acceptsText(state) && TextInput.altKeys.contains(character)) {
             return handle(.escape, in: &state) + handle(.character(character), in: &state)
         }
+        if state.confirmation != nil {
+            return ConfirmationReducer.handle(key, in: &state)
+        }
         if key == .control("c") || key == .control("q") {
-            state.shouldQuit = true
+            ConfirmationReducer.quit(in: &state)
             return []
         }
         if state.help != nil {

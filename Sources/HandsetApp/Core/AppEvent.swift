@@ -61,6 +61,8 @@ public enum ListEvent: Sendable, Equatable {
     case schemaLoaded(APISchema)
     /// A window of the list; `kept` says where the record the load was asked to keep now stands.
     case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int, kept: KeptRecord? = nil)
+    /// The records matching a filter text (the first window of them).
+    case matchesLoaded(collection: String, text: String, records: [Record])
 }
 
 /// Results of syncing, and of any call to the cloud that failed.

@@ -79,6 +79,8 @@ public struct AppState: Sendable, Equatable {
     public var attachments: AttachmentsState
     /// The command palette, when open.
     public var palette: PaletteState?
+    /// A yes/no question before something that cannot be undone, when one is asked.
+    public var confirmation: Confirmation?
     /// The `?` help overlay: nil when closed, else its filter.
     public var help: TextInput?
     /// The message in the status area; every message shown is also kept in `messages`.
@@ -109,6 +111,7 @@ public struct AppState: Sendable, Equatable {
         self.account = AccountState()
         self.attachments = AttachmentsState()
         self.palette = nil
+        self.confirmation = nil
         self.help = nil
         self.message = nil
         self.messages = MessageLog()

@@ -19,7 +19,7 @@ public enum KeyHelp {
 
     public static func entries(for screen: Screen) -> [(key: String, action: String)] {
         let common: [(String, String)] = [
-            ("?", "this help (type to filter)"), (": / Ctrl-P", "command palette"), ("Ctrl-C", "quit"),
+            ("?", "this help (type to filter)"), (": / Ctrl-P", "command palette"), ("Ctrl-C", "quit (asks if a form changed or writes wait)"),
         ]
         switch screen {
         case .signIn:
@@ -35,11 +35,11 @@ public enum KeyHelp {
                 ("o / O", "sort by the next column / reverse the order (kept)"),
                 ("Tab / ] [", "next / previous collection"), ("r", "sync now"), ("c", "conflicts"),
                 ("!", "writes the server refused"), ("i", "inbox"),
-                ("A", "account, sign out"), ("q", "quit"),
+                ("A", "account, sign out"), ("q", "quit (asks if writes wait to be sent)"),
             ] + common
         case .detail, .confirmDelete:
             return [
-                ("e", "edit"), ("d", "delete"), ("u", "upload a file to the attachment field"),
+                ("e", "edit"), ("d", "delete"), ("u", "upload a file to the attachment field (asks before replacing one)"),
                 ("s", "save the attachment to a file"), ("R", "restore the attachment from the archive"),
                 ("x", "discard a write the server refused"), ("Esc / h", "back"),
             ] + common
@@ -67,8 +67,8 @@ public enum KeyHelp {
                 + common
         case .account:
             return [
-                ("m", "set up an authenticator app (TOTP)"), ("x", "turn the authenticator app off"),
-                ("t / T", "next / previous theme"), ("o", "sign out"), ("O", "sign out everywhere"), ("Esc", "back"),
+                ("m", "set up an authenticator app (TOTP)"), ("x", "turn the authenticator app off (asks)"),
+                ("t / T", "next / previous theme"), ("o", "sign out"), ("O", "sign out everywhere (asks)"), ("Esc", "back"),
             ] + common
         case .mfaSetup:
             return [("digits", "the code the app shows"), ("Enter", "verify"), ("Esc", "back to the account")] + common

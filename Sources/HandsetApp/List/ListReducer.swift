@@ -25,30 +25,45 @@ enum ListReducer {
             }
             return effects
 
+        case .matchesLoaded(let collection, let text, let records):
+            // Searches answer in any order: only the one for the filter as it reads now is shown.
+            guard var list = state.list, list.collection == collection, list.filter == text else { return [] }
+            install(records, offset: 0, total: records.count, kept: nil, in: &list, viewportRows: state.viewportRows)
+            state.list = list
+            return []
+
         case .recordsLoaded(let collection, let offset, let records, let total, let kept):
-            guard var list = state.list, list.collection == collection else { return [] }
-            let screenRow = list.selected - list.scrollTop
-            list.window = records
-            list.windowOffset = offset
-            list.total = total
-            // The selection stays on its record wherever the reload moved it, on the same screen row; a record no
-            // longer listed leaves the selection on its row (the next record).
-            var target: Int?
-            if let kept, kept.id == list.selectedId {
-                target = kept.index
-            } else if let id = list.selectedId, let index = records.firstIndex(where: { $0.id == id }) {
-                target = offset + index
-            }
-            if let target {
-                list.selected = target
-                list.scrollTop = max(target - screenRow, 0)
-            }
-            if list.selected >= total { list.selected = max(total - 1, 0) }
-            _ = list.moveSelection(by: 0, viewportRows: state.viewportRows)
-            if let record = list.selectedRecord { list.selectedId = record.id }
+            // A window of the whole list that arrives while a filter shows its matches is stale.
+            guard var list = state.list, list.collection == collection, !list.isFiltered else { return [] }
+            install(records, offset: offset, total: total, kept: kept, in: &list, viewportRows: state.viewportRows)
             state.list = list
             return []
         }
+    }
+
+    /// Shows a loaded window. The selection stays on its record wherever the load moved it, on the same screen
+    /// row; a record no longer listed leaves the selection on its row (the next record).
+    static func install(
+        _ records: [Record], offset: Int, total: Int, kept: KeptRecord?, in list: inout RecordListState,
+        viewportRows: Int
+    ) {
+        let screenRow = list.selected - list.scrollTop
+        list.window = records
+        list.windowOffset = offset
+        list.total = total
+        var target: Int?
+        if let kept, kept.id == list.selectedId {
+            target = kept.index
+        } else if let id = list.selectedId, let index = records.firstIndex(where: { $0.id == id }) {
+            target = offset + index
+        }
+        if let target {
+            list.selected = target
+            list.scrollTop = max(target - screenRow, 0)
+        }
+        if list.selected >= total { list.selected = max(total - 1, 0) }
+        _ = list.moveSelection(by: 0, viewportRows: viewportRows)
+        if let record = list.selectedRecord { list.selectedId = record.id }
     }
 
     // MARK: Loading
@@ -119,7 +134,7 @@ enum ListReducer {
         if let delta { return moveSelection(by: delta, in: &state) }
         switch key {
         case .character("q"):
-            state.shouldQuit = true
+            ConfirmationReducer.quit(in: &state)
             return []
         case .character("/"):
             guard var list = state.list else { return [] }

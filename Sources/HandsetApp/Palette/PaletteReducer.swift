@@ -53,12 +53,16 @@ enum PaletteReducer {
             state.screen = .account
             return [.loadMFA, .startTOTPSetup]
         case .signOut(let everywhere):
-            return [.signOut(everywhere: everywhere)]
+            guard everywhere else { return [.signOut(everywhere: false)] }
+            state.confirmation = Confirmation(
+                "Sign out on every device? Each one must sign in again. y signs out everywhere, any other key stays",
+                .signOutEverywhere)
+            return []
         case .help:
             state.help = TextInput()
             return []
         case .quit:
-            state.shouldQuit = true
+            ConfirmationReducer.quit(in: &state)
             return []
         }
     }

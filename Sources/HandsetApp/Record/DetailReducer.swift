@@ -13,6 +13,9 @@ enum DetailReducer {
     static func open(_ id: String, in state: inout AppState) -> [AppEffect] {
         state.screen = .detail(recordId: id)
         guard let record = record(id, in: state) else { return [] }
+        // Kept beside the list's window: a reload that moves the window (a filter's answer, a sync) must not take
+        // the record from the screen.
+        state.detail.focusedRecord = record
         return AttachmentsReducer.attachmentFields(state).compactMap { field in
             guard case .string(let key)? = record.fields[field.name], !key.isEmpty else { return nil }
             return .loadAttachmentInfo(key: key)
