@@ -27,6 +27,10 @@ public struct AppEnvironment: Sendable {
     public var saveSort: @Sendable (_ collection: String, _ sort: RecordSort) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
     public var searchRecords: @Sendable (_ collection: String, _ text: String) async -> AppEvent
+    /// Titles of records by `collection/id`, from the cache (what relations point to).
+    public var relatedTitles: @Sendable (_ links: [RecordLink], _ titleFields: [String: String]) async -> AppEvent = {
+        _, _ in .list(.relatedLoaded([:]))
+    }
     public var saveRecord:
         @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
     public var deleteRecord: @Sendable (_ collection: String, _ id: String) async -> AppEvent
@@ -120,6 +124,7 @@ public struct AppEnvironment: Sendable {
         case .saveSort(let collection, let sort): return await saveSort(collection, sort)
         case .sync(let collection): return await sync(collection)
         case .searchRecords(let collection, let text): return await searchRecords(collection, text)
+        case .loadRelatedTitles(let links, let titleFields): return await relatedTitles(links, titleFields)
         case .saveRecord(let collection, let id, let fields): return await saveRecord(collection, id, fields)
         case .deleteRecord(let collection, let id): return await deleteRecord(collection, id)
         case .loadCounts: return await loadCounts()
@@ -471,10 +476,24 @@ extension AppEnvironment {
                 return inboxSnapshot(data.store)
             },
             openLinkedRecord: { link in
-                .inbox(
-                    .linkedRecordLoaded(
-                        collection: link.collection,
-                        record: try? scope.current?.store.record(collection: link.collection, id: link.id)))
+                guard let data = scope.current else { return .account(.sessionExpired) }
+                if let record = try? data.store.record(collection: link.collection, id: link.id) {
+                    return .inbox(.linkedRecordLoaded(collection: link.collection, record: record))
+                }
+                // Not on this device: ask the cloud, which knows whether it is there for this person.
+                do {
+                    guard let record = try await data.api.record(collection: link.collection, id: link.id) else {
+                        return .inbox(.linkedRecordUnavailable(link, .notThere))
+                    }
+                    return .inbox(.linkedRecordLoaded(collection: link.collection, record: record))
+                } catch {
+                    let remote = RemoteError.from(error)
+                    if case .sessionExpired = remote { return .account(.sessionExpired) }
+                    if case .offline(let detail) = remote {
+                        return .inbox(.linkedRecordUnavailable(link, .offline(detail)))
+                    }
+                    return .inbox(.linkedRecordUnavailable(link, .failed(remote.message)))
+                }
             },
             signOut: { everywhere in
                 // This device signs out whatever the server says; telling the server is best effort.
@@ -506,6 +525,18 @@ extension AppEnvironment {
             } catch {
                 return .sync(.failed(message: "Local cache: \(error)", offline: false))
             }
+        }
+        environment.relatedTitles = { links, titleFields in
+            guard let store = scope.current?.store else { return .list(.relatedLoaded([:])) }
+            var titles: [String: String] = [:]
+            for link in links {
+                guard let record = try? store.record(collection: link.collection, id: link.id) else { continue }
+                let field = titleFields[link.collection] ?? "title"
+                if case .string(let title)? = record.value(of: field), !title.isEmpty {
+                    titles["\(link.collection)/\(link.id)"] = title
+                }
+            }
+            return .list(.relatedLoaded(titles))
         }
         environment.locateRecord = { collection, id, sort in
             try? scope.current?.store.position(of: id, collection: collection, sort: sort)

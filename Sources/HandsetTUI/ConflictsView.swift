@@ -4,13 +4,16 @@ import HandsetWire
 
 /// A conflict: this device's version and the server's side by side, changed fields marked, the chosen side lit.
 public enum ConflictsView {
-    public static func render(_ screen: ConflictsState, into grid: inout CellGrid) {
+    public static func render(_ screen: ConflictsState, schema: APISchema? = nil, into grid: inout CellGrid) {
         guard let conflict = screen.current else {
             grid.put("No conflicts", x: 2, y: 3, role: .dim)
             return
         }
-        let heading =
-            "Conflict \(screen.index + 1) of \(screen.conflicts.count): \(conflict.collection)/\(conflict.recordId)"
+        // The record by its title (either side's), the collection beside it; the id only when there is no title.
+        let titleField = schema?.collection(named: conflict.collection)?.titleField ?? "title"
+        let titleValue = conflict.mine?[titleField] ?? conflict.theirs?.fields[titleField]
+        let title = titleValue?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? conflict.recordId
+        let heading = "Conflict \(screen.index + 1) of \(screen.conflicts.count): \(title) (\(conflict.collection))"
         grid.put(TextWidth.truncate(heading, to: grid.width - 4), x: 2, y: 2, role: .title)
         let summary: String
         if conflict.mine == nil {
@@ -31,7 +34,7 @@ public enum ConflictsView {
         grid.put(
             TextWidth.pad("Theirs (server v\(conflict.theirs?.version ?? 0))", to: columnWidth), x: theirsX, y: 5,
             role: .columnHeader)
-        let bottom = grid.height - 4
+        let bottom = grid.height - 2
         for (row, field) in screen.fields.enumerated() {
             let y = 6 + row
             guard y < bottom else { break }
@@ -60,14 +63,15 @@ public enum ConflictsView {
                 TextWidth.pad(TextWidth.truncate(theirs, to: columnWidth), to: columnWidth), x: theirsX, y: y,
                 role: role(side == .theirs))
         }
+        // What still needs a pick, under the summary (the rows above the status bar may hold a message).
         let unchosen = screen.unchosen
         if let notice = screen.notice {
-            grid.put(TextWidth.truncate(notice, to: grid.width - 4), x: 2, y: grid.height - 3, role: .error)
+            grid.put(TextWidth.truncate(notice, to: grid.width - 4), x: 2, y: 4, role: .error)
         } else if !unchosen.isEmpty, conflict.mine != nil, conflict.theirs != nil {
             let names = unchosen.map { FieldFormatter.label(for: $0) }.joined(separator: ", ")
             grid.put(
                 TextWidth.truncate("! changed on both sides, pick one with ← or →: \(names)", to: grid.width - 4), x: 2,
-                y: grid.height - 3, role: .badgeConflict)
+                y: 4, role: .badgeConflict)
         }
     }
 

@@ -3,7 +3,12 @@ import HandsetModel
 
 /// The edit and create form: one line per field, the focused one highlighted, errors beside their field.
 public enum EditFormView {
-    public static func render(_ form: EditFormState, into grid: inout CellGrid) {
+    /// `fileNames`: the person's names of stored files, by key (the form shows a file by name, never by key);
+    /// `related`: titles of related records by `collection/id`.
+    public static func render(
+        _ form: EditFormState, fileNames: [String: String] = [:], related: [String: String] = [:],
+        into grid: inout CellGrid
+    ) {
         let title = form.recordId == nil ? "New \(form.collection.dropLastIfPlural())" : "Edit"
         grid.put(title, x: 2, y: 2, role: .title)
         if form.isDirty { grid.put("(changed)", x: 3 + TextWidth.width(of: title), y: 2, role: .dim) }
@@ -32,17 +37,34 @@ public enum EditFormView {
                 InputView.render(
                     text, cursor: focused ? form.cursor : text.count, x: 2 + labelWidth, y: y, width: valueWidth,
                     role: role, focused: focused, into: &grid)
+                if text.isEmpty, let key = form.attachmentKeys[field.name] {
+                    // The file the record has, by its name: a path typed here replaces it.
+                    let name = fileNames[key] ?? AppCore.fileName(ofKey: key)
+                    let note = form.removedAttachments.contains(field.name) ? "\(name) goes on save" : name
+                    grid.put(note, x: 2 + labelWidth + (focused ? 1 : 0), y: y, role: .dim, maxWidth: valueWidth - 1)
+                }
             }
             if let error = form.errors[field.name] {
                 grid.put(" " + error, x: 2 + labelWidth + valueWidth, y: y, role: .error)
             } else if focused {
-                grid.put(" " + hint(for: field), x: 2 + labelWidth + valueWidth, y: y, role: .dim)
+                var note = hint(for: field, in: form)
+                if let target = field.references, let id = form.values[field.name], !id.isEmpty,
+                    let title = related["\(target)/\(id)"]
+                {
+                    note = "= \(title)"
+                }
+                grid.put(" " + note, x: 2 + labelWidth + valueWidth, y: y, role: .dim)
             }
         }
         if let focused = form.focusedField, let error = form.errors[focused.name] {
-            grid.put(
-                TextWidth.truncate("\(FieldFormatter.label(for: focused.name)) \(error)", to: grid.width - 4), x: 2,
-                y: grid.height - 3, role: .error)
+            // The whole message, on two rows if it needs them.
+            var lines = TextWidth.wrap("\(FieldFormatter.label(for: focused.name)) \(error)", to: grid.width - 4)
+            if lines.count > 2 {
+                lines = [lines[0], TextWidth.truncate(lines[1] + " " + lines[2], to: grid.width - 4)]
+            }
+            for (index, line) in lines.enumerated() {
+                grid.put(line, x: 2, y: grid.height - 2 - lines.count + index, role: .error)
+            }
         } else if form.confirmingDiscard {
             grid.put(
                 "Discard your changes? y to discard, any other key to keep editing", x: 2, y: grid.height - 3,
@@ -52,7 +74,11 @@ public enum EditFormView {
         }
     }
 
-    static func hint(for field: FieldSchema) -> String {
+    static func hint(for field: FieldSchema, in form: EditFormState) -> String {
+        if field.kind == .objectKey, form.attachmentKeys[field.name] != nil {
+            return form.removedAttachments.contains(field.name)
+                ? "type a path to keep a file" : "a path replaces it, Backspace removes it"
+        }
         switch field.kind {
         case .enumeration: return "←→"
         case .boolean: return "space"

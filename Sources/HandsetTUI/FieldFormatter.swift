@@ -5,7 +5,8 @@ import HandsetWire
 
 /// How a field's value reads in a list cell or a detail line.
 public enum FieldFormatter {
-    public static func format(_ value: JSONValue?, kind: FieldKind) -> String {
+    /// A value in a list cell: one line; date-times in the local zone (`timeZone`).
+    public static func format(_ value: JSONValue?, kind: FieldKind, timeZone: TimeZone = .current) -> String {
         guard let value else { return "" }
         switch value {
         case .null: return ""
@@ -16,9 +17,9 @@ public enum FieldFormatter {
         case .string(let text):
             switch kind {
             case .dateTime:
-                // 2026-11-27T12:34:56.789Z -> 2026-11-27 12:34
-                let trimmed = text.replacingOccurrences(of: "T", with: " ")
-                return String(trimmed.prefix(16))
+                // 2026-11-27T12:34:56.789Z -> 2026-11-27 13:34 in Paris; text that is no time stays as it is.
+                guard let date = TimeText.parse(text) else { return text }
+                return TimeText.short(date, timeZone: timeZone)
             case .longText, .text:
                 return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
             default:

@@ -36,12 +36,12 @@ public enum RecordListView {
                 var body = CellGrid(width: grid.width - sidebarWidth, height: grid.height)
                 renderTable(
                     list, collection: collection, filter: state.list?.filter, sort: state.sorts[collection.name],
-                    into: &body)
+                    timeZone: timeZone, into: &body)
                 grid.paste(body, rows: 2..<(grid.height - 2), x: sidebarWidth)
             } else {
                 renderTable(
                     list, collection: collection, filter: state.list?.filter, sort: state.sorts[collection.name],
-                    into: &grid)
+                    timeZone: timeZone, into: &grid)
             }
         } else {
             let text = state.schema == nil ? "Loading the API description…" : "No collection selected"
@@ -143,7 +143,7 @@ public enum RecordListView {
 
     static func renderTable(
         _ list: RecordListState, collection: CollectionSchema, filter: String? = nil, sort: RecordSort? = nil,
-        into grid: inout CellGrid
+        timeZone: TimeZone = .current, into grid: inout CellGrid
     ) {
         let columns = collection.listColumns.compactMap { name in
             collection.field(named: name) ?? (name == "updatedAt" ? FieldSchema(name: name, kind: .dateTime) : nil)
@@ -194,7 +194,7 @@ public enum RecordListView {
             }
             var x = badgeWidth
             for (column, width) in zip(columns, widths) where width > 0 {
-                let text = FieldFormatter.format(record.value(of: column.name), kind: column.kind)
+                let text = FieldFormatter.format(record.value(of: column.name), kind: column.kind, timeZone: timeZone)
                 grid.put(TextWidth.truncate(text, to: width), x: x, y: y, role: role, maxWidth: width)
                 x += width + 1
             }

@@ -97,7 +97,12 @@ public enum SignInView {
             let doing = form.stage.isAccountStage ? "Sending…" : "Signing in…"
             grid.put(doing, x: layout.left + Layout.labelWidth, y: messageRow, role: .dim)
         } else if let error = form.error {
-            grid.put(TextWidth.truncate(error, to: boxWidth), x: layout.left, y: messageRow, role: .error)
+            // Wrapped, never cut: a password policy or a lockout must be readable whole.
+            for (index, line) in TextWidth.wrap(error, to: boxWidth).prefix(max(grid.height - 2 - messageRow, 1))
+                .enumerated()
+            {
+                grid.put(line, x: layout.left, y: messageRow + index, role: .error)
+            }
         }
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
     }
@@ -125,7 +130,9 @@ public enum SignInView {
         if form.isSubmitting {
             grid.put("Verifying…", x: left, y: top + 14, role: .dim)
         } else if let error = form.error {
-            grid.put(TextWidth.truncate(error, to: width), x: left, y: top + 14, role: .error)
+            for (index, line) in TextWidth.wrap(error, to: width).prefix(3).enumerated() {
+                grid.put(line, x: left, y: top + 14 + index, role: .error)
+            }
         }
         KeyHints.render([("Enter", "verify"), ("Esc", "back")], row: grid.height - 1, into: &grid)
     }

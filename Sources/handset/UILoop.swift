@@ -44,6 +44,9 @@ final class UILoop {
             if needsDraw {
                 terminal.draw(Renderer.render(state, width: size.width, height: size.height))
                 needsDraw = false
+                // How far the screen drawn can scroll depends on the size: the state learns it from the drawing.
+                let limit = Renderer.scrollLimit(state, width: size.width, height: size.height)
+                if limit != state.scroll.limit { dispatch(.measured(scrollLimit: limit)) }
             }
             // Sleep until a key, an effect's result or the next tick, whichever comes first: results are drawn
             // the moment they arrive, not on the next poll of the keyboard.

@@ -956,6 +956,8 @@ def test_account_screen_adds_an_authenticator_app(bin_dir, cloud, client_env, wo
             other.run("login", "--username", BOB[0], "--password-stdin", "--mfa-code", code, stdin=BOB[1] + "\n")
         with step("8d x turns it off"):
             terminal.press("x")
+            terminal.wait_for("Turn off the authenticator app?")
+            terminal.type("y")
             terminal.wait_for("Authenticator app turned off")
             terminal.wait_for("off (no second factor)")
     finally:

@@ -655,7 +655,7 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             terminal.press("c")
             terminal.wait_for("Conflict 1 of 1")
             screen = terminal.screen()
-            assert f"tasks/{plumber}" in screen
+            assert "Conflict 1 of 1: Call the plumber before Friday (tasks)" in screen, "the record by its title"
             assert "Mine (this device)" in screen and "Theirs (server v2)" in screen
             title_row = row_starting(terminal, "Title")
             assert "Call the plumber before Friday" in title_row and "Call the plumber about the boiler" in title_row

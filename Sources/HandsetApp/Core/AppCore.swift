@@ -11,11 +11,31 @@ import HandsetWire
 public enum AppCore {
     public static func update(_ state: inout AppState, _ event: AppEvent) -> [AppEffect] {
         let before = state.message
+        let screenBefore = state.screen
+        let logBefore = state.isShowingMessages
         let effects = route(event, in: &state)
         if state.message != before, let message = state.message {
             state.messages.record(message, at: state.now)
         }
+        // Another screen (or record) starts at its top; the message log starts at its newest line.
+        if state.screen != screenBefore && !sameScreen(state.screen, screenBefore)
+            || state.isShowingMessages != logBefore
+        {
+            state.scroll.reset()
+            if state.isShowingMessages { state.scroll.offset = Int.max / 2 }
+        }
         return effects
+    }
+
+    /// Whether two screens are the same page (a confirmation on the detail is still the detail).
+    static func sameScreen(_ one: Screen, _ other: Screen) -> Bool {
+        switch (one, other) {
+        case (.detail(let a), .detail(let b)), (.detail(let a), .confirmDelete(let b)),
+            (.confirmDelete(let a), .detail(let b)):
+            return a == b
+        case (.notification(let a), .notification(let b)): return a == b
+        default: return false
+        }
     }
 
     static func route(_ event: AppEvent, in state: inout AppState) -> [AppEffect] {
@@ -24,6 +44,7 @@ public enum AppCore {
             return launch(user: user, cachedSchema: cachedSchema, lastSyncedAt: lastSyncedAt, in: &state)
         case .resized(let rows):
             state.viewportRows = max(rows, 1)
+            state.scroll.page = max(rows - 1, 1)
             return ListReducer.moveSelection(by: 0, in: &state)
         case .key(let key):
             return handle(key, in: &state)
@@ -32,6 +53,10 @@ public enum AppCore {
         case .tick(let now):
             return tick(now, in: &state)
         case .effectDone:
+            return []
+        case .measured(let limit):
+            state.scroll.limit = limit
+            if let limit { state.scroll.offset = min(state.scroll.offset, limit) }
             return []
         case .signIn(let event):
             return SignInReducer.reduce(event, in: &state)
@@ -89,6 +114,10 @@ public enum AppCore {
         if state.help != nil {
             return handleHelpKey(key, in: &state)
         }
+        if state.isShowingMessages {
+            if !state.scroll.handle(key) { state.isShowingMessages = false }
+            return []
+        }
         if state.palette != nil {
             return PaletteReducer.handle(key, in: &state)
         }
@@ -100,6 +129,13 @@ public enum AppCore {
         if key == .character("?"), !isTyping(state) {
             state.help = TextInput()
             return []
+        }
+        if state.user != nil, key == .character("M"), !isTyping(state) {
+            if case .signIn = state.screen {
+            } else {
+                state.isShowingMessages = true
+                return []
+            }
         }
         if state.user != nil, key == .control("p") || (key == .character(":") && !isTyping(state)) {
             if case .signIn = state.screen { return [] }
@@ -117,6 +153,8 @@ public enum AppCore {
             return DetailReducer.handleDeleteConfirmation(key, recordId: recordId, in: &state)
         case .inbox(let selected):
             return InboxReducer.handle(key, selected: selected, in: &state)
+        case .notification(let index):
+            return InboxReducer.handleFull(key, index: index, in: &state)
         case .account, .mfaSetup:
             return AccountReducer.handle(key, in: &state)
         case .conflicts:

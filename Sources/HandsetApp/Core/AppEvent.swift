@@ -19,6 +19,8 @@ public enum AppEvent: Sendable, Equatable {
     case tick(Date)
     /// An effect finished with nothing to change (an alert shown, a sort kept).
     case effectDone
+    /// The renderer's measure of the screen drawn: the furthest it can scroll (nil: it does not scroll).
+    case measured(scrollLimit: Int?)
     case signIn(SignInEvent)
     case account(AccountEvent)
     case list(ListEvent)
@@ -63,6 +65,8 @@ public enum ListEvent: Sendable, Equatable {
     case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int, kept: KeptRecord? = nil)
     /// The records matching a filter text (the first window of them).
     case matchesLoaded(collection: String, text: String, records: [Record])
+    /// Titles of related records, by `collection/id` (records not on this device are left out).
+    case relatedLoaded([String: String])
 }
 
 /// Results of syncing, and of any call to the cloud that failed.
@@ -102,6 +106,8 @@ public enum InboxEvent: Sendable, Equatable {
     case pollFailed(offline: Bool)
     case loaded([InboxItem], unread: Int)
     case linkedRecordLoaded(collection: String, record: Record?)
+    /// The record a notification points to cannot be shown, and why.
+    case linkedRecordUnavailable(RecordLink, LinkProblem)
 }
 
 /// Results of uploads, downloads and object info.
@@ -138,6 +144,8 @@ public enum AppEffect: Sendable, Equatable {
     case saveSort(collection: String, RecordSort)
     case sync(collection: String)
     case searchRecords(collection: String, text: String)
+    /// The titles of these records (what relations point to), from the cache.
+    case loadRelatedTitles([RecordLink], titleFields: [String: String])
     case saveRecord(collection: String, id: String?, fields: [String: JSONValue])
     case deleteRecord(collection: String, id: String)
     case loadCounts
@@ -182,6 +190,7 @@ extension AppEffect: CustomStringConvertible {
         case .saveSort(let collection, _): return "saveSort(\(collection))"
         case .sync(let collection): return "sync(\(collection))"
         case .searchRecords(let collection, _): return "searchRecords(\(collection))"
+        case .loadRelatedTitles(let links, _): return "loadRelatedTitles(\(links.count))"
         case .saveRecord(let collection, let id, _): return "saveRecord(\(collection), \(id ?? "new"))"
         case .deleteRecord(let collection, let id): return "deleteRecord(\(collection), \(id))"
         case .loadCounts: return "loadCounts"

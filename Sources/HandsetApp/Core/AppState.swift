@@ -48,6 +48,8 @@ public enum Screen: Sendable, Equatable {
     case refused(selected: Int)
     /// The notification inbox, newest first.
     case inbox(selected: Int)
+    /// One notification in full (its row in the inbox).
+    case notification(index: Int)
     /// Who is signed in, their MFA, the theme, and signing out.
     case account
     /// Adding an authenticator app: the key and QR code, then its first code (the sign-in form's TOTP step).
@@ -67,6 +69,8 @@ public struct AppState: Sendable, Equatable {
     public var list: RecordListState?
     /// The list order per collection (kept on the device across starts).
     public var sorts: [String: RecordSort]
+    /// Titles of records other records point to (relations), by `collection/id`, as far as they are cached.
+    public var related: [String: String]
     /// The detail screen: a record opened from elsewhere, where Esc returns to, how far it is scrolled.
     public var detail: DetailState
     /// Syncing: when, how far, with what result; the counts of pending writes and conflicts.
@@ -86,6 +90,10 @@ public struct AppState: Sendable, Equatable {
     /// The message in the status area; every message shown is also kept in `messages`.
     public var message: StatusMessage?
     public var messages: MessageLog
+    /// The message log (`M`) is open over the screen.
+    public var isShowingMessages: Bool
+    /// How far the screen showing (or the message log) is scrolled.
+    public var scroll: Scroll
     /// The clock as of the last tick.
     public var now: Date?
     /// Rows available for the list body, known from the terminal size.
@@ -105,6 +113,7 @@ public struct AppState: Sendable, Equatable {
         self.schema = nil
         self.list = nil
         self.sorts = [:]
+        self.related = [:]
         self.detail = DetailState()
         self.sync = SyncStatus()
         self.inbox = InboxState()
@@ -115,6 +124,8 @@ public struct AppState: Sendable, Equatable {
         self.help = nil
         self.message = nil
         self.messages = MessageLog()
+        self.isShowingMessages = false
+        self.scroll = Scroll()
         self.now = nil
         self.viewportRows = viewportRows
         self.shouldQuit = false

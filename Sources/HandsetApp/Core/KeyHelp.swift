@@ -19,7 +19,8 @@ public enum KeyHelp {
 
     public static func entries(for screen: Screen) -> [(key: String, action: String)] {
         let common: [(String, String)] = [
-            ("?", "this help (type to filter)"), (": / Ctrl-P", "command palette"), ("Ctrl-C", "quit (asks if a form changed or writes wait)"),
+            ("?", "this help (type to filter)"), (": / Ctrl-P", "command palette"), ("M", "the messages so far"),
+            ("Ctrl-C", "quit (asks if a form changed or writes wait)"),
         ]
         switch screen {
         case .signIn:
@@ -39,9 +40,11 @@ public enum KeyHelp {
             ] + common
         case .detail, .confirmDelete:
             return [
-                ("e", "edit"), ("d", "delete"), ("u", "upload a file to the attachment field (asks before replacing one)"),
+                ("e", "edit"), ("d", "delete"),
+                ("u", "upload a file to the attachment field (asks before replacing one)"),
                 ("s", "save the attachment to a file"), ("R", "restore the attachment from the archive"),
-                ("x", "discard a write the server refused"), ("Esc / h", "back"),
+                ("x", "discard a write the server refused"), ("↑ ↓ / j k", "scroll (PgUp PgDn Space g G)"),
+                ("Esc / h", "back"),
             ] + common
         case .edit:
             return [
@@ -59,8 +62,13 @@ public enum KeyHelp {
                 ("↑ ↓", "move"), ("Enter", "open the record (e there fixes and resends)"), ("x", "discard the write"),
                 ("Esc", "back"),
             ] + common
+        case .notification:
+            return [
+                ("↑ ↓ PgUp PgDn", "scroll"), ("Enter", "open the linked record"), ("Esc", "back to the inbox"),
+            ] + common
         case .inbox:
             return [
+                ("Space / v", "the notification in full"),
                 ("↑ ↓", "move"), ("Enter", "open the linked record"), ("m", "mark read"), ("a", "mark all read"),
                 ("Esc", "back"),
             ]
@@ -68,7 +76,8 @@ public enum KeyHelp {
         case .account:
             return [
                 ("m", "set up an authenticator app (TOTP)"), ("x", "turn the authenticator app off (asks)"),
-                ("t / T", "next / previous theme"), ("o", "sign out"), ("O", "sign out everywhere (asks)"), ("Esc", "back"),
+                ("t / T", "next / previous theme"), ("o", "sign out"), ("O", "sign out everywhere (asks)"),
+                ("Esc", "back"),
             ] + common
         case .mfaSetup:
             return [("digits", "the code the app shows"), ("Enter", "verify"), ("Esc", "back to the account")] + common

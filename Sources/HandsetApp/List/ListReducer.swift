@@ -25,6 +25,10 @@ enum ListReducer {
             }
             return effects
 
+        case .relatedLoaded(let titles):
+            state.related.merge(titles) { _, new in new }
+            return []
+
         case .matchesLoaded(let collection, let text, let records):
             // Searches answer in any order: only the one for the filter as it reads now is shown.
             guard var list = state.list, list.collection == collection, list.filter == text else { return [] }
@@ -159,7 +163,7 @@ enum ListReducer {
             FormReducer.openEditor(recordId: nil, in: &state)
             return []
         case .character("e"):
-            if let id = state.list?.selectedRecord?.id { FormReducer.openEditor(recordId: id, in: &state) }
+            if let id = state.list?.selectedRecord?.id { return FormReducer.openEditor(recordId: id, in: &state) }
             return []
         case .character("d"):
             if let id = state.list?.selectedRecord?.id { state.screen = .confirmDelete(recordId: id) }

@@ -23,14 +23,26 @@ public struct EditFormState: Sendable, Equatable {
     /// Esc on a changed form asks first.
     public var confirmingDiscard: Bool
     public var isSaving: Bool
+    /// Files the record had when the form opened, by attachment field (their keys). The field itself starts empty:
+    /// a path typed there replaces the file; left empty, the file stays.
+    public var attachmentKeys: [String: String]
+    /// Attachment fields whose file is to go (Backspace or Ctrl-U on the empty field; typing a path undoes it).
+    public var removedAttachments: Set<String>
 
     public init(collection: CollectionSchema, record: Record?) {
         self.collection = collection.name
         self.recordId = record?.id
         self.fields = collection.fields.filter { !$0.readOnly && !RecordField.serverManaged.contains($0.name) }
         var values: [String: String] = [:]
+        var attachmentKeys: [String: String] = [:]
         for field in fields {
-            if let value = record?.fields[field.name] {
+            if field.kind == .objectKey {
+                // People see the file's name and type a path to replace it; the key itself is never text to edit.
+                if case .string(let key)? = record?.fields[field.name], !key.isEmpty {
+                    attachmentKeys[field.name] = key
+                }
+                values[field.name] = ""
+            } else if let value = record?.fields[field.name] {
                 values[field.name] = Self.text(value)
             } else if record == nil, field.kind == .enumeration, field.required, let first = field.enumValues.first {
                 values[field.name] = first
@@ -39,6 +51,8 @@ public struct EditFormState: Sendable, Equatable {
             }
         }
         self.values = values
+        self.attachmentKeys = attachmentKeys
+        self.removedAttachments = []
         // A new record's defaults (a required enum's first value) are not a change of the person's.
         self.original = values
         self.focus = 0
@@ -51,7 +65,7 @@ public struct EditFormState: Sendable, Equatable {
     }
 
     public var isDirty: Bool {
-        fields.contains { (values[$0.name] ?? "") != (original[$0.name] ?? "") }
+        !removedAttachments.isEmpty || fields.contains { (values[$0.name] ?? "") != (original[$0.name] ?? "") }
     }
 
     public var focusedField: FieldSchema? { fields.indices.contains(focus) ? fields[focus] : nil }
@@ -60,7 +74,15 @@ public struct EditFormState: Sendable, Equatable {
     public var typedFields: [String: JSONValue] {
         var result: [String: JSONValue] = [:]
         for field in fields {
-            let value = FieldInput.value(values[field.name] ?? "", for: field)
+            let text = values[field.name] ?? ""
+            if field.kind == .objectKey, text.isEmpty {
+                // No path typed: the file the record has stays, unless it is to go.
+                if let key = attachmentKeys[field.name], !removedAttachments.contains(field.name) {
+                    result[field.name] = .string(key)
+                }
+                continue
+            }
+            let value = FieldInput.value(text, for: field)
             if !value.isNull { result[field.name] = value }
         }
         return result
@@ -148,6 +170,13 @@ extension EditFormState {
             awaitingChord = field.isTyped
         default:
             var text = values[field.name] ?? ""
+            if field.kind == .objectKey, text.isEmpty, attachmentKeys[field.name] != nil,
+                [.backspace, .delete, .control("u"), .control("w"), .control("k")].contains(key)
+            {
+                // Deleting on the empty field of a file: the file goes when the form is saved.
+                removedAttachments.insert(field.name)
+                return .none
+            }
             if field.isTyped {
                 let rules: TextInput.Rules = field.kind == .longText ? .multiline : .singleLine
                 TextInput.edit(&text, cursor: &cursor, killed: &killed, with: key, rules: rules)
@@ -157,6 +186,7 @@ extension EditFormState {
             if text != values[field.name] {
                 values[field.name] = text
                 errors[field.name] = nil
+                removedAttachments.remove(field.name)
             }
         }
         return .none

@@ -46,11 +46,16 @@ enum FormReducer {
     }
 
     /// Opens the form on a record of the collection showing (nil: a new one).
-    static func openEditor(recordId: String?, in state: inout AppState) {
-        guard let collection = state.currentCollection else { return }
+    /// Opens the form on a record of the collection showing (nil: a new one), asking for what it shows by name
+    /// (files, related records).
+    @discardableResult
+    static func openEditor(recordId: String?, in state: inout AppState) -> [AppEffect] {
+        guard let collection = state.currentCollection else { return [] }
         let record = recordId.flatMap { DetailReducer.record($0, in: state) }
-        if recordId != nil, record == nil { return }
+        if recordId != nil, record == nil { return [] }
         state.screen = .edit(EditFormState(collection: collection, record: record))
+        guard let record else { return [] }
+        return DetailReducer.namesToLoad(for: record, in: state)
     }
 
     static func handle(_ key: Key, in state: inout AppState) -> [AppEffect] {
