@@ -199,9 +199,15 @@ public enum RecordListView {
                 x += width + 1
             }
         }
-        // A scroll position marker when the list is longer than the screen.
-        if list.total > rows, rows > 0 {
-            let label = "\(list.selected + 1)/\(list.total)"
+        // At the right of the headers: the order when it is by a field that is no column, and where the selection
+        // is when the list is longer than the screen.
+        var marks: [String] = []
+        if let sort, let field = sort.field, !zip(columns, widths).contains(where: { $0.0.name == field && $0.1 > 0 }) {
+            marks.append("by \(FieldFormatter.label(for: field)) \(sort.descending ? "▼" : "▲")")
+        }
+        if list.total > rows, rows > 0 { marks.append("\(list.selected + 1)/\(list.total)") }
+        if !marks.isEmpty {
+            let label = " " + marks.joined(separator: " · ")
             grid.put(label, x: grid.width - TextWidth.width(of: label) - 1, y: headerRow, role: .columnHeader)
         }
     }

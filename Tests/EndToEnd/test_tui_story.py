@@ -435,7 +435,7 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
         with step("3b selection follows the record"):
             select(terminal, "Renew passport")
             terminal.press("o")  # by title: Renew passport moves to another row
-            wait_status(terminal, lambda s: "Sorted by title, ascending" in s, "the list sorted by title")
+            wait_status(terminal, lambda s: "Sorted by Title, ascending" in s, "the list sorted by title")
             wait_until(lambda: [row_title(row) for row in list_rows(terminal)] == sorted(
                 [row_title(row) for row in list_rows(terminal)]), timeout=10, what="the rows in title order")
             wait_selected(terminal, "Renew passport")

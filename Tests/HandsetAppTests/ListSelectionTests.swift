@@ -186,3 +186,32 @@ import Testing
         #expect(state.list?.total == 1, "a window of the whole list is stale while filtering")
     }
 }
+
+@Suite struct SortOrderTests {
+    static let tasks = CollectionSchema(
+        name: "tasks", typeName: "Task", titleField: "title", listColumns: ["title", "status"],
+        fields: [
+            FieldSchema(name: "title", kind: .text),
+            FieldSchema(name: "status", kind: .enumeration, enumValues: ["todo", "doing", "done"]),
+        ])
+
+    @Test func anEnumerationSortsInItsDeclaredOrderAndAHiddenFieldSaysSo() {
+        var state = AppState(viewportRows: 10)
+        _ = AppCore.update(
+            &state,
+            .launched(
+                user: AppCoreTests.alice, cachedSchema: APISchema(title: "T", collections: [Self.tasks]),
+                lastSyncedAt: nil))
+        _ = AppCore.update(&state, .key(.character("o")))
+        #expect(state.message?.text == "Sorted by Title, ascending")
+        let effects = AppCore.update(&state, .key(.character("o")))
+        let byStatus = RecordSort(field: "status", valueOrder: ["todo", "doing", "done"])
+        #expect(effects.last == .saveSort(collection: "tasks", byStatus), "the declared order goes with the sort")
+        _ = AppCore.update(&state, .key(.character("O")))
+        #expect(
+            state.sort(of: "tasks")
+                == RecordSort(field: "status", descending: true, valueOrder: ["todo", "doing", "done"]))
+        _ = AppCore.update(&state, .key(.character("o")))
+        #expect(state.message?.text == "Sorted by Updated at (not a column), ascending")
+    }
+}

@@ -57,7 +57,7 @@ import Testing
         _ = AppCore.update(&state, .tick(Date(timeIntervalSince1970: 1_800_000_000)))
         _ = AppCore.update(&state, .key(.character("o")))
         _ = AppCore.update(&state, .sync(.failed(message: "The server said no", offline: false)))
-        #expect(state.messages.entries.map(\.message.text) == ["Sorted by title, ascending", "The server said no"])
+        #expect(state.messages.entries.map(\.message.text) == ["Sorted by Title, ascending", "The server said no"])
         #expect(state.messages.entries.last?.message.kind == .error)
         #expect(state.messages.entries.first?.at == Date(timeIntervalSince1970: 1_800_000_000))
         _ = AppCore.update(&state, .key(.character("M")))

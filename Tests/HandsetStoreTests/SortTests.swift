@@ -76,6 +76,55 @@ import Testing
         #expect(try store.position(of: "d", collection: "tasks") == 2)
     }
 
+    @Test func textSortsNaturallyAndEnumerationsInTheirDeclaredOrder() throws {
+        let store = try LocalStore()
+        let titles = ["Bulk task 10", "bulk task 2", "Bulk task 1", "Bulk task 11", "apple", "Banana", "Bulk task 02"]
+        let statuses = ["done", "todo", "doing", "todo", "won't", nil, "doing"]
+        try store.replaceSyncedRecords(
+            collection: "tasks",
+            with: zip(titles, statuses).enumerated().map { index, pair in
+                var fields: [String: JSONValue] = ["title": .string(pair.0)]
+                if let status = pair.1 { fields["status"] = .string(status) }
+                return Record(id: "r\(index)", version: 1, updatedAt: "", owner: "s", fields: fields)
+            })
+        func titlesIn(_ sort: RecordSort) throws -> [String] {
+            try store.records(collection: "tasks", sort: sort).map { $0.fields["title"]?.stringValue ?? "" }
+        }
+        #expect(
+            try titlesIn(RecordSort(field: "title"))
+                == ["apple", "Banana", "Bulk task 1", "Bulk task 02", "bulk task 2", "Bulk task 10", "Bulk task 11"],
+            "numbers by value, letters without regard to case")
+        let order = ["todo", "doing", "done", "won't"]
+        try store.setSort(RecordSort(field: "status", valueOrder: order), collection: "tasks")
+        let byStatus = try store.records(collection: "tasks").map { $0.fields["status"]?.stringValue ?? "-" }
+        #expect(byStatus == ["todo", "todo", "doing", "doing", "done", "won't", "-"], "declared order, empty last")
+        let reversed = try store.records(
+            collection: "tasks", sort: RecordSort(field: "status", descending: true, valueOrder: order))
+        #expect(
+            reversed.map { $0.fields["status"]?.stringValue ?? "-" } == [
+                "won't", "done", "doing", "doing", "todo", "todo", "-",
+            ])
+        #expect(try store.position(of: "r2", collection: "tasks") == 2, "a record's place follows the same order")
+        let plan = try store.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "EXPLAIN QUERY PLAN SELECT id FROM record WHERE collection = 'tasks' AND NOT locallyDeleted "
+                    + LocalStore.orderBy(RecordSort(field: "status", valueOrder: order)) + " LIMIT 20"
+            ).map { $0["detail"] as String? ?? "" }
+        }
+        #expect(!plan.joined().contains("TEMP B-TREE"), "served by the enumeration's index: \(plan)")
+    }
+
+    @Test func naturalOrderComparesNumbersByValue() {
+        #expect(NaturalOrder.compare("task 9", "task 10") == .orderedAscending)
+        #expect(NaturalOrder.compare("task 010", "task 9") == .orderedDescending)
+        #expect(NaturalOrder.compare("Zebra", "apple") == .orderedDescending)
+        #expect(NaturalOrder.compare("a2b3", "a2b03") == .orderedDescending, "equal values: the bytes decide")
+        #expect(NaturalOrder.compare("same", "same") == .orderedSame)
+        #expect(NaturalOrder.compare("", "a") == .orderedAscending)
+        #expect(NaturalOrder.compare("99999999999999999999999", "100000000000000000000000") == .orderedAscending)
+    }
+
     @Test func fieldNamesThatCannotBeSQLAreRefused() throws {
         #expect(RecordSort.isSortable("due_date"))
         #expect(!RecordSort.isSortable("title') --"))

@@ -1,6 +1,7 @@
 import Foundation
 import HandsetApp
 import HandsetModel
+import HandsetStore
 import HandsetWire
 import Testing
 
@@ -129,5 +130,15 @@ import Testing
         let formText = Renderer.render(state, width: 100, height: 30).text
         #expect(formText.contains("‹ yes ›"))
         #expect(formText.contains("file with spaces ü.txt") && !formText.contains("tasks/t1/attachment"))
+    }
+
+    @Test func aSortByAFieldThatIsNoColumnSaysWhich() {
+        var state = ScreenSnapshotTests.listState()
+        state.sorts["tasks"] = RecordSort(field: "updatedAt", descending: true)
+        let header = rows(Renderer.render(state, width: 80, height: 24))[2]
+        #expect(header.hasSuffix("by Updated at ▼"), "\(header)")
+        state.sorts["tasks"] = RecordSort(field: "priority")
+        let shown = rows(Renderer.render(state, width: 80, height: 24))[2]
+        #expect(shown.contains("▲") && !shown.contains("by Priority"), "a column shows its own arrow")
     }
 }

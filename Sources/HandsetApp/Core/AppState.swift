@@ -140,8 +140,14 @@ public struct AppState: Sendable, Equatable {
         return schema?.collection(named: name)
     }
 
-    /// The order of `collection`'s list.
-    public func sort(of collection: String) -> RecordSort { sorts[collection] ?? RecordSort() }
+    /// The order of `collection`'s list; an enumeration in the order the schema declares its values now.
+    public func sort(of collection: String) -> RecordSort {
+        var sort = sorts[collection] ?? RecordSort()
+        if let name = sort.field, let field = schema?.collection(named: collection)?.field(named: name) {
+            sort.valueOrder = field.kind == .enumeration ? field.enumValues : nil
+        }
+        return sort
+    }
 }
 
 /// When the app syncs on its own.

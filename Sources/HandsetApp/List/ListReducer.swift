@@ -253,14 +253,19 @@ enum ListReducer {
             sort = RecordSort(field: choices[(index + 1) % choices.count], descending: false)
         }
         state.sorts[collection.name] = sort
+        sort = state.sort(of: collection.name)
+        state.sorts[collection.name] = sort
         if list.selectedId == nil {
             list.selected = 0
             list.scrollTop = 0
         }
         list.windowOffset = 0
         state.list = list
-        let label = sort.field ?? "id"
-        state.message = StatusMessage("Sorted by \(label), \(sort.descending ? "descending" : "ascending")")
+        let label = sort.field.map(FieldNames.label(for:)) ?? "id"
+        // A field that is no column says so: nothing on screen would show the order otherwise.
+        let hidden = sort.field.map { !collection.listColumns.contains($0) } ?? false
+        state.message = StatusMessage(
+            "Sorted by \(label)\(hidden ? " (not a column)" : ""), \(sort.descending ? "descending" : "ascending")")
         // The selection stays on its record in the new order.
         return [
             load(collection.name, keeping: list.selectedId, in: state), .saveSort(collection: collection.name, sort),
