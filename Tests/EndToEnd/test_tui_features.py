@@ -17,6 +17,7 @@ on the cloud) with a timeout; there are no fixed sleeps except aligning a key pr
 
 import json
 import os
+from datetime import datetime, timedelta, timezone
 import re
 import signal
 import subprocess
@@ -991,5 +992,125 @@ def test_a_lockout_says_when_to_try_again(bin_dir, cloud, client_env):
         else:
             raise AssertionError("never locked out")
         assert attempt >= 6, f"locked out after {attempt} attempts"
+    finally:
+        terminal.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 9. Screens that read whole: scrolling, notifications in full, messages, local time, names instead of ids, order
+
+
+def resize_pane(terminal, width, height):
+    terminal.tmux("resize-window", "-t", terminal.session, "-x", str(width), "-y", str(height))
+    wait_until(lambda: len(lines(terminal)) == height, timeout=5, what=f"a {width}x{height} pane")
+
+
+def notify(bin_dir, cloud, user, title, body, link=None):
+    args = [str(bin_dir / "handset-cloud"), "notify", "--data-dir", str(cloud.data_dir), "--user", user,
+            "--title", title, "--body", body]
+    if link:
+        args += ["--link", link]
+    subprocess.run(args, check=True, capture_output=True, text=True, timeout=30)
+
+
+def test_screens_read_whole_in_local_time_with_names_instead_of_ids(bin_dir, cloud, client_env):
+    commands_sign_in(bin_dir, cloud, client_env)
+    for title in ("Bulk task 10", "Bulk task 2", "Bulk task 1"):
+        handset(bin_dir, client_env, "put", "tasks", "--field", f"title={title}", "--field", "status=todo")
+    # Kolkata is UTC+05:30 all year: a time shown in UTC would be off by five and a half hours.
+    env = {**client_env, "TZ": "Asia/Kolkata"}
+    handset(bin_dir, env, "sync")
+    updated_at = json.loads(handset(bin_dir, env, "get", "tasks", "task-0001", "--json").stdout)["updatedAt"]
+    local = datetime.fromisoformat(updated_at.replace("Z", "+00:00")).astimezone(timezone(timedelta(hours=5, minutes=30)))
+    terminal = Terminal(width=100, height=12)
+    try:
+        with step("9a a record longer than a 12-row terminal scrolls to its last field"):
+            launch(terminal, bin_dir, env)
+            wait_list(terminal, "Bulk task 1")
+            terminal.press("/")
+            terminal.type("draft release")
+            wait_gone(terminal, "Bulk task 1")
+            terminal.press("Enter", "Enter")
+            wait_detail_title(terminal, "Draft release notes")
+            assert "Owner" not in terminal.screen(), "the server fields are below the screen"
+            assert "↑↓ PgUp PgDn" in terminal.screen(), "it says there is more"
+            terminal.press("G")
+            terminal.wait_for("Owner")
+            # 14: owners, relations, 12: local time with its zone.
+            assert detail_value(terminal, "Owner") == "you"
+            updated = detail_value(terminal, "Updated at")
+            assert updated.startswith(local.strftime("%Y-%m-%d %H:%M:%S")), (updated, updated_at)
+            assert updated.endswith(("IST", "UTC+05:30")), updated
+            terminal.press("g")
+            terminal.wait_for("Title")
+            resize_pane(terminal, 100, 30)  # all of it fits now
+            wait_until(lambda: detail_value(terminal, "Project") == "Mobile app 2.0", timeout=5,
+                       what="the project by its name, not project-0001")
+            terminal.press("Escape")
+            terminal.press("Escape")  # the filter
+            terminal.wait_for("Bulk task 1")
+
+        with step("9b a notification in full, its lines as lines"):
+            resize_pane(terminal, 100, 30)
+            body = "\n".join(f"Step {n}: check the rota." for n in range(1, 13))
+            notify(bin_dir, cloud, "alice", "Rota for December", body)
+            wait_status(terminal, lambda s: "Rota for December" in s, "the toast", timeout=30)
+            terminal.press("i")
+            terminal.wait_for("Step 1: check the rota.")
+            assert "Step 2: check the rota." in terminal.screen(), "the preview keeps the lines"
+            assert "… Space shows it all" in terminal.screen()
+            terminal.press("Space")
+            terminal.wait_for("Step 12: check the rota.")
+            assert "?" not in "\n".join(lines(terminal)[2:-2]), "line breaks are not drawn as ?"
+            terminal.press("Escape")
+            terminal.wait_for("all read")
+
+        with step("13 notifications that cannot be opened say why"):
+            notify(bin_dir, cloud, "alice", "About Bob's task", "Not yours to read", link="tasks/task-0015")
+            terminal.wait_for("About Bob's task")
+            terminal.press("g", "Enter")
+            terminal.wait_for("That task is not there for you: it was deleted, or it is not shared with you")
+            assert "try r to sync" not in terminal.screen()
+            notify(bin_dir, cloud, "alice", "About widgets", "An unknown collection", link="widgets/w-1")
+            terminal.wait_for("About widgets")
+            terminal.press("g", "Enter")
+            terminal.wait_for("which this app's API does not have")
+            terminal.press("Escape")
+            terminal.wait_for("Enter open")
+
+        with step("15 numbers inside text sort by value; 11 the message log"):
+            terminal.press("o")
+            wait_status(terminal, lambda s: "Sorted by Title, ascending" in s, "sorted by title")
+            titles = lambda: [row_title(row) for row in list_rows(terminal)]
+            wait_until(lambda: [t for t in titles() if t.startswith("Bulk")] == ["Bulk task 1", "Bulk task 2",
+                                                                                  "Bulk task 10"],
+                       timeout=10, what="the bulk tasks in natural order")
+            terminal.press("M")
+            terminal.wait_for("Messages")
+            assert re.search(r"\d\d:\d\d:\d\d  Sorted by Title, ascending", terminal.screen()), terminal.screen()
+            assert "not there for you" in terminal.screen(), "earlier messages are kept"
+            terminal.press("Escape")
+            wait_gone(terminal, "Messages  (")
+    finally:
+        terminal.close()
+
+
+def test_a_long_error_is_read_whole_on_the_sign_in_screen(bin_dir, cloud, client_env):
+    handset(bin_dir, client_env, "config", "import", str(cloud.outputs_file))
+    terminal = Terminal(width=100, height=30)
+    try:
+        launch(terminal, bin_dir, client_env)
+        terminal.wait_for("Username")
+        terminal.press("C-n")
+        terminal.wait_for("Create an account")
+        terminal.type("newbie")
+        terminal.press("Tab")
+        terminal.type("newbie@example.com")
+        terminal.press("Tab")
+        terminal.type("short")
+        terminal.press("Enter")
+        screen = terminal.wait_for("Password did not conform with policy")
+        text = " ".join(row.strip() for row in screen.splitlines())
+        assert "Password did not conform with policy: Password not long enough" in text, screen
     finally:
         terminal.close()
