@@ -15,6 +15,9 @@ import PackageDescription
 //   └── HandsetCloud                 the local AWS stand-in (Hummingbird, jwt-kit, GRDB, COpenSSL)
 //       └── handset-cloud            executable
 //
+//   HandsetMySQL                     MariaDB/MySQL driver over Connector/C (CMariaDB): pool, statements, migrations
+//   └── HandsetMySQLTesting          a throwaway MariaDB server and a database per test, for test targets
+//
 // The cloud never imports a client module and the client never imports the cloud.
 //
 // Fuzzing (`scripts/fuzz`): with HANDSET_FUZZ=fuzzer (or fuzzer,address) in the environment, the project's own
@@ -23,7 +26,7 @@ import PackageDescription
 let fuzzSanitizers = Context.environment["HANDSET_FUZZ"].flatMap { $0.isEmpty ? nil : $0 }
 let instrumented: [SwiftSetting] = fuzzSanitizers.map { [.unsafeFlags(["-sanitize=\($0)"])] } ?? []
 let fuzzDriver: [SwiftSetting] = instrumented + (fuzzSanitizers == nil ? [] : [.define("HANDSET_FUZZING")])
-let fuzzLinking: [LinkerSetting] = fuzzSanitizers.map { [.unsafeFlags(["-sanitize=\($0)"])] } ?? []
+let fuzzLinking: [LinkerSetting] = fuzzSanitizers.map { [.unsafeFlags(["-sanitize=\($0)", "-use-ld=lld"])] } ?? []
 
 let package = Package(
     name: "Handset",
@@ -86,6 +89,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The MariaDB/MySQL driver (Connector/C from Debian's libmariadb-dev).
+        .systemLibrary(name: "CMariaDB", path: "Sources/CMariaDB"),
+        .target(
+            name: "HandsetMySQL",
+            dependencies: ["CMariaDB", .product(name: "Logging", package: "swift-log")], swiftSettings: instrumented),
+        .target(name: "HandsetMySQLTesting", dependencies: ["HandsetMySQL"]),
+
         // The local cloud.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(
@@ -100,7 +110,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ], swiftSettings: instrumented),
+            ],
+            exclude: ["Storage/STORAGE-DESIGN.md"], swiftSettings: instrumented),
         .executableTarget(
             name: "handset-cloud",
             dependencies: [
@@ -112,7 +123,8 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         .target(name: "HandsetFuzzing", dependencies: ["CLibFuzzer"], swiftSettings: fuzzDriver),
         .target(
-            name: "CloudFuzzTargets", dependencies: ["HandsetCloud", "HandsetFuzzing"], swiftSettings: instrumented),
+            name: "CloudFuzzTargets", dependencies: ["HandsetCloud", "HandsetMySQL", "HandsetFuzzing"],
+            swiftSettings: instrumented),
         .target(
             name: "ClientFuzzTargets", dependencies: ["HandsetApp", "HandsetTUI", "HandsetFuzzing"],
             swiftSettings: instrumented),
@@ -136,6 +148,7 @@ let package = Package(
         .testTarget(
             name: "HandsetTUITests", dependencies: ["HandsetTUI"],
             exclude: ["Snapshots"]),
+        .testTarget(name: "HandsetMySQLTests", dependencies: ["HandsetMySQL", "HandsetMySQLTesting"]),
         .testTarget(
             name: "HandsetCloudTests",
             dependencies: [

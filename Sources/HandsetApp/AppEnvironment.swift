@@ -58,7 +58,7 @@ public struct AppEnvironment: Sendable {
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
         sync: @escaping @Sendable (String) async -> AppEvent,
         searchRecords: @escaping @Sendable (String, String) async -> AppEvent = { collection, text in
-            .list(.matchesLoaded(collection: collection, text: text, records: []))
+            .list(.searched(collection: collection, text: text, records: []))
         },
         saveRecord: @escaping @Sendable (String, String?, [String: JSONValue]) async -> AppEvent = { _, _, _ in
             .form(.saveFailed("Saving is not available"))
@@ -396,7 +396,7 @@ extension AppEnvironment {
                 do {
                     let records = try store.search(
                         collection: collection, text: text, limit: RecordListState.windowSize)
-                    return .list(.matchesLoaded(collection: collection, text: text, records: records))
+                    return .list(.searched(collection: collection, text: text, records: records))
                 } catch {
                     return .sync(.failed(message: "Search: \(error)", offline: false))
                 }

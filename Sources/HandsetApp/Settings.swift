@@ -135,7 +135,9 @@ extension Settings {
         if let keys = try reader.table("keys") {
             for name in keys.table.keys.sorted() {
                 guard let action = KeyAction(rawValue: name) else {
-                    warnings.append("keys.\(name): no such action (one of \(KeyAction.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    warnings.append(
+                        "keys.\(name): no such action (one of \(KeyAction.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                     continue
                 }
                 let specs: [String]
@@ -193,6 +195,10 @@ extension Settings {
 /// Parsing TOML text with a message that names the line, for the settings file and theme files alike.
 public enum TOMLText {
     public static func table<Failure: Error>(_ text: String, error make: (String) -> Failure) throws -> TOMLTable {
+        // toml++ aborts (or worse) on some malformed headers instead of reporting them: refuse those first.
+        if let line = TOMLHeaderCheck.firstBadHeader(in: text) {
+            throw make("line \(line): a table header must start with a key name, as in [sync]")
+        }
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {

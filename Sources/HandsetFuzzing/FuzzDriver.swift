@@ -20,12 +20,7 @@ public enum FuzzDriver {
             selected.target = target
             var argc = CommandLine.argc
             var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-            let status = LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-                let bytes = data.map { Data(bytes: $0, count: size) } ?? Data()
-                selected.target?.run(bytes)
-                return 0
-            }
-            exit(status)
+            exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
         #else
             let arguments = Array(CommandLine.arguments.dropFirst())
             guard let name = arguments.first, let target = targets.first(where: { $0.name == name }) else {
@@ -70,4 +65,12 @@ public enum FuzzDriver {
         var target: FuzzTarget?
     }
     private let selected = SelectedTarget()
+
+    /// libFuzzer's entry point: its objects refer to this symbol, and the driver is handed it too.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        let bytes = data.map { Data(bytes: $0, count: size) } ?? Data()
+        selected.target?.run(bytes)
+        return 0
+    }
 #endif

@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import random
+import re
 import resource
 import socket
 import sqlite3
@@ -506,20 +507,28 @@ def test_a_flood_of_bad_requests_leaves_a_good_client_working(server, world):
     assert status == 200
 
 
-def test_memory_returns_after_many_held_connections(server):
+def test_memory_returns_after_many_held_connections(server, world):
     before = server.rss_kb()
+    request = (f"GET /api/_inbox?wait=10 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {world['bob']['IdToken']}"
+               "\r\n\r\n").encode()
     held = []
     for _ in range(2000):
         connection = socket.create_connection((server.host, server.port), timeout=10)
-        connection.sendall(b"GET /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        connection.sendall(request)
         held.append(connection)
+    # Every long-poll is held by now (none answers before its 10 s are up: bob's inbox stays empty), and the
+    # server notices a closed one only when it answers.
+    time.sleep(1)
     peak = server.rss_kb()
     for connection in held:
         connection.close()
-    settled = wait_until(lambda: (server.rss_kb() - before < 32 * 1024) and server.rss_kb(), timeout=30,
+    closed_at = time.monotonic()
+    # glibc keeps freed memory in its arenas; the server gives it back once the crowd is gone (MemoryTrimmer).
+    settled = wait_until(lambda: (server.rss_kb() - before < 12 * 1024) and server.rss_kb(), timeout=45,
                          interval=0.5, what="memory to return after 2,000 connections closed")
+    returned_after = time.monotonic() - closed_at
     print(f"\n2,000 held connections: RSS {before // 1024} MB before, {peak // 1024} MB held, "
-          f"{settled // 1024} MB after closing")
+          f"{settled // 1024} MB {returned_after:.1f} s after closing them")
 
 
 def test_afterwards_the_database_is_sound_and_the_logs_hold_no_secret(server, world):
@@ -528,11 +537,18 @@ def test_afterwards_the_database_is_sound_and_the_logs_hold_no_secret(server, wo
     outbox = server.cloud.data_dir / "outbox.jsonl"
     codes = {json.loads(line)["code"] for line in outbox.read_text().splitlines()} if outbox.exists() else set()
     assert codes, "the flood's ForgotPassword calls sent codes"
-    secrets = {secret for secret in server.secrets | codes if secret and len(secret) >= 6}
+    secrets = {secret for secret in server.secrets if secret and len(secret) >= 8}
     logs = [server.cloud.data_dir / "logs" / "requests.log", server.cloud.log_path]
     text = "\n".join(path.read_text(errors="replace") for path in logs if path.exists())
+    # The startup banner prints the demo users' passwords on purpose (they are in the README too); nothing else
+    # the server writes may hold one.
+    text = "\n".join(line for line in text.splitlines()
+                     if not line.startswith(("  demo user:", "  sign in:")))
     assert text.count("\n") > 1000, "the request log recorded the requests"
     leaked = [secret[:12] + "…" for secret in secrets if secret in text]
+    # Codes are six digits: a match must stand alone, not be part of a request id (hex) or a latency (decimals).
+    leaked += [code for code in codes if re.search(rf"(?<![0-9A-Za-z.]){code}(?![0-9A-Za-z.])", text)]
     assert not leaked, f"secrets in the logs: {leaked}"
+    secrets |= codes
     print(f"\nlogs: {len(text)} bytes checked for {len(secrets)} secrets (tokens, passwords, codes, "
           "signatures): none found; PRAGMA integrity_check ok")

@@ -72,6 +72,20 @@ import Testing
         #expect(state.dataOwner == "sub-b")
     }
 
+    /// Searches run side by side, one per keystroke: an older one answering last must not put back rows.
+    @Test func aSearchThatAnswersAfterTheFilterChangedIsIgnored() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: records(3), total: 3)))
+        _ = AppCore.update(&state, .key(.character("/")))
+        for character in "lisb pa" { _ = AppCore.update(&state, .key(.character(character))) }
+        _ = AppCore.update(&state, .list(.searched(collection: "tasks", text: "lisb pa", records: records(1))))
+        #expect(state.list?.total == 1)
+        _ = AppCore.update(&state, .list(.searched(collection: "tasks", text: "lisb p", records: records(2))))
+        #expect(state.list?.total == 1, "the answer for an older filter is dropped")
+        #expect(state.list?.window.count == 1)
+    }
+
     @Test func anExpiredSessionKeepsTheScreensForTheSamePersonOnly() {
         var state = AppState()
         _ = AppCore.update(&state, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))

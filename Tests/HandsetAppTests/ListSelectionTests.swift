@@ -100,7 +100,7 @@ import Testing
         _ = AppCore.update(&state, .key(.character("/")))
         _ = AppCore.update(&state, .key(.character("t")))
         let matches = ["b", "c"].map { record($0, "Task \($0)") }
-        _ = AppCore.update(&state, .list(.matchesLoaded(collection: "tasks", text: "t", records: matches)))
+        _ = AppCore.update(&state, .list(.searched(collection: "tasks", text: "t", records: matches)))
         #expect(state.list?.selectedRecord?.id == "c", "the match that was selected stays selected")
         _ = AppCore.update(&state, .key(.enter))
         #expect(AppCore.update(&state, .key(.escape)).first?.description == "loadRecords(tasks, 0, 400)")
@@ -178,8 +178,8 @@ import Testing
         _ = AppCore.update(&state, .key(.paste("task c")))
         let late = ["a", "b", "c"].map { ListSelectionTests().record($0, "Task \($0)") }
         let current = [ListSelectionTests().record("c", "Task c")]
-        _ = AppCore.update(&state, .list(.matchesLoaded(collection: "tasks", text: "task c", records: current)))
-        _ = AppCore.update(&state, .list(.matchesLoaded(collection: "tasks", text: "task", records: late)))
+        _ = AppCore.update(&state, .list(.searched(collection: "tasks", text: "task c", records: current)))
+        _ = AppCore.update(&state, .list(.searched(collection: "tasks", text: "task", records: late)))
         #expect(state.list?.window.map(\.id) == ["c"], "the late answer for an older text is dropped")
         _ = AppCore.update(
             &state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: late, total: 3)))

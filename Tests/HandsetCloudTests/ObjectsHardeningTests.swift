@@ -38,7 +38,7 @@ struct ObjectsHardeningTests {
         arguments: [
             ("20261127T120000Z", true), ("١١١١١١١١T١١١١١١Z", false), ("2026112٧T120000Z", false),
             ("20261327T120000Z", false), ("20261127T250000Z", false), ("20261127T120000", false),
-            ("2026-11-27T12:00Z", false), ("", false), ("20261127t120000z", false),
+            ("2026-11-27T12:00Z", false), ("", false), ("20261127t120000z", false), ("07220115T080000Z", false),
         ])
     func amzDate(text: String, valid: Bool) {
         #expect((ObjectSigner.date(fromAmzDate: text) != nil) == valid)

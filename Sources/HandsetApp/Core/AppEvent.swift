@@ -64,7 +64,7 @@ public enum ListEvent: Sendable, Equatable {
     /// A window of the list; `kept` says where the record the load was asked to keep now stands.
     case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int, kept: KeptRecord? = nil)
     /// The records matching a filter text (the first window of them).
-    case matchesLoaded(collection: String, text: String, records: [Record])
+    case searched(collection: String, text: String, records: [Record])
     /// Titles of related records, by `collection/id` (records not on this device are left out).
     case relatedLoaded([String: String])
 }

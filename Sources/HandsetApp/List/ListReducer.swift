@@ -29,7 +29,7 @@ enum ListReducer {
             state.related.merge(titles) { _, new in new }
             return []
 
-        case .matchesLoaded(let collection, let text, let records):
+        case .searched(let collection, let text, let records):
             // Searches answer in any order: only the one for the filter as it reads now is shown.
             guard var list = state.list, list.collection == collection, list.filter == text else { return [] }
             install(records, offset: 0, total: records.count, kept: nil, in: &list, viewportRows: state.viewportRows)

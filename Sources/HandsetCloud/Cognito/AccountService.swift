@@ -23,6 +23,10 @@ struct AccountService: Sendable {
             password: try pool.verifier(for: request.password, userIdForSRP: username), passwordSetAt: now,
             groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
         try UserPool.apply(request.userAttributes ?? [], to: &user, byAdministrator: false)
+        // Checked before the user exists: a sign-up that cannot be confirmed must leave nothing behind.
+        guard CodeDelivery.medium(for: user) != nil else {
+            throw CognitoError.invalidParameter("The user has no email or phone_number to send a code to")
+        }
         do {
             try await pool.store.create(user)
         } catch IdentityStore.Failure.usernameExists {

@@ -118,7 +118,8 @@ struct ObjectSigner: Sendable {
     }
 
     /// Parses `X-Amz-Date` as the bytes of a protocol field: exactly `YYYYMMDD'T'HHMMSS'Z'` in ASCII digits (any
-    /// other digit, such as Arabic-Indic ones that `Character.isNumber` accepts, is refused), a real date.
+    /// other digit, such as Arabic-Indic ones that `Character.isNumber` accepts, is refused), a real date from 1970
+    /// on (no URL was signed earlier; and before 1582 calendars disagree on what a date is).
     static func date(fromAmzDate text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
@@ -132,10 +133,10 @@ struct ObjectSigner: Sendable {
         }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
             let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            year >= 1970, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         let rfc3339 = String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.000Z", year, month, day, hour, minute, second)
+            format: "%04ld-%02ld-%02ldT%02ld:%02ld:%02ld.000Z", year, month, day, hour, minute, second)
         return Timestamp.date(from: rfc3339)
     }
 

@@ -87,7 +87,7 @@ struct StatusCommand: ParsableCommand {
         }
         let entries = try store.outboxEntries()
         let pending = entries.filter { $0.state == .queued }.count
-        let rejected = entries.filter { $0.state == .rejected }
+        let rejected = try store.refusals()
         let conflicts = try store.conflicts()
         let collections = store.cachedSchema()?.collections.map(\.name) ?? []
         let counts = try collections.map { ($0, try store.recordCount(collection: $0)) }
@@ -102,7 +102,7 @@ struct StatusCommand: ParsableCommand {
                     rejected.map {
                         [
                             "collection": .string($0.collection), "id": .string($0.recordId),
-                            "reason": .string($0.lastError ?? ""),
+                            "reason": .string($0.reason), "status": .number(Double($0.status)),
                         ]
                     }),
                 "lastSyncedAt": last.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null,
@@ -116,8 +116,8 @@ struct StatusCommand: ParsableCommand {
         print("last sync  \(last.map { ISO8601DateFormatter().string(from: $0) } ?? "never")")
         print("pending    \(pending) write(s)")
         print("conflicts  \(conflicts.count)")
-        for entry in rejected {
-            print("rejected   \(entry.collection)/\(entry.recordId): \(entry.lastError ?? "")")
+        for refusal in rejected {
+            print(TerminalText.safe("refused    \(refusal.collection)/\(refusal.recordId): \(refusal.reason)"))
         }
         for (name, count) in counts { print("cached     \(name): \(count)") }
     }
