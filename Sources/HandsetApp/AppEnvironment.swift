@@ -527,10 +527,15 @@ extension AppEnvironment {
             }
         }
         environment.relatedTitles = { links, titleFields in
-            guard let store = scope.current?.store else { return .list(.relatedLoaded([:])) }
+            guard let data = scope.current else { return .list(.relatedLoaded([:])) }
             var titles: [String: String] = [:]
             for link in links {
-                guard let record = try? store.record(collection: link.collection, id: link.id) else { continue }
+                // From the cache; a collection not synced yet is asked of the cloud (best effort: offline, the id
+                // shows).
+                let cached = try? data.store.record(collection: link.collection, id: link.id)
+                var fetched: Record?
+                if cached == nil { fetched = try? await data.api.record(collection: link.collection, id: link.id) }
+                guard let record = cached ?? fetched else { continue }
                 let field = titleFields[link.collection] ?? "title"
                 if case .string(let title)? = record.value(of: field), !title.isEmpty {
                     titles["\(link.collection)/\(link.id)"] = title

@@ -77,7 +77,7 @@ public enum EditFormView {
     static func hint(for field: FieldSchema, in form: EditFormState) -> String {
         if field.kind == .objectKey, form.attachmentKeys[field.name] != nil {
             return form.removedAttachments.contains(field.name)
-                ? "type a path to keep a file" : "a path replaces it, Backspace removes it"
+                ? "a path: a new file instead" : "a path replaces it; ⌫ removes"
         }
         switch field.kind {
         case .enumeration: return "←→"

@@ -18,6 +18,7 @@ public enum RecordListView {
     public static func render(_ state: AppState, timeZone: TimeZone, now: Date, into grid: inout CellGrid) {
         renderHeader(state, into: &grid)
         renderTabs(state, into: &grid)
+        var right = grid.width - 1
         if let list = state.list, let filter = list.filter {
             // The filter on the tabs' row, right-aligned; while typing, the cursor is in it.
             let room = grid.width / 2 - 2
@@ -28,6 +29,15 @@ public enum RecordListView {
             InputView.render(
                 filter, cursor: list.filterCursor, x: x + 1, y: 1, width: width - 1, role: role,
                 focused: list.isEditingFilter, into: &grid)
+            right = x - 2
+        }
+        if let collection = state.currentCollection, let sort = state.sorts[collection.name],
+            let field = sort.field, !visibleColumns(collection, width: grid.width).contains(field)
+        {
+            // A sort by a field that is no column (or no longer fits) says which, beside the tabs.
+            let mark = "by \(FieldFormatter.label(for: field)) \(sort.descending ? "▼" : "▲")"
+            let x = right - TextWidth.width(of: mark)
+            if x > grid.width / 2 { grid.put(mark, x: x, y: 1, role: .dim) }
         }
         if let list = state.list, let collection = state.currentCollection {
             if grid.width >= sidebarMinimumWidth, let schema = state.schema {
@@ -65,6 +75,16 @@ public enum RecordListView {
     /// Whether the API's rules let the signed-in user create records in the collection showing.
     static func mayCreate(_ state: AppState) -> Bool {
         state.currentCollection?.creators.allow(memberOf: state.user?.groups ?? []) ?? true
+    }
+
+    /// The list columns that get any room at this terminal width.
+    static func visibleColumns(_ collection: CollectionSchema, width: Int) -> [String] {
+        let columns = collection.listColumns.compactMap { name in
+            collection.field(named: name) ?? (name == "updatedAt" ? FieldSchema(name: name, kind: .dateTime) : nil)
+        }
+        let tableWidth = width >= sidebarMinimumWidth ? width - sidebarWidth : width
+        let widths = layout(columns, available: tableWidth - 3)
+        return zip(columns, widths).filter { $0.1 > 0 }.map(\.0.name)
     }
 
     /// Terminals at least this wide get a sidebar of collections beside the list.
@@ -202,9 +222,6 @@ public enum RecordListView {
         // At the right of the headers: the order when it is by a field that is no column, and where the selection
         // is when the list is longer than the screen.
         var marks: [String] = []
-        if let sort, let field = sort.field, !zip(columns, widths).contains(where: { $0.0.name == field && $0.1 > 0 }) {
-            marks.append("by \(FieldFormatter.label(for: field)) \(sort.descending ? "▼" : "▲")")
-        }
         if list.total > rows, rows > 0 { marks.append("\(list.selected + 1)/\(list.total)") }
         if !marks.isEmpty {
             let label = " " + marks.joined(separator: " · ")

@@ -184,12 +184,18 @@ final class CursesTerminal {
         case 27:
             // Alt-x arrives as Esc and x together; Esc alone has nothing right behind it.
             var next: wint_t = 0
-            if hs_get_wch(&next) == OK {
+            switch hs_get_wch(&next) {
+            case OK:
                 switch next {
                 case 127, 8: return .key(.alt("\u{7F}"))
                 case 32...126: return .key(.alt(Character(UnicodeScalar(UInt8(next)))))
                 default: unget_wch(wchar_t(next))
                 }
+            case KEY_CODE_YES:
+                // A function key or a resize right behind Esc is its own input: put it back for the next read.
+                ungetch(Int32(next))
+            default:
+                break
             }
             return .key(.escape)
         case 127, 8: return .key(.backspace)

@@ -1114,3 +1114,22 @@ def test_a_long_error_is_read_whole_on_the_sign_in_screen(bin_dir, cloud, client
         assert "Password did not conform with policy: Password not long enough" in text, screen
     finally:
         terminal.close()
+
+
+def test_a_resize_right_after_esc_is_not_lost(bin_dir, cloud, client_env):
+    """Esc makes the app look for the rest of an Alt key; a resize arriving then was dropped (the screen kept the
+    old size until the next resize)."""
+    commands_sign_in(bin_dir, cloud, client_env)
+    terminal = Terminal(width=100, height=30)
+    try:
+        launch(terminal, bin_dir, client_env)
+        wait_list(terminal, "Draft release notes")
+        # The window is a few milliseconds wide: several tries (each would keep the old size if the resize is lost).
+        for width, height in ((60, 16), (90, 24), (45, 12), (80, 20), (70, 18), (100, 30), (50, 14), (85, 22)):
+            # One tmux command line: the resize lands within the moment the app waits after Esc.
+            terminal.tmux("send-keys", "-t", terminal.session, "Escape", ";", "resize-window", "-t", terminal.session,
+                          "-x", str(width), "-y", str(height))
+            wait_until(lambda: "● online" in lines(terminal)[height - 2] and lines(terminal)[height - 1].strip(),
+                       timeout=5, what=f"the frame redrawn at {width}x{height}")
+    finally:
+        terminal.close()

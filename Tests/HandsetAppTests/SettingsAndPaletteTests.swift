@@ -313,7 +313,7 @@ import Testing
 @Suite struct SmallComfortsTests {
     func listState() -> AppState { KeysPaletteMouseTests().listState() }
 
-    @Test func infoMessagesFadeErrorsStay() {
+    @Test func infoMessagesFadeErrorsStayAMinute() {
         var state = listState()
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         state.message = StatusMessage("Saved; it syncs in the background")
@@ -324,8 +324,10 @@ import Testing
         #expect(state.message == nil)
         state.message = StatusMessage("Could not save", kind: .error)
         _ = AppCore.update(&state, .tick(start.addingTimeInterval(100)))
-        _ = AppCore.update(&state, .tick(start.addingTimeInterval(200)))
-        #expect(state.message?.text == "Could not save")
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(100 + AutoSync.errorLifetime - 1)))
+        #expect(state.message?.text == "Could not save", "errors stay long enough to be read")
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(100 + AutoSync.errorLifetime)))
+        #expect(state.message == nil, "then go")
     }
 
     @Test func syncKeyWhileSyncingSaysSo() {

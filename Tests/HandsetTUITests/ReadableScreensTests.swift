@@ -135,10 +135,10 @@ import Testing
     @Test func aSortByAFieldThatIsNoColumnSaysWhich() {
         var state = ScreenSnapshotTests.listState()
         state.sorts["tasks"] = RecordSort(field: "updatedAt", descending: true)
-        let header = rows(Renderer.render(state, width: 80, height: 24))[2]
-        #expect(header.hasSuffix("by Updated at ▼"), "\(header)")
+        let tabs = rows(Renderer.render(state, width: 80, height: 24))[1]
+        #expect(tabs.hasSuffix("by Updated at ▼"), "\(tabs)")
         state.sorts["tasks"] = RecordSort(field: "priority")
-        let shown = rows(Renderer.render(state, width: 80, height: 24))[2]
-        #expect(shown.contains("▲") && !shown.contains("by Priority"), "a column shows its own arrow")
+        let shown = rows(Renderer.render(state, width: 80, height: 24))
+        #expect(shown[2].contains("▲") && !shown[1].contains("by Priority"), "a column shows its own arrow")
     }
 }

@@ -160,6 +160,8 @@ public enum AutoSync {
     public static let watchdog: TimeInterval = 180
     /// How long an info message stays in the status bar (errors stay until replaced).
     public static let messageLifetime: TimeInterval = 8
+    /// How long an error stays (it may cover the bottom of the screen when long; `M` keeps every one).
+    public static let errorLifetime: TimeInterval = 60
     /// How long the server holds an inbox long-poll.
     public static let inboxWait = 20
 }
