@@ -4,7 +4,11 @@ import HandsetWire
 
 /// A conflict: this device's version and the server's side by side, changed fields marked, the chosen side lit.
 public enum ConflictsView {
-    public static func render(_ screen: ConflictsState, schema: APISchema? = nil, into grid: inout CellGrid) {
+    /// `fileNames` (by key) and `related` (titles by `collection/id`) let files and related records read by name.
+    public static func render(
+        _ screen: ConflictsState, schema: APISchema? = nil, fileNames: [String: String] = [:],
+        related: [String: String] = [:], into grid: inout CellGrid
+    ) {
         guard let conflict = screen.current else {
             grid.put("No conflicts", x: 2, y: 3, role: .dim)
             return
@@ -49,9 +53,18 @@ public enum ConflictsView {
                 x: 0, y: y, role: change == .both ? .badgeConflict : (change == .neither ? .fieldLabel : .fieldLabel))
             let mineChanged = change == .mine || change == .both
             let theirsChanged = change == .theirs || change == .both
-            let mine = (mineChanged ? "• " : "  ") + text(conflict.mine?[field], deleted: conflict.mine == nil)
+            let definition = schema?.collection(named: conflict.collection)?.field(named: field)
+            func shown(_ value: JSONValue?) -> JSONValue? {
+                // Files by name and related records by title, as everywhere else.
+                guard case .string(let text)? = value, !text.isEmpty, let definition else { return value }
+                if definition.kind == .objectKey { return .string(fileNames[text] ?? AppCore.fileName(ofKey: text)) }
+                if let target = definition.references, let title = related["\(target)/\(text)"] { return .string(title) }
+                return value
+            }
+            let mine = (mineChanged ? "• " : "  ") + text(shown(conflict.mine?[field]), deleted: conflict.mine == nil)
             let theirs =
-                (theirsChanged ? "• " : "  ") + text(conflict.theirs?.fields[field], deleted: conflict.theirs == nil)
+                (theirsChanged ? "• " : "  ")
+                + text(shown(conflict.theirs?.fields[field]), deleted: conflict.theirs == nil)
             func role(_ chosen: Bool) -> StyleRole {
                 guard change != .neither, chosen else { return change == .neither ? .dim : .normal }
                 return focused ? .selection : .fieldFocused

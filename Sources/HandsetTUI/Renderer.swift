@@ -64,7 +64,9 @@ public enum Renderer {
                 row: grid.height - 1, into: &grid)
         case .conflicts(let screen):
             RecordListView.renderChrome(state, timeZone: timeZone, now: now, into: &grid)
-            ConflictsView.render(screen, schema: state.schema, into: &grid)
+            ConflictsView.render(
+                screen, schema: state.schema, fileNames: state.attachments.info.compactMapValues(\.fileName),
+                related: state.related, into: &grid)
             KeyHints.render(
                 [
                     ("↑↓", "field"), ("←→", "side"), ("Enter", "save mix"), ("m", "keep mine"), ("t", "take theirs"),
