@@ -240,10 +240,7 @@ extension AppEnvironment {
                 return .signIn(.failed(failure.message))
             case .signedIn(let result):
                 await conversations.set(nil)
-                let tokens = TokenSet(
-                    idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
-                    expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
-                await session.signedIn(tokens)
+                let tokens = await session.signedIn(result)
                 let user = tokens.user ?? SignedInUser(sub: "", username: "", email: nil)
                 do {
                     try scope.activate(user)
@@ -327,7 +324,7 @@ extension AppEnvironment {
                 let secret = try await cognito.associateSoftwareToken(accessToken: access)
                 let account = await session.current?.user?.username ?? "user"
                 return .account(
-                    .totpSetupStarted(secret: secret, uri: CognitoClient.totpURI(secret: secret, account: account)))
+                    .totpSetupStarted(secret: secret, uri: AuthenticatorURI.totp(secret: secret, account: account)))
             }
         }
         accounts.verifyTOTP = { code in
@@ -403,16 +400,11 @@ extension AppEnvironment {
             },
             saveRecord: { collection, id, fields in
                 guard let data = scope.current else { return .account(.sessionExpired) }
-                let store = data.store
                 do {
-                    if let id {
-                        try store.updateRecord(collection: collection, id: id, fields: fields, now: now())
-                        return .form(.saved(collection: collection, id: id))
-                    }
-                    let owner = data.user.sub
-                    let newId = UUID().uuidString.lowercased()
-                    try store.createRecord(collection: collection, id: newId, fields: fields, owner: owner, now: now())
-                    return .form(.saved(collection: collection, id: newId))
+                    let schema = data.store.cachedSchema()?.collection(named: collection)
+                    let saved = try data.saveRecord(
+                        collection: collection, id: id, fields: fields, schema: schema, now: now())
+                    return .form(.saved(collection: collection, id: saved))
                 } catch {
                     return .form(.saveFailed("Could not save: \(error)"))
                 }
@@ -498,21 +490,9 @@ extension AppEnvironment {
             signOut: { everywhere in
                 // This device signs out whatever the server says; telling the server is best effort.
                 var note = everywhere ? "Signed out everywhere" : "Signed out"
-                if let tokens = await session.current {
-                    do {
-                        if everywhere {
-                            _ = try await cognito.call(
-                                "GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
-                        } else if let refresh = tokens.refreshToken {
-                            _ = try await cognito.call(
-                                "RevokeToken",
-                                body: ["Token": .string(refresh), "ClientId": .string(cognito.configuration.clientId)])
-                        }
-                    } catch {
-                        note += " on this device (the server could not be told)"
-                    }
+                if case .serverNotTold = await session.signOut(everywhere: everywhere) {
+                    note += " on this device (the server could not be told)"
                 }
-                await session.signOut()
                 scope.deactivate()
                 return .account(.signedOut(message: note))
             })

@@ -23,6 +23,14 @@ public struct TokenSet: Sendable, Equatable, Codable {
         self.expiresAt = expiresAt
     }
 
+    /// The tokens of Cognito's answer to a sign-in or a refresh, received at `receivedAt`. A refresh answer carries
+    /// no refresh token: the one it was made with (`keeping`) goes on being used.
+    public init(_ result: AuthenticationResult, receivedAt: Date, keeping refreshToken: String? = nil) {
+        self.init(
+            idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken ?? refreshToken,
+            expiresAt: receivedAt.addingTimeInterval(TimeInterval(result.expiresIn)))
+    }
+
     /// Whether the tokens should be refreshed before use: expired, or expiring within `margin`.
     public func needsRefresh(at now: Date, margin: TimeInterval = 120) -> Bool {
         now.addingTimeInterval(margin) >= expiresAt
@@ -32,7 +40,8 @@ public struct TokenSet: Sendable, Equatable, Codable {
     public var user: SignedInUser? {
         guard let claims = JWTClaims(token: idToken) else { return nil }
         return SignedInUser(
-            sub: claims.string("sub") ?? "", username: claims.string("cognito:username") ?? claims.string("username") ?? "",
+            sub: claims.string("sub") ?? "",
+            username: claims.string("cognito:username") ?? claims.string("username") ?? "",
             email: claims.string("email"), groups: claims.strings("cognito:groups"))
     }
 }

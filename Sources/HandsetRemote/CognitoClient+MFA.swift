@@ -36,7 +36,8 @@ extension CognitoClient {
             "VerifySoftwareToken",
             body: ["AccessToken": .string(accessToken), "UserCode": .string(code), "FriendlyDeviceName": "handset"])
         guard verified["Status"]?.stringValue == "SUCCESS" else {
-            throw RemoteError.cognito(type: "EnableSoftwareTokenMFAException", message: "That code did not verify; try the next one")
+            throw RemoteError.cognito(
+                type: "EnableSoftwareTokenMFAException", message: "That code did not verify; try the next one")
         }
         try await setSoftwareTokenMFA(accessToken: accessToken, enabled: true)
     }
@@ -49,11 +50,5 @@ extension CognitoClient {
                 "AccessToken": .string(accessToken),
                 "SoftwareTokenMfaSettings": ["Enabled": .bool(enabled), "PreferredMfa": .bool(enabled)],
             ])
-    }
-
-    /// The `otpauth://` URI an authenticator app scans.
-    public static func totpURI(secret: String, account: String, issuer: String = "Handset") -> String {
-        let name = account.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? account
-        return "otpauth://totp/\(issuer):\(name)?secret=\(secret)&issuer=\(issuer)"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetWire
 
 /// Keeps the signed-in session's tokens fresh, with at most one refresh in flight.
 ///
@@ -30,8 +31,37 @@ public actor SessionManager {
         persist(tokens)
     }
 
-    /// Forgets the session (sign-out), removing the token cache.
-    public func signOut() {
+    /// Stores the tokens Cognito answered a sign-in with (the app's and `handset login`'s one way to keep them).
+    @discardableResult
+    public func signedIn(_ result: AuthenticationResult) -> TokenSet {
+        let fresh = TokenSet(result, receivedAt: now())
+        signedIn(fresh)
+        return fresh
+    }
+
+    /// Signs out: tells Cognito (GlobalSignOut for every device, else RevokeToken for this device's refresh token),
+    /// then forgets the session here and removes the token cache, whatever Cognito answered. The app and
+    /// `handset logout` both sign out through here.
+    public func signOut(everywhere: Bool) async -> SignOutResult {
+        guard let tokens else { return .notSignedIn }
+        var result = SignOutResult.signedOut
+        do {
+            if everywhere {
+                // An expired access token cannot end the other sessions: refresh it first if it is due.
+                let access = (try? await validToken(.access)) ?? tokens.accessToken
+                try await cognito.globalSignOut(accessToken: access)
+            } else if let refresh = tokens.refreshToken {
+                try await cognito.revokeToken(refresh)
+            }
+        } catch {
+            result = .serverNotTold(RemoteError.from(error).message)
+        }
+        forget()
+        return result
+    }
+
+    /// Forgets the session, removing the token cache.
+    private func forget() {
         refreshing?.cancel()
         refreshing = nil
         tokens = nil
@@ -73,10 +103,7 @@ public actor SessionManager {
         let now = self.now
         let task = Task { () throws -> TokenSet in
             let result = try await cognito.refresh(refreshToken: refreshToken, username: tokens.user?.username)
-            return TokenSet(
-                idToken: result.idToken, accessToken: result.accessToken,
-                refreshToken: result.refreshToken ?? refreshToken,
-                expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
+            return TokenSet(result, receivedAt: now(), keeping: refreshToken)
         }
         refreshing = task
         defer { refreshing = nil }
@@ -91,4 +118,15 @@ public actor SessionManager {
             throw RemoteError.sessionExpired
         }
     }
+}
+
+/// What a sign-out could tell the server. This device is signed out in every case.
+public enum SignOutResult: Sendable, Equatable {
+    /// Nobody was signed in.
+    case notSignedIn
+    /// Cognito revoked the session (or every session, for a sign-out everywhere).
+    case signedOut
+    /// Cognito could not be told (offline, or it refused), with why: the refresh token may stay valid until it
+    /// expires.
+    case serverNotTold(String)
 }

@@ -19,7 +19,9 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Username or email.") var username: String?
     @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
     @Option(name: .long, help: "The MFA code, if one will be asked for.") var mfaCode: String?
-    @Option(name: .long, help: "srp or password (USER_PASSWORD_AUTH, if the app client allows it); default from config.toml, else srp.")
+    @Option(
+        name: .long,
+        help: "srp or password (USER_PASSWORD_AUTH, if the app client allows it); default from config.toml, else srp.")
     var flow: String?
     @OptionGroup var output: OutputOptions
 
@@ -45,10 +47,7 @@ struct LoginCommand: AsyncParsableCommand {
         while true {
             switch outcome {
             case .signedIn(let result):
-                let tokens = TokenSet(
-                    idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
-                    expiresAt: services.now().addingTimeInterval(TimeInterval(result.expiresIn)))
-                await services.session.signedIn(tokens)
+                let tokens = await services.session.signedIn(result)
                 let user = tokens.user
                 if output.json {
                     Console.printJSON([
@@ -111,32 +110,24 @@ struct LogoutCommand: AsyncParsableCommand {
 
     func run() async throws {
         let services = try profile.services()
-        guard let tokens = await services.session.current else {
+        // The local sign-out always happens; telling the server is best effort (it may be unreachable).
+        switch await services.session.signOut(everywhere: everywhere) {
+        case .notSignedIn:
             print("Not signed in")
             return
+        case .serverNotTold(let why):
+            Console.note("The server was not told (\(why)); this device is signed out.")
+        case .signedOut:
+            break
         }
-        // The local sign-out always happens; telling the server is best effort (it may be unreachable).
-        do {
-            if everywhere {
-                _ = try await services.cognito.call("GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
-            } else if let refresh = tokens.refreshToken {
-                var body: [String: JSONValue] = [
-                    "Token": .string(refresh), "ClientId": .string(services.configuration.clientId),
-                ]
-                if let secret = services.configuration.clientSecret { body["ClientSecret"] = .string(secret) }
-                _ = try await services.cognito.call("RevokeToken", body: .object(body))
-            }
-        } catch {
-            Console.note("The server was not told (\(RemoteError.from(error).message)); this device is signed out.")
-        }
-        await services.session.signOut()
         print(everywhere ? "Signed out everywhere" : "Signed out")
     }
 }
 
 /// `handset whoami`.
 struct WhoamiCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Who is signed in on this profile.")
+    static let configuration = CommandConfiguration(
+        commandName: "whoami", abstract: "Who is signed in on this profile.")
 
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions
