@@ -880,11 +880,13 @@ def test_mouse_clicks_select_open_scroll_and_switch(bin_dir, cloud, client_env):
         launch(terminal, bin_dir, client_env)
         wait_list(terminal, "Draft release notes")
         wait_status(terminal, lambda s: "12 tasks" in s, "12 tasks")
-        flags = terminal.tmux("display-message", "-p", "-t", terminal.session,
-                              "#{mouse_any_flag}#{mouse_standard_flag}#{mouse_sgr_flag}").stdout.strip()
-        if "1" not in flags[1:]:
-            pytest.skip(f"the app did not turn on mouse reporting in tmux (flags {flags})")
-        assert flags.endswith("1"), f"SGR (1006) mouse reports are on: {flags}"
+        # The app turns mouse reporting on (button events, SGR 1006 encoding): the thing under test, so its absence
+        # fails the test rather than skipping it.
+        def mouse_flags():
+            return terminal.tmux("display-message", "-p", "-t", terminal.session,
+                                 "#{mouse_any_flag}#{mouse_standard_flag}#{mouse_sgr_flag}").stdout.strip()
+        wait_until(lambda: "1" in mouse_flags()[:2] and mouse_flags().endswith("1"), timeout=5,
+                   what=f"the app to turn on SGR mouse reporting (tmux flags {mouse_flags()})")
 
         with step("7a a click selects a row"):
             titles = [row_title(row) for row in list_rows(terminal)]

@@ -406,9 +406,17 @@ import Testing
         #expect(state.sorts["tasks"] == RecordSort(field: "updatedAt"))
         _ = AppCore.update(&state, .key(.character("o")))
         #expect(state.sorts["tasks"] == RecordSort())
-        // Later loads of the list keep the order.
+        // Later loads of the list keep the order: in a collection longer than its window, G loads the last one.
         state.sorts["tasks"] = byTitle
+        let window = state.list?.window ?? []
+        _ = AppCore.update(
+            &state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: window, total: 5_000)))
         let scroll = AppCore.update(&state, .key(.character("G")))
-        #expect(scroll.allSatisfy { if case .loadRecords(_, _, _, let sort, _) = $0 { sort == byTitle } else { true } })
+        let sorts = scroll.compactMap { effect -> RecordSort? in
+            guard case .loadRecords(_, _, _, let sort, _) = effect else { return nil }
+            return sort
+        }
+        #expect(!sorts.isEmpty, "G in a long list loads its last window")
+        #expect(sorts.allSatisfy { $0 == byTitle })
     }
 }
