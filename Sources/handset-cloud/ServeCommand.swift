@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 import Hummingbird
 import Logging
 
@@ -27,8 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on; 0 picks a free one.")
     var port = CloudConfiguration.defaultPort
 
-    @Option(name: .customLong("data-dir"), help: "Where the database, keys, logs and amplify_outputs.json live.")
-    var dataDirectory = CloudConfiguration.defaultDataDirectory
+    @OptionGroup(title: "Storage")
+    var storage: StorageOptions
 
     @Flag(
         name: .long,
@@ -77,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = CloudConfiguration(
-            host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDirectory), demo: demo,
+            host: host, port: port, dataDirectory: storage.dataDirectoryURL, demo: demo,
             issuerBaseURL: issuerBaseURL, publicURL: publicURL,
             connectionLimits: ConnectionLimits(
                 idleTimeout: .seconds(idleTimeout), maximumConnections: maximumConnections),
@@ -88,15 +89,24 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(text.utf8))
             })
         let app: any ApplicationProtocol
+        let opened: CloudStorage
         do {
-            app = try await buildApplication(configuration: configuration, api: api.configuration)
+            opened = try await storage.openForServing()
+            do {
+                app = try await buildApplication(configuration: configuration, storage: opened, api: api.configuration)
+            } catch {
+                await opened.close()
+                throw error
+            }
         } catch {
             FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
             throw ExitCode.failure
         }
         do {
             try await app.runService()
+            await opened.close()
         } catch {
+            await opened.close()
             // In practice: the port is taken or the host is not an address of this machine.
             FileHandle.standardError.write(Data("handset-cloud: cannot serve on \(host):\(port): \(error)\n".utf8))
             throw ExitCode.failure

@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import HummingbirdTesting
 import Testing
@@ -63,7 +65,7 @@ struct CognitoLockoutTests {
             }
             #expect(bodies.filter { $0.contains("Incorrect username or password.") }.count == 5)
             #expect(bodies.filter { $0.contains(Self.locked) }.count == 15)
-            let store = IdentityStore(database: try CloudDatabase.open(in: fixture.dataDirectory))
+            let store = fixture.storage.identity
             #expect(try await store.failureCount(subject: "alice", kind: .password) == 5)
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -11,7 +13,7 @@ import Testing
 struct NotificationInboxTests {
     func notify(_ cloud: APICloud, _ user: String, _ title: String, link: RecordLink? = nil) async throws {
         _ = try await LocalNotifications.notify(
-            dataDirectory: cloud.fixture.directory, user: user, title: title, body: "Body of \(title)", link: link,
+            storage: cloud.fixture.storage, user: user, title: title, body: "Body of \(title)", link: link,
             now: cloud.fixture.clock.now)
     }
 
@@ -148,15 +150,15 @@ struct NotificationInboxTests {
         try await withStorageCloud { cloud in
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.notify(
-                    dataDirectory: cloud.fixture.directory, user: "nobody", title: "x", body: "", link: nil)
+                    storage: cloud.fixture.storage, user: "nobody", title: "x", body: "", link: nil)
             }
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.notify(
-                    dataDirectory: cloud.fixture.directory, user: "alice", title: " ", body: "", link: nil)
+                    storage: cloud.fixture.storage, user: "alice", title: " ", body: "", link: nil)
             }
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.publish(
-                    dataDirectory: cloud.fixture.directory, topic: "missing", title: "x", body: "", link: nil)
+                    storage: cloud.fixture.storage, topic: "missing", title: "x", body: "", link: nil)
             }
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -18,13 +20,15 @@ func withStorageCloud<Value: Sendable>(
 ) async throws -> Value {
     let root = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
-    let app = try await buildApplication(
+    let database = try SQLiteCloudStorage.open(directory: root)
+    let app = try await HandsetCloud.buildApplication(
         configuration: CloudConfiguration(
             port: 0, dataDirectory: root, demo: true, issuerBaseURL: testIssuerBase, now: { clock.now },
             logLevel: .critical),
-        api: APIConfiguration(throttle: nil), storage: storage, notifications: notifications)
+        storage: database, api: APIConfiguration(throttle: nil), objectSettings: storage, notifications: notifications)
     let fixture = CloudFixture(
-        directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
+        directory: root, pool: try await PoolConfiguration.loadOrCreate(from: database.settings, seed: nil),
+        clock: clock, storage: database)
     if !keepDemoAttachment { try await removeDemoAttachment(root) }
     return try await app.test(live ? .live : .router) { client in
         var tokens: [String: String] = [:]
@@ -153,7 +157,7 @@ extension APICloud {
 /// The object files under a data directory's tier folder.
 /// Drops the demo's seeded attachment (alice's task-0005), so these tests count only the objects they make.
 func removeDemoAttachment(_ root: URL) async throws {
-    let repository = ObjectRepository(database: try LocalObjects.openDatabase(root))
+    let repository = SQLiteObjectRepository(database: try CloudDatabase.open(in: DataDirectory(root: root)))
     for object in try await repository.remove(keys: [DemoData.screenshotChecklist.key]) {
         unlink(DataDirectory(root: root).standardObjects.appendingPathComponent(object.file).path)
     }
