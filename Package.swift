@@ -59,7 +59,7 @@ let package = Package(
         // Cognito's SRP-6a math, client and server halves (OpenSSL BIGNUM for the 3072-bit arithmetic).
         .target(
             name: "HandsetSRP",
-            dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: instrumented),
+            dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The client.
         .target(name: "HandsetModel", dependencies: ["HandsetWire"], swiftSettings: instrumented),
@@ -68,7 +68,7 @@ let package = Package(
             dependencies: [
                 "HandsetModel", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ], swiftSettings: instrumented),
+            ]),
         .target(
             name: "HandsetStore",
             dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),

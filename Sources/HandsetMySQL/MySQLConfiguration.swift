@@ -72,7 +72,9 @@ public struct MySQLConfiguration: Sendable, Equatable, CustomStringConvertible, 
         let host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
         // A DNS name, an IPv4 address or an IPv6 literal; anything else (spaces, '%'-decoded bytes) is no host.
         let hostCharacters = host.contains(":") ? Self.ipv6Characters : Self.hostNameCharacters
-        guard host.unicodeScalars.allSatisfy(hostCharacters.contains) else { throw invalid("the host is not valid") }
+        guard !host.isEmpty, host.unicodeScalars.allSatisfy(hostCharacters.contains) else {
+            throw invalid("the host is not valid")
+        }
         self.host = host
         if let port = components.port {
             guard (1...65535).contains(port) else { throw invalid("the port must be 1-65535") }

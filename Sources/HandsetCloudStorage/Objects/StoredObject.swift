@@ -64,6 +64,6 @@ package struct StoredObject: Sendable, Equatable {
     package func info(at now: Date) -> ObjectInfo {
         ObjectInfo(
             key: key, size: size, contentType: contentType, tier: tier, restore: restoreState(at: now),
-            createdAt: Timestamp.string(from: createdAt))
+            createdAt: Timestamp.string(from: createdAt), fileName: fileName)
     }
 }
