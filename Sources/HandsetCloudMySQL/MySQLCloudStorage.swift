@@ -1,1 +1,52 @@
+import Foundation
 import HandsetCloudStorage
+import HandsetMySQL
+import Logging
+
+/// The MariaDB/MySQL backend: every store in one database (tables prefixed `handset_`), shared by any number of
+/// instances. Object bytes, logs and `amplify_outputs.json` stay in each instance's data directory.
+package enum MySQLCloudStorage {
+    /// Connects, applies missing migrations (one instance at a time, under the migrator's lock) and returns the
+    /// storage. Sessions run at READ COMMITTED: no gap locks, so concurrent inserts of different ids never wait for
+    /// each other.
+    package static func open(
+        _ configuration: MySQLConfiguration, options: MySQLPoolOptions = MySQLPoolOptions(maximumConnections: 16),
+        logger: Logger? = nil
+    ) async throws -> CloudStorage {
+        var configuration = configuration
+        configuration.sessionIsolation = .readCommitted
+        guard configuration.database != nil else {
+            throw MySQLError(.invalidURL, message: "database URL: name a database (mysql://USER@HOST/DB)")
+        }
+        let pool = MySQLPool(configuration: configuration, options: options, logger: logger)
+        let migrator = MySQLCloudMigrations.migrator
+        do {
+            try await migrator.migrate(pool)
+            let lengths = try await pool.withConnection { db -> ClosedRange<Int> in
+                let row = try db.execute("SELECT @@innodb_ft_min_token_size, @@innodb_ft_max_token_size").rows.first
+                let lower = try row?.int(0) ?? 3
+                let upper = try row?.int(1) ?? 84
+                return lower...max(lower, upper)
+            }
+            return CloudStorage(
+                records: MySQLRecordRepository(pool: pool, indexedWordLengths: lengths),
+                identity: MySQLIdentityRepository(pool: pool),
+                notifications: MySQLNotificationRepository(pool: pool),
+                objects: MySQLObjectRepository(pool: pool),
+                keys: MySQLKeyRepository(pool: pool),
+                settings: MySQLSettingsRepository(pool: pool),
+                leases: MySQLLeaseRepository(pool: pool),
+                outbox: MySQLOutboxRepository(pool: pool),
+                description: configuration.redactedURL,
+                checkReady: {
+                    guard try await migrator.isComplete(pool) else {
+                        throw MySQLError(.typeMismatch, message: "migrations are not complete")
+                    }
+                },
+                close: { await pool.close() })
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+}
