@@ -347,7 +347,8 @@ enum MySQLCloudMigrations {
             CREATE TABLE IF NOT EXISTS handset_periodic (
                 name VARCHAR(128) NOT NULL PRIMARY KEY,
                 last_run_at DATETIME(6) NOT NULL,
-                holder VARCHAR(128) NOT NULL
+                holder VARCHAR(128) NOT NULL,
+                run_id CHAR(36) NOT NULL
             ) \(tableOptions)
             """
         ),

@@ -22,6 +22,11 @@ package struct MySQLNotificationRepository: NotificationRepository {
             var delivered: [Int] = []
             for index in recipients.indices.sorted(by: { recipients[$0] < recipients[$1] }) {
                 let sub = recipients[index]
+                // The inbox's sequence row first (created at 0 when new): holding its lock, no concurrent delivery
+                // to this inbox can pass the coalescing check below at the same time.
+                try db.execute(
+                    "INSERT INTO handset_sequences (name, value) VALUES (?, 0) ON DUPLICATE KEY UPDATE value = value",
+                    [.text("inbox:\(sub)")])
                 if coalescing, let link = draft.link,
                     !(try db.execute(
                         """
@@ -34,8 +39,7 @@ package struct MySQLNotificationRepository: NotificationRepository {
                 }
                 let sequence = try db.execute(
                     """
-                    INSERT INTO handset_sequences (name, value) VALUES (?, LAST_INSERT_ID(1))
-                    ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)
+                    UPDATE handset_sequences SET value = LAST_INSERT_ID(value + 1) WHERE name = ?
                     """, [.text("inbox:\(sub)")]
                 ).lastInsertID
                 try db.execute(

@@ -13,9 +13,11 @@ package struct SQLiteLeaseRepository: LeaseRepository {
     }
 
     package func claimRun(_ name: String, interval: Duration, holder: String) async throws -> Bool {
-        let time = now().timeIntervalSince1970
         let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let now = self.now
         return try await database.writer.write { db in
+            // Read under the write lock: a time taken before it could be older than a run that won meanwhile.
+            let time = now().timeIntervalSince1970
             let last = try Double.fetchOne(
                 db, sql: "SELECT last_run_at FROM periodic_runs WHERE name = ?", arguments: [name])
             if let last, time - last < seconds, time >= last { return false }
