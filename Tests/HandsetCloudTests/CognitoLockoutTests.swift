@@ -54,9 +54,11 @@ struct CognitoLockoutTests {
         }
     }
 
-    @Test("parallel wrong passwords are all counted: exactly 5 are checked, the rest refused")
-    func parallelAttempts() async throws {
-        try await withCloud { client, fixture in
+    @Test(
+        "parallel wrong passwords are all counted: exactly 5 are checked, the rest refused",
+        arguments: TestBackend.allCases)
+    func parallelAttempts(backend: TestBackend) async throws {
+        try await withCloud(backend: backend) { client, fixture in
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<20 {
                     group.addTask { try await passwordAttempt(client, fixture, password: "wrong").text }

@@ -17,9 +17,9 @@ struct NotificationInboxTests {
             now: cloud.fixture.clock.now)
     }
 
-    @Test("items since a cursor, unread count, mark one read, mark all read")
-    func cursorAndRead() async throws {
-        try await withStorageCloud { cloud in
+    @Test("items since a cursor, unread count, mark one read, mark all read", arguments: TestBackend.allCases)
+    func cursorAndRead(backend: TestBackend) async throws {
+        try await withStorageCloud(backend: backend) { cloud in
             let empty = try await cloud.inbox(as: "alice")
             #expect(empty == InboxPage(items: [], cursor: "0", unread: 0))
 
@@ -101,9 +101,11 @@ struct NotificationInboxTests {
         }
     }
 
-    @Test("a delivery written by another process (the CLI) wakes a long-poll, with or without the wake-up route")
-    func wakeOnExternalDelivery() async throws {
-        try await withStorageCloud { cloud in
+    @Test(
+        "a delivery written by another process (the CLI) wakes a long-poll, with or without the wake-up route",
+        arguments: TestBackend.allCases)
+    func wakeOnExternalDelivery(backend: TestBackend) async throws {
+        try await withStorageCloud(backend: backend) { cloud in
             // Without a wake-up call: the server's watcher notices within half a second.
             async let first = Self.timedPoll(cloud, "alice", "?wait=15")
             try await Task.sleep(for: .milliseconds(300))
