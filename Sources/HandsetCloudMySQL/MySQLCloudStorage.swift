@@ -13,14 +13,34 @@ package enum MySQLCloudStorage {
         _ configuration: MySQLConfiguration, options: MySQLPoolOptions = MySQLPoolOptions(maximumConnections: 16),
         logger: Logger? = nil
     ) async throws -> CloudStorage {
+        try await open(configuration, options: options, logger: logger, requireExisting: false)
+    }
+
+    /// The storage of a database that `open` (a served instance) has set up already, for the admin commands: a
+    /// database without the cloud's tables is refused untouched, so that a mistyped name creates nothing.
+    package static func openExisting(
+        _ configuration: MySQLConfiguration, options: MySQLPoolOptions = MySQLPoolOptions(maximumConnections: 2),
+        logger: Logger? = nil
+    ) async throws -> CloudStorage {
+        try await open(configuration, options: options, logger: logger, requireExisting: true)
+    }
+
+    private static func open(
+        _ configuration: MySQLConfiguration, options: MySQLPoolOptions, logger: Logger?, requireExisting: Bool
+    ) async throws -> CloudStorage {
         var configuration = configuration
         configuration.sessionIsolation = .readCommitted
-        guard configuration.database != nil else {
+        guard let name = configuration.database else {
             throw MySQLError(.invalidURL, message: "database URL: name a database (mysql://USER@HOST/DB)")
         }
         let pool = MySQLPool(configuration: configuration, options: options, logger: logger)
         let migrator = MySQLCloudMigrations.migrator
         do {
+            if requireExisting, try await migrator.appliedMigrations(pool).isEmpty {
+                throw CloudStartupError.databaseUnavailable(
+                    path: configuration.redactedURL,
+                    reason: "no handset-cloud tables in database \(name) (start `handset-cloud serve --database` first)")
+            }
             try await migrator.migrate(pool)
             let lengths = try await pool.withConnection { db -> ClosedRange<Int> in
                 let row = try db.execute("SELECT @@innodb_ft_min_token_size, @@innodb_ft_max_token_size").rows.first
@@ -40,7 +60,7 @@ package enum MySQLCloudStorage {
                 description: configuration.redactedURL,
                 checkReady: {
                     guard try await migrator.isComplete(pool) else {
-                        throw MySQLError(.typeMismatch, message: "migrations are not complete")
+                        throw MySQLError(.misuse, message: "migrations are not complete")
                     }
                 },
                 close: { await pool.close() })

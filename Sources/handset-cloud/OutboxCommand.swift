@@ -26,7 +26,7 @@ struct OutboxCommand: AsyncParsableCommand {
     var follow = false
 
     func run() async throws {
-        let opened = try storage.openExisting()
+        let opened = try await storage.openExisting()
         var printed = 0
         while true {
             let messages = try await opened.outbox.messages()

@@ -13,14 +13,19 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Serves Cognito's JSON protocol at http://<host>:<port>/ (point the AWS CLI or an SDK at it with an \
             endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
-            Everything persists under the data directory, which also receives amplify_outputs.json for clients.
+            Everything persists under the data directory, which also receives amplify_outputs.json for clients. \
+            With --database mysql://..., the state (users, records, notifications, object rows, keys, settings, the \
+            outbox) lives in that MariaDB/MySQL database instead, shared by every instance started on it; object \
+            bytes, logs and amplify_outputs.json stay in the data directory, and on the first start the settings are \
+            seeded from its pool.json, storage.json and notifications.json when present.
 
             Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted without checking SigV4 \
             signatures, and only while the server listens on a loopback address (the default), to requests from \
             this machine whose Host and Origin name localhost or a loopback address; bound to another interface it \
-            refuses them. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
-            `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and factors, \
-            password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json.
+            refuses them. Codes and temporary passwords go to the outbox (<data-dir>/outbox.jsonl, or the database): read \
+            them with `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and \
+            factors, password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json \
+            (or the database).
             """)
 
     @Option(name: .long, help: "The interface to listen on.")
