@@ -39,7 +39,8 @@ package enum MySQLCloudStorage {
             if requireExisting, try await migrator.appliedMigrations(pool).isEmpty {
                 throw CloudStartupError.databaseUnavailable(
                     path: configuration.redactedURL,
-                    reason: "no handset-cloud tables in database \(name) (start `handset-cloud serve --database` first)")
+                    reason: "no handset-cloud tables in database \(name) (start `handset-cloud serve --database` first)"
+                )
             }
             try await migrator.migrate(pool)
             let lengths = try await pool.withConnection { db -> ClosedRange<Int> in
