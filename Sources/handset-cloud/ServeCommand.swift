@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 import Hummingbird
 import Logging
 
@@ -12,14 +13,19 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Serves Cognito's JSON protocol at http://<host>:<port>/ (point the AWS CLI or an SDK at it with an \
             endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
-            Everything persists under the data directory, which also receives amplify_outputs.json for clients.
+            Everything persists under the data directory, which also receives amplify_outputs.json for clients. \
+            With --database mysql://..., the state (users, records, notifications, object rows, keys, settings, the \
+            outbox) lives in that MariaDB/MySQL database instead, shared by every instance started on it; object \
+            bytes, logs and amplify_outputs.json stay in the data directory, and on the first start the settings are \
+            seeded from its pool.json, storage.json and notifications.json when present.
 
             Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted without checking SigV4 \
             signatures, and only while the server listens on a loopback address (the default), to requests from \
             this machine whose Host and Origin name localhost or a loopback address; bound to another interface it \
-            refuses them. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
-            `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and factors, \
-            password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json.
+            refuses them. Codes and temporary passwords go to the outbox (<data-dir>/outbox.jsonl, or the database): read \
+            them with `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and \
+            factors, password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json \
+            (or the database).
             """)
 
     @Option(name: .long, help: "The interface to listen on.")
@@ -28,8 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on; 0 picks a free one.")
     var port = CloudConfiguration.defaultPort
 
-    @Option(name: .customLong("data-dir"), help: "Where the database, keys, logs and amplify_outputs.json live.")
-    var dataDirectory = CloudConfiguration.defaultDataDirectory
+    @OptionGroup(title: "Storage")
+    var storage: StorageOptions
 
     @Flag(
         name: .long,
@@ -78,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = CloudConfiguration(
-            host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDirectory), demo: demo,
+            host: host, port: port, dataDirectory: storage.dataDirectoryURL, demo: demo,
             issuerBaseURL: issuerBaseURL, publicURL: publicURL,
             connectionLimits: ConnectionLimits(
                 idleTimeout: .seconds(idleTimeout), maximumConnections: maximumConnections),
@@ -89,15 +95,24 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(text.utf8))
             })
         let app: any ApplicationProtocol
+        let opened: CloudStorage
         do {
-            app = try await buildApplication(configuration: configuration, api: api.configuration)
+            opened = try await storage.openForServing()
+            do {
+                app = try await buildApplication(configuration: configuration, storage: opened, api: api.configuration)
+            } catch {
+                await opened.close()
+                throw error
+            }
         } catch {
             FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
             throw ExitCode.failure
         }
         do {
             try await app.runService()
+            await opened.close()
         } catch {
+            await opened.close()
             // In practice: the port is taken or the host is not an address of this machine.
             FileHandle.standardError.write(Data("handset-cloud: cannot serve on \(host):\(port): \(error)\n".utf8))
             throw ExitCode.failure

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -12,13 +14,13 @@ import Testing
 struct NotificationInboxTests {
     func notify(_ cloud: APICloud, _ user: String, _ title: String, link: RecordLink? = nil) async throws {
         _ = try await LocalNotifications.notify(
-            dataDirectory: cloud.fixture.directory, user: user, title: title, body: "Body of \(title)", link: link,
+            storage: cloud.fixture.storage, user: user, title: title, body: "Body of \(title)", link: link,
             now: cloud.fixture.clock.now)
     }
 
-    @Test("items since a cursor, unread count, mark one read, mark all read")
-    func cursorAndRead() async throws {
-        try await withStorageCloud { cloud in
+    @Test("items since a cursor, unread count, mark one read, mark all read", arguments: TestBackend.allCases)
+    func cursorAndRead(backend: TestBackend) async throws {
+        try await withStorageCloud(backend: backend) { cloud in
             let empty = try await cloud.inbox(as: "alice")
             #expect(empty == InboxPage(items: [], cursor: "0", unread: 0))
 
@@ -96,9 +98,9 @@ struct NotificationInboxTests {
         }
     }
 
-    @Test("a delivery wakes a poll that is waiting for it")
-    func wakeOnDelivery() async throws {
-        try await withInbox { inbox in
+    @Test("a delivery wakes a poll that is waiting for it", arguments: TestBackend.allCases)
+    func wakeOnDelivery(backend: TestBackend) async throws {
+        try await withInbox(backend: backend) { inbox in
             // Waiting first (its ticket registered), then the delivery; the poll would wait an hour: only the
             // wake-up can end it.
             let poll = inbox.startPoll("sub-bob")
@@ -112,9 +114,11 @@ struct NotificationInboxTests {
         }
     }
 
-    @Test("a delivery written by another process wakes a waiting poll through the server's watcher")
-    func wakeOnExternalDelivery() async throws {
-        try await withInbox { inbox in
+    @Test(
+        "a delivery written by another process wakes a waiting poll through the server's watcher",
+        arguments: TestBackend.allCases)
+    func wakeOnExternalDelivery(backend: TestBackend) async throws {
+        try await withInbox(backend: backend) { inbox in
             // The watcher's first look notes where the notifications end (the server's does so at start).
             try await inbox.watcher.tick()
             let poll = inbox.startPoll("sub-alice")
@@ -131,7 +135,7 @@ struct NotificationInboxTests {
 
     @Test("the loopback wake-up route wakes a waiting poll, as `handset-cloud notify` calls it")
     func wakeRoute() async throws {
-        try await withInbox { inbox in
+        try await withInbox(backend: .sqlite) { inbox in
             let router = Router(context: CloudRequestContext.self)
             LocalInboxController(waiters: inbox.service.waiters, gate: LoopbackGate(bindHost: "127.0.0.1"))
                 .addRoutes(to: router)
@@ -151,9 +155,11 @@ struct NotificationInboxTests {
         }
     }
 
-    @Test("a delivery by the CLI reaches a long-poll through the running server, with or without the wake-up route")
-    func externalDeliveryReachesAPoll() async throws {
-        try await withStorageCloud { cloud in
+    @Test(
+        "a delivery by the CLI reaches a long-poll through the running server, with or without the wake-up route",
+        arguments: TestBackend.allCases)
+    func externalDeliveryReachesAPoll(backend: TestBackend) async throws {
+        try await withStorageCloud(backend: backend) { cloud in
             async let first = Self.timedPoll(cloud, "alice", "?wait=15")
             try await notify(cloud, "alice", "From the CLI")
             let (page, _) = try await first
@@ -192,15 +198,15 @@ struct NotificationInboxTests {
         try await withStorageCloud { cloud in
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.notify(
-                    dataDirectory: cloud.fixture.directory, user: "nobody", title: "x", body: "", link: nil)
+                    storage: cloud.fixture.storage, user: "nobody", title: "x", body: "", link: nil)
             }
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.notify(
-                    dataDirectory: cloud.fixture.directory, user: "alice", title: " ", body: "", link: nil)
+                    storage: cloud.fixture.storage, user: "alice", title: " ", body: "", link: nil)
             }
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.publish(
-                    dataDirectory: cloud.fixture.directory, topic: "missing", title: "x", body: "", link: nil)
+                    storage: cloud.fixture.storage, topic: "missing", title: "x", body: "", link: nil)
             }
         }
     }
@@ -245,18 +251,20 @@ struct InboxUnderTest {
     func deliverFromAnotherProcess(_ title: String, to sub: String) async throws {
         _ = try await service.store.deliver(
             NotificationDraft(title: title, body: ""), kind: NotificationKind.direct.rawValue, topic: nil, to: [sub],
-            at: Date())
+            at: Date(), coalescing: false)
     }
 }
 
-func withInbox(_ body: (InboxUnderTest) async throws -> Void) async throws {
+func withInbox(backend: TestBackend, _ body: (InboxUnderTest) async throws -> Void) async throws {
     let root = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
     let directory = try DataDirectory.prepare(at: root)
-    let pool = try PoolConfiguration.loadOrCreate(in: directory)
-    let setup = try NotificationsSetup(
-        directory: directory, database: try CloudDatabase.open(in: directory),
-        document: try RecordAPISetup.document(APIConfiguration(), pool: pool), settings: NotificationSettings(),
-        now: { Date() }, logger: Logger(label: "inbox-test"))
-    try await body(InboxUnderTest(setup: setup))
+    try await backend.withStorage(directory: root) { storage in
+        let pool = try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: nil)
+        let setup = try await NotificationsSetup(
+            directory: directory, storage: storage,
+            document: try RecordAPISetup.document(APIConfiguration(), pool: pool), settings: NotificationSettings(),
+            now: { Date() }, logger: Logger(label: "inbox-test"))
+        try await body(InboxUnderTest(setup: setup))
+    }
 }

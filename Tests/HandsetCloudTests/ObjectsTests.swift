@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -206,7 +208,7 @@ struct ObjectsTests {
             #expect(
                 try await cloud.send(.get, "/api/_objects/info?key=\(presigned.key)", as: "alice").status == .forbidden)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty)
-            #expect(try await LocalObjects.list(dataDirectory: cloud.fixture.directory).isEmpty)
+            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).isEmpty)
 
             // No Content-Length (chunked): 411, as S3 answers.
             let chunked =
@@ -217,7 +219,7 @@ struct ObjectsTests {
 
             // The same URL, complete this time, works.
             #expect(try await cloud.upload(presigned, bytes: [UInt8](repeating: 7, count: 100_000)).status == .ok)
-            #expect(try await LocalObjects.list(dataDirectory: cloud.fixture.directory).count == 1)
+            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).count == 1)
         }
     }
 
@@ -260,7 +262,7 @@ struct ObjectsRecordTests {
             #expect(deleted.status == .noContent)
             #expect(try await cloud.send(.get, "/api/_objects/info?key=\(key)", as: "alice").status == .forbidden)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty)
-            #expect(try await LocalObjects.list(dataDirectory: cloud.fixture.directory).isEmpty)
+            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).isEmpty)
             // And the deleted record takes no new attachment.
             #expect(try await cloud.presignUpload(as: "alice", recordId: task, size: 3).status == .forbidden)
         }
@@ -314,7 +316,7 @@ struct ObjectsRecordTests {
                 body: #"{"title": "Offline", "status": "todo", "attachment": "\#(key)"}"#)
             #expect(created.status == .created, "\(created.text)")
             #expect(try await cloud.download(as: "alice", key: key).status == .ok)
-            let listing = try await LocalObjects.list(dataDirectory: cloud.fixture.directory)
+            let listing = try await LocalObjects.list(storage: cloud.fixture.storage)
             #expect(listing.map(\.attached) == [true])
         }
     }
@@ -337,7 +339,8 @@ struct ObjectsArchiveTests {
             clock.advance(by: 29 * 86_400)
             cloud = try await cloud.signedInAgain()
             var report = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(report.archived == 0)
             // Restoring an object that is not archived is refused.
             #expect(try await cloud.send(.post, "/api/_objects/restore?key=\(old)", as: "alice").status == .conflict)
@@ -345,10 +348,11 @@ struct ObjectsArchiveTests {
             clock.advance(by: 2 * 86_400)
             cloud = try await cloud.signedInAgain()
             report = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(report.archived == 1)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty && objectFiles(cloud.fixture, "archive").count == 1)
-            let listing = try await LocalObjects.list(dataDirectory: cloud.fixture.directory, now: clock.now)
+            let listing = try await LocalObjects.list(storage: cloud.fixture.storage, now: clock.now)
             #expect(listing.map(\.info.tier) == [.archive])
 
             let refused = try await cloud.download(as: "alice", key: old)
@@ -374,7 +378,8 @@ struct ObjectsArchiveTests {
             clock.advance(by: 2 * 86_400)
             cloud = try await cloud.signedInAgain()
             report = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(report.restoresExpired == 1)
             #expect(try await cloud.download(as: "alice", key: old).status == .forbidden)
         }
@@ -396,7 +401,8 @@ struct ObjectsArchiveTests {
             clock.advance(by: 25 * 3600)
             cloud = try await cloud.signedInAgain()
             let report = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(report.unattachedRemoved == 1)
             #expect(try await cloud.send(.get, "/api/_objects/info?key=\(unused)", as: "alice").status == .forbidden)
             #expect(try await cloud.download(as: "alice", key: used).status == .ok)
