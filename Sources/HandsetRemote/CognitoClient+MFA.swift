@@ -1,19 +1,9 @@
 import Foundation
+import HandsetModel
 import HandsetWire
 
 /// The signed-in person's multi-factor settings: what `handset mfa setup` and the account screen use.
 extension CognitoClient {
-    /// Which factors the account has and which one sign-in asks for (`SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SMS_MFA`).
-    public struct MFASettings: Sendable, Equatable {
-        public var enabled: [String]
-        public var preferred: String?
-
-        public init(enabled: [String], preferred: String?) {
-            self.enabled = enabled
-            self.preferred = preferred
-        }
-    }
-
     /// `GetUser`: the account's MFA settings.
     public func mfaSettings(accessToken: String) async throws -> MFASettings {
         let user = try await call("GetUser", body: ["AccessToken": .string(accessToken)])

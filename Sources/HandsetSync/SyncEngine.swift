@@ -46,7 +46,9 @@ public struct SyncEngine: Sendable {
     }
 
     /// Pushes queued writes, then pulls every collection's changes.
-    public func sync(collections: [String], progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws
+    public func sync(
+        collections: [String], progress: @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws
         -> SyncReport
     {
         var report = try await push(progress: progress)
@@ -68,7 +70,8 @@ public struct SyncEngine: Sendable {
             var order: [String] = []
             for item in items {
                 guard item.operation != nil else {
-                    try store.discardLocalOnly(collection: item.collection, recordId: item.recordId, sequences: item.sequences)
+                    try store.discardLocalOnly(
+                        collection: item.collection, recordId: item.recordId, sequences: item.sequences)
                     continue
                 }
                 if byCollection[item.collection] == nil { order.append(item.collection) }
@@ -89,7 +92,8 @@ public struct SyncEngine: Sendable {
                         }
                         settlements.append(
                             LocalStore.PushSettlement(
-                                collection: collection, recordId: item.recordId, sequences: sequences, outcome: outcome))
+                                collection: collection, recordId: item.recordId, sequences: sequences, outcome: outcome)
+                        )
                     }
                     // The whole chunk's answers in one durable commit.
                     try store.applyPushOutcomes(settlements, now: now())
@@ -150,7 +154,8 @@ public struct SyncEngine: Sendable {
     private func settle(collection: String, recordId: String) throws {
         let policy = self.policy(collection)
         guard policy != .ask,
-            let conflict = try store.conflicts().first(where: { $0.collection == collection && $0.recordId == recordId })
+            let conflict = try store.conflicts().first(where: { $0.collection == collection && $0.recordId == recordId }
+            )
         else { return }
         switch policy {
         case .ask: return
@@ -160,8 +165,11 @@ public struct SyncEngine: Sendable {
             try store.resolveConflict(collection: collection, recordId: recordId, resolution: .keepMine, now: now())
         case .merge:
             guard let mine = conflict.mine, let theirs = conflict.theirs else { return }
-            if case .merged(let fields) = ThreeWayMerge.merge(base: conflict.base ?? [:], mine: mine, theirs: theirs.fields) {
-                try store.resolveConflict(collection: collection, recordId: recordId, resolution: .merged(fields), now: now())
+            if case .merged(let fields) = ThreeWayMerge.merge(
+                base: conflict.base ?? [:], mine: mine, theirs: theirs.fields)
+            {
+                try store.resolveConflict(
+                    collection: collection, recordId: recordId, resolution: .merged(fields), now: now())
             }
         }
     }
@@ -174,7 +182,9 @@ public struct SyncEngine: Sendable {
     static func settlement(of result: BatchResult, for item: PushItem) -> (sequences: [Int64], outcome: PushOutcome)? {
         let outcome = outcome(of: result, for: item)
         if result.status == 412, case .conflict(let theirs?)? = outcome,
-            let done = item.earlier.last(where: { $0.fields.filter { !RecordField.serverManaged.contains($0.key) } == theirs.fields })
+            let done = item.earlier.last(where: {
+                $0.fields.filter { !RecordField.serverManaged.contains($0.key) } == theirs.fields
+            })
         {
             return (done.sequences, .accepted(theirs))
         }
@@ -184,7 +194,8 @@ public struct SyncEngine: Sendable {
     /// What a batch result means for the outbox; `nil` to keep the write queued and retry later.
     static func outcome(of result: BatchResult, for item: PushItem) -> PushOutcome? {
         // A tombstone (`deleted: true`) means the record is gone on the server.
-        let server = result.record?[RecordField.deleted]?.boolValue == true ? nil : result.record.flatMap { Record(json: $0) }
+        let server =
+            result.record?[RecordField.deleted]?.boolValue == true ? nil : result.record.flatMap { Record(json: $0) }
         let operation = item.operation
         switch result.status {
         case 200..<300:
@@ -206,17 +217,12 @@ public struct SyncEngine: Sendable {
         default:
             var reason = result.error?.message ?? "refused by the server (\(result.status))"
             if let fields = result.error?.fields, !fields.isEmpty {
-                reason += ": " + fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
+                reason +=
+                    ": " + fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
             }
             return .rejected(reason, status: result.status)
         }
     }
-}
-
-/// Progress of a sync, for progress bars.
-public enum SyncProgress: Sendable, Equatable {
-    case pushing(done: Int, of: Int)
-    case pulling(collection: String, done: Int)
 }
 
 extension Array {

@@ -1,5 +1,5 @@
 import HandsetApp
-import HandsetRemote
+import HandsetModel
 
 /// The sign-in screen: a centred form with username and password, then whatever Cognito asks for.
 public enum SignInView {

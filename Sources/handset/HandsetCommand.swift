@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetModel
 import HandsetRemote
 import HandsetStore
@@ -154,7 +155,7 @@ struct UICommand: ParsableCommand {
         let launched = AppEvent.launched(
             user: services.signedInUser, cachedSchema: cachedSchema, lastSyncedAt: store?.lastSyncedAt())
 
-        let catalog = ThemeCatalog.standard(paths: services.paths)
+        let catalog = ThemeCatalog.standard(configDirectory: services.paths.config)
         if let problem = catalog.problem(withSettingsTheme: services.settings) {
             FileHandle.standardError.write(Data("handset: \(problem)\n".utf8))
             throw ExitCode.failure

@@ -1,6 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetRemote
 import HandsetWire
 import Testing
 

@@ -1,7 +1,6 @@
 import Foundation
 import HandsetApp
 import HandsetModel
-import HandsetRemote
 import HandsetWire
 import Testing
 

@@ -1,8 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetRemote
-import HandsetStore
-import HandsetSync
 import HandsetWire
 
 /// Something that happened: input (a key, the mouse, the clock, the terminal's size), or the result of an effect,
@@ -49,7 +46,7 @@ public enum SignInEvent: Sendable, Equatable {
 
 /// Results for the account screen and the session.
 public enum AccountEvent: Sendable, Equatable {
-    case mfaLoaded(CognitoClient.MFASettings)
+    case mfaLoaded(MFASettings)
     /// A new authenticator secret: show it and ask for the app's first code.
     case totpSetupStarted(secret: String, uri: String)
     case mfaFailed(String)
@@ -150,7 +147,7 @@ public enum AppEffect: Sendable, Equatable {
     case deleteRecord(collection: String, id: String)
     case loadCounts
     case loadConflicts
-    case resolveConflict(collection: String, id: String, LocalStore.Resolution)
+    case resolveConflict(collection: String, id: String, ConflictResolution)
     /// Give up a write the server refused.
     case discardRefusal(collection: String, id: String)
     case pollInbox

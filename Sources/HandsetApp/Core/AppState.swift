@@ -1,6 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetStore
 import HandsetWire
 
 /// What a mouse event landed on, worked out from the screen layout by the renderer.

@@ -1,6 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetStore
 import HandsetWire
 
 /// The record list: moving through a window of a large collection, filtering, sorting, switching collections.

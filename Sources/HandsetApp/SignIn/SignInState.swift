@@ -1,5 +1,5 @@
 import Foundation
-import HandsetRemote
+import HandsetModel
 
 /// The sign-in screen: credentials first, then whatever Cognito asks for (an MFA code, a choice of factor, an
 /// authenticator setup, a new password).

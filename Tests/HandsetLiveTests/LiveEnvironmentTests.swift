@@ -1,11 +1,12 @@
 import Foundation
+import HandsetApp
 import HandsetModel
 import HandsetRemote
 import HandsetStore
 import HandsetWire
 import Testing
 
-@testable import HandsetApp
+@testable import HandsetLive
 
 /// The live environment (Cognito client, API client, session manager, sync engine, SQLite store) against an
 /// in-memory cloud.
