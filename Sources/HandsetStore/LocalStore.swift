@@ -36,27 +36,6 @@ public final class LocalStore: Sendable {
 
     // MARK: Records
 
-    /// Replaces the synced records of a collection with the server's full list; local pending edits stay.
-    public func replaceSyncedRecords(collection: String, with records: [HandsetModel.Record]) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM record WHERE collection = ? AND syncState = ?",
-                arguments: [collection, SyncState.synced.rawValue])
-            let statement = try db.makeStatement(
-                sql: """
-                    INSERT INTO record (collection, id, version, updatedAt, owner, body, syncState)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(collection, id) DO NOTHING
-                    """)
-            for record in records {
-                try statement.execute(arguments: [
-                    collection, record.id, record.version, record.updatedAt, record.owner,
-                    Self.encodeBody(record.fields), record.syncState.rawValue,
-                ])
-            }
-        }
-    }
-
     /// A window of a collection's cached records in the device's sort order (by id unless chosen), so a list never
     /// loads them all.
     public func records(
@@ -171,11 +150,6 @@ public final class LocalStore: Sendable {
                 try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
             }
         }
-    }
-
-    /// `PRAGMA integrity_check`: "ok" when the file is sound.
-    public func integrityCheck() throws -> String {
-        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
     }
 }
 

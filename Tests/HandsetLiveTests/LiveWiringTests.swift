@@ -41,7 +41,7 @@ import Testing
                 id: String(format: "r%04d", $0), version: 1, updatedAt: "", owner: "s",
                 fields: ["title": .string(String(format: "Title %04d", 999 - $0))])
         }
-        try store.replaceSyncedRecords(collection: "tasks", with: records)
+        try store.applyChanges(collection: "tasks", items: records.map(\.json), cursor: "1000", complete: true)
         var environment = AppEnvironment(
             signIn: { _, _ in .effectDone }, refreshSchema: { .effectDone },
             loadRecords: { _, _, _ in .effectDone }, sync: { _ in .effectDone })
