@@ -65,9 +65,18 @@ struct ObjectsCommand: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")
         var dataDirectory = CloudConfiguration.defaultDataDirectory
 
+        @Option(
+            name: .customLong("objects-dir"),
+            help:
+                "Where object bytes live, when the server was started with --objects-dir (default: <data-dir>/objects)."
+        )
+        var objectsDirectory: String?
+
         func run() async throws {
             do {
-                let report = try await LocalObjects.runLifecycle(dataDirectory: URL(fileURLWithPath: dataDirectory))
+                let report = try await LocalObjects.runLifecycle(
+                    dataDirectory: URL(fileURLWithPath: dataDirectory),
+                    objectsDirectory: objectsDirectory.map { URL(fileURLWithPath: $0) })
                 print("lifecycle: \(report)")
             } catch {
                 FileHandle.standardError.write(Data("handset-cloud objects lifecycle: \(error)\n".utf8))

@@ -3,6 +3,7 @@ import Foundation
 import HandsetCloud
 import Hummingbird
 import Logging
+import Metrics
 
 /// `handset-cloud serve`: runs the local cloud until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -14,9 +15,10 @@ struct ServeCommand: AsyncParsableCommand {
             endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
             Everything persists under the data directory, which also receives amplify_outputs.json for clients.
 
-            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted without checking SigV4 \
-            signatures, and only while the server listens on a loopback address (the default); bound to another \
-            interface it refuses them. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
+            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted unsigned from this \
+            machine while the server listens on a loopback address (the default). Off loopback (bound to another \
+            interface, or relayed by a proxy that adds X-Forwarded-For) they need a SigV4 signature by an access \
+            key of --admin-credentials, as boto3 and the AWS CLI send; without that option they are refused. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
             `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and factors, \
             password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json.
             """)
@@ -60,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
 
+    @OptionGroup(title: "Running several instances")
+    var fleet: FleetOptions
+
     @OptionGroup(title: "Record API")
     var api: APIOptions
 
@@ -68,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600") }
         guard maximumConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        try fleet.validate()
         if let publicURL {
             guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
                 url.query == nil
@@ -76,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = CloudConfiguration(
+        var configuration = CloudConfiguration(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDirectory), demo: demo,
             issuerBaseURL: issuerBaseURL, publicURL: publicURL,
             connectionLimits: ConnectionLimits(
@@ -87,6 +93,16 @@ struct ServeCommand: AsyncParsableCommand {
                 // Unbuffered, so that whoever waits for the first line sees it at once.
                 FileHandle.standardOutput.write(Data(text.utf8))
             })
+        do {
+            try fleet.apply(to: &configuration)
+        } catch {
+            FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let metrics = CloudMetrics(instanceId: configuration.instanceId)
+        configuration.metrics = metrics
+        // Once per process: libraries' own swift-metrics land in this instance's scrape too.
+        MetricsSystem.bootstrap(metrics.factory)
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(configuration: configuration, api: api.configuration)

@@ -27,16 +27,20 @@ public func buildApplication(
     let signingKey = try SigningKey.loadOrCreate(in: directory)
     let database = try CloudDatabase.open(in: directory)
     let document = try RecordAPISetup.document(api, pool: pool)
-    let requestLog = try RequestLogWriter(file: directory.requestLog)
+    let requestLog = try RequestLogWriter(destination: configuration.requestLog, directory: directory)
+    let metrics = configuration.metrics ?? CloudMetrics(instanceId: configuration.instanceId)
 
     let identityStore = IdentityStore(database: database)
     let records = SQLiteRecordRepository(database: database)
     let objects = try ObjectsSetup(
-        directory: directory, database: database, document: document, records: records, settings: storage,
+        directory: directory,
+        blobs: DirectoryBlobStore(root: configuration.objectsDirectory ?? directory.objectsDirectory),
+        database: database, document: document, records: records, settings: storage,
         now: configuration.now, logger: logger)
     let inbox = try NotificationsSetup(
         directory: directory, database: database, document: document, settings: notifications,
         now: configuration.now, logger: logger)
+    metrics.sampleLongPolls { [waiters = inbox.inbox.waiters] in waiters.count }
     let recordsWithEvents = RecordEventRepository(base: records, sinks: [objects.recordEvents, inbox.recordEvents])
 
     let demoUsers: [DemoUser] =
@@ -57,16 +61,21 @@ public func buildApplication(
 
     let router = Router(context: CloudRequestContext.self)
     RecordAPISetup.addBaselineRoute(to: router, gate: LoopbackGate(bindHost: configuration.host))
-    router.add(middleware: RequestLogMiddleware(writer: requestLog, now: configuration.now))
+    OperationsController(
+        instanceId: metrics.instanceId, metrics: metrics, readiness: database.readiness
+    ).addRoutes(to: router)
+    router.add(middleware: RequestLogMiddleware(writer: requestLog, metrics: metrics, now: configuration.now))
     try UserPoolRoutes.add(
         to: router, configuration: pool, store: identityStore, directory: directory, keys: keys,
-        keyID: signingKey.keyID, issuer: issuer, tokens: tokens, host: configuration.host, now: configuration.now)
+        keyID: signingKey.keyID, issuer: issuer, tokens: tokens, host: configuration.host,
+        adminCredentials: configuration.adminCredentials, metrics: metrics,
+        now: configuration.now)
     WellKnownController(
         userPoolId: pool.userPoolId, issuer: issuer, keySet: JSONWebKeySet(keys: [try signingKey.publicJWK()])
     ).addRoutes(to: router)
     router.add(middleware: RecordWriteOriginMiddleware())
     try await RecordAPISetup.addRoutes(
-        to: router, api: api, document: document, records: recordsWithEvents, verifier: verifier,
+        to: router, api: api, document: document, records: recordsWithEvents, verifier: verifier, metrics: metrics,
         now: configuration.now)
     objects.addRoutes(to: router, authorizer: CognitoAuthorizerMiddleware(verifier: verifier), address: address)
     inbox.addRoutes(to: router, authorizer: CognitoAuthorizerMiddleware(verifier: verifier), host: configuration.host)
@@ -92,7 +101,9 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: GaugedConnectionLimit(gauge: gauge, maximum: limits.maximumConnections)),
-        services: objects.services + inbox.services + [identityPurge, MemoryTrimmer(gauge: gauge, logger: logger)],
+        services: objects.services + inbox.services + [
+            identityPurge, MemoryTrimmer(gauge: gauge, logger: logger),
+        ],
         onServerRunning: { channel in
             address.listening(on: channel.localAddress?.port ?? configuration.port)
             let endpoints = CloudEndpoints(

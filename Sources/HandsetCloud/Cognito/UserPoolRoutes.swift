@@ -9,7 +9,8 @@ enum UserPoolRoutes {
     static func add(
         to router: Router<CloudRequestContext>, configuration: PoolConfiguration, store: IdentityStore,
         directory: DataDirectory, keys: JWTKeyCollection, keyID: String, issuer: Issuer, tokens: TokenIssuer,
-        host: String, now: @escaping @Sendable () -> Date
+        host: String, adminCredentials: AdminCredentials? = nil, metrics: CloudMetrics? = nil,
+        now: @escaping @Sendable () -> Date
     ) throws -> UserPool {
         let outbox = OutboxFile(url: directory.outbox)
         let pool = UserPool(
@@ -20,7 +21,12 @@ enum UserPoolRoutes {
             sealer: try SecretBlockSealer.loadOrCreate(in: directory),
             delivery: CodeDelivery(outbox: outbox, now: now), now: now)
         let gate = LoopbackGate(bindHost: host)
-        CognitoController(pool: pool, gate: gate).addRoutes(to: router)
+        let admin = AdminAuthorization(
+            gate: gate,
+            verifier: adminCredentials.map {
+                SigV4Verifier(credentials: $0, region: configuration.region, service: "cognito-idp")
+            }, now: now)
+        CognitoController(pool: pool, adminAuthorization: admin, metrics: metrics).addRoutes(to: router)
         OutboxController(outbox: outbox, gate: gate).addRoutes(to: router)
         return pool
     }

@@ -25,16 +25,18 @@ public enum LocalObjects {
     }
 
     /// Applies the lifecycle rule now (archive old objects, expire restored copies, remove unused uploads), with
-    /// `settings` or else those of `<data dir>/storage.json`.
+    /// `settings` or else those of `<data dir>/storage.json`; the bytes are in `objectsDirectory` when the server
+    /// was given one (`serve --objects-dir`).
     public static func runLifecycle(
-        dataDirectory: URL, settings: ObjectStorageSettings? = nil, now: Date = Date()
+        dataDirectory: URL, objectsDirectory: URL? = nil, settings: ObjectStorageSettings? = nil, now: Date = Date()
     ) async throws -> ObjectLifecycleReport {
         let directory = DataDirectory(root: dataDirectory)
         let database = try openDatabase(dataDirectory)
         let settings = try (settings ?? ObjectStorageSettings.loadOrCreate(in: directory)).validated()
-        try ObjectStore.prepare(directory)
+        let blobs = DirectoryBlobStore(root: objectsDirectory ?? directory.objectsDirectory)
+        try blobs.prepare()
         let store = ObjectStore(
-            directory: directory, repository: ObjectRepository(database: database),
+            blobs: blobs, repository: ObjectRepository(database: database),
             records: SQLiteRecordRepository(database: database), now: { now })
         let reconciler = ObjectReconciler(store: store, logger: Logger(label: "handset-cloud"))
         return try await ObjectLifecycle(store: store, reconciler: reconciler, settings: settings).run()

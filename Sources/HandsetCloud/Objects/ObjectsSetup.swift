@@ -16,14 +16,15 @@ struct ObjectsSetup: Sendable {
 
     /// `records` is the repository without events (objects only read records).
     init(
-        directory: DataDirectory, database: CloudDatabase, document: APIDocument, records: any RecordRepository,
-        settings: ObjectStorageSettings?, now: @escaping @Sendable () -> Date, logger: Logger
+        directory: DataDirectory, blobs: any BlobStore, database: CloudDatabase, document: APIDocument,
+        records: any RecordRepository, settings: ObjectStorageSettings?, now: @escaping @Sendable () -> Date,
+        logger: Logger
     ) throws {
         self.settings = try (settings ?? ObjectStorageSettings.loadOrCreate(in: directory)).validated()
         signer = try ObjectSigner.loadOrCreate(in: directory)
-        try ObjectStore.prepare(directory)
+        try blobs.prepare()
         store = ObjectStore(
-            directory: directory, repository: ObjectRepository(database: database), records: records, now: now)
+            blobs: blobs, repository: ObjectRepository(database: database), records: records, now: now)
         access = ObjectAccess(document: document, records: records)
         reconciler = ObjectReconciler(
             store: store, logger: logger,
