@@ -15,10 +15,12 @@ struct ServeCommand: AsyncParsableCommand {
             endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
             Everything persists under the data directory, which also receives amplify_outputs.json for clients.
 
-            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted unsigned from this \
-            machine while the server listens on a loopback address (the default). Off loopback (bound to another \
-            interface, or relayed by a proxy that adds X-Forwarded-For) they need a SigV4 signature by an access \
-            key of --admin-credentials, as boto3 and the AWS CLI send; without that option they are refused. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
+            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted unsigned while the server \
+            listens on a loopback address (the default), to requests from this machine whose Host and Origin name \
+            localhost or a loopback address. Off loopback (bound to another interface, or relayed by a proxy that \
+            adds X-Forwarded-For) they need a SigV4 signature by an access key of --admin-credentials, as boto3 \
+            and the AWS CLI send; without that option they are refused. Codes and temporary passwords go to \
+            <data-dir>/outbox.jsonl: read them with \
             `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and factors, \
             password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json.
             """)

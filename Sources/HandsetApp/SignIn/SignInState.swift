@@ -34,7 +34,13 @@ public struct SignInState: Sendable, Equatable {
     public var username: String
     public var email: String
     public var password: String
-    public var focus: Field
+    public var focus: Field {
+        didSet { if focus != oldValue { cursor = self[focus].count } }
+    }
+    /// Where typing goes in the focused field (characters from its start).
+    public var cursor: Int
+    /// What the last Ctrl-W/K/U cut, for Ctrl-Y.
+    public var killed: String
     /// A note that is not an error (where a code was sent, "account confirmed").
     public var notice: String?
     /// Failed sign-ins on this screen so far (for saying when a lockout ends).
@@ -51,12 +57,24 @@ public struct SignInState: Sendable, Equatable {
         self.email = ""
         self.password = password
         self.focus = focus
+        self.cursor = 0
+        self.killed = ""
         self.notice = nil
         self.stage = .credentials
         self.answer = ""
         self.isSubmitting = false
         self.error = error
         self.failures = 0
+        self.cursor = self[focus].count
+    }
+
+    /// Edits the focused field's text (the answer at a challenge) with the line-editing keys.
+    @discardableResult
+    mutating func edit(_ key: Key, rules: TextInput.Rules = .singleLine) -> Bool {
+        var text = self[focus]
+        let handled = TextInput.edit(&text, cursor: &cursor, killed: &killed, with: key, rules: rules)
+        self[focus] = text
+        return handled
     }
 
     /// Cognito's lockout answer ("Password attempts exceeded") in words that are true: the pool pauses sign-in
@@ -72,6 +90,8 @@ public struct SignInState: Sendable, Equatable {
     public mutating func show(_ prompt: SignInPrompt, error: String?) {
         isSubmitting = false
         answer = ""
+        focus = .code
+        cursor = 0
         self.error = error
         switch prompt {
         case .mfaCode(let method, let destination): stage = .code(method: method, destination: destination)
@@ -119,12 +139,6 @@ extension SignInState {
         case .control("r"):
             start(.forgotPassword)
             return .none
-        case .character(let character):
-            self[focus].append(character)
-        case .backspace:
-            if !self[focus].isEmpty { self[focus].removeLast() }
-        case .control("u"):
-            self[focus] = ""
         case .tab, .down:
             focus = focus == .username ? .password : .username
         case .backTab, .up:
@@ -149,7 +163,7 @@ extension SignInState {
             isSubmitting = true
             return .submit(username: trimmed, password: password)
         default:
-            break
+            edit(key)
         }
         return .none
     }
@@ -160,6 +174,7 @@ extension SignInState {
             answer = ""
             password = ""
             focus = .password
+            cursor = 0
             error = nil
             return .cancel
         }
@@ -185,16 +200,8 @@ extension SignInState {
         case .code, .totpSetup: isCode = true
         default: isCode = false
         }
+        focus = .code
         switch key {
-        case .character(let character):
-            // Codes are digits; a new password is anything.
-            if isCode, !character.isNumber { return .none }
-            if isCode, answer.count >= 8 { return .none }
-            answer.append(character)
-        case .backspace:
-            if !answer.isEmpty { answer.removeLast() }
-        case .control("u"):
-            answer = ""
         case .enter:
             guard !answer.isEmpty else {
                 error = isCode ? "Enter the code" : "Enter a new password"
@@ -204,7 +211,8 @@ extension SignInState {
             isSubmitting = true
             return .answer(answer)
         default:
-            break
+            // Codes are up to 8 digits; a new password is anything.
+            edit(key, rules: isCode ? .code : .singleLine)
         }
         return .none
     }
