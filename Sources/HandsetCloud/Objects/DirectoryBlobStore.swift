@@ -12,7 +12,8 @@ import Hummingbird
 /// Object bytes as files in one directory: `standard/` (the STANDARD tier), `archive/` (GLACIER) and `incoming/`
 /// (uploads in progress, each under a fresh UUID). Every instance of a fleet may share the directory (NFS, EFS):
 /// names are UUIDs, publishing is a rename within the directory (atomic on one file system), and nothing is cleared
-/// at start.
+/// at start. On Linux an upload's file has no name until it is complete (`O_TMPFILE`); where the file system lacks
+/// that (NFS), it is a `.tmp-…` file in `incoming/` that the sweep removes by age like any leftover.
 struct DirectoryBlobStore: BlobStore {
     let root: URL
 
