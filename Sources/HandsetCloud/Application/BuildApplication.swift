@@ -110,7 +110,8 @@ public func buildApplication(
                 baseURL: address.baseURL, port: address.currentPort, region: pool.region,
                 userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
                 outputsFile: directory.amplifyOutputs, demoUsers: demoUsers,
-                collections: document.orderedCollections.map(\.name))
+                collections: document.orderedCollections.map(\.name),
+                publicBaseURL: configuration.publicURL == nil ? nil : address.publicBaseURL)
             do {
                 try writeOutputs(endpoints.amplifyOutputs, to: directory.amplifyOutputs)
             } catch {
