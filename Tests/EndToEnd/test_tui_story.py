@@ -128,6 +128,10 @@ def wait_selected(terminal, title, timeout=10.0):
 def select(terminal, title):
     """Moves the selection to the row of `title` (from the top, with j)."""
     terminal.press("g")
+    # Wait for g to land first: a j read before it would count the old row as moved from.
+    wait_until(lambda: list_rows(terminal)
+               and (selected_row(terminal) or "").startswith(row_title(list_rows(terminal)[0])), timeout=5,
+               what="g to select the first row")
     for _ in range(len(list_rows(terminal)) + 1):
         if (selected_row(terminal) or "").startswith(title):
             return

@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -31,7 +33,9 @@ struct BlobStoreTests {
         let app = try await buildApplication(configuration: configuration)
         let status = try await app.test(.router) { client in try await client.get("/healthz").status }
         #expect(status == .ok)
-        _ = try await LocalObjects.runLifecycle(dataDirectory: root, objectsDirectory: shared)
+        let storage = try SQLiteCloudStorage.openExisting(directory: root)
+        _ = try await LocalObjects.runLifecycle(storage: storage, dataDirectory: root, objectsDirectory: shared)
+        await storage.close()
         #expect(FileManager.default.fileExists(atPath: inProgress.path))
         // The demo's attachment went to the shared store, not under B's data directory.
         #expect(try FileManager.default.contentsOfDirectory(atPath: blobs.standard.path).count == 1)

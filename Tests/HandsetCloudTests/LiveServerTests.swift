@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -62,7 +64,9 @@ struct LiveServerTests {
                                 cognitoEndpoint: "http://127.0.0.1:\(port)/",
                                 apiEndpoint: "http://127.0.0.1:\(port)/api"))))
 
-            let fixture = CloudFixture(directory: directory, pool: pool, clock: TestClock())
+            let fixture = CloudFixture(
+                directory: directory, pool: pool, clock: TestClock(),
+                storage: try SQLiteCloudStorage.open(directory: directory))
             let signIn = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
             let claims = try await JWTKeyCollection().unverified(signIn.idToken, as: IDTokenClaims.self)
             #expect(claims.iss == "http://127.0.0.1:\(port)/\(pool.userPoolId)")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HTTPTypes
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -10,25 +11,29 @@ import Testing
 
 /// Builds a cloud with the given metrics (and request log), for tests of what an operator sees.
 func withOperatedCloud<Value: Sendable>(
-    instanceId: String = "test-instance-1", requestLog: RequestLogDestination = .dataDirectory,
-    configure: @Sendable (CloudMetrics) -> Void = { _ in },
+    backend: TestBackend = .sqlite, instanceId: String = "test-instance-1",
+    requestLog: RequestLogDestination = .dataDirectory, configure: @Sendable (CloudMetrics) -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol, CloudFixture, CloudMetrics) async throws -> Value
 ) async throws -> Value {
     let root = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
-    let clock = TestClock()
-    var configuration = CloudConfiguration(
-        port: 0, dataDirectory: root, demo: true, issuerBaseURL: testIssuerBase, now: { clock.now },
-        logLevel: .critical)
-    configuration.instanceId = instanceId
-    configuration.requestLog = requestLog
-    let metrics = CloudMetrics(instanceId: instanceId)
-    configure(metrics)
-    configuration.metrics = metrics
-    let app = try await buildApplication(configuration: configuration, api: APIConfiguration(throttle: nil))
-    let fixture = CloudFixture(
-        directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
-    return try await app.test(.router) { client in try await body(client, fixture, metrics) }
+    return try await backend.withStorage(directory: root) { storage in
+        let clock = TestClock()
+        var configuration = CloudConfiguration(
+            port: 0, dataDirectory: root, demo: true, issuerBaseURL: testIssuerBase, now: { clock.now },
+            logLevel: .critical)
+        configuration.instanceId = instanceId
+        configuration.requestLog = requestLog
+        let metrics = CloudMetrics(instanceId: instanceId)
+        configure(metrics)
+        configuration.metrics = metrics
+        let app = try await HandsetCloud.buildApplication(
+            configuration: configuration, storage: storage, api: APIConfiguration(throttle: nil))
+        let fixture = CloudFixture(
+            directory: root, pool: try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: nil),
+            clock: clock, storage: storage)
+        return try await app.test(.router) { client in try await body(client, fixture, metrics) }
+    }
 }
 
 /// The value of one series in a Prometheus text scrape (`name{labels}`, labels in any order), or nil.
@@ -76,6 +81,28 @@ struct OperationsTests {
             #expect(notReady.status == .serviceUnavailable)
             #expect(try notReady.json()["reason"]?.stringValue?.contains("migrations") == true)
             #expect(try await client.get("/healthz").status == .ok, "alive all the same")
+        }
+    }
+
+    @Test("on MariaDB: /readyz asks the database, and /metrics shows its connection pool")
+    func mariaDB() async throws {
+        try await withOperatedCloud(backend: .mysql) { client, fixture, _ in
+            let ready = try await client.get("/readyz")
+            #expect(ready.status == .ok, "\(ready.text)")
+            let token = try await client.signIn("alice", "Wonderland-42!", fixture: fixture).idToken
+            #expect(try await client.get("/api/tasks", token: token).status == .ok)
+            let scrape = try await client.get("/metrics").text
+            #expect(sample(scrape, "handset_database_pool_connections", ["state": "size"]) == 6)
+            let open =
+                (sample(scrape, "handset_database_pool_connections", ["state": "idle"]) ?? 0)
+                + (sample(scrape, "handset_database_pool_connections", ["state": "in_use"]) ?? 0)
+            #expect(open >= 1, "the sign-in and the list used a connection: \(scrape)")
+
+            // The database gone (closed under the running cloud): not ready, without naming the server.
+            await fixture.storage.close()
+            let gone = try await client.get("/readyz")
+            #expect(gone.status == .serviceUnavailable)
+            #expect(try gone.json()["reason"] == "the database does not answer")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 
@@ -13,13 +14,12 @@ enum RecordAPISetup {
         return try APIDocument(json: DemoAPI.document, userPoolARN: arn)
     }
 
-    /// Prepares storage for the document's collections and adds the routes under `/api`.
+    /// Adds the routes under `/api` (storage is prepared for the document's collections before: `buildApplication`).
     static func addRoutes(
         to router: Router<CloudRequestContext>, api: APIConfiguration, document: APIDocument,
         records: any RecordRepository, verifier: IDTokenVerifier, metrics: CloudMetrics? = nil,
         now: @escaping @Sendable () -> Date
     ) async throws {
-        try await records.prepare(for: document.orderedCollections.map(\.layout))
         var controller = RecordsController(
             document: document, records: records, bodyLimit: api.bodyLimit,
             idempotencyKeyLifetime: api.idempotencyKeyLifetime, now: now)

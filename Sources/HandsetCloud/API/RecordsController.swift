@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 

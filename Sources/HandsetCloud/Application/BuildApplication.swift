@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdCore
@@ -6,15 +7,17 @@ import Logging
 import NIOCore
 
 /// Builds the local cloud: Cognito's JSON protocol on `/`, JWKS and OpenID discovery under `/<userPoolId>/`, and the
-/// REST API under `/api`, all on one port and persisted under the configured data directory.
+/// REST API under `/api`, all on one port, persisted in `storage` (SQLite in the data directory, or a MySQL
+/// database shared by every instance) with object bytes, logs and `amplify_outputs.json` in the data directory.
 ///
-/// Creates the data directory, pool configuration, signing key and database on the first start, and reuses them
-/// after. Once the server listens it writes `amplify_outputs.json` and calls `configuration.onListening`.
+/// Creates the pool configuration, keys and settings on the first start (once, whichever instance starts first),
+/// and reuses them after. Once the server listens it writes `amplify_outputs.json` and calls
+/// `configuration.onListening`.
 ///
-/// `storage` and `notifications` default to `<data dir>/storage.json` and `notifications.json`.
-public func buildApplication(
-    configuration: CloudConfiguration, api: APIConfiguration = APIConfiguration(),
-    storage: ObjectStorageSettings? = nil, notifications: NotificationSettings? = nil
+/// `objectSettings` and `notifications` override the stored object storage and notification settings.
+package func buildApplication(
+    configuration: CloudConfiguration, storage: CloudStorage, api: APIConfiguration = APIConfiguration(),
+    objectSettings: ObjectStorageSettings? = nil, notifications: NotificationSettings? = nil
 ) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "handset-cloud", factory: StreamLogHandler.standardError(label:))
@@ -23,24 +26,27 @@ public func buildApplication(
     }()
 
     let directory = try DataDirectory.prepare(at: configuration.dataDirectory)
-    let pool = try PoolConfiguration.loadOrCreate(in: directory)
-    let signingKey = try SigningKey.loadOrCreate(in: directory)
-    let database = try CloudDatabase.open(in: directory)
+    let pool = try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: directory)
+    let keys = try await SigningKeyring.load(
+        from: storage.keys, longestTokenLifetime: pool.tokenLifetimes.longestSigned, now: configuration.now)
     let document = try RecordAPISetup.document(api, pool: pool)
     let requestLog = try RequestLogWriter(destination: configuration.requestLog, directory: directory)
     let metrics = configuration.metrics ?? CloudMetrics(instanceId: configuration.instanceId)
 
-    let identityStore = IdentityStore(database: database)
-    let records = SQLiteRecordRepository(database: database)
-    let objects = try ObjectsSetup(
+    let identityStore = storage.identity
+    let records = storage.records
+    // Before anything writes records: storage indexes (and, on MySQL, keeps sort values) for these layouts.
+    try await records.prepare(for: document.orderedCollections.map(\.layout))
+    let objects = try await ObjectsSetup(
         directory: directory,
         blobs: DirectoryBlobStore(root: configuration.objectsDirectory ?? directory.objectsDirectory),
-        database: database, document: document, records: records, settings: storage,
+        storage: storage, document: document, records: records, settings: objectSettings,
         now: configuration.now, logger: logger)
-    let inbox = try NotificationsSetup(
-        directory: directory, database: database, document: document, settings: notifications,
+    let inbox = try await NotificationsSetup(
+        directory: directory, storage: storage, document: document, settings: notifications,
         now: configuration.now, logger: logger)
     metrics.sampleLongPolls { [waiters = inbox.inbox.waiters] in waiters.count }
+    if let sample = storage.poolSample { metrics.sampleDatabasePool(sample) }
     let recordsWithEvents = RecordEventRepository(base: records, sinks: [objects.recordEvents, inbox.recordEvents])
 
     let demoUsers: [DemoUser] =
@@ -52,27 +58,21 @@ public func buildApplication(
 
     let address = ServerAddress(host: configuration.host, port: configuration.port, publicURL: configuration.publicURL)
     let issuer = Issuer(override: configuration.issuerBaseURL, address: address, userPoolId: pool.userPoolId)
-    let keys = await signingKey.keyCollection()
-    let tokens = TokenIssuer(
-        keys: keys, keyID: signingKey.keyID, issuer: issuer, lifetimes: pool.tokenLifetimes, now: configuration.now)
+    let tokens = TokenIssuer(keys: keys, issuer: issuer, lifetimes: pool.tokenLifetimes, now: configuration.now)
     let verifier = IDTokenVerifier(
-        keys: keys, keyIDs: [signingKey.keyID], issuer: issuer, clientIds: Set(pool.clients.map(\.clientId)),
-        now: configuration.now)
+        keys: keys, issuer: issuer, clientIds: Set(pool.clients.map(\.clientId)), now: configuration.now)
 
     let router = Router(context: CloudRequestContext.self)
     RecordAPISetup.addBaselineRoute(to: router, gate: LoopbackGate(bindHost: configuration.host))
     OperationsController(
-        instanceId: metrics.instanceId, metrics: metrics, readiness: database.readiness
+        instanceId: metrics.instanceId, metrics: metrics, readiness: ReadinessCheck(storage.checkReady)
     ).addRoutes(to: router)
     router.add(middleware: RequestLogMiddleware(writer: requestLog, metrics: metrics, now: configuration.now))
-    try UserPoolRoutes.add(
-        to: router, configuration: pool, store: identityStore, directory: directory, keys: keys,
-        keyID: signingKey.keyID, issuer: issuer, tokens: tokens, host: configuration.host,
-        adminCredentials: configuration.adminCredentials, metrics: metrics,
+    try await UserPoolRoutes.add(
+        to: router, configuration: pool, storage: storage, keys: keys, issuer: issuer, tokens: tokens,
+        host: configuration.host, adminCredentials: configuration.adminCredentials, metrics: metrics,
         now: configuration.now)
-    WellKnownController(
-        userPoolId: pool.userPoolId, issuer: issuer, keySet: JSONWebKeySet(keys: [try signingKey.publicJWK()])
-    ).addRoutes(to: router)
+    WellKnownController(userPoolId: pool.userPoolId, issuer: issuer, keys: keys).addRoutes(to: router)
     router.add(middleware: RecordWriteOriginMiddleware())
     try await RecordAPISetup.addRoutes(
         to: router, api: api, document: document, records: recordsWithEvents, verifier: verifier, metrics: metrics,
@@ -89,6 +89,13 @@ public func buildApplication(
             let report = try await identityStore.purgeExpired(now: configuration.now())
             if report != IdentityPurgeReport() { logger.debug("identity purge: \(report)") }
         })
+    let keyRefresh = PeriodicTask(
+        name: "signing key refresh", interval: SigningKeyring.refreshInterval, logger: logger,
+        work: {
+            if try await keys.refresh() {
+                logger.notice("signing keys changed: now signing with \(keys.current.current.keyID)")
+            }
+        })
     return Application(
         router: router,
         server: .http1(
@@ -102,7 +109,7 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: GaugedConnectionLimit(gauge: gauge, maximum: limits.maximumConnections)),
         services: objects.services + inbox.services + [
-            identityPurge, MemoryTrimmer(gauge: gauge, logger: logger),
+            identityPurge, keyRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
         ],
         onServerRunning: { channel in
             address.listening(on: channel.localAddress?.port ?? configuration.port)

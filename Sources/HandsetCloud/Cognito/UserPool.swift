@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// What every user pool operation works with: the pool's settings, its store, token signing, code delivery and the
 /// injected clock (tests move it instead of sleeping).
 struct UserPool: Sendable {
     let configuration: PoolConfiguration
-    let store: IdentityStore
+    let store: any IdentityRepository
     let tokens: TokenIssuer
     let accessTokens: AccessTokenVerifier
     let sealer: SecretBlockSealer

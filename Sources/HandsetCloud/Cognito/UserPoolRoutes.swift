@@ -1,24 +1,24 @@
 import Foundation
+import HandsetCloudStorage
 import Hummingbird
-import JWTKit
 
 /// Wires the user pool into the router: Cognito's JSON protocol on `POST /` and the loopback-only outbox at
 /// `GET /_local/outbox`. `buildApplication` calls this once.
 enum UserPoolRoutes {
     @discardableResult
     static func add(
-        to router: Router<CloudRequestContext>, configuration: PoolConfiguration, store: IdentityStore,
-        directory: DataDirectory, keys: JWTKeyCollection, keyID: String, issuer: Issuer, tokens: TokenIssuer,
-        host: String, adminCredentials: AdminCredentials? = nil, metrics: CloudMetrics? = nil,
-        now: @escaping @Sendable () -> Date
-    ) throws -> UserPool {
-        let outbox = OutboxFile(url: directory.outbox)
+        to router: Router<CloudRequestContext>, configuration: PoolConfiguration, storage: CloudStorage,
+        keys: SigningKeyring, issuer: Issuer, tokens: TokenIssuer, host: String,
+        adminCredentials: AdminCredentials? = nil, metrics: CloudMetrics? = nil, now: @escaping @Sendable () -> Date
+    ) async throws -> UserPool {
+        let store = storage.identity
+        let outbox = storage.outbox
         let pool = UserPool(
             configuration: configuration, store: store, tokens: tokens,
             accessTokens: AccessTokenVerifier(
-                keys: keys, keyIDs: [keyID], issuer: issuer, clientIds: Set(configuration.clients.map(\.clientId)),
-                store: store, now: now),
-            sealer: try SecretBlockSealer.loadOrCreate(in: directory),
+                keys: keys, issuer: issuer, clientIds: Set(configuration.clients.map(\.clientId)), store: store,
+                now: now),
+            sealer: try await SecretBlockSealer.load(from: storage.keys),
             delivery: CodeDelivery(outbox: outbox, now: now), now: now)
         let gate = LoopbackGate(bindHost: host)
         let admin = AdminAuthorization(

@@ -5,12 +5,12 @@ import Hummingbird
 struct WellKnownController: Sendable {
     let userPoolId: String
     let issuer: Issuer
-    let keySet: JSONWebKeySet
+    let keys: SigningKeyring
 
     func addRoutes(to router: Router<CloudRequestContext>) {
         router.get("\(userPoolId)/.well-known/jwks.json") { request, context in
             context.requestLog.function = "jwks"
-            return try Self.json(keySet)
+            return try Self.json(keys.current.keySet)
         }
         router.get("\(userPoolId)/.well-known/openid-configuration") { request, context in
             context.requestLog.function = "openid-configuration"

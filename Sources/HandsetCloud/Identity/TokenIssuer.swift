@@ -1,10 +1,10 @@
 import Foundation
+import HandsetCloudStorage
 import JWTKit
 
 /// Signs the pool's ID and access tokens (RS256, with the key's kid in the header).
 struct TokenIssuer: Sendable {
-    let keys: JWTKeyCollection
-    let keyID: String
+    let keys: SigningKeyring
     let issuer: Issuer
     let lifetimes: TokenLifetimes
     let now: @Sendable () -> Date
@@ -23,10 +23,9 @@ struct TokenIssuer: Sendable {
             sub: user.sub, clientId: clientId, username: user.username, authTime: session.authTime, iat: issuedAt,
             exp: issuedAt + lifetimes.accessTokenSeconds, iss: issuer, jti: UUID().uuidString.lowercased(),
             originJti: session.originJti, eventId: session.eventId)
-        let kid = JWKIdentifier(string: keyID)
         return IssuedTokens(
-            idToken: try await keys.sign(idToken, kid: kid),
-            accessToken: try await keys.sign(accessToken, kid: kid),
+            idToken: try await keys.sign(idToken),
+            accessToken: try await keys.sign(accessToken),
             expiresIn: lifetimes.accessTokenSeconds)
     }
 }

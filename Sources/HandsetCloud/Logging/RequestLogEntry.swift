@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// One line of `<data dir>/logs/requests.log`, CloudWatch-style. Never a body, token, password or query string.
 struct RequestLogEntry: Sendable, Equatable {

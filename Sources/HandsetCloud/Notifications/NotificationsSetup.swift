@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -13,11 +14,16 @@ struct NotificationsSetup: Sendable {
     let logger: Logger
 
     init(
-        directory: DataDirectory, database: CloudDatabase, document: APIDocument, settings: NotificationSettings?,
+        directory: DataDirectory, storage: CloudStorage, document: APIDocument, settings: NotificationSettings?,
         now: @escaping @Sendable () -> Date, logger: Logger
-    ) throws {
-        self.settings = try (settings ?? NotificationSettings.loadOrCreate(in: directory)).validated()
-        let store = NotificationStore(database: database)
+    ) async throws {
+        if let settings {
+            self.settings = try settings.validated()
+        } else {
+            self.settings = try await NotificationSettings.loadOrCreate(from: storage.settings, seed: directory)
+                .validated()
+        }
+        let store = storage.notifications
         let waiters = InboxWaiters()
         inbox = InboxService(store: store, waiters: waiters, settings: self.settings, now: now)
         notifier = RecordEventNotifier(inbox: inbox, document: document, logger: logger)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 
@@ -14,7 +15,7 @@ import Hummingbird
 /// nothing that any route shows. Removing an object drops its row first, then its bytes.
 struct ObjectStore: Sendable {
     let blobs: any BlobStore
-    let repository: ObjectRepository
+    let repository: any ObjectMetadataRepository
     let records: any RecordRepository
     let now: @Sendable () -> Date
 

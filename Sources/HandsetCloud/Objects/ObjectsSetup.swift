@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -16,15 +17,19 @@ struct ObjectsSetup: Sendable {
 
     /// `records` is the repository without events (objects only read records).
     init(
-        directory: DataDirectory, blobs: any BlobStore, database: CloudDatabase, document: APIDocument,
+        directory: DataDirectory, blobs: any BlobStore, storage: CloudStorage, document: APIDocument,
         records: any RecordRepository, settings: ObjectStorageSettings?, now: @escaping @Sendable () -> Date,
         logger: Logger
-    ) throws {
-        self.settings = try (settings ?? ObjectStorageSettings.loadOrCreate(in: directory)).validated()
-        signer = try ObjectSigner.loadOrCreate(in: directory)
+    ) async throws {
+        if let settings {
+            self.settings = try settings.validated()
+        } else {
+            self.settings = try await ObjectStorageSettings.loadOrCreate(from: storage.settings, seed: directory)
+                .validated()
+        }
+        signer = try await ObjectSigner.load(from: storage.keys)
         try blobs.prepare()
-        store = ObjectStore(
-            blobs: blobs, repository: ObjectRepository(database: database), records: records, now: now)
+        store = ObjectStore(blobs: blobs, repository: storage.objects, records: records, now: now)
         access = ObjectAccess(document: document, records: records)
         reconciler = ObjectReconciler(
             store: store, logger: logger,

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import HandsetCloudStorage
 import Metrics
 import Prometheus
 
@@ -129,7 +130,7 @@ public final class CloudMetrics: @unchecked Sendable {
     // MARK: Sampled gauges
 
     /// Registers what the storage layer knows of its connection pool, read at every scrape.
-    public func sampleDatabasePool(_ sampler: @escaping @Sendable () -> DatabasePoolSample?) {
+    package func sampleDatabasePool(_ sampler: @escaping @Sendable () -> DatabasePoolSample?) {
         lock.withLock { databasePoolSampler = sampler }
     }
 
@@ -156,25 +157,6 @@ public final class CloudMetrics: @unchecked Sendable {
 
     /// The content type of `render()`'s text.
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
-}
-
-/// What a connection pool reports at a scrape.
-public struct DatabasePoolSample: Sendable, Equatable {
-    /// Connections lent out now.
-    public var inUse: Int
-    /// Open connections waiting in the pool.
-    public var idle: Int
-    /// Borrowers waiting for a connection.
-    public var waiting: Int
-    /// The most connections the pool opens.
-    public var size: Int
-
-    public init(inUse: Int, idle: Int, waiting: Int, size: Int) {
-        self.inUse = inUse
-        self.idle = idle
-        self.waiting = waiting
-        self.size = size
-    }
 }
 
 private struct RequestSeriesKey: Hashable {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import ServiceLifecycle
@@ -40,7 +41,8 @@ struct OperationsController: Sendable {
             try await readiness.check()
             return Self.json(.ok, ["status": .string("ready"), "instance": .string(instanceId)])
         } catch {
-            let reason = (error as? ReadinessFailure)?.reason ?? "the database does not answer"
+            // Only the storage's own words: a driver's error could name a host or a user.
+            let reason = (error as? StorageNotReady)?.reason ?? "the database does not answer"
             return Self.json(
                 .serviceUnavailable,
                 ["status": .string("unavailable"), "instance": .string(instanceId), "reason": .string(reason)])

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 
 /// Checks AWS Signature Version 4 (the `Authorization` header form) against the access keys of
 /// `--admin-credentials`, as AWS's documentation describes it: the credential scope must name this pool's region,
