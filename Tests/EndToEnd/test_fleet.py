@@ -164,6 +164,26 @@ def tina(fleet, pool):
     return user, steps
 
 
+def periodic_runs(fleet):
+    """`handset_periodic_runs_total` by task, summed over the instances."""
+    totals = collections.Counter()
+    for instance in fleet.instances:
+        with urllib.request.urlopen(instance["url"] + "/metrics", timeout=10) as response:
+            for line in response.read().decode().splitlines():
+                if line.startswith("handset_periodic_runs_total{"):
+                    task = line.split('task="', 1)[1].split('"', 1)[0]
+                    totals[task] += float(line.rsplit(" ", 1)[1])
+    return totals
+
+
+def test_periodic_work_runs_once_per_interval_across_the_fleet(fleet):
+    # First in the module: no instance has restarted yet. Each instance runs its timers at start; within the
+    # hour-long intervals of the lifecycle rule and the notification purge only one of the three may do the work.
+    totals = wait_until(lambda: (lambda t: t if t["object lifecycle"] and t["notification retention"] else None)(
+        periodic_runs(fleet)), timeout=20, what="the first runs of the periodic work")
+    assert totals["object lifecycle"] == 1 and totals["notification retention"] == 1, totals
+
+
 def test_an_srp_sign_in_with_totp_whose_steps_reach_different_instances(fleet, pool, tina):
     user, steps = tina
     # Verified by pycognito against the JWKS, fetched through the balancer from whichever instance.

@@ -83,8 +83,11 @@ package func buildApplication(
     let onListening = configuration.onListening
     let limits = configuration.connectionLimits
     let gauge = ConnectionGauge()
+    // Purges and the lifecycle rule run once per interval across every instance on the storage.
+    let lease = PeriodicLease(
+        leases: storage.leases, holder: configuration.instanceId, won: { metrics.periodicRunWon(task: $0) })
     let identityPurge = PeriodicTask(
-        name: "identity purge", interval: .seconds(60), logger: logger,
+        name: "identity purge", interval: .seconds(60), logger: logger, lease: lease,
         work: {
             let report = try await identityStore.purgeExpired(now: configuration.now())
             if report != IdentityPurgeReport() { logger.debug("identity purge: \(report)") }
@@ -108,7 +111,7 @@ package func buildApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: GaugedConnectionLimit(gauge: gauge, maximum: limits.maximumConnections)),
-        services: objects.services + inbox.services + [
+        services: objects.services(lease: lease) + inbox.services(lease: lease) + [
             identityPurge, keyRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
         ],
         onServerRunning: { channel in

@@ -51,13 +51,14 @@ struct ObjectsSetup: Sendable {
     }
 
     /// The lifecycle rule, applied at start and then every `lifecycleIntervalSeconds`.
-    var services: [any Service] {
+    /// With `lease`, once per interval across the fleet.
+    func services(lease: PeriodicLease?) -> [any Service] {
         let lifecycle = lifecycle
         let logger = logger
         return [
             PeriodicTask(
                 name: "object lifecycle", interval: .milliseconds(Int64(settings.lifecycleIntervalSeconds * 1000)),
-                logger: logger,
+                logger: logger, lease: lease,
                 work: {
                     let report = try await lifecycle.run()
                     if report != ObjectLifecycleReport() { logger.notice("object lifecycle: \(report)") }

@@ -22,6 +22,7 @@ public final class CloudMetrics: @unchecked Sendable {
     private let lock = NSLock()
     private var requestSeries: [RequestSeriesKey: RequestSeries] = [:]
     private var changeFeedSeries: [String: CoreMetrics.Counter] = [:]
+    private var periodicRunSeries: [String: CoreMetrics.Counter] = [:]
     private var databasePoolSampler: (@Sendable () -> DatabasePoolSample?)?
     private var gaugeSamplers: [@Sendable (CloudMetrics) -> Void] = []
 
@@ -125,6 +126,21 @@ public final class CloudMetrics: @unchecked Sendable {
             return counter
         }
         counter.increment(by: count)
+    }
+
+    // MARK: Periodic work
+
+    /// This instance won the run of a fleet-wide periodic task (`handset_periodic_runs_total`): summed over a
+    /// fleet's instances, once per interval.
+    func periodicRunWon(task: String) {
+        let counter = lock.withLock {
+            if let counter = periodicRunSeries[task] { return counter }
+            let counter = CoreMetrics.Counter(
+                label: "handset_periodic_runs_total", dimensions: [("task", task)], factory: factory)
+            periodicRunSeries[task] = counter
+            return counter
+        }
+        counter.increment()
     }
 
     // MARK: Sampled gauges
