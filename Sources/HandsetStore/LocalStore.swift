@@ -10,6 +10,8 @@ import HandsetWire
 /// One type owns the database and exposes named writes that keep its invariants; nothing else writes SQL.
 public final class LocalStore: Sendable {
     let writer: any DatabaseWriter
+    /// The API schema last parsed from the cached document (see `cachedSchema`).
+    let parsedSchema = ParsedSchemaCache()
 
     /// Opens (creating if needed) the store at `path`, in WAL mode.
     public init(path: String) throws {

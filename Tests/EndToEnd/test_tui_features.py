@@ -852,6 +852,8 @@ def test_questions_before_signing_out_everywhere_replacing_a_file_losing_a_form_
                 terminal.wait_for("New task")
                 terminal.type(title)
                 terminal.press("C-s")
+                # Saved once the form is gone and the list shows it (the title is on the form before that).
+                wait_gone(terminal, "Ctrl-S save")
                 terminal.wait_for(title)
             wait_status(terminal, lambda s: "↑2 pending" in s, "two writes waiting")
             terminal.press("q")

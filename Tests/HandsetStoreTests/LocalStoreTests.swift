@@ -29,6 +29,22 @@ import Testing
         #expect(try store.recordCount(collection: "projects") == 0)
     }
 
+    @Test func theCachedSchemaFollowsItsDocument() throws {
+        let store = try LocalStore()
+        #expect(store.cachedSchema() == nil)
+        func document(_ collection: String) -> String {
+            #"{"openapi":"3.0.3","info":{"title":"T","version":"1"},"paths":{"/\#(collection)":{}},"#
+                + #""components":{"schemas":{"Thing":{"x-handset-collection":"\#(collection)","#
+                + #""x-handset-title":"title","properties":{"title":{"type":"string"}}}}}}"#
+        }
+        try store.setMeta(MetaKey.apiDocument, document("tasks"))
+        #expect(store.cachedSchema()?.collections.map(\.name) == ["tasks"])
+        #expect(store.cachedSchema()?.collections.map(\.name) == ["tasks"], "the kept parse")
+        // A new document (a schema refresh) is parsed again, not answered from the old one.
+        try store.setMeta(MetaKey.apiDocument, document("notes"))
+        #expect(store.cachedSchema()?.collections.map(\.name) == ["notes"])
+    }
+
     @Test func windowsAreOrderedAndBounded() throws {
         let store = try LocalStore()
         let records = (0..<50).map { record(String(format: "id-%03d", $0), title: "T\($0)") }
