@@ -214,6 +214,29 @@ def test_lockout_counts_failures_across_instances(fleet, pool):
     assert len(answered_by) >= 2, answered_by
 
 
+def test_admin_operations_through_the_balancer_need_the_fleets_access_key(fleet, pool):
+    import configparser
+
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    credentials = configparser.ConfigParser()
+    credentials.read(fleet.info["adminCredentials"])
+    key = credentials["default"]
+
+    def client(**kwargs):
+        return boto3.client("cognito-idp", endpoint_url=fleet.url, region_name=pool["region"],
+                            config=Config(retries={"max_attempts": 1}, **kwargs.pop("config", {})), **kwargs)
+
+    signed = client(aws_access_key_id=key["aws_access_key_id"], aws_secret_access_key=key["aws_secret_access_key"])
+    # Each call may reach another instance: every one checks the signature against the same key file.
+    for _ in range(3):
+        assert signed.admin_get_user(UserPoolId=pool["id"], Username="alice")["Username"] == "alice"
+    with pytest.raises(ClientError) as info:
+        client(config={"signature_version": UNSIGNED}).admin_get_user(UserPoolId=pool["id"], Username="alice")
+    assert info.value.response["Error"]["Code"] == "MissingAuthenticationTokenException"
+
+
 def test_a_long_poll_on_one_instance_wakes_for_a_publish_through_another_and_for_the_admin_command(
         fleet, pool, tina):
     alice = id_token(fleet, pool, "alice", "Wonderland-42!")
