@@ -1,8 +1,10 @@
 """A fleet: three `handset-cloud serve` instances on one database behind nginx round-robin (`scripts/fleet`), with
 every client (pycognito, boto3, `handset`, plain HTTP) going through nginx, as they would through an ALB.
 
-The instances share a MariaDB database (`serve --database`) when this build has it, else one SQLite data directory
-(`scripts/fleet --sqlite`); HANDSET_FLEET_BACKEND=sqlite|mariadb chooses. One fleet serves the whole module.
+The instances share a MariaDB database (`serve --database`: a database of its own on the run's server); with
+HANDSET_FLEET_BACKEND=sqlite they share one SQLite data directory instead (`scripts/fleet --sqlite`). The end-to-end
+pass on SQLite (HANDSET_TEST_BACKEND=sqlite) leaves the module to the pass on MariaDB. One fleet serves the whole
+module (one xdist group, so that parallel workers do not start one each).
 
 What is checked: an SRP sign-in with TOTP whose steps reach different instances; lockout counted across instances;
 offline edits synced through the fleet; a long-poll held on one instance woken by a publish through another and by
@@ -28,19 +30,23 @@ from botocore.exceptions import ClientError
 from pycognito import Cognito
 from pycognito.exceptions import SoftwareTokenMFAChallengeException
 
-from conftest import ROOT, wait_until
+from conftest import ROOT, MariaDB, database_name, wait_until
 from test_offline_sync import Device
 
 TINA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def backend(bin_dir):
+pytestmark = pytest.mark.xdist_group("fleet")
+
+
+def backend():
     chosen = os.environ.get("HANDSET_FLEET_BACKEND")
     if chosen:
         return chosen
-    help_text = subprocess.run([str(bin_dir / "handset-cloud"), "serve", "--help"], capture_output=True,
-                               text=True).stdout
-    return "mariadb" if "--database" in help_text else "sqlite"
+    if os.environ.get("HANDSET_TEST_BACKEND") == "sqlite":
+        pytest.skip("the fleet runs on MariaDB, in the end-to-end pass on MariaDB (HANDSET_FLEET_BACKEND=sqlite "
+                    "runs it on one shared SQLite directory)")
+    return "mariadb"
 
 
 class Fleet:
@@ -119,18 +125,28 @@ def http(method, url, body=None, token=None, headers=None, timeout=30):
 
 @pytest.fixture(scope="module")
 def fleet(bin_dir, tmp_path_factory):
+    chosen = backend()
     directory = tmp_path_factory.mktemp("fleet") / "run"
     instance = Fleet(bin_dir, directory)
     arguments = ["start", "--instances", "3", "--bin", str(bin_dir)]
-    if backend(bin_dir) == "sqlite":
+    if chosen == "sqlite":
         arguments.append("--sqlite")
-    instance.script(*arguments)
+    else:
+        # A database of its own on the run's MariaDB server (HANDSET_TEST_MYSQL_URL, else one for this process).
+        server = MariaDB.shared()
+        name = database_name(directory)
+        server.sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        arguments += ["--database", server.database_url(name)]
     try:
+        instance.script(*arguments)
         first = instance.instances[0]["dataDirectory"]
         instance.outputs_file.write_text(open(os.path.join(first, "amplify_outputs.json")).read())
         yield instance
     finally:
-        instance.script("stop")
+        if (directory / "fleet.json").exists():
+            instance.script("stop")
+        if chosen != "sqlite":
+            server.sql(f"DROP DATABASE IF EXISTS `{name}`")
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +228,29 @@ def test_lockout_counts_failures_across_instances(fleet, pool):
     assert attempt("Envelope-42!")["Message"] == "Password attempts exceeded"
     answered_by = {entry["instance"] for entry in fleet.log_since(marks)}
     assert len(answered_by) >= 2, answered_by
+
+
+def test_admin_operations_through_the_balancer_need_the_fleets_access_key(fleet, pool):
+    import configparser
+
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    credentials = configparser.ConfigParser()
+    credentials.read(fleet.info["adminCredentials"])
+    key = credentials["default"]
+
+    def client(**kwargs):
+        return boto3.client("cognito-idp", endpoint_url=fleet.url, region_name=pool["region"],
+                            config=Config(retries={"max_attempts": 1}, **kwargs.pop("config", {})), **kwargs)
+
+    signed = client(aws_access_key_id=key["aws_access_key_id"], aws_secret_access_key=key["aws_secret_access_key"])
+    # Each call may reach another instance: every one checks the signature against the same key file.
+    for _ in range(3):
+        assert signed.admin_get_user(UserPoolId=pool["id"], Username="alice")["Username"] == "alice"
+    with pytest.raises(ClientError) as info:
+        client(config={"signature_version": UNSIGNED}).admin_get_user(UserPoolId=pool["id"], Username="alice")
+    assert info.value.response["Error"]["Code"] == "MissingAuthenticationTokenException"
 
 
 def test_a_long_poll_on_one_instance_wakes_for_a_publish_through_another_and_for_the_admin_command(

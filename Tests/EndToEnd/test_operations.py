@@ -205,8 +205,9 @@ def test_another_instance_starting_on_the_shared_blob_store_leaves_an_upload_in_
         wait_until(lambda: "handset_http_requests_in_flight 1" in get(first.url + "/metrics")[1], timeout=10,
                    what="the upload to begin")
 
-        # A second instance starts on the same blob store and runs the lifecycle sweep, as a fleet's would.
-        second = Cloud(bin_dir / "handset-cloud", workdir / "second",
+        # A second instance starts on the same blob store (and, on MariaDB, the same database), and the lifecycle
+        # sweep runs over the store, as a fleet's would.
+        second = Cloud(bin_dir / "handset-cloud", workdir / "second", shares_database_of=workdir / "first",
                        extra_args=["--objects-dir", str(shared)]).start()
         second.stop()
         subprocess.run(
