@@ -116,7 +116,8 @@ let package = Package(
             dependencies: ["HandsetCloudStorage", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: instrumented),
         .target(
-            name: "HandsetCloudMySQL", dependencies: ["HandsetCloudStorage", "HandsetMySQL"],
+            name: "HandsetCloudMySQL",
+            dependencies: ["HandsetCloudStorage", "HandsetMySQL", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: instrumented),
         .target(
             name: "HandsetCloud",

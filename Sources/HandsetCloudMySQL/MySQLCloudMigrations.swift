@@ -32,8 +32,26 @@ enum MySQLCloudMigrations {
                 ) \(tableOptions)
                 """)
         }
+        for (name, statement) in laterStatements {
+            migrator.register(name, sql: statement)
+        }
         return migrator
     }
+
+    /// Migrations added after the first release of this schema (append-only: new ones go at the end).
+    private static let laterStatements: [(String, String)] = [
+        // Values the API lets through longer than the first columns held (Cognito allows attribute values of 2048
+        // characters; a username typed at sign-in is kept in its challenge session whatever its length): TEXT,
+        // which does not count towards InnoDB's row size limit. The email index keeps its 191-character prefix.
+        (
+            "identity: long attribute values",
+            """
+            ALTER TABLE handset_users MODIFY email TEXT NULL, MODIFY email_folded TEXT NULL,
+                MODIFY pending_email TEXT NULL, MODIFY phone_number TEXT NULL, MODIFY pending_phone_number TEXT NULL
+            """
+        ),
+        ("identity: long typed usernames", "ALTER TABLE handset_auth_sessions MODIFY username TEXT NOT NULL"),
+    ]
 
     private static let statements: [(String, String)] = [
         (

@@ -104,7 +104,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
             guard matched == 1 else { return false }
             try db.execute(
                 "DELETE FROM handset_sign_in_failures WHERE subject = ? AND kind = ?",
-                [.text(sub), .text(LockoutKind.mfa.rawValue)])
+                [.text(Self.counterSubject(sub)), .text(LockoutKind.mfa.rawValue)])
             return true
         }
     }
