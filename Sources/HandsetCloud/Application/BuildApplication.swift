@@ -24,12 +24,14 @@ public func buildApplication(
 
     let directory = try DataDirectory.prepare(at: configuration.dataDirectory)
     let pool = try PoolConfiguration.loadOrCreate(in: directory)
+    let settings = try PoolFileSettings(directory: directory)
     let signingKey = try SigningKey.loadOrCreate(in: directory)
     let database = try CloudDatabase.open(in: directory)
     let document = try RecordAPISetup.document(api, pool: pool)
     let requestLog = try RequestLogWriter(file: directory.requestLog)
 
     let identityStore = IdentityStore(database: database)
+    let hostedUI = HostedUIStores.sqlite(database)
     let records = SQLiteRecordRepository(database: database)
     let objects = try ObjectsSetup(
         directory: directory, database: database, document: document, records: records, settings: storage,
@@ -50,19 +52,28 @@ public func buildApplication(
     let issuer = Issuer(override: configuration.issuerBaseURL, address: address, userPoolId: pool.userPoolId)
     let keys = await signingKey.keyCollection()
     let tokens = TokenIssuer(
-        keys: keys, keyID: signingKey.keyID, issuer: issuer, lifetimes: pool.tokenLifetimes, now: configuration.now)
+        keys: keys, keyID: signingKey.keyID, issuer: issuer,
+        lifetimes: { clientId in
+            let current = settings.current()
+            return current.client(id: clientId).map(current.tokenLifetimes(for:)) ?? current.tokenLifetimes
+        }, now: configuration.now, signIns: hostedUI.signIns, identities: hostedUI.identities)
     let verifier = IDTokenVerifier(
-        keys: keys, keyIDs: [signingKey.keyID], issuer: issuer, clientIds: Set(pool.clients.map(\.clientId)),
+        keys: keys, keyIDs: [signingKey.keyID], issuer: issuer, clientIds: KnownClients(settings: settings),
         now: configuration.now)
 
     let router = Router(context: CloudRequestContext.self)
     RecordAPISetup.addBaselineRoute(to: router, gate: LoopbackGate(bindHost: configuration.host))
     router.add(middleware: RequestLogMiddleware(writer: requestLog, now: configuration.now))
-    try UserPoolRoutes.add(
-        to: router, configuration: pool, store: identityStore, directory: directory, keys: keys,
-        keyID: signingKey.keyID, issuer: issuer, tokens: tokens, host: configuration.host, now: configuration.now)
+    let userPool = try UserPoolRoutes.add(
+        to: router, settings: settings, store: identityStore, directory: directory, keys: keys,
+        keyID: signingKey.keyID, issuer: issuer, tokens: tokens, host: configuration.host, now: configuration.now,
+        moreOperations: { HostedUISetup.configurationOperations(pool: $0, stores: hostedUI) })
+    try HostedUISetup.addRoutes(
+        to: router, pool: userPool, stores: hostedUI, address: address,
+        http: configuration.upstreamHTTP ?? URLSessionUpstreamHTTP())
     WellKnownController(
-        userPoolId: pool.userPoolId, issuer: issuer, keySet: JSONWebKeySet(keys: [try signingKey.publicJWK()])
+        userPoolId: pool.userPoolId, issuer: issuer, keySet: JSONWebKeySet(keys: [try signingKey.publicJWK()]),
+        endpointBase: { address.publicBaseURL }
     ).addRoutes(to: router)
     router.add(middleware: RecordWriteOriginMiddleware())
     try await RecordAPISetup.addRoutes(
@@ -79,7 +90,10 @@ public func buildApplication(
         work: {
             let report = try await identityStore.purgeExpired(now: configuration.now())
             if report != IdentityPurgeReport() { logger.debug("identity purge: \(report)") }
+            try await hostedUI.purgeExpired(now: configuration.now())
         })
+    let outputs = AmplifyOutputsFile(file: directory.amplifyOutputs, logger: logger)
+    settings.observeUpdates { outputs.poolChanged($0) }
     return Application(
         router: router,
         server: .http1(
@@ -95,25 +109,14 @@ public func buildApplication(
         services: objects.services + inbox.services + [identityPurge, MemoryTrimmer(gauge: gauge, logger: logger)],
         onServerRunning: { channel in
             address.listening(on: channel.localAddress?.port ?? configuration.port)
-            let endpoints = CloudEndpoints(
-                baseURL: address.baseURL, port: address.currentPort, region: pool.region,
-                userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
-                outputsFile: directory.amplifyOutputs, demoUsers: demoUsers,
-                collections: document.orderedCollections.map(\.name))
-            do {
-                try writeOutputs(endpoints.amplifyOutputs, to: directory.amplifyOutputs)
-            } catch {
-                logger.error("Cannot write \(directory.amplifyOutputs.path): \(error)")
-            }
+            let endpoints = outputs.listening(
+                CloudEndpoints(
+                    baseURL: address.baseURL, port: address.currentPort, region: pool.region,
+                    userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
+                    outputsFile: directory.amplifyOutputs, demoUsers: demoUsers,
+                    collections: document.orderedCollections.map(\.name)),
+                configuration: settings.current())
             await onListening(endpoints)
         },
         logger: logger)
-}
-
-private func writeOutputs(_ outputs: AmplifyOutputs, to file: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    var data = try encoder.encode(outputs)
-    data.append(UInt8(ascii: "\n"))
-    try AtomicFile.write(data, to: file, permissions: 0o644)
 }

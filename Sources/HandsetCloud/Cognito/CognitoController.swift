@@ -18,8 +18,9 @@ struct CognitoController: Sendable {
         self.gate = gate
     }
 
-    /// Every operation of the user pool. Admin operations go through `gate` first.
-    init(pool: UserPool, gate: LoopbackGate) {
+    /// Every operation of the user pool, plus `more` (the configuration operations). Admin operations go through
+    /// `gate` first.
+    init(pool: UserPool, gate: LoopbackGate, more: [CognitoOperation] = []) {
         let authentication = AuthenticationService(pool: pool)
         let accounts = AccountService(pool: pool)
         let mfa = MFAService(pool: pool)
@@ -69,7 +70,7 @@ struct CognitoController: Sendable {
                 adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
                 adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
                 adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
-            ], gate: gate)
+            ] + more, gate: gate)
     }
 
     /// A header value as an error message may repeat it: printable ASCII, at most 100 characters, so that a

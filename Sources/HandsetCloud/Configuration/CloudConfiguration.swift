@@ -24,6 +24,8 @@ public struct CloudConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Called once the server listens, after `amplify_outputs.json` is written.
     public var onListening: @Sendable (CloudEndpoints) async -> Void
+    /// How the pool reaches third-party identity providers (tests put a provider in memory here).
+    var upstreamHTTP: (any UpstreamHTTP)? = nil
 
     public static let defaultPort = 8900
     public static let defaultDataDirectory = "handset-cloud-data"

@@ -16,6 +16,10 @@ public struct CloudEndpoints: Sendable, Equatable {
     public var demoUsers: [DemoUser]
     /// The API's collections, in the document's order (for the example request in the banner).
     public var collections: [String] = []
+    /// Managed login for `auth.oauth`, when the first app client may use it.
+    public var oauth: AmplifyOutputs.OAuth? = nil
+    /// Every identity provider the first app client may use (`custom.handset.identity_providers`).
+    public var identityProviders: [String] = []
 
     /// Cognito's JSON protocol endpoint (what `--endpoint-url` points at).
     public var cognitoEndpoint: String { baseURL + "/" }
@@ -27,9 +31,38 @@ public struct CloudEndpoints: Sendable, Equatable {
     /// The `amplify_outputs.json` a client reads to find this cloud.
     public var amplifyOutputs: AmplifyOutputs {
         AmplifyOutputs(
-            auth: .init(awsRegion: region, userPoolId: userPoolId, userPoolClientId: userPoolClientId),
+            auth: .init(awsRegion: region, userPoolId: userPoolId, userPoolClientId: userPoolClientId, oauth: oauth),
             custom: .init(
                 api: [APIDocument.apiName: .init(endpoint: apiEndpoint, region: region, apiName: APIDocument.apiName)],
-                handset: .init(cognitoEndpoint: cognitoEndpoint, apiEndpoint: apiEndpoint)))
+                handset: .init(
+                    cognitoEndpoint: cognitoEndpoint, apiEndpoint: apiEndpoint,
+                    oauthEndpoint: oauth == nil ? nil : baseURL,
+                    identityProviders: oauth == nil ? nil : identityProviders)))
+    }
+
+    /// The same endpoints with the managed-login parts of a pool configuration (first client).
+    func withOAuth(of configuration: PoolConfiguration) -> CloudEndpoints {
+        var endpoints = self
+        let client = configuration.defaultClient
+        endpoints.userPoolClientId = client.clientId
+        guard client.allowsOAuth(flow: "code"),
+            let host = URLComponents(string: baseURL).flatMap({ components in
+                components.host.map { host in host + (components.port.map { ":\($0)" } ?? "") }
+            })
+        else {
+            endpoints.oauth = nil
+            endpoints.identityProviders = []
+            return endpoints
+        }
+        let providers = client.supportedIdentityProviders.filter { $0 != AppClient.cognitoProvider }
+        endpoints.identityProviders = providers
+        endpoints.oauth = AmplifyOutputs.OAuth(
+            identityProviders: providers.compactMap { name in
+                configuration.identityProvider(named: name).flatMap {
+                    AmplifyOutputs.OAuth.socialProviderNames[$0.providerType]
+                }
+            }, domain: host, scopes: client.allowedOAuthScopes, redirectSignInURI: client.callbackURLs,
+            redirectSignOutURI: client.logoutURLs)
+        return endpoints
     }
 }

@@ -8,7 +8,7 @@ struct IDTokenVerifier: Sendable {
     let keys: JWTKeyCollection
     let keyIDs: Set<String>
     let issuer: Issuer
-    let clientIds: Set<String>
+    let clientIds: KnownClients
     let now: @Sendable () -> Date
 
     /// The caller's identity, or why the token is refused. Never throws: every failure is a rejection.

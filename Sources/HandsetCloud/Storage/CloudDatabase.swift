@@ -84,6 +84,7 @@ struct CloudDatabase: Sendable {
         registerObjectMigrations(in: &migrator)
         registerNotificationMigrations(in: &migrator)
         registerHardeningMigrations(in: &migrator)
+        registerHostedUIMigrations(in: &migrator)
         return migrator
     }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// Renders the hosted pages from `HostedPageTemplates` and wraps them in the headers every page carries.
+///
+/// Why a template engine rather than string building: every value shown on these pages (usernames, provider and
+/// client names, error messages, query strings) is outside input, and swift-mustache escapes every `{{value}}` by
+/// default, so an unescaped value would have to be written `{{{value}}}` on purpose; a page assembled by hand
+/// would escape only where someone remembered to.
+struct HostedPages: Sendable {
+    let library: MustacheLibrary
+    let poolName: String
+    let appName: String
+
+    init(poolName: String, appName: String = "Handset") throws {
+        var library = MustacheLibrary()
+        for (name, text) in HostedPageTemplates.all { try library.register(text, named: name) }
+        self.library = library
+        self.poolName = poolName
+        self.appName = appName
+    }
+
+    /// A page: `template` rendered with `values`, inside the layout.
+    func render(
+        _ template: String, title: String, values: [String: Any] = [:], notice: String? = nil, error: String? = nil,
+        footer: String = ""
+    ) -> String {
+        let body = library.render(values, withTemplate: template) ?? ""
+        var layout: [String: Any] = [
+            "title": title, "poolName": poolName, "appName": appName, "body": body, "footer": footer,
+        ]
+        if let notice { layout["notice"] = notice }
+        if let error { layout["error"] = error }
+        return library.render(layout, withTemplate: "layout") ?? ""
+    }
+}
+
+/// A hosted page's response: HTML with a Content-Security-Policy that allows no script at all, no framing
+/// (`frame-ancestors 'none'`, and `X-Frame-Options` for older browsers), forms posting only to this server (and
+/// to the redirect URI a sign-in ends at), no referrer (a callback URL with a code must not leak onwards), and no
+/// caching.
+enum HostedResponse {
+    /// The browser-session cookie's name, per pool: two local clouds on one host (ports do not separate cookies)
+    /// keep their sessions apart.
+    static func cookieName(_ poolId: String) -> String { "handset-ui-" + poolId }
+
+    static func page(
+        _ html: String, status: HTTPResponse.Status = .ok, formTargets: [String] = [], cookie: String? = nil
+    ) -> Response {
+        var headers = securityHeaders(formTargets: formTargets)
+        headers[.contentType] = "text/html; charset=utf-8"
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A redirect (302 after a GET, 303 after a form's POST so the browser follows with a GET).
+    static func redirect(_ location: String, status: HTTPResponse.Status = .found, cookie: String? = nil) -> Response {
+        var headers = securityHeaders(formTargets: [])
+        headers[.location] = location
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: status, headers: headers)
+    }
+
+    static func securityHeaders(formTargets: [String]) -> HTTPFields {
+        let sources = (["'self'"] + formTargets.compactMap(cspSource)).joined(separator: " ")
+        return [
+            .contentSecurityPolicy:
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action \(sources); "
+                + "frame-ancestors 'none'; base-uri 'none'",
+            HTTPField.Name("X-Frame-Options")!: "DENY", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            HTTPField.Name("Referrer-Policy")!: "no-referrer", .cacheControl: "no-store",
+        ]
+    }
+
+    /// The origin of a redirect URI as a CSP source (`http://127.0.0.1:53124`, or `myapp:` for a custom scheme);
+    /// nil for anything a policy could be confused by.
+    static func cspSource(_ uri: String) -> String? {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
+            scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        else { return nil }
+        guard let host = components.host, !host.isEmpty else { return scheme + ":" }
+        guard host.allSatisfy({ $0.isLetter || $0.isNumber || "-.[]:".contains($0) }) else { return nil }
+        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
+    }
+
+    /// The browser-session cookie: HttpOnly, SameSite=Lax (sent on the top-level navigation back from an identity
+    /// provider, not on cross-site posts), Secure when the pool is served over https.
+    static func sessionCookie(
+        _ value: String, poolId: String, secure: Bool, maxAge: Int = Int(BrowserSession.lifetime)
+    ) -> String {
+        "\(cookieName(poolId))=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+    }
+
+    static func expiredCookie(poolId: String, secure: Bool) -> String {
+        sessionCookie("", poolId: poolId, secure: secure, maxAge: 0)
+    }
+}
