@@ -148,7 +148,7 @@ def test_login_device_in_tmux(bin_dir, cloud, device):
                      device["env"])
         screen = terminal.wait_for("enter the code")
         assert "/device" in screen
-        terminal.wait_for("Waiting for approval")
+        screen = terminal.wait_for("Waiting for approval")
         user_code = wait_until(lambda: read_user_code(terminal.screen()), what="the user code on screen")
         assert "▀" in screen or "▄" in screen or "█" in screen, "a QR code of the complete address"
         approve_device_code(cloud, user_code)

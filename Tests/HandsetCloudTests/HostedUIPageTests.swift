@@ -20,7 +20,7 @@ struct HostedUIPageTests {
             let policy = try #require(page.headers[.contentSecurityPolicy])
             #expect(policy.contains("frame-ancestors 'none'"))
             #expect(policy.contains("default-src 'none'") && !policy.contains("script-src"))
-            #expect(policy.contains("form-action 'self' http://127.0.0.1:54321"))
+            #expect(policy.contains("base-uri 'none'") && policy.contains("style-src 'self'"))
             #expect(page.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
             #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
             #expect(page.headers[.cacheControl] == "no-store")

@@ -27,6 +27,9 @@ struct HostedPages: Sendable {
         _ template: String, title: String, values: [String: Any] = [:], notice: String? = nil, error: String? = nil,
         footer: String = ""
     ) -> String {
+        var values = values
+        // Fields point at the error (`aria-describedby`, `aria-invalid`) when there is one.
+        if let error { values["error"] = error }
         let body = library.render(values, withTemplate: template) ?? ""
         var layout: [String: Any] = [
             "title": title, "poolName": poolName, "appName": appName, "body": body, "footer": footer,
@@ -37,19 +40,20 @@ struct HostedPages: Sendable {
     }
 }
 
-/// A hosted page's response: HTML with a Content-Security-Policy that allows no script at all, no framing
-/// (`frame-ancestors 'none'`, and `X-Frame-Options` for older browsers), forms posting only to this server (and
-/// to the redirect URI a sign-in ends at), no referrer (a callback URL with a code must not leak onwards), and no
-/// caching.
+/// A hosted page's response: HTML with a Content-Security-Policy that allows no script at all and no framing
+/// (`frame-ancestors 'none'`, and `X-Frame-Options` for older browsers), no referrer (a callback URL with a code
+/// must not leak onwards), and no caching.
+///
+/// No `form-action`: browsers apply it to every redirect that follows a form's post, and a sign-in's post is
+/// followed by a chain through other origins (a provider's page back to the pool, the pool on to the app's
+/// callback), which no list written when the page is served can name.
 enum HostedResponse {
     /// The browser-session cookie's name, per pool: two local clouds on one host (ports do not separate cookies)
     /// keep their sessions apart.
     static func cookieName(_ poolId: String) -> String { "handset-ui-" + poolId }
 
-    static func page(
-        _ html: String, status: HTTPResponse.Status = .ok, formTargets: [String] = [], cookie: String? = nil
-    ) -> Response {
-        var headers = securityHeaders(formTargets: formTargets)
+    static func page(_ html: String, status: HTTPResponse.Status = .ok, cookie: String? = nil) -> Response {
+        var headers = securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
         if let cookie { headers[.setCookie] = cookie }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -57,33 +61,18 @@ enum HostedResponse {
 
     /// A redirect (302 after a GET, 303 after a form's POST so the browser follows with a GET).
     static func redirect(_ location: String, status: HTTPResponse.Status = .found, cookie: String? = nil) -> Response {
-        var headers = securityHeaders(formTargets: [])
+        var headers = securityHeaders
         headers[.location] = location
         if let cookie { headers[.setCookie] = cookie }
         return Response(status: status, headers: headers)
     }
 
-    static func securityHeaders(formTargets: [String]) -> HTTPFields {
-        let sources = (["'self'"] + formTargets.compactMap(cspSource)).joined(separator: " ")
-        return [
-            .contentSecurityPolicy:
-                "default-src 'none'; style-src 'self'; img-src 'self'; form-action \(sources); "
-                + "frame-ancestors 'none'; base-uri 'none'",
-            HTTPField.Name("X-Frame-Options")!: "DENY", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            HTTPField.Name("Referrer-Policy")!: "no-referrer", .cacheControl: "no-store",
-        ]
-    }
-
-    /// The origin of a redirect URI as a CSP source (`http://127.0.0.1:53124`, or `myapp:` for a custom scheme);
-    /// nil for anything a policy could be confused by.
-    static func cspSource(_ uri: String) -> String? {
-        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
-            scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
-        else { return nil }
-        guard let host = components.host, !host.isEmpty else { return scheme + ":" }
-        guard host.allSatisfy({ $0.isLetter || $0.isNumber || "-.[]:".contains($0) }) else { return nil }
-        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
-    }
+    static let securityHeaders: HTTPFields = [
+        .contentSecurityPolicy:
+            "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+        HTTPField.Name("X-Frame-Options")!: "DENY", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        HTTPField.Name("Referrer-Policy")!: "no-referrer", .cacheControl: "no-store",
+    ]
 
     /// The browser-session cookie: HttpOnly, SameSite=Lax (sent on the top-level navigation back from an identity
     /// provider, not on cross-site posts), Secure when the pool is served over https.

@@ -63,7 +63,7 @@ extension HostedUIController {
         return HostedResponse.page(
             pages.render(
                 "login", title: "Sign in", values: values, notice: notice, error: error, footer: footer(continuation)),
-            status: status, formTargets: formTargets(continuation), cookie: cookie)
+            status: status, cookie: cookie)
     }
 
     /// The status-bar text: which app the sign-in is for.
@@ -72,12 +72,6 @@ extension HostedUIController {
         case .authorize(let request): return request.client.name
         case .device: return "device sign-in"
         }
-    }
-
-    /// A sign-in form's post may end in a redirect to the app's callback: the policy must allow that origin.
-    func formTargets(_ continuation: SignInContinuation) -> [String] {
-        if case .authorize(let request) = continuation { return [request.redirectURI] }
-        return []
     }
 
     /// `POST /login`: the password, checked as Cognito's USER_PASSWORD_AUTH would (lockout, enumeration-safe
@@ -204,7 +198,7 @@ extension HostedUIController {
         }
         return HostedResponse.page(
             pages.render(template, title: title, values: values, error: error, footer: footer(continuation)),
-            status: error == nil ? .ok : .badRequest, formTargets: formTargets(continuation))
+            status: error == nil ? .ok : .badRequest)
     }
 
     /// `POST /login/challenge`: the answer to the pending challenge.
