@@ -15,6 +15,9 @@ import PackageDescription
 //   └── HandsetCloud                 the local AWS stand-in (Hummingbird, jwt-kit, GRDB, COpenSSL)
 //       └── handset-cloud            executable
 //
+//   HandsetMySQL                     MariaDB/MySQL driver over Connector/C (CMariaDB): pool, statements, migrations
+//   └── HandsetMySQLTesting          a throwaway MariaDB server and a database per test, for test targets
+//
 // The cloud never imports a client module and the client never imports the cloud.
 //
 // Fuzzing (`scripts/fuzz`): with HANDSET_FUZZ=fuzzer (or fuzzer,address) in the environment, the project's own
@@ -50,7 +53,7 @@ let package = Package(
         // Cognito's SRP-6a math, client and server halves (OpenSSL BIGNUM for the 3072-bit arithmetic).
         .target(
             name: "HandsetSRP",
-            dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: instrumented),
+            dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The client.
         .target(name: "HandsetModel", dependencies: ["HandsetWire"], swiftSettings: instrumented),
@@ -59,7 +62,7 @@ let package = Package(
             dependencies: [
                 "HandsetModel", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ], swiftSettings: instrumented),
+            ]),
         .target(
             name: "HandsetStore",
             dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -87,6 +90,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The MariaDB/MySQL driver (Connector/C from Debian's libmariadb-dev).
+        .systemLibrary(name: "CMariaDB", path: "Sources/CMariaDB"),
+        .target(
+            name: "HandsetMySQL",
+            dependencies: ["CMariaDB", .product(name: "Logging", package: "swift-log")], swiftSettings: instrumented),
+        .target(name: "HandsetMySQLTesting", dependencies: ["HandsetMySQL"]),
+
         // The local cloud.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(
@@ -102,7 +112,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ], swiftSettings: instrumented),
+            ],
+            exclude: ["Storage/STORAGE-DESIGN.md"], swiftSettings: instrumented),
         .executableTarget(
             name: "handset-cloud",
             dependencies: [
@@ -114,7 +125,8 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         .target(name: "HandsetFuzzing", dependencies: ["CLibFuzzer"], swiftSettings: fuzzDriver),
         .target(
-            name: "CloudFuzzTargets", dependencies: ["HandsetCloud", "HandsetFuzzing"], swiftSettings: instrumented),
+            name: "CloudFuzzTargets", dependencies: ["HandsetCloud", "HandsetMySQL", "HandsetFuzzing"],
+            swiftSettings: instrumented),
         .target(
             name: "ClientFuzzTargets", dependencies: ["HandsetApp", "HandsetTUI", "HandsetFuzzing"],
             swiftSettings: instrumented),
@@ -138,6 +150,7 @@ let package = Package(
         .testTarget(
             name: "HandsetTUITests", dependencies: ["HandsetTUI"],
             exclude: ["Snapshots"]),
+        .testTarget(name: "HandsetMySQLTests", dependencies: ["HandsetMySQL", "HandsetMySQLTesting"]),
         .testTarget(
             name: "HandsetCloudTests",
             dependencies: [

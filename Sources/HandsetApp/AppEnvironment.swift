@@ -23,9 +23,16 @@ public struct AppEnvironment: Sendable {
     /// A window in a chosen order (nil: the environment has no sorting; `loadRecords` is used), and keeping it.
     public var loadSortedRecords:
         (@Sendable (_ collection: String, _ offset: Int, _ limit: Int, _ sort: RecordSort) async -> AppEvent)?
+    /// Where a record stands in a collection's list in an order (nil: not listed); nil when the environment cannot
+    /// tell, and a kept record is then looked for in the loaded window only.
+    public var locateRecord: (@Sendable (_ collection: String, _ id: String, _ sort: RecordSort) async -> Int?)?
     public var saveSort: @Sendable (_ collection: String, _ sort: RecordSort) async -> AppEvent
     public var sync: @Sendable (_ collection: String) async -> AppEvent
     public var searchRecords: @Sendable (_ collection: String, _ text: String) async -> AppEvent
+    /// Titles of records by `collection/id`, from the cache (what relations point to).
+    public var relatedTitles: @Sendable (_ links: [RecordLink], _ titleFields: [String: String]) async -> AppEvent = {
+        _, _ in .list(.relatedLoaded([:]))
+    }
     public var saveRecord:
         @Sendable (_ collection: String, _ id: String?, _ fields: [String: JSONValue]) async -> AppEvent
     public var deleteRecord: @Sendable (_ collection: String, _ id: String) async -> AppEvent
@@ -52,8 +59,8 @@ public struct AppEnvironment: Sendable {
         refreshSchema: @escaping @Sendable () async -> AppEvent,
         loadRecords: @escaping @Sendable (String, Int, Int) async -> AppEvent,
         sync: @escaping @Sendable (String) async -> AppEvent,
-        searchRecords: @escaping @Sendable (String, String) async -> AppEvent = { collection, _ in
-            .list(.recordsLoaded(collection: collection, offset: 0, records: [], total: 0))
+        searchRecords: @escaping @Sendable (String, String) async -> AppEvent = { collection, text in
+            .list(.searched(collection: collection, text: text, records: []))
         },
         saveRecord: @escaping @Sendable (String, String?, [String: JSONValue]) async -> AppEvent = { _, _, _ in
             .form(.saveFailed("Saving is not available"))
@@ -83,6 +90,7 @@ public struct AppEnvironment: Sendable {
         self.refreshSchema = refreshSchema
         self.loadRecords = loadRecords
         self.loadSortedRecords = nil
+        self.locateRecord = nil
         self.saveSort = { _, _ in .effectDone }
         self.sync = sync
         self.searchRecords = searchRecords
@@ -116,12 +124,12 @@ public struct AppEnvironment: Sendable {
         case .verifyTOTPSetup(let code): return await accounts.verifyTOTP(code)
         case .disableTOTP: return await accounts.disableTOTP()
         case .refreshSchema: return await refreshSchema()
-        case .loadRecords(let collection, let offset, let limit, let sort):
-            if let loadSortedRecords { return await loadSortedRecords(collection, offset, limit, sort) }
-            return await loadRecords(collection, offset, limit)
+        case .loadRecords(let collection, let offset, let limit, let sort, let keeping):
+            return await loadWindow(collection, offset: offset, limit: limit, sort: sort, keeping: keeping)
         case .saveSort(let collection, let sort): return await saveSort(collection, sort)
         case .sync(let collection): return await sync(collection)
         case .searchRecords(let collection, let text): return await searchRecords(collection, text)
+        case .loadRelatedTitles(let links, let titleFields): return await relatedTitles(links, titleFields)
         case .saveRecord(let collection, let id, let fields): return await saveRecord(collection, id, fields)
         case .deleteRecord(let collection, let id): return await deleteRecord(collection, id)
         case .loadCounts: return await loadCounts()
@@ -144,6 +152,44 @@ public struct AppEnvironment: Sendable {
         case .editExternally(let field, _):
             return .form(.externalEditFinished(field: field, text: nil, message: "No editor here"))
         }
+    }
+}
+
+extension AppEnvironment {
+    /// A window of a list; with `keeping`, one that holds that record (if it is still listed), saying where it is.
+    func loadWindow(
+        _ collection: String, offset: Int, limit: Int, sort: RecordSort, keeping: String?
+    ) async
+        -> AppEvent
+    {
+        func load(_ offset: Int) async -> AppEvent {
+            if let loadSortedRecords { return await loadSortedRecords(collection, offset, limit, sort) }
+            return await loadRecords(collection, offset, limit)
+        }
+        let event = await load(offset)
+        guard let keeping, case .list(.recordsLoaded(_, let loadedOffset, let records, let total, _)) = event else {
+            return event
+        }
+        if let index = records.firstIndex(where: { $0.id == keeping }) {
+            let kept = KeptRecord(id: keeping, index: loadedOffset + index)
+            return .list(
+                .recordsLoaded(collection: collection, offset: loadedOffset, records: records, total: total, kept: kept)
+            )
+        }
+        guard let locateRecord else { return event }
+        guard let position = await locateRecord(collection, keeping, sort) else {
+            let kept = KeptRecord(id: keeping, index: nil)
+            return .list(
+                .recordsLoaded(collection: collection, offset: loadedOffset, records: records, total: total, kept: kept)
+            )
+        }
+        let moved = await load(max(0, position - limit / 4))
+        guard case .list(.recordsLoaded(_, let newOffset, let newRecords, let newTotal, _)) = moved else {
+            return moved
+        }
+        let kept = KeptRecord(id: keeping, index: position)
+        return .list(
+            .recordsLoaded(collection: collection, offset: newOffset, records: newRecords, total: newTotal, kept: kept))
     }
 }
 
@@ -446,10 +492,24 @@ extension AppEnvironment {
                 return inboxSnapshot(data.store)
             },
             openLinkedRecord: { link in
-                .inbox(
-                    .linkedRecordLoaded(
-                        collection: link.collection,
-                        record: try? scope.current?.store.record(collection: link.collection, id: link.id)))
+                guard let data = scope.current else { return .account(.sessionExpired) }
+                if let record = try? data.store.record(collection: link.collection, id: link.id) {
+                    return .inbox(.linkedRecordLoaded(collection: link.collection, record: record))
+                }
+                // Not on this device: ask the cloud, which knows whether it is there for this person.
+                do {
+                    guard let record = try await data.api.record(collection: link.collection, id: link.id) else {
+                        return .inbox(.linkedRecordUnavailable(link, .notThere))
+                    }
+                    return .inbox(.linkedRecordLoaded(collection: link.collection, record: record))
+                } catch {
+                    let remote = RemoteError.from(error)
+                    if case .sessionExpired = remote { return .account(.sessionExpired) }
+                    if case .offline(let detail) = remote {
+                        return .inbox(.linkedRecordUnavailable(link, .offline(detail)))
+                    }
+                    return .inbox(.linkedRecordUnavailable(link, .failed(remote.message)))
+                }
             },
             signOut: { everywhere in
                 // This device signs out whatever the server says; telling the server is best effort.
@@ -541,6 +601,26 @@ extension AppEnvironment {
             } catch {
                 return .sync(.failed(message: "Local cache: \(error)", offline: false))
             }
+        }
+        environment.relatedTitles = { links, titleFields in
+            guard let data = scope.current else { return .list(.relatedLoaded([:])) }
+            var titles: [String: String] = [:]
+            for link in links {
+                // From the cache; a collection not synced yet is asked of the cloud (best effort: offline, the id
+                // shows).
+                let cached = try? data.store.record(collection: link.collection, id: link.id)
+                var fetched: Record?
+                if cached == nil { fetched = try? await data.api.record(collection: link.collection, id: link.id) }
+                guard let record = cached ?? fetched else { continue }
+                let field = titleFields[link.collection] ?? "title"
+                if case .string(let title)? = record.value(of: field), !title.isEmpty {
+                    titles["\(link.collection)/\(link.id)"] = title
+                }
+            }
+            return .list(.relatedLoaded(titles))
+        }
+        environment.locateRecord = { collection, id, sort in
+            try? scope.current?.store.position(of: id, collection: collection, sort: sort)
         }
         environment.discardRefusal = { collection, id in
             guard let store = scope.current?.store else { return .account(.sessionExpired) }

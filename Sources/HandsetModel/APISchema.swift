@@ -18,13 +18,17 @@ public struct FieldSchema: Sendable, Equatable, Codable {
     public var maximum: Double?
     /// The JSON Schema rules a value must meet: the same implementation the cloud validates with.
     public var rules: PropertyRules
+    /// The collection whose record ids the field holds (`x-handset-ref`), if it is a relation.
+    public var references: String?
 
     /// A field; without `rules`, the rules its kind and bounds imply (the API document's own come through
     /// `APISchema(openAPIDocument:)`).
     public init(
         name: String, kind: FieldKind, required: Bool = false, readOnly: Bool = false, enumValues: [String] = [],
-        maxLength: Int? = nil, minimum: Double? = nil, maximum: Double? = nil, rules: PropertyRules? = nil
+        maxLength: Int? = nil, minimum: Double? = nil, maximum: Double? = nil, rules: PropertyRules? = nil,
+        references: String? = nil
     ) {
+        self.references = references
         self.name = name
         self.kind = kind
         self.required = required
@@ -172,7 +176,8 @@ extension APISchema {
                     readOnly: property["readOnly"]?.boolValue ?? RecordField.serverManaged.contains(key),
                     enumValues: property["enum"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                     maxLength: property["maxLength"]?.intValue, minimum: property["minimum"]?.doubleValue,
-                    maximum: property["maximum"]?.doubleValue, rules: try? PropertyRules(property))
+                    maximum: property["maximum"]?.doubleValue, rules: try? PropertyRules(property),
+                    references: property[APIDocumentKeys.reference]?.stringValue)
             }
             let listColumns = schema[APIDocumentKeys.listColumns]?.arrayValue?.compactMap(\.stringValue) ?? []
             // Fields in a stable, meaningful order: list columns first, then the rest by name, server fields last.

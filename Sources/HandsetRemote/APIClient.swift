@@ -20,7 +20,8 @@ public struct APIClient: Sendable {
     public private(set) var user: String?
 
     public init(
-        configuration: ClientConfiguration, transport: any HTTPTransport, session: SessionManager, deviceId: String? = nil,
+        configuration: ClientConfiguration, transport: any HTTPTransport, session: SessionManager,
+        deviceId: String? = nil,
         timeout: TimeInterval = 30, authorization: AuthorizationToken = .id, retry: RetryPolicy = RetryPolicy()
     ) {
         self.configuration = configuration
@@ -63,6 +64,21 @@ public struct APIClient: Sendable {
         }
     }
 
+    /// One record, or nil when the API has none for the caller (it says 404 alike for a record that is gone and one
+    /// no rule lets the caller read).
+    public func record(collection: String, id: String) async throws -> Record? {
+        let response: HTTPResponse
+        do {
+            response = try await send("GET", path: "\(collection)/\(id)", authorized: true)
+        } catch RemoteError.http(404, _) {
+            return nil
+        }
+        guard let value = try? JSONValue.parse(response.body), let record = Record(json: value) else {
+            throw RemoteError.badResponse("the \(collection) record could not be read")
+        }
+        return record
+    }
+
     /// One page of a collection's change feed after `since` (from the start when nil).
     public func changes(collection: String, since: String?, limit: Int = 500) async throws -> ChangeFeedPage {
         var query = [URLQueryItem(name: "limit", value: String(limit))]
@@ -85,7 +101,8 @@ public struct APIClient: Sendable {
         do {
             let answer = try JSONDecoder().decode(BatchResponse.self, from: response.body)
             guard answer.results.count == request.operations.count else {
-                throw RemoteError.badResponse("the batch answer has \(answer.results.count) results for \(request.operations.count) writes")
+                throw RemoteError.badResponse(
+                    "the batch answer has \(answer.results.count) results for \(request.operations.count) writes")
             }
             return answer
         } catch let error as RemoteError {
@@ -97,7 +114,9 @@ public struct APIClient: Sendable {
 
     /// The caller's notifications after `since`; with `wait` > 0 the server holds the request until one arrives.
     public func inbox(since: String?, wait: Int, limit: Int = 100) async throws -> InboxPage {
-        var query = [URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "wait", value: String(wait))]
+        var query = [
+            URLQueryItem(name: "limit", value: String(limit)), URLQueryItem(name: "wait", value: String(wait)),
+        ]
         if let since { query.append(URLQueryItem(name: "since", value: since)) }
         let response = try await send(
             "GET", path: NotificationRoute.inbox, query: query, authorized: true, timeout: TimeInterval(wait) + timeout)
@@ -110,7 +129,9 @@ public struct APIClient: Sendable {
 
     /// Marks one notification read, or all of them when `id` is nil.
     public func markRead(_ id: String?) async throws {
-        let path = id.map { "\(NotificationRoute.inbox)/\($0)/read" } ?? "\(NotificationRoute.inbox)/\(NotificationRoute.readAll)"
+        let path =
+            id.map { "\(NotificationRoute.inbox)/\($0)/read" }
+            ?? "\(NotificationRoute.inbox)/\(NotificationRoute.readAll)"
         _ = try await send("POST", path: path, authorized: true, body: Data("{}".utf8))
     }
 
@@ -134,7 +155,8 @@ public struct APIClient: Sendable {
             let response: HTTPResponse
             do {
                 response = try await transport.send(
-                    HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout ?? self.timeout))
+                    HTTPRequest(
+                        method: method, url: url, headers: headers, body: body, timeout: timeout ?? self.timeout))
             } catch let error as TransportError {
                 if mayRetry, RetryPolicy.isRetryable(error), attempt < retry.maximumAttempts {
                     await retry.sleep(retry.delay(afterAttempt: attempt))

@@ -20,6 +20,7 @@ public final class LocalStore: Sendable {
         configuration.prepareDatabase { db in
             // An acknowledged local write must survive a power cut: FULL syncs the WAL on every commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            db.add(collation: Self.naturalCollation)
         }
         writer = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(writer)
@@ -27,7 +28,9 @@ public final class LocalStore: Sendable {
 
     /// An in-memory store, for tests.
     public init() throws {
-        writer = try DatabaseQueue()
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in db.add(collation: Self.naturalCollation) }
+        writer = try DatabaseQueue(configuration: configuration)
         try Self.migrator.migrate(writer)
     }
 
@@ -56,7 +59,9 @@ public final class LocalStore: Sendable {
 
     /// A window of a collection's cached records in the device's sort order (by id unless chosen), so a list never
     /// loads them all.
-    public func records(collection: String, offset: Int = 0, limit: Int = 200, sort: RecordSort? = nil) throws
+    public func records(
+        collection: String, offset: Int = 0, limit: Int = 200, sort: RecordSort? = nil
+    ) throws
         -> [HandsetModel.Record]
     {
         let order = Self.orderBy(sort ?? self.sort(collection: collection))
@@ -128,7 +133,9 @@ public final class LocalStore: Sendable {
     /// How many records of a collection are cached.
     public func recordCount(collection: String) throws -> Int {
         try writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE collection = ? AND NOT locallyDeleted", arguments: [collection]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM record WHERE collection = ? AND NOT locallyDeleted",
+                arguments: [collection]) ?? 0
         }
     }
 
@@ -157,7 +164,8 @@ public final class LocalStore: Sendable {
         try writer.write { db in
             if let value {
                 try db.execute(
-                    sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    sql:
+                        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     arguments: [key, value])
             } else {
                 try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])

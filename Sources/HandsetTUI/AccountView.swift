@@ -51,7 +51,8 @@ public enum AccountView {
 
 /// The `?` overlay: the current screen's keys, filtered by what is typed.
 public enum HelpView {
-    public static func render(_ state: AppState, filter: String, into grid: inout CellGrid) {
+    public static func render(_ state: AppState, filter input: TextInput, into grid: inout CellGrid) {
+        let filter = input.text
         let entries = KeyHelp.entries(for: state.screen, bindings: state.settings.keyBindings).filter {
             filter.isEmpty || $0.key.localizedCaseInsensitiveContains(filter)
                 || $0.action.localizedCaseInsensitiveContains(filter)
@@ -61,7 +62,10 @@ public enum HelpView {
         let left = (grid.width - width) / 2
         let top = max((grid.height - height) / 2, 1)
         grid.fill(x: left, y: top, width: width, height: height, role: .statusBar)
-        grid.put(" Keys" + (filter.isEmpty ? "" : "  /\(filter)"), x: left + 1, y: top, role: .statusOnline)
+        let label = grid.put(" Keys  /", x: left + 1, y: top, role: .statusOnline)
+        InputView.render(
+            filter, cursor: input.cursor, x: left + 1 + label, y: top, width: width - label - 2, role: .statusOnline,
+            focused: true, into: &grid)
         for (index, entry) in entries.prefix(height - 3).enumerated() {
             grid.put(TextWidth.pad(entry.key, to: 16), x: left + 2, y: top + 2 + index, role: .statusOnline)
             grid.put(

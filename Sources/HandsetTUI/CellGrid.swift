@@ -14,6 +14,8 @@ public struct CellGrid: Sendable, Equatable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// Where the terminal's cursor shows (the focused text input's insertion point); nil hides it.
+    public var cursor: CellPosition?
 
     public init(width: Int, height: Int) {
         self.width = max(width, 0)
@@ -90,6 +92,17 @@ public struct CellGrid: Sendable, Equatable {
         (0..<height).map { row in
             String((0..<width).map { self[$0, row].role.code })
         }.joined(separator: "\n")
+    }
+}
+
+/// A cell's column and row.
+public struct CellPosition: Sendable, Equatable {
+    public var x: Int
+    public var y: Int
+
+    public init(x: Int, y: Int) {
+        self.x = x
+        self.y = y
     }
 }
 

@@ -1,14 +1,25 @@
+import Foundation
 import HandsetApp
 import HandsetModel
 import HandsetWire
 
-/// One record: every field formatted by its type, server fields last.
+/// One record: every field formatted by its type, server fields last, scrolled when it does not fit.
 public enum DetailView {
-    public static func render(_ state: AppState, recordId: String, confirmingDelete: Bool, into grid: inout CellGrid) {
-        let focused = state.detail.focusedRecord?.id == recordId ? state.detail.focusedRecord : nil
-        guard let collection = state.currentCollection,
-            let record = state.list?.window.first(where: { $0.id == recordId }) ?? focused
-        else {
+    /// A line of the detail: a field's label on its first line, its value (or a wrapped part of it).
+    struct Line: Equatable {
+        var label: String?
+        var text: String
+        var role: StyleRole
+    }
+
+    /// The first row of the fields, and the rows they have.
+    static func body(height: Int) -> Range<Int> { 5..<max(height - 3, 5) }
+
+    public static func render(
+        _ state: AppState, recordId: String, confirmingDelete: Bool, timeZone: TimeZone = .current,
+        into grid: inout CellGrid
+    ) {
+        guard let collection = state.currentCollection, let record = record(recordId, in: state) else {
             grid.put("This record is no longer in view.", x: 2, y: 2, role: .dim)
             return
         }
@@ -30,45 +41,22 @@ public enum DetailView {
         }
         if let (text, role) = stateLabel { grid.put(text, x: 2, y: 3, role: role) }
 
-        let labels = collection.fields.map(\.name) + [RecordField.updatedAt]
-        let labelWidth = min(max(labels.map { FieldFormatter.label(for: $0).count }.max() ?? 8, 8) + 2, 24)
-        var y = 5
-        let bottom = grid.height - 3
-        let userFields = collection.fields.filter { !RecordField.serverManaged.contains($0.name) }
-        let serverFields = [RecordField.id, RecordField.version, RecordField.updatedAt, RecordField.owner]
-        func line(_ label: String, _ value: String, role: StyleRole) {
-            guard y < bottom else { return }
-            grid.put(TextWidth.truncate(label, to: labelWidth - 1), x: 2, y: y, role: .fieldLabel)
-            let width = grid.width - labelWidth - 4
-            // Long text wraps onto following lines, as many as fit.
-            var rest = value.isEmpty ? "—" : value
-            var first = true
-            for paragraph in rest.split(separator: "\n", omittingEmptySubsequences: false) {
-                rest = String(paragraph)
-                repeat {
-                    guard y < bottom else { return }
-                    let piece = prefix(rest, width: width)
-                    grid.put(piece, x: 2 + labelWidth, y: y, role: value.isEmpty && first ? .dim : role)
-                    rest = String(rest.dropFirst(piece.count))
-                    y += 1
-                    first = false
-                } while !rest.isEmpty
+        let labelWidth = labelWidth(collection)
+        let content = lines(state, record: record, collection: collection, width: grid.width, timeZone: timeZone)
+        let rows = body(height: grid.height)
+        let limit = max(content.count - rows.count, 0)
+        let top = min(state.scroll.offset, limit)
+        for (index, line) in content.dropFirst(top).prefix(rows.count).enumerated() {
+            let y = rows.lowerBound + index
+            if let label = line.label {
+                grid.put(TextWidth.truncate(label, to: labelWidth - 1), x: 2, y: y, role: .fieldLabel)
             }
+            grid.put(line.text, x: 2 + labelWidth, y: y, role: line.role, maxWidth: grid.width - labelWidth - 4)
         }
-        for field in userFields {
-            if field.kind == .objectKey, case .string(let key)? = record.fields[field.name], !key.isEmpty {
-                line(
-                    FieldFormatter.label(for: field.name), attachmentText(key: key, info: state.attachments.info[key]),
-                    role: .normal)
-                continue
-            }
-            line(
-                FieldFormatter.label(for: field.name), fullText(record.fields[field.name], kind: field.kind),
-                role: .normal)
-        }
-        y += 1
-        for name in serverFields {
-            line(FieldFormatter.label(for: name), fullText(record.value(of: name), kind: .text), role: .dim)
+        if limit > 0 {
+            // Where the view is, on the row above the fields.
+            let note = "lines \(top + 1)–\(min(top + rows.count, content.count)) of \(content.count) · ↑↓ PgUp PgDn"
+            grid.put(note, x: max(grid.width - TextWidth.width(of: note) - 2, 2), y: 4, role: .dim)
         }
         if confirmingDelete {
             let text = " Delete \"\(TextWidth.truncate(title, to: 30))\"? y to delete, any other key to keep "
@@ -79,9 +67,76 @@ public enum DetailView {
         }
     }
 
+    /// The furthest the detail can scroll in a terminal of this size.
+    static func scrollLimit(_ state: AppState, recordId: String, width: Int, height: Int, timeZone: TimeZone) -> Int? {
+        guard let collection = state.currentCollection, let record = record(recordId, in: state) else { return nil }
+        let count = lines(state, record: record, collection: collection, width: width, timeZone: timeZone).count
+        return max(count - body(height: height).count, 0)
+    }
+
+    static func record(_ id: String, in state: AppState) -> Record? {
+        let focused = state.detail.focusedRecord?.id == id ? state.detail.focusedRecord : nil
+        return state.list?.window.first { $0.id == id } ?? focused
+    }
+
+    static func labelWidth(_ collection: CollectionSchema) -> Int {
+        let labels = collection.fields.map(\.name) + [RecordField.updatedAt]
+        return min(max(labels.map { FieldFormatter.label(for: $0).count }.max() ?? 8, 8) + 2, 24)
+    }
+
+    /// Every line of the record, long values wrapped to the width: the person's fields, a gap, the server's.
+    static func lines(
+        _ state: AppState, record: Record, collection: CollectionSchema, width: Int, timeZone: TimeZone
+    ) -> [Line] {
+        let valueWidth = max(width - labelWidth(collection) - 4, 8)
+        var result: [Line] = []
+        func add(_ label: String, _ value: String, role: StyleRole) {
+            let wrapped = TextWidth.wrap(value.isEmpty ? "—" : value, to: valueWidth)
+            for (index, piece) in wrapped.enumerated() {
+                result.append(
+                    Line(label: index == 0 ? label : nil, text: piece, role: value.isEmpty ? .dim : role))
+            }
+        }
+        for field in collection.fields where !RecordField.serverManaged.contains(field.name) {
+            add(
+                FieldFormatter.label(for: field.name), text(of: field, in: record, state: state, timeZone: timeZone),
+                role: .normal)
+        }
+        result.append(Line(label: nil, text: "", role: .normal))
+        add(FieldFormatter.label(for: RecordField.id), record.id, role: .dim)
+        add(FieldFormatter.label(for: RecordField.version), String(record.version), role: .dim)
+        let updated = TimeText.parse(record.updatedAt).map { TimeText.full($0, timeZone: timeZone) } ?? record.updatedAt
+        add(FieldFormatter.label(for: RecordField.updatedAt), updated, role: .dim)
+        add(FieldFormatter.label(for: RecordField.owner), ownerText(record.owner, state: state), role: .dim)
+        return result
+    }
+
+    /// A field's value as people read it: files by their name, related records by their title, times in the local
+    /// zone with the zone, yes/no.
+    static func text(of field: FieldSchema, in record: Record, state: AppState, timeZone: TimeZone) -> String {
+        let value = record.fields[field.name]
+        switch (field.kind, value) {
+        case (.objectKey, .string(let key)?) where !key.isEmpty:
+            return attachmentText(key: key, info: state.attachments.info[key])
+        case (.dateTime, .string(let text)?):
+            return TimeText.parse(text).map { TimeText.full($0, timeZone: timeZone) } ?? text
+        case (_, .string(let id)?) where field.references != nil && !id.isEmpty:
+            let title = state.related["\(field.references ?? "")/\(id)"]
+            return title ?? id
+        default:
+            return fullText(value, kind: field.kind)
+        }
+    }
+
+    /// Who owns the record: the person themselves, or someone else (whose id says nothing to people).
+    static func ownerText(_ owner: String, state: AppState) -> String {
+        if owner.isEmpty { return "" }
+        return owner == state.user?.sub ? "you" : "another user"
+    }
+
     /// `report.pdf · 1.2 MB · application/pdf · archived (restoring)`.
     static func attachmentText(key: String, info: ObjectInfo?) -> String {
-        var parts = [AppCore.fileName(ofKey: key)]
+        var parts = [info?.fileName ?? AppCore.fileName(ofKey: key)]
         guard let info else { return parts[0] }
         parts.append(TransferView.bytes(Int64(info.size)))
         parts.append(info.contentType)
@@ -103,15 +158,4 @@ public enum DetailView {
         }
     }
 
-    static func prefix(_ text: String, width: Int) -> String {
-        var result = ""
-        var used = 0
-        for character in text {
-            let characterWidth = TextWidth.width(of: character)
-            if used + characterWidth > width { break }
-            result.append(character)
-            used += characterWidth
-        }
-        return result.isEmpty ? String(text.prefix(1)) : result
-    }
 }

@@ -1,10 +1,12 @@
 import Foundation
+import HandsetApp
 import HandsetModel
 import HandsetWire
 
 /// How a field's value reads in a list cell or a detail line.
 public enum FieldFormatter {
-    public static func format(_ value: JSONValue?, kind: FieldKind) -> String {
+    /// A value in a list cell: one line; date-times in the local zone (`timeZone`).
+    public static func format(_ value: JSONValue?, kind: FieldKind, timeZone: TimeZone = .current) -> String {
         guard let value else { return "" }
         switch value {
         case .null: return ""
@@ -15,9 +17,9 @@ public enum FieldFormatter {
         case .string(let text):
             switch kind {
             case .dateTime:
-                // 2026-11-27T12:34:56.789Z -> 2026-11-27 12:34
-                let trimmed = text.replacingOccurrences(of: "T", with: " ")
-                return String(trimmed.prefix(16))
+                // 2026-11-27T12:34:56.789Z -> 2026-11-27 13:34 in Paris; text that is no time stays as it is.
+                guard let date = TimeText.parse(text) else { return text }
+                return TimeText.short(date, timeZone: timeZone)
             case .longText, .text:
                 return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
             default:
@@ -28,30 +30,23 @@ public enum FieldFormatter {
         }
     }
 
-    /// Display name of a field: `updatedAt` -> `Updated at`.
-    public static func label(for field: String) -> String {
-        var words: [String] = []
-        var current = ""
-        for character in field {
-            if character.isUppercase, !current.isEmpty {
-                words.append(current)
-                current = String(character).lowercased()
-            } else if character == "_" || character == "-" {
-                if !current.isEmpty { words.append(current) }
-                current = ""
-            } else {
-                current.append(character)
-            }
+    /// A boolean's text as people read it (the form's `true`/`false` as the detail shows it).
+    public static func yesNo(_ text: String) -> String {
+        switch text {
+        case "true": return "yes"
+        case "false": return "no"
+        default: return text
         }
-        if !current.isEmpty { words.append(current) }
-        let sentence = words.joined(separator: " ")
-        return sentence.prefix(1).uppercased() + sentence.dropFirst()
     }
+
+    /// Display name of a field: `updatedAt` -> `Updated at`.
+    public static func label(for field: String) -> String { FieldNames.label(for: field) }
 
     /// A sensible column width for a kind of field; `nil` means "share the remaining space".
     public static func preferredWidth(for field: FieldSchema) -> Int? {
         switch field.kind {
-        case .enumeration: return max(field.enumValues.map { TextWidth.width(of: $0) }.max() ?? 6, label(for: field.name).count)
+        case .enumeration:
+            return max(field.enumValues.map { TextWidth.width(of: $0) }.max() ?? 6, label(for: field.name).count)
         case .integer: return max(8, min(label(for: field.name).count, 12))
         case .number: return 10
         case .boolean: return 5

@@ -13,8 +13,11 @@ public enum PaletteView {
         let matches = Palette.matches(palette.text, in: Palette.commands(for: state))
         let frame = frame(width: grid.width, height: grid.height)
         grid.fill(x: frame.left, y: frame.top, width: frame.width, height: frame.rows + 3, role: .statusBar)
-        let prompt = ": " + palette.text + "▏"
-        grid.put(TextWidth.truncate(prompt, to: frame.width - 2), x: frame.left + 1, y: frame.top, role: .fieldFocused)
+        grid.fill(x: frame.left + 1, y: frame.top, width: frame.width - 2, height: 1, role: .fieldFocused)
+        grid.put(": ", x: frame.left + 1, y: frame.top, role: .fieldFocused)
+        InputView.render(
+            palette.text, cursor: palette.input.cursor, x: frame.left + 3, y: frame.top, width: frame.width - 4,
+            role: .fieldFocused, focused: true, into: &grid)
         let first = max(0, palette.selected - frame.rows + 1)
         for (offset, command) in matches.dropFirst(first).prefix(frame.rows).enumerated() {
             let y = frame.top + 2 + offset

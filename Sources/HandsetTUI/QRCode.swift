@@ -21,7 +21,10 @@ public struct QRCode: Sendable, Equatable {
     /// `mask` forces a mask pattern (0-7), for tests; otherwise the best one is chosen.
     public init?(text: String, mask forcedMask: Int? = nil) {
         let bytes = Array(text.utf8)
-        guard let version = (1...10).first(where: { Self.capacity(version: $0) >= Self.dataBitCount(bytes.count, version: $0) })
+        guard
+            let version = (1...10).first(where: {
+                Self.capacity(version: $0) >= Self.dataBitCount(bytes.count, version: $0)
+            })
         else { return nil }
         self.version = version
         size = version * 4 + 17
@@ -309,7 +312,9 @@ struct Grid: Sendable {
         for y in 0..<(size - 1) {
             for x in 0..<(size - 1) {
                 let color = modules[y][x]
-                if color == modules[y][x + 1], color == modules[y + 1][x], color == modules[y + 1][x + 1] { result += 3 }
+                if color == modules[y][x + 1], color == modules[y + 1][x], color == modules[y + 1][x + 1] {
+                    result += 3
+                }
             }
         }
         let dark = modules.reduce(0) { $0 + $1.filter { $0 }.count }

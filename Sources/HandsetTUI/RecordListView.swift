@@ -18,10 +18,26 @@ public enum RecordListView {
     public static func render(_ state: AppState, timeZone: TimeZone, now: Date, into grid: inout CellGrid) {
         renderHeader(state, into: &grid)
         renderTabs(state, into: &grid)
-        if let filter = state.list?.filter {
-            let label = "/" + filter + ((state.list?.isEditingFilter ?? false) ? "▏" : "")
-            let x = max(grid.width - TextWidth.width(of: label) - 2, grid.width / 2)
-            grid.put(label, x: x, y: 1, role: (state.list?.isEditingFilter ?? false) ? .fieldFocused : .title)
+        var right = grid.width - 1
+        if let list = state.list, let filter = list.filter {
+            // The filter on the tabs' row, right-aligned; while typing, the cursor is in it.
+            let room = grid.width / 2 - 2
+            let width = min(TextWidth.width(of: filter) + 2, room)
+            let x = grid.width - width - 1
+            let role: StyleRole = list.isEditingFilter ? .fieldFocused : .title
+            grid.put("/", x: x, y: 1, role: role)
+            InputView.render(
+                filter, cursor: list.filterCursor, x: x + 1, y: 1, width: width - 1, role: role,
+                focused: list.isEditingFilter, into: &grid)
+            right = x - 2
+        }
+        if let collection = state.currentCollection, let sort = state.sorts[collection.name],
+            let field = sort.field, !visibleColumns(collection, width: grid.width).contains(field)
+        {
+            // A sort by a field that is no column (or no longer fits) says which, beside the tabs.
+            let mark = "by \(FieldFormatter.label(for: field)) \(sort.descending ? "▼" : "▲")"
+            let x = right - TextWidth.width(of: mark)
+            if x > grid.width / 2 { grid.put(mark, x: x, y: 1, role: .dim) }
         }
         if let list = state.list, let collection = state.currentCollection {
             if grid.width >= sidebarMinimumWidth, let schema = state.schema {
@@ -30,12 +46,12 @@ public enum RecordListView {
                 var body = CellGrid(width: grid.width - sidebarWidth, height: grid.height)
                 renderTable(
                     list, collection: collection, filter: state.list?.filter, sort: state.sorts[collection.name],
-                    into: &body)
+                    timeZone: timeZone, into: &body)
                 grid.paste(body, rows: 2..<(grid.height - 2), x: sidebarWidth)
             } else {
                 renderTable(
                     list, collection: collection, filter: state.list?.filter, sort: state.sorts[collection.name],
-                    into: &grid)
+                    timeZone: timeZone, into: &grid)
             }
         } else {
             let text = state.schema == nil ? "Loading the API description…" : "No collection selected"
@@ -59,6 +75,16 @@ public enum RecordListView {
     /// Whether the API's rules let the signed-in user create records in the collection showing.
     static func mayCreate(_ state: AppState) -> Bool {
         state.currentCollection?.creators.allow(memberOf: state.user?.groups ?? []) ?? true
+    }
+
+    /// The list columns that get any room at this terminal width.
+    static func visibleColumns(_ collection: CollectionSchema, width: Int) -> [String] {
+        let columns = collection.listColumns.compactMap { name in
+            collection.field(named: name) ?? (name == "updatedAt" ? FieldSchema(name: name, kind: .dateTime) : nil)
+        }
+        let tableWidth = width >= sidebarMinimumWidth ? width - sidebarWidth : width
+        let widths = layout(columns, available: tableWidth - 3)
+        return zip(columns, widths).filter { $0.1 > 0 }.map(\.0.name)
     }
 
     /// Terminals at least this wide get a sidebar of collections beside the list.
@@ -137,7 +163,7 @@ public enum RecordListView {
 
     static func renderTable(
         _ list: RecordListState, collection: CollectionSchema, filter: String? = nil, sort: RecordSort? = nil,
-        into grid: inout CellGrid
+        timeZone: TimeZone = .current, into grid: inout CellGrid
     ) {
         let columns = collection.listColumns.compactMap { name in
             collection.field(named: name) ?? (name == "updatedAt" ? FieldSchema(name: name, kind: .dateTime) : nil)
@@ -188,14 +214,17 @@ public enum RecordListView {
             }
             var x = badgeWidth
             for (column, width) in zip(columns, widths) where width > 0 {
-                let text = FieldFormatter.format(record.value(of: column.name), kind: column.kind)
+                let text = FieldFormatter.format(record.value(of: column.name), kind: column.kind, timeZone: timeZone)
                 grid.put(TextWidth.truncate(text, to: width), x: x, y: y, role: role, maxWidth: width)
                 x += width + 1
             }
         }
-        // A scroll position marker when the list is longer than the screen.
-        if list.total > rows, rows > 0 {
-            let label = "\(list.selected + 1)/\(list.total)"
+        // At the right of the headers: the order when it is by a field that is no column, and where the selection
+        // is when the list is longer than the screen.
+        var marks: [String] = []
+        if list.total > rows, rows > 0 { marks.append("\(list.selected + 1)/\(list.total)") }
+        if !marks.isEmpty {
+            let label = " " + marks.joined(separator: " · ")
             grid.put(label, x: grid.width - TextWidth.width(of: label) - 1, y: headerRow, role: .columnHeader)
         }
     }

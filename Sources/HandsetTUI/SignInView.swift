@@ -32,10 +32,12 @@ public enum SignInView {
         switch form.stage {
         case .credentials:
             let onField = form.optionFocus == nil
-            layout.field("Username", form.username, focused: onField && form.focus == .username, row: 0, into: &grid)
             layout.field(
-                "Password", String(repeating: "•", count: form.password.count),
-                focused: onField && form.focus == .password, row: 2, into: &grid)
+                "Username", form.username, focused: onField && form.focus == .username, cursor: form.cursor, row: 0,
+                into: &grid)
+            layout.field(
+                "Password", form.password, masked: true, focused: onField && form.focus == .password,
+                cursor: form.cursor, row: 2, into: &grid)
             hints = [
                 ("Enter", "sign in"), ("Tab", "field"), ("Ctrl-N", "new account"), ("Ctrl-R", "forgot password"),
                 ("Esc", "quit"),
@@ -91,7 +93,7 @@ public enum SignInView {
             case .email: text = "Enter the code we emailed to \(destination ?? "you")."
             }
             layout.text(text, row: 0, into: &grid)
-            layout.field("Code", form.answer, focused: true, row: 2, into: &grid)
+            layout.field("Code", form.answer, focused: true, cursor: form.cursor, row: 2, into: &grid)
             hints = [("Enter", "verify"), ("Esc", "back")]
         case .choice(let methods, let selected):
             layout.text("How do you want to verify it's you?", row: 0, into: &grid)
@@ -107,37 +109,37 @@ public enum SignInView {
             grid.put(
                 groups(of: secret), x: layout.left + 2, y: layout.top + 3, role: .title, maxWidth: layout.width - 2)
             grid.put(TextWidth.truncate(uri, to: layout.width), x: layout.left, y: layout.top + 4, role: .dim)
-            layout.field("Code", form.answer, focused: true, row: 6, into: &grid)
+            layout.field("Code", form.answer, focused: true, cursor: form.cursor, row: 6, into: &grid)
             hints = [("Enter", "verify"), ("Esc", "back")]
         case .newPassword(let attributes):
             layout.text("This account has a temporary password. Choose a new one.", row: 0, into: &grid)
             if !attributes.isEmpty {
                 layout.text("The pool also requires: \(attributes.joined(separator: ", "))", row: 1, into: &grid)
             }
-            layout.field("New", String(repeating: "•", count: form.answer.count), focused: true, row: 3, into: &grid)
+            layout.field("New", form.answer, masked: true, focused: true, cursor: form.cursor, row: 3, into: &grid)
             hints = [("Enter", "set password"), ("Esc", "back")]
         case .signUp:
             layout.text("Create an account. We will email you a code to confirm it.", row: 0, into: &grid)
-            layout.field("Username", form.username, focused: form.focus == .username, row: 2, into: &grid)
-            layout.field("Email", form.email, focused: form.focus == .email, row: 3, into: &grid)
             layout.field(
-                "Password", String(repeating: "•", count: form.password.count), focused: form.focus == .password,
-                row: 4,
+                "Username", form.username, focused: form.focus == .username, cursor: form.cursor, row: 2, into: &grid)
+            layout.field("Email", form.email, focused: form.focus == .email, cursor: form.cursor, row: 3, into: &grid)
+            layout.field(
+                "Password", form.password, masked: true, focused: form.focus == .password, cursor: form.cursor, row: 4,
                 into: &grid)
             hints = [("Enter", "next / create"), ("Tab", "switch field"), ("Esc", "back")]
         case .confirmSignUp:
             layout.text("Enter the code to confirm \(form.username).", row: 0, into: &grid)
-            layout.field("Code", form.answer, focused: true, row: 2, into: &grid)
+            layout.field("Code", form.answer, focused: true, cursor: form.cursor, row: 2, into: &grid)
             hints = [("Enter", "confirm and sign in"), ("Esc", "back")]
         case .forgotPassword:
             layout.text("Forgot your password? We will send a reset code.", row: 0, into: &grid)
-            layout.field("Username", form.username, focused: true, row: 2, into: &grid)
+            layout.field("Username", form.username, focused: true, cursor: form.cursor, row: 2, into: &grid)
             hints = [("Enter", "send the code"), ("Esc", "back")]
         case .resetPassword:
             layout.text("Enter the reset code and a new password for \(form.username).", row: 0, into: &grid)
-            layout.field("Code", form.answer, focused: form.focus == .code, row: 2, into: &grid)
+            layout.field("Code", form.answer, focused: form.focus == .code, cursor: form.cursor, row: 2, into: &grid)
             layout.field(
-                "New", String(repeating: "•", count: form.password.count), focused: form.focus == .password, row: 3,
+                "New", form.password, masked: true, focused: form.focus == .password, cursor: form.cursor, row: 3,
                 into: &grid)
             hints = [("Enter", "next / set password"), ("Tab", "switch field"), ("Esc", "back")]
         }
@@ -149,7 +151,12 @@ public enum SignInView {
             let doing = form.stage.isAccountStage ? "Sending…" : "Signing in…"
             grid.put(doing, x: layout.left + Layout.labelWidth, y: messageRow, role: .dim)
         } else if let error = form.error {
-            grid.put(TextWidth.truncate(error, to: boxWidth), x: layout.left, y: messageRow, role: .error)
+            // Wrapped, never cut: a password policy or a lockout must be readable whole.
+            for (index, line) in TextWidth.wrap(error, to: boxWidth).prefix(max(grid.height - 2 - messageRow, 1))
+                .enumerated()
+            {
+                grid.put(line, x: layout.left, y: messageRow + index, role: .error)
+            }
         }
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
     }
@@ -201,11 +208,13 @@ public enum SignInView {
         }
         layout.text("Then enter the code it shows.", row: 9, into: &grid)
         let fieldLayout = Layout(left: left, top: top + 12, width: min(width, 24))
-        fieldLayout.field("Code", form.answer, focused: true, row: 0, into: &grid)
+        fieldLayout.field("Code", form.answer, focused: true, cursor: form.cursor, row: 0, into: &grid)
         if form.isSubmitting {
             grid.put("Verifying…", x: left, y: top + 14, role: .dim)
         } else if let error = form.error {
-            grid.put(TextWidth.truncate(error, to: width), x: left, y: top + 14, role: .error)
+            for (index, line) in TextWidth.wrap(error, to: width).prefix(3).enumerated() {
+                grid.put(line, x: left, y: top + 14 + index, role: .error)
+            }
         }
         KeyHints.render([("Enter", "verify"), ("Esc", "back")], row: grid.height - 1, into: &grid)
     }
@@ -230,17 +239,19 @@ public enum SignInView {
             grid.put(TextWidth.truncate(text, to: width), x: left, y: top + row, role: .normal)
         }
 
-        func field(_ label: String, _ value: String, focused: Bool, row: Int, into grid: inout CellGrid) {
+        /// A field of the form; the focused one shows the cursor at `cursor`. `masked` draws dots.
+        func field(
+            _ label: String, _ value: String, masked: Bool = false, focused: Bool, cursor: Int, row: Int,
+            into grid: inout CellGrid
+        ) {
             let y = top + row
             let fieldWidth = max(width - Self.labelWidth, 4)
             grid.put(label, x: left, y: y, role: .fieldLabel)
             let role: StyleRole = focused ? .fieldFocused : .field
             grid.fill(x: left + Self.labelWidth, y: y, width: fieldWidth, height: 1, role: role)
-            // Show the end of a long value, where the cursor is.
-            var shown = value
-            while TextWidth.width(of: shown) > fieldWidth - 1, !shown.isEmpty { shown.removeFirst() }
-            let used = grid.put(shown, x: left + Self.labelWidth, y: y, role: role, maxWidth: fieldWidth)
-            if focused, used < fieldWidth { grid.put("▏", x: left + Self.labelWidth + used, y: y, role: role) }
+            InputView.render(
+                value, cursor: focused ? cursor : value.count, x: left + Self.labelWidth, y: y, width: fieldWidth,
+                role: role, focused: focused, mask: masked ? "•" : nil, into: &grid)
         }
     }
 }

@@ -4,7 +4,25 @@ import HandsetApp
 /// The status bar: online or offline, syncing, when last synced, the latest message.
 public enum StatusBarView {
     public static func render(_ state: AppState, timeZone: TimeZone, now: Date, row: Int, into grid: inout CellGrid) {
-        guard row >= 0, row < grid.height else { return }
+        // A note that fits goes on the bar; a longer one is drawn wrapped above it (`renderMessageBand`), never cut.
+        let x = renderBar(state, timeZone: timeZone, now: now, row: row, into: &grid)
+        if let (text, role) = note(state), TextWidth.width(of: text) <= grid.width - x - 3 {
+            grid.put("  " + text, x: x, y: row, role: role)
+        }
+    }
+
+    /// The message to show, or why the app is offline.
+    static func note(_ state: AppState) -> (String, StyleRole)? {
+        if let message = state.message { return (message.text, message.kind == .error ? .error : .statusBar) }
+        if case .offline(let reason) = state.sync.connectivity { return (reason, .statusBar) }
+        return nil
+    }
+
+    /// Draws the bar but its note; returns the column where the note would start.
+    @discardableResult
+    static func renderBar(_ state: AppState, timeZone: TimeZone, now: Date, row: Int, into grid: inout CellGrid) -> Int
+    {
+        guard row >= 0, row < grid.height else { return 0 }
         grid.fill(x: 0, y: row, width: grid.width, height: 1, role: .statusBar)
         var x = 1
         switch state.sync.connectivity {
@@ -36,15 +54,31 @@ public enum StatusBarView {
         if !state.sync.refusals.isEmpty { parts.append("!\(state.sync.refusals.count) refused") }
         if state.inbox.unreadCount > 0 { parts.append("✉ \(state.inbox.unreadCount)") }
         x += grid.put("  " + parts.joined(separator: " · "), x: x, y: row, role: .statusBar)
-        var note: (String, StyleRole)?
-        if let message = state.message {
-            note = (message.text, message.kind == .error ? .error : .statusBar)
-        } else if case .offline(let reason) = state.sync.connectivity {
-            note = (reason, .statusBar)
+        return x
+    }
+
+    /// Lines the band above the status bar may take before it says the rest is in the message log.
+    static let bandRows = 4
+
+    /// The message that does not fit in the status bar, wrapped on rows just above it (over the screen's bottom
+    /// rows, until it fades or is replaced); `M` shows every message in full.
+    public static func renderMessageBand(
+        _ state: AppState, timeZone: TimeZone, now: Date, row: Int, into grid: inout CellGrid
+    ) {
+        guard let (text, role) = note(state), row > 3 else { return }
+        var scratch = CellGrid(width: grid.width, height: 1)
+        let x = renderBar(state, timeZone: timeZone, now: now, row: 0, into: &scratch)
+        guard TextWidth.width(of: text) > grid.width - x - 3 else { return }
+        var lines = TextWidth.wrap(text, to: grid.width - 4)
+        let most = min(bandRows, row - 3)
+        if lines.count > most {
+            lines = Array(lines.prefix(most))
+            lines[most - 1] = TextWidth.truncate(lines[most - 1] + " …", to: grid.width - 22) + " (M: all messages)"
         }
-        if let (text, role) = note {
-            let room = grid.width - x - 3
-            if room > 8 { grid.put("  " + TextWidth.truncate(text, to: room), x: x, y: row, role: role) }
+        let top = row - lines.count
+        grid.fill(x: 0, y: top, width: grid.width, height: lines.count, role: .statusBar)
+        for (index, line) in lines.enumerated() {
+            grid.put(line, x: 2, y: top + index, role: role)
         }
     }
 

@@ -78,4 +78,46 @@ public enum TextWidth {
         let cut = truncate(text, to: columns)
         return cut + String(repeating: " ", count: max(columns - width(of: cut), 0))
     }
+
+    /// `text` broken into lines of at most `columns` columns: at line breaks, between words where it can, inside a
+    /// word longer than a line.
+    public static func wrap(_ text: String, to columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            var lineWidth = 0
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
+                var word = String(word)
+                let separator = line.isEmpty ? 0 : 1
+                if lineWidth + separator + width(of: word) <= columns {
+                    if separator == 1 { line += " " }
+                    line += word
+                    lineWidth += separator + width(of: word)
+                    continue
+                }
+                if !line.isEmpty { lines.append(line) }
+                line = ""
+                lineWidth = 0
+                // A word longer than a line is cut across lines.
+                while width(of: word) > columns {
+                    var piece = ""
+                    var used = 0
+                    for character in word {
+                        let characterWidth = width(of: character)
+                        if used + characterWidth > columns { break }
+                        piece.append(character)
+                        used += characterWidth
+                    }
+                    if piece.isEmpty { piece = String(word.prefix(1)) }
+                    lines.append(piece)
+                    word = String(word.dropFirst(piece.count))
+                }
+                line = word
+                lineWidth = width(of: word)
+            }
+            lines.append(line)
+        }
+        return lines
+    }
 }

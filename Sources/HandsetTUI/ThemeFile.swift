@@ -37,9 +37,12 @@ extension Theme {
         }
         for key in roles.keys {
             guard let role = StyleRole(rawValue: key) else {
-                throw ThemeError("roles.\(key): no such role (one of \(StyleRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ThemeError(
+                    "roles.\(key): no such role (one of \(StyleRole.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard let spec = roles[key]?.table else { throw ThemeError("roles.\(key) must be a table like { fg = \"red\" }") }
+            guard let spec = roles[key]?.table else {
+                throw ThemeError("roles.\(key) must be a table like { fg = \"red\" }")
+            }
             var style = theme.styles[role] ?? RoleStyle()
             for field in spec.keys {
                 switch field {
@@ -152,7 +155,8 @@ public enum ColorDepth: Sendable, Equatable {
     /// The xterm palette's RGB for a 256-colour index.
     static func rgb(ofIndex index: Int) -> (Int, Int, Int) {
         let system: [(Int, Int, Int)] = [
-            (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
+            (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+            (229, 229, 229),
             (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255),
             (255, 255, 255),
         ]
@@ -249,7 +253,9 @@ public struct ThemeCatalog: Sendable {
     ) -> String {
         // https://no-color.org: any non-empty NO_COLOR turns colour off.
         if !(environment["NO_COLOR"] ?? "").isEmpty { return Theme.monochrome.name }
-        if environment["HANDSET_THEME"].map({ !$0.isEmpty }) == true, let name = settings.theme, theme(named: name) != nil {
+        if environment["HANDSET_THEME"].map({ !$0.isEmpty }) == true, let name = settings.theme,
+            theme(named: name) != nil
+        {
             return name
         }
         for candidate in [saved, settings.theme] {

@@ -21,9 +21,9 @@ public enum TransferView {
         grid.fill(x: 0, y: row, width: grid.width, height: 1, role: .fieldFocused)
         let label = " \(prompt.title): "
         let used = grid.put(label, x: 0, y: row, role: .fieldFocused)
-        var text = prompt.text
-        while TextWidth.width(of: text) > grid.width - used - 2, !text.isEmpty { text.removeFirst() }
-        grid.put(text + "▏", x: used, y: row, role: .fieldFocused)
+        InputView.render(
+            prompt.text, cursor: prompt.input.cursor, x: used, y: row, width: grid.width - used - 1,
+            role: .fieldFocused, focused: true, into: &grid)
     }
 
     /// `[██████▌      ]`-style bar with eighth blocks; an unknown total shows a plain track.

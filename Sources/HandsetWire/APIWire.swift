@@ -43,4 +43,6 @@ public enum APIDocumentKeys {
     public static let listColumns = "x-handset-list-columns"
     /// On a component schema: access rules, in the spirit of Amplify's `@auth`.
     public static let auth = "x-handset-auth"
+    /// On a property: the collection whose record ids it holds (a relation, shown by the record's title).
+    public static let reference = "x-handset-ref"
 }

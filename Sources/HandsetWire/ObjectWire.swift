@@ -78,8 +78,14 @@ public struct ObjectInfo: Codable, Sendable, Equatable {
     public var tier: Tier
     public var restore: RestoreState?
     public var createdAt: String
+    /// The name the uploader gave the file, spaces and all (the key keeps only a safe ASCII form of it).
+    public var fileName: String?
 
-    public init(key: String, size: Int, contentType: String, tier: Tier, restore: RestoreState?, createdAt: String) {
+    public init(
+        key: String, size: Int, contentType: String, tier: Tier, restore: RestoreState?, createdAt: String,
+        fileName: String? = nil
+    ) {
+        self.fileName = fileName
         self.key = key
         self.size = size
         self.contentType = contentType

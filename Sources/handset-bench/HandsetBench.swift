@@ -150,7 +150,7 @@ struct StoreBench: ParsableCommand {
                         .launched(
                             user: SignedInUser(sub: "s", username: "bench", email: nil),
                             cachedSchema: reopened.cachedSchema(), lastSyncedAt: nil))
-                    for case .loadRecords(let collection, let offset, let limit, _) in effects {
+                    for case .loadRecords(let collection, let offset, let limit, _, _) in effects {
                         let window = try reopened.records(collection: collection, offset: offset, limit: limit)
                         let total = try reopened.recordCount(collection: collection)
                         _ = AppCore.update(
@@ -184,7 +184,7 @@ struct StoreBench: ParsableCommand {
             frames.append(
                 try Measure.seconds {
                     let effects = AppCore.update(&state, .key(step % 50 == 49 ? .pageDown : .down))
-                    for case .loadRecords(let collection, let offset, let limit, _) in effects {
+                    for case .loadRecords(let collection, let offset, let limit, _, _) in effects {
                         _ = AppCore.update(
                             &state,
                             .list(

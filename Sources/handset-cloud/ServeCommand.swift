@@ -15,8 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
             Everything persists under the data directory, which also receives amplify_outputs.json for clients.
 
             Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted without checking SigV4 \
-            signatures, and only while the server listens on a loopback address (the default); bound to another \
-            interface it refuses them. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
+            signatures, and only while the server listens on a loopback address (the default), to requests from \
+            this machine whose Host and Origin name localhost or a loopback address; bound to another interface it \
+            refuses them. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
             `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and factors, \
             password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json.
             """)

@@ -44,6 +44,9 @@ final class UILoop {
             if needsDraw {
                 terminal.draw(Renderer.render(state, width: size.width, height: size.height))
                 needsDraw = false
+                // How far the screen drawn can scroll depends on the size: the state learns it from the drawing.
+                let limit = Renderer.scrollLimit(state, width: size.width, height: size.height)
+                if limit != state.scroll.limit { dispatch(.measured(scrollLimit: limit)) }
             }
             // Sleep until a key, an effect's result or the next tick, whichever comes first: results are drawn
             // the moment they arrive, not on the next poll of the keyboard.
@@ -130,22 +133,13 @@ enum ExternalEditor {
             return (nil, "Could not write a temporary file for the editor: \(error)")
         }
         let before = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate]) as? Date
-        var status: Int32 = -1
-        terminal.suspend {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            // The editor command may carry flags ("code --wait"); the file name is passed as an argument, never
-            // spliced into the command line.
-            process.arguments = ["-c", "\(editor) \"$1\"", "handset-editor", file.path]
-            do {
-                try process.run()
-                process.waitUntilExit()
-                status = process.terminationStatus
-            } catch {
-                status = -1
-            }
+        // The editor command may carry flags ("code --wait"); the file name is passed as an argument, never spliced
+        // into the command line.
+        let status = terminal.run(script: "\(editor) \"$1\"", name: "handset-editor", argument: file.path)
+        guard status == 0 else {
+            let how = status < 0 ? "could not run or was stopped" : "exited with status \(status)"
+            return (nil, "Field unchanged: the editor \(how) (\(editor))")
         }
-        guard status == 0 else { return (nil, "Field unchanged: the editor exited with status \(status) (\(editor))") }
         guard let edited = try? String(contentsOf: file, encoding: .utf8) else {
             return (nil, "The editor's file could not be read; the field is unchanged")
         }

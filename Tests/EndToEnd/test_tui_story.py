@@ -6,13 +6,15 @@ announcement. She installs it on her laptop and:
 
  1. signs in with her password and an authenticator code (a replayed code is refused, the next one works);
  2. browses: moves through her tasks with j/k and the arrows, switches collections with Tab and ] [;
- 3. creates a task, then narrows the list with / (filter as you type);
+ 3. creates a task (it is selected), then narrows the list with / (filter as you type); the selection stays on
+    its record through a new order, another device's create, a filter and a delete;
  4. opens a task, edits it, saves, and sees the server's version come back; her phone sees the change;
  5. loses the cloud: the status bar says offline, and what she edits and creates meanwhile is marked pending;
  6. gets the cloud back: the app syncs by itself and the pending marks go; her phone sees the offline work;
  7. receives a notification (toast, unread badge), reads it in the inbox and follows its link;
  8. edits a task her phone changed a moment before: a conflict, which she settles field by field on the
-    conflicts screen; the server ends up with what she chose;
+    conflicts screen: what only the phone changed starts on theirs, what only she changed on hers, the title both
+    changed must be picked before Enter saves; the server ends up with what she chose;
  9. resizes the terminal down to 80x24, 60x20, below the minimum and back: the screen is redrawn each time;
 10. quits with q: the process exits with status 0.
 
@@ -113,11 +115,53 @@ def selected_row(terminal):
     return None
 
 
+def wait_selected(terminal, title, timeout=10.0):
+    """Waits until the selected list row is the record titled `title`."""
+    try:
+        wait_until(lambda: (selected_row(terminal) or "").startswith(title), timeout=timeout,
+                   what=f"{title!r} selected")
+    except AssertionError:
+        raise AssertionError(f"{title!r} is not selected (the selection is on {selected_row(terminal)!r}); "
+                             f"the screen was:\n{terminal.screen()}")
+
+
+def select(terminal, title):
+    """Moves the selection to the row of `title` (from the top, with j)."""
+    terminal.press("g")
+    for _ in range(len(list_rows(terminal)) + 1):
+        if (selected_row(terminal) or "").startswith(title):
+            return
+        before = selected_row(terminal)
+        terminal.press("j")
+        wait_until(lambda: selected_row(terminal) != before, timeout=5, what="j to move the selection")
+    wait_selected(terminal, title, timeout=1)
+
+
 def row_starting(terminal, label):
-    """The first row whose text (after a focus marker) starts with `label`."""
+    """The first row whose text (after a focus marker and a conflict's ! mark) starts with `label`."""
     for row in lines(terminal):
-        if row.lstrip(" ▸").startswith(label):
+        if row.lstrip(" ▸!").startswith(label):
             return row
+    raise AssertionError(f"no row starts with {label!r}; the screen was:\n{terminal.screen()}")
+
+
+def lit_text(terminal, label):
+    """The text drawn in reverse video (a picked side, the selection) in the row that starts with `label`."""
+    for plain, row in zip(lines(terminal), lines(terminal, escapes=True)):
+        if not plain.lstrip(" ▸!").startswith(label):
+            continue
+        lit, text = False, []
+        for token in re.split(r"(\x1b\[[0-9;]*m)", row):
+            match = SGR.fullmatch(token)
+            if match:
+                for param in match.group(1).split(";"):
+                    if param in ("", "0", "27"):
+                        lit = False
+                    elif param == "7":
+                        lit = True
+            elif lit:
+                text.append(token)
+        return "".join(text).strip()
     raise AssertionError(f"no row starts with {label!r}; the screen was:\n{terminal.screen()}")
 
 
@@ -358,8 +402,11 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             terminal.press("C-s")
             terminal.wait_for("Saved; it syncs in the background")
             terminal.wait_for("Pack the suitcase for Lisbon")
+            # The record just created is the one selected, wherever it sorts.
+            wait_selected(terminal, "Pack the suitcase for Lisbon")
             wait_synced(terminal)
             wait_status(terminal, lambda s: "5 tasks" in s and "pending" not in s, "5 tasks, nothing pending")
+            assert selected_row(terminal).startswith("Pack the suitcase for Lisbon"), "the sync kept the selection"
 
             terminal.press("/")
             terminal.wait_for("type to filter")
@@ -383,6 +430,49 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             for title in ids:
                 terminal.wait_for(title)
             assert "/lisb" not in lines(terminal)[1]
+
+        # -- 3b. The selection stays on its record: a new order, another device's create, a filter, a delete. ------
+        with step("3b selection follows the record"):
+            select(terminal, "Renew passport")
+            terminal.press("o")  # by title: Renew passport moves to another row
+            wait_status(terminal, lambda s: "Sorted by Title, ascending" in s, "the list sorted by title")
+            wait_until(lambda: [row_title(row) for row in list_rows(terminal)] == sorted(
+                [row_title(row) for row in list_rows(terminal)]), timeout=10, what="the rows in title order")
+            wait_selected(terminal, "Renew passport")
+            # The phone adds a task that sorts above it; a sync brings it in without moving the selection off it.
+            phone.json("put", "tasks", "--field", "title=Air the duvet", "--field", "status=todo")
+            sync_now(terminal)
+            terminal.wait_for("Air the duvet")
+            assert row_title(list_rows(terminal)[0]) == "Air the duvet"
+            wait_selected(terminal, "Renew passport")
+            # A filter that still matches it keeps it; clearing the filter keeps it too.
+            terminal.press("/")
+            terminal.type("pass")
+            wait_gone(terminal, "Water the plants")
+            wait_selected(terminal, "Renew passport")
+            terminal.press("Escape")
+            terminal.wait_for("Water the plants")
+            wait_selected(terminal, "Renew passport")
+            # Deleting the selected task leaves the selection on the next one, not on the first row.
+            select(terminal, "Air the duvet")
+            terminal.press("d")
+            terminal.wait_for("y to delete")
+            terminal.type("y")
+            wait_gone(terminal, "Air the duvet")
+            wait_selected(terminal, "Book flights to Lisbon")
+            wait_synced(terminal)
+            wait_status(terminal, lambda s: "5 tasks" in s and "pending" not in s, "the delete synced")
+            # Back to the id order the rest of the story reads.
+            for _ in range(8):
+                if "Sorted by id, ascending" in status_bar(terminal):
+                    break
+                before = status_bar(terminal)
+                terminal.press("o")
+                wait_until(lambda: status_bar(terminal) != before, timeout=5, what="the next sort")
+            wait_status(terminal, lambda s: "Sorted by id, ascending" in s, "the list back in id order")
+            terminal.press("g")
+            wait_until(lambda: (selected_row(terminal) or "").startswith(row_title(list_rows(terminal)[0])), timeout=5,
+                       what="g to the first row")
 
         # -- 4. Open a task, edit it, save; the server's version comes back; the phone sees it. ---------------------
         with step("4 open, edit, save, verify"):
@@ -539,7 +629,8 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             plumber = ids["Call the plumber"]
             # Sync now so that no automatic sync (every 30 s) pulls the phone's change before the laptop edits.
             sync_now(terminal)
-            phone.run("put", "tasks", plumber, "--field", "title=Call the plumber about the boiler")
+            phone.run("put", "tasks", plumber, "--field", "title=Call the plumber about the boiler",
+                      "--field", "status=done")
             # The laptop, not knowing yet, changes the title and the priority of the same task.
             terminal.press("/")
             terminal.type("plumber")
@@ -564,16 +655,26 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             terminal.press("c")
             terminal.wait_for("Conflict 1 of 1")
             screen = terminal.screen()
-            assert f"tasks/{plumber}" in screen
+            assert "Conflict 1 of 1: Call the plumber before Friday (tasks)" in screen, "the record by its title"
             assert "Mine (this device)" in screen and "Theirs (server v2)" in screen
             title_row = row_starting(terminal, "Title")
             assert "Call the plumber before Friday" in title_row and "Call the plumber about the boiler" in title_row
-            assert row_starting(terminal, "Priority").split()[-2:] == ["1", "3"], terminal.screen()
-            # Take their title (→ on the Title row), keep my priority (mine is the default), save the mix with Enter.
-            if not row_starting(terminal, "Title").startswith("▸"):
-                terminal.press("j")  # the differing fields come first, in no promised order
-                wait_until(lambda: row_starting(terminal, "Title").startswith("▸"), timeout=5, what="▸ on Title")
+            assert [word for word in row_starting(terminal, "Priority").split() if word != "•"][-2:] == ["1", "3"], \
+                terminal.screen()
+            # The version both started from decides the starting picks: the status only the phone changed is on
+            # theirs, the priority only the laptop changed on mine, the title both changed is marked and unpicked.
+            assert "done" in lit_text(terminal, "Status") and "todo" not in lit_text(terminal, "Status")
+            assert lit_text(terminal, "Priority").split() == ["•", "1"], lit_text(terminal, "Priority")
+            assert lit_text(terminal, "Title") == "", lit_text(terminal, "Title")
+            assert "! changed on both sides" in terminal.screen() and "!Title" in row_starting(terminal, "Title")
+            # Enter before the title is picked saves nothing and says why.
+            terminal.press("Enter")
+            terminal.wait_for("Both sides changed Title")
+            assert "Conflict 1 of 1" in terminal.screen()
+            wait_until(lambda: row_starting(terminal, "Title").startswith("▸"), timeout=5, what="▸ on the title")
+            # Take their title (→), keep the other picks, save the mix with Enter.
             terminal.press("Right")
+            wait_until(lambda: "about the boiler" in lit_text(terminal, "Title"), timeout=5, what="their title picked")
             terminal.press("Enter")
             # The conflicts screen closes by itself once none is left ("No conflicts left" flashes in the status
             # bar, soon replaced by the record.changed toast that this very write raises on the server).
@@ -588,6 +689,7 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             settled = phone.json("get", "tasks", plumber)
             assert settled["title"] == "Call the plumber about the boiler", "their title was chosen"
             assert settled["priority"] == 1, "my priority was kept"
+            assert settled["status"] == "done", "the status only the phone changed was not undone"
             assert settled["version"] == 3
             terminal.press("Escape")  # clear the filter
             terminal.wait_for("Renew passport")

@@ -138,7 +138,9 @@ import Testing
             &state, .account(.mfaLoaded(.init(enabled: ["SOFTWARE_TOKEN_MFA"], preferred: "SOFTWARE_TOKEN_MFA"))))
         #expect(state.screen == .account)
         #expect(state.message?.text == "Authenticator app set up: sign-ins now ask for its code")
-        #expect(AppCore.update(&state, .key(.character("x"))) == [.disableTOTP])
+        #expect(AppCore.update(&state, .key(.character("x"))) == [], "turning MFA off is asked first")
+        #expect(state.confirmation?.action == .turnOffAuthenticator)
+        #expect(AppCore.update(&state, .key(.character("y"))) == [.disableTOTP])
         _ = AppCore.update(&state, .account(.mfaLoaded(.init(enabled: [], preferred: nil))))
         #expect(state.message?.text == "Authenticator app turned off")
     }

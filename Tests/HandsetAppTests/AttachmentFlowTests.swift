@@ -132,6 +132,45 @@ import Testing
         #expect(state.attachments.transfer?.title == "Uploading new.png")
     }
 
+    @Test func theFormNeverEditsTheKeyItKeepsOrRemovesTheFile() {
+        var state = state()
+        _ = AppCore.update(&state, .key(.down))
+        _ = AppCore.update(&state, .key(.character("e")))
+        _ = AppCore.update(&state, .key(.tab))
+        guard case .edit(var form) = state.screen else {
+            Issue.record("no form")
+            return
+        }
+        #expect(form.values["attachment"] == "", "the key is not text in the form")
+        #expect(form.attachmentKeys["attachment"] == Self.key)
+        #expect(!form.isDirty)
+        #expect(form.typedFields["attachment"] == .string(Self.key), "left alone, the file stays")
+        let tasks = Self.schema.collections[0]
+        _ = form.handle(.backspace, collection: tasks)
+        #expect(form.removedAttachments == ["attachment"] && form.isDirty)
+        #expect(form.typedFields["attachment"] == nil, "Backspace on the empty field removes the file")
+        _ = form.handle(.character("/"), collection: tasks)
+        #expect(form.removedAttachments.isEmpty, "typing a path undoes the removal")
+    }
+
+    @Test func savingOffersThePersonsOwnFileName() {
+        var state = state()
+        _ = AppCore.update(&state, .key(.down))
+        _ = AppCore.update(&state, .key(.enter))
+        let info = ObjectInfo(
+            key: Self.key, size: 10, contentType: "application/pdf", tier: .standard, restore: nil, createdAt: "",
+            fileName: "Q4 report – final ü.pdf")
+        _ = AppCore.update(&state, .attachments(.infoLoaded(info)))
+        _ = AppCore.update(&state, .key(.character("s")))
+        #expect(state.attachments.prompt?.text == "/home/me/Downloads/Q4 report – final ü.pdf")
+        var hostile = info
+        hostile.fileName = "../../etc/passwd"
+        _ = AppCore.update(&state, .key(.escape))
+        _ = AppCore.update(&state, .attachments(.infoLoaded(hostile)))
+        _ = AppCore.update(&state, .key(.character("s")))
+        #expect(state.attachments.prompt?.text == "/home/me/Downloads/passwd", "a name, never a path")
+    }
+
     @Test func syncProgressShowsWhileSyncing() {
         var state = state()
         _ = state.sync.schedule.handle(.requested)

@@ -89,8 +89,8 @@ import Testing
         #expect(state.screen == .detail(recordId: "t1"))
         #expect(
             after == [
-                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize), .loadCounts,
-                .sync(collection: "tasks"),
+                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize, keeping: "t1"),
+                .loadCounts, .sync(collection: "tasks"),
             ])
     }
 
@@ -115,6 +115,8 @@ import Testing
         #expect(state.list?.filter == "dr", "the filter stays while browsing the matches")
         let cleared = AppCore.update(&state, .key(.escape))
         #expect(state.list?.filter == nil)
-        #expect(cleared == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize)])
+        #expect(
+            cleared == [.loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize, keeping: "t1")],
+            "the whole list again, the selection kept on its record")
     }
 }

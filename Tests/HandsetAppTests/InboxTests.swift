@@ -66,3 +66,57 @@ import Testing
         #expect(form.recordId == "t9")
     }
 }
+
+/// Notifications that cannot be opened say what is true (issue 11 item 13).
+@Suite struct UnopenableNotificationTests {
+    func inboxWith(_ item: InboxItem) -> AppState {
+        var state = EditingTests().listState()
+        _ = AppCore.update(&state, .key(.character("i")))
+        _ = AppCore.update(&state, .inbox(.loaded([item], unread: 0)))
+        return state
+    }
+
+    func item(kind: String = "direct", link: RecordLink) -> InboxItem {
+        InboxItem(id: "n1", title: "N", body: "", createdAt: "", read: true, kind: kind, link: link)
+    }
+
+    @Test func aCollectionTheAPIDoesNotHaveIsSaidAtOnce() {
+        var state = inboxWith(item(link: RecordLink(collection: "widgets", id: "w1")))
+        #expect(AppCore.update(&state, .key(.enter)) == [])
+        #expect(state.message?.text == "This notification is about “widgets”, which this app's API does not have")
+        #expect(state.screen == .inbox(selected: 0))
+    }
+
+    @Test func aRecordTheCloudDoesNotHaveForThePersonIsNotThere() {
+        let link = RecordLink(collection: "tasks", id: "t9")
+        var state = inboxWith(item(link: link))
+        #expect(AppCore.update(&state, .key(.enter)) == [.openLinkedRecord(link)])
+        _ = AppCore.update(&state, .inbox(.linkedRecordUnavailable(link, .notThere)))
+        #expect(state.message?.text == "That task is not there for you: it was deleted, or it is not shared with you")
+        #expect(!(state.message?.text.contains("try r to sync") ?? true))
+        _ = AppCore.update(&state, .inbox(.linkedRecordUnavailable(link, .offline("cannot reach 127.0.0.1"))))
+        #expect(
+            state.message?.text
+                == "That task is not on this device yet, and the cloud cannot be reached to fetch it (cannot reach 127.0.0.1)"
+        )
+        #expect(state.screen == .inbox(selected: 0))
+    }
+
+    @Test func aConflictFromAnotherDeviceIsSaidToBeThereAndOneHereOpens() {
+        let link = RecordLink(collection: "tasks", id: "t1")
+        var state = inboxWith(item(kind: "conflict", link: link))
+        #expect(AppCore.update(&state, .key(.enter)) == [.loadConflicts])
+        _ = AppCore.update(&state, .conflicts(.loaded([])))
+        #expect(
+            state.message?.text
+                == "That conflict is not on this device: it happened on another of your devices, and is settled there")
+        #expect(state.screen == .inbox(selected: 0))
+        _ = AppCore.update(&state, .key(.enter))
+        _ = AppCore.update(&state, .conflicts(.loaded([ConflictsScreenTests.conflict])))
+        guard case .conflicts(let screen) = state.screen else {
+            Issue.record("the conflict here did not open")
+            return
+        }
+        #expect(screen.current?.recordId == "t1")
+    }
+}

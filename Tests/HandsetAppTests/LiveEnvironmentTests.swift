@@ -102,7 +102,7 @@ import Testing
         #expect(try fixture.store.pendingCount() == 0)
         #expect(try fixture.store.record(collection: "tasks", id: "zz-new")?.syncState == .synced)
         let loaded = await fixture.environment.perform(.loadRecords(collection: "tasks", offset: 440, limit: 100))
-        guard case .list(.recordsLoaded(_, 440, let records, 451)) = loaded else {
+        guard case .list(.recordsLoaded(_, 440, let records, 451, _)) = loaded else {
             Issue.record("unexpected \(loaded)")
             return
         }

@@ -287,10 +287,13 @@ import Testing
         #expect(state.themeName == "monochrome")
     }
 
-    @Test func ctrlEHandsATextFieldToTheEditorAndTakesItsTextBack() {
+    @Test func ctrlXCtrlEHandsATextFieldToTheEditorAndTakesItsTextBack() {
         var state = listState()
         _ = AppCore.update(&state, .key(.character("e")))
         guard case .edit = state.screen else { Issue.record("no form"); return }
+        // Ctrl-E alone is the end of the line, as in readline; Ctrl-X Ctrl-E is the editor, as in bash.
+        #expect(AppCore.update(&state, .key(.control("e"))) == [])
+        #expect(AppCore.update(&state, .key(.control("x"))) == [])
         #expect(AppCore.update(&state, .key(.control("e"))) == [.editExternally(field: "title", text: "Task 0")])
         _ = AppCore.update(
             &state,
@@ -310,7 +313,7 @@ import Testing
 @Suite struct SmallComfortsTests {
     func listState() -> AppState { KeysPaletteMouseTests().listState() }
 
-    @Test func infoMessagesFadeErrorsStay() {
+    @Test func infoMessagesFadeErrorsStayAMinute() {
         var state = listState()
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         state.message = StatusMessage("Saved; it syncs in the background")
@@ -321,8 +324,10 @@ import Testing
         #expect(state.message == nil)
         state.message = StatusMessage("Could not save", kind: .error)
         _ = AppCore.update(&state, .tick(start.addingTimeInterval(100)))
-        _ = AppCore.update(&state, .tick(start.addingTimeInterval(200)))
-        #expect(state.message?.text == "Could not save")
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(100 + AutoSync.errorLifetime - 1)))
+        #expect(state.message?.text == "Could not save", "errors stay long enough to be read")
+        _ = AppCore.update(&state, .tick(start.addingTimeInterval(100 + AutoSync.errorLifetime)))
+        #expect(state.message == nil, "then go")
     }
 
     @Test func syncKeyWhileSyncingSaysSo() {
@@ -390,10 +395,11 @@ import Testing
         let byTitle = RecordSort(field: "title")
         #expect(
             effects == [
-                .loadRecords(collection: "tasks", offset: 0, limit: RecordListState.windowSize, sort: byTitle),
+                .loadRecords(
+                    collection: "tasks", offset: 0, limit: RecordListState.windowSize, sort: byTitle, keeping: "t1"),
                 .saveSort(collection: "tasks", byTitle),
             ])
-        #expect(state.list?.selected == 0, "a new order starts at the top")
+        #expect(state.list?.selectedId == "t1", "the new order keeps the selection on its record")
         _ = AppCore.update(&state, .key(.character("O")))
         #expect(state.sorts["tasks"] == RecordSort(field: "title", descending: true))
         _ = AppCore.update(&state, .key(.character("o")))
@@ -403,6 +409,6 @@ import Testing
         // Later loads of the list keep the order.
         state.sorts["tasks"] = byTitle
         let scroll = AppCore.update(&state, .key(.character("G")))
-        #expect(scroll.allSatisfy { if case .loadRecords(_, _, _, let sort) = $0 { sort == byTitle } else { true } })
+        #expect(scroll.allSatisfy { if case .loadRecords(_, _, _, let sort, _) = $0 { sort == byTitle } else { true } })
     }
 }

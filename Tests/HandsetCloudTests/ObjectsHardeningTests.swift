@@ -68,6 +68,23 @@ struct ObjectsHardeningTests {
         }
     }
 
+    @Test("object info gives the person's file name, spaces and all, beside the key's safe form")
+    func infoKeepsTheFileName() async throws {
+        try await withStorageCloud { cloud in
+            let task = try await cloud.createTask(as: "alice")
+            let bytes = Array("notes".utf8)
+            let presigned = try await cloud.presignUpload(
+                as: "alice", recordId: task, size: bytes.count, contentType: "text/plain",
+                fileName: "file with spaces ü.txt"
+            ).decode(PresignedURL.self)
+            #expect(try await cloud.upload(presigned, bytes: bytes).status == .ok)
+            #expect(presigned.key.hasSuffix("/file-with-spaces--.txt"))
+            let response = try await cloud.send(.get, "/api/_objects/info?key=\(presigned.key)", as: "alice")
+            #expect(response.status == .ok, "\(response.text)")
+            #expect(try response.decode(ObjectInfo.self).fileName == "file with spaces ü.txt")
+        }
+    }
+
     @Test("Content-Disposition: control characters and paths are dropped, long names cut at 255 bytes")
     func contentDisposition() {
         #expect(ContentDisposition.cleaned("../../etc/passwd") == "passwd")

@@ -68,7 +68,10 @@ enum AccountReducer {
         }
         switch key {
         case .character("o"): return [.signOut(everywhere: false)]
-        case .character("O"): return [.signOut(everywhere: true)]
+        case .character("O"):
+            state.confirmation = Confirmation(
+                "Sign out on every device? Each one must sign in again. y signs out everywhere, any other key stays",
+                .signOutEverywhere)
         case .character("t"), .character("T"):
             let names = state.themeNames
             guard !names.isEmpty else { return [] }
@@ -80,7 +83,9 @@ enum AccountReducer {
             state.message = StatusMessage("Asking the pool for a new authenticator key…")
             return [.startTOTPSetup]
         case .character("x") where state.account.hasAuthenticatorApp:
-            return [.disableTOTP]
+            state.confirmation = Confirmation(
+                "Turn off the authenticator app? Sign-ins stop asking for its code. y turns it off, any other key keeps it",
+                .turnOffAuthenticator)
         case .escape, .character("q"), .left, .character("h"):
             state.screen = .list
         default:

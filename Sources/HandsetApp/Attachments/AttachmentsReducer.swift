@@ -36,6 +36,13 @@ enum AttachmentsReducer {
         }
     }
 
+    /// A stored file's name as the person gave it (spaces, accents), else as the key has it; never a path.
+    static func displayName(of key: String, in state: AppState) -> String {
+        let given = state.attachments.info[key]?.fileName.map { ($0 as NSString).lastPathComponent }
+        let safe = given?.filter { !$0.isNewline && !($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }
+        return safe.flatMap { $0.isEmpty || $0 == "." || $0 == ".." ? nil : $0 } ?? AppCore.fileName(ofKey: key)
+    }
+
     /// The attachment fields of the collection showing.
     static func attachmentFields(_ state: AppState) -> [FieldSchema] {
         state.currentCollection?.fields.filter { $0.kind == .objectKey } ?? []
@@ -53,6 +60,14 @@ enum AttachmentsReducer {
         switch key {
         case .character("u"):
             let field = fields.first { record?.fields[$0.name] == nil } ?? fields[0]
+            if case .string(let existing)? = record?.fields[field.name], !existing.isEmpty {
+                // Every attachment field holds a file already: replacing one is asked first.
+                let name = displayName(of: existing, in: state)
+                state.confirmation = Confirmation(
+                    "Replace \(name) in \(FieldNames.label(for: field.name))? y chooses a new file, any other key keeps it",
+                    .replaceAttachment(collection: collection, recordId: recordId, field: field.name))
+                return []
+            }
             state.attachments.prompt = PromptState(
                 purpose: .upload(collection: collection, recordId: recordId, field: field.name))
             return []
@@ -64,7 +79,7 @@ enum AttachmentsReducer {
             let directory = state.attachments.downloadDirectory
             let folder = directory.hasSuffix("/") ? directory : directory + "/"
             state.attachments.prompt = PromptState(
-                purpose: .download(key: first.key), text: folder + AppCore.fileName(ofKey: first.key))
+                purpose: .download(key: first.key), text: folder + displayName(of: first.key, in: state))
             return []
         case .character("R"):
             guard let first = keys.first else { return [] }
@@ -104,14 +119,8 @@ enum AttachmentsReducer {
             case .replaceFile:
                 return []
             }
-        case .backspace:
-            if !prompt.text.isEmpty { prompt.text.removeLast() }
-        case .control("u"):
-            prompt.text = ""
-        case .character(let character):
-            prompt.text.append(character)
         default:
-            break
+            prompt.input.handle(key)
         }
         state.attachments.prompt = prompt
         return []
@@ -126,9 +135,9 @@ enum AttachmentsReducer {
         var uploads: [String: String] = [:]
         for field in form.fields where field.kind == .objectKey {
             let typed = form.values[field.name] ?? ""
-            guard !typed.isEmpty, typed != form.original[field.name] else { continue }
+            guard !typed.isEmpty else { continue }
             uploads[field.name] = typed
-            if let original = form.original[field.name], !original.isEmpty {
+            if let original = form.attachmentKeys[field.name] {
                 fields[field.name] = .string(original)
             } else {
                 fields[field.name] = nil

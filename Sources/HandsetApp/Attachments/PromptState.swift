@@ -10,12 +10,15 @@ public struct PromptState: Sendable, Equatable {
     }
 
     public var purpose: Purpose
-    public var text: String
+    /// The answer being typed.
+    public var input: TextInput
 
     public init(purpose: Purpose, text: String = "") {
         self.purpose = purpose
-        self.text = text
+        self.input = TextInput(text)
     }
+
+    public var text: String { input.text }
 
     public var title: String {
         switch purpose {

@@ -7,6 +7,24 @@ enum ConflictsReducer {
         switch event {
         case .loaded(let conflicts):
             state.sync.conflictCount = conflicts.count
+            if let link = state.inbox.conflictLink {
+                state.inbox.conflictLink = nil
+                guard
+                    let index = conflicts.firstIndex(where: {
+                        $0.collection == link.collection && $0.recordId == link.id
+                    })
+                else {
+                    state.message = StatusMessage(
+                        "That conflict is not on this device: it happened on another of your devices, and is settled there",
+                        kind: .error)
+                    return []
+                }
+                var screen = ConflictsState(conflicts: conflicts)
+                screen.index = index
+                screen.startCurrent()
+                state.screen = .conflicts(screen)
+                return []
+            }
             if case .conflicts(var screen) = state.screen {
                 screen.replace(conflicts)
                 state.screen = conflicts.isEmpty ? .list : .conflicts(screen)

@@ -11,11 +11,31 @@ import HandsetWire
 public enum AppCore {
     public static func update(_ state: inout AppState, _ event: AppEvent) -> [AppEffect] {
         let before = state.message
+        let screenBefore = state.screen
+        let logBefore = state.isShowingMessages
         let effects = route(event, in: &state)
         if state.message != before, let message = state.message {
             state.messages.record(message, at: state.now)
         }
+        // Another screen (or record) starts at its top; the message log starts at its newest line.
+        if state.screen != screenBefore && !sameScreen(state.screen, screenBefore)
+            || state.isShowingMessages != logBefore
+        {
+            state.scroll.reset()
+            if state.isShowingMessages { state.scroll.offset = Int.max / 2 }
+        }
         return effects
+    }
+
+    /// Whether two screens are the same page (a confirmation on the detail is still the detail).
+    static func sameScreen(_ one: Screen, _ other: Screen) -> Bool {
+        switch (one, other) {
+        case (.detail(let a), .detail(let b)), (.detail(let a), .confirmDelete(let b)),
+            (.confirmDelete(let a), .detail(let b)):
+            return a == b
+        case (.notification(let a), .notification(let b)): return a == b
+        default: return false
+        }
     }
 
     static func route(_ event: AppEvent, in state: inout AppState) -> [AppEffect] {
@@ -24,6 +44,7 @@ public enum AppCore {
             return launch(user: user, cachedSchema: cachedSchema, lastSyncedAt: lastSyncedAt, in: &state)
         case .resized(let rows):
             state.viewportRows = max(rows, 1)
+            state.scroll.page = max(rows - 1, 1)
             return ListReducer.moveSelection(by: 0, in: &state)
         case .key(let key):
             return handle(key, in: &state)
@@ -32,6 +53,10 @@ public enum AppCore {
         case .tick(let now):
             return tick(now, in: &state)
         case .effectDone:
+            return []
+        case .measured(let limit):
+            state.scroll.limit = limit
+            if let limit { state.scroll.offset = min(state.scroll.offset, limit) }
             return []
         case .signIn(let event):
             return SignInReducer.reduce(event, in: &state)
@@ -74,12 +99,24 @@ public enum AppCore {
 
     /// A key goes to the overlay on top (help, palette, prompt), else to the screen showing.
     static func handle(_ key: Key, in state: inout AppState) -> [AppEffect] {
+        // Terminals send Alt-x as Esc and x together; outside the word keys of a text input it was Esc, then x,
+        // pressed quickly.
+        if case .alt(let character) = key, !(acceptsText(state) && TextInput.altKeys.contains(character)) {
+            return handle(.escape, in: &state) + handle(.character(character), in: &state)
+        }
+        if state.confirmation != nil {
+            return ConfirmationReducer.handle(key, in: &state)
+        }
         if key == .control("c") || key == .control("q") {
-            state.shouldQuit = true
+            ConfirmationReducer.quit(in: &state)
             return []
         }
         if state.help != nil {
             return handleHelpKey(key, in: &state)
+        }
+        if state.isShowingMessages {
+            if !state.scroll.handle(key) { state.isShowingMessages = false }
+            return []
         }
         if state.palette != nil {
             return PaletteReducer.handle(key, in: &state)
@@ -90,8 +127,15 @@ public enum AppCore {
         var key = key
         if !isTyping(state) { key = state.settings.keyBindings.translate(key) }
         if key == .character("?"), !isTyping(state) {
-            state.help = ""
+            state.help = TextInput()
             return []
+        }
+        if state.user != nil, key == .character("M"), !isTyping(state) {
+            if case .signIn = state.screen {
+            } else {
+                state.isShowingMessages = true
+                return []
+            }
         }
         if state.user != nil, key == .control("p") || (key == .character(":") && !isTyping(state)) {
             if case .signIn = state.screen { return [] }
@@ -109,6 +153,8 @@ public enum AppCore {
             return DetailReducer.handleDeleteConfirmation(key, recordId: recordId, in: &state)
         case .inbox(let selected):
             return InboxReducer.handle(key, selected: selected, in: &state)
+        case .notification(let index):
+            return InboxReducer.handleFull(key, index: index, in: &state)
         case .account, .mfaSetup:
             return AccountReducer.handle(key, in: &state)
         case .conflicts:
@@ -118,6 +164,11 @@ public enum AppCore {
         case .edit:
             return FormReducer.handle(key, in: &state)
         }
+    }
+
+    /// Whether a text input has the keys (a field, the filter, the palette, a prompt, help's filter).
+    static func acceptsText(_ state: AppState) -> Bool {
+        state.help != nil || state.palette != nil || state.attachments.prompt != nil || isTyping(state)
     }
 
     /// Whether keys are text right now (a form field, the filter), so `?` is a character, not help.
@@ -130,20 +181,16 @@ public enum AppCore {
     }
 
     static func handleHelpKey(_ key: Key, in state: inout AppState) -> [AppEffect] {
-        var text = state.help ?? ""
+        guard var filter = state.help else { return [] }
         switch key {
-        case .escape,
-            .character("?") where text.isEmpty, .enter:
+        case .escape, .enter:
             state.help = nil
-            return []
-        case .backspace:
-            if !text.isEmpty { text.removeLast() }
-        case .character(let character):
-            text.append(character)
+        case .character("?") where filter.text.isEmpty:
+            state.help = nil
         default:
-            break
+            filter.handle(key)
+            state.help = filter
         }
-        state.help = text
         return []
     }
 

@@ -19,6 +19,8 @@ public enum AppEvent: Sendable, Equatable {
     case tick(Date)
     /// An effect finished with nothing to change (an alert shown, a sort kept).
     case effectDone
+    /// The renderer's measure of the screen drawn: the furthest it can scroll (nil: it does not scroll).
+    case measured(scrollLimit: Int?)
     case signIn(SignInEvent)
     case account(AccountEvent)
     case list(ListEvent)
@@ -63,10 +65,12 @@ public enum AccountEvent: Sendable, Equatable {
 /// Results for the record list.
 public enum ListEvent: Sendable, Equatable {
     case schemaLoaded(APISchema)
-    case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int)
-    /// The matches of a filter: used only while it is still the filter typed (searches run side by side, one per
-    /// keystroke, and may answer in any order).
+    /// A window of the list; `kept` says where the record the load was asked to keep now stands.
+    case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int, kept: KeptRecord? = nil)
+    /// The records matching a filter text (the first window of them).
     case searched(collection: String, text: String, records: [Record])
+    /// Titles of related records, by `collection/id` (records not on this device are left out).
+    case relatedLoaded([String: String])
 }
 
 /// Results of syncing, and of any call to the cloud that failed.
@@ -106,6 +110,8 @@ public enum InboxEvent: Sendable, Equatable {
     case pollFailed(offline: Bool)
     case loaded([InboxItem], unread: Int)
     case linkedRecordLoaded(collection: String, record: Record?)
+    /// The record a notification points to cannot be shown, and why.
+    case linkedRecordUnavailable(RecordLink, LinkProblem)
 }
 
 /// Results of uploads, downloads and object info.
@@ -141,11 +147,15 @@ public enum AppEffect: Sendable, Equatable {
     case verifyTOTPSetup(code: String)
     case disableTOTP
     case refreshSchema
-    case loadRecords(collection: String, offset: Int, limit: Int, sort: RecordSort = RecordSort())
+    /// A window of the list; with `keeping`, the window is moved to hold that record and says where it stands.
+    case loadRecords(
+        collection: String, offset: Int, limit: Int, sort: RecordSort = RecordSort(), keeping: String? = nil)
     /// Keep the list order of a collection for the next start.
     case saveSort(collection: String, RecordSort)
     case sync(collection: String)
     case searchRecords(collection: String, text: String)
+    /// The titles of these records (what relations point to), from the cache.
+    case loadRelatedTitles([RecordLink], titleFields: [String: String])
     case saveRecord(collection: String, id: String?, fields: [String: JSONValue])
     case deleteRecord(collection: String, id: String)
     case loadCounts
@@ -188,11 +198,12 @@ extension AppEffect: CustomStringConvertible {
         case .disableTOTP: return "disableTOTP"
         case .resetPassword(let username, _, _): return "resetPassword(\(username), <code>, <password>)"
         case .refreshSchema: return "refreshSchema"
-        case .loadRecords(let collection, let offset, let limit, _):
+        case .loadRecords(let collection, let offset, let limit, _, _):
             return "loadRecords(\(collection), \(offset), \(limit))"
         case .saveSort(let collection, _): return "saveSort(\(collection))"
         case .sync(let collection): return "sync(\(collection))"
         case .searchRecords(let collection, _): return "searchRecords(\(collection))"
+        case .loadRelatedTitles(let links, _): return "loadRelatedTitles(\(links.count))"
         case .saveRecord(let collection, let id, _): return "saveRecord(\(collection), \(id ?? "new"))"
         case .deleteRecord(let collection, let id): return "deleteRecord(\(collection), \(id))"
         case .loadCounts: return "loadCounts"

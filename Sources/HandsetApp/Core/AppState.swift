@@ -48,6 +48,8 @@ public enum Screen: Sendable, Equatable {
     case refused(selected: Int)
     /// The notification inbox, newest first.
     case inbox(selected: Int)
+    /// One notification in full (its row in the inbox).
+    case notification(index: Int)
     /// Who is signed in, their MFA, the theme, and signing out.
     case account
     /// Adding an authenticator app: the key and QR code, then its first code (the sign-in form's TOTP step).
@@ -67,6 +69,8 @@ public struct AppState: Sendable, Equatable {
     public var list: RecordListState?
     /// The list order per collection (kept on the device across starts).
     public var sorts: [String: RecordSort]
+    /// Titles of records other records point to (relations), by `collection/id`, as far as they are cached.
+    public var related: [String: String]
     /// The detail screen: a record opened from elsewhere, where Esc returns to, how far it is scrolled.
     public var detail: DetailState
     /// Syncing: when, how far, with what result; the counts of pending writes and conflicts.
@@ -79,11 +83,17 @@ public struct AppState: Sendable, Equatable {
     public var attachments: AttachmentsState
     /// The command palette, when open.
     public var palette: PaletteState?
-    /// The `?` help overlay: nil when closed, else its filter text.
-    public var help: String?
+    /// A yes/no question before something that cannot be undone, when one is asked.
+    public var confirmation: Confirmation?
+    /// The `?` help overlay: nil when closed, else its filter.
+    public var help: TextInput?
     /// The message in the status area; every message shown is also kept in `messages`.
     public var message: StatusMessage?
     public var messages: MessageLog
+    /// The message log (`M`) is open over the screen.
+    public var isShowingMessages: Bool
+    /// How far the screen showing (or the message log) is scrolled.
+    public var scroll: Scroll
     /// The clock as of the last tick.
     public var now: Date?
     /// Rows available for the list body, known from the terminal size.
@@ -105,15 +115,19 @@ public struct AppState: Sendable, Equatable {
         self.schema = nil
         self.list = nil
         self.sorts = [:]
+        self.related = [:]
         self.detail = DetailState()
         self.sync = SyncStatus()
         self.inbox = InboxState()
         self.account = AccountState()
         self.attachments = AttachmentsState()
         self.palette = nil
+        self.confirmation = nil
         self.help = nil
         self.message = nil
         self.messages = MessageLog()
+        self.isShowingMessages = false
+        self.scroll = Scroll()
         self.now = nil
         self.viewportRows = viewportRows
         self.shouldQuit = false
@@ -129,8 +143,14 @@ public struct AppState: Sendable, Equatable {
         return schema?.collection(named: name)
     }
 
-    /// The order of `collection`'s list.
-    public func sort(of collection: String) -> RecordSort { sorts[collection] ?? RecordSort() }
+    /// The order of `collection`'s list; an enumeration in the order the schema declares its values now.
+    public func sort(of collection: String) -> RecordSort {
+        var sort = sorts[collection] ?? RecordSort()
+        if let name = sort.field, let field = schema?.collection(named: collection)?.field(named: name) {
+            sort.valueOrder = field.kind == .enumeration ? field.enumValues : nil
+        }
+        return sort
+    }
 }
 
 /// When the app syncs on its own.
@@ -143,6 +163,8 @@ public enum AutoSync {
     public static let watchdog: TimeInterval = 180
     /// How long an info message stays in the status bar (errors stay until replaced).
     public static let messageLifetime: TimeInterval = 8
+    /// How long an error stays (it may cover the bottom of the screen when long; `M` keeps every one).
+    public static let errorLifetime: TimeInterval = 60
     /// How long the server holds an inbox long-poll.
     public static let inboxWait = 20
 }

@@ -111,6 +111,10 @@ extension Key {
         case .pageDown: return "PgDn"
         case .home: return "Home"
         case .end: return "End"
+        case .alt(let character): return "Alt-\(character)"
+        case .controlLeft: return "Ctrl-←"
+        case .controlRight: return "Ctrl-→"
+        case .paste: return "(paste)"
         }
     }
 }

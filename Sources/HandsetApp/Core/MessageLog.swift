@@ -28,13 +28,14 @@ public struct MessageLog: Sendable, Equatable {
         if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
     }
 
-    /// Clears `message` once an info message has shown for its lifetime; errors stay until replaced.
+    /// Clears `message` once it has shown for its lifetime: a few seconds for news, a minute for an error.
     mutating func fade(_ message: inout StatusMessage?, now: Date) {
         if message != shown {
             shown = message
             shownAt = now
-        } else if let current = message, current.kind == .info, let since = shownAt,
-            now.timeIntervalSince(since) >= AutoSync.messageLifetime
+        } else if let current = message, let since = shownAt,
+            now.timeIntervalSince(since)
+                >= (current.kind == .info ? AutoSync.messageLifetime : AutoSync.errorLifetime)
         {
             message = nil
             shown = nil

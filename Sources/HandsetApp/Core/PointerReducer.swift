@@ -8,6 +8,14 @@ enum PointerReducer {
             if action == .click { state.help = nil }
             return []
         }
+        if state.isShowingMessages {
+            switch action {
+            case .wheelUp: for _ in 0..<3 { _ = state.scroll.handle(.up) }
+            case .wheelDown: for _ in 0..<3 { _ = state.scroll.handle(.down) }
+            default: state.isShowingMessages = false
+            }
+            return []
+        }
         if var palette = state.palette {
             guard case .paletteRow(let row)? = target else {
                 if action == .click { state.palette = nil }
@@ -47,10 +55,14 @@ enum PointerReducer {
             default:
                 return []
             }
-        case .detail, .account:
-            // A click on a tab goes back to the list there; the wheel has nothing to scroll.
-            if action == .click, case .tab(let name)? = target {
-                return PaletteReducer.run(.collection(name), in: &state)
+        case .detail, .account, .notification:
+            // The wheel scrolls a long record or notification; a click on a tab goes back to the list there.
+            switch action {
+            case .wheelUp: for _ in 0..<3 { _ = state.scroll.handle(.up) }
+            case .wheelDown: for _ in 0..<3 { _ = state.scroll.handle(.down) }
+            case .click:
+                if case .tab(let name)? = target { return PaletteReducer.run(.collection(name), in: &state) }
+            default: break
             }
             return []
         default:

@@ -38,9 +38,27 @@ enum InboxReducer {
             }
             return []
 
+        case .linkedRecordUnavailable(let link, let problem):
+            state.detail.returnsToInbox = nil
+            let what = "That \(typeName(link.collection, in: state))"
+            switch problem {
+            case .notThere:
+                state.message = StatusMessage(
+                    "\(what) is not there for you: it was deleted, or it is not shared with you", kind: .error)
+            case .offline(let detail):
+                state.message = StatusMessage(
+                    "\(what) is not on this device yet, and the cloud cannot be reached to fetch it (\(detail))",
+                    kind: .error)
+            case .failed(let detail):
+                state.message = StatusMessage("\(what) could not be fetched: \(detail)", kind: .error)
+            }
+            return []
+
         case .linkedRecordLoaded(let collection, let record):
             guard let record else {
-                state.message = StatusMessage("That record is not on this device (yet); try r to sync", kind: .error)
+                state.detail.returnsToInbox = nil
+                state.message = StatusMessage(
+                    "That \(typeName(collection, in: state)) is not on this device", kind: .error)
                 return []
             }
             state.detail.focusedRecord = record
@@ -78,14 +96,56 @@ enum InboxReducer {
         case .enter, .right, .character("l"):
             guard items.indices.contains(selected) else { return [] }
             var effects: [AppEffect] = items[selected].read ? [] : [.markRead(items[selected].id)]
-            if let link = items[selected].link {
-                state.detail.returnsToInbox = selected
-                effects.append(.openLinkedRecord(link))
+            guard let link = items[selected].link else {
+                state.screen = .notification(index: selected)
+                return effects
             }
-            return effects
+            return effects + follow(link, kind: items[selected].kind, from: selected, in: &state)
+        case .character(" "), .character("v"):
+            // The whole notification: every line of its text, scrolled.
+            guard items.indices.contains(selected) else { return [] }
+            state.screen = .notification(index: selected)
+            return items[selected].read ? [] : [.markRead(items[selected].id)]
         default:
             break
         }
         return []
+    }
+
+    /// One notification in full: scroll it; Enter follows its link; Esc goes back to the inbox.
+    static func handleFull(_ key: Key, index: Int, in state: inout AppState) -> [AppEffect] {
+        if state.scroll.handle(key) { return [] }
+        switch key {
+        case .escape, .character("q"), .left, .character("h"):
+            state.screen = .inbox(selected: index)
+            return []
+        case .enter, .right, .character("l"):
+            guard state.inbox.items.indices.contains(index), let link = state.inbox.items[index].link else { return [] }
+            return follow(link, kind: state.inbox.items[index].kind, from: index, in: &state)
+        default:
+            return []
+        }
+    }
+
+    /// Opens what a notification points to: a conflict on the conflicts screen, a record on its detail; a
+    /// collection the API does not have is said so at once.
+    static func follow(_ link: RecordLink, kind: String, from row: Int, in state: inout AppState) -> [AppEffect] {
+        guard state.schema?.collection(named: link.collection) != nil else {
+            state.message = StatusMessage(
+                "This notification is about “\(link.collection)”, which this app's API does not have", kind: .error)
+            return []
+        }
+        if kind == "conflict" {
+            // The conflict is settled where it happened: here if this device has it, else on the other device.
+            state.inbox.conflictLink = link
+            return [.loadConflicts]
+        }
+        state.detail.returnsToInbox = row
+        return [.openLinkedRecord(link)]
+    }
+
+    /// `task` for `tasks`, as the schema names it.
+    static func typeName(_ collection: String, in state: AppState) -> String {
+        state.schema?.collection(named: collection)?.typeName.lowercased() ?? "record"
     }
 }

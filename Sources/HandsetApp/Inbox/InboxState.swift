@@ -6,6 +6,8 @@ public struct InboxState: Sendable, Equatable {
     public var items: [InboxItem] = []
     public var unreadCount = 0
     public var poll = InboxPollSchedule()
+    /// A conflict notification being followed: the conflicts screen opens on it, or says it is not on this device.
+    public var conflictLink: RecordLink?
 
     public init() {}
 }

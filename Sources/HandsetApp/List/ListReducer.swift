@@ -25,40 +25,69 @@ enum ListReducer {
             }
             return effects
 
-        case .searched(let collection, let text, let records):
-            guard state.list?.filter == text else { return [] }
-            return reduce(
-                .recordsLoaded(collection: collection, offset: 0, records: records, total: records.count), in: &state)
+        case .relatedLoaded(let titles):
+            state.related.merge(titles) { _, new in new }
+            return []
 
-        case .recordsLoaded(let collection, let offset, let records, let total):
-            guard var list = state.list, list.collection == collection else { return [] }
-            list.window = records
-            list.windowOffset = offset
-            list.total = total
-            if list.selected >= total { list.selected = max(total - 1, 0) }
-            _ = list.moveSelection(by: 0, viewportRows: state.viewportRows)
+        case .searched(let collection, let text, let records):
+            // Searches answer in any order: only the one for the filter as it reads now is shown.
+            guard var list = state.list, list.collection == collection, list.filter == text else { return [] }
+            install(records, offset: 0, total: records.count, kept: nil, in: &list, viewportRows: state.viewportRows)
+            state.list = list
+            return []
+
+        case .recordsLoaded(let collection, let offset, let records, let total, let kept):
+            // A window of the whole list that arrives while a filter shows its matches is stale.
+            guard var list = state.list, list.collection == collection, !list.isFiltered else { return [] }
+            install(records, offset: offset, total: total, kept: kept, in: &list, viewportRows: state.viewportRows)
             state.list = list
             return []
         }
     }
 
-    // MARK: Loading
-
-    /// Loads a window of `collection` in its kept order.
-    static func load(
-        _ collection: String, offset: Int = 0, limit: Int = RecordListState.windowSize, in state: AppState
-    )
-        -> AppEffect
-    {
-        .loadRecords(collection: collection, offset: offset, limit: limit, sort: state.sort(of: collection))
+    /// Shows a loaded window. The selection stays on its record wherever the load moved it, on the same screen
+    /// row; a record no longer listed leaves the selection on its row (the next record).
+    static func install(
+        _ records: [Record], offset: Int, total: Int, kept: KeptRecord?, in list: inout RecordListState,
+        viewportRows: Int
+    ) {
+        let screenRow = list.selected - list.scrollTop
+        list.window = records
+        list.windowOffset = offset
+        list.total = total
+        var target: Int?
+        if let kept, kept.id == list.selectedId {
+            target = kept.index
+        } else if let id = list.selectedId, let index = records.firstIndex(where: { $0.id == id }) {
+            target = offset + index
+        }
+        if let target {
+            list.selected = target
+            list.scrollTop = max(target - screenRow, 0)
+        }
+        if list.selected >= total { list.selected = max(total - 1, 0) }
+        _ = list.moveSelection(by: 0, viewportRows: viewportRows)
+        if let record = list.selectedRecord { list.selectedId = record.id }
     }
 
-    /// The load that refreshes the visible list (the filtered matches when filtering).
+    // MARK: Loading
+
+    /// Loads a window of `collection` in its kept order (moved to hold the record `keeping`, if given).
+    static func load(
+        _ collection: String, offset: Int = 0, limit: Int = RecordListState.windowSize, keeping: String? = nil,
+        in state: AppState
+    ) -> AppEffect {
+        .loadRecords(
+            collection: collection, offset: offset, limit: limit, sort: state.sort(of: collection), keeping: keeping)
+    }
+
+    /// The load that refreshes the visible list (the filtered matches when filtering), keeping the selection on
+    /// its record.
     static func reload(_ list: RecordListState, in state: AppState) -> AppEffect {
         if let filter = list.filter, !filter.isEmpty {
             return .searchRecords(collection: list.collection, text: filter)
         }
-        return load(list.collection, offset: list.windowOffset, in: state)
+        return load(list.collection, offset: list.windowOffset, keeping: list.selectedId, in: state)
     }
 
     /// Installs a schema and makes sure a valid collection is selected and loaded.
@@ -109,11 +138,14 @@ enum ListReducer {
         if let delta { return moveSelection(by: delta, in: &state) }
         switch key {
         case .character("q"):
-            state.shouldQuit = true
+            ConfirmationReducer.quit(in: &state)
             return []
         case .character("/"):
-            state.list?.isEditingFilter = true
-            if state.list?.filter == nil { state.list?.filter = "" }
+            guard var list = state.list else { return [] }
+            list.isEditingFilter = true
+            list.filter = list.filter ?? ""
+            list.filterCursor = list.filter?.count ?? 0
+            state.list = list
             return []
         case .escape where state.list?.filter != nil:
             return handleFilterKey(.escape, in: &state)
@@ -131,7 +163,7 @@ enum ListReducer {
             FormReducer.openEditor(recordId: nil, in: &state)
             return []
         case .character("e"):
-            if let id = state.list?.selectedRecord?.id { FormReducer.openEditor(recordId: id, in: &state) }
+            if let id = state.list?.selectedRecord?.id { return FormReducer.openEditor(recordId: id, in: &state) }
             return []
         case .character("d"):
             if let id = state.list?.selectedRecord?.id { state.screen = .confirmDelete(recordId: id) }
@@ -184,25 +216,26 @@ enum ListReducer {
             list.selected = 0
             list.scrollTop = 0
             state.list = list
-            return [load(list.collection, in: state)]
+            return [load(list.collection, keeping: list.selectedId, in: state)]
         case .enter, .down, .up:
             state.list?.isEditingFilter = false
             return []
-        case .backspace:
-            if !text.isEmpty { text.removeLast() }
-        case .control("u"):
-            text = ""
-        case .character(let character):
-            text.append(character)
         default:
-            return []
+            var killed = ""
+            guard TextInput.edit(&text, cursor: &list.filterCursor, killed: &killed, with: key) else { return [] }
+            guard text != list.filter else {
+                state.list = list
+                return []
+            }
         }
         list.filter = text
         list.selected = 0
         list.scrollTop = 0
         state.list = list
         return [
-            text.isEmpty ? load(list.collection, in: state) : .searchRecords(collection: list.collection, text: text)
+            text.isEmpty
+                ? load(list.collection, keeping: list.selectedId, in: state)
+                : .searchRecords(collection: list.collection, text: text)
         ]
     }
 
@@ -220,12 +253,22 @@ enum ListReducer {
             sort = RecordSort(field: choices[(index + 1) % choices.count], descending: false)
         }
         state.sorts[collection.name] = sort
-        list.selected = 0
-        list.scrollTop = 0
+        sort = state.sort(of: collection.name)
+        state.sorts[collection.name] = sort
+        if list.selectedId == nil {
+            list.selected = 0
+            list.scrollTop = 0
+        }
         list.windowOffset = 0
         state.list = list
-        let label = sort.field ?? "id"
-        state.message = StatusMessage("Sorted by \(label), \(sort.descending ? "descending" : "ascending")")
-        return [load(collection.name, in: state), .saveSort(collection: collection.name, sort)]
+        let label = sort.field.map(FieldNames.label(for:)) ?? "id"
+        // A field that is no column says so: nothing on screen would show the order otherwise.
+        let hidden = sort.field.map { !collection.listColumns.contains($0) } ?? false
+        state.message = StatusMessage(
+            "Sorted by \(label)\(hidden ? " (not a column)" : ""), \(sort.descending ? "descending" : "ascending")")
+        // The selection stays on its record in the new order.
+        return [
+            load(collection.name, keeping: list.selectedId, in: state), .saveSort(collection: collection.name, sort),
+        ]
     }
 }

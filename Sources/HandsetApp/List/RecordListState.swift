@@ -10,9 +10,14 @@ public struct RecordListState: Sendable, Equatable {
     public var windowOffset: Int
     public var total: Int
     public var selected: Int
+    /// The record the selection is on: reloads (a sync, a new order, a filter, a delete) keep the selection on it
+    /// rather than on its row number.
+    public var selectedId: String?
     public var scrollTop: Int
     /// The filter being typed (`/`), `nil` when not filtering.
     public var filter: String?
+    /// Where typing goes in the filter.
+    public var filterCursor: Int
     public var isEditingFilter: Bool
 
     public init(collection: String) {
@@ -21,8 +26,10 @@ public struct RecordListState: Sendable, Equatable {
         self.windowOffset = 0
         self.total = 0
         self.selected = 0
+        self.selectedId = nil
         self.scrollTop = 0
         self.filter = nil
+        self.filterCursor = 0
         self.isEditingFilter = false
     }
 
@@ -45,6 +52,7 @@ public struct RecordListState: Sendable, Equatable {
     public mutating func moveSelection(by delta: Int, viewportRows: Int) -> (offset: Int, limit: Int)? {
         guard total > 0 else { return nil }
         selected = min(max(selected + delta, 0), total - 1)
+        if delta != 0 { selectedId = selectedRecord?.id }
         let rows = max(viewportRows, 1)
         if selected < scrollTop { scrollTop = selected }
         if selected >= scrollTop + rows { scrollTop = selected - rows + 1 }

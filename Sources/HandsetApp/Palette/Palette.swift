@@ -1,12 +1,15 @@
 /// The command palette (`:` or Ctrl-P): every action of the app by name, filtered as you type.
 public struct PaletteState: Sendable, Equatable {
-    public var text: String
+    /// What is typed to find a command.
+    public var input: TextInput
     public var selected: Int
 
     public init(text: String = "", selected: Int = 0) {
-        self.text = text
+        self.input = TextInput(text)
         self.selected = selected
     }
+
+    public var text: String { input.text }
 }
 
 /// One line of the palette.

@@ -18,21 +18,13 @@ enum PaletteReducer {
             palette.selected = min(palette.selected + 1, max(matches.count - 1, 0))
         case .up, .backTab, .control("p"):
             palette.selected = max(palette.selected - 1, 0)
-        case .backspace:
-            if palette.text.isEmpty {
-                state.palette = nil
-                return []
-            }
-            palette.text.removeLast()
-            palette.selected = 0
-        case .control("u"):
-            palette.text = ""
-            palette.selected = 0
-        case .character(let character):
-            palette.text.append(character)
-            palette.selected = 0
+        case .backspace where palette.text.isEmpty:
+            state.palette = nil
+            return []
         default:
-            break
+            let before = palette.text
+            palette.input.handle(key)
+            if palette.text != before { palette.selected = 0 }
         }
         state.palette = palette
         return []
@@ -61,12 +53,16 @@ enum PaletteReducer {
             state.screen = .account
             return [.loadMFA, .startTOTPSetup]
         case .signOut(let everywhere):
-            return [.signOut(everywhere: everywhere)]
+            guard everywhere else { return [.signOut(everywhere: false)] }
+            state.confirmation = Confirmation(
+                "Sign out on every device? Each one must sign in again. y signs out everywhere, any other key stays",
+                .signOutEverywhere)
+            return []
         case .help:
-            state.help = ""
+            state.help = TextInput()
             return []
         case .quit:
-            state.shouldQuit = true
+            ConfirmationReducer.quit(in: &state)
             return []
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetWire
 
 /// The detail screen of one record, and the question before deleting it.
 enum DetailReducer {
@@ -13,14 +14,38 @@ enum DetailReducer {
     static func open(_ id: String, in state: inout AppState) -> [AppEffect] {
         state.screen = .detail(recordId: id)
         guard let record = record(id, in: state) else { return [] }
-        return AttachmentsReducer.attachmentFields(state).compactMap { field in
+        // Kept beside the list's window: a reload that moves the window (a filter's answer, a sync) must not take
+        // the record from the screen.
+        state.detail.focusedRecord = record
+        return namesToLoad(for: record, in: state)
+    }
+
+    /// What a record's screens need to show its files and related records by name: the files' info, the related
+    /// records' titles.
+    static func namesToLoad(for record: Record, in state: AppState) -> [AppEffect] {
+        var effects: [AppEffect] = AttachmentsReducer.attachmentFields(state).compactMap { field in
             guard case .string(let key)? = record.fields[field.name], !key.isEmpty else { return nil }
             return .loadAttachmentInfo(key: key)
         }
+        // Relations show the related record's title.
+        let links: [RecordLink] = (state.currentCollection?.fields ?? []).compactMap { field in
+            guard let target = field.references, case .string(let id)? = record.fields[field.name], !id.isEmpty
+            else { return nil }
+            return RecordLink(collection: target, id: id)
+        }
+        if !links.isEmpty {
+            var titleFields: [String: String] = [:]
+            for link in links {
+                titleFields[link.collection] = state.schema?.collection(named: link.collection)?.titleField
+            }
+            effects.append(.loadRelatedTitles(links, titleFields: titleFields))
+        }
+        return effects
     }
 
     static func handle(_ key: Key, recordId: String, in state: inout AppState) -> [AppEffect] {
         if let effects = AttachmentsReducer.handleDetailKey(key, recordId: recordId, in: &state) { return effects }
+        if state.scroll.handle(key) { return [] }
         switch key {
         case .escape, .character("q"), .left, .character("h"):
             if let row = state.detail.returnsToInbox {
@@ -30,7 +55,7 @@ enum DetailReducer {
             }
             state.screen = .list
         case .character("e"):
-            FormReducer.openEditor(recordId: recordId, in: &state)
+            return FormReducer.openEditor(recordId: recordId, in: &state)
         case .character("d"):
             state.screen = .confirmDelete(recordId: recordId)
         case .character("x"):

@@ -14,17 +14,35 @@ public struct EditFormState: Sendable, Equatable {
     public var focus: Int
     /// A message per field, from validation.
     public var errors: [String: String]
+    /// Where typing goes in the focused field (characters from its start).
+    public var cursor: Int
+    /// What the last Ctrl-W/K/U cut, for Ctrl-Y.
+    public var killed: String
+    /// Ctrl-X was pressed: Ctrl-E next opens `$EDITOR`.
+    public var awaitingChord: Bool
     /// Esc on a changed form asks first.
     public var confirmingDiscard: Bool
     public var isSaving: Bool
+    /// Files the record had when the form opened, by attachment field (their keys). The field itself starts empty:
+    /// a path typed there replaces the file; left empty, the file stays.
+    public var attachmentKeys: [String: String]
+    /// Attachment fields whose file is to go (Backspace or Ctrl-U on the empty field; typing a path undoes it).
+    public var removedAttachments: Set<String>
 
     public init(collection: CollectionSchema, record: Record?) {
         self.collection = collection.name
         self.recordId = record?.id
         self.fields = collection.fields.filter { !$0.readOnly && !RecordField.serverManaged.contains($0.name) }
         var values: [String: String] = [:]
+        var attachmentKeys: [String: String] = [:]
         for field in fields {
-            if let value = record?.fields[field.name] {
+            if field.kind == .objectKey {
+                // People see the file's name and type a path to replace it; the key itself is never text to edit.
+                if case .string(let key)? = record?.fields[field.name], !key.isEmpty {
+                    attachmentKeys[field.name] = key
+                }
+                values[field.name] = ""
+            } else if let value = record?.fields[field.name] {
                 values[field.name] = Self.text(value)
             } else if record == nil, field.kind == .enumeration, field.required, let first = field.enumValues.first {
                 values[field.name] = first
@@ -33,16 +51,21 @@ public struct EditFormState: Sendable, Equatable {
             }
         }
         self.values = values
+        self.attachmentKeys = attachmentKeys
+        self.removedAttachments = []
         // A new record's defaults (a required enum's first value) are not a change of the person's.
         self.original = values
         self.focus = 0
+        self.cursor = fields.first.map { (values[$0.name] ?? "").count } ?? 0
+        self.killed = ""
+        self.awaitingChord = false
         self.errors = [:]
         self.confirmingDiscard = false
         self.isSaving = false
     }
 
     public var isDirty: Bool {
-        fields.contains { (values[$0.name] ?? "") != (original[$0.name] ?? "") }
+        !removedAttachments.isEmpty || fields.contains { (values[$0.name] ?? "") != (original[$0.name] ?? "") }
     }
 
     public var focusedField: FieldSchema? { fields.indices.contains(focus) ? fields[focus] : nil }
@@ -51,7 +74,15 @@ public struct EditFormState: Sendable, Equatable {
     public var typedFields: [String: JSONValue] {
         var result: [String: JSONValue] = [:]
         for field in fields {
-            let value = FieldInput.value(values[field.name] ?? "", for: field)
+            let text = values[field.name] ?? ""
+            if field.kind == .objectKey, text.isEmpty {
+                // No path typed: the file the record has stays, unless it is to go.
+                if let key = attachmentKeys[field.name], !removedAttachments.contains(field.name) {
+                    result[field.name] = .string(key)
+                }
+                continue
+            }
+            let value = FieldInput.value(text, for: field)
             if !value.isNull { result[field.name] = value }
         }
         return result
@@ -70,6 +101,7 @@ public struct EditFormState: Sendable, Equatable {
             values[name] = text
             errors[name] = nil
         }
+        if focusedField?.name == name { cursor = text.count }
     }
 
     static func text(_ value: JSONValue) -> String {
@@ -104,7 +136,14 @@ extension EditFormState {
             }
         }
         guard let field = focusedField else { return key == .escape ? .close : .none }
-        var text = values[field.name] ?? ""
+        if awaitingChord {
+            // Ctrl-X Ctrl-E (as in bash and readline): the field's text in $EDITOR.
+            awaitingChord = false
+            if key == .control("e") || key == .character("e"), field.isTyped {
+                return .editExternally(field: field.name, text: values[field.name] ?? "")
+            }
+            return .none
+        }
         switch key {
         case .escape:
             if isDirty {
@@ -116,54 +155,75 @@ extension EditFormState {
             let typed = typedFields
             errors = RecordValidator.problems(in: typed, for: collection)
             if let first = fields.firstIndex(where: { errors[$0.name] != nil }) {
-                focus = first
+                focus(first)
                 return .none
             }
             isSaving = true
             return .save(typed)
         case .tab, .down:
-            focus = (focus + 1) % fields.count
+            focus((focus + 1) % fields.count)
         case .backTab, .up:
-            focus = (focus + fields.count - 1) % fields.count
-        case .enter:
-            if field.kind == .longText {
-                text.append("\n")
-            } else {
-                focus = (focus + 1) % fields.count
-            }
-        case .left,
-            .right where field.kind == .enumeration || field.kind == .boolean:
-            let options =
-                field.kind == .boolean ? ["", "true", "false"] : (field.required ? [] : [""]) + field.enumValues
-            let index = options.firstIndex(of: text) ?? -1
-            let step = key == .right ? 1 : options.count - 1
-            text = options[(max(index, 0) + step) % options.count]
-        case .character(" ") where field.kind == .boolean:
-            text = text == "true" ? "false" : "true"
-        case .character(let character):
-            if field.kind == .enumeration {
-                // Typing picks the first value starting with the letter.
-                if let match = field.enumValues.first(where: {
-                    $0.lowercased().hasPrefix(String(character).lowercased())
-                }) {
-                    text = match
-                }
-            } else if field.kind != .boolean {
-                text.append(character)
-            }
-        case .backspace:
-            if !text.isEmpty { text.removeLast() }
-        case .control("u"):
-            text = ""
-        case .control("e") where field.kind != .boolean && field.kind != .enumeration:
-            return .editExternally(field: field.name, text: text)
+            focus((focus + fields.count - 1) % fields.count)
+        case .enter where field.kind != .longText:
+            focus((focus + 1) % fields.count)
+        case .control("x"):
+            awaitingChord = field.isTyped
         default:
-            break
-        }
-        if text != values[field.name] {
-            values[field.name] = text
-            errors[field.name] = nil
+            var text = values[field.name] ?? ""
+            if field.kind == .objectKey, text.isEmpty, attachmentKeys[field.name] != nil,
+                [.backspace, .delete, .control("u"), .control("w"), .control("k")].contains(key)
+            {
+                // Deleting on the empty field of a file: the file goes when the form is saved.
+                removedAttachments.insert(field.name)
+                return .none
+            }
+            if field.isTyped {
+                let rules: TextInput.Rules = field.kind == .longText ? .multiline : .singleLine
+                TextInput.edit(&text, cursor: &cursor, killed: &killed, with: key, rules: rules)
+            } else {
+                text = Self.choose(key, current: text, in: field)
+            }
+            if text != values[field.name] {
+                values[field.name] = text
+                errors[field.name] = nil
+                removedAttachments.remove(field.name)
+            }
         }
         return .none
     }
+
+    /// Moves the focus to another field, the cursor to the end of its text.
+    mutating func focus(_ index: Int) {
+        focus = index
+        cursor = focusedField.map { (values[$0.name] ?? "").count } ?? 0
+        awaitingChord = false
+    }
+
+    /// Enumerations and booleans are chosen, not typed: ←→ step through the values, Space flips a boolean, a letter
+    /// picks the first value starting with it.
+    static func choose(_ key: Key, current: String, in field: FieldSchema) -> String {
+        let options =
+            field.kind == .boolean ? ["", "true", "false"] : (field.required ? [] : [""]) + field.enumValues
+        switch key {
+        case .left, .right:
+            guard !options.isEmpty else { return current }
+            let index = options.firstIndex(of: current) ?? 0
+            let step = key == .right ? 1 : options.count - 1
+            return options[(index + step) % options.count]
+        case .character(" ") where field.kind == .boolean:
+            return current == "true" ? "false" : "true"
+        case .character(let character) where field.kind == .enumeration:
+            return field.enumValues.first { $0.lowercased().hasPrefix(String(character).lowercased()) } ?? current
+        case .backspace, .delete,
+            .control("u") where !field.required:
+            return ""
+        default:
+            return current
+        }
+    }
+}
+
+extension FieldSchema {
+    /// Whether the person types the value (text, numbers, dates, paths) rather than choosing it.
+    var isTyped: Bool { kind != .enumeration && kind != .boolean }
 }

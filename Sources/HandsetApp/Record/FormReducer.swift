@@ -9,8 +9,9 @@ enum FormReducer {
         case .saved(let collection, let id):
             state.message = StatusMessage("Saved; it syncs in the background")
             if case .edit(let form) = state.screen, form.collection == collection {
-                // A new record may sort outside the loaded window: show the list, where it appears marked pending.
+                // A new record is shown selected on the list (the reload finds it, wherever it sorts), marked pending.
                 state.screen = form.recordId == nil ? .list : .detail(recordId: id)
+                if form.recordId == nil, state.list?.collection == collection { state.list?.selectedId = id }
             }
             var effects = SyncReducer.afterLocalWrite(collection: collection, in: &state)
             // Files typed into attachment fields go up now that the record exists on this device.
@@ -45,11 +46,16 @@ enum FormReducer {
     }
 
     /// Opens the form on a record of the collection showing (nil: a new one).
-    static func openEditor(recordId: String?, in state: inout AppState) {
-        guard let collection = state.currentCollection else { return }
+    /// Opens the form on a record of the collection showing (nil: a new one), asking for what it shows by name
+    /// (files, related records).
+    @discardableResult
+    static func openEditor(recordId: String?, in state: inout AppState) -> [AppEffect] {
+        guard let collection = state.currentCollection else { return [] }
         let record = recordId.flatMap { DetailReducer.record($0, in: state) }
-        if recordId != nil, record == nil { return }
+        if recordId != nil, record == nil { return [] }
         state.screen = .edit(EditFormState(collection: collection, record: record))
+        guard let record else { return [] }
+        return DetailReducer.namesToLoad(for: record, in: state)
     }
 
     static func handle(_ key: Key, in state: inout AppState) -> [AppEffect] {

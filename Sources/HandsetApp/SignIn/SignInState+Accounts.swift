@@ -74,13 +74,6 @@ extension SignInState {
             focus = fields[(index + 1) % fields.count]
         case .backTab, .up:
             focus = fields[(index + fields.count - 1) % fields.count]
-        case .character(let character):
-            if focus == .code, !character.isNumber || answer.count >= 8 { return .none }
-            self[focus].append(character)
-        case .backspace:
-            if !self[focus].isEmpty { self[focus].removeLast() }
-        case .control("u"):
-            self[focus] = ""
         case .enter:
             if index < fields.count - 1 {
                 focus = fields[index + 1]
@@ -88,7 +81,7 @@ extension SignInState {
             }
             return submitAccountStage()
         default:
-            break
+            edit(key, rules: focus == .code ? .code : .singleLine)
         }
         return .none
     }

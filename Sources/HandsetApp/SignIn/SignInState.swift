@@ -38,7 +38,13 @@ public struct SignInState: Sendable, Equatable {
     public var username: String
     public var email: String
     public var password: String
-    public var focus: Field
+    public var focus: Field {
+        didSet { if focus != oldValue { cursor = self[focus].count } }
+    }
+    /// Where typing goes in the focused field (characters from its start).
+    public var cursor: Int
+    /// What the last Ctrl-W/K/U cut, for Ctrl-Y.
+    public var killed: String
     /// A note that is not an error (where a code was sent, "account confirmed").
     public var notice: String?
     /// Failed sign-ins on this screen so far (for saying when a lockout ends).
@@ -57,6 +63,8 @@ public struct SignInState: Sendable, Equatable {
         self.email = ""
         self.password = password
         self.focus = focus
+        self.cursor = 0
+        self.killed = ""
         self.notice = nil
         self.stage = .credentials
         self.optionFocus = nil
@@ -64,6 +72,16 @@ public struct SignInState: Sendable, Equatable {
         self.isSubmitting = false
         self.error = error
         self.failures = 0
+        self.cursor = self[focus].count
+    }
+
+    /// Edits the focused field's text (the answer at a challenge) with the line-editing keys.
+    @discardableResult
+    mutating func edit(_ key: Key, rules: TextInput.Rules = .singleLine) -> Bool {
+        var text = self[focus]
+        let handled = TextInput.edit(&text, cursor: &cursor, killed: &killed, with: key, rules: rules)
+        self[focus] = text
+        return handled
     }
 
     /// Cognito's lockout answer ("Password attempts exceeded") in words that are true: the pool pauses sign-in
@@ -79,6 +97,8 @@ public struct SignInState: Sendable, Equatable {
     public mutating func show(_ prompt: SignInPrompt, error: String?) {
         isSubmitting = false
         answer = ""
+        focus = .code
+        cursor = 0
         self.error = error
         switch prompt {
         case .mfaCode(let method, let destination): stage = .code(method: method, destination: destination)
@@ -141,12 +161,6 @@ extension SignInState {
         case .control("r"):
             start(.forgotPassword)
             return .none
-        case .character(let character):
-            self[focus].append(character)
-        case .backspace:
-            if !self[focus].isEmpty { self[focus].removeLast() }
-        case .control("u"):
-            self[focus] = ""
         case .tab, .down:
             focus = focus == .username ? .password : .username
         case .backTab, .up:
@@ -171,7 +185,7 @@ extension SignInState {
             isSubmitting = true
             return .submit(username: trimmed, password: password)
         default:
-            break
+            edit(key)
         }
         return .none
     }
@@ -227,6 +241,7 @@ extension SignInState {
             answer = ""
             password = ""
             focus = .password
+            cursor = 0
             error = nil
             return .cancel
         }
@@ -252,16 +267,8 @@ extension SignInState {
         case .code, .totpSetup: isCode = true
         default: isCode = false
         }
+        focus = .code
         switch key {
-        case .character(let character):
-            // Codes are digits; a new password is anything.
-            if isCode, !character.isNumber { return .none }
-            if isCode, answer.count >= 8 { return .none }
-            answer.append(character)
-        case .backspace:
-            if !answer.isEmpty { answer.removeLast() }
-        case .control("u"):
-            answer = ""
         case .enter:
             guard !answer.isEmpty else {
                 error = isCode ? "Enter the code" : "Enter a new password"
@@ -271,7 +278,8 @@ extension SignInState {
             isSubmitting = true
             return .answer(answer)
         default:
-            break
+            // Codes are up to 8 digits; a new password is anything.
+            edit(key, rules: isCode ? .code : .singleLine)
         }
         return .none
     }

@@ -183,7 +183,8 @@ enum DemoAPI {
                   },
                   "project": {
                     "type": "string",
-                    "description": "The id of a record in projects."
+                    "description": "The id of a record in projects.",
+                    "x-handset-ref": "projects"
                   },
                   "estimateHours": {
                     "type": "number",

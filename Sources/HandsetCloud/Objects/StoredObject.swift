@@ -42,7 +42,7 @@ struct StoredObject: Sendable, Equatable {
     func info(at now: Date) -> ObjectInfo {
         ObjectInfo(
             key: key, size: size, contentType: contentType, tier: tier, restore: restoreState(at: now),
-            createdAt: Timestamp.string(from: createdAt))
+            createdAt: Timestamp.string(from: createdAt), fileName: fileName)
     }
 }
 

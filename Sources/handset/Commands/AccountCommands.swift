@@ -25,7 +25,9 @@ struct SignUpCommand: AsyncParsableCommand {
             if confirmed {
                 print("Account created; sign in with `handset login`")
             } else {
-                print("Account created; enter the code sent to \(destination ?? "you") with `handset confirm --username \(username) --code CODE`")
+                print(
+                    "Account created; enter the code sent to \(destination ?? "you") with `handset confirm --username \(username) --code CODE`"
+                )
             }
         } catch {
             throw Console.fail(error)
@@ -34,7 +36,8 @@ struct SignUpCommand: AsyncParsableCommand {
 }
 
 struct ConfirmCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "confirm", abstract: "Confirm a new account with its code.")
+    static let configuration = CommandConfiguration(
+        commandName: "confirm", abstract: "Confirm a new account with its code.")
 
     @OptionGroup var profile: ProfileOptions
     @Option(name: .long) var username: String
@@ -66,7 +69,8 @@ struct PasswordCommand: AsyncParsableCommand {
             let services = try profile.services()
             do {
                 let destination = try await services.cognito.forgotPassword(username: username)
-                print("A reset code was sent to \(destination ?? "the account's address"); then `handset password reset`")
+                print(
+                    "A reset code was sent to \(destination ?? "the account's address"); then `handset password reset`")
             } catch {
                 throw Console.fail(error)
             }
@@ -98,6 +102,10 @@ struct PasswordCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "change", abstract: "Change the signed-in user's password (current, then new, on stdin).")
         @OptionGroup var profile: ProfileOptions
+        @Flag(
+            name: .long,
+            help: "Then end every session of the user, on every device, this one too (GlobalSignOut).")
+        var signOutEverywhere = false
 
         func run() async throws {
             let services = try profile.services()
@@ -113,11 +121,26 @@ struct PasswordCommand: AsyncParsableCommand {
                 let access = await services.session.current?.accessToken ?? ""
                 _ = try await services.cognito.call(
                     "ChangePassword",
-                    body: ["AccessToken": .string(access), "PreviousPassword": .string(previous), "ProposedPassword": .string(proposed)])
-                print("Password changed")
+                    body: [
+                        "AccessToken": .string(access), "PreviousPassword": .string(previous),
+                        "ProposedPassword": .string(proposed),
+                    ])
             } catch {
                 throw Console.fail(error)
             }
+            guard signOutEverywhere else {
+                // A changed password does not end other sessions by itself (as in Cognito): offer it.
+                print("Password changed. Other devices stay signed in: `handset logout --everywhere` ends them")
+                return
+            }
+            do {
+                let access = await services.session.current?.accessToken ?? ""
+                _ = try await services.cognito.call("GlobalSignOut", body: ["AccessToken": .string(access)])
+            } catch {
+                throw Console.fail(error)
+            }
+            await services.session.signOut()
+            print("Password changed; every session ended, this one too: sign in with `handset login`")
         }
     }
 }
