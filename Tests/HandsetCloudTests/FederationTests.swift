@@ -200,6 +200,25 @@ struct FederationTests {
         }
     }
 
+    @Test("mapped attributes: text, flags, whole and fractional numbers, and numbers no integer holds")
+    func attributeMapping() {
+        let mapping = [
+            "a": "whole", "b": "fraction", "c": "huge", "d": "negative", "e": "text", "f": "flag", "g": "list",
+        ]
+        let claims: [String: JSONValue] = [
+            "whole": .number(42), "fraction": .number(1.5), "huge": .number(1e300), "negative": .number(-1e19),
+            "text": .string("x"), "flag": .bool(true), "list": .array([.string("y")]),
+        ]
+        // 1e300 used to trap converting to Int64: a provider's claim could crash the pool.
+        let values = Dictionary(
+            uniqueKeysWithValues: FederationService.mappedAttributes(mapping, claims: claims).map {
+                ($0.name, $0.value)
+            })
+        #expect(values["a"] == "42" && values["b"] == "1.5" && values["e"] == "x" && values["f"] == "true")
+        #expect(values["c"] == "1e+300" && values["d"] == "-1e+19")
+        #expect(values["g"] == nil)
+    }
+
     @Test("a token signed by another key, an answer in another browser, and a reused state are refused")
     func otherRefusals() async throws {
         try await withFederatedCloud { client, fixture, provider in

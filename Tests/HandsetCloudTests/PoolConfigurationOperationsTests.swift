@@ -87,6 +87,14 @@ struct PoolConfigurationOperationsTests {
                     ["AccessTokenValidity": 2, "TokenValidityUnits": ["AccessToken": "days"]],
                     "InvalidParameterException"
                 ),
+                // Found by hand while writing the fuzz target: a validity times its unit overflowed and crashed the
+                // server.
+                (
+                    ["AccessTokenValidity": 4_000_000_000_000_000_000, "TokenValidityUnits": ["AccessToken": "days"]],
+                    "InvalidParameterException"
+                ),
+                (["RefreshTokenValidity": 2_000_000_000_000_000], "InvalidParameterException"),
+                (["IdTokenValidity": -4_000_000_000_000_000_000], "InvalidParameterException"),
             ] as [([String: Any], String)] {
                 var request: [String: Any] = ["UserPoolId": poolId, "ClientName": "x"]
                 request.merge(settings) { $1 }

@@ -120,6 +120,11 @@ enum ClientSettings {
             }
             return unit
         }
+        // Cognito's own bounds on the numbers, checked before any unit multiplies them.
+        guard (request.accessTokenValidity ?? 60).isBetween(1, 86400),
+            (request.idTokenValidity ?? 60).isBetween(1, 86400),
+            (request.refreshTokenValidity ?? 30).isBetween(0, 315_360_000)
+        else { throw CognitoError.invalidParameter("A token validity is out of range") }
         let units = request.tokenValidityUnits
         let validity = ClientTokenValidity(
             accessToken: request.accessTokenValidity ?? 60, idToken: request.idTokenValidity ?? 60,
@@ -135,4 +140,8 @@ enum ClientSettings {
         }
         return validity
     }
+}
+
+extension Int {
+    fileprivate func isBetween(_ lower: Int, _ upper: Int) -> Bool { lower <= self && self <= upper }
 }

@@ -163,9 +163,19 @@ public struct ClientTokenValidity: Codable, Sendable, Equatable {
         }
     }
 
+    /// The longest lifetime Cognito allows any token (ten years).
+    public static let longestLifetime = 315_360_000
+
+    /// In seconds, from 1 second to ten years: CreateUserPoolClient and UpdateUserPoolClient refuse numbers out of
+    /// Cognito's range, and a hand-edited pool.json must not overflow the arithmetic of token expiries either.
     public var lifetimes: TokenLifetimes {
-        TokenLifetimes(
-            idTokenSeconds: idToken * idTokenUnit.seconds, accessTokenSeconds: accessToken * accessTokenUnit.seconds,
-            refreshTokenSeconds: refreshToken * refreshTokenUnit.seconds)
+        func seconds(_ count: Int, _ unit: TimeUnit) -> Int {
+            let (product, overflow) = count.multipliedReportingOverflow(by: unit.seconds)
+            if overflow { return count < 0 ? 1 : Self.longestLifetime }
+            return Swift.min(Swift.max(product, 1), Self.longestLifetime)
+        }
+        return TokenLifetimes(
+            idTokenSeconds: seconds(idToken, idTokenUnit), accessTokenSeconds: seconds(accessToken, accessTokenUnit),
+            refreshTokenSeconds: seconds(refreshToken, refreshTokenUnit))
     }
 }

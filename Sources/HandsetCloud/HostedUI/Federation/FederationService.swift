@@ -167,7 +167,9 @@ struct FederationService: Sendable {
             switch value {
             case .string(let string): text = string
             case .bool(let flag): text = flag ? "true" : "false"
-            case .number: text = value.doubleValue.map { $0 == $0.rounded() ? String(Int64($0)) : String($0) } ?? ""
+            case .number(let number):
+                // Whole numbers without a fraction; any number too large for an integer as the double it is.
+                text = number == number.rounded() && abs(number) < 9e15 ? String(Int64(number)) : String(number)
             default: return nil
             }
             return AttributeWire(name: attribute, value: text)
