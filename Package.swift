@@ -62,7 +62,10 @@ let package = Package(
             dependencies: [
                 "HandsetModel", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            // Instrumented for its parsers of what a browser or a sign-in server sends (the OAuth answers, the
+            // loopback listener's request line).
+            swiftSettings: instrumented),
         .target(
             name: "HandsetStore",
             dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -5,7 +5,8 @@ import HandsetFuzzing
 public enum CloudFuzzTargets {
     public static let all: [FuzzTarget] = [
         JSONFuzzing.target, JWTFuzzing.target, PresignedURLFuzzing.target, CognitoRequestFuzzing.target,
-        RecordFuzzing.target, OpenAPIFuzzing.target, CursorFuzzing.target, HeaderFuzzing.target,
+        RecordFuzzing.target, OpenAPIFuzzing.target, CursorFuzzing.target, HeaderFuzzing.target, OAuthFuzzing.target,
+        OIDCFuzzing.target,
         DatabaseURLFuzzing.target,
     ]
 }

@@ -4,11 +4,20 @@ Two local clouds: the app's pool (A) and a second `handset-cloud` acting as a co
 together through Cognito's own configuration operations (boto3): B gets an app client with a secret whose callback
 is A's `/oauth2/idpresponse`; A gets the identity provider `Corp` pointing at B's issuer. Screenshots of every page
 are kept under Tests/EndToEnd/artifacts/ (ignored by git).
+
+The pages alone (password, TOTP, a wrong password, sign-up, a reset followed by an emailed code, the provider hop,
+the device page), then the real `handset` with this browser: `login --web` through the loopback redirect (with and
+without a provider), `logout` ending the browser's session, and `login --device` approved here.
 """
 
+import json
+import os
+import re
 import shutil
+import subprocess
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import boto3
@@ -24,6 +33,17 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 TINA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+_last_tina_step = [0]
+
+
+def tina_code():
+    """A TOTP code of a step not used yet: the pool refuses a step a second time and accepts one step ahead."""
+    totp = pyotp.TOTP(TINA_SECRET)
+    step = wait_until(lambda: (lambda now: now if now > _last_tina_step[0] else
+                               now + 1 if now + 1 > _last_tina_step[0] else None)(int(time.time()) // 30),
+                      timeout=35, what="an unused TOTP step")
+    _last_tina_step[0] = step
+    return totp.at(step * 30)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +51,12 @@ def clouds(bin_dir):
     root = Path(tempfile.mkdtemp(prefix="handset-selenium-"))
     app = Cloud(bin_dir / "handset-cloud", root / "app").start()
     provider = Cloud(bin_dir / "handset-cloud", root / "provider").start()
+    # Devices poll every second here instead of five (the cloud re-reads pool.json at its next request).
+    pool_file = app.data_dir / "pool.json"
+    settings = json.loads(pool_file.read_text())
+    settings["deviceAuthorization"] = {"intervalSeconds": 1, "lifetimeSeconds": 600}
+    pool_file.with_suffix(".tmp").write_text(json.dumps(settings, indent=2))
+    os.replace(pool_file.with_suffix(".tmp"), pool_file)
     yield app, provider
     app.stop()
     provider.stop()
@@ -121,7 +147,17 @@ def page_text(browser):
 
 
 def wait_for_text(browser, text, timeout=20):
-    wait_until(lambda: text in page_text(browser), timeout=timeout, what=f"{text!r} on the page")
+    try:
+        wait_until(lambda: text in page_text(browser), timeout=timeout, what=f"{text!r} on the page")
+    except AssertionError:
+        raise AssertionError(f"{text!r} never appeared at {browser.current_url}; the page says:\n{page_text(browser)}")
+
+
+def wait_for_callback(browser, callback, timeout=20):
+    try:
+        return wait_until(callback.last_query, timeout=timeout, what="the app's callback")
+    except AssertionError:
+        raise AssertionError(f"the browser stayed at {browser.current_url}; the page says:\n{page_text(browser)}")
 
 
 def test_password_sign_in(browser, clouds, callback):
@@ -135,7 +171,7 @@ def test_password_sign_in(browser, clouds, callback):
     shot(browser, "01-sign-in")
     fill(browser, username="alice", password="Wonderland-42!")
     submit(browser)
-    wait_until(callback.last_query, what="the app's callback")
+    wait_for_callback(browser, callback)
     answer = callback.last_query()
     assert answer["state"] == params["state"] and "access_token" not in answer
     tokens = redeem(app, pool, answer["code"], callback.redirect_uri, verifier).json()
@@ -164,9 +200,9 @@ def test_wrong_password_then_totp(browser, clouds, callback):
     code_field = browser.find_element(By.NAME, "code")
     assert code_field.get_attribute("autocomplete") == "one-time-code"
     shot(browser, "03-totp")
-    fill(browser, code=pyotp.TOTP(TINA_SECRET).now())
+    fill(browser, code=tina_code())
     submit(browser)
-    wait_until(callback.last_query, what="the app's callback after TOTP")
+    wait_for_callback(browser, callback)
     tokens = redeem(app, pool, callback.last_query()["code"], callback.redirect_uri, verifier).json()
     assert claims(tokens["id_token"])["cognito:username"] == "tina"
 
@@ -185,7 +221,7 @@ def test_provider_hop_to_a_second_cloud(browser, clouds, federation, callback):
     shot(browser, "05-provider-sign-in")
     fill(browser, username="bob", password="Builder-42!")
     submit(browser)
-    wait_until(callback.last_query, what="the app's callback after the provider")
+    wait_for_callback(browser, callback)
     tokens = redeem(app, app_pool, callback.last_query()["code"], callback.redirect_uri, verifier).json()
     id_claims = claims(tokens["id_token"])
     bob_at_provider = requests.post(f"{provider.url}/", timeout=10, headers={
@@ -229,3 +265,188 @@ def test_device_code_page(browser, clouds, callback):
 
     result = wait_until(tokens, timeout=30, what="the device's tokens")
     assert claims(result["id_token"])["cognito:username"] == "alice"
+
+
+def outbox_code(cloud, username, after=0):
+    """The newest code the pool "sent" to `username` (from the local outbox), once there is one past `after`."""
+    def newest():
+        with urllib.request.urlopen(f"{cloud.url}/_local/outbox?username={username}", timeout=10) as response:
+            messages = json.load(response)["messages"]
+        return messages[-1]["code"] if len(messages) > after else None
+    return wait_until(newest, what=f"a code for {username} in the outbox")
+
+
+def outbox_count(cloud, username):
+    with urllib.request.urlopen(f"{cloud.url}/_local/outbox?username={username}", timeout=10) as response:
+        return len(json.load(response)["messages"])
+
+
+def test_sign_up_then_confirm_then_signed_in(browser, clouds, callback):
+    app = clouds[0]
+    pool = pool_of(app)
+    verifier, challenge = pkce_pair()
+    url, params = authorize_url(app, pool, callback.redirect_uri, challenge)
+    browser.get(url)
+    browser.find_element(By.LINK_TEXT, "Create an account").click()
+    wait_for_text(browser, "Create an account")
+    fill(browser, username="quinn", email="quinn@example.com", password="short")
+    submit(browser)
+    wait_for_text(browser, "Password did not conform with policy")
+    assert browser.find_element(By.NAME, "username").get_attribute("value") == "quinn", "the form keeps its values"
+    shot(browser, "09-sign-up-refused")
+    fill(browser, password="Quinn-Password-42!")
+    submit(browser)
+    wait_for_text(browser, "Enter it to confirm your account.")
+    shot(browser, "10-confirm-sign-up")
+    fill(browser, code="000000" if outbox_code(app, "quinn") != "000000" else "111111")
+    submit(browser)
+    wait_for_text(browser, "That code is not right.")
+    fill(browser, code=outbox_code(app, "quinn"))
+    submit(browser)
+    wait_for_text(browser, "Account confirmed. Sign in.")
+    assert browser.find_element(By.NAME, "username").get_attribute("value") == "quinn"
+    fill(browser, password="Quinn-Password-42!")
+    submit(browser)
+    wait_for_callback(browser, callback)
+    assert callback.last_query()["state"] == params["state"]
+    tokens = redeem(app, pool, callback.last_query()["code"], callback.redirect_uri, verifier).json()
+    assert claims(tokens["id_token"])["cognito:username"] == "quinn"
+    assert claims(tokens["id_token"])["email"] == "quinn@example.com"
+
+
+def test_forgotten_password_reset_then_emailed_code(browser, clouds, callback):
+    """emma's second factor is a code by email: after the reset, the sign-in asks for it."""
+    app = clouds[0]
+    pool = pool_of(app)
+    verifier, challenge = pkce_pair()
+    url, _ = authorize_url(app, pool, callback.redirect_uri, challenge)
+    browser.get(url)
+    browser.find_element(By.LINK_TEXT, "Forgot your password?").click()
+    wait_for_text(browser, "We will send a code to reset your password.")
+    sent = outbox_count(app, "emma")
+    fill(browser, username="emma")
+    submit(browser)
+    wait_for_text(browser, "Enter it and a new password.")
+    shot(browser, "11-reset")
+    fill(browser, code=outbox_code(app, "emma", after=sent), password="Envelope-New-42!")
+    submit(browser)
+    wait_for_text(browser, "Password changed. Sign in.")
+    sent = outbox_count(app, "emma")
+    fill(browser, username="emma", password="Envelope-New-42!")
+    submit(browser)
+    wait_for_text(browser, "Enter the code we emailed")
+    shot(browser, "12-email-code")
+    fill(browser, code=outbox_code(app, "emma", after=sent))
+    submit(browser)
+    wait_for_callback(browser, callback)
+    tokens = redeem(app, pool, callback.last_query()["code"], callback.redirect_uri, verifier).json()
+    assert claims(tokens["id_token"])["cognito:username"] == "emma"
+
+
+@pytest.fixture
+def device_home(workdir):
+    """A fresh terminal whose `$BROWSER` hands each address to the test, which opens it in Chromium."""
+    home = workdir / "home"
+    home.mkdir()
+    opened = workdir / "opened-urls"
+    launcher = workdir / "browser"
+    launcher.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$1\" >> {opened}\n")
+    launcher.chmod(0o755)
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"), "XDG_STATE_HOME": str(home / "state"),
+           "XDG_DATA_HOME": str(home / "data"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "BROWSER": str(launcher)}
+    return {"env": env, "opened": opened, "home": home}
+
+
+def handset(bin_dir, cloud, home, *arguments):
+    return subprocess.Popen([str(bin_dir / "handset"), "--config", str(cloud.outputs_file), *arguments],
+                            env=home["env"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def opened(home, containing):
+    lines = home["opened"].read_text().split() if home["opened"].exists() else []
+    return next((line for line in lines if containing in line), None)
+
+
+def test_handset_login_web_through_the_browser_then_logout_signs_the_browser_out(bin_dir, browser, clouds,
+                                                                                  device_home):
+    app = clouds[0]
+    login = handset(bin_dir, app, device_home, "login", "--web")
+    url = wait_until(lambda: opened(device_home, "/oauth2/authorize?"), timeout=30, what="handset to open a browser")
+    browser.get(url)
+    fill(browser, username="alice", password="Wonderland-42!")
+    submit(browser)
+    wait_for_text(browser, "The terminal has taken over.")
+    assert browser.current_url.startswith("http://127.0.0.1:") and "code=" in browser.current_url
+    shot(browser, "13-terminal-took-over")
+    out, err = login.communicate(timeout=30)
+    assert login.returncode == 0, err
+    assert "Signed in as alice" in out
+    for token in re.findall(r"eyJ[\w-]+\.[\w-]+\.[\w-]+", out + err):
+        raise AssertionError(f"a token on the terminal: {token[:20]}…")
+
+    # The browser's session at the pool now signs the next authorize in without a page.
+    again = handset(bin_dir, app, device_home, "login", "--web")
+    url = wait_until(lambda: [line for line in device_home["opened"].read_text().split()
+                              if "/oauth2/authorize?" in line][1:2], timeout=30, what="a second authorize")[0]
+    browser.get(url)
+    wait_for_text(browser, "The terminal has taken over.")
+    assert again.wait(timeout=30) == 0
+
+    logout = handset(bin_dir, app, device_home, "logout")
+    logout_url = wait_until(lambda: opened(device_home, "/logout?"), timeout=30, what="handset to open /logout")
+    browser.get(logout_url)
+    wait_for_text(browser, "This browser is signed out too.")
+    out, err = logout.communicate(timeout=30)
+    assert logout.returncode == 0, err
+    assert "The browser is signed out too" in err
+    browser.get(url)
+    wait_for_text(browser, "Username or email")
+
+
+def test_handset_login_web_with_the_provider(bin_dir, browser, clouds, federation, device_home):
+    app, provider = clouds
+    login = handset(bin_dir, app, device_home, "login", "--web", "--provider", "Corp")
+    url = wait_until(lambda: opened(device_home, "/oauth2/authorize?"), timeout=30, what="handset to open a browser")
+    assert "identity_provider=Corp" in url
+    browser.get(url)
+    wait_until(lambda: browser.current_url.startswith(provider.url + "/login"), what="the provider's sign-in page")
+    fill(browser, username="bob", password="Builder-42!")
+    submit(browser)
+    wait_for_text(browser, "The terminal has taken over.")
+    out, err = login.communicate(timeout=30)
+    assert login.returncode == 0, err
+    assert re.search(r"Signed in as Corp_[0-9a-f-]{36} ", out), out
+
+
+def test_handset_login_device_approved_in_the_browser(bin_dir, browser, clouds, device_home):
+    app = clouds[0]
+    login = handset(bin_dir, app, device_home, "login", "--device")
+    lines, user_code, address = [], None, None
+    deadline = time.monotonic() + 30
+    while (user_code is None or address is None) and time.monotonic() < deadline:
+        line = login.stderr.readline()
+        lines.append(line)
+        if line.strip().startswith("http"):
+            address = line.strip()
+        found = re.search(r"enter the code\s+([A-Z]{4}-[A-Z]{4})", line)
+        user_code = found.group(1) if found else user_code
+    assert user_code and address, "".join(lines)
+    assert address == app.url + "/device"
+    # The person types the code on their phone: the page without it in the address.
+    browser.get(address)
+    fill(browser, username="tina", password="Authenticator-42!")
+    submit(browser)
+    wait_for_text(browser, "Enter the code from your authenticator app.")
+    fill(browser, code=tina_code())
+    submit(browser)
+    wait_for_text(browser, "Enter the code your device shows.")
+    fill(browser, user_code=user_code.lower().replace("-", " "))
+    submit(browser)
+    wait_for_text(browser, "Allow this device?")
+    assert user_code in page_text(browser)
+    browser.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+    wait_for_text(browser, "Device connected")
+    out, err = login.communicate(timeout=30)
+    assert login.returncode == 0, err
+    assert "Signed in as tina" in out

@@ -127,6 +127,34 @@ struct DeviceAuthorizationTests {
         }
     }
 
+    @Test("guessing codes straight at /device/confirm counts toward the same lockout")
+    func guessingAtConfirm() async throws {
+        try await withCloud { client, fixture in
+            let started = try await Self.start(client, clientId: fixture.clientId)
+            let deviceCode = try #require(started["device_code"]?.stringValue)
+            let userCode = try #require(started["user_code"]?.stringValue)
+            let browser = TestBrowser(client)
+            _ = try await AuthorizeFixture(clientId: fixture.clientId).signIn(
+                browser, username: "bob", password: DemoData.bob.user.password)
+            var page = try await browser.get("/device")
+            for _ in 0..<5 {
+                page = try await browser.post(
+                    "/device/confirm",
+                    [("_csrf", try TestBrowser.csrf(page)), ("user_code", "BBBB-BBBB"), ("decision", "allow")])
+                #expect(page.text.contains("not valid"))
+            }
+            // Before the fix the sixth guess was as welcome as the first: codes could be tried without limit.
+            page = try await browser.post(
+                "/device/confirm",
+                [("_csrf", try TestBrowser.csrf(page)), ("user_code", userCode), ("decision", "allow")])
+            #expect(page.text.contains("Too many"), "locked out after wrong codes, even for a right one")
+            fixture.clock.advance(by: 6)
+            #expect(
+                try await Self.poll(client, clientId: fixture.clientId, deviceCode: deviceCode).oauthError
+                    == "authorization_pending")
+        }
+    }
+
     @Test("user codes: 8 letters of the consonant alphabet, typed with or without the dash")
     func userCodes() {
         for _ in 0..<200 {

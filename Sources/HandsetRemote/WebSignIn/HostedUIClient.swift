@@ -60,7 +60,7 @@ public struct HostedUIClient: Sendable {
                 ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
                 ("code_verifier", verifier),
             ])
-        return try Self.tokens(answer)
+        return try Self.tokens(from: answer)
     }
 
     /// RFC 8628 §3.1-3.2.
@@ -76,14 +76,28 @@ public struct HostedUIClient: Sendable {
     public func startDeviceAuthorization() async throws -> DeviceAuthorization {
         let answer = try await post(
             "/oauth2/device_authorization", [("scope", hostedUI.scopes.joined(separator: " "))])
+        return try Self.deviceAuthorization(from: answer)
+    }
+
+    /// Reads a device authorization answer; the numbers are kept within sense (a poll every 1-60 seconds, codes
+    /// living at most a day) whatever the server says.
+    public static func deviceAuthorization(from answer: JSONValue) throws -> DeviceAuthorization {
         guard let object = answer.objectValue, let deviceCode = object["device_code"]?.stringValue,
             let userCode = object["user_code"]?.stringValue, let uri = object["verification_uri"]?.stringValue
         else { throw RemoteError.badResponse("the device authorization answer lacks its codes") }
         return DeviceAuthorization(
             deviceCode: deviceCode, userCode: userCode, verificationURI: uri,
             verificationURIComplete: object["verification_uri_complete"]?.stringValue,
-            expiresIn: object["expires_in"]?.doubleValue.map { Int($0) } ?? 600,
-            interval: object["interval"]?.doubleValue.map { max(Int($0), 1) } ?? 5)
+            expiresIn: seconds(object["expires_in"], default: 600, within: 1...86400),
+            interval: seconds(object["interval"], default: 5, within: 1...60))
+    }
+
+    /// A number of seconds from an answer, clamped to `range`; `fallback` when it is missing or not a number.
+    static func seconds(_ value: JSONValue?, default fallback: Int, within range: ClosedRange<Int>) -> Int {
+        guard let number = value?.doubleValue, number.isFinite else { return fallback }
+        if number <= Double(range.lowerBound) { return range.lowerBound }
+        if number >= Double(range.upperBound) { return range.upperBound }
+        return Int(number)
     }
 
     /// One poll of the device grant.
@@ -100,7 +114,7 @@ public struct HostedUIClient: Sendable {
             let answer = try await post(
                 "/oauth2/token",
                 [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", deviceCode)])
-            return .approved(try Self.tokens(answer))
+            return .approved(try Self.tokens(from: answer))
         } catch OAuthFailure.error(let code) {
             switch code {
             case "authorization_pending": return .pending
@@ -161,13 +175,14 @@ public struct HostedUIClient: Sendable {
         return json
     }
 
-    private static func tokens(_ answer: JSONValue) throws -> Tokens {
+    /// Reads a token answer (`expires_in` kept between 1 second and a day).
+    public static func tokens(from answer: JSONValue) throws -> Tokens {
         guard let object = answer.objectValue, let access = object["access_token"]?.stringValue,
             let id = object["id_token"]?.stringValue
         else { throw RemoteError.badResponse("the token answer has no ID and access token") }
         return Tokens(
             idToken: id, accessToken: access, refreshToken: object["refresh_token"]?.stringValue,
-            expiresIn: object["expires_in"]?.doubleValue.map { Int($0) } ?? 3600)
+            expiresIn: seconds(object["expires_in"], default: 3600, within: 1...86400))
     }
 
     /// The token endpoint's error codes in words.

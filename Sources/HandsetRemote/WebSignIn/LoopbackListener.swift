@@ -176,20 +176,29 @@ public final class LoopbackListener: @unchecked Sendable {
         }
     }
 
-    /// The request line of an HTTP request (at most 16 KiB, 5 seconds to send it).
+    /// The request line of an HTTP request: at most 16 KiB, sent within 5 seconds in all (a client trickling
+    /// bytes cannot hold the one-at-a-time listener longer than that).
     private static func readRequest(_ client: Int32) -> Request? {
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = Date().addingTimeInterval(5)
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while head.count < 16 * 1024 {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { break }
+            var timeout = timeval(tv_sec: Int(remaining), tv_usec: Int((remaining - remaining.rounded(.down)) * 1e6))
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let count = recv(client, &buffer, buffer.count, 0)
             guard count > 0 else { break }
             head += buffer[0..<count]
             // Only the request line matters; the rest of the head is not read.
             if head.contains(10) { break }
         }
-        guard let lineEnd = head.firstIndex(of: 13) ?? head.firstIndex(of: 10) else { return nil }
+        return request(fromHead: head)
+    }
+
+    /// Reads the request line at the start of `head`: `GET <path>[?query] HTTP/x`; nil for anything else.
+    public static func request(fromHead head: [UInt8]) -> Request? {
+        guard let lineEnd = head.firstIndex(where: { $0 == 13 || $0 == 10 }) else { return nil }
         let parts = String(decoding: head[..<lineEnd], as: UTF8.self).split(separator: " ")
         guard parts.count == 3, parts[0] == "GET", parts[1].hasPrefix("/") else { return nil }
         let target = parts[1]

@@ -31,7 +31,7 @@ extension HostedUIController {
             return loginPage(.device(userCode: nil), session: session, notice: "Sign in to connect your device.")
         }
         let typed = String((exchange.form["user_code"] ?? "").prefix(32))
-        let subject = "device-code:" + user.sub
+        let subject = Self.deviceCodeAttempts(user)
         do {
             try await pool.beginAttempt(subject, .code, locked: .codeAttemptsExceeded)
         } catch let error as CognitoError {
@@ -53,15 +53,24 @@ extension HostedUIController {
         guard let user = try await signedInUser(session) else {
             return loginPage(.device(userCode: nil), session: session, notice: "Sign in to connect your device.")
         }
+        guard let decision = exchange.form.value("decision"), decision == "allow" || decision == "deny" else {
+            return codePage(user: user, session: session, typed: "", error: "Enter the code again.")
+        }
+        // A code posted here straight away is a guess like one typed on the code page: the same lockout counts it.
+        let subject = Self.deviceCodeAttempts(user)
+        do {
+            try await pool.beginAttempt(subject, .code, locked: .codeAttemptsExceeded)
+        } catch let error as CognitoError {
+            return codePage(user: user, session: session, typed: "", error: Self.explain(error))
+        }
         guard let userCode = UserCode.normalize(exchange.form["user_code"] ?? ""),
-            let decision = exchange.form.value("decision"), decision == "allow" || decision == "deny"
-        else { return codePage(user: user, session: session, typed: "", error: "Enter the code again.") }
-        let decided = try await devices.decide(
-            userCode: userCode, approve: decision == "allow", sub: user.sub,
-            authTime: session.authTime ?? Int(pool.now().timeIntervalSince1970), now: pool.now())
-        guard decided else {
+            try await devices.decide(
+                userCode: userCode, approve: decision == "allow", sub: user.sub,
+                authTime: session.authTime ?? Int(pool.now().timeIntervalSince1970), now: pool.now())
+        else {
             return codePage(user: user, session: session, typed: "", error: "That code is not valid or has expired.")
         }
+        try await pool.store.attemptSucceeded(subject: subject, kind: .code)
         let text =
             decision == "allow"
             ? "Your device is signed in as \(user.username). You can close this window."
@@ -71,6 +80,9 @@ extension HostedUIController {
                 "message", title: decision == "allow" ? "Device connected" : "Device refused", values: ["text": text],
                 footer: "device sign-in"))
     }
+
+    /// The lockout subject of a user's guesses at device codes.
+    static func deviceCodeAttempts(_ user: PoolUser) -> String { "device-code:" + user.sub }
 
     private func codePage(user: PoolUser, session: BrowserSession, typed: String, error: String?) -> Response {
         HostedResponse.page(
