@@ -17,7 +17,8 @@ import pytest
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.jose import JsonWebKey, jwt
+from joserfc import jwt
+from joserfc.jwk import KeySet
 
 from conftest import Cloud
 from hosted_ui import CallbackCatcher, ScriptedBrowser, authorize_url, pkce_pair, pool_of, query_of, redeem
@@ -85,11 +86,12 @@ def test_authlib_code_flow_with_pkce_userinfo_refresh_revoke(cloud, pool, discov
                                code_verifier=verifier)
     assert {"id_token", "access_token", "refresh_token"} <= set(token)
 
-    keys = JsonWebKey.import_key_set(requests.get(discovery["jwks_uri"], timeout=10).json())
-    id_claims = jwt.decode(token["id_token"], keys, claims_options={
-        "iss": {"essential": True, "value": discovery["issuer"]}, "aud": {"essential": True, "value": pool["client"]},
-        "nonce": {"essential": True, "value": "authlib-nonce"}})
-    id_claims.validate()
+    # The ID token checked with Authlib's JOSE library (joserfc) against the published keys.
+    keys = KeySet.import_key_set(requests.get(discovery["jwks_uri"], timeout=10).json())
+    id_claims = jwt.decode(token["id_token"], keys, algorithms=["RS256"]).claims
+    jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": discovery["issuer"]}, aud={"essential": True, "value": pool["client"]},
+        nonce={"essential": True, "value": "authlib-nonce"}, exp={"essential": True}).validate(id_claims)
     assert id_claims["cognito:username"] == "alice"
     assert "at_hash" in id_claims
 
@@ -187,12 +189,79 @@ def test_configuration_operations_from_boto3_and_the_aws_cli(cloud, pool, idp):
     assert "Partner" in [p["providerName"] for p in stored["identityProviders"]]
     idp.delete_identity_provider(UserPoolId=pool["id"], ProviderName="Partner")
 
-    if shutil.which("aws"):
-        env = dict(os.environ, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION=pool["region"])
-        for command in (["describe-user-pool", "--user-pool-id", pool["id"]],
-                        ["describe-user-pool-client", "--user-pool-id", pool["id"], "--client-id", pool["client"]],
-                        ["list-user-pools", "--max-results", "5"]):
-            result = subprocess.run(["aws", "cognito-idp", *command, "--endpoint-url", cloud.url],
-                                    env=env, capture_output=True, text=True, timeout=60)
-            assert result.returncode == 0, result.stderr
-            assert pool["id"] in result.stdout
+
+
+def test_the_aws_cli_configures_managed_login(cloud, pool, tmp_path):
+    """Every configuration operation through the AWS CLI itself, as on AWS; each change is in pool.json."""
+    assert shutil.which("aws"), "the AWS CLI is installed by scripts/bootstrap --tests"
+    # Version 1 of the CLI would fetch a parameter that is an https URL (a callback URL) and send its content.
+    config = tmp_path / "aws-config"
+    config.write_text("[default]\ncli_follow_urlparam = false\n")
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION=pool["region"],
+               AWS_CONFIG_FILE=str(config))
+
+    def aws(*arguments, fails=False):
+        result = subprocess.run(["aws", "cognito-idp", *arguments, "--endpoint-url", cloud.url, "--output", "json"],
+                                env=env, capture_output=True, text=True, timeout=60)
+        assert (result.returncode != 0) == fails, (arguments, result.stdout, result.stderr)
+        return json.loads(result.stdout) if result.stdout.strip() else result.stderr
+
+    def stored():
+        return json.loads((cloud.data_dir / "pool.json").read_text())
+
+    pool_id = ["--user-pool-id", pool["id"]]
+    assert [p["Id"] for p in aws("list-user-pools", "--max-results", "5")["UserPools"]] == [pool["id"]]
+    described = aws("describe-user-pool", *pool_id)["UserPool"]
+    assert described["Id"] == pool["id"] and described["Domain"]
+    client = aws("describe-user-pool-client", *pool_id, "--client-id", pool["client"])["UserPoolClient"]
+    assert "http://127.0.0.1/callback" in client["CallbackURLs"]
+    assert pool["client"] in [c["ClientId"] for c in aws("list-user-pool-clients", *pool_id)["UserPoolClients"]]
+
+    created = aws("create-user-pool-client", *pool_id, "--client-name", "cli-web", "--generate-secret",
+                  "--callback-urls", "https://app.example/callback", "--logout-urls", "https://app.example/bye",
+                  "--allowed-o-auth-flows", "code", "--allowed-o-auth-scopes", "openid", "email",
+                  "--allowed-o-auth-flows-user-pool-client", "--supported-identity-providers", "COGNITO")
+    new_client = created["UserPoolClient"]
+    assert len(new_client["ClientSecret"]) == 51
+    assert [c for c in stored()["clients"] if c["clientId"] == new_client["ClientId"]][0]["callbackURLs"] == [
+        "https://app.example/callback"]
+    aws("update-user-pool-client", *pool_id, "--client-id", new_client["ClientId"], "--client-name", "cli-web-2",
+        "--callback-urls", "https://app.example/callback", "https://app.example/other",
+        "--allowed-o-auth-flows", "code", "--allowed-o-auth-scopes", "openid",
+        "--allowed-o-auth-flows-user-pool-client", "--supported-identity-providers", "COGNITO")
+    updated = aws("describe-user-pool-client", *pool_id, "--client-id", new_client["ClientId"])["UserPoolClient"]
+    assert updated["ClientName"] == "cli-web-2" and len(updated["CallbackURLs"]) == 2
+    assert updated["ClientSecret"] == new_client["ClientSecret"]
+    assert "InvalidParameterException" in aws(
+        "create-user-pool-client", *pool_id, "--client-name", "bad", "--callback-urls", "http://app.example/cb",
+        fails=True)
+
+    domain = described["Domain"]
+    assert aws("describe-user-pool-domain", "--domain", domain)["DomainDescription"]["UserPoolId"] == pool["id"]
+    aws("delete-user-pool-domain", *pool_id, "--domain", domain)
+    assert aws("describe-user-pool-domain", "--domain", domain)["DomainDescription"] == {}
+    aws("create-user-pool-domain", *pool_id, "--domain", "cli-made")
+    assert stored()["domain"] == "cli-made"
+
+    details = "client_id=p,client_secret=s,authorize_scopes=openid email,oidc_issuer=https://p.example," \
+              "attributes_request_method=GET"
+    aws("create-identity-provider", *pool_id, "--provider-name", "Partner", "--provider-type", "OIDC",
+        "--provider-details", details, "--attribute-mapping", "email=email", "--idp-identifiers", "p.example")
+    assert "DuplicateProviderException" in aws(
+        "create-identity-provider", *pool_id, "--provider-name", "Partner", "--provider-type", "OIDC",
+        "--provider-details", details, fails=True)
+    assert aws("describe-identity-provider", *pool_id, "--provider-name", "Partner")["IdentityProvider"][
+        "ProviderDetails"]["oidc_issuer"] == "https://p.example"
+    aws("update-identity-provider", *pool_id, "--provider-name", "Partner", "--attribute-mapping",
+        "email=email,name=name")
+    assert [p for p in stored()["identityProviders"] if p["providerName"] == "Partner"][0]["attributeMapping"] == {
+        "email": "email", "name": "name"}
+    providers = aws("list-identity-providers", *pool_id)["Providers"]
+    assert "Partner" in [p["ProviderName"] for p in providers]
+    aws("delete-identity-provider", *pool_id, "--provider-name", "Partner")
+    assert "Partner" not in [p["providerName"] for p in stored()["identityProviders"]]
+    aws("delete-user-pool-client", *pool_id, "--client-id", new_client["ClientId"])
+    assert "ResourceNotFoundException" in aws(
+        "describe-user-pool-client", *pool_id, "--client-id", new_client["ClientId"], fails=True)
+    # The running cloud serves managed login for its remaining client as before.
+    assert requests.get(pool["issuer"] + "/.well-known/openid-configuration", timeout=10).status_code == 200
