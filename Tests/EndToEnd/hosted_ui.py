@@ -97,7 +97,9 @@ class CallbackCatcher:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
-                catcher.requests.append(self.path)
+                # Only the callback counts: a browser asks for /favicon.ico afterwards too.
+                if self.path.split("?")[0] == catcher.path:
+                    catcher.requests.append(self.path)
                 body = b"<!doctype html><title>app</title><p>callback received</p>"
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")

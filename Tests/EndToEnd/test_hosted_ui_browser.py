@@ -7,7 +7,8 @@ are kept under Tests/EndToEnd/artifacts/ (ignored by git).
 
 The pages alone (password, TOTP, a wrong password, sign-up, a reset followed by an emailed code, the provider hop,
 the device page), then the real `handset` with this browser: `login --web` through the loopback redirect (with and
-without a provider), `logout` ending the browser's session, and `login --device` approved here.
+without a provider), `logout` ending the browser's session, and `login --device` approved here; and the TUI in tmux
+signing in with the provider through this browser, then signing out of it.
 """
 
 import json
@@ -25,11 +26,12 @@ import pyotp
 import pytest
 import requests
 
-from conftest import Cloud, wait_until
+from conftest import Cloud, Terminal, wait_until
 from hosted_ui import ARTIFACTS, CallbackCatcher, authorize_url, claims, pkce_pair, pool_of, redeem
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 TINA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -143,7 +145,11 @@ def submit(browser):
 
 
 def page_text(browser):
-    return browser.find_element(By.TAG_NAME, "body").text
+    """The page's text; empty while the browser is between pages (the body it found went away)."""
+    try:
+        return browser.find_element(By.TAG_NAME, "body").text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
 
 
 def wait_for_text(browser, text, timeout=20):
@@ -450,3 +456,39 @@ def test_handset_login_device_approved_in_the_browser(bin_dir, browser, clouds, 
     out, err = login.communicate(timeout=30)
     assert login.returncode == 0, err
     assert "Signed in as tina" in out
+
+
+def test_tui_signs_in_with_the_provider_in_the_browser_and_out_of_it(bin_dir, browser, clouds, federation,
+                                                                      device_home):
+    app, provider = clouds
+    terminal = Terminal(width=120, height=40)
+    try:
+        terminal.run([str(bin_dir / "handset"), "--config", str(app.outputs_file)],
+                     {**device_home["env"], "TERM": "xterm-256color"})
+        terminal.wait_for("Sign in with Corp")
+        terminal.press("Tab")
+        terminal.press("Tab")
+        terminal.press("Enter")
+        terminal.wait_for("Sign in with Corp in your browser.")
+        url = wait_until(lambda: opened(device_home, "identity_provider=Corp"), timeout=30, what="the browser opened")
+        terminal.wait_for("If no browser opened, open this address:")
+        browser.get(url)
+        wait_until(lambda: browser.current_url.startswith(provider.url + "/login"), what="the provider's sign-in page")
+        fill(browser, username="bob", password="Builder-42!")
+        submit(browser)
+        wait_for_text(browser, "The terminal has taken over.")
+        screen = terminal.wait_for("Corp_", timeout=30)
+        assert "Sign in with Corp" not in screen
+        terminal.press("A")
+        terminal.wait_for("sign out")
+        terminal.press("o")
+        logout_url = wait_until(lambda: opened(device_home, "/logout?"), timeout=30, what="the TUI to open /logout")
+        terminal.wait_for("Sign in with Corp")
+        browser.get(logout_url)
+        wait_for_text(browser, "This browser is signed out too.")
+        # The pool's session in this browser is over: without a provider named, the pool asks for a sign-in again
+        # (the provider's own session is the provider's business, as with Cognito).
+        browser.get(url.replace("&identity_provider=Corp", ""))
+        wait_for_text(browser, "Username or email")
+    finally:
+        terminal.close()

@@ -1,3 +1,4 @@
+import HandsetModel
 import Testing
 
 @testable import HandsetApp
@@ -96,5 +97,18 @@ import Testing
         #expect(AppCore.update(&state, .key(.control("d"))).isEmpty)
         _ = AppCore.update(&state, .key(.tab))
         #expect(form(state)?.optionFocus == nil && form(state)?.focus == .username)
+    }
+
+    /// Found by the browser test of the TUI: after signing out, the sign-in screen had lost its other ways to sign
+    /// in, and a sync answer arriving after the sign-out replaced the form with "Your session has expired".
+    @Test func signingOutKeepsTheOptionsAndALateExpiryLeavesTheFormAlone() {
+        var state = signInScreen()
+        _ = AppCore.update(&state, .signIn(.succeeded(SignedInUser(sub: "sub-b", username: "Corp_b", email: nil))))
+        _ = AppCore.update(&state, .account(.signedOut(message: "Signed out; signing the browser out too")))
+        #expect(state.signInOptions == Self.options)
+        for character in "alice" { _ = AppCore.update(&state, .key(.character(character))) }
+        _ = AppCore.update(&state, .account(.sessionExpired))
+        #expect(form(state)?.username == "alice" && form(state)?.error == nil)
+        #expect(state.message?.text == "Signed out; signing the browser out too")
     }
 }
