@@ -13,16 +13,19 @@ public struct HostedUIConfiguration: Sendable, Equatable {
     public var redirectSignOut: [String]
     /// Providers by the name `identity_provider` takes (`Google`, or a configured OpenID Connect provider).
     public var identityProviders: [String]
+    /// Where sign-in on another device starts (RFC 8628); nil where the pool has none (Cognito itself).
+    public var deviceAuthorizationEndpoint: URL?
 
     public init(
         endpoint: URL, scopes: [String], redirectSignIn: [String], redirectSignOut: [String],
-        identityProviders: [String]
+        identityProviders: [String], deviceAuthorizationEndpoint: URL? = nil
     ) {
         self.endpoint = endpoint
         self.scopes = scopes
         self.redirectSignIn = redirectSignIn
         self.redirectSignOut = redirectSignOut
         self.identityProviders = identityProviders
+        self.deviceAuthorizationEndpoint = deviceAuthorizationEndpoint
     }
 
     /// Cognito's provider names for Amplify's social provider names.
@@ -47,9 +50,19 @@ public struct HostedUIConfiguration: Sendable, Equatable {
         for name in outputs.custom?.handset?.identityProviders ?? [] where !providers.contains(name) {
             providers.append(name)
         }
+        var device: URL?
+        if let text = outputs.custom?.handset?.deviceAuthorizationEndpoint {
+            guard let parsed = URL(string: text), parsed.scheme == "http" || parsed.scheme == "https",
+                parsed.host != nil
+            else {
+                throw ConfigurationError("custom.handset.device_authorization_endpoint \"\(text)\" is not a URL")
+            }
+            device = parsed
+        }
         self.init(
             endpoint: url, scopes: oauth.scopes, redirectSignIn: oauth.redirectSignInURI,
-            redirectSignOut: oauth.redirectSignOutURI, identityProviders: providers)
+            redirectSignOut: oauth.redirectSignOutURI, identityProviders: providers, deviceAuthorizationEndpoint: device
+        )
     }
 
     /// The first registered redirect a terminal can listen on: `http` to a loopback host.

@@ -112,15 +112,19 @@ public struct AmplifyOutputs: Codable, Sendable, Equatable {
         /// Every identity provider the app client may sign in with, by the name `identity_provider` takes
         /// (Amplify's `identity_providers` can name only Google, Facebook, Amazon and Apple).
         public var identityProviders: [String]?
+        /// RFC 8628's device authorization endpoint: sign-in on another device is the local cloud's extension
+        /// (Cognito has none), offered only where the outputs name it.
+        public var deviceAuthorizationEndpoint: String?
 
         public init(
             cognitoEndpoint: String, apiEndpoint: String?, oauthEndpoint: String? = nil,
-            identityProviders: [String]? = nil
+            identityProviders: [String]? = nil, deviceAuthorizationEndpoint: String? = nil
         ) {
             self.cognitoEndpoint = cognitoEndpoint
             self.apiEndpoint = apiEndpoint
             self.oauthEndpoint = oauthEndpoint
             self.identityProviders = identityProviders
+            self.deviceAuthorizationEndpoint = deviceAuthorizationEndpoint
         }
 
         enum CodingKeys: String, CodingKey {
@@ -128,6 +132,7 @@ public struct AmplifyOutputs: Codable, Sendable, Equatable {
             case apiEndpoint = "api_endpoint"
             case oauthEndpoint = "oauth_endpoint"
             case identityProviders = "identity_providers"
+            case deviceAuthorizationEndpoint = "device_authorization_endpoint"
         }
     }
 }

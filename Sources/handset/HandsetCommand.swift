@@ -164,7 +164,8 @@ struct UICommand: ParsableCommand {
         state.themeNames = catalog.names
         state.signInOptions = ExternalSignInOption.available(
             providers: services.configuration.hostedUI?.identityProviders ?? [],
-            hostedUI: services.configuration.hostedUI != nil)
+            hostedUI: services.configuration.hostedUI != nil,
+            deviceSignIn: services.configuration.hostedUI?.deviceAuthorizationEndpoint != nil)
         state.attachments.downloadDirectory = Self.downloadDirectory()
         if let store {
             for collection in cachedSchema?.collections ?? [] {

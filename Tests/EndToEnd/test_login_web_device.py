@@ -64,6 +64,7 @@ def test_outputs_describe_managed_login(cloud):
     assert oauth["domain"] == cloud.url.split("://")[1]
     assert "http://127.0.0.1/callback" in oauth["redirect_sign_in_uri"]
     assert outputs["custom"]["handset"]["oauth_endpoint"] == cloud.url
+    assert outputs["custom"]["handset"]["device_authorization_endpoint"] == cloud.url + "/oauth2/device_authorization"
 
 
 def test_login_web_end_to_end_and_logout_ends_the_browser_session(bin_dir, cloud, device):

@@ -5,7 +5,8 @@ import Testing
 
 /// The other ways to sign in under the form: each provider through the browser, and another device.
 @Suite struct ExternalSignInTests {
-    static let options = ExternalSignInOption.available(providers: ["Google", "Corp"], hostedUI: true)
+    static let options = ExternalSignInOption.available(
+        providers: ["Google", "Corp"], hostedUI: true, deviceSignIn: true)
 
     func signInScreen() -> AppState {
         var state = AppState()
@@ -22,8 +23,12 @@ import Testing
     @Test func optionsAreEachProviderThenAnotherDeviceOnlyWithManagedLogin() {
         #expect(Self.options == [.provider("Google"), .provider("Corp"), .otherDevice])
         #expect(Self.options.map(\.label) == ["Sign in with Google", "Sign in with Corp", "Sign in on another device"])
-        #expect(ExternalSignInOption.available(providers: ["Google"], hostedUI: false).isEmpty)
-        #expect(ExternalSignInOption.available(providers: [], hostedUI: true) == [.otherDevice])
+        #expect(ExternalSignInOption.available(providers: ["Google"], hostedUI: false, deviceSignIn: true).isEmpty)
+        #expect(ExternalSignInOption.available(providers: [], hostedUI: true, deviceSignIn: true) == [.otherDevice])
+        // A real Cognito pool has no device sign-in: only its providers are offered.
+        #expect(
+            ExternalSignInOption.available(providers: ["Google"], hostedUI: true, deviceSignIn: false)
+                == [.provider("Google")])
     }
 
     @Test func tabWalksTheFieldsThenTheOptionsAndRoundAgain() {

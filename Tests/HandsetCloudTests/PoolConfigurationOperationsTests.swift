@@ -234,6 +234,8 @@ struct PoolConfigurationOperationsTests {
         #expect(oauth["scopes"] as? [String] == AppClient.standardScopes)
         let handset = try #require((json["custom"] as? [String: Any])?["handset"] as? [String: Any])
         #expect(handset["oauth_endpoint"] as? String == "http://127.0.0.1:8900")
+        #expect(
+            handset["device_authorization_endpoint"] as? String == "http://127.0.0.1:8900/oauth2/device_authorization")
         #expect(handset["identity_providers"] as? [String] == ["Google", "Corp"])
     }
 }

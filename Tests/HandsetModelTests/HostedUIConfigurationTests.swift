@@ -35,6 +35,7 @@ import Testing
         #expect(hostedUI.endpoint.absoluteString == "https://handset-demo.auth.eu-west-1.amazoncognito.com")
         #expect(hostedUI.identityProviders == ["Google", "SignInWithApple", "Okta"])
         #expect(hostedUI.scopes.contains("openid"))
+        #expect(hostedUI.deviceAuthorizationEndpoint == nil, "Cognito has no device sign-in")
         // The terminal listens where the app client allows a loopback redirect, on that registered port.
         let loopback = try #require(HostedUIConfiguration.loopback(in: hostedUI.redirectSignIn))
         #expect(loopback.host == "localhost" && loopback.port == 8765 && loopback.path == "/callback")
@@ -45,13 +46,15 @@ import Testing
         var json = Self.awsOutputs.replacingOccurrences(
             of: #""custom": {"#,
             with:
-                #""custom": {"handset": {"cognito_endpoint": "http://127.0.0.1:8900/", "api_endpoint": "http://127.0.0.1:8900/api", "oauth_endpoint": "http://127.0.0.1:8900/", "identity_providers": ["Corp"]}, "#
+                #""custom": {"handset": {"cognito_endpoint": "http://127.0.0.1:8900/", "api_endpoint": "http://127.0.0.1:8900/api", "oauth_endpoint": "http://127.0.0.1:8900/", "identity_providers": ["Corp"], "device_authorization_endpoint": "http://127.0.0.1:8900/oauth2/device_authorization"}, "#
         )
         json = json.replacingOccurrences(
             of: #""identity_providers": ["GOOGLE", "SIGN_IN_WITH_APPLE", "Okta"]"#, with: #""identity_providers": []"#)
         let hostedUI = try #require(try Self.configuration(json).hostedUI)
         #expect(hostedUI.endpoint.absoluteString == "http://127.0.0.1:8900")
         #expect(hostedUI.identityProviders == ["Corp"])
+        #expect(
+            hostedUI.deviceAuthorizationEndpoint?.absoluteString == "http://127.0.0.1:8900/oauth2/device_authorization")
     }
 
     @Test func outputsWithoutOAuthHaveNoManagedLoginAndABadDomainIsSaid() throws {

@@ -18,7 +18,8 @@ import Testing
         endpoint: URL(string: "http://cloud.invalid:8900")!,
         scopes: ["openid", "email", "aws.cognito.signin.user.admin"],
         redirectSignIn: ["myapp://cb", "http://127.0.0.1/callback"], redirectSignOut: ["http://127.0.0.1/signed-out"],
-        identityProviders: ["Corp"])
+        identityProviders: ["Corp"],
+        deviceAuthorizationEndpoint: URL(string: "http://cloud.invalid:8900/oauth2/device_authorization"))
 
     static func configuration(secret: String? = nil) -> ClientConfiguration {
         ClientConfiguration(
@@ -189,6 +190,7 @@ import Testing
             sleep: { sleeps.add($0) })
         let authorization = try await device.start()
         #expect(authorization.userCode == "BCDF-GHJK" && authorization.interval == 5)
+        #expect(transport.sent[0].url.absoluteString == "http://cloud.invalid:8900/oauth2/device_authorization")
         let tokens = try await device.waitForApproval(authorization)
         #expect(tokens.accessToken == "a")
         #expect(sleeps.all == [5, 5, 10])
@@ -196,6 +198,16 @@ import Testing
         #expect(poll.headers["Authorization"]?.hasPrefix("Basic ") == true, "a client with a secret uses Basic")
         let body = String(decoding: poll.body ?? Data(), as: UTF8.self)
         #expect(body.contains("device_code=dev-1") && !body.contains("client_id="))
+    }
+
+    @Test func aPoolWithoutDeviceSignInSaysSoWithoutAsking() async throws {
+        var hostedUI = Self.hostedUI
+        hostedUI.deviceAuthorizationEndpoint = nil
+        let transport = ScriptedTransport([])
+        let device = DeviceSignIn(
+            client: HostedUIClient(configuration: Self.configuration(), hostedUI: hostedUI, transport: transport))
+        await #expect(throws: WebSignInError.noDeviceSignIn) { try await device.start() }
+        #expect(transport.sent.isEmpty)
     }
 
     @Test func deviceDeniedOrExpiredEndsTheWait() async throws {

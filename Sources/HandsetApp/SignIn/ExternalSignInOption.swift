@@ -11,10 +11,10 @@ public enum ExternalSignInOption: Sendable, Equatable {
         }
     }
 
-    /// The options a profile's configuration allows: each provider, then another device (when the app client has
-    /// managed login at all).
-    public static func available(providers: [String], hostedUI: Bool) -> [ExternalSignInOption] {
+    /// The options a profile's configuration allows: each provider (when the app client has managed login at
+    /// all), then another device (when the pool offers device sign-in).
+    public static func available(providers: [String], hostedUI: Bool, deviceSignIn: Bool) -> [ExternalSignInOption] {
         guard hostedUI else { return [] }
-        return providers.map(ExternalSignInOption.provider) + [.otherDevice]
+        return providers.map(ExternalSignInOption.provider) + (deviceSignIn ? [.otherDevice] : [])
     }
 }

@@ -37,7 +37,8 @@ public struct CloudEndpoints: Sendable, Equatable {
                 handset: .init(
                     cognitoEndpoint: cognitoEndpoint, apiEndpoint: apiEndpoint,
                     oauthEndpoint: oauth == nil ? nil : baseURL,
-                    identityProviders: oauth == nil ? nil : identityProviders)))
+                    identityProviders: oauth == nil ? nil : identityProviders,
+                    deviceAuthorizationEndpoint: oauth == nil ? nil : baseURL + "/oauth2/device_authorization")))
     }
 
     /// The same endpoints with the managed-login parts of a pool configuration (first client).

@@ -74,8 +74,8 @@ public struct HostedUIClient: Sendable {
     }
 
     public func startDeviceAuthorization() async throws -> DeviceAuthorization {
-        let answer = try await post(
-            "/oauth2/device_authorization", [("scope", hostedUI.scopes.joined(separator: " "))])
+        guard let endpoint = hostedUI.deviceAuthorizationEndpoint else { throw WebSignInError.noDeviceSignIn }
+        let answer = try await post(endpoint, [("scope", hostedUI.scopes.joined(separator: " "))])
         return try Self.deviceAuthorization(from: answer)
     }
 
@@ -147,6 +147,10 @@ public struct HostedUIClient: Sendable {
     }
 
     private func post(_ path: String, _ fields: [(String, String)], expectBody: Bool = true) async throws -> JSONValue {
+        try await post(url(path, query: []), fields, expectBody: expectBody)
+    }
+
+    private func post(_ target: URL, _ fields: [(String, String)], expectBody: Bool = true) async throws -> JSONValue {
         var fields = fields
         var headers = ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"]
         if let secret = configuration.clientSecret {
@@ -159,7 +163,7 @@ public struct HostedUIClient: Sendable {
         let response: HTTPResponse
         do {
             response = try await transport.send(
-                HTTPRequest(method: "POST", url: url(path, query: []), headers: headers, body: Data(body.utf8)))
+                HTTPRequest(method: "POST", url: target, headers: headers, body: Data(body.utf8)))
         } catch let error as TransportError {
             throw RemoteError.offline(error.detail)
         }

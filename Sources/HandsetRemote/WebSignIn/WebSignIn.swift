@@ -7,6 +7,8 @@ public enum WebSignInError: Error, Equatable, CustomStringConvertible {
     case noHostedUI
     /// None of the registered sign-in redirects is a loopback URL a terminal can listen on.
     case noLoopbackRedirect
+    /// The pool has no device sign-in (Cognito itself has none; the local cloud's outputs name its endpoint).
+    case noDeviceSignIn
     case listener(String)
     /// The provider or the pool sent the browser back with an error.
     case refused(String)
@@ -23,6 +25,8 @@ public enum WebSignInError: Error, Equatable, CustomStringConvertible {
         case .noLoopbackRedirect:
             "no sign-in redirect of the app client is a loopback URL (add http://127.0.0.1/callback, or "
                 + "http://localhost:<port>/ on AWS, to its callback URLs)"
+        case .noDeviceSignIn:
+            "this pool offers no sign-in on another device (device authorization is handset-cloud's, not Cognito's)"
         case .listener(let reason): reason
         case .refused(let reason): "the sign-in was refused: \(reason)"
         case .nonceMismatch: "the sign-in answer does not belong to this request"

@@ -29,7 +29,8 @@ struct ExternalLogin {
             tokens = web ? try await signInWithBrowser(client, provider: provider) : try await signInOnDevice(client)
         } catch let error as WebSignInError {
             Console.error(error.description)
-            throw error == .noLoopbackRedirect ? HandsetExit.failure : HandsetExit.notSignedIn
+            throw error == .noLoopbackRedirect || error == .noDeviceSignIn
+                ? HandsetExit.failure : HandsetExit.notSignedIn
         } catch let error as RemoteError {
             Console.error(error.message)
             if case .offline = error { throw HandsetExit.offline }
