@@ -361,6 +361,30 @@ def test_device_authorization_refusals(cloud, pool):
         assert response.json()["error"] in ("invalid_grant", "invalid_request", "expired_token")
 
 
+def test_configuration_operations_are_for_this_machine_only(cloud, pool):
+    """A web page whose domain an attacker rebinds to 127.0.0.1 cannot register its own callback or provider."""
+    for operation, body in [
+        ("CreateUserPoolClient", {"UserPoolId": pool["id"], "ClientName": "evil",
+                                  "CallbackURLs": ["https://evil.example/cb"]}),
+        ("UpdateUserPoolClient", {"UserPoolId": pool["id"], "ClientId": pool["client"],
+                                  "CallbackURLs": ["https://evil.example/cb"]}),
+        ("CreateIdentityProvider", {"UserPoolId": pool["id"], "ProviderName": "Evil", "ProviderType": "OIDC",
+                                    "ProviderDetails": {"client_id": "x", "authorize_scopes": "openid",
+                                                        "oidc_issuer": "https://evil.example"}}),
+        ("DescribeUserPoolClient", {"UserPoolId": pool["id"], "ClientId": pool["client"]}),
+    ]:
+        for headers in [{"Host": "rebind.attacker.example"}, {"Origin": "https://attacker.example"}]:
+            response = requests.post(cloud.url + "/", json=body, timeout=10, headers={
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}", **headers})
+            assert response.status_code == 400 and response.json()["__type"] == "AccessDeniedException", (
+                operation, headers, response.text)
+    client = requests.post(cloud.url + "/", json={"UserPoolId": pool["id"], "ClientId": pool["client"]}, timeout=10,
+                           headers={"Content-Type": "application/x-amz-json-1.1",
+                                    "X-Amz-Target": "AWSCognitoIdentityProviderService.DescribeUserPoolClient"})
+    assert "https://evil.example/cb" not in client.text
+
+
 def test_afterwards_the_logs_hold_none_of_the_secrets(cloud):
     secrets_seen = {secret for secret in SEEN_SECRETS if secret and len(secret) >= 8}
     assert len(secrets_seen) >= 10, "the tests above collected the secrets they saw"
