@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import boto3
@@ -173,7 +174,7 @@ def test_client_credentials_with_http_basic(cloud, pool, idp, discovery):
     assert refused.value.error == "invalid_client"
 
 
-def test_configuration_operations_from_boto3_and_the_aws_cli(cloud, pool, idp):
+def test_configuration_operations_from_boto3(cloud, pool, idp):
     described = idp.describe_user_pool(UserPoolId=pool["id"])["UserPool"]
     assert described["Id"] == pool["id"]
     assert [p["Id"] for p in idp.list_user_pools(MaxResults=10)["UserPools"]] == [pool["id"]]
@@ -191,7 +192,7 @@ def test_configuration_operations_from_boto3_and_the_aws_cli(cloud, pool, idp):
 
 
 
-def test_the_aws_cli_configures_managed_login(cloud, pool, tmp_path):
+def test_the_aws_cli_configures_managed_login(cloud, pool, idp, tmp_path):
     """Every configuration operation through the AWS CLI itself, as on AWS; each change is in pool.json."""
     assert shutil.which("aws"), "the AWS CLI is installed by scripts/bootstrap --tests"
     # Version 1 of the CLI would fetch a parameter that is an https URL (a callback URL) and send its content.
@@ -210,12 +211,17 @@ def test_the_aws_cli_configures_managed_login(cloud, pool, tmp_path):
         return json.loads((cloud.data_dir / "pool.json").read_text())
 
     pool_id = ["--user-pool-id", pool["id"]]
-    assert [p["Id"] for p in aws("list-user-pools", "--max-results", "5")["UserPools"]] == [pool["id"]]
-    described = aws("describe-user-pool", *pool_id)["UserPool"]
+    # The read-only calls at once (each CLI run is a second of Python starting up).
+    with ThreadPoolExecutor(4) as runner:
+        pools, described, client, clients = runner.map(lambda arguments: aws(*arguments), [
+            ["list-user-pools", "--max-results", "5"], ["describe-user-pool", *pool_id],
+            ["describe-user-pool-client", *pool_id, "--client-id", pool["client"]],
+            ["list-user-pool-clients", *pool_id]])
+    assert [p["Id"] for p in pools["UserPools"]] == [pool["id"]]
+    described = described["UserPool"]
     assert described["Id"] == pool["id"] and described["Domain"]
-    client = aws("describe-user-pool-client", *pool_id, "--client-id", pool["client"])["UserPoolClient"]
-    assert "http://127.0.0.1/callback" in client["CallbackURLs"]
-    assert pool["client"] in [c["ClientId"] for c in aws("list-user-pool-clients", *pool_id)["UserPoolClients"]]
+    assert "http://127.0.0.1/callback" in client["UserPoolClient"]["CallbackURLs"]
+    assert pool["client"] in [c["ClientId"] for c in clients["UserPoolClients"]]
 
     created = aws("create-user-pool-client", *pool_id, "--client-name", "cli-web", "--generate-secret",
                   "--callback-urls", "https://app.example/callback", "--logout-urls", "https://app.example/bye",
@@ -229,7 +235,7 @@ def test_the_aws_cli_configures_managed_login(cloud, pool, tmp_path):
         "--callback-urls", "https://app.example/callback", "https://app.example/other",
         "--allowed-o-auth-flows", "code", "--allowed-o-auth-scopes", "openid",
         "--allowed-o-auth-flows-user-pool-client", "--supported-identity-providers", "COGNITO")
-    updated = aws("describe-user-pool-client", *pool_id, "--client-id", new_client["ClientId"])["UserPoolClient"]
+    updated = idp.describe_user_pool_client(UserPoolId=pool["id"], ClientId=new_client["ClientId"])["UserPoolClient"]
     assert updated["ClientName"] == "cli-web-2" and len(updated["CallbackURLs"]) == 2
     assert updated["ClientSecret"] == new_client["ClientSecret"]
     assert "InvalidParameterException" in aws(
@@ -247,9 +253,10 @@ def test_the_aws_cli_configures_managed_login(cloud, pool, tmp_path):
               "attributes_request_method=GET"
     aws("create-identity-provider", *pool_id, "--provider-name", "Partner", "--provider-type", "OIDC",
         "--provider-details", details, "--attribute-mapping", "email=email", "--idp-identifiers", "p.example")
-    assert "DuplicateProviderException" in aws(
-        "create-identity-provider", *pool_id, "--provider-name", "Partner", "--provider-type", "OIDC",
-        "--provider-details", details, fails=True)
+    with pytest.raises(idp.exceptions.DuplicateProviderException):
+        idp.create_identity_provider(UserPoolId=pool["id"], ProviderName="Partner", ProviderType="OIDC",
+                                     ProviderDetails={"client_id": "p", "authorize_scopes": "openid",
+                                                      "oidc_issuer": "https://p.example"})
     assert aws("describe-identity-provider", *pool_id, "--provider-name", "Partner")["IdentityProvider"][
         "ProviderDetails"]["oidc_issuer"] == "https://p.example"
     aws("update-identity-provider", *pool_id, "--provider-name", "Partner", "--attribute-mapping",
@@ -261,7 +268,7 @@ def test_the_aws_cli_configures_managed_login(cloud, pool, tmp_path):
     aws("delete-identity-provider", *pool_id, "--provider-name", "Partner")
     assert "Partner" not in [p["providerName"] for p in stored()["identityProviders"]]
     aws("delete-user-pool-client", *pool_id, "--client-id", new_client["ClientId"])
-    assert "ResourceNotFoundException" in aws(
-        "describe-user-pool-client", *pool_id, "--client-id", new_client["ClientId"], fails=True)
+    with pytest.raises(idp.exceptions.ResourceNotFoundException):
+        idp.describe_user_pool_client(UserPoolId=pool["id"], ClientId=new_client["ClientId"])
     # The running cloud serves managed login for its remaining client as before.
     assert requests.get(pool["issuer"] + "/.well-known/openid-configuration", timeout=10).status_code == 200
