@@ -7,6 +7,7 @@ One `handset-cloud serve --demo` for the module; the browser part of each sign-i
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import urllib.parse
@@ -208,6 +209,8 @@ def test_the_aws_cli_configures_managed_login(cloud, pool, idp, tmp_path):
         return json.loads(result.stdout) if result.stdout.strip() else result.stderr
 
     def stored():
+        # It holds client secrets and the providers' secrets: for the cloud's user alone.
+        assert stat.S_IMODE((cloud.data_dir / "pool.json").stat().st_mode) == 0o600
         return json.loads((cloud.data_dir / "pool.json").read_text())
 
     pool_id = ["--user-pool-id", pool["id"]]

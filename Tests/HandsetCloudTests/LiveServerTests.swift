@@ -65,7 +65,8 @@ struct LiveServerTests {
                             handset: .init(
                                 cognitoEndpoint: "http://127.0.0.1:\(port)/",
                                 apiEndpoint: "http://127.0.0.1:\(port)/api", oauthEndpoint: "http://127.0.0.1:\(port)",
-                                identityProviders: []))))
+                                identityProviders: [],
+                                deviceAuthorizationEndpoint: "http://127.0.0.1:\(port)/oauth2/device_authorization"))))
 
             let fixture = CloudFixture(directory: directory, pool: pool, clock: TestClock())
             let signIn = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
