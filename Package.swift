@@ -12,8 +12,15 @@ import PackageDescription
 //   │       └── HandsetApp           app state: screens, flows, update(state, event) -> effects
 //   │           └── HandsetTUI       renders app state into an in-memory cell grid (no curses)
 //   │               └── handset      executable: ncurses backend (CNCursesw) + subcommands
-//   └── HandsetCloud                 the local AWS stand-in (Hummingbird, jwt-kit, GRDB, COpenSSL)
-//       └── handset-cloud            executable
+//   └── HandsetCloudStorage          the cloud's storage protocols (records, identity, notifications, objects,
+//       │                            keys, settings, leases, outbox), the values they trade in, and the rules both
+//       │                            backends share (sort values, search words)
+//       ├── HandsetCloudSQLite       the embedded backend: GRDB on <data dir>/handset-cloud.sqlite, keys and
+//       │                            settings as files of the data directory
+//       ├── HandsetCloudMySQL        the MariaDB/MySQL backend (tables prefixed handset_), over HandsetMySQL
+//       └── HandsetCloud             the local AWS stand-in (Hummingbird, jwt-kit, COpenSSL): sees only the
+//           │                        storage protocols
+//           └── handset-cloud        executable: picks the backend (--database mysql://…, else SQLite)
 //
 //   HandsetMySQL                     MariaDB/MySQL driver over Connector/C (CMariaDB): pool, statements, migrations
 //   └── HandsetMySQLTesting          a throwaway MariaDB server and a database per test, for test targets
@@ -46,6 +53,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Shared by both sides.
@@ -102,33 +111,49 @@ let package = Package(
 
         // The local cloud.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        // Storage: the protocols, then one target per backend. The values carry SRP verifiers (HandsetSRP).
+        .target(
+            name: "HandsetCloudStorage", dependencies: ["HandsetWire", "HandsetSRP"],
+            exclude: ["STORAGE-DESIGN.md"], swiftSettings: instrumented),
+        .target(
+            name: "HandsetCloudSQLite",
+            dependencies: ["HandsetCloudStorage", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: instrumented),
+        .target(
+            name: "HandsetCloudMySQL", dependencies: ["HandsetCloudStorage", "HandsetMySQL"],
+            swiftSettings: instrumented),
         .target(
             name: "HandsetCloud",
             dependencies: [
-                "HandsetWire", "HandsetSRP", "COpenSSL",
+                "HandsetWire", "HandsetSRP", "HandsetCloudStorage", "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            exclude: ["Storage/STORAGE-DESIGN.md"], swiftSettings: instrumented),
+            swiftSettings: instrumented),
         .executableTarget(
             name: "handset-cloud",
             dependencies: [
-                "HandsetCloud", "HandsetSRP",
+                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetSRP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
 
         // Fuzz targets (`scripts/fuzz`): one per parser of outside input, kept out of the product executables.
         .target(name: "CLibFuzzer"),
         .target(name: "HandsetFuzzing", dependencies: ["CLibFuzzer"], swiftSettings: fuzzDriver),
         .target(
-            name: "CloudFuzzTargets", dependencies: ["HandsetCloud", "HandsetMySQL", "HandsetFuzzing"],
+            name: "CloudFuzzTargets",
+            dependencies: [
+                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetMySQL", "HandsetFuzzing",
+            ],
             swiftSettings: instrumented),
         .target(
             name: "ClientFuzzTargets", dependencies: ["HandsetApp", "HandsetTUI", "HandsetFuzzing"],
@@ -154,13 +179,21 @@ let package = Package(
             name: "HandsetTUITests", dependencies: ["HandsetTUI"],
             exclude: ["Snapshots"]),
         .testTarget(name: "HandsetMySQLTests", dependencies: ["HandsetMySQL", "HandsetMySQLTesting"]),
+        // One suite per storage protocol, each test run against every backend (SQLite, MariaDB).
+        .testTarget(
+            name: "HandsetCloudStorageContractTests",
+            dependencies: [
+                "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetMySQL", "HandsetMySQLTesting",
+            ]),
         .testTarget(
             name: "HandsetCloudTests",
             dependencies: [
-                "HandsetCloud", "HandsetSRP",
+                "HandsetCloud", "HandsetSRP", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL",
+                "HandsetMySQLTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]),
     ],
     swiftLanguageModes: [.v6]

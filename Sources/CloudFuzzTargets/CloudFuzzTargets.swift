@@ -5,8 +5,7 @@ import HandsetFuzzing
 public enum CloudFuzzTargets {
     public static let all: [FuzzTarget] = [
         JSONFuzzing.target, JWTFuzzing.target, PresignedURLFuzzing.target, CognitoRequestFuzzing.target,
-        RecordFuzzing.target, OpenAPIFuzzing.target, CursorFuzzing.target, HeaderFuzzing.target, OAuthFuzzing.target,
-        OIDCFuzzing.target,
-        DatabaseURLFuzzing.target,
+        RecordFuzzing.target, OpenAPIFuzzing.target, CursorFuzzing.target, HeaderFuzzing.target,
+        DatabaseURLFuzzing.target, SigV4Fuzzing.target, OAuthFuzzing.target, OIDCFuzzing.target,
     ]
 }

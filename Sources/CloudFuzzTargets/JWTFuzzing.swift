@@ -28,7 +28,7 @@ enum JWTFuzzing {
         let issuer = Issuer(
             override: issuerBase, address: ServerAddress(host: "127.0.0.1", port: 8900), userPoolId: userPoolId)
         let verifier = IDTokenVerifier(
-            keys: keys, keyIDs: [key.keyID], issuer: issuer, clientIds: [clientId], now: { now })
+            keys: try! await SigningKeyring.fixed([key]), issuer: issuer, clientIds: [clientId], now: { now })
         return Setup(key: key, keys: keys, verifier: verifier)
     }
 

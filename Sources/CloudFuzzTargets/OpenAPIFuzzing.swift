@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetFuzzing
 import HandsetWire
 

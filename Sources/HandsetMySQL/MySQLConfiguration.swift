@@ -30,6 +30,8 @@ public struct MySQLConfiguration: Sendable, Equatable, CustomStringConvertible, 
     /// above the longest statement, including waits for locks (`innodb_lock_wait_timeout`, `GET_LOCK`).
     public var readTimeout: Int = 120
     public var writeTimeout: Int = 60
+    /// The isolation level every transaction of a session runs at; `nil` keeps the server's default.
+    public var sessionIsolation: MySQLIsolationLevel?
 
     public init(
         host: String = "localhost", port: Int = 3306, user: String, password: MySQLPassword? = nil,

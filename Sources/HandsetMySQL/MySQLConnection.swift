@@ -172,6 +172,9 @@ public final class MySQLConnection {
         var no: my_bool = 0
         mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
         mysql_options(handle, MYSQL_INIT_COMMAND, Self.sessionSetup)
+        if let isolation = configuration.sessionIsolation {
+            mysql_options(handle, MYSQL_INIT_COMMAND, "SET SESSION TRANSACTION ISOLATION LEVEL \(isolation.sql)")
+        }
         mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &connectTimeout)
         if readTimeout > 0 { mysql_options(handle, MYSQL_OPT_READ_TIMEOUT, &readTimeout) }
         if writeTimeout > 0 { mysql_options(handle, MYSQL_OPT_WRITE_TIMEOUT, &writeTimeout) }
@@ -275,7 +278,7 @@ enum MySQLLibrary {
 }
 
 /// Transaction isolation levels, for `beginTransaction(isolation:)`.
-public enum MySQLIsolationLevel: Sendable {
+public enum MySQLIsolationLevel: Sendable, Hashable {
     case readUncommitted
     case readCommitted
     case repeatableRead

@@ -46,12 +46,12 @@ public enum RecordListView {
                 var body = CellGrid(width: grid.width - sidebarWidth, height: grid.height)
                 renderTable(
                     list, collection: collection, filter: state.list?.filter, sort: state.sorts[collection.name],
-                    timeZone: timeZone, into: &body)
+                    mayCreate: mayCreate(state), timeZone: timeZone, into: &body)
                 grid.paste(body, rows: 2..<(grid.height - 2), x: sidebarWidth)
             } else {
                 renderTable(
                     list, collection: collection, filter: state.list?.filter, sort: state.sorts[collection.name],
-                    timeZone: timeZone, into: &grid)
+                    mayCreate: mayCreate(state), timeZone: timeZone, into: &grid)
             }
         } else {
             let text = state.schema == nil ? "Loading the API description…" : "No collection selected"
@@ -163,7 +163,7 @@ public enum RecordListView {
 
     static func renderTable(
         _ list: RecordListState, collection: CollectionSchema, filter: String? = nil, sort: RecordSort? = nil,
-        timeZone: TimeZone = .current, into grid: inout CellGrid
+        mayCreate: Bool = true, timeZone: TimeZone = .current, into grid: inout CellGrid
     ) {
         let columns = collection.listColumns.compactMap { name in
             collection.field(named: name) ?? (name == "updatedAt" ? FieldSchema(name: name, kind: .dateTime) : nil)
@@ -192,7 +192,9 @@ public enum RecordListView {
                     TextWidth.truncate("Nothing matches “\(filter)” · Esc clears the filter", to: grid.width - 4), x: 2,
                     y: firstRow, role: .dim)
             } else {
-                grid.put("No \(collection.name) yet · press n to add one", x: 2, y: firstRow, role: .dim)
+                // Invite n only where the API's rules let this user create (issue 11 item 6).
+                let invitation = mayCreate ? " · press n to add one" : ""
+                grid.put("No \(collection.name) yet\(invitation)", x: 2, y: firstRow, role: .dim)
             }
             return
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 
 /// `serve`'s options for the record API: which document, body limit, throttling.
 struct APIOptions: ParsableArguments {

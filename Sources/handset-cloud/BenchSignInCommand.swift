@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 import HandsetSRP
 import HandsetWire
 

@@ -8,7 +8,7 @@ struct HandsetCloudCommand: AsyncParsableCommand {
         abstract: "A local stand-in for the Handset app's cloud: Cognito user pool, API Gateway + functions.",
         subcommands: [
             ServeCommand.self, OutboxCommand.self, BenchSignInCommand.self, LogsCommand.self,
-            NotifyCommand.self, PublishCommand.self, ObjectsCommand.self,
+            NotifyCommand.self, PublishCommand.self, ObjectsCommand.self, KeysCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 
 /// `handset-cloud logs`: shows the request log (one JSON line per request), filtered, optionally following it.
 struct LogsCommand: AsyncParsableCommand {
@@ -13,8 +14,8 @@ struct LogsCommand: AsyncParsableCommand {
             `*` matches anything and `x` any digit of a number: --filter status=4xx --filter route=/api/tasks*.
             """)
 
-    @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")
-    var dataDirectory = CloudConfiguration.defaultDataDirectory
+    @OptionGroup(title: "Storage")
+    var storage: StorageOptions
 
     @Flag(name: [.short, .long], help: "Keep printing new lines as requests arrive (Ctrl-C to stop).")
     var follow = false
@@ -43,7 +44,7 @@ struct LogsCommand: AsyncParsableCommand {
         let query = RequestLogQuery(
             filters: filter.compactMap(RequestLogQuery.Filter.init),
             since: since.flatMap { RequestLogQuery.since($0, now: Date()) })
-        let file = DataDirectory(root: URL(fileURLWithPath: dataDirectory)).requestLog
+        let file = DataDirectory(root: storage.dataDirectoryURL).requestLog
         guard follow || FileManager.default.fileExists(atPath: file.path) else {
             FileHandle.standardError.write(Data("handset-cloud: no request log at \(file.path)\n".utf8))
             throw ExitCode.failure

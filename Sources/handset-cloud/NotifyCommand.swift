@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 import HandsetWire
 
 #if canImport(FoundationNetworking)
@@ -13,12 +14,12 @@ struct NotifyCommand: AsyncParsableCommand {
         commandName: "notify",
         abstract: "Send a notification to one user's inbox (kind \"direct\").",
         discussion: """
-            Writes into the data directory's database, then asks the running server (if any, on loopback) to wake \
+            Writes into the storage (the data directory's database, or --database), then asks the running server (if any, on loopback) to wake \
             the user's long-polls at once; a server it cannot reach notices within half a second by itself.
             """)
 
-    @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")
-    var dataDirectory = CloudConfiguration.defaultDataDirectory
+    @OptionGroup(title: "Storage")
+    var storage: StorageOptions
 
     @Option(help: "The recipient: username, email or sub.")
     var user: String
@@ -33,11 +34,13 @@ struct NotifyCommand: AsyncParsableCommand {
     var link: String?
 
     func run() async throws {
-        let directory = URL(fileURLWithPath: dataDirectory)
+        let directory = storage.dataDirectoryURL
         let delivery: LocalNotifications.Delivery
         do {
-            delivery = try await LocalNotifications.notify(
-                dataDirectory: directory, user: user, title: title, body: body, link: try RecordLink(argument: link))
+            delivery = try await storage.withExisting { opened in
+                try await LocalNotifications.notify(
+                    storage: opened, user: user, title: title, body: body, link: try RecordLink(argument: link))
+            }
         } catch {
             FileHandle.standardError.write(Data("handset-cloud notify: \(error)\n".utf8))
             throw ExitCode.failure

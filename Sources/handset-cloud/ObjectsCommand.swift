@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 import HandsetWire
 
 /// `handset-cloud objects`: the objects of a data directory and their storage tier.
@@ -15,8 +16,8 @@ struct ObjectsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List every object: key, size, content type, tier (STANDARD or GLACIER), restore state.")
 
-        @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")
-        var dataDirectory = CloudConfiguration.defaultDataDirectory
+        @OptionGroup(title: "Storage")
+        var storage: StorageOptions
 
         @Flag(help: "Print one JSON object per line instead of a table.")
         var json = false
@@ -24,7 +25,7 @@ struct ObjectsCommand: AsyncParsableCommand {
         func run() async throws {
             let listings: [LocalObjects.Listing]
             do {
-                listings = try await LocalObjects.list(dataDirectory: URL(fileURLWithPath: dataDirectory))
+                listings = try await storage.withExisting { try await LocalObjects.list(storage: $0) }
             } catch {
                 FileHandle.standardError.write(Data("handset-cloud objects: \(error)\n".utf8))
                 throw ExitCode.failure
@@ -60,14 +61,27 @@ struct ObjectsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Apply the lifecycle rule now: archive old objects, expire restored copies, remove unused uploads.",
-            discussion: "The rule's settings (archiveAfterDays, ...) are in <data-dir>/storage.json.")
+            discussion:
+                "The rule's settings (archiveAfterDays, ...) are the storage settings (SQLite: <data-dir>/storage.json)."
+        )
 
-        @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")
-        var dataDirectory = CloudConfiguration.defaultDataDirectory
+        @OptionGroup(title: "Storage")
+        var storage: StorageOptions
+
+        @Option(
+            name: .customLong("objects-dir"),
+            help:
+                "Where object bytes live, when the server was started with --objects-dir (default: <data-dir>/objects)."
+        )
+        var objectsDirectory: String?
 
         func run() async throws {
             do {
-                let report = try await LocalObjects.runLifecycle(dataDirectory: URL(fileURLWithPath: dataDirectory))
+                let report = try await storage.withExisting {
+                    try await LocalObjects.runLifecycle(
+                        storage: $0, dataDirectory: storage.dataDirectoryURL,
+                        objectsDirectory: objectsDirectory.map { URL(fileURLWithPath: $0) })
+                }
                 print("lifecycle: \(report)")
             } catch {
                 FileHandle.standardError.write(Data("handset-cloud objects lifecycle: \(error)\n".utf8))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 
 /// `handset-cloud outbox`: prints the codes and temporary passwords the user pool "sent" by email or SMS.
 struct OutboxCommand: AsyncParsableCommand {
@@ -8,12 +9,12 @@ struct OutboxCommand: AsyncParsableCommand {
         commandName: "outbox",
         abstract: "Show the codes the user pool sent (sign-up, password reset, email/SMS MFA, invitations).",
         discussion: """
-            Reads <data-dir>/outbox.jsonl, where the local cloud writes every message a real user pool would have \
-            sent by email or SMS. The same messages are served to loopback clients at GET /_local/outbox.
+            Reads the outbox (SQLite: <data-dir>/outbox.jsonl), where the local cloud writes every message a real \
+            user pool would have sent by email or SMS. The same messages are served to loopback clients at GET /_local/outbox.
             """)
 
-    @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")
-    var dataDirectory = CloudConfiguration.defaultDataDirectory
+    @OptionGroup(title: "Storage")
+    var storage: StorageOptions
 
     @Option(name: .long, help: "Only messages to this user.")
     var username: String?
@@ -25,10 +26,10 @@ struct OutboxCommand: AsyncParsableCommand {
     var follow = false
 
     func run() async throws {
-        let outbox = OutboxFile(url: DataDirectory(root: URL(fileURLWithPath: dataDirectory)).outbox)
+        let opened = try await storage.openExisting()
         var printed = 0
         while true {
-            let messages = outbox.messages()
+            let messages = try await opened.outbox.messages()
             if messages.count > printed {
                 var text = ""
                 for message in messages[printed...]
@@ -38,7 +39,10 @@ struct OutboxCommand: AsyncParsableCommand {
                 printed = messages.count
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-            guard follow else { return }
+            guard follow else {
+                await opened.close()
+                return
+            }
             try await Task.sleep(for: .milliseconds(250))
         }
     }

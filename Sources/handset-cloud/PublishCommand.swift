@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 import HandsetWire
 
 /// `handset-cloud publish`: publishes to a topic's subscribers, for developers.
@@ -9,13 +10,13 @@ struct PublishCommand: AsyncParsableCommand {
         commandName: "publish",
         abstract: "Publish a notification to every subscriber of a topic (users, and members of groups).",
         discussion: """
-            Writes into the data directory's database, then asks the running server (if any, on loopback) to wake \
+            Writes into the storage (the data directory's database, or --database), then asks the running server (if any, on loopback) to wake \
             the subscribers' long-polls at once. Topics and subscriptions are made through the API \
             (POST <api>/_topics, POST <api>/_topics/<name>/subscriptions) or, for the topic, with --create.
             """)
 
-    @Option(name: .customLong("data-dir"), help: "The local cloud's data directory.")
-    var dataDirectory = CloudConfiguration.defaultDataDirectory
+    @OptionGroup(title: "Storage")
+    var storage: StorageOptions
 
     @Option(help: "The topic's name.")
     var topic: String
@@ -33,12 +34,14 @@ struct PublishCommand: AsyncParsableCommand {
     var create = false
 
     func run() async throws {
-        let directory = URL(fileURLWithPath: dataDirectory)
+        let directory = storage.dataDirectoryURL
         let delivery: LocalNotifications.Delivery
         do {
-            delivery = try await LocalNotifications.publish(
-                dataDirectory: directory, topic: topic, title: title, body: body, link: try RecordLink(argument: link),
-                createTopic: create)
+            delivery = try await storage.withExisting { opened in
+                try await LocalNotifications.publish(
+                    storage: opened, topic: topic, title: title, body: body, link: try RecordLink(argument: link),
+                    createTopic: create)
+            }
         } catch {
             FileHandle.standardError.write(Data("handset-cloud publish: \(error)\n".utf8))
             throw ExitCode.failure

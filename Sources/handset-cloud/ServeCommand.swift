@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudStorage
 import Hummingbird
 import Logging
+import Metrics
 
 /// `handset-cloud serve`: runs the local cloud until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -12,14 +14,20 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Serves Cognito's JSON protocol at http://<host>:<port>/ (point the AWS CLI or an SDK at it with an \
             endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
-            Everything persists under the data directory, which also receives amplify_outputs.json for clients.
+            Everything persists under the data directory, which also receives amplify_outputs.json for clients. \
+            With --database mysql://..., the state (users, records, notifications, object rows, keys, settings, the \
+            outbox) lives in that MariaDB/MySQL database instead, shared by every instance started on it; object \
+            bytes, logs and amplify_outputs.json stay in the data directory, and on the first start the settings are \
+            seeded from its pool.json, storage.json and notifications.json when present.
 
-            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted without checking SigV4 \
-            signatures, and only while the server listens on a loopback address (the default), to requests from \
-            this machine whose Host and Origin name localhost or a loopback address; bound to another interface it \
-            refuses them. Codes and temporary passwords go to <data-dir>/outbox.jsonl: read them with \
-            `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and factors, \
-            password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json.
+            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted unsigned while the server \
+            listens on a loopback address (the default), to requests from this machine whose Host and Origin name \
+            localhost or a loopback address. Off loopback (bound to another interface, or relayed by a proxy that \
+            adds X-Forwarded-For) they need a SigV4 signature by an access key of --admin-credentials, as boto3 \
+            and the AWS CLI send; without that option they are refused. Codes and temporary passwords go to the \
+            outbox (<data-dir>/outbox.jsonl, or the database): read them with `handset-cloud outbox` or GET \
+            /_local/outbox (loopback only). Pool settings (MFA mode and factors, password policy, token lifetimes, \
+            refresh-token rotation, clients) live in <data-dir>/pool.json (or the database).
             """)
 
     @Option(name: .long, help: "The interface to listen on.")
@@ -28,8 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on; 0 picks a free one.")
     var port = CloudConfiguration.defaultPort
 
-    @Option(name: .customLong("data-dir"), help: "Where the database, keys, logs and amplify_outputs.json live.")
-    var dataDirectory = CloudConfiguration.defaultDataDirectory
+    @OptionGroup(title: "Storage")
+    var storage: StorageOptions
 
     @Flag(
         name: .long,
@@ -61,6 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
 
+    @OptionGroup(title: "Running several instances")
+    var fleet: FleetOptions
+
     @OptionGroup(title: "Record API")
     var api: APIOptions
 
@@ -69,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600") }
         guard maximumConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        try fleet.validate()
         if let publicURL {
             guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
                 url.query == nil
@@ -77,8 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = CloudConfiguration(
-            host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDirectory), demo: demo,
+        var configuration = CloudConfiguration(
+            host: host, port: port, dataDirectory: storage.dataDirectoryURL, demo: demo,
             issuerBaseURL: issuerBaseURL, publicURL: publicURL,
             connectionLimits: ConnectionLimits(
                 idleTimeout: .seconds(idleTimeout), maximumConnections: maximumConnections),
@@ -88,16 +100,35 @@ struct ServeCommand: AsyncParsableCommand {
                 // Unbuffered, so that whoever waits for the first line sees it at once.
                 FileHandle.standardOutput.write(Data(text.utf8))
             })
-        let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(configuration: configuration, api: api.configuration)
+            try fleet.apply(to: &configuration)
+        } catch {
+            FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let metrics = CloudMetrics(instanceId: configuration.instanceId)
+        configuration.metrics = metrics
+        // Once per process: libraries' own swift-metrics land in this instance's scrape too.
+        MetricsSystem.bootstrap(metrics.factory)
+        let app: any ApplicationProtocol
+        let opened: CloudStorage
+        do {
+            opened = try await storage.openForServing()
+            do {
+                app = try await buildApplication(configuration: configuration, storage: opened, api: api.configuration)
+            } catch {
+                await opened.close()
+                throw error
+            }
         } catch {
             FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
             throw ExitCode.failure
         }
         do {
             try await app.runService()
+            await opened.close()
         } catch {
+            await opened.close()
             // In practice: the port is taken or the host is not an address of this machine.
             FileHandle.standardError.write(Data("handset-cloud: cannot serve on \(host):\(port): \(error)\n".utf8))
             throw ExitCode.failure

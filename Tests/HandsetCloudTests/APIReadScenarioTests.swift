@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Testing
 
@@ -119,38 +121,40 @@ struct APIReadScenarioTests {
             .ids(["task-0013", "task-0014", "task-0015", "task-0016"])),
     ]
 
-    @Test("reads and access rules, in order on one cloud")
-    func readScenarios() async throws {
-        try await withAPICloud(users: Self.users) { cloud in
+    @Test("reads and access rules, in order on one cloud", arguments: TestBackend.allCases)
+    func readScenarios(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend, users: Self.users) { cloud in
             try await run(Self.reads, on: cloud)
         }
     }
 
-    @Test(
-        "keyset pages walk every sort key both ways without gaps or repeats",
-        arguments: ["id", "title", "status", "priority", "due", "updatedAt"], [false, true])
-    func keysetPagination(sort: String, descending: Bool) async throws {
-        try await withAPICloud { cloud in
-            let order = descending ? "desc" : "asc"
-            let whole = try await cloud.send(.get, "/api/tasks?sort=\(sort)&order=\(order)&limit=500", as: "alice")
-                .decode(RecordPage.self)
-            #expect(whole.items.count == 12)
-            var ids: [String] = []
-            var cursor: String?
-            var pages = 0
-            repeat {
-                let query = cursor.map { "&cursor=\($0)" } ?? ""
-                let response = try await cloud.send(
-                    .get, "/api/tasks?sort=\(sort)&order=\(order)&limit=5\(query)", as: "alice")
-                #expect(response.status == .ok, "\(response.text)")
-                let page = try response.decode(RecordPage.self)
-                ids += page.items.compactMap { $0["id"]?.stringValue }
-                cursor = page.nextCursor
-                pages += 1
-            } while cursor != nil && pages < 10
-            #expect(pages == 3)
-            #expect(ids == whole.items.compactMap { $0["id"]?.stringValue })
-            if sort == "id" { #expect(ids == (descending ? ids.sorted(by: >) : ids.sorted())) }
+    @Test("keyset pages walk every sort key both ways without gaps or repeats", arguments: TestBackend.allCases)
+    func keysetPagination(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend) { cloud in
+            for sort in ["id", "title", "status", "priority", "due", "updatedAt"] {
+                for order in ["asc", "desc"] {
+                    let whole = try await cloud.send(
+                        .get, "/api/tasks?sort=\(sort)&order=\(order)&limit=500", as: "alice"
+                    ).decode(RecordPage.self)
+                    #expect(whole.items.count == 12)
+                    var ids: [String] = []
+                    var cursor: String?
+                    var pages = 0
+                    repeat {
+                        let query = cursor.map { "&cursor=\($0)" } ?? ""
+                        let response = try await cloud.send(
+                            .get, "/api/tasks?sort=\(sort)&order=\(order)&limit=5\(query)", as: "alice")
+                        #expect(response.status == .ok, "\(response.text)")
+                        let page = try response.decode(RecordPage.self)
+                        ids += page.items.compactMap { $0["id"]?.stringValue }
+                        cursor = page.nextCursor
+                        pages += 1
+                    } while cursor != nil && pages < 10
+                    #expect(pages == 3, "\(sort) \(order)")
+                    #expect(ids == whole.items.compactMap { $0["id"]?.stringValue }, "\(sort) \(order)")
+                    if sort == "id" { #expect(ids == (order == "desc" ? ids.sorted(by: >) : ids.sorted())) }
+                }
+            }
         }
     }
 }

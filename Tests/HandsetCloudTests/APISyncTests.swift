@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Testing
 
@@ -8,9 +10,11 @@ import Testing
 /// The sync contract: change feed, batch, idempotency keys.
 @Suite("API: change feed, batch and idempotency")
 struct APISyncTests {
-    @Test("the change feed pages through records and tombstones in server order, with a cursor and hasMore")
-    func changeFeed() async throws {
-        try await withAPICloud { cloud in
+    @Test(
+        "the change feed pages through records and tombstones in server order, with a cursor and hasMore",
+        arguments: TestBackend.allCases)
+    func changeFeed(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend) { cloud in
             func page(_ since: String?, limit: Int = 5, as user: String = "alice") async throws -> ChangeFeedPage {
                 let query = since.map { "&since=\($0)" } ?? ""
                 let response = try await cloud.send(.get, "/api/tasks/_changes?limit=\(limit)\(query)", as: user)
@@ -66,9 +70,11 @@ struct APISyncTests {
         }
     }
 
-    @Test("a batch applies each operation on its own and answers each like the single request")
-    func batch() async throws {
-        try await withAPICloud { cloud in
+    @Test(
+        "a batch applies each operation on its own and answers each like the single request",
+        arguments: TestBackend.allCases)
+    func batch(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend) { cloud in
             let body = #"""
                 {"operations":[
                   {"op":"create","body":{"title":"Server id","status":"todo"}},
@@ -117,9 +123,11 @@ struct APISyncTests {
         }
     }
 
-    @Test("an Idempotency-Key replays the first answer, refuses another body, and is per user")
-    func idempotencyKey() async throws {
-        try await withAPICloud { cloud in
+    @Test(
+        "an Idempotency-Key replays the first answer, refuses another body, and is per user",
+        arguments: TestBackend.allCases)
+    func idempotencyKey(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend) { cloud in
             let key = ["Idempotency-Key": "create-milk-1"]
             let first = try await cloud.send(
                 .post, "/api/tasks", as: "alice", headers: key, body: #"{"title":"Milk","status":"todo"}"#)
@@ -155,9 +163,9 @@ struct APISyncTests {
         }
     }
 
-    @Test("concurrent duplicates of a keyed POST and of a keyed batch run once")
-    func concurrentDuplicates() async throws {
-        try await withAPICloud { cloud in
+    @Test("concurrent duplicates of a keyed POST and of a keyed batch run once", arguments: TestBackend.allCases)
+    func concurrentDuplicates(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend) { cloud in
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<20 {
                     group.addTask {

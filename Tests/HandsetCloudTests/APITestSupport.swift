@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -42,22 +44,13 @@ struct TestUser: Sendable {
 
 /// Builds a cloud with `api` and signs in (or mints tokens for) `users`; alice and bob are the demo users.
 func withAPICloud<Value: Sendable>(
-    api: APIConfiguration = APIConfiguration(), demo: Bool = true, directory: URL? = nil,
-    clock: TestClock = TestClock(), users: [TestUser] = [],
+    backend: TestBackend = .sqlite, api: APIConfiguration = APIConfiguration(), demo: Bool = true,
+    directory: URL? = nil, clock: TestClock = TestClock(), users: [TestUser] = [],
     _ body: @Sendable (APICloud) async throws -> Value
 ) async throws -> Value {
-    let root = try directory ?? makeTemporaryDirectory()
-    defer {
-        if directory == nil { try? FileManager.default.removeItem(at: root) }
-    }
-    let app = try await buildApplication(
-        configuration: CloudConfiguration(
-            port: 0, dataDirectory: root, demo: demo, issuerBaseURL: testIssuerBase, now: { clock.now },
-            logLevel: .critical),
-        api: api)
-    let fixture = CloudFixture(
-        directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
-    return try await app.test(.router) { client in
+    try await withCloud(
+        backend: backend, demo: demo, directory: directory, clock: clock, issuerBaseURL: testIssuerBase, api: api
+    ) { client, fixture in
         var tokens: [String: String] = [:]
         var subs: [String: String] = [:]
         if demo {
@@ -79,7 +72,7 @@ func withAPICloud<Value: Sendable>(
 
 /// An ID token signed with the pool's key, as the pool would issue it to a member of `groups`.
 func mintIDToken(fixture: CloudFixture, sub: String, username: String, groups: [String]) async throws -> String {
-    let key = try SigningKey.load(from: fixture.dataDirectory)
+    let key = try await fixture.signingKey()
     let now = Int(fixture.clock.now.timeIntervalSince1970)
     let claims = MintedIDClaims(
         sub: sub, aud: fixture.clientId, tokenUse: "id", authTime: now, iat: now, exp: now + 3600,

@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Testing
 
@@ -157,9 +159,9 @@ struct APIWriteScenarioTests {
                 """#, 201, .subset(["estimateHours": 2.5, "remindAt": "2026-12-01T09:30:00.123+01:00"])),
     ]
 
-    @Test("writes, in order on one cloud")
-    func writeScenarios() async throws {
-        try await withAPICloud { cloud in
+    @Test("writes, in order on one cloud", arguments: TestBackend.allCases)
+    func writeScenarios(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend) { cloud in
             try await run(Self.writes, on: cloud)
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -33,7 +35,7 @@ struct AuthorizerTests {
     func forged() async throws {
         try await withCloud { client, fixture in
             let signIn = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
-            let realKey = try SigningKey.load(from: fixture.dataDirectory)
+            let realKey = try await fixture.signingKey()
             let claims = try await JWTKeyCollection().unverified(signIn.idToken, as: IDTokenClaims.self)
 
             // Another key claiming the pool key's kid.
@@ -89,7 +91,7 @@ struct AuthorizerTests {
         try await withCloud { client, fixture in
             let signIn = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
             let claims = try await JWTKeyCollection().unverified(signIn.idToken, as: IDTokenClaims.self)
-            let key = try SigningKey.load(from: fixture.dataDirectory)
+            let key = try await fixture.signingKey()
             let future = ClaimsWithNotBefore(base: claims, nbf: claims.iat + 300)
             let token = try await key.keyCollection().sign(future, kid: JWKIdentifier(string: key.keyID))
             let response = try await client.get("/api/tasks", token: token)

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -234,7 +236,7 @@ struct CognitoAccountSecurityTests {
                 clientId: fixture.clientId, flow: CognitoAuthFlow.userSRP,
                 parameters: ["USERNAME": "alice", "SRP_A": huge]
             ).expectError("InvalidParameterException", "SRP_A")
-            let counts = try await IdentityStore(database: CloudDatabase.open(in: fixture.dataDirectory)).rowCounts()
+            let counts = try await fixture.storage.identity.rowCounts()
             #expect(counts.sessions == 0)
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -52,7 +54,7 @@ struct CognitoInitiateAuthTests {
             let header = try #require(result.idToken.split(separator: ".").first.flatMap { Base64URL.decode($0) })
             let fields = try JSONValue.parse(header)
             #expect(fields["alg"] == "RS256")
-            let keyID = try SigningKey.load(from: fixture.dataDirectory).keyID
+            let keyID = try await fixture.signingKey().keyID
             #expect(fields["kid"]?.stringValue == keyID)
         }
     }

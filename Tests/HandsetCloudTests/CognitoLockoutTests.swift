@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import HummingbirdTesting
 import Testing
@@ -52,9 +54,11 @@ struct CognitoLockoutTests {
         }
     }
 
-    @Test("parallel wrong passwords are all counted: exactly 5 are checked, the rest refused")
-    func parallelAttempts() async throws {
-        try await withCloud { client, fixture in
+    @Test(
+        "parallel wrong passwords are all counted: exactly 5 are checked, the rest refused",
+        arguments: TestBackend.allCases)
+    func parallelAttempts(backend: TestBackend) async throws {
+        try await withCloud(backend: backend) { client, fixture in
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<20 {
                     group.addTask { try await passwordAttempt(client, fixture, password: "wrong").text }
@@ -63,7 +67,7 @@ struct CognitoLockoutTests {
             }
             #expect(bodies.filter { $0.contains("Incorrect username or password.") }.count == 5)
             #expect(bodies.filter { $0.contains(Self.locked) }.count == 15)
-            let store = IdentityStore(database: try CloudDatabase.open(in: fixture.dataDirectory))
+            let store = fixture.storage.identity
             #expect(try await store.failureCount(subject: "alice", kind: .password) == 5)
         }
     }

@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetSRP
 import HandsetWire
 import HummingbirdTesting
@@ -8,9 +10,11 @@ import Testing
 
 @Suite("Cognito USER_SRP_AUTH")
 struct CognitoSRPSignInTests {
-    @Test("SRP sign-in end to end with the shared client session; the tokens are alice's")
-    func signIn() async throws {
-        try await withCloud { client, fixture in
+    @Test(
+        "SRP sign-in end to end with the shared client session; the tokens are alice's",
+        arguments: TestBackend.allCases)
+    func signIn(backend: TestBackend) async throws {
+        try await withCloud(backend: backend) { client, fixture in
             let (srp, started) = try await client.startSRP("alice", fixture: fixture)
             let challenge = try started.challenge("PASSWORD_VERIFIER")
             let parameters = try #require(challenge.challengeParameters)

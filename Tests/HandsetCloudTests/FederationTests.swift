@@ -89,38 +89,41 @@ struct FederationTests {
         let provider = try FakeProvider(clock: clock)
         let root = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        var configuration = CloudConfiguration(
-            port: 0, dataDirectory: root, demo: true, now: { clock.now }, logLevel: .critical)
-        configuration.upstreamHTTP = provider
-        let app = try await buildApplication(configuration: configuration)
-        let fixture = CloudFixture(
-            directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
-        try await app.test(.router) { client in
-            let created = try await client.call(
-                "CreateIdentityProvider",
-                [
-                    "UserPoolId": fixture.pool.userPoolId, "ProviderName": "Corp", "ProviderType": "OIDC",
-                    "ProviderDetails": [
-                        "client_id": FakeProvider.clientId, "client_secret": FakeProvider.clientSecret,
-                        "authorize_scopes": "openid email", "oidc_issuer": FakeProvider.issuer,
-                        "attributes_request_method": "GET",
-                    ],
-                    "AttributeMapping": ["email": "email", "email_verified": "email_verified", "name": "name"],
-                ])
-            #expect(created.status == .ok, "\(created.text)")
-            let updated = try await client.call(
-                "UpdateUserPoolClient",
-                [
-                    "UserPoolId": fixture.pool.userPoolId, "ClientId": fixture.clientId, "ClientName": "handset",
-                    "ExplicitAuthFlows": [
-                        "ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
-                    ],
-                    "CallbackURLs": AppClient.localCallbackURLs, "LogoutURLs": AppClient.localLogoutURLs,
-                    "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": AppClient.standardScopes,
-                    "AllowedOAuthFlowsUserPoolClient": true, "SupportedIdentityProviders": ["COGNITO", "Corp"],
-                ])
-            #expect(updated.status == .ok, "\(updated.text)")
-            try await body(client, fixture, provider)
+        try await TestBackend.sqlite.withStorage(directory: root) { storage in
+            var configuration = CloudConfiguration(
+                port: 0, dataDirectory: root, demo: true, now: { clock.now }, logLevel: .critical)
+            configuration.upstreamHTTP = provider
+            let app = try await buildApplication(configuration: configuration, storage: storage)
+            let fixture = CloudFixture(
+                directory: root, pool: try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: nil),
+                clock: clock, storage: storage)
+            try await app.test(.router) { client in
+                let created = try await client.call(
+                    "CreateIdentityProvider",
+                    [
+                        "UserPoolId": fixture.pool.userPoolId, "ProviderName": "Corp", "ProviderType": "OIDC",
+                        "ProviderDetails": [
+                            "client_id": FakeProvider.clientId, "client_secret": FakeProvider.clientSecret,
+                            "authorize_scopes": "openid email", "oidc_issuer": FakeProvider.issuer,
+                            "attributes_request_method": "GET",
+                        ],
+                        "AttributeMapping": ["email": "email", "email_verified": "email_verified", "name": "name"],
+                    ])
+                #expect(created.status == .ok, "\(created.text)")
+                let updated = try await client.call(
+                    "UpdateUserPoolClient",
+                    [
+                        "UserPoolId": fixture.pool.userPoolId, "ClientId": fixture.clientId, "ClientName": "handset",
+                        "ExplicitAuthFlows": [
+                            "ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
+                        ],
+                        "CallbackURLs": AppClient.localCallbackURLs, "LogoutURLs": AppClient.localLogoutURLs,
+                        "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": AppClient.standardScopes,
+                        "AllowedOAuthFlowsUserPoolClient": true, "SupportedIdentityProviders": ["COGNITO", "Corp"],
+                    ])
+                #expect(updated.status == .ok, "\(updated.text)")
+                try await body(client, fixture, provider)
+            }
         }
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Testing
 
@@ -93,9 +95,9 @@ struct FieldNotesAPITests {
         row("tasks do not exist in this API", "ana", .get, "/api/tasks", 404),
     ]
 
-    @Test("observations, species and sites under their rules")
-    func scenarios() async throws {
-        try await withAPICloud(api: Self.api, demo: false, users: Self.users) { cloud in
+    @Test("observations, species and sites under their rules", arguments: TestBackend.allCases)
+    func scenarios(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend, api: Self.api, demo: false, users: Self.users) { cloud in
             try await run(Self.scenarios, on: cloud)
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Testing
 
@@ -26,9 +28,9 @@ struct ListFilterHardeningTests {
         #expect(sql([priority(1)]) != sql([priority(2)]), "one value keeps a plain comparison")
     }
 
-    @Test("repeated filter values still select the right records, whatever their type")
-    func values() async throws {
-        try await withAPICloud { cloud in
+    @Test("repeated filter values still select the right records, whatever their type", arguments: TestBackend.allCases)
+    func values(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend) { cloud in
             func count(_ query: String) async throws -> Int? {
                 try await cloud.send(.get, "/api/tasks?count=true&limit=1&\(query)", as: "alice").json()["count"]?
                     .intValue

@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -68,12 +70,35 @@ struct LiveServerTests {
                                 identityProviders: [],
                                 deviceAuthorizationEndpoint: "http://127.0.0.1:\(port)/oauth2/device_authorization"))))
 
-            let fixture = CloudFixture(directory: directory, pool: pool, clock: TestClock())
+            let fixture = CloudFixture(
+                directory: directory, pool: pool, clock: TestClock(),
+                storage: try SQLiteCloudStorage.open(directory: directory))
             let signIn = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
             let claims = try await JWTKeyCollection().unverified(signIn.idToken, as: IDTokenClaims.self)
             #expect(claims.iss == "http://127.0.0.1:\(port)/\(pool.userPoolId)")
             let tasks = try await client.get("/api/tasks", token: signIn.idToken)
             #expect(tasks.status == .ok)
+        }
+    }
+
+    @Test("behind a proxy (--public-url), amplify_outputs.json sends clients to the proxy; the banner keeps the bind")
+    func publicURL() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let box = EndpointsBox()
+        let app = try await buildApplication(
+            configuration: CloudConfiguration(
+                port: 0, dataDirectory: directory, demo: false, publicURL: "https://cloud.example.test/",
+                logLevel: .critical, onListening: { box.endpoints = $0 }))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let endpoints = try #require(box.endpoints)
+            #expect(StartupBanner.lines(for: endpoints)[0] == "handset-cloud listening on http://127.0.0.1:\(port)")
+            let outputs = try JSONDecoder().decode(
+                AmplifyOutputs.self, from: Data(contentsOf: DataDirectory(root: directory).amplifyOutputs))
+            #expect(outputs.custom?.handset?.cognitoEndpoint == "https://cloud.example.test/")
+            #expect(outputs.custom?.handset?.apiEndpoint == "https://cloud.example.test/api")
+            #expect(outputs.custom?.api?["handset"]?.endpoint == "https://cloud.example.test/api")
         }
     }
 

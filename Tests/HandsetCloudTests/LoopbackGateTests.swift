@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting

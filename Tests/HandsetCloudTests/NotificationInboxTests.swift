@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -11,13 +13,13 @@ import Testing
 struct NotificationInboxTests {
     func notify(_ cloud: APICloud, _ user: String, _ title: String, link: RecordLink? = nil) async throws {
         _ = try await LocalNotifications.notify(
-            dataDirectory: cloud.fixture.directory, user: user, title: title, body: "Body of \(title)", link: link,
+            storage: cloud.fixture.storage, user: user, title: title, body: "Body of \(title)", link: link,
             now: cloud.fixture.clock.now)
     }
 
-    @Test("items since a cursor, unread count, mark one read, mark all read")
-    func cursorAndRead() async throws {
-        try await withStorageCloud { cloud in
+    @Test("items since a cursor, unread count, mark one read, mark all read", arguments: TestBackend.allCases)
+    func cursorAndRead(backend: TestBackend) async throws {
+        try await withStorageCloud(backend: backend) { cloud in
             let empty = try await cloud.inbox(as: "alice")
             #expect(empty == InboxPage(items: [], cursor: "0", unread: 0))
 
@@ -99,9 +101,11 @@ struct NotificationInboxTests {
         }
     }
 
-    @Test("a delivery written by another process (the CLI) wakes a long-poll, with or without the wake-up route")
-    func wakeOnExternalDelivery() async throws {
-        try await withStorageCloud { cloud in
+    @Test(
+        "a delivery written by another process (the CLI) wakes a long-poll, with or without the wake-up route",
+        arguments: TestBackend.allCases)
+    func wakeOnExternalDelivery(backend: TestBackend) async throws {
+        try await withStorageCloud(backend: backend) { cloud in
             // Without a wake-up call: the server's watcher notices within half a second.
             async let first = Self.timedPoll(cloud, "alice", "?wait=15")
             try await Task.sleep(for: .milliseconds(300))
@@ -148,15 +152,15 @@ struct NotificationInboxTests {
         try await withStorageCloud { cloud in
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.notify(
-                    dataDirectory: cloud.fixture.directory, user: "nobody", title: "x", body: "", link: nil)
+                    storage: cloud.fixture.storage, user: "nobody", title: "x", body: "", link: nil)
             }
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.notify(
-                    dataDirectory: cloud.fixture.directory, user: "alice", title: " ", body: "", link: nil)
+                    storage: cloud.fixture.storage, user: "alice", title: " ", body: "", link: nil)
             }
             await #expect(throws: LocalNotifications.Failure.self) {
                 try await LocalNotifications.publish(
-                    dataDirectory: cloud.fixture.directory, topic: "missing", title: "x", body: "", link: nil)
+                    storage: cloud.fixture.storage, topic: "missing", title: "x", body: "", link: nil)
             }
         }
     }

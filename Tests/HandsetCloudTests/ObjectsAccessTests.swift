@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -22,7 +24,7 @@ struct ObjectsAccessTests {
                 .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"1\""],
                 body: #"{"attachment": "\#(key)"}"#)
             _ = try await LocalNotifications.notify(
-                dataDirectory: cloud.fixture.directory, user: "alice", title: "For alice", body: "", link: nil,
+                storage: cloud.fixture.storage, user: "alice", title: "For alice", body: "", link: nil,
                 now: clock.now)
             let aliceItem = try #require(try await cloud.inbox(as: "alice").items.first)
 
@@ -75,7 +77,8 @@ struct ObjectsAccessTests {
             clock.advance(by: 2 * 86_400)
             cloud = try await cloud.signedInAgain()
             _ = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(try await cloud.send(.post, "/api/_objects/restore?key=\(key)", as: "bob").status == .forbidden)
             let restore = try await cloud.send(.post, "/api/_objects/restore?key=\(key)", as: "alice")
             #expect(restore.status == .accepted, "\(restore.text)")

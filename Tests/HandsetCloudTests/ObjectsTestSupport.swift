@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -11,36 +13,40 @@ import Testing
 /// pool knows them by email), minted users with groups, and the settings under test. Each run gets a fresh data
 /// directory and the given clock.
 func withStorageCloud<Value: Sendable>(
-    storage: ObjectStorageSettings = ObjectStorageSettings(),
+    backend: TestBackend = .sqlite, storage: ObjectStorageSettings = ObjectStorageSettings(),
     notifications: NotificationSettings = NotificationSettings(),
     clock: TestClock = TestClock(), users: [TestUser] = [TestUser(name: "admin", groups: ["admins"])],
     live: Bool = false, keepDemoAttachment: Bool = false, _ body: @Sendable (APICloud) async throws -> Value
 ) async throws -> Value {
     let root = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: root) }
-    let app = try await buildApplication(
-        configuration: CloudConfiguration(
-            port: 0, dataDirectory: root, demo: true, issuerBaseURL: testIssuerBase, now: { clock.now },
-            logLevel: .critical),
-        api: APIConfiguration(throttle: nil), storage: storage, notifications: notifications)
-    let fixture = CloudFixture(
-        directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
-    if !keepDemoAttachment { try await removeDemoAttachment(root) }
-    return try await app.test(live ? .live : .router) { client in
-        var tokens: [String: String] = [:]
-        var subs: [String: String] = [:]
-        for (name, password) in [("alice", "Wonderland-42!"), ("bob", "Builder-42!")] {
-            let token = try await client.signIn(name, password, fixture: fixture).idToken
-            tokens[name] = token
-            subs[name] = try JSONValue.parse(Base64URL.decode(token.split(separator: ".")[1])!)["sub"]?.stringValue
+    return try await backend.withStorage(directory: root) { database in
+        let app = try await HandsetCloud.buildApplication(
+            configuration: CloudConfiguration(
+                port: 0, dataDirectory: root, demo: true, issuerBaseURL: testIssuerBase, now: { clock.now },
+                logLevel: .critical),
+            storage: database, api: APIConfiguration(throttle: nil), objectSettings: storage,
+            notifications: notifications)
+        let fixture = CloudFixture(
+            directory: root, pool: try await PoolConfiguration.loadOrCreate(from: database.settings, seed: nil),
+            clock: clock, storage: database)
+        if !keepDemoAttachment { try await removeDemoAttachment(root, objects: database.objects) }
+        return try await app.test(live ? .live : .router) { client in
+            var tokens: [String: String] = [:]
+            var subs: [String: String] = [:]
+            for (name, password) in [("alice", "Wonderland-42!"), ("bob", "Builder-42!")] {
+                let token = try await client.signIn(name, password, fixture: fixture).idToken
+                tokens[name] = token
+                subs[name] = try JSONValue.parse(Base64URL.decode(token.split(separator: ".")[1])!)["sub"]?.stringValue
+            }
+            for user in users {
+                let sub = UUID().uuidString.lowercased()
+                tokens[user.name] = try await mintIDToken(
+                    fixture: fixture, sub: sub, username: user.name, groups: user.groups)
+                subs[user.name] = sub
+            }
+            return try await body(APICloud(client: client, fixture: fixture, tokens: tokens, subs: subs))
         }
-        for user in users {
-            let sub = UUID().uuidString.lowercased()
-            tokens[user.name] = try await mintIDToken(
-                fixture: fixture, sub: sub, username: user.name, groups: user.groups)
-            subs[user.name] = sub
-        }
-        return try await body(APICloud(client: client, fixture: fixture, tokens: tokens, subs: subs))
     }
 }
 
@@ -152,9 +158,8 @@ extension APICloud {
 
 /// The object files under a data directory's tier folder.
 /// Drops the demo's seeded attachment (alice's task-0005), so these tests count only the objects they make.
-func removeDemoAttachment(_ root: URL) async throws {
-    let repository = ObjectRepository(database: try LocalObjects.openDatabase(root))
-    for object in try await repository.remove(keys: [DemoData.screenshotChecklist.key]) {
+func removeDemoAttachment(_ root: URL, objects: any ObjectMetadataRepository) async throws {
+    for object in try await objects.remove(keys: [DemoData.screenshotChecklist.key]) {
         unlink(DataDirectory(root: root).standardObjects.appendingPathComponent(object.file).path)
     }
 }

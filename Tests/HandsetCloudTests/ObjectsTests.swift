@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -202,7 +204,7 @@ struct ObjectsTests {
             #expect(
                 try await cloud.send(.get, "/api/_objects/info?key=\(presigned.key)", as: "alice").status == .forbidden)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty)
-            #expect(try await LocalObjects.list(dataDirectory: cloud.fixture.directory).isEmpty)
+            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).isEmpty)
 
             // No Content-Length (chunked): 411, as S3 answers.
             let chunked =
@@ -213,7 +215,7 @@ struct ObjectsTests {
 
             // The same URL, complete this time, works.
             #expect(try await cloud.upload(presigned, bytes: [UInt8](repeating: 7, count: 100_000)).status == .ok)
-            #expect(try await LocalObjects.list(dataDirectory: cloud.fixture.directory).count == 1)
+            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).count == 1)
         }
     }
 
@@ -256,7 +258,7 @@ struct ObjectsRecordTests {
             #expect(deleted.status == .noContent)
             #expect(try await cloud.send(.get, "/api/_objects/info?key=\(key)", as: "alice").status == .forbidden)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty)
-            #expect(try await LocalObjects.list(dataDirectory: cloud.fixture.directory).isEmpty)
+            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).isEmpty)
             // And the deleted record takes no new attachment.
             #expect(try await cloud.presignUpload(as: "alice", recordId: task, size: 3).status == .forbidden)
         }
@@ -310,7 +312,7 @@ struct ObjectsRecordTests {
                 body: #"{"title": "Offline", "status": "todo", "attachment": "\#(key)"}"#)
             #expect(created.status == .created, "\(created.text)")
             #expect(try await cloud.download(as: "alice", key: key).status == .ok)
-            let listing = try await LocalObjects.list(dataDirectory: cloud.fixture.directory)
+            let listing = try await LocalObjects.list(storage: cloud.fixture.storage)
             #expect(listing.map(\.attached) == [true])
         }
     }
@@ -333,7 +335,8 @@ struct ObjectsArchiveTests {
             clock.advance(by: 29 * 86_400)
             cloud = try await cloud.signedInAgain()
             var report = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(report.archived == 0)
             // Restoring an object that is not archived is refused.
             #expect(try await cloud.send(.post, "/api/_objects/restore?key=\(old)", as: "alice").status == .conflict)
@@ -341,10 +344,11 @@ struct ObjectsArchiveTests {
             clock.advance(by: 2 * 86_400)
             cloud = try await cloud.signedInAgain()
             report = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(report.archived == 1)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty && objectFiles(cloud.fixture, "archive").count == 1)
-            let listing = try await LocalObjects.list(dataDirectory: cloud.fixture.directory, now: clock.now)
+            let listing = try await LocalObjects.list(storage: cloud.fixture.storage, now: clock.now)
             #expect(listing.map(\.info.tier) == [.archive])
 
             let refused = try await cloud.download(as: "alice", key: old)
@@ -370,7 +374,8 @@ struct ObjectsArchiveTests {
             clock.advance(by: 2 * 86_400)
             cloud = try await cloud.signedInAgain()
             report = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(report.restoresExpired == 1)
             #expect(try await cloud.download(as: "alice", key: old).status == .forbidden)
         }
@@ -392,7 +397,8 @@ struct ObjectsArchiveTests {
             clock.advance(by: 25 * 3600)
             cloud = try await cloud.signedInAgain()
             let report = try await LocalObjects.runLifecycle(
-                dataDirectory: cloud.fixture.directory, settings: settings, now: clock.now)
+                storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
+                now: clock.now)
             #expect(report.unattachedRemoved == 1)
             #expect(try await cloud.send(.get, "/api/_objects/info?key=\(unused)", as: "alice").status == .forbidden)
             #expect(try await cloud.download(as: "alice", key: used).status == .ok)

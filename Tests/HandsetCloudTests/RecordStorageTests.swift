@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Testing
 
@@ -20,7 +22,7 @@ struct RecordStorageTests {
         try await Self.withRepository { records in
             let date = Date(timeIntervalSince1970: 1_795_000_000)
             let outcomes = try await records.writeEach(
-                collection: "notes", at: date,
+                collection: "notes", at: date, device: nil,
                 [
                     RecordWriteItem(id: "a", decide: { _ in .save(owner: "u1", body: ["text": "one"]) }),
                     RecordWriteItem(id: "b", decide: { _ in throw Refused() }),

@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Testing
 
@@ -8,7 +10,8 @@ import Testing
 /// API as creates: the cloud must refuse exactly what the client refuses, with the same words.
 @Suite("API: the validation cases shared with the client")
 struct SharedValidationCasesTests {
-    @Test func theCloudFindsWhatTheClientFinds() async throws {
+    @Test(arguments: TestBackend.allCases)
+    func theCloudFindsWhatTheClientFinds(backend: TestBackend) async throws {
         let table = try JSONValue.parse(
             Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/Fixtures/validation-cases.json")))
         let cases = try #require(table["cases"]?.arrayValue)
@@ -18,7 +21,8 @@ struct SharedValidationCasesTests {
         let documentFile = directory.appendingPathComponent("checks.json")
         try (table["document"] ?? .null).encoded().write(to: documentFile)
         try await withAPICloud(
-            api: APIConfiguration(documentFile: documentFile), users: [TestUser(name: "ana", groups: [])]
+            backend: backend, api: APIConfiguration(documentFile: documentFile),
+            users: [TestUser(name: "ana", groups: [])]
         ) {
             cloud in
             for testCase in cases {

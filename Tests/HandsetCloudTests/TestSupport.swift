@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -28,9 +30,16 @@ struct CloudFixture: Sendable {
     let directory: URL
     let pool: PoolConfiguration
     let clock: TestClock
+    /// The storage the cloud runs on (SQLite in `directory`, or a MariaDB database).
+    let storage: CloudStorage
 
     var clientId: String { pool.defaultClient.clientId }
     var dataDirectory: DataDirectory { DataDirectory(root: directory) }
+
+    /// The pool's current token signing key.
+    func signingKey() async throws -> SigningKey {
+        try await SigningKey.current(in: storage.keys)
+    }
 }
 
 /// A fresh, empty temporary directory.
@@ -41,23 +50,40 @@ func makeTemporaryDirectory() throws -> URL {
     return url
 }
 
-/// Builds the cloud on `directory` (a fresh one by default, removed afterwards) and runs `body` against its router.
+/// `buildApplication` on SQLite storage in the configuration's data directory, as `handset-cloud serve` without
+/// `--database` runs it.
+func buildApplication(
+    configuration: CloudConfiguration, api: APIConfiguration = APIConfiguration(),
+    storage objectSettings: ObjectStorageSettings? = nil, notifications: NotificationSettings? = nil
+) async throws -> some ApplicationProtocol {
+    let storage = try SQLiteCloudStorage.open(directory: configuration.dataDirectory)
+    return try await HandsetCloud.buildApplication(
+        configuration: configuration, storage: storage, api: api, objectSettings: objectSettings,
+        notifications: notifications)
+}
+
+/// Builds the cloud on `directory` (a fresh one by default, removed afterwards) and the backend's storage, and runs
+/// `body` against its router.
 func withCloud<Value: Sendable>(
-    demo: Bool = true, directory: URL? = nil, clock: TestClock = TestClock(), issuerBaseURL: String? = nil,
+    backend: TestBackend = .sqlite, demo: Bool = true, directory: URL? = nil, clock: TestClock = TestClock(),
+    issuerBaseURL: String? = nil, api: APIConfiguration = APIConfiguration(),
     _ body: @Sendable (any TestClientProtocol, CloudFixture) async throws -> Value
 ) async throws -> Value {
     let root = try directory ?? makeTemporaryDirectory()
     defer {
         if directory == nil { try? FileManager.default.removeItem(at: root) }
     }
-    let app = try await buildApplication(
-        configuration: CloudConfiguration(
+    return try await backend.withStorage(directory: root) { storage in
+        let configuration = CloudConfiguration(
             port: 0, dataDirectory: root, demo: demo, issuerBaseURL: issuerBaseURL, now: { clock.now },
-            logLevel: .critical))
-    let fixture = CloudFixture(
-        directory: root, pool: try PoolConfiguration.load(from: DataDirectory(root: root)), clock: clock)
-    return try await app.test(.router) { client in
-        try await body(client, fixture)
+            logLevel: .critical)
+        let app = try await HandsetCloud.buildApplication(configuration: configuration, storage: storage, api: api)
+        let fixture = CloudFixture(
+            directory: root, pool: try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: nil),
+            clock: clock, storage: storage)
+        return try await app.test(.router) { client in
+            try await body(client, fixture)
+        }
     }
 }
 

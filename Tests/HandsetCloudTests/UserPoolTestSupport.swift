@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetSRP
 import HandsetWire
 import Hummingbird
@@ -30,7 +32,7 @@ func withPool<Value: Sendable>(
 let tinaSecret = Base32.decode(DemoData.tinaTOTPSecret)!
 
 extension CloudFixture {
-    var outbox: [OutboxMessage] { OutboxFile(url: dataDirectory.outbox).messages() }
+    var outbox: [OutboxMessage] { OutboxFile(url: dataDirectory.outbox).allMessages() }
 
     /// The newest code the pool "sent" to `username`.
     func lastCode(for username: String) throws -> String {

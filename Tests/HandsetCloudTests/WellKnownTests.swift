@@ -1,4 +1,6 @@
 import Foundation
+import HandsetCloudSQLite
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 import HummingbirdTesting
@@ -17,7 +19,7 @@ struct WellKnownTests {
             let key = try #require(set.keys.first)
             #expect(set.keys.count == 1)
             #expect(key.alg == "RS256" && key.kty == "RSA" && key.use == "sig")
-            let keyID = try SigningKey.load(from: fixture.dataDirectory).keyID
+            let keyID = try await fixture.signingKey().keyID
             #expect(key.kid == keyID)
             #expect(key.e == "AQAB")
             #expect(Base64URL.decode(key.n)?.count == 256)

@@ -42,6 +42,16 @@ import Testing
         #expect(!text.contains("n new"))
     }
 
+    @Test func anEmptyListInvitesANewRecordOnlyWhereTheUserMayCreate() {
+        var state = Self.state()
+        _ = AppCore.update(&state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: [], total: 0)))
+        let text = Renderer.render(state, width: 100, height: 24).text
+        #expect(text.contains("No tasks yet"))
+        #expect(!text.contains("press n"))
+        state.user = SignedInUser(sub: "s", username: "bob", email: nil, groups: ["admins"])
+        #expect(Renderer.render(state, width: 100, height: 24).text.contains("No tasks yet · press n to add one"))
+    }
+
     @Test func theDetailSaysWhyAndTheRefusedScreenListsThem() {
         var state = Self.state()
         _ = AppCore.update(&state, .key(.enter))

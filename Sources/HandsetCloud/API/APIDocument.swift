@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// The OpenAPI document the API is built from: its component schemas with `x-handset-collection` are the

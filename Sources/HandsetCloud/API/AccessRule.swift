@@ -1,3 +1,4 @@
+import HandsetCloudStorage
 import HandsetWire
 
 /// What a rule lets a caller do with a record.

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// A collection the API serves, as declared by one component schema with `x-handset-collection`.

@@ -1,9 +1,10 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// The opaque `cursor` of a record page: base64url of where the previous page ended, in the order it was sorted:
-/// `v1`, the order (`a`/`d`), the sort field, the sort value's type (`s` string, `n` number) and text, and the last
-/// id, separated by NUL. Written by hand: a page with a next page makes one on every request.
+/// `v1`, the order (`a`/`d`), the sort field, the sort value's type (`s` string, `n` number, `m` missing) and text,
+/// and the last id, separated by NUL. Written by hand: a page with a next page makes one on every request.
 struct RecordCursor: Equatable {
     /// The sort field's name.
     var sort: String
@@ -16,7 +17,7 @@ struct RecordCursor: Equatable {
         case .number(let number):
             value = "n" + (position.value.intValue.map { String($0) } ?? String(number))
         case .string(let text): value = "s" + text
-        default: value = "s"
+        default: value = "m"
         }
         let fields = ["v1", descending ? "d" : "a", sort, value, position.id]
         return Base64URL.encode(Array(fields.joined(separator: "\u{0}").utf8))
@@ -33,6 +34,9 @@ struct RecordCursor: Equatable {
         let value: JSONValue
         switch kind {
         case "s": value = .string(valueText)
+        case "m":
+            guard valueText.isEmpty else { return nil }
+            value = .null
         case "n":
             guard let number = Double(valueText), number.isFinite else { return nil }
             value = .number(number)

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudStorage
 import HandsetWire
 
 /// The write functions (create, replace, patch, delete) shared by the single routes and `_batch`.
@@ -33,7 +34,6 @@ struct RecordWriteService: Sendable {
 
     let records: any RecordRepository
     let now: @Sendable () -> Date
-    let locks = KeyedLock()
 
     /// How deeply a record body may nest. Well under `JSONParser.defaultMaximumDepth`, so that a record still
     /// parses inside every answer that wraps it (a page, a change feed, a batch result).
@@ -175,7 +175,8 @@ struct RecordWriteService: Sendable {
     // MARK: Running plans
 
     /// Applies one planned write in its own transaction; with an Idempotency-Key, the answer is stored with it and
-    /// a concurrent duplicate waits for it and replays it.
+    /// a concurrent duplicate (on any instance) waits for it and replays it: the repository claims the key in the
+    /// write's transaction.
     func run(
         _ plan: Plan, in collection: CollectionDefinition, idempotency: IdempotencyClaim? = nil
     ) async throws
@@ -185,45 +186,66 @@ struct RecordWriteService: Sendable {
             if case .answer(let answer) = plan { return answer }
             return .failure(.forbidden)
         }
-        let apply: @Sendable () async throws -> WriteAnswer = {
-            do {
-                let outcome = try await records.write(
-                    collection: collection.name, id: write.id, at: now(), idempotency: idempotency,
-                    decide: write.decide, respond: { write.answer($0).stored })
-                switch outcome {
-                case .written(let record, _): return write.answer(record)
-                case .replayed(let stored): return WriteAnswer(replaying: stored)
-                case .keyReused: return .failure(.idempotencyKeyReused)
-                }
-            } catch {
-                return try Self.answer(refusal: error)
+        do {
+            let outcome = try await records.write(
+                collection: collection.name, id: write.id, at: now(), device: nil, idempotency: idempotency,
+                decide: write.decide, respond: { write.answer($0).stored })
+            switch outcome {
+            case .written(let record, _): return write.answer(record)
+            case .replayed(let stored): return WriteAnswer(replaying: stored)
+            case .keyReused: return .failure(.idempotencyKeyReused)
             }
+        } catch {
+            return try Self.answer(refusal: error)
         }
-        guard let idempotency else { return try await apply() }
-        return try await locks.withLock("\(idempotency.scope)\u{0}\(idempotency.key)", apply)
+    }
+
+    /// What a batch answered: its text, replayed or new, or a reused idempotency key.
+    enum BatchAnswer: Sendable, Equatable {
+        case text(String)
+        case keyReused
     }
 
     /// Applies planned writes in order in one transaction, each in its own savepoint: each is whole or absent, a
-    /// refusal leaves the others alone, and the batch costs one commit instead of one per write.
-    func runAll(_ plans: [Plan], in collection: CollectionDefinition) async throws -> [WriteAnswer] {
+    /// refusal leaves the others alone, and the batch costs one commit instead of one per write. With an
+    /// Idempotency-Key, the text `render` makes of the answers is stored in the same transaction, and a duplicate
+    /// (on any instance) replays it.
+    func runAll(
+        _ plans: [Plan], in collection: CollectionDefinition, idempotency: IdempotencyClaim? = nil,
+        render: @escaping @Sendable ([WriteAnswer]) -> String
+    ) async throws -> BatchAnswer {
         let writes = plans.compactMap { plan -> PlannedWrite? in
             if case .write(let write) = plan { return write }
             return nil
         }
-        let outcomes = try await records.writeEach(
-            collection: collection.name, at: now(),
-            writes.map { RecordWriteItem(id: $0.id, decide: $0.decide) })
+        let name = collection.name
+        let outcome = try await records.writeEach(
+            collection: name, at: now(), device: nil, idempotency: idempotency,
+            writes.map { RecordWriteItem(id: $0.id, decide: $0.decide) },
+            respond: { outcomes in
+                StoredResponse(
+                    status: 200, headers: [:], body: render(try Self.answers(plans, outcomes, collection: name)))
+            })
+        switch outcome {
+        case .written(let outcomes): return .text(render(try Self.answers(plans, outcomes, collection: name)))
+        case .replayed(let stored): return .text(stored.body)
+        case .keyReused: return .keyReused
+        }
+    }
+
+    /// Every plan's answer: the ones decided before storage as they were, the others from their write's outcome.
+    private static func answers(
+        _ plans: [Plan], _ outcomes: [RecordItemOutcome], collection: String
+    ) throws -> [WriteAnswer] {
         var results = outcomes.makeIterator()
-        var writeIndex = 0
         return try plans.map { plan in
             switch plan {
             case .answer(let answer): return answer
             case .write(let write):
-                defer { writeIndex += 1 }
                 switch results.next() {
                 case .written(let record, _)?: return write.answer(record)
                 case .refused(let error)?: return try Self.answer(refusal: error)
-                case nil: return .failure(.recordNotFound(collection.name, write.id))
+                case nil: return .failure(.recordNotFound(collection, write.id))
                 }
             }
         }

@@ -21,27 +21,16 @@ extension RecordsController {
         guard batch.operations.count <= limits.maximumBatchOperations else {
             throw APIError(.badRequest, "At most \(limits.maximumBatchOperations) operations per batch")
         }
-        guard let key else {
-            return Self.json(try await run(batch, collection: collection, identity: identity))
+        let claim = key.map { Self.claim(key: $0, identity: identity, request: request, body: body) }
+        let plans = batch.operations.map { plan($0, collection: collection, identity: identity) }
+        switch try await writes.runAll(plans, in: collection, idempotency: claim, render: Self.render) {
+        case .text(let text): return Self.json(text)
+        case .keyReused: throw APIError.idempotencyKeyReused
         }
-        let claim = Self.claim(key: key, identity: identity, request: request, body: body)
-        let text = try await writes.locks.withLock("\(claim.scope)\u{0}\(claim.key)") {
-            switch try await records.storedResponse(for: claim) {
-            case .replay(let stored): return stored.body
-            case .keyReused: throw APIError.idempotencyKeyReused
-            case .none:
-                let text = try await run(batch, collection: collection, identity: identity)
-                try await records.store(StoredResponse(status: 200, headers: [:], body: text), for: claim, at: now())
-                return text
-            }
-        }
-        return Self.json(text)
     }
 
-    private func run(_ batch: BatchRequest, collection: CollectionDefinition, identity: Identity) async throws -> String
-    {
-        let plans = batch.operations.map { plan($0, collection: collection, identity: identity) }
-        let answers = try await writes.runAll(plans, in: collection)
+    /// `{"results":[{"status","record"?,"error"?}, ...]}`, in the order of the operations.
+    private static func render(_ answers: [WriteAnswer]) -> String {
         var text = "{\"results\":["
         for (index, answer) in answers.enumerated() {
             if index > 0 { text += "," }

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 
@@ -48,7 +49,7 @@ extension RecordsController {
             query.after = cursor.position
         }
         if let raw = parameters["q"] {
-            query.searchWords = Self.words(in: String(raw))
+            query.searchWords = SearchWords.queryWords(in: String(raw))
         }
         var counting = false
         switch parameters["count"] {
@@ -128,11 +129,5 @@ extension RecordsController {
         return order.map { name in
             RecordFilter(field: name == RecordField.owner ? .owner : .field(name), values: values[name] ?? [])
         }
-    }
-
-    /// The words of a search, as FTS5's unicode61 tokenizer would cut them (letters and digits).
-    static func words(in text: String) -> [String] {
-        let words = text.split { character in !(character.isLetter || character.isNumber) }.map(String.init)
-        return Array(words.prefix(16))
     }
 }

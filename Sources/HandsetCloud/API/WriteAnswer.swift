@@ -1,4 +1,5 @@
 import HTTPTypes
+import HandsetCloudStorage
 import HandsetWire
 
 /// The outcome of one write, as both a single request and a batch item report it.

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// Sign-up, confirmation, password recovery and the signed-in user's own account (Cognito's public operations).
@@ -29,7 +30,7 @@ struct AccountService: Sendable {
         }
         do {
             try await pool.store.create(user)
-        } catch IdentityStore.Failure.usernameExists {
+        } catch IdentityRepositoryFailure.usernameExists {
             throw CognitoError.usernameExists
         }
         let details = try await sendCode(to: user, purpose: .confirmSignUp, label: "SignUp")
@@ -305,18 +306,20 @@ struct AccountService: Sendable {
         let code = OneTimeCode.generate()
         let lifetime = purpose == .forgotPassword ? UserPool.resetCodeLifetime : UserPool.confirmationCodeLifetime
         try await pool.store.storeCode(
-            sub: user.sub, purpose: purpose, code: code, expiresAt: pool.now().addingTimeInterval(lifetime))
+            sub: user.sub, purpose: purpose, codeHash: OneTimeCode.hash(code, context: user.sub),
+            expiresAt: pool.now().addingTimeInterval(lifetime))
         let text =
             purpose == .forgotPassword
             ? "Your password reset code is \(code)" : "Your verification code is \(code)"
-        return try pool.delivery.send(
+        return try await pool.delivery.send(
             code: code, to: user, medium: medium, purpose: label, text: text, destination: destination)
     }
 
     /// Checks a code, the attempt already counted by the caller (`beginAttempt`). Before sign-in an expired or
     /// missing code answers like a wrong one (`expiredIsMismatch`), since only a known user can have one.
     private func check(code: String, for user: PoolUser, purpose: CodePurpose, expiredIsMismatch: Bool) async throws {
-        switch try await pool.store.consumeCode(sub: user.sub, purpose: purpose, code: code, now: pool.now()) {
+        let codeHash = OneTimeCode.hash(code, context: user.sub)
+        switch try await pool.store.consumeCode(sub: user.sub, purpose: purpose, codeHash: codeHash, now: pool.now()) {
         case .accepted:
             try await pool.store.attemptSucceeded(subject: user.sub, kind: .code)
         case .mismatch:

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// Cognito's admin operations (AdminCreateUser, ListUsers, groups, ...).
 ///
@@ -39,7 +40,7 @@ struct AdminService: Sendable {
                 user.passwordSetAt = now
                 user.updatedAt = now
             }
-            try invite(updated, password: password, mediums: request.desiredDeliveryMediums)
+            try await invite(updated, password: password, mediums: request.desiredDeliveryMediums)
             return AdminCreateUserResponseWire(user: Self.userWire(updated))
         }
         let username = try UserPool.enforceUsername(request.username)
@@ -54,11 +55,11 @@ struct AdminService: Sendable {
         try UserPool.apply(request.userAttributes ?? [], to: &user, byAdministrator: true)
         do {
             try await pool.store.create(user)
-        } catch IdentityStore.Failure.usernameExists {
+        } catch IdentityRepositoryFailure.usernameExists {
             throw CognitoError.usernameExists
         }
         if request.messageAction != "SUPPRESS" {
-            try invite(user, password: password, mediums: request.desiredDeliveryMediums)
+            try await invite(user, password: password, mediums: request.desiredDeliveryMediums)
         }
         return AdminCreateUserResponseWire(user: Self.userWire(user))
     }
@@ -74,13 +75,13 @@ struct AdminService: Sendable {
         return String(characters.shuffled(using: &generator))
     }
 
-    private func invite(_ user: PoolUser, password: String, mediums: [String]?) throws {
+    private func invite(_ user: PoolUser, password: String, mediums: [String]?) async throws {
         let wanted = mediums ?? ["EMAIL"]
         let medium: CodeDelivery.Medium? =
             wanted.contains("EMAIL") && user.email != nil
             ? .email : (wanted.contains("SMS") && user.phoneNumber != nil ? .sms : CodeDelivery.medium(for: user))
         guard let medium else { return }
-        try pool.delivery.send(
+        try await pool.delivery.send(
             code: password, to: user, medium: medium, purpose: "AdminCreateUser",
             text: "Your username is \(user.username) and temporary password is \(password)")
     }
@@ -228,7 +229,7 @@ struct AdminService: Sendable {
             createdAt: now, updatedAt: now)
         do {
             try await pool.store.createGroup(group)
-        } catch IdentityStore.Failure.groupExists {
+        } catch IdentityRepositoryFailure.groupExists {
             throw CognitoError.groupExists
         }
         return GroupResponseWire(group: groupWire(group))
@@ -252,7 +253,7 @@ struct AdminService: Sendable {
             let user = try await user(request.userPoolId, request.username)
             do {
                 try await pool.store.setMembership(sub: user.sub, group: request.groupName, member: member)
-            } catch IdentityStore.Failure.groupNotFound {
+            } catch IdentityRepositoryFailure.groupNotFound {
                 throw CognitoError.groupNotFound
             }
             return EmptyWire()

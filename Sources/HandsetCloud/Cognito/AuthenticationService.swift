@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 import HandsetSRP
 import HandsetWire
 
@@ -293,7 +294,7 @@ struct AuthenticationService: Sendable {
         case .sms, .email:
             let code = OneTimeCode.generate()
             let medium: CodeDelivery.Medium = factor == .sms ? .sms : .email
-            let details = try pool.delivery.send(
+            let details = try await pool.delivery.send(
                 code: code, to: user, medium: medium, purpose: factor.rawValue,
                 text: "Your authentication code is \(code)")
             state.codeHash = OneTimeCode.hash(code, context: UserPool.sessionHash(session))

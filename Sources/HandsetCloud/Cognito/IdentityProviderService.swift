@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// Cognito's identity provider operations (OpenID Connect providers, and Google as one with a fixed issuer),

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// TOTP setup and MFA preferences: AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// Cognito's configuration operations for app clients, the managed-login domain and the pool itself, writing

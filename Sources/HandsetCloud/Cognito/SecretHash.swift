@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 
 /// Cognito's `SECRET_HASH` for app clients with a secret:
 /// Base64(HMAC-SHA256(key: secret, message: username + clientId)).

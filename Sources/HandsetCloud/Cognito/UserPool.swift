@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// What every user pool operation works with: the pool's settings, its store, token signing, code delivery and the
@@ -7,7 +8,7 @@ import HandsetWire
 struct UserPool: Sendable {
     /// The pool's configuration, live: configuration operations change it while the cloud runs.
     let settings: any PoolSettingsRepository
-    let store: IdentityStore
+    let store: any IdentityRepository
     let tokens: TokenIssuer
     let accessTokens: AccessTokenVerifier
     let sealer: SecretBlockSealer

@@ -1,27 +1,34 @@
 import Foundation
+import HandsetCloudStorage
 import Hummingbird
-import JWTKit
 
 /// Wires the user pool into the router: Cognito's JSON protocol on `POST /` and the loopback-only outbox at
 /// `GET /_local/outbox`. `buildApplication` calls this once.
 enum UserPoolRoutes {
     @discardableResult
     static func add(
-        to router: Router<CloudRequestContext>, settings: any PoolSettingsRepository, store: IdentityStore,
-        directory: DataDirectory, keys: JWTKeyCollection, keyID: String, issuer: Issuer, tokens: TokenIssuer,
-        host: String, now: @escaping @Sendable () -> Date,
+        to router: Router<CloudRequestContext>, settings: any PoolSettingsRepository, storage: CloudStorage,
+        keys: SigningKeyring, issuer: Issuer, tokens: TokenIssuer, host: String,
+        adminCredentials: AdminCredentials? = nil, metrics: CloudMetrics? = nil, now: @escaping @Sendable () -> Date,
         moreOperations: (UserPool) -> [CognitoOperation] = { _ in [] }
-    ) throws -> UserPool {
-        let outbox = OutboxFile(url: directory.outbox)
+    ) async throws -> UserPool {
+        let store = storage.identity
+        let outbox = storage.outbox
         let pool = UserPool(
             settings: settings, store: store, tokens: tokens,
             accessTokens: AccessTokenVerifier(
-                keys: keys, keyIDs: [keyID], issuer: issuer, clientIds: KnownClients(settings: settings),
-                store: store, now: now),
-            sealer: try SecretBlockSealer.loadOrCreate(in: directory),
+                keys: keys, issuer: issuer, clientIds: KnownClients(settings: settings), store: store, now: now),
+            sealer: try await SecretBlockSealer.load(from: storage.keys),
             delivery: CodeDelivery(outbox: outbox, now: now), now: now)
         let gate = LoopbackGate(bindHost: host)
-        CognitoController(pool: pool, gate: gate, more: moreOperations(pool)).addRoutes(to: router)
+        let configuration = settings.current()
+        let admin = AdminAuthorization(
+            gate: gate,
+            verifier: adminCredentials.map {
+                SigV4Verifier(credentials: $0, region: configuration.region, service: "cognito-idp")
+            }, now: now)
+        CognitoController(pool: pool, adminAuthorization: admin, metrics: metrics, more: moreOperations(pool))
+            .addRoutes(to: router)
         OutboxController(outbox: outbox, gate: gate).addRoutes(to: router)
         return pool
     }

@@ -5,14 +5,14 @@ import Hummingbird
 struct WellKnownController: Sendable {
     let userPoolId: String
     let issuer: Issuer
-    let keySet: JSONWebKeySet
+    let keys: SigningKeyring
     /// Where the authorization server answers (the cloud's public address).
     let endpointBase: @Sendable () -> String
 
     func addRoutes(to router: Router<CloudRequestContext>) {
         router.get("\(userPoolId)/.well-known/jwks.json") { request, context in
             context.requestLog.function = "jwks"
-            return try Self.json(keySet)
+            return try Self.json(keys.current.keySet)
         }
         router.get("\(userPoolId)/.well-known/openid-configuration") { request, context in
             context.requestLog.function = "openid-configuration"

@@ -1,7 +1,9 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
-/// The user pool's settings, created on first start and kept in `<data dir>/pool.json` so ids stay stable.
+/// The user pool's settings, created on first start and kept in the storage (SQLite: `<data dir>/pool.json`) so ids
+/// stay stable.
 public struct PoolConfiguration: Codable, Sendable, Equatable {
     public var region: String
     public var userPoolId: String
@@ -143,17 +145,29 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         return configuration
     }
 
-    /// Reads `pool.json`, creating it with new ids on the first start.
-    static func loadOrCreate(in directory: DataDirectory) throws -> PoolConfiguration {
-        if FileManager.default.fileExists(atPath: directory.poolConfiguration.path) {
-            return try load(from: directory)
+    /// The pool's settings in the storage, created with new ids on the first start (seeded from the data
+    /// directory's `pool.json` when there is one).
+    static func loadOrCreate(
+        from settings: any SettingsRepository, seed: DataDirectory?
+    ) async throws
+        -> PoolConfiguration
+    {
+        // Dates as seconds since 1970, as `fileContents` writes them (not `StoredSettings`' encoding).
+        let seedFile = seed?.poolConfiguration
+        let data = try await settings.document(.pool) {
+            if let seedFile, let data = try? Data(contentsOf: seedFile) { return data }
+            return try PoolConfiguration.generate().fileContents()
         }
-        let configuration = PoolConfiguration.generate()
+        let configuration: PoolConfiguration
         do {
-            try AtomicFile.write(
-                configuration.fileContents(), to: directory.poolConfiguration, permissions: 0o600)
+            configuration = try decode(data)
         } catch {
-            throw CloudStartupError.unwritableFile(path: directory.poolConfiguration.path, reason: "\(error)")
+            throw CloudStartupError.unreadableFile(path: "pool settings", reason: "\(error)")
+        }
+        guard !configuration.clients.isEmpty, configuration.userPoolId.contains("_") else {
+            throw CloudStartupError.unreadableFile(
+                path: "pool settings", reason: "they need a userPoolId like us-east-1_AbC123xyz and at least one client"
+            )
         }
         return configuration
     }

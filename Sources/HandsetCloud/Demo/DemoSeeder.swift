@@ -1,11 +1,12 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// Seeds the demo users and their records. Idempotent: a demo user who already exists (with whatever records and
 /// settings they have now) is left alone.
 struct DemoSeeder: Sendable {
     let pool: PoolConfiguration
-    let store: IdentityStore
+    let store: any IdentityRepository
     let records: any RecordRepository
     /// The collections of the API being served: the team app's records are seeded only where it has them.
     let collections: Set<String>
@@ -63,7 +64,7 @@ struct DemoSeeder: Sendable {
         }
         do {
             try await store.create(user)
-        } catch IdentityStore.Failure.usernameExists {
+        } catch IdentityRepositoryFailure.usernameExists {
             return
         }
         let seeded = [("projects", account.projects), ("tasks", account.tasks)].filter { collections.contains($0.0) }

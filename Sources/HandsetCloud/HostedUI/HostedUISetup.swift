@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import Hummingbird
 
 /// Wires managed login into the router: the authorization server's endpoints and the hosted pages, on the

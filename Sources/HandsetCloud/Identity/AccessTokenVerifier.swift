@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 import JWTKit
 
@@ -7,11 +8,10 @@ import JWTKit
 /// been signed out (GlobalSignOut and RevokeToken revoke access tokens for these operations, as Cognito does; the
 /// REST API's authorizer, like API Gateway's, only checks signature and expiry).
 struct AccessTokenVerifier: Sendable {
-    let keys: JWTKeyCollection
-    let keyIDs: Set<String>
+    let keys: SigningKeyring
     let issuer: Issuer
     let clientIds: KnownClients
-    let store: IdentityStore
+    let store: any IdentityRepository
     let now: @Sendable () -> Date
 
     struct Verified: Sendable {
@@ -24,11 +24,13 @@ struct AccessTokenVerifier: Sendable {
     /// The sign-in behind a live access token that carries `scope` (Cognito's own operations need
     /// `aws.cognito.signin.user.admin`; `/oauth2/userInfo` needs `openid`).
     func verify(_ token: String, requiring scope: String = TokenIssuer.apiScope) async throws -> Verified {
-        guard let header = Self.header(of: token), header.alg == "RS256", let kid = header.kid, keyIDs.contains(kid)
+        guard let header = Self.header(of: token), header.alg == "RS256", let kid = header.kid
         else { throw CognitoError.invalidAccessToken }
+        let keys = await self.keys.state(verifying: kid)
+        guard keys.keyIDs.contains(kid) else { throw CognitoError.invalidAccessToken }
         let claims: Claims
         do {
-            claims = try await keys.verify(token, as: Claims.self)
+            claims = try await keys.collection.verify(token, as: Claims.self)
         } catch {
             throw CognitoError.invalidAccessToken
         }

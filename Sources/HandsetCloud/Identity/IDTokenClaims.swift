@@ -1,3 +1,4 @@
+import HandsetCloudStorage
 import JWTKit
 
 /// The claims of a Cognito ID token.

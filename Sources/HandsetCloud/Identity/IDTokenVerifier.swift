@@ -5,20 +5,21 @@ import JWTKit
 /// Checks ID tokens the way API Gateway's Cognito authorizer does: RS256 by the pool's kid, issuer, `token_use` id,
 /// a known audience, expiry and not-before.
 struct IDTokenVerifier: Sendable {
-    let keys: JWTKeyCollection
-    let keyIDs: Set<String>
+    let keys: SigningKeyring
     let issuer: Issuer
     let clientIds: KnownClients
     let now: @Sendable () -> Date
 
     /// The caller's identity, or why the token is refused. Never throws: every failure is a rejection.
     func verify(_ token: String) async -> Result<Identity, TokenRejection> {
-        guard let header = Self.header(of: token), header.alg == "RS256", let kid = header.kid, keyIDs.contains(kid),
+        guard let header = Self.header(of: token), header.alg == "RS256", let kid = header.kid,
             !header.hasCriticalExtensions
         else { return .failure(.unauthorized) }
+        let keys = await self.keys.state(verifying: kid)
+        guard keys.keyIDs.contains(kid) else { return .failure(.unauthorized) }
         let claims: VerifiedClaims
         do {
-            claims = try await keys.verify(token, as: VerifiedClaims.self)
+            claims = try await keys.collection.verify(token, as: VerifiedClaims.self)
         } catch {
             return .failure(.unauthorized)
         }

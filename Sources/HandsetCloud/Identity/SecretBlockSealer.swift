@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 
 /// Seals what the server must remember between `InitiateAuth` (USER_SRP_AUTH) and the PASSWORD_VERIFIER answer into
 /// the opaque SECRET_BLOCK, as Cognito does: the session id, when it was issued and the ephemeral SRP secret b,
-/// encrypted and authenticated with AES-GCM under a key kept in the data directory. The user id for SRP is bound as
+/// encrypted and authenticated with AES-GCM under a key every instance shares (`KeyRepository`). The user id for SRP is bound as
 /// associated data, so a block issued for one user is useless for another.
 struct SecretBlockSealer: Sendable {
     let key: SymmetricKey
@@ -15,17 +16,9 @@ struct SecretBlockSealer: Sendable {
         var serverPrivateValue: [UInt8]
     }
 
-    static func loadOrCreate(in directory: DataDirectory) throws -> SecretBlockSealer {
-        let file = directory.secretBlockKey
-        if let data = try? Data(contentsOf: file), data.count == 32 {
-            return SecretBlockSealer(key: SymmetricKey(data: data))
-        }
-        let bytes = SecureRandom.bytes(32)
-        do {
-            try AtomicFile.write(Data(bytes), to: file, permissions: 0o600)
-        } catch {
-            throw CloudStartupError.unwritableFile(path: file.path, reason: "\(error)")
-        }
+    /// The sealing key every instance shares, created on the first start.
+    static func load(from keys: any KeyRepository) async throws -> SecretBlockSealer {
+        let bytes = try await keys.secret(named: .secretBlock, creatingWith: { SecureRandom.bytes(32) })
         return SecretBlockSealer(key: SymmetricKey(data: bytes))
     }
 

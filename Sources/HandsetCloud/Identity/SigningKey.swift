@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 import JWTKit
 import _CryptoExtras
 
-/// The pool's RSA-2048 signing key: created once per data directory, kept as PEM (0600), named by a stable kid.
+/// One of the pool's RSA-2048 signing keys, named by a stable kid.
 struct SigningKey: Sendable {
     let privateKey: JWTKit.Insecure.RSA.PrivateKey
     /// base64url of the first 16 bytes of SHA-256 over the public key's DER encoding.
@@ -15,35 +16,23 @@ struct SigningKey: Sendable {
         self.keyID = Base64URL.encode(Array(digest.prefix(16)))
     }
 
+    init(pem: String) throws {
+        self.init(privateKey: try JWTKit.Insecure.RSA.PrivateKey(pem: pem))
+    }
+
     /// A new random key (not saved).
     static func generate() throws -> SigningKey {
         SigningKey(privateKey: try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048)))
     }
 
-    /// Reads the key of a data directory.
-    static func load(from directory: DataDirectory) throws -> SigningKey {
-        let file = directory.signingKey
-        do {
-            let pem = try String(contentsOf: file, encoding: .utf8)
-            return SigningKey(privateKey: try JWTKit.Insecure.RSA.PrivateKey(pem: pem))
-        } catch {
-            throw CloudStartupError.unreadableFile(path: file.path, reason: "\(error)")
+    /// The current signing key of a storage, creating the first one when there is none.
+    static func current(in keys: any KeyRepository) async throws -> SigningKey {
+        let stored = try await keys.signingKeys(creatingWith: { try SigningKey.generate().privateKey.pemRepresentation }
+        )
+        guard let current = stored.first(where: { $0.retiredAt == nil }) ?? stored.first else {
+            throw CloudStartupError.unreadableFile(path: "signing keys", reason: "none is stored")
         }
-    }
-
-    /// Reads the key of a data directory, creating it on the first start.
-    static func loadOrCreate(in directory: DataDirectory) throws -> SigningKey {
-        if FileManager.default.fileExists(atPath: directory.signingKey.path) {
-            return try load(from: directory)
-        }
-        let key = try generate()
-        do {
-            try AtomicFile.write(
-                Data(key.privateKey.pemRepresentation.utf8), to: directory.signingKey, permissions: 0o600)
-        } catch {
-            throw CloudStartupError.unwritableFile(path: directory.signingKey.path, reason: "\(error)")
-        }
-        return key
+        return try SigningKey(pem: current.privateKeyPEM)
     }
 
     /// The public half as a JSON Web Key, as Cognito's JWKS lists it.
@@ -55,19 +44,26 @@ struct SigningKey: Sendable {
     }
 
     /// A key collection that knows this key by its kid only.
+    func keyCollection() async -> JWTKeyCollection {
+        await Self.keyCollection([self])
+    }
+
+    /// A key collection that knows these keys by their kids only.
     ///
     /// jwt-kit falls back to a collection's default key when a token names an unknown kid (or none); registering
     /// with a kid makes the key the default too, so the default is cleared: unknown kids then fail.
-    func keyCollection() async -> JWTKeyCollection {
+    static func keyCollection(_ keys: [SigningKey]) async -> JWTKeyCollection {
         // Claims are written like Cognito writes them: `"iss":"http://..."`, not `"http:\/\/..."`.
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let keys = JWTKeyCollection()
-        await keys.add(
-            rsa: privateKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: keyID),
-            serializer: DefaultJWTSerializer(jsonEncoder: encoder))
-        await keys.clearDefault()
-        return keys
+        let collection = JWTKeyCollection()
+        for key in keys {
+            await collection.add(
+                rsa: key.privateKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.keyID),
+                serializer: DefaultJWTSerializer(jsonEncoder: encoder))
+        }
+        await collection.clearDefault()
+        return collection
     }
 }

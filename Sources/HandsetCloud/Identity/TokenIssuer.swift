@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 import JWTKit
 
 /// Signs the pool's ID and access tokens (RS256, with the key's kid in the header).
@@ -8,8 +9,7 @@ import JWTKit
 /// recorded by `origin_jti`; every token of that sign-in, refreshes included and whichever API refreshes it,
 /// carries them. A user with linked provider identities gets Cognito's `identities` claim.
 struct TokenIssuer: Sendable {
-    let keys: JWTKeyCollection
-    let keyID: String
+    let keys: SigningKeyring
     let issuer: Issuer
     /// The lifetimes of a client's tokens (its own, else the pool's), read from the live configuration.
     let lifetimes: @Sendable (_ clientId: String) -> TokenLifetimes
@@ -29,14 +29,12 @@ struct TokenIssuer: Sendable {
         let lifetimes = self.lifetimes(clientId)
         let grant = try await signIns?.signIn(originJti: session.originJti)
         let linked = try await identities?.identities(of: user.sub) ?? []
-        let kid = JWKIdentifier(string: keyID)
         let accessToken = try await keys.sign(
             AccessTokenClaims(
                 sub: user.sub, clientId: clientId, scope: grant?.scopes.joined(separator: " ") ?? Self.apiScope,
                 username: user.username, authTime: session.authTime, iat: issuedAt,
                 exp: issuedAt + lifetimes.accessTokenSeconds, iss: issuer, jti: UUID().uuidString.lowercased(),
-                originJti: session.originJti, eventId: session.eventId),
-            kid: kid)
+                originJti: session.originJti, eventId: session.eventId))
         let idToken = IDTokenClaims(
             sub: user.sub, aud: clientId, authTime: session.authTime, iat: issuedAt,
             exp: issuedAt + lifetimes.idTokenSeconds, iss: issuer, email: user.email,
@@ -48,7 +46,7 @@ struct TokenIssuer: Sendable {
                 Self.accessTokenHash(accessToken)
             })
         return IssuedTokens(
-            idToken: try await keys.sign(idToken, kid: kid), accessToken: accessToken,
+            idToken: try await keys.sign(idToken), accessToken: accessToken,
             expiresIn: lifetimes.accessTokenSeconds, scopes: grant?.scopes)
     }
 
@@ -59,7 +57,7 @@ struct TokenIssuer: Sendable {
         let claims = ClientAccessTokenClaims(
             sub: clientId, clientId: clientId, scope: scopes.joined(separator: " "), authTime: issuedAt, iat: issuedAt,
             exp: issuedAt + lifetime, iss: issuer.value, jti: UUID().uuidString.lowercased())
-        return (try await keys.sign(claims, kid: JWKIdentifier(string: keyID)), lifetime)
+        return (try await keys.sign(claims), lifetime)
     }
 
     /// OpenID Connect's `at_hash`: the left half of the access token's SHA-256, base64url.

@@ -1,9 +1,12 @@
 import Foundation
+import HandsetCloudStorage
 
 /// One line of `<data dir>/logs/requests.log`, CloudWatch-style. Never a body, token, password or query string.
 struct RequestLogEntry: Sendable, Equatable {
     var time: String
     var requestId: String
+    /// The instance that answered (`serve --instance-id`), so that one log stream can hold a fleet's lines.
+    var instance: String
     var sub: String?
     var function: String
     var method: String
@@ -20,6 +23,8 @@ struct RequestLogEntry: Sendable, Equatable {
         JSONText.appendQuoted(time, to: &line)
         line += ",\"requestId\":"
         JSONText.appendQuoted(requestId, to: &line)
+        line += ",\"instance\":"
+        JSONText.appendQuoted(instance, to: &line)
         line += ",\"sub\":"
         if let sub { JSONText.appendQuoted(sub, to: &line) } else { line += "null" }
         line += ",\"function\":"

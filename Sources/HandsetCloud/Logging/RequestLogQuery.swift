@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// Which request log lines `handset-cloud logs` shows: every `--filter key=value` must hold, and the line must be no

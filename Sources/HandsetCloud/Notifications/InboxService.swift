@@ -1,12 +1,13 @@
 import Foundation
-import ServiceLifecycle
+import HandsetCloudStorage
 import HandsetWire
+import ServiceLifecycle
 
 /// Delivers notifications and answers inbox polls, long ones included. Every delivery, from a request, a record
 /// event or another process, goes through the database; this process's deliveries also wake the recipients' polls
 /// directly.
 struct InboxService: Sendable {
-    let store: NotificationStore
+    let store: any NotificationRepository
     let waiters: InboxWaiters
     let settings: NotificationSettings
     let now: @Sendable () -> Date
@@ -31,7 +32,7 @@ struct InboxService: Sendable {
         var page = try await read(sub: sub, since: since, limit: limit, device: device)
         // A held poll answers (empty) as soon as the server starts shutting down, so stopping never waits for it.
         while page.items.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let ticket = waiters.register(sub)
+            let ticket = waiters.register(sub, after: since)
             do {
                 page = try await read(sub: sub, since: since, limit: limit, device: device)
                 if page.items.isEmpty {

@@ -10,11 +10,14 @@ final class InboxTicket: @unchecked Sendable {
     }
 
     let sub: String
+    /// The cursor the poll waits after: a delivery with a larger cursor is news to it.
+    let after: Int64
     private let lock = NSLock()
     private var state = State.armed
 
-    init(sub: String) {
+    init(sub: String, after: Int64 = 0) {
         self.sub = sub
+        self.after = after
     }
 
     func signal() {

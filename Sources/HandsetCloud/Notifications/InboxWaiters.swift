@@ -10,8 +10,8 @@ final class InboxWaiters: @unchecked Sendable {
     private var tickets: [String: [ObjectIdentifier: InboxTicket]] = [:]
     private var total = 0
 
-    func register(_ sub: String) -> InboxTicket {
-        let ticket = InboxTicket(sub: sub)
+    func register(_ sub: String, after: Int64 = 0) -> InboxTicket {
+        let ticket = InboxTicket(sub: sub, after: after)
         lock.withLock {
             tickets[sub, default: [:]][ObjectIdentifier(ticket)] = ticket
             total += 1
@@ -35,4 +35,11 @@ final class InboxWaiters: @unchecked Sendable {
 
     /// How many polls are waiting.
     var count: Int { lock.withLock { total } }
+
+    /// Every waiting user with the smallest cursor their polls wait after.
+    var waitingCursors: [String: Int64] {
+        lock.withLock {
+            tickets.compactMapValues { polls in polls.values.map(\.after).min() }
+        }
+    }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
-/// `handset-cloud notify` and `publish`: deliveries written straight into a data directory's database. A running
-/// server wakes the recipients' long-polls when the CLI calls its loopback wake-up route (`wakeURL`), or at its
-/// next check for deliveries by other processes (every 500 ms by default) when it cannot.
+/// `handset-cloud notify` and `publish`: deliveries written straight into the storage. A running server wakes the
+/// recipients' long-polls when the CLI calls its loopback wake-up route (`wakeURL`), or at its next check for
+/// deliveries by other processes (every 500 ms by default) when it cannot.
 public enum LocalNotifications {
     public struct Delivery: Sendable, Equatable {
         /// The `sub` of every user who received it.
@@ -16,11 +17,11 @@ public enum LocalNotifications {
     }
 
     /// Delivers a `direct` notification to one user (by sub, username or email).
-    public static func notify(
-        dataDirectory: URL, user: String, title: String, body: String, link: RecordLink?, now: Date = Date()
+    package static func notify(
+        storage: CloudStorage, user: String, title: String, body: String, link: RecordLink?, now: Date = Date()
     ) async throws -> Delivery {
         let draft = try validated(title: title, body: body, link: link)
-        let store = NotificationStore(database: try LocalObjects.openDatabase(dataDirectory))
+        let store = storage.notifications
         guard let sub = try await store.userSub(matching: user) else {
             throw Failure(description: "no user \(user) (give a username, email or sub)")
         }
@@ -29,15 +30,15 @@ public enum LocalNotifications {
     }
 
     /// Publishes to every subscriber of a topic; with `createTopic`, creates the topic first when it is missing.
-    public static func publish(
-        dataDirectory: URL, topic: String, title: String, body: String, link: RecordLink?, createTopic: Bool = false,
-        now: Date = Date()
+    package static func publish(
+        storage: CloudStorage, topic: String, title: String, body: String, link: RecordLink?,
+        createTopic: Bool = false, now: Date = Date()
     ) async throws -> Delivery {
         let draft = try validated(title: title, body: body, link: link)
         guard TopicsController.isTopicName(topic) else {
             throw Failure(description: "a topic name is 1 to 256 letters, digits, '-' or '_'")
         }
-        let store = NotificationStore(database: try LocalObjects.openDatabase(dataDirectory))
+        let store = storage.notifications
         if createTopic { _ = try await store.createTopic(topic, by: "handset-cloud", at: now) }
         guard let subscribers = try await store.subscribers(of: topic) else {
             throw Failure(description: "no topic \(topic) (create it with --create or POST <api>/_topics)")

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// How the notification inbox behaves, kept in `<data dir>/notifications.json` (created with these defaults on
 /// first start; keys missing from the file take their defaults).
@@ -43,9 +44,14 @@ public struct NotificationSettings: Codable, Sendable, Equatable {
             try container.decodeIfPresent(Double.self, forKey: .purgeIntervalSeconds) ?? defaults.purgeIntervalSeconds
     }
 
-    /// The settings in `<data dir>/notifications.json`, written with defaults when absent.
-    static func loadOrCreate(in directory: DataDirectory) throws -> NotificationSettings {
-        try SettingsFile.loadOrCreate(NotificationSettings(), at: directory.notificationSettings)
+    /// The settings in the storage (SQLite: `<data dir>/notifications.json`), written with defaults when absent.
+    static func loadOrCreate(
+        from settings: any SettingsRepository, seed: DataDirectory?
+    ) async throws
+        -> NotificationSettings
+    {
+        try await StoredSettings.load(
+            .notifications, from: settings, seed: seed, defaults: { NotificationSettings() })
     }
 
     func validated() throws -> NotificationSettings {
@@ -57,9 +63,4 @@ public struct NotificationSettings: Codable, Sendable, Equatable {
         }
         return self
     }
-}
-
-extension DataDirectory {
-    /// Notification settings (retention, admin group, assignee field).
-    public var notificationSettings: URL { root.appendingPathComponent("notifications.json") }
 }

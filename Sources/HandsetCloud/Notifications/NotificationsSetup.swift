@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -13,11 +14,16 @@ struct NotificationsSetup: Sendable {
     let logger: Logger
 
     init(
-        directory: DataDirectory, database: CloudDatabase, document: APIDocument, settings: NotificationSettings?,
+        directory: DataDirectory, storage: CloudStorage, document: APIDocument, settings: NotificationSettings?,
         now: @escaping @Sendable () -> Date, logger: Logger
-    ) throws {
-        self.settings = try (settings ?? NotificationSettings.loadOrCreate(in: directory)).validated()
-        let store = NotificationStore(database: database)
+    ) async throws {
+        if let settings {
+            self.settings = try settings.validated()
+        } else {
+            self.settings = try await NotificationSettings.loadOrCreate(from: storage.settings, seed: directory)
+                .validated()
+        }
+        let store = storage.notifications
         let waiters = InboxWaiters()
         inbox = InboxService(store: store, waiters: waiters, settings: self.settings, now: now)
         notifier = RecordEventNotifier(inbox: inbox, document: document, logger: logger)
@@ -34,13 +40,15 @@ struct NotificationsSetup: Sendable {
         LocalInboxController(waiters: inbox.waiters, gate: LoopbackGate(bindHost: host)).addRoutes(to: router)
     }
 
-    var services: [any Service] {
+    /// The retention purge with `lease` (once per interval across the fleet); the watcher on every instance, since
+    /// each has its own waiting polls.
+    func services(lease: PeriodicLease?) -> [any Service] {
         let inbox = inbox
         let watcher = watcher
         return [
             PeriodicTask(
                 name: "notification retention",
-                interval: .milliseconds(Int64(settings.purgeIntervalSeconds * 1000)), logger: logger,
+                interval: .milliseconds(Int64(settings.purgeIntervalSeconds * 1000)), logger: logger, lease: lease,
                 work: { try await inbox.purgeExpired() }),
             PeriodicTask(
                 name: "notification watcher", interval: .milliseconds(Int64(settings.externalWritePollMilliseconds)),

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 import Logging
 
@@ -12,15 +13,14 @@ import Logging
 /// | `conflict` | a write was refused with 412 | the writer |
 ///
 /// The device comes from `RecordWriteOrigin` (the `X-Handset-Device` header, else the token's `origin_jti`); the
-/// device of each record's last write is remembered in memory (`RecentWriteDevices`), so writes cost no extra
-/// database write. The assignee is compared with the record as it was before the write.
+/// device of each record's last write is stored with the record (`StoredRecord.lastDevice`, written in the write's
+/// own transaction), so any instance compares with the write before, wherever that was made. The assignee is compared with the record as it was before the write.
 /// `record.changed` and `conflict` are not repeated while the recipient has one about the same record unread, so
 /// a device that syncs a long offline session does not flood the inbox.
 struct RecordEventNotifier: RecordEventSink {
     let inbox: InboxService
     let document: APIDocument
     let logger: Logger
-    let devices = RecentWriteDevices()
 
     func recordWritten(_ event: RecordWriteEvent) async {
         do {
@@ -54,11 +54,8 @@ struct RecordEventNotifier: RecordEventSink {
         let title = displayTitle(
             record.deleted ? beforeBody : body, id: event.id, collection: event.collection)
 
-        let recordKey = "\(event.collection)/\(event.id)"
-        let device = event.origin?.device.flatMap { device in writer.map { "\($0.sub) \(device)" } }
-        let lastDevice =
-            record.deleted
-            ? devices.remove(recordKey) : device.map { devices.exchange(recordKey, $0) } ?? devices.value(recordKey)
+        let device = event.origin?.deviceKey
+        let lastDevice = event.before?.lastDevice
         if let writer, let before = event.before, !before.deleted || !record.deleted {
             let verb = record.deleted ? "deleted" : "changed"
             if writer.sub != record.owner {
@@ -83,7 +80,9 @@ struct RecordEventNotifier: RecordEventSink {
         let field = inbox.settings.assigneeField
         guard let assignee = body[field]?.stringValue, assignee.utf8.count <= 512,
             beforeBody[field]?.stringValue?.lowercased() != assignee.lowercased(),
-            let assigned = try await inbox.store.assignee(matching: assignee), assigned.sub != writer?.sub,
+            let match = try await inbox.store.assignee(matching: assignee), match.sub != writer?.sub,
+            case let assigned = Identity(
+                sub: match.sub, username: match.username, email: match.email, groups: match.groups, clientId: ""),
             let collection = document.collections[event.collection],
             collection.grant(for: assigned).allows(.read, on: record, caller: assigned.sub)
         else { return }

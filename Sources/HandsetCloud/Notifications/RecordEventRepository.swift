@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// The record repository with events: every write that changes a record, and every write refused with 412, is
@@ -29,7 +30,7 @@ struct RecordEventRepository: RecordRepository {
     }
 
     func write(
-        collection: String, id: String, at date: Date, idempotency: IdempotencyClaim?,
+        collection: String, id: String, at date: Date, device: String?, idempotency: IdempotencyClaim?,
         decide: @escaping @Sendable (StoredRecord?) throws -> RecordDecision,
         respond: @escaping @Sendable (StoredRecord?) -> StoredResponse
     ) async throws -> RecordWriteOutcome {
@@ -37,7 +38,8 @@ struct RecordEventRepository: RecordRepository {
         let outcome: RecordWriteOutcome
         do {
             outcome = try await base.write(
-                collection: collection, id: id, at: date, idempotency: idempotency,
+                collection: collection, id: id, at: date, device: device ?? RecordWriteOrigin.current?.deviceKey,
+                idempotency: idempotency,
                 decide: { current in
                     before.record = current
                     return try decide(current)
@@ -60,10 +62,9 @@ struct RecordEventRepository: RecordRepository {
 
     /// The base's batch (one transaction), with each item's events once it has committed.
     func writeEach(
-        collection: String, at date: Date, _ writes: [RecordWriteItem]
-    ) async throws
-        -> [RecordItemOutcome]
-    {
+        collection: String, at date: Date, device: String?, idempotency: IdempotencyClaim?,
+        _ writes: [RecordWriteItem], respond: @escaping @Sendable ([RecordItemOutcome]) throws -> StoredResponse
+    ) async throws -> RecordBatchOutcome {
         let befores = writes.map { _ in BeforeImage() }
         let observed = zip(writes, befores).map { write, before in
             RecordWriteItem(
@@ -73,8 +74,11 @@ struct RecordEventRepository: RecordRepository {
                     return try write.decide(current)
                 })
         }
-        let outcomes = try await base.writeEach(collection: collection, at: date, observed)
         let origin = RecordWriteOrigin.current
+        let batch = try await base.writeEach(
+            collection: collection, at: date, device: device ?? origin?.deviceKey, idempotency: idempotency, observed,
+            respond: respond)
+        guard case .written(let outcomes) = batch else { return batch }
         for (index, outcome) in zip(writes.indices, outcomes) {
             switch outcome {
             case .written(let record?, changed: true):
@@ -90,7 +94,7 @@ struct RecordEventRepository: RecordRepository {
                 break
             }
         }
-        return outcomes
+        return batch
     }
 
     func storedResponse(for claim: IdempotencyClaim) async throws -> IdempotencyLookup {

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// Receives what happened to records, after the write's transaction has committed. Object storage removes detached

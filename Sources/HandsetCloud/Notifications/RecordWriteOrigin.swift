@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 
@@ -38,6 +39,13 @@ struct RecordWriteOrigin: Sendable, Equatable {
             if !trimmed.isEmpty, trimmed.utf8.count <= 128 { return trimmed }
         }
         return writer?.originJti
+    }
+
+    /// The device as a record keeps it (`StoredRecord.lastDevice`): `<writer's sub> <device>`, so that two users'
+    /// devices never compare equal.
+    var deviceKey: String? {
+        guard let writer, let device else { return nil }
+        return "\(writer.sub) \(device)"
     }
 
     struct Writer: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 
@@ -59,7 +60,7 @@ struct TopicsController: Sendable {
             var request = request
             let body: SubscriptionBody = try await Self.decode(&request)
             let isAdmin = identity.groups.contains(inbox.settings.adminGroup)
-            let target: NotificationStore.SubscriptionTarget
+            let target: SubscriptionTarget
             switch (body.user, body.group) {
             case (let user?, nil):
                 guard let sub = try await inbox.store.userSub(matching: user) else {

@@ -1,9 +1,10 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 import Logging
 
-/// `handset-cloud objects`: object storage of a data directory, read and maintained directly (the database is
-/// shared safely with a running server).
+/// `handset-cloud objects`: object storage read and maintained directly (the database is shared safely with running
+/// servers); the bytes are in the data directory.
 public enum LocalObjects {
     /// One object as `handset-cloud objects list` shows it.
     public struct Listing: Codable, Sendable, Equatable {
@@ -15,9 +16,8 @@ public enum LocalObjects {
         public var attached: Bool
     }
 
-    public static func list(dataDirectory: URL, now: Date = Date()) async throws -> [Listing] {
-        let database = try openDatabase(dataDirectory)
-        return try await ObjectRepository(database: database).all().map { object in
+    package static func list(storage: CloudStorage, now: Date = Date()) async throws -> [Listing] {
+        try await storage.objects.all().map { object in
             Listing(
                 info: object.info(at: now), record: "\(object.collection)/\(object.recordId)", owner: object.owner,
                 attached: object.attached)
@@ -25,29 +25,24 @@ public enum LocalObjects {
     }
 
     /// Applies the lifecycle rule now (archive old objects, expire restored copies, remove unused uploads), with
-    /// `settings` or else those of `<data dir>/storage.json`.
-    public static func runLifecycle(
-        dataDirectory: URL, settings: ObjectStorageSettings? = nil, now: Date = Date()
+    /// `settings` or else the storage's; the bytes are under `dataDirectory`, or in `objectsDirectory` when the
+    /// server was given one (`serve --objects-dir`).
+    package static func runLifecycle(
+        storage: CloudStorage, dataDirectory: URL, objectsDirectory: URL? = nil,
+        settings: ObjectStorageSettings? = nil, now: Date = Date()
     ) async throws -> ObjectLifecycleReport {
         let directory = DataDirectory(root: dataDirectory)
-        let database = try openDatabase(dataDirectory)
-        let settings = try (settings ?? ObjectStorageSettings.loadOrCreate(in: directory)).validated()
-        try ObjectStore.prepare(directory)
-        let store = ObjectStore(
-            directory: directory, repository: ObjectRepository(database: database),
-            records: SQLiteRecordRepository(database: database), now: { now })
+        let loaded: ObjectStorageSettings
+        if let settings {
+            loaded = settings
+        } else {
+            loaded = try await ObjectStorageSettings.loadOrCreate(from: storage.settings, seed: directory)
+        }
+        let settings = try loaded.validated()
+        let blobs = DirectoryBlobStore(root: objectsDirectory ?? directory.objectsDirectory)
+        try blobs.prepare()
+        let store = ObjectStore(blobs: blobs, repository: storage.objects, records: storage.records, now: { now })
         let reconciler = ObjectReconciler(store: store, logger: Logger(label: "handset-cloud"))
         return try await ObjectLifecycle(store: store, reconciler: reconciler, settings: settings).run()
-    }
-
-    /// The database of an existing data directory (never creates one).
-    static func openDatabase(_ dataDirectory: URL) throws -> CloudDatabase {
-        let directory = DataDirectory(root: dataDirectory)
-        guard FileManager.default.fileExists(atPath: directory.database.path) else {
-            throw CloudStartupError.dataDirectoryUnavailable(
-                path: directory.root.path, reason: "no handset-cloud database in it (start `handset-cloud serve` first)"
-            )
-        }
-        return try CloudDatabase.open(in: directory)
     }
 }

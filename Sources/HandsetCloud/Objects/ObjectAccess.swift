@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// Who may touch an object: ownership follows the record the object belongs to (named in its key). Whoever may write

@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 
 /// Signs and checks storage URLs, in the shape of S3's query-string authentication (`X-Amz-Algorithm`,
 /// `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Signature`).
 ///
-/// The signature is HMAC-SHA256, under a key kept in the data directory (0600), over the method, bucket and key,
+/// The signature is HMAC-SHA256, under a key every instance shares (`KeyRepository`), over the method, bucket and key,
 /// the signer (the user it was issued to), the time it was issued and how long it lasts, and for an upload the exact
 /// `Content-Length` and `Content-Type` the request must carry. Changing any of them gives another signature.
 struct ObjectSigner: Sendable {
@@ -33,17 +34,9 @@ struct ObjectSigner: Sendable {
         var expiresAt: Date { issuedAt.addingTimeInterval(TimeInterval(lifetime)) }
     }
 
-    static func loadOrCreate(in directory: DataDirectory) throws -> ObjectSigner {
-        let file = directory.objectSigningKey
-        if let data = try? Data(contentsOf: file), data.count == 32 {
-            return ObjectSigner(key: SymmetricKey(data: data))
-        }
-        let bytes = SecureRandom.bytes(32)
-        do {
-            try AtomicFile.write(Data(bytes), to: file, permissions: 0o600)
-        } catch {
-            throw CloudStartupError.unwritableFile(path: file.path, reason: "\(error)")
-        }
+    /// The signing key every instance shares, created on the first start.
+    static func load(from keys: any KeyRepository) async throws -> ObjectSigner {
+        let bytes = try await keys.secret(named: .objectSigning, creatingWith: { SecureRandom.bytes(32) })
         return ObjectSigner(key: SymmetricKey(data: bytes))
     }
 

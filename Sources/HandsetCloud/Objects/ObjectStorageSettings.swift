@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// How object storage behaves, kept in `<data dir>/storage.json` (created with these defaults on first start; keys
 /// missing from the file take their defaults).
@@ -100,9 +101,13 @@ public struct ObjectStorageSettings: Codable, Sendable, Equatable {
             .lowercased()
     }
 
-    /// The settings in `<data dir>/storage.json`, written with defaults when absent.
-    static func loadOrCreate(in directory: DataDirectory) throws -> ObjectStorageSettings {
-        try SettingsFile.loadOrCreate(ObjectStorageSettings(), at: directory.storageSettings)
+    /// The settings in the storage (SQLite: `<data dir>/storage.json`), written with defaults when absent.
+    static func loadOrCreate(
+        from settings: any SettingsRepository, seed: DataDirectory?
+    ) async throws
+        -> ObjectStorageSettings
+    {
+        try await StoredSettings.load(.storage, from: settings, seed: seed, defaults: { ObjectStorageSettings() })
     }
 
     func validated() throws -> ObjectStorageSettings {

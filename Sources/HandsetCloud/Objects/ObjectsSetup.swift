@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -16,14 +17,19 @@ struct ObjectsSetup: Sendable {
 
     /// `records` is the repository without events (objects only read records).
     init(
-        directory: DataDirectory, database: CloudDatabase, document: APIDocument, records: any RecordRepository,
-        settings: ObjectStorageSettings?, now: @escaping @Sendable () -> Date, logger: Logger
-    ) throws {
-        self.settings = try (settings ?? ObjectStorageSettings.loadOrCreate(in: directory)).validated()
-        signer = try ObjectSigner.loadOrCreate(in: directory)
-        try ObjectStore.prepare(directory)
-        store = ObjectStore(
-            directory: directory, repository: ObjectRepository(database: database), records: records, now: now)
+        directory: DataDirectory, blobs: any BlobStore, storage: CloudStorage, document: APIDocument,
+        records: any RecordRepository, settings: ObjectStorageSettings?, now: @escaping @Sendable () -> Date,
+        logger: Logger
+    ) async throws {
+        if let settings {
+            self.settings = try settings.validated()
+        } else {
+            self.settings = try await ObjectStorageSettings.loadOrCreate(from: storage.settings, seed: directory)
+                .validated()
+        }
+        signer = try await ObjectSigner.load(from: storage.keys)
+        try blobs.prepare()
+        store = ObjectStore(blobs: blobs, repository: storage.objects, records: records, now: now)
         access = ObjectAccess(document: document, records: records)
         reconciler = ObjectReconciler(
             store: store, logger: logger,
@@ -45,13 +51,14 @@ struct ObjectsSetup: Sendable {
     }
 
     /// The lifecycle rule, applied at start and then every `lifecycleIntervalSeconds`.
-    var services: [any Service] {
+    /// With `lease`, once per interval across the fleet.
+    func services(lease: PeriodicLease?) -> [any Service] {
         let lifecycle = lifecycle
         let logger = logger
         return [
             PeriodicTask(
                 name: "object lifecycle", interval: .milliseconds(Int64(settings.lifecycleIntervalSeconds * 1000)),
-                logger: logger,
+                logger: logger, lease: lease,
                 work: {
                     let report = try await lifecycle.run()
                     if report != ObjectLifecycleReport() { logger.notice("object lifecycle: \(report)") }

@@ -1,9 +1,10 @@
 import Foundation
+import HandsetCloudStorage
 
 /// "Sends" codes and temporary passwords by writing them to the outbox, and tells the client where they went in
 /// Cognito's masked form.
 struct CodeDelivery: Sendable {
-    let outbox: OutboxFile
+    let outbox: any OutboxRepository
     let now: @Sendable () -> Date
 
     enum Medium: String, Sendable {
@@ -18,9 +19,9 @@ struct CodeDelivery: Sendable {
     @discardableResult
     func send(
         code: String, to user: PoolUser, medium: Medium, purpose: String, text: String, destination: String? = nil
-    ) throws -> CodeDeliveryDetailsWire {
+    ) async throws -> CodeDeliveryDetailsWire {
         let destination = destination ?? (medium == .email ? user.email : user.phoneNumber) ?? ""
-        try outbox.append(
+        try await outbox.append(
             OutboxMessage(
                 time: Timestamp.string(from: now()), username: user.username, medium: medium.rawValue,
                 destination: destination, purpose: purpose, code: code, message: text))

@@ -1,11 +1,12 @@
 import Foundation
+import HandsetCloudStorage
 import Hummingbird
 
 /// `GET /_local/outbox[?username=<name>][&after=<n>]`: the codes the pool "sent", like Firebase's emulator exposes
 /// its codes. Loopback only (see `LoopbackGate`). Answers `{"messages":[...],"next":<n>}`, where `next` is the `after`
 /// to poll with for newer messages.
 struct OutboxController: Sendable {
-    let outbox: OutboxFile
+    let outbox: any OutboxRepository
     let gate: LoopbackGate
 
     struct Page: Codable, Sendable {
@@ -19,7 +20,7 @@ struct OutboxController: Sendable {
             if let refusal = gate.refusal(for: request, context: context) {
                 return Self.json(["message": refusal.message(for: "the outbox")], status: .forbidden)
             }
-            let all = outbox.messages()
+            let all = try await outbox.messages()
             let after = request.uri.queryParameters.get("after", as: Int.self) ?? 0
             let username = request.uri.queryParameters.get("username").map { $0.lowercased() }
             let messages = all.enumerated()

@@ -1,3 +1,5 @@
+import HandsetCloudStorage
+
 /// The admin operations that name a user: AdminGetUser, AdminDeleteUser, AdminDisableUser, AdminEnableUser,
 /// AdminConfirmSignUp, AdminUserGlobalSignOut, AdminListGroupsForUser, AdminResetUserPassword.
 struct AdminUserRequestWire: Codable, Sendable {

@@ -1,3 +1,4 @@
+import HandsetCloudStorage
 /// Why a sign-in through a third-party provider failed, in words for the person at the browser (no secrets, no
 /// token contents).
 enum FederationError: Error, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// Sign-in through a third-party OpenID Connect provider, as Cognito does it: the browser goes to the provider
@@ -127,7 +128,7 @@ struct FederationService: Sendable {
             do {
                 try await pool.store.create(created)
                 sub = created.sub
-            } catch IdentityStore.Failure.usernameExists {
+            } catch IdentityRepositoryFailure.usernameExists {
                 // A sign-in of the same person on another instance got there first.
                 sub = try await pool.store.user(named: username)?.sub
             }
@@ -151,7 +152,7 @@ struct FederationService: Sendable {
                 if user.status == .externalProvider, !user.groups.contains(group) { user.groups.append(group) }
                 user.updatedAt = now
             }
-        } catch IdentityStore.Failure.userNotFound {
+        } catch IdentityRepositoryFailure.userNotFound {
             throw FederationError.providerAnswer("the linked user no longer exists")
         }
         guard updated.enabled else { throw CognitoError.userDisabled }

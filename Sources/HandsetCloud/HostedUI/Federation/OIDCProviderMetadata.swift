@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// The parts of a provider's OpenID discovery document the pool uses.

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

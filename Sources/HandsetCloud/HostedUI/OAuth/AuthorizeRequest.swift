@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// A checked `/oauth2/authorize` request (the authorization code grant with PKCE).
 struct AuthorizeRequest: Sendable, Equatable {

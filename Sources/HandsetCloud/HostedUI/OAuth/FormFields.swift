@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// The fields of an `application/x-www-form-urlencoded` body or a query string (WHATWG URL's rules: `&`-separated
 /// pairs, `+` is a space, percent-escapes are UTF-8). OAuth refuses a parameter given twice (RFC 6749 §3.1), so

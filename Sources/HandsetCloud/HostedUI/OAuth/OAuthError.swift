@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudStorage
 import Hummingbird
 
 /// An error of the token, revocation and device-authorization endpoints: `{"error": "<code>"}` as Cognito answers

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 
 /// The pool's OAuth 2.0 authorization server, apart from HTTP: authorization codes, the token endpoint's grants,

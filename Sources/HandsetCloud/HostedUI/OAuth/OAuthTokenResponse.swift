@@ -1,3 +1,4 @@
+import HandsetCloudStorage
 /// The token endpoint's answer (RFC 6749 §5.1): `id_token` only when `openid` was granted, `refresh_token` only
 /// for a new sign-in (or a rotation).
 struct OAuthTokenResponse: Encodable, Sendable, Equatable {

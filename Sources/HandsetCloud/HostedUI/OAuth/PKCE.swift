@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 
 /// Proof Key for Code Exchange (RFC 7636), S256 only: the code is bound to a challenge, and only the holder of the
 /// verifier behind it can redeem the code.

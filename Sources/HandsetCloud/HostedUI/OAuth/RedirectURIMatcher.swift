@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// Whether a `redirect_uri` (or `logout_uri`) is one the client registered.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// Where a sign-in on the hosted pages goes once the person has signed in: back to the app with an authorization
 /// code, or on to approving a device (RFC 8628). Every page of the sign-in carries it in its query string, and it

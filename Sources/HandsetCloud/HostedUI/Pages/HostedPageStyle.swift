@@ -1,3 +1,4 @@
+import HandsetCloudStorage
 /// The hosted pages' style sheet, served from `/hosted-ui/style.css` (the pages' Content-Security-Policy allows
 /// no inline style or script). It follows the terminal app's dark theme (`Themes/dark.toml`): cyan bold titles,
 /// reverse-video focused fields, red bold errors, a blue status bar; light colours when the system asks.

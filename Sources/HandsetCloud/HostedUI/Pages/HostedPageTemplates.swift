@@ -1,3 +1,4 @@
+import HandsetCloudStorage
 /// The hosted pages' Mustache templates. Every `{{value}}` is HTML-escaped by swift-mustache (`<`, `>`, `&`, `"`,
 /// `'`); the only unescaped insertion is `{{{body}}}` in the layout, which is the output of another template of
 /// this file, already escaped. Values that go into URLs (`query`, `href`) are percent-encoded before they get here

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HandsetCloudStorage
 import Hummingbird
 import Mustache
 

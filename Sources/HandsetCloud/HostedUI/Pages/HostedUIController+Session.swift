@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
 

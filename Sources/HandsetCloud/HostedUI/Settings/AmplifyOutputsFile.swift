@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 import Logging
 
 /// `<data dir>/amplify_outputs.json`, written when the server listens and again whenever a configuration

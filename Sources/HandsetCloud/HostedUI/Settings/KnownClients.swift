@@ -1,3 +1,4 @@
+import HandsetCloudStorage
 /// The app client ids that tokens may name, looked up when a token is checked: clients come and go through
 /// `CreateUserPoolClient` and `DeleteUserPoolClient`, and a deleted client's tokens stop working at once.
 struct KnownClients: Sendable {

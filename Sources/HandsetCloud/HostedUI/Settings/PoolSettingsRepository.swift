@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudStorage
 
 /// Where the pool's configuration lives while the cloud runs: app clients, the managed-login domain, identity
 /// providers, token lifetimes. Cognito's configuration operations change it, and every instance serving the pool
@@ -13,7 +14,9 @@ protocol PoolSettingsRepository: Sendable {
     /// Applies `change` to the newest configuration and stores the result; returns it. What `change` throws is
     /// rethrown and nothing is stored.
     @discardableResult
-    func update(_ change: @Sendable (inout PoolConfiguration) throws -> Void) async throws -> PoolConfiguration
+    func update(
+        _ change: @escaping @Sendable (inout PoolConfiguration) throws -> Void
+    ) async throws -> PoolConfiguration
     /// Called after every `update` made through this instance (to rewrite `amplify_outputs.json`).
     func observeUpdates(_ observer: @escaping @Sendable (PoolConfiguration) -> Void)
 }

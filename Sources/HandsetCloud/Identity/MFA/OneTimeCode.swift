@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 
 /// The six-digit codes sent by SMS or email (sign-up, password reset, SMS_MFA, EMAIL_OTP).
 enum OneTimeCode {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HandsetCloudStorage
 
 /// Time-based one-time passwords (RFC 6238): HOTP (RFC 4226) over the count of 30-second steps since 1970.
 /// Cognito uses SHA-1 and 6 digits; other algorithms and lengths exist for RFC 6238's test vectors.
