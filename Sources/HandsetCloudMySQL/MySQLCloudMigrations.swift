@@ -32,6 +32,9 @@ enum MySQLCloudMigrations {
                 ) \(tableOptions)
                 """)
         }
+        for (name, statement) in legacyTableStatements {
+            migrator.register(name, sql: statement)
+        }
         return migrator
     }
 

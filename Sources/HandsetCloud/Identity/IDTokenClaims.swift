@@ -17,6 +17,8 @@ struct IDTokenClaims: JWTPayload, Equatable {
     var jti: String
     var originJti: String
     var eventId: String
+    /// The user's `custom:*` attributes, each a claim of its own, as Cognito puts them in ID tokens.
+    var customAttributes: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
         case sub, aud, iat, exp, iss, email, jti

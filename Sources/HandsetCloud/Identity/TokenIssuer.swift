@@ -18,7 +18,8 @@ struct TokenIssuer: Sendable {
             exp: issuedAt + lifetimes.idTokenSeconds, iss: issuer, email: user.email,
             emailVerified: user.email == nil ? nil : user.emailVerified, cognitoUsername: user.username,
             cognitoGroups: user.groups.isEmpty ? nil : user.groups, jti: UUID().uuidString.lowercased(),
-            originJti: session.originJti, eventId: session.eventId)
+            originJti: session.originJti, eventId: session.eventId,
+            customAttributes: user.attributes.filter { $0.key.hasPrefix(IDTokenClaims.customPrefix) })
         let accessToken = AccessTokenClaims(
             sub: user.sub, clientId: clientId, username: user.username, authTime: session.authTime, iat: issuedAt,
             exp: issuedAt + lifetimes.accessTokenSeconds, iss: issuer, jti: UUID().uuidString.lowercased(),
