@@ -50,7 +50,9 @@ struct SchemaCommand: AsyncParsableCommand {
                 if let output {
                     try data.write(to: URL(fileURLWithPath: output), options: .atomic)
                     FileHandle.standardError.write(
-                        Data("handset-cloud schema import: wrote \(output) (\(tables.count == 1 ? "1 table" : "\(tables.count) tables"))\n".utf8))
+                        Data(
+                            "handset-cloud schema import: wrote \(output) (\(tables.count == 1 ? "1 table" : "\(tables.count) tables"))\n"
+                                .utf8))
                 } else {
                     FileHandle.standardOutput.write(data)
                 }

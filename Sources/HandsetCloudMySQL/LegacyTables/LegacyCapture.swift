@@ -128,7 +128,8 @@ enum LegacyCapture {
             }
             if !dropped.isEmpty {
                 report.lines.append(
-                    "capture: \(table.name): dropped triggers of an earlier mapping: \(dropped.joined(separator: ", "))"
+                    "capture: \(table.name): dropped triggers made for an earlier definition of the table: "
+                        + dropped.joined(separator: ", ")
                 )
             }
             let stamp = Timestamp.string(from: now)

@@ -173,8 +173,7 @@ package final class MySQLLegacyRecordRepository: @unchecked Sendable {
     // MARK: Changes made by others
 
     /// Folds the committed entries of the capture triggers into the bookkeeping: each row changed gets its next
-    /// version and place in the feed; a row gone becomes a tombstone. Entries another instance is folding right now
-    /// are skipped (`SKIP LOCKED`): that instance numbers them.
+    /// version and place in the feed; a row gone becomes a tombstone.
     package func absorbPendingChanges() async throws {
         let tables = self.tables
         let pending = try await pool.withConnection { db in
@@ -193,7 +192,18 @@ package final class MySQLLegacyRecordRepository: @unchecked Sendable {
     static let absorbBatch = 500
 
     /// Folds up to `limit` entries in the caller's transaction; returns how many it took.
+    ///
+    /// Folds take turns (the `legacy:absorb` row of `handset_sequences`, locked until COMMIT): a reader whose fold
+    /// started after another's waits for it, and then reads that fold's results, rather than skip entries that are
+    /// committed but being folded elsewhere. Entries still locked after that belong to writes in flight (`SKIP
+    /// LOCKED`): a transaction of the web application not yet committed, or a write of the cloud's that folds its
+    /// row itself.
     static func absorb(_ db: MySQLConnection, tables: [String: LegacyTable], limit: Int, now: String) throws -> Int {
+        try db.execute(
+            """
+            INSERT INTO handset_sequences (name, value) VALUES ('legacy:absorb', 1)
+            ON DUPLICATE KEY UPDATE value = value + 1
+            """)
         let entries = try db.execute(
             """
             SELECT change_id, table_name, row_key FROM handset_legacy_changes
