@@ -49,7 +49,7 @@ package enum MySQLCloudStorage {
                 let upper = try row?.int(1) ?? 84
                 return lower...max(lower, upper)
             }
-            return CloudStorage(
+            var storage = CloudStorage(
                 records: MySQLRecordRouter(
                     records: MySQLRecordRepository(pool: pool, indexedWordLengths: lengths),
                     tables: MySQLLegacyRecordRepository(pool: pool)),
@@ -62,11 +62,16 @@ package enum MySQLCloudStorage {
                 outbox: MySQLOutboxRepository(pool: pool),
                 description: configuration.redactedURL,
                 checkReady: {
-                    guard try await migrator.isComplete(pool) else {
-                        throw MySQLError(.misuse, message: "migrations are not complete")
-                    }
+                    guard try await migrator.isComplete(pool) else { throw StorageNotReady.migrationsIncomplete }
                 },
                 close: { await pool.close() })
+            storage.poolSample = {
+                let statistics = pool.statistics
+                return DatabasePoolSample(
+                    inUse: statistics.leased, idle: statistics.idle, waiting: statistics.waiting,
+                    size: statistics.maximumConnections)
+            }
+            return storage
         } catch {
             await pool.close()
             throw error

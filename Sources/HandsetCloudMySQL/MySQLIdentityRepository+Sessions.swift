@@ -6,7 +6,7 @@ extension MySQLIdentityRepository {
     // MARK: Challenge sessions
 
     package func createSession(_ session: ChallengeSession) async throws {
-        try await pool.execute(
+        try await pool.write(
             """
             INSERT INTO handset_auth_sessions
                 (id_hash, client_id, username, user_sub, challenge, state, created_at, expires_at)
@@ -41,13 +41,13 @@ extension MySQLIdentityRepository {
     }
 
     package func releaseSession(idHash: String) async throws {
-        try await pool.execute("UPDATE handset_auth_sessions SET used = 0 WHERE id_hash = ?", [.text(idHash)])
+        try await pool.write("UPDATE handset_auth_sessions SET used = 0 WHERE id_hash = ?", [.text(idHash)])
     }
 
     // MARK: Verification codes
 
     package func storeCode(sub: String, purpose: CodePurpose, codeHash: String, expiresAt: Date) async throws {
-        try await pool.execute(
+        try await pool.write(
             """
             INSERT INTO handset_verification_codes (user_sub, purpose, code_hash, expires_at) VALUES (?, ?, ?, ?)
             ON DUPLICATE KEY UPDATE code_hash = VALUES(code_hash), expires_at = VALUES(expires_at)
@@ -87,11 +87,11 @@ extension MySQLIdentityRepository {
     }
 
     package func revokeRefreshToken(hash: String) async throws {
-        try await pool.execute("UPDATE handset_refresh_tokens SET revoked = 1 WHERE token_hash = ?", [.text(hash)])
+        try await pool.write("UPDATE handset_refresh_tokens SET revoked = 1 WHERE token_hash = ?", [.text(hash)])
     }
 
     package func revokeAllRefreshTokens(sub: String) async throws {
-        try await pool.execute("UPDATE handset_refresh_tokens SET revoked = 1 WHERE user_sub = ?", [.text(sub)])
+        try await pool.write("UPDATE handset_refresh_tokens SET revoked = 1 WHERE user_sub = ?", [.text(sub)])
     }
 
     package func rotateRefreshToken(
@@ -111,7 +111,7 @@ extension MySQLIdentityRepository {
     @discardableResult
     package func revokeRefreshTokenFamily(originJti: String) async throws -> Int {
         Int(
-            try await pool.execute(
+            try await pool.write(
                 "UPDATE handset_refresh_tokens SET revoked = 1 WHERE origin_jti = ? AND revoked = 0",
                 [.text(originJti)]
             ).affectedRows)
@@ -184,7 +184,7 @@ extension MySQLIdentityRepository {
     }
 
     package func attemptSucceeded(subject: String, kind: LockoutKind) async throws {
-        try await pool.execute(
+        try await pool.write(
             "DELETE FROM handset_sign_in_failures WHERE subject = ? AND kind = ?",
             [.text(subject), .text(kind.rawValue)])
     }

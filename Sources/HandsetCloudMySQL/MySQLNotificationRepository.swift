@@ -96,14 +96,14 @@ package struct MySQLNotificationRepository: NotificationRepository {
     }
 
     package func markAllRead(sub: String) async throws {
-        try await pool.execute(
+        try await pool.write(
             "UPDATE handset_notifications SET is_read = 1 WHERE user_sub = ? AND is_read = 0", [.text(sub)])
     }
 
     @discardableResult
     package func purge(before date: Date) async throws -> Int {
         Int(
-            try await pool.execute("DELETE FROM handset_notifications WHERE created_at < ?", [.dateTime(date)])
+            try await pool.write("DELETE FROM handset_notifications WHERE created_at < ?", [.dateTime(date)])
                 .affectedRows)
     }
 
@@ -193,7 +193,7 @@ package struct MySQLNotificationRepository: NotificationRepository {
     // MARK: Topics
 
     package func createTopic(_ name: String, by sub: String, at date: Date) async throws -> Bool {
-        try await pool.execute(
+        try await pool.write(
             "INSERT IGNORE INTO handset_topics (name, created_by, created_at) VALUES (?, ?, ?)",
             [.text(name), .text(sub), .dateTime(date)]
         ).affectedRows == 1

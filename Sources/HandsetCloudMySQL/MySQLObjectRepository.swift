@@ -120,7 +120,7 @@ package struct MySQLObjectRepository: ObjectMetadataRepository {
     }
 
     package func markArchived(key: String, at date: Date) async throws {
-        try await pool.execute(
+        try await pool.write(
             """
             UPDATE handset_objects SET tier = 'GLACIER', archived_at = ?, restore_ready_at = NULL,
                 restore_expires_at = NULL
@@ -146,7 +146,7 @@ package struct MySQLObjectRepository: ObjectMetadataRepository {
     @discardableResult
     package func clearExpiredRestores(now: Date) async throws -> Int {
         Int(
-            try await pool.execute(
+            try await pool.write(
                 """
                 UPDATE handset_objects SET restore_ready_at = NULL, restore_expires_at = NULL
                 WHERE tier = 'GLACIER' AND restore_expires_at IS NOT NULL AND restore_expires_at <= ?

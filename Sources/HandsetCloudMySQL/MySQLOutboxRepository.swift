@@ -10,7 +10,7 @@ package struct MySQLOutboxRepository: OutboxRepository {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try encoder.encode(message), as: UTF8.self)
-        try await pool.execute("INSERT INTO handset_outbox (message) VALUES (?)", [.text(text)])
+        try await pool.write("INSERT INTO handset_outbox (message) VALUES (?)", [.text(text)])
     }
 
     package func messages() async throws -> [OutboxMessage] {

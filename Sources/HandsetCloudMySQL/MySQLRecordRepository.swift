@@ -663,7 +663,7 @@ package final class MySQLRecordRepository: RecordRepository, @unchecked Sendable
 
     package func purgeIdempotencyKeys(before date: Date) async throws {
         let cutoff = Timestamp.string(from: date)
-        try await pool.execute("DELETE FROM handset_idempotency_keys WHERE created_at < ?", [.text(cutoff)])
+        try await pool.write("DELETE FROM handset_idempotency_keys WHERE created_at < ?", [.text(cutoff)])
     }
 
     // MARK: Rows

@@ -24,7 +24,7 @@ package struct MySQLSettingsRepository: SettingsRepository {
     }
 
     package func replaceDocument(_ name: SettingsName, with data: Data) async throws {
-        try await pool.execute(
+        try await pool.write(
             """
             INSERT INTO handset_settings (name, document, updated_at) VALUES (?, ?, ?)
             ON DUPLICATE KEY UPDATE document = VALUES(document), updated_at = VALUES(updated_at)

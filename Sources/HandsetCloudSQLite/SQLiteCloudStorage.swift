@@ -20,7 +20,11 @@ package enum SQLiteCloudStorage {
             outbox: OutboxFile(url: directory.outbox),
             description: "sqlite \(directory.database.path)",
             checkReady: {
-                _ = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+                // Another process on the same file, or an older build, could have left migrations behind.
+                let migrated = try await database.writer.read { db in
+                    try CloudDatabase.migrator.hasCompletedMigrations(db)
+                }
+                guard migrated else { throw StorageNotReady.migrationsIncomplete }
             },
             close: { try? database.writer.close() })
     }

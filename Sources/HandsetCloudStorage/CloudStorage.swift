@@ -11,10 +11,13 @@ package struct CloudStorage: Sendable {
     package var outbox: any OutboxRepository
     /// Which backend, for banners and diagnostics (`sqlite <path>`, or the database URL without its password).
     package var description: String
-    /// Throws unless the database answers and its migrations are complete (a readiness check).
+    /// Throws unless the database answers and its migrations are complete (a readiness check); `StorageNotReady`
+    /// says why in words an operator can act on.
     package var checkReady: @Sendable () async throws -> Void
     /// Closes connections; the storage is unusable afterwards.
     package var close: @Sendable () async -> Void
+    /// How the connection pool is used now, for `/metrics` (nil: no pool, as with SQLite).
+    package var poolSample: (@Sendable () -> DatabasePoolSample)?
 
     package init(
         records: any RecordRepository, identity: any IdentityRepository, notifications: any NotificationRepository,

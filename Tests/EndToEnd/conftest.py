@@ -1,16 +1,110 @@
-"""Fixtures for end-to-end tests: the real handset-cloud and the real handset in a real terminal (tmux)."""
+"""Fixtures for end-to-end tests: the real handset-cloud and the real handset in a real terminal (tmux).
 
+`HANDSET_TEST_BACKEND=mysql` runs every cloud on MariaDB: each data directory gets a database of its own on the
+server `HANDSET_TEST_MYSQL_URL` names (`scripts/test` starts one for the run), or on a throwaway server started here
+when that is unset, and `handset-cloud serve` and the admin commands get `--database` beside `--data-dir`.
+"""
+
+import atexit
+import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+BACKEND = os.environ.get("HANDSET_TEST_BACKEND", "sqlite")
+if BACKEND not in ("sqlite", "mysql"):
+    raise RuntimeError(f"HANDSET_TEST_BACKEND must be sqlite or mysql, not {BACKEND!r}")
+
+
+class MariaDB:
+    """The MariaDB server the clouds of this test process use, reached with the `mariadb` command-line client."""
+
+    _server = None
+
+    def __init__(self, url: str):
+        self.url = urllib.parse.urlparse(url)
+        query = urllib.parse.parse_qs(self.url.query)
+        self.socket = query.get("socket", [None])[0]
+        self.user = urllib.parse.unquote(self.url.username or "root")
+        self.password = urllib.parse.unquote(self.url.password) if self.url.password else None
+        self.client = shutil.which("mariadb") or shutil.which("mysql") or "/usr/bin/mariadb"
+
+    @classmethod
+    def shared(cls) -> "MariaDB":
+        """The run's server (`HANDSET_TEST_MYSQL_URL`), else one started for this process and stopped at its exit."""
+        if cls._server is None:
+            url = os.environ.get("HANDSET_TEST_MYSQL_URL")
+            if not url:
+                directory = tempfile.mkdtemp(prefix="handset-e2e-mariadb-", dir="/dev/shm" if os.path.isdir(
+                    "/dev/shm") else None)
+                script = str(ROOT / "scripts" / "mariadb-test-server")
+                url = subprocess.run([script, "start", "--dir", directory, "--watch-pid", str(os.getpid())],
+                                     check=True, capture_output=True, text=True).stdout.strip()
+                atexit.register(lambda: subprocess.run([script, "stop", "--dir", directory], capture_output=True))
+            cls._server = MariaDB(url)
+        return cls._server
+
+    def sql(self, statement: str, database: str = None) -> str:
+        args = [self.client, "--no-defaults", "--batch", "--skip-column-names", f"--user={self.user}"]
+        if self.socket:
+            args.append(f"--socket={self.socket}")
+        else:
+            args += [f"--host={self.url.hostname}", f"--port={self.url.port or 3306}", "--protocol=tcp"]
+        if database:
+            args.append(f"--database={database}")
+        environment = dict(os.environ)
+        if self.password:
+            environment["MYSQL_PWD"] = self.password
+        return subprocess.run(args + ["--execute", statement], check=True, capture_output=True, text=True,
+                              env=environment).stdout
+
+    def database_url(self, name: str) -> str:
+        return urllib.parse.urlunparse(self.url._replace(path="/" + name))
+
+
+# Databases made for data directories in this process: name -> data directory.
+_databases = {}
+
+
+def database_name(data_dir: Path) -> str:
+    """The database of a data directory: the same one each time the directory's cloud starts."""
+    return "e2e_" + hashlib.sha1(str(Path(data_dir).resolve()).encode()).hexdigest()[:20]
+
+
+def storage_args(data_dir: Path) -> list:
+    """What `handset-cloud serve` and the admin commands need to find a data directory's state on this backend."""
+    args = ["--data-dir", str(data_dir)]
+    if BACKEND == "mysql":
+        server = MariaDB.shared()
+        name = database_name(data_dir)
+        if name not in _databases:
+            server.sql(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
+            _databases[name] = Path(data_dir).resolve()
+        args += ["--database", server.database_url(name)]
+    return args
+
+
+def drop_databases(under: Path):
+    """Drops the databases of the data directories below `under` (when their test is over)."""
+    root = Path(under).resolve()
+    for name, directory in list(_databases.items()):
+        if directory == root or root in directory.parents:
+            MariaDB.shared().sql(f"DROP DATABASE IF EXISTS `{name}`")
+            del _databases[name]
+
+
+def database_query(data_dir: Path, statement: str) -> list:
+    """Rows (lists of strings) of a statement on a data directory's database (MySQL backend only)."""
+    output = MariaDB.shared().sql(statement, database=database_name(data_dir))
+    return [line.split("\t") for line in output.splitlines()]
 
 
 def wait_until(predicate, timeout=20.0, interval=0.05, what="condition"):
@@ -42,9 +136,12 @@ def bin_dir() -> Path:
 class Cloud:
     """A running `handset-cloud serve` on a free port."""
 
-    def __init__(self, binary: Path, data_dir: Path, demo: bool = True, port: int = 0, extra_args=()):
+    def __init__(self, binary: Path, data_dir: Path, demo: bool = True, port: int = 0, extra_args=(),
+                 shares_database_of: Path = None):
         self.binary = binary
         self.data_dir = data_dir
+        # On MariaDB: another data directory whose database this instance uses too (a second instance).
+        self.shares_database_of = shares_database_of
         self.demo = demo
         self.port = port
         self.extra_args = list(extra_args)
@@ -53,7 +150,7 @@ class Cloud:
         self.output = []
 
     def start(self):
-        args = [str(self.binary), "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)]
+        args = [str(self.binary), "serve", "--port", str(self.port), *self.storage_args()]
         if self.demo:
             args.append("--demo")
         args += self.extra_args
@@ -75,6 +172,41 @@ class Cloud:
     @property
     def outputs_file(self) -> Path:
         return self.data_dir / "amplify_outputs.json"
+
+    def storage_args(self) -> list:
+        """`--data-dir` (and `--database`) for `serve` and the admin commands on this cloud's state."""
+        if self.shares_database_of is None:
+            return storage_args(self.data_dir)
+        return ["--data-dir", str(self.data_dir), *storage_args(self.shares_database_of)[2:]]
+
+    def outbox_messages(self) -> list:
+        """Every message the pool "sent", oldest first (`handset-cloud outbox --json`)."""
+        import json
+
+        result = subprocess.run([str(self.binary), "outbox", "--json", *self.storage_args()], check=True,
+                                capture_output=True, text=True, timeout=60)
+        return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+    def check_integrity(self):
+        """Fails unless the cloud's database is sound (SQLite's integrity check, or CHECK TABLE on MariaDB)."""
+        if BACKEND == "mysql":
+            tables = [row[0] for row in database_query(self.data_dir, "SHOW TABLES")]
+            rows = database_query(self.data_dir, "CHECK TABLE " + ", ".join(f"`{table}`" for table in tables))
+            problems = [row for row in rows if row[2] in ("error", "warning") or row[3] != "OK"]
+            assert len(rows) >= len(tables) and not problems, problems
+            return
+        import sqlite3
+
+        with sqlite3.connect(self.data_dir / "cloud.sqlite") as database:
+            assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def signing_key_pem(self) -> bytes:
+        """The current token signing key (as only the machine's administrator can read it)."""
+        if BACKEND == "mysql":
+            rows = database_query(self.data_dir, "SELECT HEX(private_key) FROM handset_signing_keys "
+                                                 "WHERE retired_at IS NULL")
+            return bytes.fromhex(rows[0][0])
+        return (self.data_dir / "keys" / "signing-key.pem").read_bytes()
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -155,6 +287,8 @@ def shlex_quote(value: str) -> str:
 def workdir():
     path = Path(tempfile.mkdtemp(prefix="handset-e2e-"))
     yield path
+    if BACKEND == "mysql":
+        drop_databases(path)
     shutil.rmtree(path, ignore_errors=True)
 
 

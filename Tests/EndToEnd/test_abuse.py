@@ -15,7 +15,6 @@ import random
 import re
 import resource
 import socket
-import sqlite3
 import statistics
 import subprocess
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cloud, wait_until
+from conftest import Cloud, drop_databases, storage_args, wait_until
 
 IDLE_TIMEOUT = 2
 FLOOD_SECONDS = 20
@@ -99,7 +98,7 @@ def mint(server, claims):
     from cryptography.hazmat.primitives.asymmetric import padding
 
     key = serialization.load_pem_private_key(
-        (server.cloud.data_dir / "keys" / "signing-key.pem").read_bytes(), password=None)
+        server.cloud.signing_key_pem(), password=None)
     status, jwks, _ = server.request("GET", f"/{server.pool_id}/.well-known/jwks.json")
     kid = json.loads(jwks)["keys"][0]["kid"]
     signing_input = b64(json.dumps({"alg": "RS256", "kid": kid}).encode()) + "." + b64(json.dumps(claims).encode())
@@ -122,6 +121,7 @@ def server(bin_dir):
     yield instance
     cloud.stop()
     import shutil
+    drop_databases(root)
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -147,7 +147,7 @@ def world(server):
         {"Content-Type": "text/plain", "Content-Length": str(len(content))})
     assert status == 200, body
     subprocess.run(
-        [str(server.bin_dir / "handset-cloud"), "notify", "--data-dir", str(server.cloud.data_dir), "--user", "alice",
+        [str(server.bin_dir / "handset-cloud"), "notify", *storage_args(server.cloud.data_dir), "--user", "alice",
          "--title", MARKER, "--link", f"tasks/{task['id']}"], check=True, capture_output=True, timeout=30)
     status, body, _ = server.api("GET", "/_inbox", alice["IdToken"])
     notification = json.loads(body)["items"][0]
@@ -550,8 +550,7 @@ def test_sessions_end_with_a_reset_and_on_request_with_a_change(server):
     server.secrets.add(password)
 
     def last_code():
-        lines = (server.cloud.data_dir / "outbox.jsonl").read_text().splitlines()
-        return [json.loads(line) for line in lines if json.loads(line)["username"] == "dana"][-1]["code"]
+        return [message for message in server.cloud.outbox_messages() if message["username"] == "dana"][-1]["code"]
 
     assert server.cognito("ConfirmSignUp", {"ClientId": server.client_id, "Username": "dana",
                                             "ConfirmationCode": last_code()})[0] == 200
@@ -600,10 +599,8 @@ def test_sessions_end_with_a_reset_and_on_request_with_a_change(server):
 
 
 def test_afterwards_the_database_is_sound_and_the_logs_hold_no_secret(server, world):
-    with sqlite3.connect(server.cloud.data_dir / "cloud.sqlite") as database:
-        assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    outbox = server.cloud.data_dir / "outbox.jsonl"
-    codes = {json.loads(line)["code"] for line in outbox.read_text().splitlines()} if outbox.exists() else set()
+    server.cloud.check_integrity()
+    codes = {message["code"] for message in server.cloud.outbox_messages()}
     assert codes, "the flood's ForgotPassword calls sent codes"
     secrets = {secret for secret in server.secrets if secret and len(secret) >= 8}
     logs = [server.cloud.data_dir / "logs" / "requests.log", server.cloud.log_path]
@@ -619,4 +616,4 @@ def test_afterwards_the_database_is_sound_and_the_logs_hold_no_secret(server, wo
     assert not leaked, f"secrets in the logs: {leaked}"
     secrets |= codes
     print(f"\nlogs: {len(text)} bytes checked for {len(secrets)} secrets (tokens, passwords, codes, "
-          "signatures): none found; PRAGMA integrity_check ok")
+          "signatures): none found; the database's integrity check ok")

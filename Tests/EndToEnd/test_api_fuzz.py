@@ -12,7 +12,7 @@ import uuid
 import boto3
 import pytest
 
-from conftest import ROOT, Cloud, wait_until
+from conftest import ROOT, Cloud, storage_args, wait_until
 
 # Enough to reach every operation and status the document declares while keeping each run well under a minute.
 MAX_EXAMPLES = int(os.environ.get("HANDSET_FUZZ_EXAMPLES", "10"))
@@ -27,7 +27,7 @@ class ApiCloud(Cloud):
         self.extra_args = extra_args
 
     def start(self):
-        args = [str(self.binary), "serve", "--port", "0", "--data-dir", str(self.data_dir), "--demo",
+        args = [str(self.binary), "serve", "--port", "0", *storage_args(self.data_dir), "--demo",
                 *self.extra_args]
         self.log_path = self.data_dir.parent / f"cloud-{uuid.uuid4().hex[:6]}.out"
         self.log = open(self.log_path, "w")

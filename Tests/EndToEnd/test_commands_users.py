@@ -12,6 +12,7 @@ import subprocess
 import pyotp
 
 from test_offline_sync import Device, sign_in
+from conftest import storage_args
 
 TINA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -202,7 +203,7 @@ def test_rough_edges_of_the_commands(bin_dir, fixed_cloud, workdir):
         assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output
         assert "Pay now ^[]0;pwned^G^[[2J?31m" in output
     subprocess.run(
-        [str(bin_dir / "handset-cloud"), "notify", "--data-dir", str(fixed_cloud.data_dir), "--user", "alice",
+        [str(bin_dir / "handset-cloud"), "notify", *storage_args(fixed_cloud.data_dir), "--user", "alice",
          "--title", "Hi \x1b[31mred", "--body", "line one\nline \x1b]8;;http://x\x07two"],
         check=True, capture_output=True, timeout=30)
     inbox = device.run("inbox").stdout
@@ -225,7 +226,7 @@ def test_an_empty_inbox_is_an_empty_array_and_follow_writes_through_a_pipe(bin_d
     ]
     try:
         subprocess.run(
-            [str(bin_dir / "handset-cloud"), "notify", "--data-dir", str(fixed_cloud.data_dir), "--user", "bob",
+            [str(bin_dir / "handset-cloud"), "notify", *storage_args(fixed_cloud.data_dir), "--user", "bob",
              "--title", "Build finished"],
             check=True, capture_output=True, timeout=30)
         for follower in followers:

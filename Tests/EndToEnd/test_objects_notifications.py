@@ -11,7 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from conftest import wait_until
+from conftest import storage_args, wait_until
 
 
 class User:
@@ -88,7 +88,7 @@ DEMO_ATTACHMENT = "tasks/task-0005/attachment/demo0000000000000001/screenshot-ch
 def objects(bin_dir, data_dir, include_demo=False):
     """The stored objects; without the demo's own attachment (alice's task-0005) unless asked."""
     result = subprocess.run(
-        [str(bin_dir / "handset-cloud"), "objects", "list", "--json", "--data-dir", str(data_dir)],
+        [str(bin_dir / "handset-cloud"), "objects", "list", "--json", *storage_args(data_dir)],
         check=True, capture_output=True, text=True, timeout=30)
     listed = [json.loads(line) for line in result.stdout.splitlines()]
     return [item for item in listed if include_demo or item["info"]["key"] != DEMO_ATTACHMENT]
@@ -176,11 +176,11 @@ def test_archive_then_restore(bin_dir, storage_cloud, workdir):
     alice.attach(task, signed["key"], 1)
 
     result = subprocess.run(
-        [str(bin_dir / "handset-cloud"), "objects", "lifecycle", "--data-dir", str(storage_cloud.data_dir)],
+        [str(bin_dir / "handset-cloud"), "objects", "lifecycle", *storage_args(storage_cloud.data_dir)],
         check=True, capture_output=True, text=True, timeout=30)
     assert "archived 1" in result.stdout
     table = subprocess.run(
-        [str(bin_dir / "handset-cloud"), "objects", "--data-dir", str(storage_cloud.data_dir)],
+        [str(bin_dir / "handset-cloud"), "objects", *storage_args(storage_cloud.data_dir)],
         check=True, capture_output=True, text=True, timeout=30).stdout
     assert "GLACIER" in table and signed["key"] in table
 
@@ -211,7 +211,7 @@ def test_cli_notify_and_publish_reach_a_long_poll_within_a_second(bin_dir, cloud
     poll = threading.Thread(target=long_poll, args=(alice, f"?since={cursor}&wait=20", result))
     poll.start()
     time.sleep(0.5)
-    subprocess.run([cli, "notify", "--data-dir", data_dir, "--user", "alice", "--title", "Build finished",
+    subprocess.run([cli, "notify", *storage_args(data_dir), "--user", "alice", "--title", "Build finished",
                     "--body", "All green", "--link", "tasks/t-42"], check=True, capture_output=True, timeout=30)
     delivered = time.monotonic()
     poll.join(timeout=25)
@@ -220,7 +220,7 @@ def test_cli_notify_and_publish_reach_a_long_poll_within_a_second(bin_dir, cloud
     assert result["returned"] - delivered < 1.0, f"the poll returned {result['returned'] - delivered:.2f} s late"
 
     # A topic: created from the CLI, alice subscribes herself, a publish wakes her poll.
-    subprocess.run([cli, "publish", "--data-dir", data_dir, "--topic", "deploys", "--create", "--title", "First"],
+    subprocess.run([cli, "publish", *storage_args(data_dir), "--topic", "deploys", "--create", "--title", "First"],
                    check=True, capture_output=True, timeout=30)
     assert alice.call("POST", "/_topics/deploys/subscriptions", {"user": "alice"})[0] == 201
     cursor = result["page"]["cursor"]
@@ -229,7 +229,7 @@ def test_cli_notify_and_publish_reach_a_long_poll_within_a_second(bin_dir, cloud
     poll.start()
     time.sleep(0.5)
     published = subprocess.run(
-        [cli, "publish", "--data-dir", data_dir, "--topic", "deploys", "--title", "Deployed v2"],
+        [cli, "publish", *storage_args(data_dir), "--topic", "deploys", "--title", "Deployed v2"],
         check=True, capture_output=True, text=True, timeout=30)
     delivered = time.monotonic()
     poll.join(timeout=25)

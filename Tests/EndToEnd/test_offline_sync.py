@@ -5,6 +5,7 @@ A user signs in on two devices, edits with the cloud stopped, syncs when it retu
 
 import json
 import subprocess
+from conftest import storage_args
 
 
 class Device:
@@ -183,7 +184,7 @@ def test_sign_up_confirm_and_reset_a_password(bin_dir, fixed_cloud, workdir):
 
     def latest_code(username):
         result = subprocess.run(
-            [str(bin_dir / "handset-cloud"), "outbox", "--data-dir", str(fixed_cloud.data_dir), "--username", username, "--json"],
+            [str(bin_dir / "handset-cloud"), "outbox", *storage_args(fixed_cloud.data_dir), "--username", username, "--json"],
             capture_output=True, text=True, timeout=30, check=True,
         )
         messages = [jsonlib.loads(line) for line in result.stdout.splitlines() if line.strip()]

@@ -25,7 +25,7 @@ import time
 
 import pytest
 
-from conftest import Terminal, wait_until
+from conftest import Terminal, storage_args, wait_until
 from test_offline_sync import Device, sign_in
 from test_tui_story import (
     ANSI,
@@ -94,7 +94,7 @@ def outbox_code(bin_dir, cloud, username, purpose, timeout=10.0):
 
     def newest():
         out = subprocess.run(
-            [str(bin_dir / "handset-cloud"), "outbox", "--data-dir", str(cloud.data_dir), "--username", username,
+            [str(bin_dir / "handset-cloud"), "outbox", *storage_args(cloud.data_dir), "--username", username,
              "--json"], check=True, capture_output=True, text=True, timeout=30).stdout
         messages = [json.loads(line) for line in out.splitlines() if line.strip()]
         matching = [message for message in messages if message.get("purpose") == purpose]
@@ -107,7 +107,7 @@ def outbox_code(bin_dir, cloud, username, purpose, timeout=10.0):
 
 def cloud_objects(bin_dir, data_dir):
     """The stored objects, without the demo's own attachment (alice's task-0005)."""
-    out = subprocess.run([str(bin_dir / "handset-cloud"), "objects", "list", "--json", "--data-dir", str(data_dir)],
+    out = subprocess.run([str(bin_dir / "handset-cloud"), "objects", "list", "--json", *storage_args(data_dir)],
                          check=True, capture_output=True, text=True, timeout=30).stdout
     items = [json.loads(line) for line in out.splitlines() if line.strip()]
     return [item for item in items if item["record"] != "tasks/task-0005"]
@@ -491,7 +491,7 @@ def test_attachment_upload_save_archive_and_restore(bin_dir, storage_cloud, clie
 
         with step("5d archived: the download is refused"):
             lifecycle = subprocess.run(
-                [str(bin_dir / "handset-cloud"), "objects", "lifecycle", "--data-dir", str(cloud.data_dir)],
+                [str(bin_dir / "handset-cloud"), "objects", "lifecycle", *storage_args(cloud.data_dir)],
                 check=True, capture_output=True, text=True, timeout=30)
             assert "archived 1" in lifecycle.stdout, lifecycle.stdout
             assert cloud_objects(bin_dir, cloud.data_dir)[0]["info"]["tier"] == "GLACIER"
@@ -1006,7 +1006,7 @@ def resize_pane(terminal, width, height):
 
 
 def notify(bin_dir, cloud, user, title, body, link=None):
-    args = [str(bin_dir / "handset-cloud"), "notify", "--data-dir", str(cloud.data_dir), "--user", user,
+    args = [str(bin_dir / "handset-cloud"), "notify", *storage_args(cloud.data_dir), "--user", user,
             "--title", title, "--body", body]
     if link:
         args += ["--link", link]

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 
 import pyotp
 
-from conftest import Terminal, wait_until
+from conftest import Terminal, storage_args, wait_until
 from test_offline_sync import Device
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -603,7 +603,7 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
 
             renew = ids["Renew passport"]
             notified = time.monotonic()
-            subprocess.run([cloud_cli, "notify", "--data-dir", str(fixed_cloud.data_dir), "--user", "tina",
+            subprocess.run([cloud_cli, "notify", *storage_args(fixed_cloud.data_dir), "--user", "tina",
                             "--title", "Passport office: appointment confirmed",
                             "--body", "Bring two photos on Tuesday at 10:30.", "--link", f"tasks/{renew}"],
                            check=True, capture_output=True, text=True, timeout=30)

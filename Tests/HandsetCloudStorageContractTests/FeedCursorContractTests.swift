@@ -44,7 +44,7 @@ struct FeedCursorContractTests {
             async let b = instances[1].records.create(
                 collection: "notes", id: "b", owner: "u1", body: ["text": "b"], at: testEpoch)
             if let database {
-                let observer = database.makePool(MySQLPoolOptions(maximumConnections: 1))
+                let observer = database.makePool(MySQLPoolOptions(maximumConnections: 1, leaseTimeout: .seconds(120)))
                 try await eventually("B waits for A's sequence row") {
                     try await sessionsRunning("INSERT INTO handset_sequences", observer) == 1
                 }
@@ -190,8 +190,8 @@ struct FeedCursorContractTests {
                 at: testEpoch)
             // A session of the test's own holds s2's sequence row, so delivery A (to s1 and s2, in that order)
             // stops after taking s1's value; delivery B (to s1) must then wait for A.
-            let holder = database.makePool(MySQLPoolOptions(maximumConnections: 1))
-            let observer = database.makePool(MySQLPoolOptions(maximumConnections: 1))
+            let holder = database.makePool(MySQLPoolOptions(maximumConnections: 1, leaseTimeout: .seconds(120)))
+            let observer = database.makePool(MySQLPoolOptions(maximumConnections: 1, leaseTimeout: .seconds(120)))
             let holding = Gate()
             let release = Gate()
             async let held: Void = holder.transaction(retry: .never) { connection in

@@ -75,6 +75,27 @@ struct LiveServerTests {
         }
     }
 
+    @Test("behind a proxy (--public-url), amplify_outputs.json sends clients to the proxy; the banner keeps the bind")
+    func publicURL() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let box = EndpointsBox()
+        let app = try await buildApplication(
+            configuration: CloudConfiguration(
+                port: 0, dataDirectory: directory, demo: false, publicURL: "https://cloud.example.test/",
+                logLevel: .critical, onListening: { box.endpoints = $0 }))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let endpoints = try #require(box.endpoints)
+            #expect(StartupBanner.lines(for: endpoints)[0] == "handset-cloud listening on http://127.0.0.1:\(port)")
+            let outputs = try JSONDecoder().decode(
+                AmplifyOutputs.self, from: Data(contentsOf: DataDirectory(root: directory).amplifyOutputs))
+            #expect(outputs.custom?.handset?.cognitoEndpoint == "https://cloud.example.test/")
+            #expect(outputs.custom?.handset?.apiEndpoint == "https://cloud.example.test/api")
+            #expect(outputs.custom?.api?["handset"]?.endpoint == "https://cloud.example.test/api")
+        }
+    }
+
     @Test("--demo with another API describes the demo users as that API shows them")
     func demoWithAnotherAPI() async throws {
         let directory = try makeTemporaryDirectory()

@@ -8,7 +8,7 @@ struct MySQLPoolTests {
     @Test("many more tasks than connections: every transaction commits, never more than the bound at once")
     func contention() async throws {
         try await TestMariaDB.withDatabase("contention") { database in
-            let pool = database.makePool(MySQLPoolOptions(maximumConnections: 3))
+            let pool = database.makePool(MySQLPoolOptions(maximumConnections: 3, leaseTimeout: .seconds(120)))
             try await pool.execute("CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB")
             try await pool.execute("CREATE TABLE seen (session BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB")
             try await pool.execute("INSERT INTO counter VALUES (1, 0)")

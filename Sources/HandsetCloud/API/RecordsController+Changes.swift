@@ -32,6 +32,7 @@ extension RecordsController {
         let rows = try await records.changes(collection: collection.name, owner: owner, after: since, limit: limit + 1)
         let page = rows.prefix(limit)
         let cursor = ChangeCursor.encode(page.last?.sequence ?? since)
+        metrics?.changesServed(page.count, collection: collection.name)
 
         var text = "{\"items\":["
         text.reserveCapacity(page.count * 400 + 64)

@@ -15,6 +15,8 @@ struct RecordsController: Sendable {
     let limits: APILimits
     let idempotencyKeyLifetime: TimeInterval
     let now: @Sendable () -> Date
+    /// Counts what change feeds hand out (`handset_change_feed_changes_total`).
+    var metrics: CloudMetrics?
 
     init(
         document: APIDocument, records: any RecordRepository, bodyLimit: Int = APIConfiguration.defaultBodyLimit,

@@ -30,18 +30,23 @@ package func buildApplication(
     let keys = try await SigningKeyring.load(
         from: storage.keys, longestTokenLifetime: pool.tokenLifetimes.longestSigned, now: configuration.now)
     let document = try RecordAPISetup.document(api, pool: pool)
-    let requestLog = try RequestLogWriter(file: directory.requestLog)
+    let requestLog = try RequestLogWriter(destination: configuration.requestLog, directory: directory)
+    let metrics = configuration.metrics ?? CloudMetrics(instanceId: configuration.instanceId)
 
     let identityStore = storage.identity
     let records = storage.records
     // Before anything writes records: storage indexes (and, on MySQL, keeps sort values) for these layouts.
     try await records.prepare(for: document.orderedCollections.map(\.layout))
     let objects = try await ObjectsSetup(
-        directory: directory, storage: storage, document: document, records: records, settings: objectSettings,
+        directory: directory,
+        blobs: DirectoryBlobStore(root: configuration.objectsDirectory ?? directory.objectsDirectory),
+        storage: storage, document: document, records: records, settings: objectSettings,
         now: configuration.now, logger: logger)
     let inbox = try await NotificationsSetup(
         directory: directory, storage: storage, document: document, settings: notifications,
         now: configuration.now, logger: logger)
+    metrics.sampleLongPolls { [waiters = inbox.inbox.waiters] in waiters.count }
+    if let sample = storage.poolSample { metrics.sampleDatabasePool(sample) }
     let recordsWithEvents = RecordEventRepository(base: records, sinks: [objects.recordEvents, inbox.recordEvents])
 
     let demoUsers: [DemoUser] =
@@ -59,14 +64,18 @@ package func buildApplication(
 
     let router = Router(context: CloudRequestContext.self)
     RecordAPISetup.addBaselineRoute(to: router, gate: LoopbackGate(bindHost: configuration.host))
-    router.add(middleware: RequestLogMiddleware(writer: requestLog, now: configuration.now))
+    OperationsController(
+        instanceId: metrics.instanceId, metrics: metrics, readiness: ReadinessCheck(storage.checkReady)
+    ).addRoutes(to: router)
+    router.add(middleware: RequestLogMiddleware(writer: requestLog, metrics: metrics, now: configuration.now))
     try await UserPoolRoutes.add(
         to: router, configuration: pool, storage: storage, keys: keys, issuer: issuer, tokens: tokens,
-        host: configuration.host, now: configuration.now)
+        host: configuration.host, adminCredentials: configuration.adminCredentials, metrics: metrics,
+        now: configuration.now)
     WellKnownController(userPoolId: pool.userPoolId, issuer: issuer, keys: keys).addRoutes(to: router)
     router.add(middleware: RecordWriteOriginMiddleware())
     try await RecordAPISetup.addRoutes(
-        to: router, api: api, document: document, records: recordsWithEvents, verifier: verifier,
+        to: router, api: api, document: document, records: recordsWithEvents, verifier: verifier, metrics: metrics,
         now: configuration.now)
     objects.addRoutes(to: router, authorizer: CognitoAuthorizerMiddleware(verifier: verifier), address: address)
     inbox.addRoutes(to: router, authorizer: CognitoAuthorizerMiddleware(verifier: verifier), host: configuration.host)
@@ -74,8 +83,11 @@ package func buildApplication(
     let onListening = configuration.onListening
     let limits = configuration.connectionLimits
     let gauge = ConnectionGauge()
+    // Purges and the lifecycle rule run once per interval across every instance on the storage.
+    let lease = PeriodicLease(
+        leases: storage.leases, holder: configuration.instanceId, won: { metrics.periodicRunWon(task: $0) })
     let identityPurge = PeriodicTask(
-        name: "identity purge", interval: .seconds(60), logger: logger,
+        name: "identity purge", interval: .seconds(60), logger: logger, lease: lease,
         work: {
             let report = try await identityStore.purgeExpired(now: configuration.now())
             if report != IdentityPurgeReport() { logger.debug("identity purge: \(report)") }
@@ -99,7 +111,7 @@ package func buildApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: GaugedConnectionLimit(gauge: gauge, maximum: limits.maximumConnections)),
-        services: objects.services + inbox.services + [
+        services: objects.services(lease: lease) + inbox.services(lease: lease) + [
             identityPurge, keyRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
         ],
         onServerRunning: { channel in
@@ -108,7 +120,8 @@ package func buildApplication(
                 baseURL: address.baseURL, port: address.currentPort, region: pool.region,
                 userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
                 outputsFile: directory.amplifyOutputs, demoUsers: demoUsers,
-                collections: document.orderedCollections.map(\.name))
+                collections: document.orderedCollections.map(\.name),
+                publicBaseURL: configuration.publicURL == nil ? nil : address.publicBaseURL)
             do {
                 try writeOutputs(endpoints.amplifyOutputs, to: directory.amplifyOutputs)
             } catch {

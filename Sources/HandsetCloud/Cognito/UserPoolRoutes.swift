@@ -8,7 +8,8 @@ enum UserPoolRoutes {
     @discardableResult
     static func add(
         to router: Router<CloudRequestContext>, configuration: PoolConfiguration, storage: CloudStorage,
-        keys: SigningKeyring, issuer: Issuer, tokens: TokenIssuer, host: String, now: @escaping @Sendable () -> Date
+        keys: SigningKeyring, issuer: Issuer, tokens: TokenIssuer, host: String,
+        adminCredentials: AdminCredentials? = nil, metrics: CloudMetrics? = nil, now: @escaping @Sendable () -> Date
     ) async throws -> UserPool {
         let store = storage.identity
         let outbox = storage.outbox
@@ -20,7 +21,12 @@ enum UserPoolRoutes {
             sealer: try await SecretBlockSealer.load(from: storage.keys),
             delivery: CodeDelivery(outbox: outbox, now: now), now: now)
         let gate = LoopbackGate(bindHost: host)
-        CognitoController(pool: pool, gate: gate).addRoutes(to: router)
+        let admin = AdminAuthorization(
+            gate: gate,
+            verifier: adminCredentials.map {
+                SigV4Verifier(credentials: $0, region: configuration.region, service: "cognito-idp")
+            }, now: now)
+        CognitoController(pool: pool, adminAuthorization: admin, metrics: metrics).addRoutes(to: router)
         OutboxController(outbox: outbox, gate: gate).addRoutes(to: router)
         return pool
     }
