@@ -32,7 +32,7 @@ enum MySQLCloudMigrations {
                 ) \(tableOptions)
                 """)
         }
-        for (name, statement) in laterStatements + hostedUIStatements {
+        for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements {
             migrator.register(name, sql: statement)
         }
         return migrator

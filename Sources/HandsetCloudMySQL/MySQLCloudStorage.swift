@@ -50,7 +50,9 @@ package enum MySQLCloudStorage {
                 return lower...max(lower, upper)
             }
             var storage = CloudStorage(
-                records: MySQLRecordRepository(pool: pool, indexedWordLengths: lengths),
+                records: MySQLRecordRouter(
+                    records: MySQLRecordRepository(pool: pool, indexedWordLengths: lengths),
+                    tables: MySQLLegacyRecordRepository(pool: pool)),
                 identity: MySQLIdentityRepository(pool: pool),
                 notifications: MySQLNotificationRepository(pool: pool),
                 objects: MySQLObjectRepository(pool: pool),

@@ -20,6 +20,8 @@ struct IDTokenClaims: JWTPayload, Equatable {
     var eventId: String
     /// The `nonce` of the authorization request, in tokens redeemed from its code.
     var nonce: String? = nil
+    /// The user's `custom:*` attributes, each a claim of its own, as Cognito puts them in ID tokens.
+    var customAttributes: [String: String] = [:]
     /// The provider identities linked to the user (federated sign-in), as Cognito writes them.
     var identities: [IdentityClaim]? = nil
     /// The access token's hash, in tokens issued by the token endpoint.

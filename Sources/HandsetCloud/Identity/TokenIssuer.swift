@@ -41,6 +41,7 @@ struct TokenIssuer: Sendable {
             emailVerified: user.email == nil ? nil : user.emailVerified, cognitoUsername: user.username,
             cognitoGroups: user.groups.isEmpty ? nil : user.groups, jti: UUID().uuidString.lowercased(),
             originJti: session.originJti, eventId: session.eventId, nonce: nonce,
+            customAttributes: user.attributes.filter { $0.key.hasPrefix(IDTokenClaims.customPrefix) },
             identities: linked.isEmpty ? nil : linked.map(IdentityClaim.init),
             atHash: grant.map { _ in
                 Self.accessTokenHash(accessToken)
