@@ -7,7 +7,8 @@ import PackageDescription
 //   │                                schema rules records are validated with, authenticator (otpauth://) URIs
 //   ├── HandsetModel                 the client's domain, no I/O: config, schema, records, sessions, sort orders,
 //   │   │                            conflicts and resolutions, refused writes, sync progress, sign-in prompts
-//   │   ├── HandsetRemote            HTTP: Cognito client, sign-in machine, session manager, API client (URLSession)
+//   │   ├── HandsetRemote            HTTP: Cognito client, sign-in machine, managed login (browser, other device),
+//   │   │                            session manager, API client (URLSession)
 //   │   ├── HandsetStore             the offline caches, one SQLite file per user (GRDB); the token cache
 //   │   ├── HandsetSync              pushes and pulls between Remote and Store
 //   │   ├── HandsetApp               the app's pure core: state, update(state, event) -> effects, the effects as a
@@ -61,6 +62,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Hummingbird's own dependencies, named because the cloud imports them directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
@@ -82,7 +84,10 @@ let package = Package(
             dependencies: [
                 "HandsetModel", "HandsetWire", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            // Instrumented for its parsers of what a browser or a sign-in server sends (the OAuth answers, the
+            // loopback listener's request line).
+            swiftSettings: instrumented),
         .target(
             name: "HandsetStore",
             dependencies: ["HandsetModel", "HandsetWire", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -142,7 +147,7 @@ let package = Package(
             name: "HandsetCloudMySQL",
             dependencies: [
                 "HandsetCloudStorage", "HandsetWire", "HandsetSRP", "HandsetMySQL",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: instrumented),
         .target(
@@ -159,6 +164,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -191,7 +197,9 @@ let package = Package(
             swiftSettings: instrumented),
         .target(
             name: "ClientFuzzTargets",
-            dependencies: ["HandsetApp", "HandsetTUI", "HandsetModel", "HandsetWire", "HandsetFuzzing"],
+            dependencies: [
+                "HandsetApp", "HandsetTUI", "HandsetModel", "HandsetRemote", "HandsetWire", "HandsetFuzzing",
+            ],
             swiftSettings: instrumented),
         .executableTarget(
             name: "handset-cloud-fuzz", dependencies: ["CloudFuzzTargets", "HandsetFuzzing"],
@@ -207,7 +215,11 @@ let package = Package(
         .testTarget(name: "HandsetSRPTests", dependencies: ["HandsetSRP"]),
         .testTarget(name: "HandsetModelTests", dependencies: ["HandsetModel", "HandsetWire"]),
         .testTarget(
-            name: "HandsetRemoteTests", dependencies: ["HandsetRemote", "HandsetModel", "HandsetWire", "HandsetSRP"]),
+            name: "HandsetRemoteTests",
+            dependencies: [
+                "HandsetRemote", "HandsetModel", "HandsetWire", "HandsetSRP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "HandsetSyncTests", dependencies: ["HandsetSync", "HandsetModel", "HandsetWire"]),
         .testTarget(
             name: "HandsetStoreTests",

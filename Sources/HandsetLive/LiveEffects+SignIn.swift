@@ -28,25 +28,39 @@ extension LiveEffects {
             return .signIn(.failed(failure.message))
         case .signedIn(let result):
             await conversations.set(nil)
-            let tokens = await session.signedIn(result)
-            let user = tokens.user ?? SignedInUser(sub: "", username: "", email: nil)
-            do {
-                try scope.activate(user)
-            } catch {
-                return .signIn(
-                    .failed("Signed in, but this device's cache for \(user.username) cannot be opened: \(error)"))
-            }
-            return .signIn(.succeeded(user))
+            return opened(await session.signedIn(result))
         }
+    }
+
+    /// After a sign-in whose tokens are kept: the user's own data opened.
+    func opened(_ tokens: TokenSet) -> AppEvent {
+        let user = tokens.user ?? SignedInUser(sub: "", username: "", email: nil)
+        do {
+            try scope.activate(user)
+        } catch {
+            return .signIn(
+                .failed("Signed in, but this device's cache for \(user.username) cannot be opened: \(error)"))
+        }
+        return .signIn(.succeeded(user))
     }
 
     /// This device signs out whatever the server says; telling the server is best effort.
     func signOut(everywhere: Bool) async -> AppEvent {
         var note = everywhere ? "Signed out everywhere" : "Signed out"
-        if case .serverNotTold = await session.signOut(everywhere: everywhere) {
+        let result = await session.signOut(everywhere: everywhere)
+        if result.serverNotTold != nil {
             note += " on this device (the server could not be told)"
         }
         scope.deactivate()
+        // A web sign-in left the browser signed in to the managed login: end that too, in the browser.
+        if result.endsBrowserSession, let hostedUI, BrowserLauncher.command() != nil {
+            note += "; signing the browser out too"
+            Task.detached {
+                _ = await WebSignIn(client: hostedUI).signOutOfBrowser(timeout: 120) {
+                    BrowserLauncher.open($0)
+                }
+            }
+        }
         return .account(.signedOut(message: note))
     }
 }

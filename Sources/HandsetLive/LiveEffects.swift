@@ -12,11 +12,15 @@ struct LiveEffects: Sendable {
     /// Whose data effects work on.
     let scope: UserScope
     let flow: SignInFlow
+    /// The pool's managed login, when the app client has one (sign-in in a browser or on another device).
+    let hostedUI: HostedUIClient?
     let now: @Sendable () -> Date
     /// Where long effects report progress.
     let relay: EventRelay
     /// The sign-in in progress, between the person's answers.
     let conversations = ConversationHolder()
+    /// The sign-in in a browser or on another device under way, to stop it (Esc).
+    let external = ExternalSignInHolder()
 
     /// Runs `body` on the signed-in user's data; nobody signed in is an expired session.
     func withUser(_ body: (UserServices) async -> AppEvent) async -> AppEvent {
@@ -43,5 +47,19 @@ actor ConversationHolder {
 
     func set(_ conversation: SignInConversation?) {
         current = conversation
+    }
+}
+
+/// How to stop the sign-in in the browser or on another device that is under way (Esc).
+actor ExternalSignInHolder {
+    private var stop: (@Sendable () -> Void)?
+
+    func set(_ stop: @escaping @Sendable () -> Void) {
+        self.stop = stop
+    }
+
+    func cancel() {
+        stop?()
+        stop = nil
     }
 }

@@ -39,12 +39,23 @@ public actor SessionManager {
         return fresh
     }
 
+    /// Stores the tokens of a sign-in through the pool's managed login (in a browser, or approved on another
+    /// device): signing out later ends the browser's session too.
+    @discardableResult
+    public func signedIn(_ tokens: HostedUIClient.Tokens) -> TokenSet {
+        let fresh = TokenSet(
+            idToken: tokens.idToken, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken,
+            expiresAt: now().addingTimeInterval(TimeInterval(tokens.expiresIn)), viaHostedUI: true)
+        signedIn(fresh)
+        return fresh
+    }
+
     /// Signs out: tells Cognito (GlobalSignOut for every device, else RevokeToken for this device's refresh token),
     /// then forgets the session here and removes the token cache, whatever Cognito answered. The app and
     /// `handset logout` both sign out through here.
     public func signOut(everywhere: Bool) async -> SignOutResult {
-        guard let tokens else { return .notSignedIn }
-        var result = SignOutResult.signedOut
+        guard let tokens else { return SignOutResult(wasSignedIn: false) }
+        var result = SignOutResult(wasSignedIn: true, endsBrowserSession: tokens.viaHostedUI)
         do {
             if everywhere {
                 // An expired access token cannot end the other sessions: refresh it first if it is due.
@@ -54,7 +65,7 @@ public actor SessionManager {
                 try await cognito.revokeToken(refresh)
             }
         } catch {
-            result = .serverNotTold(RemoteError.from(error).message)
+            result.serverNotTold = RemoteError.from(error).message
         }
         forget()
         return result
@@ -103,7 +114,7 @@ public actor SessionManager {
         let now = self.now
         let task = Task { () throws -> TokenSet in
             let result = try await cognito.refresh(refreshToken: refreshToken, username: tokens.user?.username)
-            return TokenSet(result, receivedAt: now(), keeping: refreshToken)
+            return TokenSet(result, receivedAt: now(), keeping: refreshToken, viaHostedUI: tokens.viaHostedUI)
         }
         refreshing = task
         defer { refreshing = nil }
@@ -120,13 +131,19 @@ public actor SessionManager {
     }
 }
 
-/// What a sign-out could tell the server. This device is signed out in every case.
-public enum SignOutResult: Sendable, Equatable {
-    /// Nobody was signed in.
-    case notSignedIn
-    /// Cognito revoked the session (or every session, for a sign-out everywhere).
-    case signedOut
-    /// Cognito could not be told (offline, or it refused), with why: the refresh token may stay valid until it
-    /// expires.
-    case serverNotTold(String)
+/// What a sign-out did. This device is signed out in every case.
+public struct SignOutResult: Sendable, Equatable {
+    /// Whether anyone was signed in.
+    public var wasSignedIn: Bool
+    /// Why Cognito could not be told (offline, or it refused), when it could not: the refresh token may stay valid
+    /// until it expires.
+    public var serverNotTold: String?
+    /// The session came from the managed login in a browser, which stays signed in there until told too.
+    public var endsBrowserSession: Bool
+
+    public init(wasSignedIn: Bool, serverNotTold: String? = nil, endsBrowserSession: Bool = false) {
+        self.wasSignedIn = wasSignedIn
+        self.serverNotTold = serverNotTold
+        self.endsBrowserSession = endsBrowserSession
+    }
 }

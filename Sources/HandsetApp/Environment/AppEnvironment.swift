@@ -11,6 +11,8 @@ public struct AppEnvironment: Sendable {
     public var accounts: AccountActions
     /// Uploads, downloads, archive restores and object info.
     public var attachments: AttachmentActions
+    /// Signing in through the pool's managed login: a provider in the browser, or another device.
+    public var externalSignIn = ExternalSignInActions()
     /// Where long effects report progress (sync pages, transfer bytes); the UI loop connects it to its inbox.
     public let progress: EventRelay
     public var refreshSchema: @Sendable () async -> AppEvent
@@ -111,6 +113,9 @@ public struct AppEnvironment: Sendable {
         case .forgotPassword(let username): return await accounts.forgotPassword(username)
         case .resetPassword(let username, let code, let newPassword):
             return await accounts.resetPassword(username, code, newPassword)
+        case .startWebSignIn(let provider): return await externalSignIn.web(provider)
+        case .startDeviceSignIn: return await externalSignIn.device()
+        case .cancelExternalSignIn: return await externalSignIn.cancel()
         case .loadMFA: return await accounts.mfaSettings()
         case .startTOTPSetup: return await accounts.startTOTP()
         case .verifyTOTPSetup(let code): return await accounts.verifyTOTP(code)

@@ -134,7 +134,7 @@ struct PasswordCommand: AsyncParsableCommand {
                 print("Password changed. Other devices stay signed in: `handset logout --everywhere` ends them")
                 return
             }
-            if case .serverNotTold(let why) = await services.session.signOut(everywhere: true) {
+            if let why = await services.session.signOut(everywhere: true).serverNotTold {
                 Console.error(
                     "password changed, but the other sessions could not be ended (\(why)); this device is signed out: "
                         + "sign in and run `handset logout --everywhere`")
