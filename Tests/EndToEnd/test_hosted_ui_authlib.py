@@ -25,6 +25,9 @@ from joserfc.jwk import KeySet
 from conftest import Cloud
 from hosted_ui import CallbackCatcher, ScriptedBrowser, authorize_url, pkce_pair, pool_of, query_of, redeem
 
+# One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_hosted_ui_authlib")
+
 
 @pytest.fixture(scope="module")
 def cloud(bin_dir):

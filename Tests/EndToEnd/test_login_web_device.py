@@ -17,6 +17,9 @@ import pytest
 from conftest import Cloud, Terminal, wait_until
 from hosted_ui import ScriptedBrowser, csrf, pool_of, query_of
 
+# One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_login_web_device")
+
 
 @pytest.fixture(scope="module")
 def cloud(bin_dir):
