@@ -20,6 +20,9 @@ from conftest import Cloud
 from hosted_ui import ScriptedBrowser, authorize_url, claims, pkce_pair, pool_of, query_of, redeem
 from oidc_provider import OIDCProvider
 
+# One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_federation_oidc")
+
 REDIRECT = "http://127.0.0.1:47011/callback"
 
 

@@ -21,6 +21,9 @@ import requests
 from conftest import Cloud
 from hosted_ui import ScriptedBrowser, authorize_url, csrf, pkce_pair, pool_of, query_of, redeem
 
+# One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_hosted_ui_hostile")
+
 SEEN_SECRETS = set()
 SCRIPT = '"><script>alert(1)</script>'
 
