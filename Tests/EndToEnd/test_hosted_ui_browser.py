@@ -31,7 +31,7 @@ from hosted_ui import ARTIFACTS, CallbackCatcher, authorize_url, claims, pkce_pa
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 # One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
@@ -154,10 +154,12 @@ def submit(browser):
 
 
 def page_text(browser):
-    """The page's text; empty while the browser is between pages (the body it found went away)."""
+    """The page's text; empty while the browser is between pages. Chromium reports the body it found going away
+    in several ways (a stale element, no such element, or "Node with given id does not belong to the document"), all
+    WebDriverExceptions; any of them means "not there yet"."""
     try:
         return browser.find_element(By.TAG_NAME, "body").text
-    except (StaleElementReferenceException, NoSuchElementException):
+    except WebDriverException:
         return ""
 
 
