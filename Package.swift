@@ -52,6 +52,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -70,7 +71,10 @@ let package = Package(
             dependencies: [
                 "HandsetModel", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            // Instrumented for its parsers of what a browser or a sign-in server sends (the OAuth answers, the
+            // loopback listener's request line).
+            swiftSettings: instrumented),
         .target(
             name: "HandsetStore",
             dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -116,7 +120,8 @@ let package = Package(
             dependencies: ["HandsetCloudStorage", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: instrumented),
         .target(
-            name: "HandsetCloudMySQL", dependencies: ["HandsetCloudStorage", "HandsetMySQL"],
+            name: "HandsetCloudMySQL",
+            dependencies: ["HandsetCloudStorage", "HandsetMySQL", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: instrumented),
         .target(
             name: "HandsetCloud",
@@ -129,6 +134,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -50,7 +50,9 @@ package enum MySQLCloudStorage {
                 return lower...max(lower, upper)
             }
             var storage = CloudStorage(
-                records: MySQLRecordRepository(pool: pool, indexedWordLengths: lengths),
+                records: MySQLRecordRouter(
+                    records: MySQLRecordRepository(pool: pool, indexedWordLengths: lengths),
+                    tables: MySQLLegacyRecordRepository(pool: pool)),
                 identity: MySQLIdentityRepository(pool: pool),
                 notifications: MySQLNotificationRepository(pool: pool),
                 objects: MySQLObjectRepository(pool: pool),
@@ -58,6 +60,12 @@ package enum MySQLCloudStorage {
                 settings: MySQLSettingsRepository(pool: pool),
                 leases: MySQLLeaseRepository(pool: pool),
                 outbox: MySQLOutboxRepository(pool: pool),
+                hostedUI: HostedUIStores(
+                    codes: MySQLAuthorizationCodeRepository(pool: pool),
+                    signIns: MySQLOAuthSignInRepository(pool: pool),
+                    sessions: MySQLBrowserSessionRepository(pool: pool), devices: MySQLDeviceCodeRepository(pool: pool),
+                    federation: MySQLFederationRequestRepository(pool: pool),
+                    identities: MySQLLinkedIdentityRepository(pool: pool)),
                 description: configuration.redactedURL,
                 checkReady: {
                     guard try await migrator.isComplete(pool) else { throw StorageNotReady.migrationsIncomplete }

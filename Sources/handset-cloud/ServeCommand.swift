@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudMySQL
 import HandsetCloudStorage
 import Hummingbird
 import Logging
@@ -115,6 +116,15 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             opened = try await storage.openForServing()
             do {
+                // Existing tables served as collections: their change capture first, said on standard output.
+                if let database = storage.database, let file = api.documentFile {
+                    let mappings = try tableMappings(inAPIDocument: URL(fileURLWithPath: file))
+                    if !mappings.isEmpty {
+                        let lines = try await LegacyTableCommands.installCapture(
+                            StorageOptions.configuration(database), mappings: mappings)
+                        FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+                    }
+                }
                 app = try await buildApplication(configuration: configuration, storage: opened, api: api.configuration)
             } catch {
                 await opened.close()

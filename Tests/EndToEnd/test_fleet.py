@@ -20,6 +20,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -464,3 +465,83 @@ def test_writers_and_feed_readers_through_a_kill_and_a_rolling_restart(fleet, po
     assert set(stored) == acknowledged_ids and max(stored.values()) == 1
     print(f"\nfleet: {len(acknowledged_ids)} acknowledged writes, each seen once by 2 readers; "
           f"retries after a dead or draining instance: {dict(retried)}")
+
+
+def test_managed_login_whose_steps_reach_different_instances(fleet, pool):
+    """A web sign-in (authorize, the page, its form, the token request) and a device sign-in (polled while the
+    person approves) through the balancer: codes, browser sessions and device codes live in the shared storage, so
+    each step may reach another instance. A client changed through one instance is in force on every other."""
+    from hosted_ui import ScriptedBrowser, authorize_url, claims, csrf, pkce_pair, pool_of, query_of, redeem
+
+    web = pool_of(fleet)
+    marks = fleet.log_marks()
+    verifier, challenge = pkce_pair()
+    redirect = "http://127.0.0.1:47021/callback"
+    url, params = authorize_url(fleet, web, redirect, challenge)
+    answer = query_of(ScriptedBrowser(fleet.url).sign_in(url, "alice", "Wonderland-42!"))
+    assert answer["state"] == params["state"]
+    tokens = redeem(fleet, web, answer["code"], redirect, verifier).json()
+    assert claims(tokens["id_token"])["cognito:username"] == "alice"
+    assert redeem(fleet, web, answer["code"], redirect, verifier).status_code == 400, "a code works once anywhere"
+    steps = [entry for entry in fleet.log_since(marks) if entry["function"].startswith(("hostedui.", "oauth2."))]
+    assert len({entry["instance"] for entry in steps}) >= 2, steps
+
+    def form(path, fields):
+        request = urllib.request.Request(fleet.url + path, data=urllib.parse.urlencode(fields).encode(),
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    status, started = form("/oauth2/device_authorization", {"client_id": web["client"], "scope": "openid"})
+    assert status == 200, started
+    phone = ScriptedBrowser(fleet.url)
+    page = phone.sign_in(f"{fleet.url}/device?user_code={started['user_code']}", "bob", "Builder-42!")
+    assert "Allow this device?" in page.text, page.text[:500]
+    assert phone.post("/device/confirm", {"_csrf": csrf(page.text), "user_code": started["user_code"],
+                                          "decision": "allow"}).status_code == 200
+
+    def poll():
+        status, answer = form("/oauth2/token", {"grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+                                                "client_id": web["client"], "device_code": started["device_code"]})
+        if status == 200:
+            return answer
+        assert answer["error"] in ("authorization_pending", "slow_down"), answer
+        time.sleep(started["interval"])
+        return None
+
+    device_tokens = wait_until(poll, timeout=60, what="the device's tokens")
+    assert claims(device_tokens["id_token"])["cognito:username"] == "bob"
+
+    # A callback added through one instance (on loopback: no signature needed) works on the others within seconds.
+    first = fleet.instances[0]["url"]
+    idp = boto3.client("cognito-idp", endpoint_url=first, region_name=pool["region"], aws_access_key_id="x",
+                       aws_secret_access_key="x")
+    client = idp.describe_user_pool_client(UserPoolId=pool["id"], ClientId=pool["client"])["UserPoolClient"]
+    added = "https://fleet-app.example/callback"
+    idp.update_user_pool_client(
+        UserPoolId=pool["id"], ClientId=pool["client"], ClientName=client["ClientName"],
+        ExplicitAuthFlows=client["ExplicitAuthFlows"], CallbackURLs=client["CallbackURLs"] + [added],
+        LogoutURLs=client["LogoutURLs"], AllowedOAuthFlows=client["AllowedOAuthFlows"],
+        AllowedOAuthScopes=client["AllowedOAuthScopes"], AllowedOAuthFlowsUserPoolClient=True,
+        SupportedIdentityProviders=client["SupportedIdentityProviders"])
+    for instance in fleet.instances[1:]:
+        target = authorize_url(type("At", (), {"url": instance["url"]}), web, added, challenge)[0]
+
+        def accepted():
+            request = urllib.request.Request(target)
+            opener = urllib.request.build_opener(NoRedirect())
+            try:
+                opener.open(request, timeout=10)
+            except urllib.error.HTTPError as error:
+                return "redirect_mismatch" not in error.headers.get("Location", "redirect_mismatch")
+            return False
+
+        wait_until(accepted, timeout=10, what=f"{instance['id']} to accept the new callback")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

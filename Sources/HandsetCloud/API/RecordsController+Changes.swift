@@ -11,9 +11,10 @@ extension RecordsController {
             throw APIError(.badRequest, "Unknown query parameter \(name)")
         }
         let owner: String?
-        switch collection.grant(for: identity).listScope {
+        let grant = collection.grant(for: identity)
+        switch grant.listScope {
         case .none: throw APIError.forbidden
-        case .own: owner = identity.sub
+        case .own: owner = grant.owner
         case .everyone: owner = nil
         }
         var limit = limits.defaultChangesPageSize
