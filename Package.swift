@@ -52,6 +52,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Shared by both sides.
@@ -68,7 +71,10 @@ let package = Package(
             dependencies: [
                 "HandsetModel", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            // Instrumented for its parsers of what a browser or a sign-in server sends (the OAuth answers, the
+            // loopback listener's request line).
+            swiftSettings: instrumented),
         .target(
             name: "HandsetStore",
             dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -128,6 +134,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: instrumented),
         .executableTarget(
@@ -135,6 +144,7 @@ let package = Package(
             dependencies: [
                 "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetSRP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
 
         // Fuzz targets (`scripts/fuzz`): one per parser of outside input, kept out of the product executables.
@@ -184,6 +194,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]),
     ],
     swiftLanguageModes: [.v6]

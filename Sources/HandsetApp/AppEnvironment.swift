@@ -14,6 +14,8 @@ public struct AppEnvironment: Sendable {
     public var accounts: AccountActions
     /// Uploads, downloads, archive restores and object info.
     public var attachments: AttachmentActions
+    /// Signing in through the pool's managed login: a provider in the browser, or another device.
+    public var externalSignIn = ExternalSignInActions()
     /// Where long effects report progress (sync pages, transfer bytes); the UI loop connects it to its inbox.
     public let progress: EventRelay
     public var refreshSchema: @Sendable () async -> AppEvent
@@ -114,6 +116,9 @@ public struct AppEnvironment: Sendable {
         case .forgotPassword(let username): return await accounts.forgotPassword(username)
         case .resetPassword(let username, let code, let newPassword):
             return await accounts.resetPassword(username, code, newPassword)
+        case .startWebSignIn(let provider): return await externalSignIn.web(provider)
+        case .startDeviceSignIn: return await externalSignIn.device()
+        case .cancelExternalSignIn: return await externalSignIn.cancel()
         case .loadMFA: return await accounts.mfaSettings()
         case .startTOTPSetup: return await accounts.startTOTP()
         case .verifyTOTPSetup(let code): return await accounts.verifyTOTP(code)
@@ -196,6 +201,9 @@ extension AppEnvironment {
     ) -> AppEnvironment {
         let cognito = CognitoClient(configuration: configuration, transport: transport)
         let api = APIClient(configuration: configuration, transport: transport, session: session)
+        let hostedUI = configuration.hostedUI.map {
+            HostedUIClient(configuration: configuration, hostedUI: $0, transport: transport)
+        }
         let open: @Sendable (SignedInUser) -> UserServices = { user in
             let bound = api.bound(to: user.sub, deviceId: nil)
             let engine = SyncEngine(api: bound, store: store, now: now)
@@ -203,21 +211,24 @@ extension AppEnvironment {
         }
         return live(
             api: api, cognito: cognito, session: session, scope: UserScope(initial: nil, open: open), flow: flow,
-            now: now)
+            hostedUI: hostedUI, now: now)
     }
 
     /// The real thing for a profile: each user's own cache, swapped at sign-in.
     public static func live(services: ClientServices, flow: SignInFlow) -> AppEnvironment {
         let scope = UserScope(initial: services.signedIn, open: { try services.userServices(for: $0) })
+        let hostedUI = services.configuration.hostedUI.map {
+            HostedUIClient(configuration: services.configuration, hostedUI: $0, transport: services.transport)
+        }
         return live(
             api: services.api, cognito: services.cognito, session: services.session, scope: scope, flow: flow,
-            now: services.now)
+            hostedUI: hostedUI, now: services.now)
     }
 
     /// The real thing, from already-built clients; `scope` says whose data effects work on.
     public static func live(
         api: APIClient, cognito: CognitoClient, session: SessionManager, scope: UserScope, flow: SignInFlow = .srp,
-        now: @escaping @Sendable () -> Date = { Date() }
+        hostedUI: HostedUIClient? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) -> AppEnvironment {
         let relay = EventRelay()
         @Sendable func inboxSnapshot(_ store: LocalStore) -> AppEvent {
@@ -240,19 +251,24 @@ extension AppEnvironment {
                 return .signIn(.failed(failure.message))
             case .signedIn(let result):
                 await conversations.set(nil)
-                let tokens = TokenSet(
-                    idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
-                    expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
-                await session.signedIn(tokens)
-                let user = tokens.user ?? SignedInUser(sub: "", username: "", email: nil)
-                do {
-                    try scope.activate(user)
-                } catch {
-                    return .signIn(
-                        .failed("Signed in, but this device's cache for \(user.username) cannot be opened: \(error)"))
-                }
-                return .signIn(.succeeded(user))
+                return await signedIn(
+                    TokenSet(
+                        idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
+                        expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn))))
             }
+        }
+
+        /// Keeps the tokens of a new sign-in and opens the user's data.
+        @Sendable func signedIn(_ tokens: TokenSet) async -> AppEvent {
+            await session.signedIn(tokens)
+            let user = tokens.user ?? SignedInUser(sub: "", username: "", email: nil)
+            do {
+                try scope.activate(user)
+            } catch {
+                return .signIn(
+                    .failed("Signed in, but this device's cache for \(user.username) cannot be opened: \(error)"))
+            }
+            return .signIn(.succeeded(user))
         }
 
         /// The event for a failed call made for `data`'s user; nothing once another user's data is current (their
@@ -498,6 +514,7 @@ extension AppEnvironment {
             signOut: { everywhere in
                 // This device signs out whatever the server says; telling the server is best effort.
                 var note = everywhere ? "Signed out everywhere" : "Signed out"
+                let fromBrowser = await session.current?.viaHostedUI == true
                 if let tokens = await session.current {
                     do {
                         if everywhere {
@@ -514,8 +531,67 @@ extension AppEnvironment {
                 }
                 await session.signOut()
                 scope.deactivate()
+                // A web sign-in left the browser signed in to the managed login: end that too, in the browser.
+                if fromBrowser, let hostedUI, BrowserLauncher.command() != nil {
+                    note += "; signing the browser out too"
+                    Task.detached {
+                        _ = await WebSignIn(client: hostedUI).signOutOfBrowser(timeout: 120) {
+                            BrowserLauncher.open($0)
+                        }
+                    }
+                }
                 return .account(.signedOut(message: note))
             })
+        /// The end of a sign-in in the browser or on another device.
+        @Sendable func externalOutcome(_ tokens: () async throws -> HostedUIClient.Tokens) async -> AppEvent {
+            do {
+                let tokens = try await tokens()
+                return await signedIn(
+                    TokenSet(
+                        idToken: tokens.idToken, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken,
+                        expiresAt: now().addingTimeInterval(TimeInterval(tokens.expiresIn)), viaHostedUI: true))
+            } catch is CancellationError {
+                return .effectDone
+            } catch let error as WebSignInError {
+                return .signIn(.failed(error.description.prefix(1).uppercased() + error.description.dropFirst()))
+            } catch {
+                let remote = RemoteError.from(error)
+                return .signIn(.failed(remote.message))
+            }
+        }
+        let external = ExternalSignInHolder()
+        environment.externalSignIn = ExternalSignInActions(
+            web: { provider in
+                guard let hostedUI else { return .signIn(.failed(WebSignInError.noHostedUI.description)) }
+                let task = Task {
+                    try await WebSignIn(client: hostedUI).run(provider: provider) { url in
+                        BrowserLauncher.open(url)
+                        relay.send(.signIn(.webStarted(url: url.absoluteString)))
+                    }
+                }
+                await external.set { task.cancel() }
+                return await externalOutcome { try await task.value }
+            },
+            device: {
+                guard let hostedUI else { return .signIn(.failed(WebSignInError.noHostedUI.description)) }
+                let task = Task {
+                    let device = DeviceSignIn(client: hostedUI, now: now)
+                    let authorization = try await device.start()
+                    relay.send(
+                        .signIn(
+                            .deviceStarted(
+                                userCode: authorization.userCode, verificationURI: authorization.verificationURI,
+                                completeURI: authorization.verificationURIComplete ?? authorization.verificationURI)))
+                    return try await device.waitForApproval(authorization)
+                }
+                await external.set { task.cancel() }
+                return await externalOutcome { try await task.value }
+            },
+            cancel: {
+                await external.cancel()
+                return .effectDone
+            })
+
         environment.loadSortedRecords = { collection, offset, limit, sort in
             guard let store = scope.current?.store else { return .account(.sessionExpired) }
             do {
@@ -608,6 +684,37 @@ public struct AccountActions: Sendable {
         self.confirmSignUp = confirmSignUp
         self.forgotPassword = forgotPassword
         self.resetPassword = resetPassword
+    }
+}
+
+/// Signing in through managed login from the sign-in screen.
+public struct ExternalSignInActions: Sendable {
+    public var web: @Sendable (_ provider: String) async -> AppEvent
+    public var device: @Sendable () async -> AppEvent
+    public var cancel: @Sendable () async -> AppEvent
+
+    public init(
+        web: @escaping @Sendable (String) async -> AppEvent = { _ in .signIn(.failed("Not available")) },
+        device: @escaping @Sendable () async -> AppEvent = { .signIn(.failed("Not available")) },
+        cancel: @escaping @Sendable () async -> AppEvent = { .effectDone }
+    ) {
+        self.web = web
+        self.device = device
+        self.cancel = cancel
+    }
+}
+
+/// How to stop the sign-in in the browser or on another device that is under way (Esc).
+actor ExternalSignInHolder {
+    private var stop: (@Sendable () -> Void)?
+
+    func set(_ stop: @escaping @Sendable () -> Void) {
+        self.stop = stop
+    }
+
+    func cancel() {
+        stop?()
+        stop = nil
     }
 }
 

@@ -49,8 +49,10 @@ package enum MySQLCloudStorage {
                 let upper = try row?.int(1) ?? 84
                 return lower...max(lower, upper)
             }
-            return CloudStorage(
-                records: MySQLRecordRepository(pool: pool, indexedWordLengths: lengths),
+            var storage = CloudStorage(
+                records: MySQLRecordRouter(
+                    records: MySQLRecordRepository(pool: pool, indexedWordLengths: lengths),
+                    tables: MySQLLegacyRecordRepository(pool: pool)),
                 identity: MySQLIdentityRepository(pool: pool),
                 notifications: MySQLNotificationRepository(pool: pool),
                 objects: MySQLObjectRepository(pool: pool),
@@ -58,13 +60,24 @@ package enum MySQLCloudStorage {
                 settings: MySQLSettingsRepository(pool: pool),
                 leases: MySQLLeaseRepository(pool: pool),
                 outbox: MySQLOutboxRepository(pool: pool),
+                hostedUI: HostedUIStores(
+                    codes: MySQLAuthorizationCodeRepository(pool: pool),
+                    signIns: MySQLOAuthSignInRepository(pool: pool),
+                    sessions: MySQLBrowserSessionRepository(pool: pool), devices: MySQLDeviceCodeRepository(pool: pool),
+                    federation: MySQLFederationRequestRepository(pool: pool),
+                    identities: MySQLLinkedIdentityRepository(pool: pool)),
                 description: configuration.redactedURL,
                 checkReady: {
-                    guard try await migrator.isComplete(pool) else {
-                        throw MySQLError(.misuse, message: "migrations are not complete")
-                    }
+                    guard try await migrator.isComplete(pool) else { throw StorageNotReady.migrationsIncomplete }
                 },
                 close: { await pool.close() })
+            storage.poolSample = {
+                let statistics = pool.statistics
+                return DatabasePoolSample(
+                    inUse: statistics.leased, idle: statistics.idle, waiting: statistics.waiting,
+                    size: statistics.maximumConnections)
+            }
+            return storage
         } catch {
             await pool.close()
             throw error

@@ -595,7 +595,7 @@ package final class MySQLRecordRepository: RecordRepository, @unchecked Sendable
 
     /// Inserts the claim's row; when the key is used already (committed by another transaction, which this insert
     /// waited for), answers what it stored.
-    private static func claim(
+    static func claim(
         _ db: MySQLConnection, _ claim: IdempotencyClaim, createdAt: String
     ) throws -> IdempotencyLookup {
         do {
@@ -611,7 +611,7 @@ package final class MySQLRecordRepository: RecordRepository, @unchecked Sendable
         }
     }
 
-    private static func storeAnswer(
+    static func storeAnswer(
         _ db: MySQLConnection, _ response: StoredResponse, for claim: IdempotencyClaim
     ) throws {
         try db.execute(

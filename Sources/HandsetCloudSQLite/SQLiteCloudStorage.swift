@@ -18,9 +18,20 @@ package enum SQLiteCloudStorage {
             settings: FileSettingsRepository(directory: directory),
             leases: SQLiteLeaseRepository(database: database),
             outbox: OutboxFile(url: directory.outbox),
+            hostedUI: HostedUIStores(
+                codes: SQLiteAuthorizationCodeRepository(database: database),
+                signIns: SQLiteOAuthSignInRepository(database: database),
+                sessions: SQLiteBrowserSessionRepository(database: database),
+                devices: SQLiteDeviceCodeRepository(database: database),
+                federation: SQLiteFederationRequestRepository(database: database),
+                identities: SQLiteLinkedIdentityRepository(database: database)),
             description: "sqlite \(directory.database.path)",
             checkReady: {
-                _ = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+                // Another process on the same file, or an older build, could have left migrations behind.
+                let migrated = try await database.writer.read { db in
+                    try CloudDatabase.migrator.hasCompletedMigrations(db)
+                }
+                guard migrated else { throw StorageNotReady.migrationsIncomplete }
             },
             close: { try? database.writer.close() })
     }

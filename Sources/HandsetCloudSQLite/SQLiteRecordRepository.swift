@@ -23,6 +23,11 @@ package struct SQLiteRecordRepository: RecordRepository {
     // MARK: Indexes
 
     package func prepare(for collections: [RecordCollectionLayout]) async throws {
+        if let mapped = collections.first(where: { $0.table != nil }), let table = mapped.table {
+            throw CloudStartupError.invalidAPIDocument(
+                reason: "collection \(mapped.collection) serves the existing table \(table.table), which needs its "
+                    + "MariaDB/MySQL database (--database mysql://…)")
+        }
         let statements = collections.flatMap(Self.indexStatements(for:))
         let wanted = Set(statements.compactMap(Self.indexName(in:)))
         try await database.writer.write { db in

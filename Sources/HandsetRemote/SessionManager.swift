@@ -76,7 +76,7 @@ public actor SessionManager {
             return TokenSet(
                 idToken: result.idToken, accessToken: result.accessToken,
                 refreshToken: result.refreshToken ?? refreshToken,
-                expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
+                expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)), viaHostedUI: tokens.viaHostedUI)
         }
         refreshing = task
         defer { refreshing = nil }

@@ -9,6 +9,7 @@ struct HandsetCloudCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, OutboxCommand.self, BenchSignInCommand.self, LogsCommand.self,
             NotifyCommand.self, PublishCommand.self, ObjectsCommand.self, KeysCommand.self,
+            CaptureCommand.self, SchemaCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

@@ -68,10 +68,19 @@ struct ObjectsCommand: AsyncParsableCommand {
         @OptionGroup(title: "Storage")
         var storage: StorageOptions
 
+        @Option(
+            name: .customLong("objects-dir"),
+            help:
+                "Where object bytes live, when the server was started with --objects-dir (default: <data-dir>/objects)."
+        )
+        var objectsDirectory: String?
+
         func run() async throws {
             do {
                 let report = try await storage.withExisting {
-                    try await LocalObjects.runLifecycle(storage: $0, dataDirectory: storage.dataDirectoryURL)
+                    try await LocalObjects.runLifecycle(
+                        storage: $0, dataDirectory: storage.dataDirectoryURL,
+                        objectsDirectory: objectsDirectory.map { URL(fileURLWithPath: $0) })
                 }
                 print("lifecycle: \(report)")
             } catch {

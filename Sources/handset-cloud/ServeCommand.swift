@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import HandsetCloud
+import HandsetCloudMySQL
 import HandsetCloudStorage
 import Hummingbird
 import Logging
+import Metrics
 
 /// `handset-cloud serve`: runs the local cloud until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -19,13 +21,14 @@ struct ServeCommand: AsyncParsableCommand {
             bytes, logs and amplify_outputs.json stay in the data directory, and on the first start the settings are \
             seeded from its pool.json, storage.json and notifications.json when present.
 
-            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted without checking SigV4 \
-            signatures, and only while the server listens on a loopback address (the default), to requests from \
-            this machine whose Host and Origin name localhost or a loopback address; bound to another interface it \
-            refuses them. Codes and temporary passwords go to the outbox (<data-dir>/outbox.jsonl, or the database): read \
-            them with `handset-cloud outbox` or GET /_local/outbox (loopback only). Pool settings (MFA mode and \
-            factors, password policy, token lifetimes, refresh-token rotation, clients) live in <data-dir>/pool.json \
-            (or the database).
+            Admin operations (AdminCreateUser, ListUsers, CreateGroup, ...) are accepted unsigned while the server \
+            listens on a loopback address (the default), to requests from this machine whose Host and Origin name \
+            localhost or a loopback address. Off loopback (bound to another interface, or relayed by a proxy that \
+            adds X-Forwarded-For) they need a SigV4 signature by an access key of --admin-credentials, as boto3 \
+            and the AWS CLI send; without that option they are refused. Codes and temporary passwords go to the \
+            outbox (<data-dir>/outbox.jsonl, or the database): read them with `handset-cloud outbox` or GET \
+            /_local/outbox (loopback only). Pool settings (MFA mode and factors, password policy, token lifetimes, \
+            refresh-token rotation, clients) live in <data-dir>/pool.json (or the database).
             """)
 
     @Option(name: .long, help: "The interface to listen on.")
@@ -67,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
 
+    @OptionGroup(title: "Running several instances")
+    var fleet: FleetOptions
+
     @OptionGroup(title: "Record API")
     var api: APIOptions
 
@@ -75,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600") }
         guard maximumConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        try fleet.validate()
         if let publicURL {
             guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
                 url.query == nil
@@ -83,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = CloudConfiguration(
+        var configuration = CloudConfiguration(
             host: host, port: port, dataDirectory: storage.dataDirectoryURL, demo: demo,
             issuerBaseURL: issuerBaseURL, publicURL: publicURL,
             connectionLimits: ConnectionLimits(
@@ -94,11 +101,30 @@ struct ServeCommand: AsyncParsableCommand {
                 // Unbuffered, so that whoever waits for the first line sees it at once.
                 FileHandle.standardOutput.write(Data(text.utf8))
             })
+        do {
+            try fleet.apply(to: &configuration)
+        } catch {
+            FileHandle.standardError.write(Data("handset-cloud: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let metrics = CloudMetrics(instanceId: configuration.instanceId)
+        configuration.metrics = metrics
+        // Once per process: libraries' own swift-metrics land in this instance's scrape too.
+        MetricsSystem.bootstrap(metrics.factory)
         let app: any ApplicationProtocol
         let opened: CloudStorage
         do {
             opened = try await storage.openForServing()
             do {
+                // Existing tables served as collections: their change capture first, said on standard output.
+                if let database = storage.database, let file = api.documentFile {
+                    let mappings = try tableMappings(inAPIDocument: URL(fileURLWithPath: file))
+                    if !mappings.isEmpty {
+                        let lines = try await LegacyTableCommands.installCapture(
+                            StorageOptions.configuration(database), mappings: mappings)
+                        FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+                    }
+                }
                 app = try await buildApplication(configuration: configuration, storage: opened, api: api.configuration)
             } catch {
                 await opened.close()

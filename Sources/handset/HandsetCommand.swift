@@ -162,6 +162,10 @@ struct UICommand: ParsableCommand {
         var state = AppState(profile: services.profile)
         state.settings = services.settings
         state.themeNames = catalog.names
+        state.signInOptions = ExternalSignInOption.available(
+            providers: services.configuration.hostedUI?.identityProviders ?? [],
+            hostedUI: services.configuration.hostedUI != nil,
+            deviceSignIn: services.configuration.hostedUI?.deviceAuthorizationEndpoint != nil)
         state.attachments.downloadDirectory = Self.downloadDirectory()
         if let store {
             for collection in cachedSchema?.collections ?? [] {

@@ -16,7 +16,7 @@ struct RecordListContractTests {
     /// Ids and bodies; every record is u1's but `k`'s (u2).
     static let bodies: [(String, [String: JSONValue])] = [
         ("a", ["n": 10, "t": "apple"]),
-        ("b", ["n": 2, "t": "Banana"]),
+        ("b", ["n": 2, "t": "Banana ☀"]),
         ("c", ["n": "3", "t": "cherry pie"]),
         ("d", ["t": "Éclair CAFÉ"]),
         ("e", ["n": .null]),
@@ -24,7 +24,7 @@ struct RecordListContractTests {
         ("g", ["n": 2.5, "t": "東京 tower 🚀"]),
         ("h", ["n": -1, "t": .string(long + " end")]),
         ("i", ["n": [1], "t": "ab cd"]),
-        ("j", ["n": 10, "t": ""]),
+        ("j", ["n": 10, "t": "", "note": "👍"]),
         ("k", ["n": 2, "t": "apple"]),
         ("l", ["n": false, "t": "naïve façade, don't!"]),
     ]
@@ -166,7 +166,13 @@ struct RecordListContractTests {
                 (Self.long, ["h"]),
                 (Self.long + "m", []),
                 ("end", ["h"]),
-                ("🚀", Self.bodies.map(\.0)),
+                // Symbols are words (issue 11 item 16): an emoji finds what holds it, tone or presentation aside.
+                ("🚀", ["g"]),
+                ("🚀 tow", ["g"]),
+                ("👍🏽", ["j"]),
+                ("👍", ["j"]),
+                ("👎", []),
+                ("\u{2600}\u{FE0F}", ["b"]),
                 ("(\"the*) -", ["f"]),
                 ("zzz", []),
             ]
@@ -202,7 +208,9 @@ struct RecordListContractTests {
         "the shared rules: sort values and search words",
         arguments: [
             ("Café CRÈME", ["cafe", "creme"]), ("東京abc", ["東京", "abc"]), ("don't stop", ["don", "t", "stop"]),
-            ("ﬁle №5", ["file", "no5"]), ("İstanbul", ["istanbul"]), ("a_b-c", ["a", "b", "c"]), ("🚀", []),
+            ("ﬁle №5", ["file", "no5"]), ("İstanbul", ["istanbul"]), ("a_b-c", ["a", "b", "c"]),
+            ("🚀", ["symbol01f680"]), ("go🚀go", ["go", "symbol01f680", "go"]), ("👍🏽", ["symbol01f44d"]),
+            ("👨\u{200D}👩", ["symbol01f468", "symbol01f469"]), ("©", ["symbol0000a9"]), ("→ + $ ^", []),
         ])
     func sharedRules(text: String, words: [String]) {
         #expect(SearchWords.words(in: text) == words)

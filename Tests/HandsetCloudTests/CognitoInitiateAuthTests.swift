@@ -241,7 +241,7 @@ struct CognitoInitiateAuthTests {
                 AppClient(
                     clientId: "srponlyclient00000000000000", name: "srp", secret: nil, allowedFlows: ["USER_SRP_AUTH"]),
             ])
-        try JSONEncoder().encode(pool).write(to: DataDirectory(root: directory).poolConfiguration)
+        try pool.fileContents().write(to: DataDirectory(root: directory).poolConfiguration)
 
         try await withCloud(directory: directory) { client, fixture in
             #expect(fixture.pool == pool)

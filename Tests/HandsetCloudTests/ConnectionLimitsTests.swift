@@ -53,7 +53,7 @@ struct ConnectionLimitsTests {
             let sockets = try (0..<30).map { _ in try TestSocket(port: port) }
             for socket in sockets { try socket.send("GET /api/openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow:") }
             for (index, socket) in sockets.enumerated() {
-                #expect(await offPool { socket.waitForClose(within: .seconds(10)) }, "connection \(index) still open")
+                #expect(await offPool { socket.waitForClose(within: .seconds(30)) }, "connection \(index) still open")
             }
             // The server still answers.
             let fresh = try TestSocket(port: port)

@@ -54,7 +54,11 @@ struct LiveServerTests {
                         version: "1.3",
                         auth: .init(
                             awsRegion: "us-east-1", userPoolId: pool.userPoolId,
-                            userPoolClientId: pool.defaultClient.clientId),
+                            userPoolClientId: pool.defaultClient.clientId,
+                            oauth: .init(
+                                identityProviders: [], domain: "127.0.0.1:\(port)", scopes: AppClient.standardScopes,
+                                redirectSignInURI: AppClient.localCallbackURLs,
+                                redirectSignOutURI: AppClient.localLogoutURLs)),
                         custom: .init(
                             api: [
                                 "handset": .init(
@@ -62,7 +66,9 @@ struct LiveServerTests {
                             ],
                             handset: .init(
                                 cognitoEndpoint: "http://127.0.0.1:\(port)/",
-                                apiEndpoint: "http://127.0.0.1:\(port)/api"))))
+                                apiEndpoint: "http://127.0.0.1:\(port)/api", oauthEndpoint: "http://127.0.0.1:\(port)",
+                                identityProviders: [],
+                                deviceAuthorizationEndpoint: "http://127.0.0.1:\(port)/oauth2/device_authorization"))))
 
             let fixture = CloudFixture(
                 directory: directory, pool: pool, clock: TestClock(),
@@ -72,6 +78,27 @@ struct LiveServerTests {
             #expect(claims.iss == "http://127.0.0.1:\(port)/\(pool.userPoolId)")
             let tasks = try await client.get("/api/tasks", token: signIn.idToken)
             #expect(tasks.status == .ok)
+        }
+    }
+
+    @Test("behind a proxy (--public-url), amplify_outputs.json sends clients to the proxy; the banner keeps the bind")
+    func publicURL() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let box = EndpointsBox()
+        let app = try await buildApplication(
+            configuration: CloudConfiguration(
+                port: 0, dataDirectory: directory, demo: false, publicURL: "https://cloud.example.test/",
+                logLevel: .critical, onListening: { box.endpoints = $0 }))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let endpoints = try #require(box.endpoints)
+            #expect(StartupBanner.lines(for: endpoints)[0] == "handset-cloud listening on http://127.0.0.1:\(port)")
+            let outputs = try JSONDecoder().decode(
+                AmplifyOutputs.self, from: Data(contentsOf: DataDirectory(root: directory).amplifyOutputs))
+            #expect(outputs.custom?.handset?.cognitoEndpoint == "https://cloud.example.test/")
+            #expect(outputs.custom?.handset?.apiEndpoint == "https://cloud.example.test/api")
+            #expect(outputs.custom?.api?["handset"]?.endpoint == "https://cloud.example.test/api")
         }
     }
 

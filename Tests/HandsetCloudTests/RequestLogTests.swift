@@ -56,7 +56,7 @@ struct RequestLogTests {
         for entry in entries {
             #expect(
                 Set(entry.objectValue?.keys.map { $0 } ?? [])
-                    == ["time", "requestId", "sub", "function", "method", "route", "status", "latencyMs"])
+                    == ["time", "requestId", "instance", "sub", "function", "method", "route", "status", "latencyMs"])
             #expect(entry["latencyMs"]?.doubleValue.map { $0 >= 0 } == true)
             #expect(entry["time"]?.stringValue.flatMap(Timestamp.date(from:)) != nil)
         }

@@ -45,6 +45,10 @@ public enum SignInEvent: Sendable, Equatable {
     case passwordWasReset
     /// A sign-up or reset step was refused; the form stays where it is.
     case stepFailed(String)
+    /// A sign-in in the browser began: the address it opened (or that the person must open).
+    case webStarted(url: String)
+    /// A sign-in on another device began: the code to enter there, and where.
+    case deviceStarted(userCode: String, verificationURI: String, completeURI: String)
 }
 
 /// Results for the account screen and the session.
@@ -132,6 +136,12 @@ public enum AppEffect: Sendable, Equatable {
     case confirmSignUp(username: String, code: String)
     case forgotPassword(username: String)
     case resetPassword(username: String, code: String, newPassword: String)
+    /// Sign in through a provider in the browser (managed login, PKCE, a loopback redirect).
+    case startWebSignIn(provider: String)
+    /// Sign in on another device (RFC 8628).
+    case startDeviceSignIn
+    /// Stop waiting for the browser or the other device.
+    case cancelExternalSignIn
     case loadMFA
     case startTOTPSetup
     case verifyTOTPSetup(code: String)
@@ -179,6 +189,9 @@ extension AppEffect: CustomStringConvertible {
         case .signUp(let username, _, _): return "signUp(\(username), <email>, <password>)"
         case .confirmSignUp(let username, _): return "confirmSignUp(\(username), <code>)"
         case .forgotPassword(let username): return "forgotPassword(\(username))"
+        case .startWebSignIn(let provider): return "startWebSignIn(\(provider))"
+        case .startDeviceSignIn: return "startDeviceSignIn"
+        case .cancelExternalSignIn: return "cancelExternalSignIn"
         case .loadMFA: return "loadMFA"
         case .startTOTPSetup: return "startTOTPSetup"
         case .verifyTOTPSetup: return "verifyTOTPSetup(<code>)"

@@ -104,6 +104,8 @@ public struct AppState: Sendable, Equatable {
     /// The theme in use, and every theme there is (for the picker and the palette).
     public var themeName: String
     public var themeNames: [String]
+    /// The other ways to sign in this profile's app client has (providers, another device).
+    public var signInOptions: [ExternalSignInOption]
 
     public init(profile: String = "default", viewportRows: Int = 20) {
         self.screen = .signIn(SignInState())
@@ -132,6 +134,7 @@ public struct AppState: Sendable, Equatable {
         self.settings = Settings()
         self.themeName = "dark"
         self.themeNames = []
+        self.signInOptions = []
     }
 
     /// The collection shown in the list, if any.

@@ -29,7 +29,10 @@ enum RecordOperation: String, Sendable, CaseIterable, Comparable {
 /// | `{"allow": "groups", "groups": ["admins"]}` | members of a listed Cognito group (`cognito:groups`), on every record |
 /// | `{"allow": "private"}` | any signed-in user, on every record |
 ///
-/// Each takes `"operations"` (default all of create, read, update, delete).
+/// Each takes `"operations"` (default all of create, read, update, delete). An owner rule may take
+/// `"identityClaim"` (Amplify's name: the token claim that holds the owner value, `sub` by default, such as `email`
+/// or `custom:legacy_id`) and, on a collection of an existing table, `"x-handset-owner-column"` (the column that
+/// holds it).
 struct AccessRule: Sendable, Equatable {
     enum Audience: Sendable, Equatable {
         case owner
@@ -39,12 +42,28 @@ struct AccessRule: Sendable, Equatable {
 
     var audience: Audience
     var operations: Set<RecordOperation>
+    /// The claim an owner rule matches records' owners against.
+    var identityClaim = "sub"
+    /// The column of an existing table that holds the owner, for an owner rule.
+    var ownerColumn: String?
 
     init(_ json: JSONValue) throws {
         guard let allow = json["allow"]?.stringValue else { throw SchemaError("an auth rule without \"allow\"") }
         switch allow {
         case "owner":
             audience = .owner
+            if let claim = json[APIDocumentKeys.identityClaim] {
+                guard let name = claim.stringValue, !name.isEmpty, name.utf8.count <= 128 else {
+                    throw SchemaError("\"\(APIDocumentKeys.identityClaim)\" must name a token claim, like \"email\"")
+                }
+                identityClaim = name
+            }
+            if let column = json[APIDocumentKeys.ownerColumn] {
+                guard let name = column.stringValue, LegacyTableMapping.isTableIdentifier(name) else {
+                    throw SchemaError("\"\(APIDocumentKeys.ownerColumn)\" must name a column")
+                }
+                ownerColumn = name
+            }
         case "groups":
             let groups = json["groups"]?.arrayValue?.compactMap(\.stringValue) ?? []
             guard !groups.isEmpty else { throw SchemaError("a groups rule needs \"groups\": [names]") }
@@ -75,12 +94,17 @@ struct AccessGrant: Sendable, Equatable {
     var onOwnRecords: Set<RecordOperation> = []
     /// Operations on every record, whoever owns it.
     var onAllRecords: Set<RecordOperation> = []
+    /// The caller's owner value in this collection: the owner rules' claim (`sub` unless they name another), `nil`
+    /// when the token lacks that claim (the caller then owns nothing here).
+    var owner: String?
 
     init(rules: [AccessRule], identity: Identity) {
         let groups = Set(identity.groups)
+        let claim = rules.first { $0.audience == .owner }?.identityClaim ?? "sub"
+        owner = identity.claim(claim).flatMap { $0.isEmpty ? nil : $0 }
         for rule in rules {
             switch rule.audience {
-            case .owner: onOwnRecords.formUnion(rule.operations)
+            case .owner: if owner != nil { onOwnRecords.formUnion(rule.operations) }
             case .signedIn: onAllRecords.formUnion(rule.operations)
             case .groups(let allowed): if !allowed.isDisjoint(with: groups) { onAllRecords.formUnion(rule.operations) }
             }
@@ -100,7 +124,7 @@ struct AccessGrant: Sendable, Equatable {
         case everyone, own, none
     }
 
-    func allows(_ operation: RecordOperation, on record: StoredRecord, caller: String) -> Bool {
-        onAllRecords.contains(operation) || (record.owner == caller && onOwnRecords.contains(operation))
+    func allows(_ operation: RecordOperation, on record: StoredRecord) -> Bool {
+        onAllRecords.contains(operation) || (owner != nil && record.owner == owner && onOwnRecords.contains(operation))
     }
 }

@@ -16,6 +16,10 @@ struct CollectionDefinition: Sendable, Equatable {
     /// The schema's `x-handset-auth` rules as written, like `[{"allow": "owner"}]`.
     var authRules: [JSONValue]
     var rules: [AccessRule]
+    /// The existing table whose rows are the records, if any (`x-handset-table`).
+    var table: LegacyTableMapping?
+    /// Whether the database assigns record ids (`x-handset-key-generated`): creates carry no id.
+    var keyGenerated: Bool { table?.keyGenerated ?? false }
 
     init(schemaName: String, schema: JSONValue) throws {
         guard let name = schema[APIDocumentKeys.collection]?.stringValue else {
@@ -54,6 +58,8 @@ struct CollectionDefinition: Sendable, Equatable {
         } catch let error as SchemaError {
             throw SchemaError("schema \(schemaName): \(error.description)")
         }
+        table = try Self.tableMapping(
+            schemaName: schemaName, collection: name, schema: schema, properties: properties, rules: rules)
         sortKeys = computedSortKeys
         filterFields = computedFilterFields
     }
@@ -62,6 +68,7 @@ struct CollectionDefinition: Sendable, Equatable {
         lhs.name == rhs.name && lhs.schemaName == rhs.schemaName && lhs.properties == rhs.properties
             && lhs.required == rhs.required && lhs.authRules == rhs.authRules && lhs.listColumns == rhs.listColumns
             && lhs.titleField == rhs.titleField && lhs.allowsUnknownFields == rhs.allowsUnknownFields
+            && lhs.table == rhs.table
     }
 
     /// A path segment that is not one of the API's own (`openapi.json`, `_changes`, `_batch`).
@@ -117,7 +124,7 @@ struct CollectionDefinition: Sendable, Equatable {
         RecordCollectionLayout(
             collection: name, sortKeys: sortKeys.map(\.key),
             ownerLists: rules.contains { $0.audience == .owner && $0.operations.contains(.read) },
-            sharedLists: rules.contains { $0.audience != .owner && $0.operations.contains(.read) })
+            sharedLists: rules.contains { $0.audience != .owner && $0.operations.contains(.read) }, table: table)
     }
 
     func grant(for identity: Identity) -> AccessGrant {

@@ -17,11 +17,13 @@ enum RecordAPISetup {
     /// Adds the routes under `/api` (storage is prepared for the document's collections before: `buildApplication`).
     static func addRoutes(
         to router: Router<CloudRequestContext>, api: APIConfiguration, document: APIDocument,
-        records: any RecordRepository, verifier: IDTokenVerifier, now: @escaping @Sendable () -> Date
+        records: any RecordRepository, verifier: IDTokenVerifier, metrics: CloudMetrics? = nil,
+        now: @escaping @Sendable () -> Date
     ) async throws {
-        let controller = RecordsController(
+        var controller = RecordsController(
             document: document, records: records, bodyLimit: api.bodyLimit,
             idempotencyKeyLifetime: api.idempotencyKeyLifetime, now: now)
+        controller.metrics = metrics
         try await controller.purgeExpiredIdempotencyKeys()
         controller.addRoutes(
             to: router.group("api"), authorizer: CognitoAuthorizerMiddleware(verifier: verifier),

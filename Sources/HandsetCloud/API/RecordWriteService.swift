@@ -56,6 +56,7 @@ struct RecordWriteService: Sendable {
         let grant = collection.grant(for: caller)
         guard grant.mayCreate else { return .answer(.failure(.forbidden)) }
         if let clientId, !RecordID.isValid(clientId) { return .answer(.failure(RecordID.invalid)) }
+        if clientId != nil, collection.keyGenerated { return .answer(.failure(RecordID.assignedByDatabase)) }
         if let refusal = Self.tooDeep(body) { return refusal }
         let fields: [String: JSONValue]
         do {
@@ -63,22 +64,23 @@ struct RecordWriteService: Sendable {
         } catch {
             return .answer(.failure(error))
         }
-        let id = clientId ?? UUID().uuidString.lowercased()
-        let location = "/api/\(collection.name)/\(id)"
+        let id = clientId ?? (collection.keyGenerated ? databaseAssignedRecordID : UUID().uuidString.lowercased())
+        let name = collection.name
         let canonical = StoredRecord.canonicalText(of: fields)
-        let caller = caller.sub
+        let owner = grant.owner ?? ""
         return .write(
             PlannedWrite(
                 id: id,
                 decide: { current in
-                    guard let current else { return .save(owner: caller, body: fields) }
-                    guard grant.allows(.read, on: current, caller: caller) else { throw APIError.idTaken }
+                    guard let current else { return .save(owner: owner, body: fields) }
+                    guard grant.allows(.read, on: current) else { throw APIError.idTaken }
                     // A retry of the same create finds its own record: answer as the first time.
                     if clientId != nil, !current.deleted, current.bodyText == canonical { return .keep }
                     throw PreconditionFailed(current: current)
                 },
                 answer: { record in
-                    record.map { .record(.created, $0, location: location) } ?? .failure(.idTaken)
+                    // The record's own id: the database may have assigned it.
+                    record.map { .record(.created, $0, location: "/api/\(name)/\($0.id)") } ?? .failure(.idTaken)
                 }))
     }
 
@@ -125,15 +127,14 @@ struct RecordWriteService: Sendable {
     {
         guard precondition != .none else { return .answer(.failure(.ifMatchRequired)) }
         let grant = collection.grant(for: caller)
-        let caller = caller.sub
         return .write(
             PlannedWrite(
                 id: id,
                 decide: { current in
-                    guard let current, grant.allows(.read, on: current, caller: caller) else {
+                    guard let current, grant.allows(.read, on: current) else {
                         throw APIError.recordNotFound(collection.name, id)
                     }
-                    guard grant.allows(.delete, on: current, caller: caller) else { throw APIError.forbidden }
+                    guard grant.allows(.delete, on: current) else { throw APIError.forbidden }
                     if current.deleted { return .keep }
                     guard Self.holds(precondition, for: current) else { throw PreconditionFailed(current: current) }
                     return .delete
@@ -146,15 +147,14 @@ struct RecordWriteService: Sendable {
         _ change: @escaping @Sendable (StoredRecord) throws -> RecordDecision
     ) -> Plan {
         let grant = collection.grant(for: caller)
-        let caller = caller.sub
         return .write(
             PlannedWrite(
                 id: id,
                 decide: { current in
-                    guard let current, grant.allows(.read, on: current, caller: caller) else {
+                    guard let current, grant.allows(.read, on: current) else {
                         throw APIError.recordNotFound(collection.name, id)
                     }
-                    guard grant.allows(.update, on: current, caller: caller) else { throw APIError.forbidden }
+                    guard grant.allows(.update, on: current) else { throw APIError.forbidden }
                     guard Self.holds(precondition, for: current) else { throw PreconditionFailed(current: current) }
                     return try change(current)
                 },
@@ -256,6 +256,11 @@ struct RecordWriteService: Sendable {
         switch error {
         case let error as APIError:
             return .failure(error)
+        case let refused as RecordWriteRefused:
+            return .failure(
+                APIError(
+                    HTTPResponse.Status(code: refused.status), refused.message,
+                    fields: refused.fields.isEmpty ? nil : refused.fields))
         case let failed as PreconditionFailed:
             return WriteAnswer(
                 status: .preconditionFailed, record: failed.current.jsonText, eTag: failed.current.eTag,
@@ -271,6 +276,11 @@ enum RecordID {
     static let invalid = APIError(
         .badRequest, "Invalid id",
         fields: [RecordField.id: "must be 1 to 128 letters, digits, '-', '_', '.' or ':', not starting with '_'"])
+
+    static let assignedByDatabase = APIError(
+        .badRequest,
+        "The database assigns this collection's ids: create with POST (an Idempotency-Key makes a retry safe)",
+        fields: [RecordField.id: "is assigned by the database"])
 
     static func isValid(_ id: String) -> Bool {
         let bytes = id.utf8

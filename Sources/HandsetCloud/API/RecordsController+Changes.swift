@@ -11,9 +11,10 @@ extension RecordsController {
             throw APIError(.badRequest, "Unknown query parameter \(name)")
         }
         let owner: String?
-        switch collection.grant(for: identity).listScope {
+        let grant = collection.grant(for: identity)
+        switch grant.listScope {
         case .none: throw APIError.forbidden
-        case .own: owner = identity.sub
+        case .own: owner = grant.owner
         case .everyone: owner = nil
         }
         var limit = limits.defaultChangesPageSize
@@ -31,6 +32,7 @@ extension RecordsController {
         let rows = try await records.changes(collection: collection.name, owner: owner, after: since, limit: limit + 1)
         let page = rows.prefix(limit)
         let cursor = ChangeCursor.encode(page.last?.sequence ?? since)
+        metrics?.changesServed(page.count, collection: collection.name)
 
         var text = "{\"items\":["
         text.reserveCapacity(page.count * 400 + 64)

@@ -12,9 +12,10 @@ extension RecordsController {
     func list(_ request: Request, collection: CollectionDefinition, identity: Identity) async throws -> Response {
         let parameters = request.uri.queryParameters
         var query = RecordListQuery(collection: collection.name, owner: nil, limit: limits.defaultPageSize)
-        switch collection.grant(for: identity).listScope {
+        let grant = collection.grant(for: identity)
+        switch grant.listScope {
         case .none: throw APIError.forbidden
-        case .own: query.owner = identity.sub
+        case .own: query.owner = grant.owner
         case .everyone: query.owner = nil
         }
 

@@ -35,6 +35,7 @@ struct ServedDocumentBuilder {
         var schemas = components["schemas"]?.objectValue ?? [:]
         var paths = root["paths"]?.objectValue ?? [:]
         for collection in collections.values.sorted(by: { $0.name < $1.name }) {
+            schemas[collection.schemaName] = schemas[collection.schemaName].map(CollectionDefinition.servedSchema)
             if var schema = schemas[collection.schemaName]?.objectValue, schema["additionalProperties"] == nil {
                 schema["additionalProperties"] = false
                 schemas[collection.schemaName] = .object(schema)

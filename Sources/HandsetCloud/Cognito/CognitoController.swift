@@ -11,19 +11,24 @@ struct CognitoController: Sendable {
     static let maximumBodySize = 256 * 1024
 
     let operations: [String: CognitoOperation]
-    let gate: LoopbackGate
+    let adminAuthorization: AdminAuthorization
 
-    init(operations: [CognitoOperation], gate: LoopbackGate) {
+    init(operations: [CognitoOperation], adminAuthorization: AdminAuthorization) {
         self.operations = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.gate = gate
+        self.adminAuthorization = adminAuthorization
     }
 
-    /// Every operation of the user pool. Admin operations go through `gate` first.
-    init(pool: UserPool, gate: LoopbackGate) {
+    /// Every operation of the user pool, plus `more` (the configuration operations). Admin operations go through
+    /// `adminAuthorization` first.
+    init(
+        pool: UserPool, adminAuthorization: AdminAuthorization, metrics: CloudMetrics? = nil,
+        more: [CognitoOperation] = []
+    ) {
         let authentication = AuthenticationService(pool: pool)
         let accounts = AccountService(pool: pool)
         let mfa = MFAService(pool: pool)
         let admin = AdminService(pool: pool, accounts: accounts, mfa: mfa)
+        let metering = SignInMetering(metrics: metrics)
         func adminOperation<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(
             _ name: String, _ body: @escaping @Sendable (Input) async throws -> Output
         ) -> CognitoOperation {
@@ -33,8 +38,8 @@ struct CognitoController: Sendable {
         }
         self.init(
             operations: [
-                .json("InitiateAuth", authentication.initiateAuth),
-                .json("RespondToAuthChallenge", authentication.respondToAuthChallenge),
+                .json("InitiateAuth", metering.initiateAuth(authentication.initiateAuth)),
+                .json("RespondToAuthChallenge", metering.respondToAuthChallenge(authentication.respondToAuthChallenge)),
                 .json("SignUp", accounts.signUp),
                 .json("ConfirmSignUp", accounts.confirmSignUp),
                 .json("ResendConfirmationCode", accounts.resendConfirmationCode),
@@ -69,7 +74,7 @@ struct CognitoController: Sendable {
                 adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
                 adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
                 adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
-            ], gate: gate)
+            ] + more, adminAuthorization: adminAuthorization)
     }
 
     /// A header value as an error message may repeat it: printable ASCII, at most 100 characters, so that a
@@ -89,19 +94,14 @@ struct CognitoController: Sendable {
     func handle(_ request: Request, context: CloudRequestContext) async throws -> Response {
         do {
             let operation = try self.operation(for: request, context: context)
-            if operation.isAdmin {
-                switch gate.refusal(for: request, context: context) {
-                case nil: break
-                case .notListeningOnLoopback?: throw CognitoError.adminNotLocal
-                case .notLoopbackRequest?: throw CognitoError.adminNotLoopbackRequest
-                }
-            }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: Self.maximumBodySize)
             } catch {
                 throw CognitoError.serialization("The request body is too large or could not be read")
             }
+            // After the body is read: a signature covers its hash.
+            if operation.isAdmin { try adminAuthorization.authorize(request, body: body, context: context) }
             let output = try await operation.handle(Data(buffer: body))
             // Answers carry tokens, secrets and codes: no cache may keep them (RFC 6749 §5.1).
             return Response(

@@ -37,13 +37,14 @@ extension CognitoError {
     /// Admin operations from a server that is not bound to loopback (see `LoopbackGate`).
     static let adminNotLocal = CognitoError(
         type: "AccessDeniedException",
-        message: "handset-cloud accepts admin operations only when it listens on a loopback address "
-            + "(SigV4 signatures are not checked)")
+        message: "handset-cloud accepts admin operations only when it listens on a loopback address, or signed "
+            + "(SigV4) with an access key of serve --admin-credentials")
 
     /// Admin operations from a browser page or another host, though the server listens on loopback (see
     /// `LoopbackGate`: DNS rebinding).
     static let adminNotLoopbackRequest = CognitoError(
         type: "AccessDeniedException",
         message: "handset-cloud accepts admin operations only from this machine, with Host and Origin naming "
-            + "localhost or a loopback address")
+            + "localhost or a loopback address and through no proxy, or signed (SigV4) with an access key of "
+            + "serve --admin-credentials")
 }

@@ -24,6 +24,18 @@ public struct CloudConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Called once the server listens, after `amplify_outputs.json` is written.
     public var onListening: @Sendable (CloudEndpoints) async -> Void
+    /// How the pool reaches third-party identity providers (tests put a provider in memory here).
+    var upstreamHTTP: (any UpstreamHTTP)? = nil
+    /// This instance's name in the request log, `/healthz` and the metrics.
+    public var instanceId = InstanceID.generate()
+    /// Where the request log goes.
+    public var requestLog = RequestLogDestination.dataDirectory
+    /// Where object bytes live when not under the data directory: a directory every instance of a fleet shares.
+    public var objectsDirectory: URL?
+    /// Access keys that may sign admin operations off loopback (nil: admin operations only on loopback).
+    public var adminCredentials: AdminCredentials?
+    /// The metrics `GET /metrics` shows, for a caller that feeds them too (`sampleDatabasePool`); nil makes new ones.
+    public var metrics: CloudMetrics?
 
     public static let defaultPort = 8900
     public static let defaultDataDirectory = "handset-cloud-data"

@@ -7,7 +7,7 @@ import JWTKit
 struct IDTokenVerifier: Sendable {
     let keys: SigningKeyring
     let issuer: Issuer
-    let clientIds: Set<String>
+    let clientIds: KnownClients
     let now: @Sendable () -> Date
 
     /// The caller's identity, or why the token is refused. Never throws: every failure is a rejection.
@@ -32,7 +32,7 @@ struct IDTokenVerifier: Sendable {
         return .success(
             Identity(
                 sub: sub, username: claims.cognitoUsername ?? sub, email: claims.email,
-                groups: claims.cognitoGroups ?? [], clientId: audience))
+                groups: claims.cognitoGroups ?? [], clientId: audience, customAttributes: claims.customAttributes))
     }
 
     private struct Header: Decodable {
@@ -68,12 +68,27 @@ private struct VerifiedClaims: JWTPayload {
     var email: String?
     var cognitoUsername: String?
     var cognitoGroups: [String]?
+    var customAttributes: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
         case sub, aud, iss, exp, nbf, email
         case tokenUse = "token_use"
         case cognitoUsername = "cognito:username"
         case cognitoGroups = "cognito:groups"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sub = try container.decodeIfPresent(String.self, forKey: .sub)
+        aud = try container.decodeIfPresent(String.self, forKey: .aud)
+        iss = try container.decodeIfPresent(String.self, forKey: .iss)
+        tokenUse = try container.decodeIfPresent(String.self, forKey: .tokenUse)
+        exp = try container.decodeIfPresent(Double.self, forKey: .exp)
+        nbf = try container.decodeIfPresent(Double.self, forKey: .nbf)
+        email = try container.decodeIfPresent(String.self, forKey: .email)
+        cognitoUsername = try container.decodeIfPresent(String.self, forKey: .cognitoUsername)
+        cognitoGroups = try container.decodeIfPresent([String].self, forKey: .cognitoGroups)
+        customAttributes = try IDTokenClaims.customAttributes(from: decoder)
     }
 
     /// Checked by `IDTokenVerifier` against the injected clock.

@@ -7,12 +7,28 @@ public struct Identity: Sendable, Equatable {
     public var groups: [String]
     /// The app client the token was issued to (the `aud` claim).
     public var clientId: String
+    /// The user's custom attributes (`custom:legacy_id`), as the ID token carries them.
+    public var customAttributes: [String: String]
 
-    public init(sub: String, username: String, email: String?, groups: [String], clientId: String) {
+    public init(
+        sub: String, username: String, email: String?, groups: [String], clientId: String,
+        customAttributes: [String: String] = [:]
+    ) {
         self.sub = sub
         self.username = username
         self.email = email
         self.groups = groups
         self.clientId = clientId
+        self.customAttributes = customAttributes
+    }
+
+    /// A claim of the ID token by name (`sub`, `email`, `cognito:username`, `custom:…`), if the token has it.
+    public func claim(_ name: String) -> String? {
+        switch name {
+        case "sub": sub
+        case "email": email
+        case "cognito:username", "username": username
+        default: customAttributes[name]
+        }
     }
 }

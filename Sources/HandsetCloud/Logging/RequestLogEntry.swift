@@ -5,6 +5,8 @@ import HandsetCloudStorage
 struct RequestLogEntry: Sendable, Equatable {
     var time: String
     var requestId: String
+    /// The instance that answered (`serve --instance-id`), so that one log stream can hold a fleet's lines.
+    var instance: String
     var sub: String?
     var function: String
     var method: String
@@ -21,6 +23,8 @@ struct RequestLogEntry: Sendable, Equatable {
         JSONText.appendQuoted(time, to: &line)
         line += ",\"requestId\":"
         JSONText.appendQuoted(requestId, to: &line)
+        line += ",\"instance\":"
+        JSONText.appendQuoted(instance, to: &line)
         line += ",\"sub\":"
         if let sub { JSONText.appendQuoted(sub, to: &line) } else { line += "null" }
         line += ",\"function\":"

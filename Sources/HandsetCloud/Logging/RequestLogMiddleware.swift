@@ -4,13 +4,14 @@ import HandsetWire
 import Hummingbird
 
 /// Outermost middleware: gives every request an id (`x-amzn-RequestId`), turns any error into a JSON response
-/// instead of a bare 500, and writes one log line per request.
+/// instead of a bare 500, writes one log line per request and counts it in the metrics (by route template).
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = CloudRequestContext
 
     static let requestIdHeader = HTTPField.Name("x-amzn-RequestId")!
 
     let writer: RequestLogWriter
+    let metrics: CloudMetrics
     let now: @Sendable () -> Date
 
     func handle(
@@ -18,6 +19,7 @@ struct RequestLogMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let started = ContinuousClock.now
         let requestId = RequestID.make()
+        metrics.requestStarted()
         var response: Response
         do {
             response = try await next(request, context)
@@ -39,12 +41,17 @@ struct RequestLogMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         let milliseconds =
             Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let function = context.requestLog.function ?? (response.status == .notFound ? "notFound" : "unknown")
         writer.append(
             RequestLogEntry(
-                time: RequestLogTime.string(from: now()), requestId: requestId, sub: context.requestLog.sub,
-                function: context.requestLog.function ?? (response.status == .notFound ? "notFound" : "unknown"),
-                method: request.method.rawValue, route: request.uri.path, status: response.status.code,
+                time: RequestLogTime.string(from: now()), requestId: requestId, instance: metrics.instanceId,
+                sub: context.requestLog.sub, function: function, method: request.method.rawValue,
+                route: request.uri.path, status: response.status.code,
                 latencyMs: (milliseconds * 1000).rounded() / 1000))
+        // The route template (`/api/{collection}/{id}`), never the path itself: one series per route, not per id.
+        metrics.requestFinished(
+            method: request.method.rawValue, route: context.endpointPath ?? "NotFound", status: response.status.code,
+            function: function, duration: elapsed)
         return response
     }
 }

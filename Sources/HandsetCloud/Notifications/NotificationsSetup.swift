@@ -40,13 +40,15 @@ struct NotificationsSetup: Sendable {
         LocalInboxController(waiters: inbox.waiters, gate: LoopbackGate(bindHost: host)).addRoutes(to: router)
     }
 
-    var services: [any Service] {
+    /// The retention purge with `lease` (once per interval across the fleet); the watcher on every instance, since
+    /// each has its own waiting polls.
+    func services(lease: PeriodicLease?) -> [any Service] {
         let inbox = inbox
         let watcher = watcher
         return [
             PeriodicTask(
                 name: "notification retention",
-                interval: .milliseconds(Int64(settings.purgeIntervalSeconds * 1000)), logger: logger,
+                interval: .milliseconds(Int64(settings.purgeIntervalSeconds * 1000)), logger: logger, lease: lease,
                 work: { try await inbox.purgeExpired() }),
             PeriodicTask(
                 name: "notification watcher", interval: .milliseconds(Int64(settings.externalWritePollMilliseconds)),

@@ -84,7 +84,7 @@ struct RecordEventNotifier: RecordEventSink {
             case let assigned = Identity(
                 sub: match.sub, username: match.username, email: match.email, groups: match.groups, clientId: ""),
             let collection = document.collections[event.collection],
-            collection.grant(for: assigned).allows(.read, on: record, caller: assigned.sub)
+            collection.grant(for: assigned).allows(.read, on: record)
         else { return }
         let by = writer.map { "\($0.name) assigned" } ?? "Assigned"
         try await inbox.deliver(

@@ -25,9 +25,11 @@ public enum LocalObjects {
     }
 
     /// Applies the lifecycle rule now (archive old objects, expire restored copies, remove unused uploads), with
-    /// `settings` or else the storage's; the bytes are under `dataDirectory`.
+    /// `settings` or else the storage's; the bytes are under `dataDirectory`, or in `objectsDirectory` when the
+    /// server was given one (`serve --objects-dir`).
     package static func runLifecycle(
-        storage: CloudStorage, dataDirectory: URL, settings: ObjectStorageSettings? = nil, now: Date = Date()
+        storage: CloudStorage, dataDirectory: URL, objectsDirectory: URL? = nil,
+        settings: ObjectStorageSettings? = nil, now: Date = Date()
     ) async throws -> ObjectLifecycleReport {
         let directory = DataDirectory(root: dataDirectory)
         let loaded: ObjectStorageSettings
@@ -37,9 +39,9 @@ public enum LocalObjects {
             loaded = try await ObjectStorageSettings.loadOrCreate(from: storage.settings, seed: directory)
         }
         let settings = try loaded.validated()
-        try ObjectStore.prepare(directory)
-        let store = ObjectStore(
-            directory: directory, repository: storage.objects, records: storage.records, now: { now })
+        let blobs = DirectoryBlobStore(root: objectsDirectory ?? directory.objectsDirectory)
+        try blobs.prepare()
+        let store = ObjectStore(blobs: blobs, repository: storage.objects, records: storage.records, now: { now })
         let reconciler = ObjectReconciler(store: store, logger: Logger(label: "handset-cloud"))
         return try await ObjectLifecycle(store: store, reconciler: reconciler, settings: settings).run()
     }

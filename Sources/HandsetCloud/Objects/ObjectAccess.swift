@@ -30,8 +30,8 @@ struct ObjectAccess: Sendable {
             return grant.mayCreate ? .success(()) : .failure(.forbidden)
         }
         // A deleted record takes no attachment (its objects were removed with it); revive it first.
-        guard !record.deleted, grant.allows(.read, on: record, caller: identity.sub),
-            grant.allows(.update, on: record, caller: identity.sub)
+        guard !record.deleted, grant.allows(.read, on: record),
+            grant.allows(.update, on: record)
         else { return .failure(.forbidden) }
         return .success(())
     }
@@ -43,7 +43,7 @@ struct ObjectAccess: Sendable {
             return object.owner == identity.sub
         }
         guard !record.deleted else { return false }
-        return collection.grant(for: identity).allows(.read, on: record, caller: identity.sub)
+        return collection.grant(for: identity).allows(.read, on: record)
     }
 
     /// A field that holds object keys: format `x-object-key` (a string, or an array of keys).

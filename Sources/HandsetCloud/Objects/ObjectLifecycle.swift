@@ -1,12 +1,6 @@
 import Foundation
 import HandsetWire
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The bucket's lifecycle rule, as the seed's Glacier policy: objects older than `archiveAfterDays` move to the
 /// archive store. The same run forgets expired restored copies, removes uploads that no record field referred to
 /// within the grace period, and sweeps files that no row points at.
@@ -38,27 +32,13 @@ struct ObjectLifecycle: Sendable {
         return report
     }
 
-    /// Removes files of `standard/` and `archive/` that no row names and that are over an hour old (an upload
-    /// between its rename and its row is younger), and leftovers in `incoming/` over a day old.
+    /// Removes blobs that no row names: published ones over an hour old (an upload between its publishing and its
+    /// row is younger), and uploads in progress untouched for longer than a signed URL lives (another instance may
+    /// be receiving a younger one right now).
     private func sweepStrayFiles() async throws -> Int {
         let known = try await store.repository.fileNames()
-        let fileManager = FileManager.default
-        let wallClock = Date()
-        var removed = 0
-        let folders: [(URL, TimeInterval)] = [
-            (store.directory.standardObjects, 3600), (store.directory.archivedObjects, 3600),
-            (store.directory.incomingObjects, 86_400),
-        ]
-        for (folder, minimumAge) in folders {
-            for name in (try? fileManager.contentsOfDirectory(atPath: folder.path)) ?? [] where !known.contains(name) {
-                let path = folder.appendingPathComponent(name).path
-                guard let modified = (try? fileManager.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-                    wallClock.timeIntervalSince(modified) > minimumAge
-                else { continue }
-                if unlink(path) == 0 { removed += 1 }
-            }
-        }
-        return removed
+        // File times are the wall clock's, whatever clock the store is given.
+        return store.blobs.sweep(keeping: known, policy: BlobSweepPolicy(settings: settings), now: Date())
     }
 }
 

@@ -10,76 +10,36 @@ import Hummingbird
     import Darwin
 #endif
 
-/// Object bytes on disk and their rows, kept in step: an upload streams into `incoming/`, is flushed, and is renamed
-/// into `standard/` only when it is complete and exactly the signed size; its row is written after the rename, so
-/// an interrupted upload leaves nothing that any route shows. Removing an object drops its row first, then its file.
+/// Object bytes (a `BlobStore`) and their rows, kept in step: an upload is published in the blob store only when it
+/// is complete and exactly the signed size, and its row is written after that, so an interrupted upload leaves
+/// nothing that any route shows. Removing an object drops its row first, then its bytes.
 struct ObjectStore: Sendable {
-    let directory: DataDirectory
+    let blobs: any BlobStore
     let repository: any ObjectMetadataRepository
     let records: any RecordRepository
     let now: @Sendable () -> Date
 
-    /// Creates the storage directories (0700) and clears uploads a previous run left unfinished.
-    static func prepare(_ directory: DataDirectory) throws {
-        let fileManager = FileManager.default
-        for folder in [
-            directory.objectsDirectory, directory.standardObjects, directory.archivedObjects,
-            directory.incomingObjects,
-        ] {
-            do {
-                if !fileManager.fileExists(atPath: folder.path) {
-                    try fileManager.createDirectory(
-                        at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                }
-            } catch {
-                throw CloudStartupError.dataDirectoryUnavailable(path: folder.path, reason: "\(error)")
-            }
-        }
-        for name in (try? fileManager.contentsOfDirectory(atPath: directory.incomingObjects.path)) ?? [] {
-            unlink(directory.incomingObjects.appendingPathComponent(name).path)
-        }
-    }
-
     func fileURL(of object: StoredObject) -> URL {
-        (object.tier == .standard ? directory.standardObjects : directory.archivedObjects)
-            .appendingPathComponent(object.file)
+        blobs.fileURL(of: object.file, tier: object.tier)
     }
 
-    /// Streams an upload to disk and makes it visible once complete. Throws `S3Error.incompleteBody` when the body
-    /// ends early, breaks off or runs past `size`.
+    /// Streams an upload into the blob store and makes it visible once complete. Throws `S3Error.incompleteBody`
+    /// when the body ends early, breaks off or runs past `size`.
     func receive<Body: AsyncSequence & Sendable>(
         _ body: Body, key: ObjectKey, size: Int, contentType: String, owner: String, originalName: String? = nil,
         context: some RequestContext
     ) async throws -> StoredObject where Body.Element == ByteBuffer {
-        let temporary = directory.incomingObjects.appendingPathComponent(UUID().uuidString.lowercased())
-        let meter = UploadMeter(limit: size)
-        do {
-            try await FileIO().writeFile(
-                contents: MeteredBody(base: body, meter: meter), path: temporary.path, context: context)
-            guard meter.count == size else { throw S3Error.incompleteBody }
-            try await Self.flush(temporary.path)
-        } catch {
-            unlink(temporary.path)
-            if error is CancellationError { throw error }
-            throw S3Error.incompleteBody
-        }
-        let fileName = UUID().uuidString.lowercased()
-        let destination = directory.standardObjects.appendingPathComponent(fileName)
-        guard rename(temporary.path, destination.path) == 0 else {
-            let failure = POSIXFailure(operation: "rename", path: destination.path)
-            unlink(temporary.path)
-            throw failure
-        }
+        let blob = try await blobs.receive(body, size: size, context: context)
         let record = try? await records.record(collection: key.collection, id: key.recordId)
         let referenced = record.map { !$0.deleted && Self.referencedStrings(in: $0.body).contains(key.description) }
         let object = StoredObject(
             key: key.description, collection: key.collection, recordId: key.recordId, field: key.field, owner: owner,
-            file: fileName, size: size, contentType: contentType, eTag: "\"\(meter.md5Hex)\"", tier: .standard,
+            file: blob.name, size: size, contentType: contentType, eTag: "\"\(blob.md5Hex)\"", tier: .standard,
             attached: referenced ?? false, createdAt: now(), fileName: originalName)
         do {
             if let replaced = try await repository.put(object) { removeFile(of: replaced) }
         } catch {
-            unlink(destination.path)
+            blobs.remove(blob.name, tier: .standard)
             throw error
         }
         return object
@@ -93,9 +53,7 @@ struct ObjectStore: Sendable {
 
     /// Stores `bytes` under `key` as an upload of `owner`'s would be (the demo's seeded attachment).
     func store(_ bytes: Data, key: ObjectKey, contentType: String, owner: String, attached: Bool) async throws {
-        let fileName = UUID().uuidString.lowercased()
-        let destination = directory.standardObjects.appendingPathComponent(fileName)
-        try bytes.write(to: destination, options: .atomic)
+        let fileName = try blobs.write(bytes)
         let md5 = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         let object = StoredObject(
             key: key.description, collection: key.collection, recordId: key.recordId, field: key.field, owner: owner,
@@ -104,7 +62,7 @@ struct ObjectStore: Sendable {
         do {
             if let replaced = try await repository.put(object) { removeFile(of: replaced) }
         } catch {
-            unlink(destination.path)
+            blobs.remove(fileName, tier: .standard)
             throw error
         }
     }
@@ -118,20 +76,16 @@ struct ObjectStore: Sendable {
     }
 
     func removeFile(of object: StoredObject) {
-        unlink(fileURL(of: object).path)
+        blobs.remove(object.file, tier: object.tier)
     }
 
     /// Moves an object's bytes to the archive store and marks it GLACIER.
     func archive(_ object: StoredObject, at date: Date) async throws {
-        let source = directory.standardObjects.appendingPathComponent(object.file)
-        let destination = directory.archivedObjects.appendingPathComponent(object.file)
-        guard rename(source.path, destination.path) == 0 else {
-            throw POSIXFailure(operation: "archive", path: source.path)
-        }
+        try blobs.move(object.file, from: .standard, to: .archive)
         do {
             try await repository.markArchived(key: object.key, at: date)
         } catch {
-            rename(destination.path, source.path)
+            try? blobs.move(object.file, from: .archive, to: .standard)
             throw error
         }
     }
@@ -147,25 +101,5 @@ struct ObjectStore: Sendable {
             }
         }
         return strings
-    }
-
-    /// fsync(2) off the cooperative thread pool: a large file can take a while.
-    static func flush(_ path: String) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async {
-                let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-                guard descriptor >= 0 else {
-                    continuation.resume(throwing: POSIXFailure(operation: "open", path: path))
-                    return
-                }
-                let result = fsync(descriptor)
-                close(descriptor)
-                if result == 0 {
-                    continuation.resume()
-                } else {
-                    continuation.resume(throwing: POSIXFailure(operation: "flush", path: path))
-                }
-            }
-        }
     }
 }

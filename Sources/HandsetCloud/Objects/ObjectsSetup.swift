@@ -17,8 +17,9 @@ struct ObjectsSetup: Sendable {
 
     /// `records` is the repository without events (objects only read records).
     init(
-        directory: DataDirectory, storage: CloudStorage, document: APIDocument, records: any RecordRepository,
-        settings: ObjectStorageSettings?, now: @escaping @Sendable () -> Date, logger: Logger
+        directory: DataDirectory, blobs: any BlobStore, storage: CloudStorage, document: APIDocument,
+        records: any RecordRepository, settings: ObjectStorageSettings?, now: @escaping @Sendable () -> Date,
+        logger: Logger
     ) async throws {
         if let settings {
             self.settings = try settings.validated()
@@ -27,8 +28,8 @@ struct ObjectsSetup: Sendable {
                 .validated()
         }
         signer = try await ObjectSigner.load(from: storage.keys)
-        try ObjectStore.prepare(directory)
-        store = ObjectStore(directory: directory, repository: storage.objects, records: records, now: now)
+        try blobs.prepare()
+        store = ObjectStore(blobs: blobs, repository: storage.objects, records: records, now: now)
         access = ObjectAccess(document: document, records: records)
         reconciler = ObjectReconciler(
             store: store, logger: logger,
@@ -50,13 +51,14 @@ struct ObjectsSetup: Sendable {
     }
 
     /// The lifecycle rule, applied at start and then every `lifecycleIntervalSeconds`.
-    var services: [any Service] {
+    /// With `lease`, once per interval across the fleet.
+    func services(lease: PeriodicLease?) -> [any Service] {
         let lifecycle = lifecycle
         let logger = logger
         return [
             PeriodicTask(
                 name: "object lifecycle", interval: .milliseconds(Int64(settings.lifecycleIntervalSeconds * 1000)),
-                logger: logger,
+                logger: logger, lease: lease,
                 work: {
                     let report = try await lifecycle.run()
                     if report != ObjectLifecycleReport() { logger.notice("object lifecycle: \(report)") }

@@ -19,7 +19,9 @@ import NIOCore
 /// - the peer is on a loopback address;
 /// - `Host`, and `Origin` when sent, name a loopback address or `localhost`. A web page whose domain an attacker
 ///   rebinds to 127.0.0.1 (DNS rebinding) reaches the port from the browser, but its requests carry that domain in
-///   `Host` and its origin in `Origin`, so they are refused here.
+///   `Host` and its origin in `Origin`, so they are refused here;
+/// - the request was not relayed by a proxy (`Forwarded`, `X-Forwarded-For`, `X-Real-IP`): a load balancer on this
+///   machine connects from loopback, but its callers are anywhere. A fleet's proxy must add one of these.
 struct LoopbackGate: Sendable {
     let bindHost: String
 
@@ -40,6 +42,8 @@ struct LoopbackGate: Sendable {
 
     /// `Host` beyond the first (which HTTP/1 parsing turns into the authority), or sent by router tests.
     static let hostField = HTTPField.Name("host")!
+    /// What proxies add to a request they relay (RFC 7239, and the de facto two before it).
+    static let proxyFields = ["forwarded", "x-forwarded-for", "x-real-ip"].map { HTTPField.Name($0)! }
 
     /// Whether the server listens only where every caller is on this machine.
     var listensOnLoopback: Bool {
@@ -50,6 +54,7 @@ struct LoopbackGate: Sendable {
     func refusal(for request: Request, context: CloudRequestContext) -> Refusal? {
         guard listensOnLoopback else { return .notListeningOnLoopback }
         if let peer = context.remoteAddress, !Self.isLoopback(peer) { return .notLoopbackRequest }
+        if Self.proxyFields.contains(where: { request.headers[$0] != nil }) { return .notLoopbackRequest }
         // HTTP/1.1 requires Host; a browser always sends it. Tools that leave it out are not browsers. The first
         // Host becomes the authority; any further one stays among the fields, and must name loopback too.
         let authorities = [request.head.authority].compactMap { $0 } + request.headers[values: Self.hostField]

@@ -70,12 +70,18 @@ package struct RecordCollectionLayout: Sendable, Equatable {
     package var ownerLists: Bool
     /// Lists of every owner's records (a group or private rule grants read).
     package var sharedLists: Bool
+    /// The existing table whose rows are the records (`x-handset-table`); `nil` for the cloud's own records.
+    package var table: LegacyTableMapping?
 
-    package init(collection: String, sortKeys: [RecordSortKey], ownerLists: Bool, sharedLists: Bool) {
+    package init(
+        collection: String, sortKeys: [RecordSortKey], ownerLists: Bool, sharedLists: Bool,
+        table: LegacyTableMapping? = nil
+    ) {
         self.collection = collection
         self.sortKeys = sortKeys
         self.ownerLists = ownerLists
         self.sharedLists = sharedLists
+        self.table = table
     }
 }
 

@@ -5,9 +5,11 @@ import HandsetWire
 ///
 /// Text is folded first (compatibility decomposition, combining marks removed, lowercased: "Café" and "CAFE" are
 /// both "cafe"; "ﬁle" is "file"), then cut into words: runs of ASCII letters and digits, or runs of other letters,
-/// digits and marks. Anything else (spaces, punctuation, emoji) separates words. Cutting at the ASCII boundary
-/// keeps the words the same for every full-text engine (SQLite's `ascii` tokenizer, InnoDB's parser), whatever
-/// each thinks of other scripts.
+/// digits and marks. Each symbol (`So`: emoji, ©, ☀) is a word of its own, written in ASCII (`symbol01f680` for
+/// 🚀), so that "🚀" finds the records that hold it although neither engine's parser keeps emoji as word
+/// characters. Anything else (spaces, punctuation, modifier symbols such as skin tones, joiners) separates words.
+/// Cutting at the ASCII boundary keeps the words the same for every full-text engine (SQLite's `ascii` tokenizer,
+/// InnoDB's parser), whatever each thinks of other scripts.
 ///
 /// A query matches a record when each query word is a prefix of some word of the record.
 package enum SearchWords {
@@ -24,6 +26,11 @@ package enum SearchWords {
             current = String.UnicodeScalarView()
         }
         for scalar in fold(text).unicodeScalars {
+            if scalar.properties.generalCategory == .otherSymbol {
+                flush()
+                words.append(symbolWord(scalar))
+                continue
+            }
             guard isWordScalar(scalar) else {
                 flush()
                 continue
@@ -66,6 +73,12 @@ package enum SearchWords {
             scalars.append(scalar)
         }
         return String(scalars).lowercased()
+    }
+
+    /// A symbol's word: a fixed width of six hex digits, so that no symbol's word is a prefix of another's.
+    static func symbolWord(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16)
+        return "symbol" + String(repeating: "0", count: max(0, 6 - hex.count)) + hex
     }
 
     /// Letters, digits and (spacing or enclosing) marks make words.

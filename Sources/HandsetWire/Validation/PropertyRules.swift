@@ -91,6 +91,11 @@ public struct PropertyRules: Sendable, Equatable, Codable {
         case .object:
             return value.objectValue == nil ? "must be an object" : nil
         case .integer:
+            // A 64-bit integer past 2^53 travels as a decimal string: a JSON number would lose its last digits.
+            if format == "int64" || format == "uint64", let text = value.stringValue {
+                let fits = format == "int64" ? Int64(text) != nil : UInt64(text) != nil
+                return fits ? rangeProblem(Double(text) ?? 0) : "must be an integer"
+            }
             guard let number = value.intValue.map(Double.init) else { return "must be an integer" }
             return rangeProblem(number)
         case .number:
