@@ -28,6 +28,10 @@ import pytest
 
 from conftest import Cloud, drop_databases, storage_args, wait_until
 
+# The last test checks what the earlier ones did to the module's server: with pytest-xdist every test of this module
+# runs on one worker (`--dist loadgroup`), in order.
+pytestmark = pytest.mark.xdist_group("abuse")
+
 IDLE_TIMEOUT = 2
 FLOOD_SECONDS = 20
 MARKER = f"ALICE-SECRET-{uuid.uuid4().hex[:8]}"
