@@ -200,6 +200,31 @@ class Cloud:
         with sqlite3.connect(self.data_dir / "cloud.sqlite") as database:
             assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
+    def read_pool(self) -> dict:
+        """The pool's settings as stored: `<data dir>/pool.json`, or the database's `pool` settings document."""
+        import json
+
+        if BACKEND == "mysql":
+            rows = database_query(self.data_dir, "SELECT HEX(document) FROM handset_settings WHERE name = 'pool'")
+            return json.loads(bytes.fromhex(rows[0][0]).decode())
+        return json.loads((self.data_dir / "pool.json").read_text())
+
+    def write_pool(self, settings: dict):
+        """Replaces the pool's settings where the running cloud reads them again (at its next request on SQLite,
+        within a second on MariaDB)."""
+        import json
+
+        text = json.dumps(settings, indent=2)
+        if BACKEND == "mysql":
+            database_query(self.data_dir, "UPDATE handset_settings SET document = CONVERT(UNHEX('"
+                           + text.encode().hex() + "') USING utf8mb4), updated_at = UTC_TIMESTAMP(6) "
+                           "WHERE name = 'pool'")
+            return
+        pool_file = self.data_dir / "pool.json"
+        temporary = pool_file.with_suffix(".tmp")
+        temporary.write_text(text)
+        os.replace(temporary, pool_file)
+
     def signing_key_pem(self) -> bytes:
         """The current token signing key (as only the machine's administrator can read it)."""
         if BACKEND == "mysql":

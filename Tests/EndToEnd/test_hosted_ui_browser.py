@@ -62,12 +62,10 @@ def clouds(bin_dir):
     root = Path(tempfile.mkdtemp(prefix="handset-selenium-"))
     app = Cloud(bin_dir / "handset-cloud", root / "app").start()
     provider = Cloud(bin_dir / "handset-cloud", root / "provider").start()
-    # Devices poll every second here instead of five (the cloud re-reads pool.json at its next request).
-    pool_file = app.data_dir / "pool.json"
-    settings = json.loads(pool_file.read_text())
+    # Devices poll every second here instead of five (the cloud reads its settings again at its next request).
+    settings = app.read_pool()
     settings["deviceAuthorization"] = {"intervalSeconds": 1, "lifetimeSeconds": 600}
-    pool_file.with_suffix(".tmp").write_text(json.dumps(settings, indent=2))
-    os.replace(pool_file.with_suffix(".tmp"), pool_file)
+    app.write_pool(settings)
     yield app, provider
     app.stop()
     provider.stop()

@@ -31,12 +31,9 @@ pytestmark = [
 def cloud(bin_dir):
     root = Path(tempfile.mkdtemp(prefix="handset-web-login-"))
     instance = Cloud(bin_dir / "handset-cloud", root / "cloud").start()
-    pool_file = instance.data_dir / "pool.json"
-    pool = json.loads(pool_file.read_text())
+    pool = instance.read_pool()
     pool["deviceAuthorization"] = {"intervalSeconds": 1, "lifetimeSeconds": 600}
-    temporary = pool_file.with_suffix(".tmp")
-    temporary.write_text(json.dumps(pool, indent=2))
-    os.replace(temporary, pool_file)
+    instance.write_pool(pool)
     yield instance
     instance.stop()
     shutil.rmtree(root, ignore_errors=True)

@@ -457,7 +457,8 @@ def test_attachment_upload_save_archive_and_restore(bin_dir, storage_cloud, clie
             assert (selected_row(terminal) or "").startswith("Draft release notes")
             terminal.press("Enter")
             wait_detail_title(terminal, "Draft release notes")
-            assert "u upload" in lines(terminal)[-1]
+            # The key hints follow the title within a frame or two.
+            wait_until(lambda: "u upload" in lines(terminal)[-1], timeout=5, what="the detail's key hints")
             assert detail_value(terminal, "Attachment") == "—"
             terminal.press("u")
             terminal.wait_for("Upload a file to attachment (path):")

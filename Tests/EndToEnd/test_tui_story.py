@@ -703,7 +703,8 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             resize(terminal, 80, 24)
             rows = assert_frame(terminal, 80, 24, "list")
             assert "6 tasks" in rows[-2]
-            assert len(list_rows(terminal)) == 6
+            # A resize repaints in more than one write: wait for the frame to settle.
+            wait_until(lambda: len(list_rows(terminal)) == 6, timeout=5, what="six rows after the resize")
             terminal.press("j")
             terminal.press("Enter")  # a detail screen at this size
             wait_until(lambda: detail_value(terminal, "Id") is not None, timeout=5, what="the detail at 80x24")
@@ -713,13 +714,15 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             terminal.press("Escape")
             terminal.wait_for("Enter open")
             rows = assert_frame(terminal, 60, 20, "list")
-            assert len(list_rows(terminal)) == 6
+            # A resize repaints in more than one write: wait for the frame to settle.
+            wait_until(lambda: len(list_rows(terminal)) == 6, timeout=5, what="six rows after the resize")
             resize(terminal, 25, 6)
             terminal.wait_for("Terminal too small")
             resize(terminal, 100, 30)
             rows = assert_frame(terminal, 100, 30, "list")
             assert "Terminal too small" not in "\n".join(rows)
-            assert len(list_rows(terminal)) == 6
+            # A resize repaints in more than one write: wait for the frame to settle.
+            wait_until(lambda: len(list_rows(terminal)) == 6, timeout=5, what="six rows after the resize")
 
         # -- 10. Quit. ------------------------------------------------------------------------------------------------
         with step("10 quit"):
