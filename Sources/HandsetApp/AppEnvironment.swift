@@ -385,7 +385,9 @@ extension AppEnvironment {
                         let report = try await data.sync.sync(collections: [collection]) {
                             relay.send(.sync(.progress($0)))
                         }
-                        return .sync(.finished(collection: collection, count: report.pulled, at: now()))
+                        return .sync(
+                            .finished(
+                                collection: collection, count: report.pulled, at: now(), rekeyed: report.rekeyed))
                     } catch {
                         return failure(error, for: data)
                     }

@@ -13,6 +13,8 @@ public struct SyncReport: Sendable, Equatable {
     public var pulled = 0
     /// Whether writes are still queued because the server asked to retry later.
     public var deferred = false
+    /// Records made here under a temporary id that now go by the id the server's database gave them.
+    public var rekeyed: [RecordIDChange] = []
 
     public init() {}
 }
@@ -22,9 +24,9 @@ public struct SyncReport: Sendable, Equatable {
 /// Every step leaves the store consistent whatever fails: a page of changes is applied with its cursor in one
 /// transaction, a push result is recorded per record, and a transport error leaves every queued write queued.
 public struct SyncEngine: Sendable {
-    private let api: APIClient
-    private let store: LocalStore
-    private let now: @Sendable () -> Date
+    let api: APIClient
+    let store: LocalStore
+    let now: @Sendable () -> Date
     private let policy: @Sendable (String) -> ConflictPolicy
 
     public init(
@@ -46,7 +48,9 @@ public struct SyncEngine: Sendable {
     }
 
     /// Pushes queued writes, then pulls every collection's changes.
-    public func sync(collections: [String], progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws
+    public func sync(
+        collections: [String], progress: @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws
         -> SyncReport
     {
         var report = try await push(progress: progress)
@@ -63,12 +67,28 @@ public struct SyncEngine: Sendable {
         while true {
             let items = OutboxCoalescer.coalesce(try store.queuedEntries(limit: 500))
             if items.isEmpty { break }
+            // Creates whose ids the server assigns go first, one at a time: later writes of the record, and links
+            // to it from other records, need the id it is given.
+            if let schema = store.cachedSchema(),
+                let create = items.first(where: {
+                    schema.collection(named: $0.collection)?.idsAssignedByServer == true
+                        && $0.operation?.op == .create
+                })
+            {
+                guard try await pushAssignedCreate(create, schema: schema, report: &report) else {
+                    report.deferred = true
+                    break
+                }
+                progress(.pushing(done: report.pushed, of: items.count))
+                continue
+            }
             var retryLater = false
             var byCollection: [String: [PushItem]] = [:]
             var order: [String] = []
             for item in items {
                 guard item.operation != nil else {
-                    try store.discardLocalOnly(collection: item.collection, recordId: item.recordId, sequences: item.sequences)
+                    try store.discardLocalOnly(
+                        collection: item.collection, recordId: item.recordId, sequences: item.sequences)
                     continue
                 }
                 if byCollection[item.collection] == nil { order.append(item.collection) }
@@ -89,7 +109,8 @@ public struct SyncEngine: Sendable {
                         }
                         settlements.append(
                             LocalStore.PushSettlement(
-                                collection: collection, recordId: item.recordId, sequences: sequences, outcome: outcome))
+                                collection: collection, recordId: item.recordId, sequences: sequences, outcome: outcome)
+                        )
                     }
                     // The whole chunk's answers in one durable commit.
                     try store.applyPushOutcomes(settlements, now: now())
@@ -150,7 +171,8 @@ public struct SyncEngine: Sendable {
     private func settle(collection: String, recordId: String) throws {
         let policy = self.policy(collection)
         guard policy != .ask,
-            let conflict = try store.conflicts().first(where: { $0.collection == collection && $0.recordId == recordId })
+            let conflict = try store.conflicts().first(where: { $0.collection == collection && $0.recordId == recordId }
+            )
         else { return }
         switch policy {
         case .ask: return
@@ -160,8 +182,11 @@ public struct SyncEngine: Sendable {
             try store.resolveConflict(collection: collection, recordId: recordId, resolution: .keepMine, now: now())
         case .merge:
             guard let mine = conflict.mine, let theirs = conflict.theirs else { return }
-            if case .merged(let fields) = ThreeWayMerge.merge(base: conflict.base ?? [:], mine: mine, theirs: theirs.fields) {
-                try store.resolveConflict(collection: collection, recordId: recordId, resolution: .merged(fields), now: now())
+            if case .merged(let fields) = ThreeWayMerge.merge(
+                base: conflict.base ?? [:], mine: mine, theirs: theirs.fields)
+            {
+                try store.resolveConflict(
+                    collection: collection, recordId: recordId, resolution: .merged(fields), now: now())
             }
         }
     }
@@ -174,7 +199,9 @@ public struct SyncEngine: Sendable {
     static func settlement(of result: BatchResult, for item: PushItem) -> (sequences: [Int64], outcome: PushOutcome)? {
         let outcome = outcome(of: result, for: item)
         if result.status == 412, case .conflict(let theirs?)? = outcome,
-            let done = item.earlier.last(where: { $0.fields.filter { !RecordField.serverManaged.contains($0.key) } == theirs.fields })
+            let done = item.earlier.last(where: {
+                $0.fields.filter { !RecordField.serverManaged.contains($0.key) } == theirs.fields
+            })
         {
             return (done.sequences, .accepted(theirs))
         }
@@ -184,7 +211,8 @@ public struct SyncEngine: Sendable {
     /// What a batch result means for the outbox; `nil` to keep the write queued and retry later.
     static func outcome(of result: BatchResult, for item: PushItem) -> PushOutcome? {
         // A tombstone (`deleted: true`) means the record is gone on the server.
-        let server = result.record?[RecordField.deleted]?.boolValue == true ? nil : result.record.flatMap { Record(json: $0) }
+        let server =
+            result.record?[RecordField.deleted]?.boolValue == true ? nil : result.record.flatMap { Record(json: $0) }
         let operation = item.operation
         switch result.status {
         case 200..<300:
@@ -206,7 +234,8 @@ public struct SyncEngine: Sendable {
         default:
             var reason = result.error?.message ?? "refused by the server (\(result.status))"
             if let fields = result.error?.fields, !fields.isEmpty {
-                reason += ": " + fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
+                reason +=
+                    ": " + fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
             }
             return .rejected(reason, status: result.status)
         }
