@@ -147,7 +147,8 @@ let package = Package(
         .target(
             name: "CloudFuzzTargets",
             dependencies: [
-                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetMySQL", "HandsetFuzzing",
+                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetMySQL",
+                "HandsetFuzzing",
             ],
             swiftSettings: instrumented),
         .target(

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudSQLite
 import HandsetCloudStorage
 import HandsetWire
 import Testing
@@ -79,6 +80,24 @@ struct LegacyMappingTests {
         #expect(schema["required"] == ["title"])
         #expect(schema[APIDocumentKeys.auth]?.arrayValue?.first?[APIDocumentKeys.ownerColumn] == nil)
         #expect(schema[APIDocumentKeys.auth]?.arrayValue?.first?["identityClaim"] == "custom:uid")
+    }
+
+    @Test("an existing table needs its MariaDB/MySQL database: SQLite storage refuses the mapping, saying so")
+    func sqliteRefusesTables() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storage = try SQLiteCloudStorage.open(directory: directory)
+        let document = try APIDocument(
+            json: Self.document(
+                #"{"x-handset-collection": "things", "x-handset-table": "things", "x-handset-auth": [{"allow": "private"}]}"#
+            ))
+        do {
+            try await storage.records.prepare(for: document.orderedCollections.map(\.layout))
+            Issue.record("SQLite took a collection of an existing table")
+        } catch let error as CloudStartupError {
+            #expect(error.description.contains("needs its MariaDB/MySQL database (--database mysql://…)"))
+        }
+        await storage.close()
     }
 
     @Test("composite keys and other mappings that cannot work are refused, saying why")
