@@ -3,15 +3,22 @@ import PackageDescription
 
 // Dependency direction (read top to bottom; nothing points upwards):
 //
-//   HandsetWire                      shared by both sides: wire format (Cognito + API bodies, JSON values) and the
-//                                    schema rules records are validated with
-//   ├── HandsetModel                 client domain model (config, schema, records, sessions)
-//   │   ├── HandsetRemote            HTTP: Cognito client, API client (URLSession)
-//   │   ├── HandsetStore             local SQLite cache (GRDB)
-//   │   └── HandsetSync              pulls/pushes between Remote and Store
-//   │       └── HandsetApp           app state: screens, flows, update(state, event) -> effects
-//   │           └── HandsetTUI       renders app state into an in-memory cell grid (no curses)
-//   │               └── handset      executable: ncurses backend (CNCursesw) + subcommands
+//   HandsetWire                      shared by both sides: wire format (Cognito + API bodies, JSON values), the
+//   │                                schema rules records are validated with, authenticator (otpauth://) URIs
+//   ├── HandsetModel                 the client's domain, no I/O: config, schema, records, sessions, sort orders,
+//   │   │                            conflicts and resolutions, refused writes, sync progress, sign-in prompts
+//   │   ├── HandsetRemote            HTTP: Cognito client, sign-in machine, managed login (browser, other device),
+//   │   │                            session manager, API client (URLSession)
+//   │   ├── HandsetStore             the offline caches, one SQLite file per user (GRDB); the token cache
+//   │   ├── HandsetSync              pushes and pulls between Remote and Store
+//   │   ├── HandsetApp               the app's pure core: state, update(state, event) -> effects, the effects as a
+//   │   │   │                        struct of closures; only Model and Wire (TOMLKit parses settings text), so
+//   │   │   │                        nothing here can reach the network, a database or a file
+//   │   │   └── HandsetTUI           renders app state into an in-memory cell grid (no curses); themes
+//   │   └── HandsetLive              the live wiring (App + Remote + Store + Sync): the effects done for real, a
+//   │       │                        profile's clients and per-user caches (ClientServices), config.toml read
+//   │       ├── handset              executable (Live + TUI): ncurses backend (CNCursesw), UI loop, subcommands
+//   │       └── handset-bench        client benchmarks (Live + TUI)
 //   └── HandsetCloudStorage          the cloud's storage protocols (records, identity, notifications, objects,
 //       │                            keys, settings, leases, outbox), the values they trade in, and the rules both
 //       │                            backends share (sort values, search words)
@@ -22,10 +29,13 @@ import PackageDescription
 //           │                        storage protocols
 //           └── handset-cloud        executable: picks the backend (--database mysql://…, else SQLite)
 //
+//   HandsetSRP                       Cognito's SRP-6a arithmetic, client and server halves (OpenSSL BIGNUM through
+//                                    COpenSSL): used by HandsetRemote and by the cloud's targets
 //   HandsetMySQL                     MariaDB/MySQL driver over Connector/C (CMariaDB): pool, statements, migrations
 //   └── HandsetMySQLTesting          a throwaway MariaDB server and a database per test, for test targets
 //
-// The cloud never imports a client module and the client never imports the cloud.
+// The cloud never imports a client module and the client never imports the cloud. Every target names each module it
+// imports, so what a target may use is read here, not inherited from its dependencies.
 //
 // Fuzzing (`scripts/fuzz`): with HANDSET_FUZZ=fuzzer (or fuzzer,address) in the environment, the project's own
 // modules are compiled for libFuzzer (coverage, and AddressSanitizer when asked) and the fuzz executables link
@@ -52,6 +62,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Hummingbird's own dependencies, named because the cloud imports them directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -68,33 +82,45 @@ let package = Package(
         .target(
             name: "HandsetRemote",
             dependencies: [
-                "HandsetModel", "HandsetSRP",
+                "HandsetModel", "HandsetWire", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            // Instrumented for its parsers of what a browser or a sign-in server sends (the OAuth answers, the
+            // loopback listener's request line).
+            swiftSettings: instrumented),
         .target(
             name: "HandsetStore",
-            dependencies: ["HandsetModel", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "HandsetSync", dependencies: ["HandsetModel", "HandsetRemote", "HandsetStore"]),
+            dependencies: ["HandsetModel", "HandsetWire", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HandsetSync", dependencies: ["HandsetModel", "HandsetWire", "HandsetRemote", "HandsetStore"]),
+        // The app's pure core: no module that does I/O may be imported here (TOMLKit only parses text).
         .target(
             name: "HandsetApp",
-            dependencies: ["HandsetModel", "HandsetSync", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["HandsetModel", "HandsetWire", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: instrumented),
         .target(
             name: "HandsetTUI",
-            dependencies: ["HandsetApp", "HandsetRemote", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "HandsetApp", "HandsetModel", "HandsetWire", .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
             swiftSettings: instrumented),
+        // The live wiring: the app's effects over the real clients, caches and sync engine.
+        .target(
+            name: "HandsetLive",
+            dependencies: ["HandsetApp", "HandsetModel", "HandsetWire", "HandsetRemote", "HandsetStore", "HandsetSync"]),
         .systemLibrary(name: "CNCursesw", path: "Sources/CNCursesw"),
         .executableTarget(
             name: "handset",
             dependencies: [
-                "HandsetTUI", "CNCursesw",
+                "HandsetLive", "HandsetTUI", "HandsetApp", "HandsetModel", "HandsetWire", "HandsetRemote",
+                "HandsetStore", "HandsetSync", "CNCursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .executableTarget(
             name: "handset-bench",
             dependencies: [
-                "HandsetTUI", "HandsetApp",
+                "HandsetLive", "HandsetTUI", "HandsetApp", "HandsetModel", "HandsetWire", "HandsetRemote",
+                "HandsetStore", "HandsetSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -113,31 +139,45 @@ let package = Package(
             exclude: ["STORAGE-DESIGN.md"], swiftSettings: instrumented),
         .target(
             name: "HandsetCloudSQLite",
-            dependencies: ["HandsetCloudStorage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HandsetCloudStorage", "HandsetWire", "HandsetSRP", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: instrumented),
         .target(
-            name: "HandsetCloudMySQL", dependencies: ["HandsetCloudStorage", "HandsetMySQL"],
+            name: "HandsetCloudMySQL",
+            dependencies: [
+                "HandsetCloudStorage", "HandsetWire", "HandsetSRP", "HandsetMySQL",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: instrumented),
         .target(
             name: "HandsetCloud",
             dependencies: [
                 "HandsetWire", "HandsetSRP", "HandsetCloudStorage", "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: instrumented),
         .executableTarget(
             name: "handset-cloud",
             dependencies: [
-                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetSRP",
+                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetMySQL",
+                "HandsetSRP", "HandsetWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
 
@@ -148,11 +188,18 @@ let package = Package(
             name: "CloudFuzzTargets",
             dependencies: [
                 "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetMySQL",
-                "HandsetFuzzing",
+                "HandsetFuzzing", "HandsetSRP", "HandsetWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: instrumented),
         .target(
-            name: "ClientFuzzTargets", dependencies: ["HandsetApp", "HandsetTUI", "HandsetFuzzing"],
+            name: "ClientFuzzTargets",
+            dependencies: [
+                "HandsetApp", "HandsetTUI", "HandsetModel", "HandsetRemote", "HandsetWire", "HandsetFuzzing",
+            ],
             swiftSettings: instrumented),
         .executableTarget(
             name: "handset-cloud-fuzz", dependencies: ["CloudFuzzTargets", "HandsetFuzzing"],
@@ -166,13 +213,25 @@ let package = Package(
         .testTarget(
             name: "FuzzTargetTests", dependencies: ["CloudFuzzTargets", "ClientFuzzTargets", "HandsetFuzzing"]),
         .testTarget(name: "HandsetSRPTests", dependencies: ["HandsetSRP"]),
-        .testTarget(name: "HandsetModelTests", dependencies: ["HandsetModel"]),
-        .testTarget(name: "HandsetRemoteTests", dependencies: ["HandsetRemote", "HandsetSRP"]),
-        .testTarget(name: "HandsetSyncTests", dependencies: ["HandsetSync"]),
-        .testTarget(name: "HandsetStoreTests", dependencies: ["HandsetStore"]),
-        .testTarget(name: "HandsetAppTests", dependencies: ["HandsetApp"]),
+        .testTarget(name: "HandsetModelTests", dependencies: ["HandsetModel", "HandsetWire"]),
         .testTarget(
-            name: "HandsetTUITests", dependencies: ["HandsetTUI"],
+            name: "HandsetRemoteTests",
+            dependencies: [
+                "HandsetRemote", "HandsetModel", "HandsetWire", "HandsetSRP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(name: "HandsetSyncTests", dependencies: ["HandsetSync", "HandsetModel", "HandsetWire"]),
+        .testTarget(
+            name: "HandsetStoreTests",
+            dependencies: [
+                "HandsetStore", "HandsetModel", "HandsetWire", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(name: "HandsetAppTests", dependencies: ["HandsetApp", "HandsetModel", "HandsetWire"]),
+        .testTarget(
+            name: "HandsetLiveTests",
+            dependencies: ["HandsetLive", "HandsetApp", "HandsetModel", "HandsetWire", "HandsetRemote", "HandsetStore"]),
+        .testTarget(
+            name: "HandsetTUITests", dependencies: ["HandsetTUI", "HandsetApp", "HandsetModel", "HandsetWire"],
             exclude: ["Snapshots"]),
         .testTarget(name: "HandsetMySQLTests", dependencies: ["HandsetMySQL", "HandsetMySQLTesting"]),
         // One suite per storage protocol, each test run against every backend (SQLite, MariaDB).
@@ -180,16 +239,20 @@ let package = Package(
             name: "HandsetCloudStorageContractTests",
             dependencies: [
                 "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetMySQL", "HandsetMySQLTesting",
+                "HandsetSRP", "HandsetWire",
             ]),
         .testTarget(
             name: "HandsetCloudTests",
             dependencies: [
-                "HandsetCloud", "HandsetSRP", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL",
-                "HandsetMySQLTesting",
+                "HandsetCloud", "HandsetSRP", "HandsetWire", "HandsetCloudStorage", "HandsetCloudSQLite",
+                "HandsetCloudMySQL", "HandsetMySQL", "HandsetMySQLTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,13 +2,14 @@ import Foundation
 import HandsetApp
 import HandsetFuzzing
 import HandsetModel
+import HandsetRemote
 import HandsetTUI
 import HandsetWire
 
 /// The client's parsers of outside input, as fuzz targets (`handset-fuzz`, `scripts/fuzz`): the files a person
 /// or a download gives it, and whatever a server answers.
 public enum ClientFuzzTargets {
-    public static let all: [FuzzTarget] = [amplifyOutputs, configFile, themeFile, apiAnswers]
+    public static let all: [FuzzTarget] = [amplifyOutputs, configFile, themeFile, apiAnswers, webSignIn]
 
     /// `amplify_outputs.json`, read as `handset config import` and `--config` read it.
     static let amplifyOutputs = FuzzTarget("amplify-outputs") { data in
@@ -52,6 +53,32 @@ public enum ClientFuzzTargets {
                 _ = claims.string("sub")
                 _ = claims.date("exp")
             }
+        }
+    }
+
+    /// What reaches `handset login --web` and `--device` from outside: the request line a browser (or anyone on the
+    /// machine) sends the loopback listener, and the managed login's token and device answers. The first byte
+    /// picks which.
+    static let webSignIn = FuzzTarget("web-sign-in") { data in
+        guard let selector = data.first else { return }
+        let body = Array(data.dropFirst())
+        switch selector % 3 {
+        case 0:
+            guard let request = LoopbackListener.request(fromHead: body) else { return }
+            FuzzCheck.that(request.path.hasPrefix("/"), "a request path without a leading slash: \(request.path)")
+            FuzzCheck.that(!request.path.contains("?"), "the query leaked into the path: \(request.path)")
+            for name in ["state", "code", "error", "error_description"] { _ = request.parameter(name) }
+        case 1:
+            guard let answer = try? JSONValue.parse(Data(body)),
+                let tokens = try? HostedUIClient.tokens(from: answer)
+            else { return }
+            FuzzCheck.that((1...86400).contains(tokens.expiresIn), "expires_in out of range: \(tokens.expiresIn)")
+        default:
+            guard let answer = try? JSONValue.parse(Data(body)),
+                let device = try? HostedUIClient.deviceAuthorization(from: answer)
+            else { return }
+            FuzzCheck.that((1...60).contains(device.interval), "a poll interval out of range: \(device.interval)")
+            FuzzCheck.that((1...86400).contains(device.expiresIn), "a lifetime out of range: \(device.expiresIn)")
         }
     }
 }

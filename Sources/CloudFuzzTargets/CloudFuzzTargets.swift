@@ -6,6 +6,7 @@ public enum CloudFuzzTargets {
     public static let all: [FuzzTarget] = [
         JSONFuzzing.target, JWTFuzzing.target, PresignedURLFuzzing.target, CognitoRequestFuzzing.target,
         RecordFuzzing.target, OpenAPIFuzzing.target, CursorFuzzing.target, HeaderFuzzing.target,
-        DatabaseURLFuzzing.target, SigV4Fuzzing.target, LegacyValueFuzzing.target,
+        DatabaseURLFuzzing.target, SigV4Fuzzing.target, OAuthFuzzing.target, OIDCFuzzing.target,
+        LegacyValueFuzzing.target,
     ]
 }

@@ -1,7 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetRemote
-import HandsetSync
 import TOMLKit
 
 /// What a person can set in `$XDG_CONFIG_HOME/handset/config.toml` (and override with `HANDSET_*` variables).
@@ -45,29 +43,6 @@ public struct SettingsError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Settings {
-    /// The settings file's path.
-    public static func file(in configDirectory: URL) -> URL {
-        configDirectory.appendingPathComponent("config.toml")
-    }
-
-    /// Reads `file` if it exists (defaults otherwise), then applies the environment's overrides.
-    /// Returns warnings (unknown keys) alongside the settings.
-    public static func load(
-        file: URL, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws -> (Settings, warnings: [String]) {
-        var settings = Settings()
-        var warnings: [String] = []
-        if let text = try? String(contentsOf: file, encoding: .utf8) {
-            do {
-                (settings, warnings) = try parse(text)
-            } catch let error as SettingsError {
-                throw SettingsError("\(file.path): \(error.description)")
-            }
-        }
-        try settings.apply(environment: environment)
-        return (settings, warnings)
-    }
-
     /// Parses the TOML text of a settings file.
     public static func parse(_ text: String) throws -> (Settings, warnings: [String]) {
         let table = try TOMLText.table(text, error: SettingsError.init)

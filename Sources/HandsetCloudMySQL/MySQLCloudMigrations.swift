@@ -32,11 +32,128 @@ enum MySQLCloudMigrations {
                 ) \(tableOptions)
                 """)
         }
-        for (name, statement) in legacyTableStatements {
+        for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements {
             migrator.register(name, sql: statement)
         }
         return migrator
     }
+
+    /// Migrations added after the first release of this schema (append-only: new ones go at the end).
+    private static let laterStatements: [(String, String)] = [
+        // Values the API lets through longer than the first columns held (Cognito allows attribute values of 2048
+        // characters; a username typed at sign-in is kept in its challenge session whatever its length): TEXT,
+        // which does not count towards InnoDB's row size limit. The email index keeps its 191-character prefix.
+        (
+            "identity: long attribute values",
+            """
+            ALTER TABLE handset_users MODIFY email TEXT NULL, MODIFY email_folded TEXT NULL,
+                MODIFY pending_email TEXT NULL, MODIFY phone_number TEXT NULL, MODIFY pending_phone_number TEXT NULL
+            """
+        ),
+        ("identity: long typed usernames", "ALTER TABLE handset_auth_sessions MODIFY username TEXT NOT NULL"),
+    ]
+
+    /// Managed login's tables (after every other area's): secrets only as SHA-256 hashes, times in UTC.
+    private static let hostedUIStatements: [(String, String)] = [
+        (
+            "hosted ui: authorization codes",
+            """
+            CREATE TABLE IF NOT EXISTS handset_oauth_codes (
+                code_hash CHAR(64) NOT NULL PRIMARY KEY,
+                client_id VARCHAR(128) NOT NULL,
+                redirect_uri VARCHAR(1024) NOT NULL,
+                code_challenge VARCHAR(128) NULL,
+                user_sub VARCHAR(191) NOT NULL,
+                scopes TEXT NOT NULL,
+                nonce VARCHAR(2048) NULL,
+                auth_time BIGINT NOT NULL,
+                created_at DATETIME(6) NOT NULL,
+                expires_at DATETIME(6) NOT NULL,
+                used_at DATETIME(6) NULL,
+                origin_jti VARCHAR(64) NULL,
+                INDEX handset_oauth_codes_expiry (expires_at)
+            ) \(tableOptions)
+            """
+        ),
+        (
+            "hosted ui: sign-ins",
+            """
+            CREATE TABLE IF NOT EXISTS handset_oauth_sign_ins (
+                origin_jti VARCHAR(64) NOT NULL PRIMARY KEY,
+                client_id VARCHAR(128) NOT NULL,
+                scopes TEXT NOT NULL,
+                expires_at DATETIME(6) NOT NULL,
+                INDEX handset_oauth_sign_ins_expiry (expires_at)
+            ) \(tableOptions)
+            """
+        ),
+        (
+            "hosted ui: browser sessions",
+            """
+            CREATE TABLE IF NOT EXISTS handset_hosted_ui_sessions (
+                id_hash CHAR(64) NOT NULL PRIMARY KEY,
+                csrf_token VARCHAR(64) NOT NULL,
+                user_sub VARCHAR(191) NULL,
+                auth_time BIGINT NULL,
+                pending MEDIUMTEXT NULL,
+                created_at DATETIME(6) NOT NULL,
+                expires_at DATETIME(6) NOT NULL,
+                INDEX handset_hosted_ui_sessions_expiry (expires_at)
+            ) \(tableOptions)
+            """
+        ),
+        (
+            "hosted ui: device codes",
+            """
+            CREATE TABLE IF NOT EXISTS handset_oauth_device_codes (
+                device_code_hash CHAR(64) NOT NULL PRIMARY KEY,
+                user_code CHAR(8) NOT NULL,
+                client_id VARCHAR(128) NOT NULL,
+                scopes TEXT NOT NULL,
+                status VARCHAR(16) NOT NULL,
+                user_sub VARCHAR(191) NULL,
+                auth_time BIGINT NULL,
+                interval_seconds INT NOT NULL,
+                last_polled_at DATETIME(6) NULL,
+                created_at DATETIME(6) NOT NULL,
+                expires_at DATETIME(6) NOT NULL,
+                UNIQUE INDEX handset_oauth_device_codes_user_code (user_code),
+                INDEX handset_oauth_device_codes_expiry (expires_at)
+            ) \(tableOptions)
+            """
+        ),
+        (
+            "hosted ui: federation requests",
+            """
+            CREATE TABLE IF NOT EXISTS handset_federation_requests (
+                state_hash CHAR(64) NOT NULL PRIMARY KEY,
+                provider VARCHAR(64) NOT NULL,
+                nonce VARCHAR(128) NOT NULL,
+                code_verifier VARCHAR(128) NOT NULL,
+                browser_session_hash CHAR(64) NOT NULL,
+                continuation MEDIUMTEXT NOT NULL,
+                created_at DATETIME(6) NOT NULL,
+                expires_at DATETIME(6) NOT NULL,
+                used TINYINT NOT NULL DEFAULT 0,
+                INDEX handset_federation_requests_expiry (expires_at)
+            ) \(tableOptions)
+            """
+        ),
+        (
+            "hosted ui: linked identities",
+            """
+            CREATE TABLE IF NOT EXISTS handset_linked_identities (
+                provider_name VARCHAR(64) NOT NULL,
+                provider_user_id VARCHAR(255) NOT NULL,
+                provider_type VARCHAR(32) NOT NULL,
+                user_sub VARCHAR(191) NOT NULL,
+                linked_at DATETIME(6) NOT NULL,
+                PRIMARY KEY (provider_name, provider_user_id),
+                INDEX handset_linked_identities_user (user_sub)
+            ) \(tableOptions)
+            """
+        ),
+    ]
 
     private static let statements: [(String, String)] = [
         (

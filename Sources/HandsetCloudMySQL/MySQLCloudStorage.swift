@@ -60,6 +60,12 @@ package enum MySQLCloudStorage {
                 settings: MySQLSettingsRepository(pool: pool),
                 leases: MySQLLeaseRepository(pool: pool),
                 outbox: MySQLOutboxRepository(pool: pool),
+                hostedUI: HostedUIStores(
+                    codes: MySQLAuthorizationCodeRepository(pool: pool),
+                    signIns: MySQLOAuthSignInRepository(pool: pool),
+                    sessions: MySQLBrowserSessionRepository(pool: pool), devices: MySQLDeviceCodeRepository(pool: pool),
+                    federation: MySQLFederationRequestRepository(pool: pool),
+                    identities: MySQLLinkedIdentityRepository(pool: pool)),
                 description: configuration.redactedURL,
                 checkReady: {
                     guard try await migrator.isComplete(pool) else { throw StorageNotReady.migrationsIncomplete }

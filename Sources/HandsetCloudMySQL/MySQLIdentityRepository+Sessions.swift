@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HandsetCloudStorage
 import HandsetMySQL
@@ -151,13 +152,22 @@ extension MySQLIdentityRepository {
 
     // MARK: Lockout
 
+    /// The key of a subject's counter row. Subjects are typed usernames too, of any length: one longer than the
+    /// column holds is kept as U+0001 and its SHA-256 (hex). No subject kept as is starts with U+0001 (those are
+    /// hashed as well), so two subjects never share a counter.
+    static func counterSubject(_ subject: String) -> String {
+        guard subject.unicodeScalars.count > 160 || subject.unicodeScalars.first == "\u{1}" else { return subject }
+        let digest = SHA256.hash(data: Data(subject.utf8))
+        return "\u{1}" + digest.map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Counted under the counter row's lock: the upsert creates or locks the row, so attempts on every instance
     /// take turns, and each sees the count the one before left.
     package func beginAttempt(
         subject: String, kind: LockoutKind, now: Date, policy: LockoutPolicy
     ) async throws -> AttemptDecision {
         try await pool.transaction { db in
-            let key: [MySQLValue] = [.text(subject), .text(kind.rawValue)]
+            let key: [MySQLValue] = [.text(Self.counterSubject(subject)), .text(kind.rawValue)]
             try db.execute(
                 """
                 INSERT INTO handset_sign_in_failures (subject, kind, failures, locked_until, last_attempt_at)
@@ -186,7 +196,7 @@ extension MySQLIdentityRepository {
     package func attemptSucceeded(subject: String, kind: LockoutKind) async throws {
         try await pool.write(
             "DELETE FROM handset_sign_in_failures WHERE subject = ? AND kind = ?",
-            [.text(subject), .text(kind.rawValue)])
+            [.text(Self.counterSubject(subject)), .text(kind.rawValue)])
     }
 
     package func lockedUntil(subject: String, kind: LockoutKind, now: Date) async throws -> Date? {
@@ -194,7 +204,7 @@ extension MySQLIdentityRepository {
             guard
                 let until = try db.execute(
                     "SELECT locked_until FROM handset_sign_in_failures WHERE subject = ? AND kind = ?",
-                    [.text(subject), .text(kind.rawValue)]
+                    [.text(Self.counterSubject(subject)), .text(kind.rawValue)]
                 ).rows.first?.optionalDate(0), now < until
             else { return nil }
             return until
@@ -205,7 +215,7 @@ extension MySQLIdentityRepository {
         try await pool.withConnection { db in
             try db.execute(
                 "SELECT failures FROM handset_sign_in_failures WHERE subject = ? AND kind = ?",
-                [.text(subject), .text(kind.rawValue)]
+                [.text(Self.counterSubject(subject)), .text(kind.rawValue)]
             ).rows.first?.int(0) ?? 0
         }
     }

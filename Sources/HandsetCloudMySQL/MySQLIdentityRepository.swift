@@ -77,6 +77,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
         try await pool.transaction { db in
             for table in [
                 "handset_users", "handset_user_groups", "handset_refresh_tokens", "handset_verification_codes",
+                "handset_linked_identities",
             ] {
                 let column = table == "handset_users" ? "sub" : "user_sub"
                 try db.execute("DELETE FROM \(table) WHERE \(column) = ?", [.text(sub)])
@@ -104,7 +105,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
             guard matched == 1 else { return false }
             try db.execute(
                 "DELETE FROM handset_sign_in_failures WHERE subject = ? AND kind = ?",
-                [.text(sub), .text(LockoutKind.mfa.rawValue)])
+                [.text(Self.counterSubject(sub)), .text(LockoutKind.mfa.rawValue)])
             return true
         }
     }

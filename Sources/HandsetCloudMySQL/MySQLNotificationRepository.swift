@@ -199,12 +199,6 @@ package struct MySQLNotificationRepository: NotificationRepository {
         ).affectedRows == 1
     }
 
-    package func topicExists(_ name: String) async throws -> Bool {
-        try await pool.withConnection { db in
-            !(try db.execute("SELECT 1 FROM handset_topics WHERE name = ?", [.text(name)]).rows.isEmpty)
-        }
-    }
-
     package func subscribe(topic: String, _ target: SubscriptionTarget, at date: Date) async throws -> Bool {
         try await pool.transaction { db in
             guard

@@ -187,7 +187,10 @@ package final class MySQLRecordRepository: RecordRepository, @unchecked Sendable
         switch query.sort {
         case .field:
             select += ", s.sort_rank, s.sort_number, s.sort_text"
-            from = "handset_record_sort s JOIN handset_records r ON r.record_key = s.record_key"
+            // The sort index drives the join, so that a page reads about `limit` index entries: left to itself,
+            // MariaDB's optimizer has been seen scanning every record of the collection and sorting them instead
+            // (130 ms instead of 1 ms for a page of 20 of 20,000).
+            from = "handset_record_sort s STRAIGHT_JOIN handset_records r ON r.record_key = s.record_key"
             order = ["s.sort_rank", "s.sort_number", "s.sort_text", "s.id"].map { "\($0) \(direction)" }
                 .joined(separator: ", ")
             if let after = query.after {

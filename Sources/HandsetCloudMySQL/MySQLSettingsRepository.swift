@@ -31,6 +31,31 @@ package struct MySQLSettingsRepository: SettingsRepository {
             """, [.text(name.rawValue), .text(String(decoding: data, as: UTF8.self)), .dateTime(Date())])
     }
 
+    /// The row locked `FOR UPDATE` while `change` runs, so that concurrent updates from several instances queue.
+    package func updateDocument(
+        _ name: SettingsName, _ change: @escaping @Sendable (Data) throws -> Data
+    ) async throws -> Data {
+        try await pool.transaction { db in
+            guard
+                let row = try db.execute(
+                    "SELECT document FROM handset_settings WHERE name = ? FOR UPDATE", [.text(name.rawValue)]
+                ).rows.first
+            else { throw MySQLError(.typeMismatch, message: "no \(name.rawValue) settings to change") }
+            let updated = try change(Data(try row.string(0).utf8))
+            try db.execute(
+                "UPDATE handset_settings SET document = ?, updated_at = ? WHERE name = ?",
+                [.text(String(decoding: updated, as: UTF8.self)), .dateTime(Date()), .text(name.rawValue)])
+            return updated
+        }
+    }
+
+    /// A database round trip is not cheap enough to ask at every request: callers poll `document`.
+    package func changedDocument(_ name: SettingsName, since stamp: String?) -> (data: Data, stamp: String)? {
+        nil
+    }
+
+    package var watchesChanges: Bool { false }
+
     private func read(_ name: SettingsName) async throws -> Data? {
         try await pool.withConnection { db in
             try db.execute("SELECT document FROM handset_settings WHERE name = ?", [.text(name.rawValue)]).rows.first

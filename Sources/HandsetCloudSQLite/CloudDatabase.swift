@@ -86,6 +86,7 @@ package struct CloudDatabase: Sendable {
         registerNotificationMigrations(in: &migrator)
         registerHardeningMigrations(in: &migrator)
         registerStorageMigrations(in: &migrator)
+        registerHostedUIMigrations(in: &migrator)
         return migrator
     }
 }

@@ -18,6 +18,13 @@ package enum SQLiteCloudStorage {
             settings: FileSettingsRepository(directory: directory),
             leases: SQLiteLeaseRepository(database: database),
             outbox: OutboxFile(url: directory.outbox),
+            hostedUI: HostedUIStores(
+                codes: SQLiteAuthorizationCodeRepository(database: database),
+                signIns: SQLiteOAuthSignInRepository(database: database),
+                sessions: SQLiteBrowserSessionRepository(database: database),
+                devices: SQLiteDeviceCodeRepository(database: database),
+                federation: SQLiteFederationRequestRepository(database: database),
+                identities: SQLiteLinkedIdentityRepository(database: database)),
             description: "sqlite \(directory.database.path)",
             checkReady: {
                 // Another process on the same file, or an older build, could have left migrations behind.

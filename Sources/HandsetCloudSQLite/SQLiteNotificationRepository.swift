@@ -204,13 +204,6 @@ package struct SQLiteNotificationRepository: NotificationRepository {
         }
     }
 
-    package func topicExists(_ name: String) async throws -> Bool {
-        try await database.writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM topics WHERE name = ?)", arguments: [name])
-                ?? false
-        }
-    }
-
     /// Subscribes a user or a group; false when the topic does not exist.
     package func subscribe(topic: String, _ target: SubscriptionTarget, at date: Date) async throws -> Bool {
         try await database.writer.write { db in

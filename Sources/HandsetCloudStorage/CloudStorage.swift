@@ -9,6 +9,8 @@ package struct CloudStorage: Sendable {
     package var settings: any SettingsRepository
     package var leases: any LeaseRepository
     package var outbox: any OutboxRepository
+    /// Managed login: authorization codes, browser sessions, device codes, federation, linked identities.
+    package var hostedUI: HostedUIStores
     /// Which backend, for banners and diagnostics (`sqlite <path>`, or the database URL without its password).
     package var description: String
     /// Throws unless the database answers and its migrations are complete (a readiness check); `StorageNotReady`
@@ -22,7 +24,7 @@ package struct CloudStorage: Sendable {
     package init(
         records: any RecordRepository, identity: any IdentityRepository, notifications: any NotificationRepository,
         objects: any ObjectMetadataRepository, keys: any KeyRepository, settings: any SettingsRepository,
-        leases: any LeaseRepository, outbox: any OutboxRepository, description: String,
+        leases: any LeaseRepository, outbox: any OutboxRepository, hostedUI: HostedUIStores, description: String,
         checkReady: @escaping @Sendable () async throws -> Void, close: @escaping @Sendable () async -> Void
     ) {
         self.records = records
@@ -33,6 +35,7 @@ package struct CloudStorage: Sendable {
         self.settings = settings
         self.leases = leases
         self.outbox = outbox
+        self.hostedUI = hostedUI
         self.description = description
         self.checkReady = checkReady
         self.close = close

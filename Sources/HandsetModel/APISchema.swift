@@ -102,6 +102,14 @@ public struct CollectionSchema: Sendable, Equatable, Codable {
         self.idsAssignedByServer = idsAssignedByServer
     }
 
+    /// Who may create records when this user may not (the words of the app's status line and `handset put`).
+    public var whoMayCreate: String {
+        if case .groups(let groups) = creators, !groups.isEmpty {
+            return "Only members of \(groups.sorted().joined(separator: ", ")) may create \(name)"
+        }
+        return "Nobody may create \(name) records"
+    }
+
     /// Who may create records, from the rules as the API document states them (the cloud enforces them; the client
     /// only avoids offering what would be refused).
     public enum Creators: Sendable, Equatable, Codable {

@@ -12,10 +12,12 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var clientSecret: String?
     public var cognitoEndpoint: URL
     public var apiEndpoint: URL
+    /// The pool's managed login, when the outputs describe it (`auth.oauth`).
+    public var hostedUI: HostedUIConfiguration?
 
     public init(
         region: String, userPoolId: String, clientId: String, clientSecret: String? = nil, cognitoEndpoint: URL,
-        apiEndpoint: URL
+        apiEndpoint: URL, hostedUI: HostedUIConfiguration? = nil
     ) {
         self.region = region
         self.userPoolId = userPoolId
@@ -23,6 +25,7 @@ public struct ClientConfiguration: Sendable, Equatable {
         self.clientSecret = clientSecret
         self.cognitoEndpoint = cognitoEndpoint
         self.apiEndpoint = apiEndpoint
+        self.hostedUI = hostedUI
     }
 
     /// The part of the pool id after `_`, which SRP mixes into the password hash.
@@ -75,7 +78,7 @@ extension ClientConfiguration {
         }
         self.init(
             region: auth.awsRegion, userPoolId: auth.userPoolId, clientId: auth.userPoolClientId,
-            cognitoEndpoint: cognito, apiEndpoint: api)
+            cognitoEndpoint: cognito, apiEndpoint: api, hostedUI: try HostedUIConfiguration(outputs: outputs))
     }
 
     /// A decoding failure in the words of the file: which key, and what is wrong with it.

@@ -15,12 +15,40 @@ public struct TokenSet: Sendable, Equatable, Codable {
     public var refreshToken: String?
     /// When the ID and access tokens stop being accepted.
     public var expiresAt: Date
+    /// Signed in through the pool's managed login in a browser (signing out ends that browser session too).
+    public var viaHostedUI: Bool
 
-    public init(idToken: String, accessToken: String, refreshToken: String?, expiresAt: Date) {
+    public init(
+        idToken: String, accessToken: String, refreshToken: String?, expiresAt: Date, viaHostedUI: Bool = false
+    ) {
         self.idToken = idToken
         self.accessToken = accessToken
         self.refreshToken = refreshToken
         self.expiresAt = expiresAt
+        self.viaHostedUI = viaHostedUI
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case idToken, accessToken, refreshToken, expiresAt, viaHostedUI
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        idToken = try container.decode(String.self, forKey: .idToken)
+        accessToken = try container.decode(String.self, forKey: .accessToken)
+        refreshToken = try container.decodeIfPresent(String.self, forKey: .refreshToken)
+        expiresAt = try container.decode(Date.self, forKey: .expiresAt)
+        viaHostedUI = try container.decodeIfPresent(Bool.self, forKey: .viaHostedUI) ?? false
+    }
+
+    /// The tokens of Cognito's answer to a sign-in or a refresh, received at `receivedAt`. A refresh answer carries
+    /// no refresh token: the one it was made with (`keeping`) goes on being used, as does the way it signed in.
+    public init(
+        _ result: AuthenticationResult, receivedAt: Date, keeping refreshToken: String? = nil, viaHostedUI: Bool = false
+    ) {
+        self.init(
+            idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken ?? refreshToken,
+            expiresAt: receivedAt.addingTimeInterval(TimeInterval(result.expiresIn)), viaHostedUI: viaHostedUI)
     }
 
     /// Whether the tokens should be refreshed before use: expired, or expiring within `margin`.
@@ -32,7 +60,8 @@ public struct TokenSet: Sendable, Equatable, Codable {
     public var user: SignedInUser? {
         guard let claims = JWTClaims(token: idToken) else { return nil }
         return SignedInUser(
-            sub: claims.string("sub") ?? "", username: claims.string("cognito:username") ?? claims.string("username") ?? "",
+            sub: claims.string("sub") ?? "",
+            username: claims.string("cognito:username") ?? claims.string("username") ?? "",
             email: claims.string("email"), groups: claims.strings("cognito:groups"))
     }
 }

@@ -52,18 +52,6 @@ public struct APIClient: Sendable {
         }
     }
 
-    /// One page of a collection's records.
-    public func listPage(collection: String, cursor: String?, limit: Int = 100) async throws -> RecordPage {
-        var query = [URLQueryItem(name: "limit", value: String(limit))]
-        if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
-        let response = try await send("GET", path: collection, query: query, authorized: true)
-        do {
-            return try JSONDecoder().decode(RecordPage.self, from: response.body)
-        } catch {
-            throw RemoteError.badResponse("the \(collection) list could not be read")
-        }
-    }
-
     /// One record, or nil when the API has none for the caller (it says 404 alike for a record that is gone and one
     /// no rule lets the caller read).
     public func record(collection: String, id: String) async throws -> Record? {

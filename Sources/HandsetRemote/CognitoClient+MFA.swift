@@ -1,19 +1,9 @@
 import Foundation
+import HandsetModel
 import HandsetWire
 
 /// The signed-in person's multi-factor settings: what `handset mfa setup` and the account screen use.
 extension CognitoClient {
-    /// Which factors the account has and which one sign-in asks for (`SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SMS_MFA`).
-    public struct MFASettings: Sendable, Equatable {
-        public var enabled: [String]
-        public var preferred: String?
-
-        public init(enabled: [String], preferred: String?) {
-            self.enabled = enabled
-            self.preferred = preferred
-        }
-    }
-
     /// `GetUser`: the account's MFA settings.
     public func mfaSettings(accessToken: String) async throws -> MFASettings {
         let user = try await call("GetUser", body: ["AccessToken": .string(accessToken)])
@@ -36,7 +26,8 @@ extension CognitoClient {
             "VerifySoftwareToken",
             body: ["AccessToken": .string(accessToken), "UserCode": .string(code), "FriendlyDeviceName": "handset"])
         guard verified["Status"]?.stringValue == "SUCCESS" else {
-            throw RemoteError.cognito(type: "EnableSoftwareTokenMFAException", message: "That code did not verify; try the next one")
+            throw RemoteError.cognito(
+                type: "EnableSoftwareTokenMFAException", message: "That code did not verify; try the next one")
         }
         try await setSoftwareTokenMFA(accessToken: accessToken, enabled: true)
     }
@@ -49,11 +40,5 @@ extension CognitoClient {
                 "AccessToken": .string(accessToken),
                 "SoftwareTokenMfaSettings": ["Enabled": .bool(enabled), "PreferredMfa": .bool(enabled)],
             ])
-    }
-
-    /// The `otpauth://` URI an authenticator app scans.
-    public static func totpURI(secret: String, account: String, issuer: String = "Handset") -> String {
-        let name = account.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? account
-        return "otpauth://totp/\(issuer):\(name)?secret=\(secret)&issuer=\(issuer)"
     }
 }

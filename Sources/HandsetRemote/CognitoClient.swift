@@ -13,15 +13,6 @@ public struct CognitoClient: Sendable {
         self.transport = transport
     }
 
-    /// `InitiateAuth` with `USER_PASSWORD_AUTH`.
-    public func initiatePasswordAuth(username: String, password: String) async throws -> AuthResponse {
-        var parameters = ["USERNAME": username, "PASSWORD": password]
-        if let hash = secretHash(username: username) { parameters["SECRET_HASH"] = hash }
-        let request = InitiateAuthRequest(
-            authFlow: CognitoAuthFlow.userPassword, clientId: configuration.clientId, authParameters: parameters)
-        return try await call("InitiateAuth", request, as: AuthResponse.self)
-    }
-
     /// `InitiateAuth` with `REFRESH_TOKEN_AUTH`. A refused refresh token becomes `RemoteError.sessionExpired`.
     public func refresh(refreshToken: String, username: String?) async throws -> AuthenticationResult {
         var parameters = ["REFRESH_TOKEN": refreshToken]
@@ -52,7 +43,9 @@ public struct CognitoClient: Sendable {
         return Data(mac).base64EncodedString()
     }
 
-    private func call<Body: Encodable, Answer: Decodable>(_ operation: String, _ body: Body, as: Answer.Type)
+    private func call<Body: Encodable, Answer: Decodable>(
+        _ operation: String, _ body: Body, as: Answer.Type
+    )
         async throws -> Answer
     {
         let request = HTTPRequest(

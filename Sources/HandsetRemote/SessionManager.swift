@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetWire
 
 /// Keeps the signed-in session's tokens fresh, with at most one refresh in flight.
 ///
@@ -30,8 +31,48 @@ public actor SessionManager {
         persist(tokens)
     }
 
-    /// Forgets the session (sign-out), removing the token cache.
-    public func signOut() {
+    /// Stores the tokens Cognito answered a sign-in with (the app's and `handset login`'s one way to keep them).
+    @discardableResult
+    public func signedIn(_ result: AuthenticationResult) -> TokenSet {
+        let fresh = TokenSet(result, receivedAt: now())
+        signedIn(fresh)
+        return fresh
+    }
+
+    /// Stores the tokens of a sign-in through the pool's managed login (in a browser, or approved on another
+    /// device): signing out later ends the browser's session too.
+    @discardableResult
+    public func signedIn(_ tokens: HostedUIClient.Tokens) -> TokenSet {
+        let fresh = TokenSet(
+            idToken: tokens.idToken, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken,
+            expiresAt: now().addingTimeInterval(TimeInterval(tokens.expiresIn)), viaHostedUI: true)
+        signedIn(fresh)
+        return fresh
+    }
+
+    /// Signs out: tells Cognito (GlobalSignOut for every device, else RevokeToken for this device's refresh token),
+    /// then forgets the session here and removes the token cache, whatever Cognito answered. The app and
+    /// `handset logout` both sign out through here.
+    public func signOut(everywhere: Bool) async -> SignOutResult {
+        guard let tokens else { return SignOutResult(wasSignedIn: false) }
+        var result = SignOutResult(wasSignedIn: true, endsBrowserSession: tokens.viaHostedUI)
+        do {
+            if everywhere {
+                // An expired access token cannot end the other sessions: refresh it first if it is due.
+                let access = (try? await validToken(.access)) ?? tokens.accessToken
+                try await cognito.globalSignOut(accessToken: access)
+            } else if let refresh = tokens.refreshToken {
+                try await cognito.revokeToken(refresh)
+            }
+        } catch {
+            result.serverNotTold = RemoteError.from(error).message
+        }
+        forget()
+        return result
+    }
+
+    /// Forgets the session, removing the token cache.
+    private func forget() {
         refreshing?.cancel()
         refreshing = nil
         tokens = nil
@@ -73,10 +114,7 @@ public actor SessionManager {
         let now = self.now
         let task = Task { () throws -> TokenSet in
             let result = try await cognito.refresh(refreshToken: refreshToken, username: tokens.user?.username)
-            return TokenSet(
-                idToken: result.idToken, accessToken: result.accessToken,
-                refreshToken: result.refreshToken ?? refreshToken,
-                expiresAt: now().addingTimeInterval(TimeInterval(result.expiresIn)))
+            return TokenSet(result, receivedAt: now(), keeping: refreshToken, viaHostedUI: tokens.viaHostedUI)
         }
         refreshing = task
         defer { refreshing = nil }
@@ -90,5 +128,22 @@ public actor SessionManager {
             persist(nil)
             throw RemoteError.sessionExpired
         }
+    }
+}
+
+/// What a sign-out did. This device is signed out in every case.
+public struct SignOutResult: Sendable, Equatable {
+    /// Whether anyone was signed in.
+    public var wasSignedIn: Bool
+    /// Why Cognito could not be told (offline, or it refused), when it could not: the refresh token may stay valid
+    /// until it expires.
+    public var serverNotTold: String?
+    /// The session came from the managed login in a browser, which stays signed in there until told too.
+    public var endsBrowserSession: Bool
+
+    public init(wasSignedIn: Bool, serverNotTold: String? = nil, endsBrowserSession: Bool = false) {
+        self.wasSignedIn = wasSignedIn
+        self.serverNotTold = serverNotTold
+        self.endsBrowserSession = endsBrowserSession
     }
 }

@@ -79,8 +79,9 @@ extension LocalStore {
     /// Where the change feed of `collection` was left, and whether a first full sync has finished.
     public func syncCursor(collection: String) throws -> (cursor: String?, complete: Bool) {
         try writer.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT cursor, complete FROM syncCursor WHERE collection = ?", arguments: [collection])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT cursor, complete FROM syncCursor WHERE collection = ?", arguments: [collection])
             else { return (nil, false) }
             return (row["cursor"], row["complete"])
         }
@@ -107,7 +108,8 @@ extension LocalStore {
         try writer.write { db in
             for settlement in settlements {
                 try Self.applyPushOutcome(
-                    db, collection: settlement.collection, recordId: settlement.recordId, sequences: settlement.sequences,
+                    db, collection: settlement.collection, recordId: settlement.recordId,
+                    sequences: settlement.sequences,
                     outcome: settlement.outcome, now: now)
             }
         }
@@ -131,15 +133,18 @@ extension LocalStore {
             switch outcome {
             case .accepted(let server):
                 try db.execute(
-                    sql: "DELETE FROM outbox WHERE sequence IN (\(placeholders))", arguments: StatementArguments(sequences))
+                    sql: "DELETE FROM outbox WHERE sequence IN (\(placeholders))",
+                    arguments: StatementArguments(sequences))
                 let remaining =
                     try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM outbox WHERE collection = ? AND recordId = ? AND state = 'queued'",
+                        db,
+                        sql: "SELECT COUNT(*) FROM outbox WHERE collection = ? AND recordId = ? AND state = 'queued'",
                         arguments: [collection, recordId]) ?? 0
                 guard let server else {
                     if remaining == 0 {
                         try db.execute(
-                            sql: "DELETE FROM record WHERE collection = ? AND id = ?", arguments: [collection, recordId])
+                            sql: "DELETE FROM record WHERE collection = ? AND id = ?",
+                            arguments: [collection, recordId])
                     }
                     return
                 }
@@ -168,9 +173,10 @@ extension LocalStore {
                         arguments: [server.version, collection, recordId])
                 }
             case .conflict(let theirs):
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT body, baseBody, locallyDeleted FROM record WHERE collection = ? AND id = ?",
-                    arguments: [collection, recordId])
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT body, baseBody, locallyDeleted FROM record WHERE collection = ? AND id = ?",
+                        arguments: [collection, recordId])
                 else { return }
                 let locallyDeleted: Bool = row["locallyDeleted"]
                 let mine: String? = locallyDeleted ? nil : row["body"]
@@ -188,7 +194,8 @@ extension LocalStore {
                         theirs.map { String(decoding: $0.json.encoded(), as: UTF8.self) }, now.timeIntervalSince1970,
                     ])
                 try db.execute(
-                    sql: "UPDATE record SET syncState = 'conflicted', locallyDeleted = 0 WHERE collection = ? AND id = ?",
+                    sql:
+                        "UPDATE record SET syncState = 'conflicted', locallyDeleted = 0 WHERE collection = ? AND id = ?",
                     arguments: [collection, recordId])
             case .rejected(let reason, let status):
                 try db.execute(
@@ -210,20 +217,14 @@ extension LocalStore {
             let placeholders = sequences.map { _ in "?" }.joined(separator: ",")
             try db.execute(
                 sql: "DELETE FROM outbox WHERE sequence IN (\(placeholders))", arguments: StatementArguments(sequences))
-            try db.execute(sql: "DELETE FROM record WHERE collection = ? AND id = ?", arguments: [collection, recordId])
+            try db.execute(
+                sql: "DELETE FROM record WHERE collection = ? AND id = ?", arguments: [collection, recordId])
         }
     }
 }
 
 /// Conflicts: listing and resolving them.
 extension LocalStore {
-    /// How a conflict ends.
-    public enum Resolution: Sendable, Equatable {
-        case keepMine
-        case takeTheirs
-        case merged([String: JSONValue])
-    }
-
     public func conflicts() throws -> [Conflict] {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM conflict ORDER BY detectedAt, collection, recordId").map { row in
@@ -234,14 +235,17 @@ extension LocalStore {
                 return Conflict(
                     collection: row["collection"], recordId: row["recordId"], base: object(row["base"]),
                     mine: object(row["mine"]),
-                    theirs: theirsText.flatMap { try? JSONValue.parse(Data($0.utf8)) }.flatMap { HandsetModel.Record(json: $0) },
+                    theirs: theirsText.flatMap { try? JSONValue.parse(Data($0.utf8)) }.flatMap {
+                        HandsetModel.Record(json: $0)
+                    },
                     detectedAt: Date(timeIntervalSince1970: row["detectedAt"]))
             }
         }
     }
 
     /// Ends a conflict: takes the server's record, or queues this device's (or a merged) version against it.
-    public func resolveConflict(collection: String, recordId: String, resolution: Resolution, now: Date) throws {
+    public func resolveConflict(collection: String, recordId: String, resolution: ConflictResolution, now: Date) throws
+    {
         guard let conflict = try conflicts().first(where: { $0.collection == collection && $0.recordId == recordId })
         else { throw StoreError.recordNotFound(collection: collection, id: recordId) }
         try writer.write { db in
@@ -287,11 +291,13 @@ extension LocalStore {
                         """,
                     arguments: [theirsVersion, collection, recordId])
                 try Self.enqueue(
-                    db, collection: collection, id: recordId, operation: .delete, fields: nil, baseVersion: theirsVersion,
+                    db, collection: collection, id: recordId, operation: .delete, fields: nil,
+                    baseVersion: theirsVersion,
                     now: now)
             } else {
                 // Both sides deleted it.
-                try db.execute(sql: "DELETE FROM record WHERE collection = ? AND id = ?", arguments: [collection, recordId])
+                try db.execute(
+                    sql: "DELETE FROM record WHERE collection = ? AND id = ?", arguments: [collection, recordId])
             }
         }
     }

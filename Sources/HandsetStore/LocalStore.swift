@@ -10,6 +10,8 @@ import HandsetWire
 /// One type owns the database and exposes named writes that keep its invariants; nothing else writes SQL.
 public final class LocalStore: Sendable {
     let writer: any DatabaseWriter
+    /// The API schema last parsed from the cached document (see `cachedSchema`).
+    let parsedSchema = ParsedSchemaCache()
 
     /// Opens (creating if needed) the store at `path`, in WAL mode.
     public init(path: String) throws {
@@ -35,27 +37,6 @@ public final class LocalStore: Sendable {
     }
 
     // MARK: Records
-
-    /// Replaces the synced records of a collection with the server's full list; local pending edits stay.
-    public func replaceSyncedRecords(collection: String, with records: [HandsetModel.Record]) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM record WHERE collection = ? AND syncState = ?",
-                arguments: [collection, SyncState.synced.rawValue])
-            let statement = try db.makeStatement(
-                sql: """
-                    INSERT INTO record (collection, id, version, updatedAt, owner, body, syncState)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(collection, id) DO NOTHING
-                    """)
-            for record in records {
-                try statement.execute(arguments: [
-                    collection, record.id, record.version, record.updatedAt, record.owner,
-                    Self.encodeBody(record.fields), record.syncState.rawValue,
-                ])
-            }
-        }
-    }
 
     /// A window of a collection's cached records in the device's sort order (by id unless chosen), so a list never
     /// loads them all.
@@ -171,11 +152,6 @@ public final class LocalStore: Sendable {
                 try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
             }
         }
-    }
-
-    /// `PRAGMA integrity_check`: "ok" when the file is sound.
-    public func integrityCheck() throws -> String {
-        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
     }
 }
 

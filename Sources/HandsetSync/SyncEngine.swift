@@ -242,29 +242,8 @@ public struct SyncEngine: Sendable {
     }
 }
 
-/// Progress of a sync, for progress bars.
-public enum SyncProgress: Sendable, Equatable {
-    case pushing(done: Int, of: Int)
-    case pulling(collection: String, done: Int)
-}
-
 extension Array {
     func chunked(into size: Int) -> [[Element]] {
         stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
-    }
-}
-
-extension LocalStore {
-    /// The schema cached by the last successful `refreshSchema`, for starting offline.
-    public func cachedSchema() -> APISchema? {
-        guard let text = try? meta(MetaKey.apiDocument), let document = try? JSONValue.parse(Data(text.utf8)) else {
-            return nil
-        }
-        return try? APISchema(openAPIDocument: document)
-    }
-
-    /// When the last sync finished.
-    public func lastSyncedAt() -> Date? {
-        (try? meta(MetaKey.lastSyncedAt)).flatMap { $0 }.flatMap { ISO8601DateFormatter().date(from: $0) }
     }
 }

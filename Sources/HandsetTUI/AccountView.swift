@@ -1,5 +1,5 @@
 import HandsetApp
-import HandsetRemote
+import HandsetModel
 
 /// Who is signed in, where, and signing out.
 public enum AccountView {
@@ -39,7 +39,7 @@ public enum AccountView {
     }
 
     /// `authenticator app (preferred), email code`.
-    static func mfaText(_ settings: CognitoClient.MFASettings?) -> String {
+    static func mfaText(_ settings: MFASettings?) -> String {
         guard let settings else { return "…" }
         guard !settings.enabled.isEmpty else { return "off (no second factor)" }
         let names = ["SOFTWARE_TOKEN_MFA": "authenticator app", "EMAIL_OTP": "email code", "SMS_MFA": "text message"]

@@ -86,13 +86,6 @@ public struct CellGrid: Sendable, Equatable {
             return line
         }.joined(separator: "\n")
     }
-
-    /// The grid's roles, one character per cell (see `StyleRole.code`).
-    public var roleMap: String {
-        (0..<height).map { row in
-            String((0..<width).map { self[$0, row].role.code })
-        }.joined(separator: "\n")
-    }
 }
 
 /// A cell's column and row.

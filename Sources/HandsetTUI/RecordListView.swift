@@ -1,7 +1,6 @@
 import Foundation
 import HandsetApp
 import HandsetModel
-import HandsetStore
 
 /// The home screen: collection tabs, the record list with schema-driven columns, status bar and key hints.
 public enum RecordListView {

@@ -1,5 +1,5 @@
 import HandsetApp
-import HandsetStore
+import HandsetModel
 
 /// Writes the server refused, beside the conflicts: the record, what was refused, and why.
 public enum RefusedView {

@@ -1,13 +1,22 @@
 import HandsetApp
-import HandsetRemote
+import HandsetModel
 
 /// The sign-in screen: a centred form with username and password, then whatever Cognito asks for.
 public enum SignInView {
-    public static func render(_ form: SignInState, subtitle: String, into grid: inout CellGrid) {
+    public static func render(
+        _ form: SignInState, options: [ExternalSignInOption] = [], subtitle: String, into grid: inout CellGrid
+    ) {
         if case .totpSetup(let secret, let uri) = form.stage, let code = QRCode(text: uri),
             grid.width >= code.halfBlockLines[0].count + 36, grid.height >= code.halfBlockLines.count + 3
         {
             renderTOTPSetupWithQR(form, secret: secret, code: code, into: &grid)
+            return
+        }
+        if case .device(let userCode, let verificationURI, let completeURI) = form.stage, !userCode.isEmpty,
+            let code = QRCode(text: completeURI), grid.width >= code.halfBlockLines[0].count + 36,
+            grid.height >= code.halfBlockLines.count + 3
+        {
+            renderDeviceWithQR(userCode: userCode, verificationURI: verificationURI, code: code, into: &grid)
             return
         }
         let boxWidth = min(60, grid.width - 2)
@@ -19,17 +28,63 @@ public enum SignInView {
         let layout = Layout(left: left, top: top + 3, width: boxWidth)
 
         var hints: [(String, String)]
+        var messageRow = layout.top + 8
         switch form.stage {
         case .credentials:
+            let onField = form.optionFocus == nil
             layout.field(
-                "Username", form.username, focused: form.focus == .username, cursor: form.cursor, row: 0, into: &grid)
-            layout.field(
-                "Password", form.password, masked: true, focused: form.focus == .password, cursor: form.cursor, row: 2,
+                "Username", form.username, focused: onField && form.focus == .username, cursor: form.cursor, row: 0,
                 into: &grid)
+            layout.field(
+                "Password", form.password, masked: true, focused: onField && form.focus == .password,
+                cursor: form.cursor, row: 2, into: &grid)
             hints = [
                 ("Enter", "sign in"), ("Tab", "field"), ("Ctrl-N", "new account"), ("Ctrl-R", "forgot password"),
                 ("Esc", "quit"),
             ]
+            if !options.isEmpty {
+                for (index, option) in options.enumerated() {
+                    let focused = form.optionFocus == index
+                    let role: StyleRole = focused ? .selection : .hintKey
+                    let label = "[ \(option.label) ]"
+                    let y = layout.top + 4 + index
+                    grid.put(
+                        TextWidth.truncate(label, to: layout.width - Layout.labelWidth),
+                        x: layout.left + Layout.labelWidth, y: y, role: role)
+                }
+                messageRow = max(messageRow, layout.top + 5 + options.count)
+                if options.contains(.otherDevice) { hints.insert(("Ctrl-D", "another device"), at: 2) }
+            }
+        case .web(let provider, let url):
+            layout.text("Sign in with \(provider) in your browser.", row: 0, into: &grid)
+            if url.isEmpty {
+                layout.text("Opening the browser…", row: 2, into: &grid)
+            } else {
+                layout.text("If no browser opened, open this address:", row: 2, into: &grid)
+                // The whole address, wrapped: it has to be copied whole.
+                let width = max(layout.width, 20)
+                var rest = Substring(url)
+                var row = 3
+                while !rest.isEmpty, layout.top + row < grid.height - 3 {
+                    grid.put(String(rest.prefix(width)), x: layout.left, y: layout.top + row, role: .dim)
+                    rest = rest.dropFirst(width)
+                    row += 1
+                }
+                messageRow = max(messageRow, layout.top + row + 1)
+            }
+            grid.put("Waiting for the browser…", x: layout.left, y: min(messageRow, grid.height - 2), role: .dim)
+            hints = [("Esc", "cancel")]
+        case .device(let userCode, let verificationURI, _):
+            if userCode.isEmpty {
+                layout.text("Getting a code…", row: 0, into: &grid)
+            } else {
+                layout.text("On your phone or another computer, open", row: 0, into: &grid)
+                layout.text(verificationURI, row: 1, into: &grid)
+                layout.text("sign in there, and enter this code:", row: 2, into: &grid)
+                grid.put(userCode, x: layout.left + 2, y: layout.top + 4, role: .title)
+                grid.put("Waiting for approval…", x: layout.left, y: layout.top + 6, role: .dim)
+            }
+            hints = [("Esc", "cancel")]
         case .code(let method, let destination):
             let text: String
             switch method {
@@ -89,11 +144,10 @@ public enum SignInView {
             hints = [("Enter", "next / set password"), ("Tab", "switch field"), ("Esc", "back")]
         }
 
-        let messageRow = layout.top + 8
         if let notice = form.notice {
             grid.put(TextWidth.truncate(notice, to: boxWidth), x: layout.left, y: messageRow - 1, role: .dim)
         }
-        if form.isSubmitting {
+        if form.isSubmitting, !Self.isExternal(form.stage) {
             let doing = form.stage.isAccountStage ? "Sending…" : "Signing in…"
             grid.put(doing, x: layout.left + Layout.labelWidth, y: messageRow, role: .dim)
         } else if let error = form.error {
@@ -105,6 +159,34 @@ public enum SignInView {
             }
         }
         KeyHints.render(hints, row: grid.height - 1, into: &grid)
+    }
+
+    static func isExternal(_ stage: SignInState.Stage) -> Bool {
+        switch stage {
+        case .web, .device: return true
+        default: return false
+        }
+    }
+
+    /// Sign-in on another device: a scannable code of the complete verification address on the left, the
+    /// address and the code to type on the right.
+    static func renderDeviceWithQR(userCode: String, verificationURI: String, code: QRCode, into grid: inout CellGrid) {
+        let lines = code.halfBlockLines
+        let top = max((grid.height - 1 - lines.count) / 2, 0)
+        for (index, line) in lines.enumerated() {
+            grid.put(line, x: 1, y: top + index, role: .qrCode)
+        }
+        let left = lines[0].count + 4
+        let width = grid.width - left - 1
+        let layout = Layout(left: left, top: top + 1, width: width)
+        grid.put("Sign in on another device", x: left, y: top, role: .title)
+        layout.text("Scan the code with your phone,", row: 1, into: &grid)
+        layout.text("or open", row: 2, into: &grid)
+        layout.text(verificationURI, row: 3, into: &grid)
+        layout.text("and enter this code:", row: 4, into: &grid)
+        grid.put(userCode, x: left + 2, y: top + 7, role: .title)
+        grid.put("Waiting for approval…", x: left, y: top + 9, role: .dim)
+        KeyHints.render([("Esc", "cancel")], row: grid.height - 1, into: &grid)
     }
 
     /// The authenticator setup with a scannable code on the left and the key and code field on the right.

@@ -19,28 +19,4 @@ public enum StyleRole: String, Sendable, Equatable, CaseIterable {
     case badgeConflict
     /// A QR code: always black on white, so phones can scan it whatever the terminal's colours.
     case qrCode
-
-    /// One letter per role for snapshot files of the style grid.
-    public var code: Character {
-        switch self {
-        case .normal: return "."
-        case .dim: return "d"
-        case .title: return "T"
-        case .header: return "H"
-        case .columnHeader: return "C"
-        case .selection: return "S"
-        case .statusBar: return "b"
-        case .statusOnline: return "o"
-        case .statusOffline: return "x"
-        case .error: return "E"
-        case .hintKey: return "K"
-        case .hint: return "h"
-        case .fieldLabel: return "l"
-        case .field: return "f"
-        case .fieldFocused: return "F"
-        case .badgePending: return "p"
-        case .badgeConflict: return "c"
-        case .qrCode: return "Q"
-        }
-    }
 }

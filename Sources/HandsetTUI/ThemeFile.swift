@@ -1,6 +1,5 @@
 import Foundation
 import HandsetApp
-import HandsetStore
 import TOMLKit
 
 /// Why a theme file could not be used.
@@ -227,10 +226,10 @@ public struct ThemeCatalog: Sendable {
         }
     }
 
-    /// The built-in themes plus the user's.
-    public static func standard(paths: HandsetPaths) -> ThemeCatalog {
+    /// The built-in themes plus the user's, from `themes/` in the configuration directory.
+    public static func standard(configDirectory: URL) -> ThemeCatalog {
         var catalog = ThemeCatalog()
-        catalog.load(directory: paths.config.appendingPathComponent("themes", isDirectory: true))
+        catalog.load(directory: configDirectory.appendingPathComponent("themes", isDirectory: true))
         return catalog
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetModel
 import HandsetRemote
 import HandsetStore
@@ -232,10 +233,7 @@ struct SyncBench: AsyncParsableCommand {
         guard case .signedIn(let result) = await conversation.start(username: username, password: password) else {
             throw ValidationError("sign-in failed (a user without MFA is needed)")
         }
-        let tokens = TokenSet(
-            idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
-            expiresAt: Date().addingTimeInterval(3600))
-        await profile.session.signedIn(tokens)
+        let tokens = await profile.session.signedIn(result)
         guard let user = tokens.user else { throw ValidationError("the ID token names no user") }
         let services = try profile.userServices(for: user)
         _ = try await services.sync.refreshSchema()

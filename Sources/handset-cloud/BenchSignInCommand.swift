@@ -29,6 +29,12 @@ struct BenchSignInCommand: AsyncParsableCommand {
     @Option(help: "Users to create, each with TOTP.") var users = 1500
     @Option(help: "A running cloud's base URL (then --data-dir must be its data directory).") var url: String?
     @Option(name: .customLong("data-dir"), help: "The running cloud's data directory.") var dataDirectory: String?
+    @Option(
+        name: .customLong("admin-url"),
+        help: ArgumentHelp(
+            "Where to send the admin operations that create the users, when --url is a proxy that needs them signed "
+                + "(an instance's own loopback address)."))
+    var adminURL: String?
 
     func run() async throws {
         let server: ServerProcess? = url == nil ? try await ServerProcess.start() : nil
@@ -38,8 +44,8 @@ struct BenchSignInCommand: AsyncParsableCommand {
             "amplify_outputs.json")
         let outputs = try JSONDecoder().decode(AmplifyOutputs.self, from: Data(contentsOf: outputsFile))
         let pool = BenchPool(
-            endpoint: URL(string: baseURL + "/")!, userPoolId: outputs.auth.userPoolId,
-            clientId: outputs.auth.userPoolClientId)
+            endpoint: URL(string: baseURL + "/")!, adminEndpoint: adminURL.flatMap { URL(string: $0 + "/") },
+            userPoolId: outputs.auth.userPoolId, clientId: outputs.auth.userPoolClientId)
 
         FileHandle.standardError.write(Data("bench-signin: creating \(users) users with TOTP...\n".utf8))
         let accounts = try await pool.createUsers(count: users, concurrency: max(concurrency, 8))
@@ -136,6 +142,8 @@ actor Ledger {
 /// Cognito's JSON protocol over URLSession, with the sign-in steps the benchmark needs.
 struct BenchPool: Sendable {
     let endpoint: URL
+    /// Where admin operations go, when not to `endpoint`.
+    var adminEndpoint: URL?
     let userPoolId: String
     let clientId: String
     static let password = "Bench-Password-1"
@@ -153,7 +161,7 @@ struct BenchPool: Sendable {
     var poolName: String { String(userPoolId.split(separator: "_").last ?? "") }
 
     func call(_ operation: String, _ body: [String: Any]) async throws -> [String: Any] {
-        var request = URLRequest(url: endpoint)
+        var request = URLRequest(url: operation.hasPrefix("Admin") ? adminEndpoint ?? endpoint : endpoint)
         request.httpMethod = "POST"
         request.setValue(CognitoWire.contentType, forHTTPHeaderField: "Content-Type")
         request.setValue(CognitoWire.targetPrefix + operation, forHTTPHeaderField: CognitoWire.targetHeader)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetModel
 import HandsetRemote
 import HandsetStore
@@ -154,7 +155,7 @@ struct UICommand: ParsableCommand {
         let launched = AppEvent.launched(
             user: services.signedInUser, cachedSchema: cachedSchema, lastSyncedAt: store?.lastSyncedAt())
 
-        let catalog = ThemeCatalog.standard(paths: services.paths)
+        let catalog = ThemeCatalog.standard(configDirectory: services.paths.config)
         if let problem = catalog.problem(withSettingsTheme: services.settings) {
             FileHandle.standardError.write(Data("handset: \(problem)\n".utf8))
             throw ExitCode.failure
@@ -162,6 +163,10 @@ struct UICommand: ParsableCommand {
         var state = AppState(profile: services.profile)
         state.settings = services.settings
         state.themeNames = catalog.names
+        state.signInOptions = ExternalSignInOption.available(
+            providers: services.configuration.hostedUI?.identityProviders ?? [],
+            hostedUI: services.configuration.hostedUI != nil,
+            deviceSignIn: services.configuration.hostedUI?.deviceAuthorizationEndpoint != nil)
         state.attachments.downloadDirectory = Self.downloadDirectory()
         if let store {
             for collection in cachedSchema?.collections ?? [] {

@@ -28,6 +28,9 @@ import pytest
 
 from conftest import Cloud, drop_databases, storage_args, wait_until
 
+# One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_abuse")
+
 IDLE_TIMEOUT = 2
 FLOOD_SECONDS = 20
 MARKER = f"ALICE-SECRET-{uuid.uuid4().hex[:8]}"

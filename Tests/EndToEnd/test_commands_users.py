@@ -126,7 +126,7 @@ def test_put_says_what_became_of_the_write(bin_dir, fixed_cloud, workdir):
     denied = bob.run("put", "announcements", "--field", "title=Hello", "--field", "publishedAt=2026-12-01T09:00:00Z",
                      check=False)
     assert denied.returncode == 6, denied.stderr
-    assert "only members of admins may create announcements" in denied.stderr
+    assert "forbidden (the API's access rules): Only members of admins may create announcements" in denied.stderr
     assert bob.json("status")["pending"] == 0
 
     # Changing one: the server refuses (403), and says so.

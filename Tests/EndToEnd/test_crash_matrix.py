@@ -1,6 +1,7 @@
 """Crash matrix: kill -9 the client at named failpoints and at random moments during sync; nothing is lost or
 duplicated, and the cache stays sound."""
 
+import glob
 import os
 import random
 import signal
@@ -10,13 +11,22 @@ import time
 
 import pytest
 
+from conftest import wait_until
 from test_offline_sync import Device, sign_in
 
 
 def integrity(device) -> str:
-    path = os.path.join(device.env["XDG_DATA_HOME"], "handset", "default", "cache.sqlite")
-    with sqlite3.connect(path) as db:
+    """`PRAGMA integrity_check` of the signed-in user's cache (each user has their own, under users/<sub>/)."""
+    (path,) = glob.glob(os.path.join(device.env["XDG_DATA_HOME"], "handset", "default", "users", "*", "cache.sqlite"))
+    # Read-only: a check must never create the file it checks.
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def requests_logged(cloud) -> int:
+    """How many requests the cloud has answered (its request log has a line per request)."""
+    log = cloud.data_dir / "logs" / "requests.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
 
 
 def queue_writes(device, prefix, count):
@@ -64,14 +74,28 @@ def test_random_kills_during_sync(bin_dir, fixed_cloud, workdir):
     laptop.json("sync")
     expected = []
     generator = random.Random(20261127)
-    for cycle in range(6):
-        expected += [f"Cycle {cycle} {index}" for index in range(8)]
-        queue_writes(laptop, f"Cycle {cycle}", 8)
-        process = subprocess.Popen([laptop.binary, "sync"], env=laptop.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(generator.uniform(0.0, 0.25))
+    interrupted = 0
+    attempts = 0
+    # Six kills that each interrupt a running sync: one that came after the sync had finished would test nothing.
+    while interrupted < 6 and attempts < 20:
+        attempts += 1
+        expected += [f"Cycle {attempts} {index}" for index in range(8)]
+        queue_writes(laptop, f"Cycle {attempts}", 8)
+        before = requests_logged(fixed_cloud)
+        process = subprocess.Popen([laptop.binary, "sync"], env=laptop.env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        # The sync is under way once the cloud has answered one of its requests; the kill lands at a random moment
+        # after that (sending, applying the answers, pulling).
+        wait_until(lambda: requests_logged(fixed_cloud) > before or process.poll() is not None, timeout=30,
+                   what="the sync to reach the cloud")
+        time.sleep(generator.uniform(0.0, 0.2))
         process.send_signal(signal.SIGKILL)
         process.wait()
+        if process.returncode == -signal.SIGKILL:
+            interrupted += 1
         assert integrity(laptop) == "ok"
+    print(f"\n{interrupted} of {attempts} kills interrupted a running sync")
+    assert interrupted == 6, f"only {interrupted} of {attempts} kills interrupted a running sync"
     laptop.json("sync")
     assert laptop.json("status")["pending"] == 0
     titles = [task["title"] for task in server_view(bin_dir, fixed_cloud, workdir, "observer")]

@@ -1,8 +1,10 @@
 """A fleet: three `handset-cloud serve` instances on one database behind nginx round-robin (`scripts/fleet`), with
 every client (pycognito, boto3, `handset`, plain HTTP) going through nginx, as they would through an ALB.
 
-The instances share a MariaDB database (`serve --database`) when this build has it, else one SQLite data directory
-(`scripts/fleet --sqlite`); HANDSET_FLEET_BACKEND=sqlite|mariadb chooses. One fleet serves the whole module.
+The instances share a MariaDB database (`serve --database`: a database of its own on the run's server); with
+HANDSET_FLEET_BACKEND=sqlite they share one SQLite data directory instead (`scripts/fleet --sqlite`). The end-to-end
+pass on SQLite (HANDSET_TEST_BACKEND=sqlite) leaves the module to the pass on MariaDB. One fleet serves the whole
+module (one xdist group, so that parallel workers do not start one each).
 
 What is checked: an SRP sign-in with TOTP whose steps reach different instances; lockout counted across instances;
 offline edits synced through the fleet; a long-poll held on one instance woken by a publish through another and by
@@ -18,6 +20,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -28,19 +31,23 @@ from botocore.exceptions import ClientError
 from pycognito import Cognito
 from pycognito.exceptions import SoftwareTokenMFAChallengeException
 
-from conftest import ROOT, wait_until
+from conftest import ROOT, MariaDB, database_name, wait_until
 from test_offline_sync import Device
 
 TINA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def backend(bin_dir):
+pytestmark = pytest.mark.xdist_group("fleet")
+
+
+def backend():
     chosen = os.environ.get("HANDSET_FLEET_BACKEND")
     if chosen:
         return chosen
-    help_text = subprocess.run([str(bin_dir / "handset-cloud"), "serve", "--help"], capture_output=True,
-                               text=True).stdout
-    return "mariadb" if "--database" in help_text else "sqlite"
+    if os.environ.get("HANDSET_TEST_BACKEND") == "sqlite":
+        pytest.skip("the fleet runs on MariaDB, in the end-to-end pass on MariaDB (HANDSET_FLEET_BACKEND=sqlite "
+                    "runs it on one shared SQLite directory)")
+    return "mariadb"
 
 
 class Fleet:
@@ -119,18 +126,28 @@ def http(method, url, body=None, token=None, headers=None, timeout=30):
 
 @pytest.fixture(scope="module")
 def fleet(bin_dir, tmp_path_factory):
+    chosen = backend()
     directory = tmp_path_factory.mktemp("fleet") / "run"
     instance = Fleet(bin_dir, directory)
     arguments = ["start", "--instances", "3", "--bin", str(bin_dir)]
-    if backend(bin_dir) == "sqlite":
+    if chosen == "sqlite":
         arguments.append("--sqlite")
-    instance.script(*arguments)
+    else:
+        # A database of its own on the run's MariaDB server (HANDSET_TEST_MYSQL_URL, else one for this process).
+        server = MariaDB.shared()
+        name = database_name(directory)
+        server.sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        arguments += ["--database", server.database_url(name)]
     try:
+        instance.script(*arguments)
         first = instance.instances[0]["dataDirectory"]
         instance.outputs_file.write_text(open(os.path.join(first, "amplify_outputs.json")).read())
         yield instance
     finally:
-        instance.script("stop")
+        if (directory / "fleet.json").exists():
+            instance.script("stop")
+        if chosen != "sqlite":
+            server.sql(f"DROP DATABASE IF EXISTS `{name}`")
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +229,29 @@ def test_lockout_counts_failures_across_instances(fleet, pool):
     assert attempt("Envelope-42!")["Message"] == "Password attempts exceeded"
     answered_by = {entry["instance"] for entry in fleet.log_since(marks)}
     assert len(answered_by) >= 2, answered_by
+
+
+def test_admin_operations_through_the_balancer_need_the_fleets_access_key(fleet, pool):
+    import configparser
+
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    credentials = configparser.ConfigParser()
+    credentials.read(fleet.info["adminCredentials"])
+    key = credentials["default"]
+
+    def client(**kwargs):
+        return boto3.client("cognito-idp", endpoint_url=fleet.url, region_name=pool["region"],
+                            config=Config(retries={"max_attempts": 1}, **kwargs.pop("config", {})), **kwargs)
+
+    signed = client(aws_access_key_id=key["aws_access_key_id"], aws_secret_access_key=key["aws_secret_access_key"])
+    # Each call may reach another instance: every one checks the signature against the same key file.
+    for _ in range(3):
+        assert signed.admin_get_user(UserPoolId=pool["id"], Username="alice")["Username"] == "alice"
+    with pytest.raises(ClientError) as info:
+        client(config={"signature_version": UNSIGNED}).admin_get_user(UserPoolId=pool["id"], Username="alice")
+    assert info.value.response["Error"]["Code"] == "MissingAuthenticationTokenException"
 
 
 def test_a_long_poll_on_one_instance_wakes_for_a_publish_through_another_and_for_the_admin_command(
@@ -425,3 +465,83 @@ def test_writers_and_feed_readers_through_a_kill_and_a_rolling_restart(fleet, po
     assert set(stored) == acknowledged_ids and max(stored.values()) == 1
     print(f"\nfleet: {len(acknowledged_ids)} acknowledged writes, each seen once by 2 readers; "
           f"retries after a dead or draining instance: {dict(retried)}")
+
+
+def test_managed_login_whose_steps_reach_different_instances(fleet, pool):
+    """A web sign-in (authorize, the page, its form, the token request) and a device sign-in (polled while the
+    person approves) through the balancer: codes, browser sessions and device codes live in the shared storage, so
+    each step may reach another instance. A client changed through one instance is in force on every other."""
+    from hosted_ui import ScriptedBrowser, authorize_url, claims, csrf, pkce_pair, pool_of, query_of, redeem
+
+    web = pool_of(fleet)
+    marks = fleet.log_marks()
+    verifier, challenge = pkce_pair()
+    redirect = "http://127.0.0.1:47021/callback"
+    url, params = authorize_url(fleet, web, redirect, challenge)
+    answer = query_of(ScriptedBrowser(fleet.url).sign_in(url, "alice", "Wonderland-42!"))
+    assert answer["state"] == params["state"]
+    tokens = redeem(fleet, web, answer["code"], redirect, verifier).json()
+    assert claims(tokens["id_token"])["cognito:username"] == "alice"
+    assert redeem(fleet, web, answer["code"], redirect, verifier).status_code == 400, "a code works once anywhere"
+    steps = [entry for entry in fleet.log_since(marks) if entry["function"].startswith(("hostedui.", "oauth2."))]
+    assert len({entry["instance"] for entry in steps}) >= 2, steps
+
+    def form(path, fields):
+        request = urllib.request.Request(fleet.url + path, data=urllib.parse.urlencode(fields).encode(),
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    status, started = form("/oauth2/device_authorization", {"client_id": web["client"], "scope": "openid"})
+    assert status == 200, started
+    phone = ScriptedBrowser(fleet.url)
+    page = phone.sign_in(f"{fleet.url}/device?user_code={started['user_code']}", "bob", "Builder-42!")
+    assert "Allow this device?" in page.text, page.text[:500]
+    assert phone.post("/device/confirm", {"_csrf": csrf(page.text), "user_code": started["user_code"],
+                                          "decision": "allow"}).status_code == 200
+
+    def poll():
+        status, answer = form("/oauth2/token", {"grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+                                                "client_id": web["client"], "device_code": started["device_code"]})
+        if status == 200:
+            return answer
+        assert answer["error"] in ("authorization_pending", "slow_down"), answer
+        time.sleep(started["interval"])
+        return None
+
+    device_tokens = wait_until(poll, timeout=60, what="the device's tokens")
+    assert claims(device_tokens["id_token"])["cognito:username"] == "bob"
+
+    # A callback added through one instance (on loopback: no signature needed) works on the others within seconds.
+    first = fleet.instances[0]["url"]
+    idp = boto3.client("cognito-idp", endpoint_url=first, region_name=pool["region"], aws_access_key_id="x",
+                       aws_secret_access_key="x")
+    client = idp.describe_user_pool_client(UserPoolId=pool["id"], ClientId=pool["client"])["UserPoolClient"]
+    added = "https://fleet-app.example/callback"
+    idp.update_user_pool_client(
+        UserPoolId=pool["id"], ClientId=pool["client"], ClientName=client["ClientName"],
+        ExplicitAuthFlows=client["ExplicitAuthFlows"], CallbackURLs=client["CallbackURLs"] + [added],
+        LogoutURLs=client["LogoutURLs"], AllowedOAuthFlows=client["AllowedOAuthFlows"],
+        AllowedOAuthScopes=client["AllowedOAuthScopes"], AllowedOAuthFlowsUserPoolClient=True,
+        SupportedIdentityProviders=client["SupportedIdentityProviders"])
+    for instance in fleet.instances[1:]:
+        target = authorize_url(type("At", (), {"url": instance["url"]}), web, added, challenge)[0]
+
+        def accepted():
+            request = urllib.request.Request(target)
+            opener = urllib.request.build_opener(NoRedirect())
+            try:
+                opener.open(request, timeout=10)
+            except urllib.error.HTTPError as error:
+                return "redirect_mismatch" not in error.headers.get("Location", "redirect_mismatch")
+            return False
+
+        wait_until(accepted, timeout=10, what=f"{instance['id']} to accept the new callback")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -157,8 +157,13 @@ def test_an_interrupted_upload_leaves_nothing(bin_dir, cloud):
             f"Content-Length: 2000000\r\n\r\n").encode()
     with socket.create_connection((target.hostname, target.port), timeout=10) as connection:
         connection.sendall(head + b"x" * 700_000)
+    # Looked at only once the server has given up on the upload (it logs a request when it has answered it): an
+    # empty folder before the server even began would prove nothing.
+    log = cloud.data_dir / "logs" / "requests.log"
+    wait_until(lambda: '"function":"s3.putObject"' in log.read_text(), timeout=10,
+               what="the server to finish with the broken upload")
     incoming = cloud.data_dir / "objects" / "incoming"
-    wait_until(lambda: not any(incoming.iterdir()), timeout=10, what="the partial upload to be removed")
+    assert not any(incoming.iterdir()), "no partial upload left behind"
     assert objects(bin_dir, cloud.data_dir) == []
     assert len(list((cloud.data_dir / "objects" / "standard").iterdir())) == len(
         objects(bin_dir, cloud.data_dir, include_demo=True)), "no file but the demo's own attachment"

@@ -182,7 +182,7 @@ def test_sigterm_answers_held_polls_finishes_in_flight_requests_and_exits_zero(b
     cloud = Cloud(bin_dir / "handset-cloud", workdir / "cloud", port=port).start()
     try:
         listing = subprocess.run(
-            [str(bin_dir / "handset-cloud"), "objects", "list", "--data-dir", str(cloud.data_dir)],
+            [str(bin_dir / "handset-cloud"), "objects", "list", *cloud.storage_args()],
             capture_output=True, text=True, check=True).stdout
         assert task in listing
     finally:
@@ -205,12 +205,13 @@ def test_another_instance_starting_on_the_shared_blob_store_leaves_an_upload_in_
         wait_until(lambda: "handset_http_requests_in_flight 1" in get(first.url + "/metrics")[1], timeout=10,
                    what="the upload to begin")
 
-        # A second instance starts on the same blob store and runs the lifecycle sweep, as a fleet's would.
-        second = Cloud(bin_dir / "handset-cloud", workdir / "second",
+        # A second instance starts on the same blob store (and, on MariaDB, the same database), and the lifecycle
+        # sweep runs over the store, as a fleet's would.
+        second = Cloud(bin_dir / "handset-cloud", workdir / "second", shares_database_of=workdir / "first",
                        extra_args=["--objects-dir", str(shared)]).start()
         second.stop()
         subprocess.run(
-            [str(bin_dir / "handset-cloud"), "objects", "lifecycle", "--data-dir", str(workdir / "second"),
+            [str(bin_dir / "handset-cloud"), "objects", "lifecycle", *second.storage_args(),
              "--objects-dir", str(shared)], check=True, capture_output=True, timeout=60)
 
         answer = finish_upload(upload, payload[len(payload) // 2:])

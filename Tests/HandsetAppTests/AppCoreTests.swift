@@ -1,7 +1,6 @@
 import Foundation
 import HandsetModel
 import HandsetWire
-import HandsetRemote
 import Testing
 
 @testable import HandsetApp
@@ -139,13 +138,19 @@ import Testing
         #expect(AppCore.update(&state, .key(.enter)) == [.answerSignIn("123456")])
         _ = AppCore.update(
             &state, .signIn(.prompt(.mfaCode(method: .totp, destination: nil), error: "Wrong code; try again")))
-        guard case .signIn(let retry) = state.screen else { return }
+        guard case .signIn(let retry) = state.screen else {
+            Issue.record("expected the sign-in screen after a wrong code, got \(state.screen)")
+            return
+        }
         #expect(retry.error == "Wrong code; try again")
         #expect(retry.answer == "")
         #expect(!retry.isSubmitting)
         _ = AppCore.update(&state, .key(.escape))
         #expect(!state.shouldQuit, "Esc at a challenge goes back instead of quitting")
-        guard case .signIn(let back) = state.screen else { return }
+        guard case .signIn(let back) = state.screen else {
+            Issue.record("expected the sign-in screen after Esc, got \(state.screen)")
+            return
+        }
         #expect(back.stage == .credentials)
         #expect(back.password == "")
     }

@@ -1,6 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetSync
 import HandsetWire
 import Testing
 
@@ -182,12 +181,7 @@ import Testing
         #expect(state.sync.progress == nil, "a late page after the end is ignored")
     }
 
-    @Test func pathsAndTypes() {
-        #expect(LocalFiles.expand("~/a.txt", home: "/home/me") == "/home/me/a.txt")
-        #expect(LocalFiles.expand("~", home: "/home/me") == "/home/me")
-        #expect(LocalFiles.expand("/x/~/y", home: "/home/me") == "/x/~/y")
-        #expect(LocalFiles.contentType(of: URL(fileURLWithPath: "/a/B.PDF")) == "application/pdf")
-        #expect(LocalFiles.contentType(of: URL(fileURLWithPath: "/a/b")) == "application/octet-stream")
+    @Test func aKeyShowsAsItsFileName() {
         #expect(AppCore.fileName(ofKey: Self.key) == "report.pdf")
     }
 }

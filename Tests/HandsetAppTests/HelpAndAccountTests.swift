@@ -19,7 +19,10 @@ import Testing
         _ = AppCore.update(&state, .key(.character("n")))
         _ = AppCore.update(&state, .key(.character("?")))
         #expect(state.help == nil, "in a form, ? is a character")
-        guard case .edit(let form) = state.screen else { return }
+        guard case .edit(let form) = state.screen else {
+            Issue.record("expected the edit form, got \(state.screen)")
+            return
+        }
         #expect(form.values["title"] == "?")
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetStore
 import Testing
 
 @testable import HandsetApp
@@ -131,43 +130,6 @@ import Testing
                     collection: "tasks", offset: 0, records: records, total: 6, kept: KeptRecord(id: "new-1", index: 5))
             ))
         #expect(state.list?.selectedRecord?.id == "new-1")
-    }
-
-    @Test func theLiveEnvironmentMovesTheWindowToTheKeptRecord() async throws {
-        let store = try LocalStore()
-        let records = (0..<1_000).map {
-            Record(
-                id: String(format: "r%04d", $0), version: 1, updatedAt: "", owner: "s",
-                fields: ["title": .string(String(format: "Title %04d", 999 - $0))])
-        }
-        try store.replaceSyncedRecords(collection: "tasks", with: records)
-        var environment = AppEnvironment(
-            signIn: { _, _ in .effectDone }, refreshSchema: { .effectDone },
-            loadRecords: { _, _, _ in .effectDone }, sync: { _ in .effectDone })
-        environment.loadSortedRecords = { collection, offset, limit, sort in
-            let window = (try? store.records(collection: collection, offset: offset, limit: limit, sort: sort)) ?? []
-            return .list(.recordsLoaded(collection: collection, offset: offset, records: window, total: 1_000))
-        }
-        environment.locateRecord = { collection, id, sort in
-            try? store.position(of: id, collection: collection, sort: sort)
-        }
-        // r0010 is row 10 by id, row 989 by title.
-        let event = await environment.perform(
-            .loadRecords(collection: "tasks", offset: 0, limit: 400, sort: RecordSort(field: "title"), keeping: "r0010")
-        )
-        guard case .list(.recordsLoaded(_, let offset, let window, 1_000, let kept)) = event else {
-            Issue.record("unexpected \(event)")
-            return
-        }
-        #expect(kept == KeptRecord(id: "r0010", index: 989))
-        #expect(offset == 889)
-        #expect(window[989 - offset].id == "r0010")
-        let gone = await environment.perform(.loadRecords(collection: "tasks", offset: 0, limit: 400, keeping: "nope"))
-        guard case .list(.recordsLoaded(_, 0, _, _, let none)) = gone else {
-            Issue.record("unexpected \(gone)")
-            return
-        }
-        #expect(none == KeptRecord(id: "nope", index: nil))
     }
 }
 

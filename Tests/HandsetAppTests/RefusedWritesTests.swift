@@ -1,6 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetStore
 import HandsetWire
 import Testing
 

@@ -1,7 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetStore
-import HandsetSync
 import HandsetWire
 import Testing
 
@@ -77,32 +75,6 @@ import Testing
         #expect(problem("[notifications]\nbell = \"yes\"") == "notifications.bell must be true or false")
         #expect(problem("sync = 3") == "sync must be a table ([sync])")
         #expect(problem("[sync\n").hasPrefix("line 1"))
-    }
-
-    @Test func theEnvironmentOverridesTheFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = Settings.file(in: directory)
-        try "theme = \"light\"\n[network]\ntimeout = 20\n[notifications]\nbell = true\n"
-            .write(to: file, atomically: true, encoding: .utf8)
-        let (fromFile, _) = try Settings.load(file: file, environment: [:])
-        #expect(fromFile.theme == "light" && fromFile.requestTimeout == 20 && fromFile.bell)
-        let (overridden, _) = try Settings.load(
-            file: file,
-            environment: [
-                "HANDSET_THEME": "high-contrast", "HANDSET_TIMEOUT": "2", "HANDSET_BELL": "0",
-                "HANDSET_SYNC_INTERVAL": "10",
-                "HANDSET_MOUSE": "off", "HANDSET_DESKTOP_NOTIFICATIONS": "yes",
-            ])
-        #expect(overridden.theme == "high-contrast")
-        #expect(overridden.requestTimeout == 2)
-        #expect(!overridden.bell && overridden.desktopNotifications && !overridden.mouse)
-        #expect(overridden.syncInterval == 10)
-        #expect(throws: SettingsError.self) { try Settings.load(file: file, environment: ["HANDSET_TIMEOUT": "soon"]) }
-        // No file at all: defaults.
-        let (none, _) = try Settings.load(file: directory.appendingPathComponent("absent.toml"), environment: [:])
-        #expect(none == Settings())
     }
 
     @Test func keyNames() {
@@ -406,9 +378,17 @@ import Testing
         #expect(state.sorts["tasks"] == RecordSort(field: "updatedAt"))
         _ = AppCore.update(&state, .key(.character("o")))
         #expect(state.sorts["tasks"] == RecordSort())
-        // Later loads of the list keep the order.
+        // Later loads of the list keep the order: in a collection longer than its window, G loads the last one.
         state.sorts["tasks"] = byTitle
+        let window = state.list?.window ?? []
+        _ = AppCore.update(
+            &state, .list(.recordsLoaded(collection: "tasks", offset: 0, records: window, total: 5_000)))
         let scroll = AppCore.update(&state, .key(.character("G")))
-        #expect(scroll.allSatisfy { if case .loadRecords(_, _, _, let sort, _) = $0 { sort == byTitle } else { true } })
+        let sorts = scroll.compactMap { effect -> RecordSort? in
+            guard case .loadRecords(_, _, _, let sort, _) = effect else { return nil }
+            return sort
+        }
+        #expect(!sorts.isEmpty, "G in a long list loads its last window")
+        #expect(sorts.allSatisfy { $0 == byTitle })
     }
 }

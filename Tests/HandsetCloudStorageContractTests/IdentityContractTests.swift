@@ -93,6 +93,44 @@ struct IdentityContractTests {
         }
     }
 
+    @Test(
+        "values as long as the API lets through: 2048-character attributes, typed usernames of any length",
+        arguments: StorageBackend.allCases)
+    func longValues(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let identity = storage.identity
+            let email = String(repeating: "e", count: 2000) + "@example.com"
+            var user = Self.user("long", email: email)
+            user.phoneNumber = "+" + String(repeating: "1", count: 2000)
+            user.pendingEmail = "P" + email
+            user.pendingPhoneNumber = user.phoneNumber
+            user.attributes["name"] = String(repeating: "ü", count: 2048)
+            try await identity.create(user)
+            #expect(try await identity.user(sub: user.sub) == user)
+            #expect(try await storage.notifications.userSub(matching: email.uppercased()) == user.sub)
+            let typed = String(repeating: "x", count: 5000)
+            #expect(try await identity.user(named: typed) == nil)
+
+            var session = Self.session("long")
+            session.username = typed
+            try await identity.createSession(session)
+            #expect(try await identity.claimSession(idHash: "long", now: testEpoch)?.username == typed)
+
+            // Counters of long subjects count apart, also from a subject that looks like a long one's key.
+            let other = typed + "y"
+            for _ in 0..<3 { _ = try await identity.beginAttempt(subject: typed, kind: .password, now: testEpoch) }
+            _ = try await identity.beginAttempt(subject: other, kind: .password, now: testEpoch)
+            _ = try await identity.beginAttempt(subject: "\u{1}" + typed, kind: .password, now: testEpoch)
+            #expect(try await identity.failureCount(subject: typed, kind: .password) == 3)
+            #expect(try await identity.failureCount(subject: other, kind: .password) == 1)
+            #expect(try await identity.failureCount(subject: "\u{1}" + typed, kind: .password) == 1)
+            for _ in 0..<2 { _ = try await identity.beginAttempt(subject: typed, kind: .password, now: testEpoch) }
+            #expect(try await identity.lockedUntil(subject: typed, kind: .password, now: testEpoch) != nil)
+            try await identity.attemptSucceeded(subject: typed, kind: .password)
+            #expect(try await identity.failureCount(subject: typed, kind: .password) == 0)
+        }
+    }
+
     @Test("groups and memberships", arguments: StorageBackend.allCases)
     func groups(backend: StorageBackend) async throws {
         try await backend.withStorage { storage in

@@ -154,11 +154,9 @@ struct NotificationContractTests {
             try await identity.setMembership(sub: "sub-cat", group: "crew", member: true)
 
             #expect(try await inbox.subscribers(of: "news") == nil)
-            #expect(try await !inbox.topicExists("news"))
             #expect(try await !inbox.subscribe(topic: "news", .user(sub: "sub-ann"), at: testEpoch))
             #expect(try await inbox.createTopic("news", by: "sub-ann", at: testEpoch))
             #expect(try await !inbox.createTopic("news", by: "sub-ben", at: testEpoch))
-            #expect(try await inbox.topicExists("news"))
             #expect(try await inbox.subscribers(of: "news") == [])
             #expect(try await inbox.subscribe(topic: "news", .user(sub: "sub-ann"), at: testEpoch))
             #expect(try await inbox.subscribe(topic: "news", .user(sub: "sub-ann"), at: testEpoch))

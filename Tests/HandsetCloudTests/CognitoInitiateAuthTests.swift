@@ -213,17 +213,42 @@ struct CognitoInitiateAuthTests {
 
     @Test("a bogus, foreign-client or expired refresh token is refused")
     func refreshRefused() async throws {
-        try await withCloud { client, fixture in
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let flows = [CognitoAuthFlow.userPassword, CognitoAuthFlow.refreshToken]
+        let pool = PoolConfiguration(
+            region: "eu-west-1", userPoolId: "eu-west-1_Test12345",
+            clients: [
+                AppClient(clientId: "mobileclient000000000000000", name: "mobile", secret: nil, allowedFlows: flows),
+                AppClient(clientId: "otherclient0000000000000000", name: "other", secret: nil, allowedFlows: flows),
+            ])
+        try JSONEncoder().encode(pool).write(to: DataDirectory(root: directory).poolConfiguration)
+
+        try await withCloud(directory: directory) { client, fixture in
             let bogus = try await client.initiateAuth(
                 clientId: fixture.clientId, flow: CognitoAuthFlow.refreshToken,
                 parameters: ["REFRESH_TOKEN": "not-a-refresh-token"])
             try Self.expectCognitoError(bogus, type: "NotAuthorizedException", messageContains: "Invalid Refresh Token")
 
             let signIn = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
+            #expect(fixture.clientId == "mobileclient000000000000000")
+            let refreshToken = try #require(signIn.refreshToken)
+            // Issued to the mobile client: another client of the same pool cannot use it.
+            let foreign = try await client.initiateAuth(
+                clientId: "otherclient0000000000000000", flow: CognitoAuthFlow.refreshToken,
+                parameters: ["REFRESH_TOKEN": refreshToken])
+            try Self.expectCognitoError(
+                foreign, type: "NotAuthorizedException", messageContains: "Invalid Refresh Token")
+            // Its own client still refreshes with it (the refusal was about the client, not the token).
+            let own = try await client.initiateAuth(
+                clientId: fixture.clientId, flow: CognitoAuthFlow.refreshToken,
+                parameters: ["REFRESH_TOKEN": refreshToken])
+            #expect(own.status == .ok, "\(own.text)")
+
             fixture.clock.advance(by: 30 * 24 * 3600 + 1)
             let expired = try await client.initiateAuth(
                 clientId: fixture.clientId, flow: CognitoAuthFlow.refreshToken,
-                parameters: ["REFRESH_TOKEN": signIn.refreshToken!])
+                parameters: ["REFRESH_TOKEN": refreshToken])
             try Self.expectCognitoError(expired, type: "NotAuthorizedException", messageContains: "expired")
         }
     }
@@ -241,7 +266,7 @@ struct CognitoInitiateAuthTests {
                 AppClient(
                     clientId: "srponlyclient00000000000000", name: "srp", secret: nil, allowedFlows: ["USER_SRP_AUTH"]),
             ])
-        try JSONEncoder().encode(pool).write(to: DataDirectory(root: directory).poolConfiguration)
+        try pool.fileContents().write(to: DataDirectory(root: directory).poolConfiguration)
 
         try await withCloud(directory: directory) { client, fixture in
             #expect(fixture.pool == pool)

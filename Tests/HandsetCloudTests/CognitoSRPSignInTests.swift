@@ -118,26 +118,40 @@ struct CognitoSRPSignInTests {
     @Test("the SECRET_BLOCK is bound to its user and cannot be altered")
     func secretBlockBinding() async throws {
         try await withCloud { client, fixture in
-            // bob's block answered as alice: refused even with a valid signature for alice's own challenge.
+            // bob's block answered in alice's sign-in, signed correctly over that block with alice's own SRP session
+            // and password: only the block's binding to its user and session can refuse it, and it must say so.
             let bobChallenge = try await client.startSRP("bob", fixture: fixture).1.challenge("PASSWORD_VERIFIER")
+            let bobBlock = try #require(bobChallenge.challengeParameters?["SECRET_BLOCK"])
             let (srp, started) = try await client.startSRP("alice", fixture: fixture)
-            var responses = try client.passwordVerifierResponses(
-                srp, challenge: try started.challenge("PASSWORD_VERIFIER"), password: "Wonderland-42!",
-                fixture: fixture)
-            var swapped = responses
-            swapped["PASSWORD_CLAIM_SECRET_BLOCK"] = bobChallenge.challengeParameters?["SECRET_BLOCK"]
-            try await client.respond("PASSWORD_VERIFIER", session: nil, responses: swapped, fixture: fixture)
-                .expectError("NotAuthorizedException")
+            let aliceChallenge = try started.challenge("PASSWORD_VERIFIER")
+            func responses(withBlock block: String) throws -> [String: String] {
+                var forged = aliceChallenge
+                forged.challengeParameters?["SECRET_BLOCK"] = block
+                return try client.passwordVerifierResponses(
+                    srp, challenge: forged, password: "Wonderland-42!", fixture: fixture)
+            }
+            try await client.respond(
+                "PASSWORD_VERIFIER", session: nil, responses: try responses(withBlock: bobBlock), fixture: fixture
+            ).expectError("NotAuthorizedException", "Invalid session")
 
-            var tampered = Array(Data(base64Encoded: responses["PASSWORD_CLAIM_SECRET_BLOCK"]!)!)
+            // alice's own block with one bit flipped, signed over the flipped block: the seal refuses it.
+            let aliceBlock = try #require(aliceChallenge.challengeParameters?["SECRET_BLOCK"])
+            var tampered = Array(try #require(Data(base64Encoded: aliceBlock)))
             tampered[20] ^= 1
-            swapped["PASSWORD_CLAIM_SECRET_BLOCK"] = Data(tampered).base64EncodedString()
-            try await client.respond("PASSWORD_VERIFIER", session: nil, responses: swapped, fixture: fixture)
-                .expectError("NotAuthorizedException")
+            try await client.respond(
+                "PASSWORD_VERIFIER", session: nil,
+                responses: try responses(withBlock: Data(tampered).base64EncodedString()), fixture: fixture
+            ).expectError("NotAuthorizedException", "Invalid session")
 
-            responses["TIMESTAMP"] = "2026-08-04T08:32:12Z"
-            try await client.respond("PASSWORD_VERIFIER", session: nil, responses: responses, fixture: fixture)
+            var untouched = try responses(withBlock: aliceBlock)
+            untouched["TIMESTAMP"] = "2026-08-04T08:32:12Z"
+            try await client.respond("PASSWORD_VERIFIER", session: nil, responses: untouched, fixture: fixture)
                 .expectError("InvalidParameterException", "TIMESTAMP")
+
+            // The untouched answer still signs alice in: the refusals above were about the blocks alone.
+            let answer = try await client.respond(
+                "PASSWORD_VERIFIER", session: nil, responses: try responses(withBlock: aliceBlock), fixture: fixture)
+            _ = try answer.tokens()
         }
     }
 

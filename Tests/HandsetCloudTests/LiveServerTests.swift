@@ -54,7 +54,11 @@ struct LiveServerTests {
                         version: "1.3",
                         auth: .init(
                             awsRegion: "us-east-1", userPoolId: pool.userPoolId,
-                            userPoolClientId: pool.defaultClient.clientId),
+                            userPoolClientId: pool.defaultClient.clientId,
+                            oauth: .init(
+                                identityProviders: [], domain: "127.0.0.1:\(port)", scopes: AppClient.standardScopes,
+                                redirectSignInURI: AppClient.localCallbackURLs,
+                                redirectSignOutURI: AppClient.localLogoutURLs)),
                         custom: .init(
                             api: [
                                 "handset": .init(
@@ -62,7 +66,9 @@ struct LiveServerTests {
                             ],
                             handset: .init(
                                 cognitoEndpoint: "http://127.0.0.1:\(port)/",
-                                apiEndpoint: "http://127.0.0.1:\(port)/api"))))
+                                apiEndpoint: "http://127.0.0.1:\(port)/api", oauthEndpoint: "http://127.0.0.1:\(port)",
+                                identityProviders: [],
+                                deviceAuthorizationEndpoint: "http://127.0.0.1:\(port)/oauth2/device_authorization"))))
 
             let fixture = CloudFixture(
                 directory: directory, pool: pool, clock: TestClock(),

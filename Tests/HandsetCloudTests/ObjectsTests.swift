@@ -200,7 +200,11 @@ struct ObjectsTests {
                 "PUT \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
                 + "Content-Length: 100000\r\n\r\n"
             try RawConnection.send(port: port, Array(head.utf8) + [UInt8](repeating: 7, count: 60_000))
-            try await waitUntil { objectFiles(cloud.fixture, "incoming").isEmpty }
+            // Looked at only once the server has given up on the upload (it logs a request when it has answered
+            // it): an empty folder before the server even began would prove nothing.
+            try await waitUntil { loggedRequests(cloud.fixture, "s3.putObject").count == 1 }
+            #expect(loggedRequests(cloud.fixture, "s3.putObject").count == 1, "the broken upload was handled")
+            #expect(objectFiles(cloud.fixture, "incoming").isEmpty)
             #expect(
                 try await cloud.send(.get, "/api/_objects/info?key=\(presigned.key)", as: "alice").status == .forbidden)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty)
@@ -407,6 +411,13 @@ struct ObjectsArchiveTests {
 }
 
 /// Waits until `condition` holds, checking every 20 ms, for at most `timeout`.
+/// The request log's lines (one per answered request) of a `function`, such as `s3.putObject`.
+func loggedRequests(_ fixture: CloudFixture, _ function: String) -> [String] {
+    let log = DataDirectory(root: fixture.directory).requestLog
+    let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").filter { $0.contains("\"function\":\"\(function)\"") }.map(String.init)
+}
+
 func waitUntil(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {

@@ -24,7 +24,7 @@ func withPool<Value: Sendable>(
     pool.mfaConfiguration = mfa
     pool.enabledMFAs = enabledMFAs
     pool.refreshTokenRotation = rotation
-    try JSONEncoder().encode(pool).write(to: DataDirectory(root: directory).poolConfiguration)
+    try pool.fileContents().write(to: DataDirectory(root: directory).poolConfiguration)
     return try await withCloud(demo: demo, directory: directory, clock: clock, body)
 }
 

@@ -39,7 +39,7 @@ struct WellKnownTests {
             #expect(configuration.jwksURI == configuration.issuer + "/.well-known/jwks.json")
             #expect(configuration.idTokenSigningAlgValuesSupported == ["RS256"])
             #expect(configuration.subjectTypesSupported == ["public"])
-            #expect(configuration.responseTypesSupported == ["code", "token"])
+            #expect(configuration.responseTypesSupported == ["code"])
         }
     }
 

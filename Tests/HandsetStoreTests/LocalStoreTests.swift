@@ -12,17 +12,37 @@ import Testing
             syncState: state)
     }
 
-    @Test func replacingSyncedRecordsKeepsPendingEdits() throws {
+    @Test func aPulledPageKeepsRecordsWithLocalEdits() throws {
         let store = try LocalStore()
-        try store.replaceSyncedRecords(collection: "tasks", with: [record("a", title: "A"), record("b", title: "B")])
+        try store.applyChanges(
+            collection: "tasks", items: [record("a", title: "A").json, record("b", title: "B").json], cursor: "2",
+            complete: true)
         // A pending local edit must survive a refresh from the server.
-        try store.replaceSyncedRecords(collection: "tasks", with: [record("p", title: "P", state: .pending)])
-        try store.replaceSyncedRecords(collection: "tasks", with: [record("c", title: "C")])
-        let ids = try store.records(collection: "tasks").map(\.id)
-        #expect(ids == ["c", "p"])
-        #expect(try store.records(collection: "tasks")[1].syncState == .pending)
-        #expect(try store.recordCount(collection: "tasks") == 2)
+        try store.updateRecord(collection: "tasks", id: "a", fields: ["title": "Mine"], now: Date())
+        try store.applyChanges(
+            collection: "tasks", items: [record("a", title: "Theirs").json, record("c", title: "C").json],
+            cursor: "4", complete: true)
+        let records = try store.records(collection: "tasks")
+        #expect(records.map(\.id) == ["a", "b", "c"])
+        #expect(records[0].fields["title"] == "Mine" && records[0].syncState == .pending)
+        #expect(try store.recordCount(collection: "tasks") == 3)
         #expect(try store.recordCount(collection: "projects") == 0)
+    }
+
+    @Test func theCachedSchemaFollowsItsDocument() throws {
+        let store = try LocalStore()
+        #expect(store.cachedSchema() == nil)
+        func document(_ collection: String) -> String {
+            #"{"openapi":"3.0.3","info":{"title":"T","version":"1"},"paths":{"/\#(collection)":{}},"#
+                + #""components":{"schemas":{"Thing":{"x-handset-collection":"\#(collection)","#
+                + #""x-handset-title":"title","properties":{"title":{"type":"string"}}}}}}"#
+        }
+        try store.setMeta(MetaKey.apiDocument, document("tasks"))
+        #expect(store.cachedSchema()?.collections.map(\.name) == ["tasks"])
+        #expect(store.cachedSchema()?.collections.map(\.name) == ["tasks"], "the kept parse")
+        // A new document (a schema refresh) is parsed again, not answered from the old one.
+        try store.setMeta(MetaKey.apiDocument, document("notes"))
+        #expect(store.cachedSchema()?.collections.map(\.name) == ["notes"])
     }
 
     @Test func windowsAreOrderedAndBounded() throws {

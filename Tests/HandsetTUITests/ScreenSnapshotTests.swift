@@ -1,7 +1,6 @@
 import Foundation
 import HandsetApp
 import HandsetModel
-import HandsetRemote
 import HandsetWire
 import Testing
 
@@ -68,6 +67,34 @@ import Testing
         state.sync.connectivity = .offline("cannot reach 127.0.0.1")
         let grid = Renderer.render(state, width: 60, height: 12, timeZone: TimeZone(identifier: "UTC")!, now: Self.now)
         assertSnapshot(grid, named: "record-list-offline")
+    }
+
+    /// The other ways to sign in under the form (the second provider focused), the wait for the browser with the
+    /// whole address wrapped, and the device code with its QR code.
+    @Test func signInOtherWays() {
+        var state = AppState(profile: "default")
+        state.signInOptions = [.provider("Google"), .provider("Corp"), .otherDevice]
+        var form = SignInState(username: "alice", focus: .password)
+        form.optionFocus = 1
+        state.screen = .signIn(form)
+        assertSnapshot(Renderer.render(state, width: 80, height: 24), named: "sign-in-options")
+
+        form.stage = .web(
+            provider: "Corp",
+            url: "http://127.0.0.1:8900/oauth2/authorize?response_type=code&client_id=cg5che22xq72u3murd9grmbrm3"
+                + "&redirect_uri=http://127.0.0.1:53124/callback&state=bPNk9FEEWjXHXK&identity_provider=Corp")
+        state.screen = .signIn(form)
+        let web = Renderer.render(state, width: 80, height: 24)
+        assertSnapshot(web, named: "sign-in-web")
+        let joined = web.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        #expect(joined.contains("state=bPNk9FEEWjXHXK&identity_provider=Corp"), "the whole address is there")
+
+        form.stage = .device(
+            userCode: "BCDF-GHJK", verificationURI: "http://127.0.0.1:8900/device",
+            completeURI: "http://127.0.0.1:8900/device?user_code=BCDF-GHJK")
+        state.screen = .signIn(form)
+        assertSnapshot(Renderer.render(state, width: 100, height: 36), named: "sign-in-device-qr")
+        assertSnapshot(Renderer.render(state, width: 60, height: 20), named: "sign-in-device")
     }
 
     @Test func signIn() {

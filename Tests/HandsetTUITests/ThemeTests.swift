@@ -1,7 +1,6 @@
 import Foundation
 import HandsetApp
 import HandsetModel
-import HandsetStore
 import HandsetWire
 import Testing
 

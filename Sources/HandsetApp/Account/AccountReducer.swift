@@ -45,6 +45,8 @@ enum AccountReducer {
             return []
 
         case .sessionExpired:
+            // An answer to work begun before a sign-out: nobody's session expired, and the form may be half typed.
+            guard state.user != nil else { return [] }
             _ = state.sync.schedule.handle(.stopped)
             state.user = nil
             state.screen = .signIn(SignInState(error: "Your session has expired; please sign in again"))

@@ -1,9 +1,9 @@
-import HandsetRemote
+import HandsetModel
 
 /// The account screen's state.
 public struct AccountState: Sendable, Equatable {
     /// The signed-in person's MFA settings, once the account screen has asked.
-    public var mfa: CognitoClient.MFASettings?
+    public var mfa: MFASettings?
 
     public init() {}
 

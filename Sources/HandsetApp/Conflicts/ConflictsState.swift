@@ -1,5 +1,4 @@
 import HandsetModel
-import HandsetStore
 import HandsetWire
 
 /// The conflicts screen: one conflict at a time, both versions side by side, a choice per field.
@@ -101,7 +100,7 @@ public struct ConflictsState: Sendable, Equatable {
 /// What the conflicts screen asks for after a key.
 public enum ConflictsOutcome: Sendable, Equatable {
     case none
-    case resolve(collection: String, id: String, LocalStore.Resolution)
+    case resolve(collection: String, id: String, ConflictResolution)
     case close
 }
 

@@ -1,6 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetStore
 import HandsetWire
 
 /// The app's logic: `update(state, event) -> effects`, pure and synchronous, so every flow is tested without

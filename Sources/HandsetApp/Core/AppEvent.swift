@@ -1,8 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetRemote
-import HandsetStore
-import HandsetSync
 import HandsetWire
 
 /// Something that happened: input (a key, the mouse, the clock, the terminal's size), or the result of an effect,
@@ -45,11 +42,15 @@ public enum SignInEvent: Sendable, Equatable {
     case passwordWasReset
     /// A sign-up or reset step was refused; the form stays where it is.
     case stepFailed(String)
+    /// A sign-in in the browser began: the address it opened (or that the person must open).
+    case webStarted(url: String)
+    /// A sign-in on another device began: the code to enter there, and where.
+    case deviceStarted(userCode: String, verificationURI: String, completeURI: String)
 }
 
 /// Results for the account screen and the session.
 public enum AccountEvent: Sendable, Equatable {
-    case mfaLoaded(CognitoClient.MFASettings)
+    case mfaLoaded(MFASettings)
     /// A new authenticator secret: show it and ask for the app's first code.
     case totpSetupStarted(secret: String, uri: String)
     case mfaFailed(String)
@@ -133,6 +134,12 @@ public enum AppEffect: Sendable, Equatable {
     case confirmSignUp(username: String, code: String)
     case forgotPassword(username: String)
     case resetPassword(username: String, code: String, newPassword: String)
+    /// Sign in through a provider in the browser (managed login, PKCE, a loopback redirect).
+    case startWebSignIn(provider: String)
+    /// Sign in on another device (RFC 8628).
+    case startDeviceSignIn
+    /// Stop waiting for the browser or the other device.
+    case cancelExternalSignIn
     case loadMFA
     case startTOTPSetup
     case verifyTOTPSetup(code: String)
@@ -151,7 +158,7 @@ public enum AppEffect: Sendable, Equatable {
     case deleteRecord(collection: String, id: String)
     case loadCounts
     case loadConflicts
-    case resolveConflict(collection: String, id: String, LocalStore.Resolution)
+    case resolveConflict(collection: String, id: String, ConflictResolution)
     /// Give up a write the server refused.
     case discardRefusal(collection: String, id: String)
     case pollInbox
@@ -180,6 +187,9 @@ extension AppEffect: CustomStringConvertible {
         case .signUp(let username, _, _): return "signUp(\(username), <email>, <password>)"
         case .confirmSignUp(let username, _): return "confirmSignUp(\(username), <code>)"
         case .forgotPassword(let username): return "forgotPassword(\(username))"
+        case .startWebSignIn(let provider): return "startWebSignIn(\(provider))"
+        case .startDeviceSignIn: return "startDeviceSignIn"
+        case .cancelExternalSignIn: return "cancelExternalSignIn"
         case .loadMFA: return "loadMFA"
         case .startTOTPSetup: return "startTOTPSetup"
         case .verifyTOTPSetup: return "verifyTOTPSetup(<code>)"

@@ -12,6 +12,8 @@ extension AppState {
         fresh.now = now
         fresh.attachments.downloadDirectory = attachments.downloadDirectory
         fresh.sync.connectivity = sync.connectivity
+        // The profile's ways to sign in belong to the app, not to the person who was signed in.
+        fresh.signInOptions = signInOptions
         return fresh
     }
 }

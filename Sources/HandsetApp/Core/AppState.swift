@@ -1,6 +1,5 @@
 import Foundation
 import HandsetModel
-import HandsetStore
 import HandsetWire
 
 /// What a mouse event landed on, worked out from the screen layout by the renderer.
@@ -104,6 +103,8 @@ public struct AppState: Sendable, Equatable {
     /// The theme in use, and every theme there is (for the picker and the palette).
     public var themeName: String
     public var themeNames: [String]
+    /// The other ways to sign in this profile's app client has (providers, another device).
+    public var signInOptions: [ExternalSignInOption]
 
     public init(profile: String = "default", viewportRows: Int = 20) {
         self.screen = .signIn(SignInState())
@@ -132,6 +133,7 @@ public struct AppState: Sendable, Equatable {
         self.settings = Settings()
         self.themeName = "dark"
         self.themeNames = []
+        self.signInOptions = []
     }
 
     /// The collection shown in the list, if any.

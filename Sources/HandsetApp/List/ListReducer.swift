@@ -1,18 +1,9 @@
 import Foundation
 import HandsetModel
-import HandsetStore
 import HandsetWire
 
 /// The record list: moving through a window of a large collection, filtering, sorting, switching collections.
 enum ListReducer {
-    /// Why `n` does nothing here, from the collection's rules.
-    static func whoMayCreate(_ collection: CollectionSchema) -> String {
-        if case .groups(let groups) = collection.creators, !groups.isEmpty {
-            return "Only members of \(groups.sorted().joined(separator: ", ")) may create \(collection.name)"
-        }
-        return "Nobody may create \(collection.name) records"
-    }
-
     static func reduce(_ event: ListEvent, in state: inout AppState) -> [AppEffect] {
         switch event {
         case .schemaLoaded(let schema):
@@ -157,7 +148,7 @@ enum ListReducer {
             if let collection = state.currentCollection,
                 !collection.creators.allow(memberOf: state.user?.groups ?? [])
             {
-                state.message = StatusMessage(Self.whoMayCreate(collection), kind: .error)
+                state.message = StatusMessage(collection.whoMayCreate, kind: .error)
                 return []
             }
             FormReducer.openEditor(recordId: nil, in: &state)

@@ -52,6 +52,20 @@ enum SignInReducer {
             state.screen = .signIn(form)
             return [.signIn(username: form.username, password: password)]
 
+        case .webStarted(let url):
+            update(&state) { form in
+                if case .web(let provider, _) = form.stage { form.stage = .web(provider: provider, url: url) }
+            }
+            return []
+
+        case .deviceStarted(let userCode, let verificationURI, let completeURI):
+            update(&state) { form in
+                if case .device = form.stage {
+                    form.stage = .device(userCode: userCode, verificationURI: verificationURI, completeURI: completeURI)
+                }
+            }
+            return []
+
         case .stepFailed(let message):
             update(&state) { form in
                 form.isSubmitting = false
@@ -72,7 +86,7 @@ enum SignInReducer {
             state.shouldQuit = true
             return []
         }
-        let outcome = form.handle(key)
+        let outcome = form.handle(key, options: state.signInOptions)
         state.screen = .signIn(form)
         switch outcome {
         case .submit(let username, let password): return [.signIn(username: username, password: password)]
@@ -83,6 +97,9 @@ enum SignInReducer {
         case .forgotPassword(let username): return [.forgotPassword(username: username)]
         case .resetPassword(let username, let code, let newPassword):
             return [.resetPassword(username: username, code: code, newPassword: newPassword)]
+        case .external(.provider(let name)): return [.startWebSignIn(provider: name)]
+        case .external(.otherDevice): return [.startDeviceSignIn]
+        case .cancelExternal: return [.cancelExternalSignIn]
         case .cancel, .none: return []
         }
     }

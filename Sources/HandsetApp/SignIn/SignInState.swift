@@ -1,5 +1,5 @@
 import Foundation
-import HandsetRemote
+import HandsetModel
 
 /// The sign-in screen: credentials first, then whatever Cognito asks for (an MFA code, a choice of factor, an
 /// authenticator setup, a new password).
@@ -21,6 +21,10 @@ public struct SignInState: Sendable, Equatable {
         case forgotPassword
         /// The reset code and the new password.
         case resetPassword(destination: String?)
+        /// Signing in through a provider in the browser: the address to open (empty until it is known).
+        case web(provider: String, url: String)
+        /// Signing in on another device: the code to enter there and where (empty until they are known).
+        case device(userCode: String, verificationURI: String, completeURI: String)
 
         /// The stages of creating or recovering an account (not challenges of a sign-in).
         public var isAccountStage: Bool {
@@ -46,6 +50,8 @@ public struct SignInState: Sendable, Equatable {
     /// Failed sign-ins on this screen so far (for saying when a lockout ends).
     public var failures: Int
     public var stage: Stage
+    /// Which of the other ways to sign in (listed under the form) has the focus; nil: a field has it.
+    public var optionFocus: Int?
     /// What the person typed at a challenge (a code or a new password).
     public var answer: String
     public var isSubmitting: Bool
@@ -61,6 +67,7 @@ public struct SignInState: Sendable, Equatable {
         self.killed = ""
         self.notice = nil
         self.stage = .credentials
+        self.optionFocus = nil
         self.answer = ""
         self.isSubmitting = false
         self.error = error
@@ -124,14 +131,29 @@ public enum SignInFormOutcome: Sendable, Equatable {
     case resetPassword(username: String, code: String, newPassword: String)
     /// Give up the challenge and go back to the credentials.
     case cancel
+    /// Sign in another way (a provider in the browser, another device).
+    case external(ExternalSignInOption)
+    /// Stop waiting for the browser or the other device.
+    case cancelExternal
 }
 
 extension SignInState {
-    /// Edits the form: typing, Tab/Enter/arrows between fields, Enter on the last field submits.
-    public mutating func handle(_ key: Key) -> SignInFormOutcome {
+    /// Edits the form: typing, Tab/Enter/arrows between fields and the other ways to sign in (`options`), Enter on
+    /// the last field submits.
+    public mutating func handle(_ key: Key, options: [ExternalSignInOption] = []) -> SignInFormOutcome {
+        switch stage {
+        case .web, .device:
+            guard key == .escape else { return .none }
+            stage = .credentials
+            isSubmitting = false
+            return .cancelExternal
+        default:
+            break
+        }
         guard !isSubmitting else { return .none }
         if stage.isAccountStage { return handleAccountStage(key) }
         if stage != .credentials { return handleChallenge(key) }
+        if let chosen = handleOptions(key, options: options) { return chosen }
         switch key {
         case .control("n"):
             start(.signUp)
@@ -166,6 +188,51 @@ extension SignInState {
             edit(key)
         }
         return .none
+    }
+
+    /// Keys that move among (or pick) the other ways to sign in; nil when the key is the form's.
+    private mutating func handleOptions(_ key: Key, options: [ExternalSignInOption]) -> SignInFormOutcome? {
+        if key == .control("d"), let index = options.firstIndex(of: .otherDevice) {
+            optionFocus = index
+            return start(options[index])
+        }
+        guard !options.isEmpty else { return nil }
+        if let focused = optionFocus {
+            switch key {
+            case .tab, .down:
+                optionFocus = focused + 1 < options.count ? focused + 1 : nil
+                if optionFocus == nil { focus = .username }
+            case .backTab, .up:
+                optionFocus = focused > 0 ? focused - 1 : nil
+                if optionFocus == nil { focus = .password }
+            case .enter, .character(" "):
+                return start(options[min(focused, options.count - 1)])
+            default:
+                break
+            }
+            return SignInFormOutcome.none
+        }
+        switch key {
+        case .tab where focus == .password, .down where focus == .password:
+            optionFocus = 0
+            return SignInFormOutcome.none
+        case .backTab where focus == .username, .up where focus == .username:
+            optionFocus = options.count - 1
+            return SignInFormOutcome.none
+        default:
+            return nil
+        }
+    }
+
+    private mutating func start(_ option: ExternalSignInOption) -> SignInFormOutcome {
+        error = nil
+        notice = nil
+        isSubmitting = true
+        switch option {
+        case .provider(let name): stage = .web(provider: name, url: "")
+        case .otherDevice: stage = .device(userCode: "", verificationURI: "", completeURI: "")
+        }
+        return .external(option)
     }
 
     private mutating func handleChallenge(_ key: Key) -> SignInFormOutcome {

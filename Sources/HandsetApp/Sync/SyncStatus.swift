@@ -1,6 +1,5 @@
 import Foundation
-import HandsetStore
-import HandsetSync
+import HandsetModel
 
 /// Whether the cloud answered lately.
 public enum Connectivity: Sendable, Equatable {

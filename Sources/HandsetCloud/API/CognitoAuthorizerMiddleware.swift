@@ -30,7 +30,8 @@ struct CognitoAuthorizerMiddleware: RouterMiddleware {
         }
         let now = verifier.now().timeIntervalSince1970
         let identity: Identity
-        if let cached = cache.identity(for: token, at: now) {
+        // A remembered token counts only while its app client exists (clients can be deleted at run time).
+        if let cached = cache.identity(for: token, at: now), verifier.clientIds.contains(cached.clientId) {
             identity = cached
         } else {
             switch await verifier.verify(token) {

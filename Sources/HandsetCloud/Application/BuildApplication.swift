@@ -27,13 +27,17 @@ package func buildApplication(
 
     let directory = try DataDirectory.prepare(at: configuration.dataDirectory)
     let pool = try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: directory)
+    let settings = LivePoolSettings(settings: storage.settings, initial: pool)
+    // App clients may sign for up to a day (Cognito's bound), whatever the pool's own lifetimes say.
     let keys = try await SigningKeyring.load(
-        from: storage.keys, longestTokenLifetime: pool.tokenLifetimes.longestSigned, now: configuration.now)
+        from: storage.keys, longestTokenLifetime: max(pool.tokenLifetimes.longestSigned, 86400),
+        now: configuration.now)
     let document = try RecordAPISetup.document(api, pool: pool)
     let requestLog = try RequestLogWriter(destination: configuration.requestLog, directory: directory)
     let metrics = configuration.metrics ?? CloudMetrics(instanceId: configuration.instanceId)
 
     let identityStore = storage.identity
+    let hostedUI = storage.hostedUI
     let records = storage.records
     // Before anything writes records: storage indexes (and, on MySQL, keeps sort values) for these layouts.
     try await records.prepare(for: document.orderedCollections.map(\.layout))
@@ -58,9 +62,14 @@ package func buildApplication(
 
     let address = ServerAddress(host: configuration.host, port: configuration.port, publicURL: configuration.publicURL)
     let issuer = Issuer(override: configuration.issuerBaseURL, address: address, userPoolId: pool.userPoolId)
-    let tokens = TokenIssuer(keys: keys, issuer: issuer, lifetimes: pool.tokenLifetimes, now: configuration.now)
+    let tokens = TokenIssuer(
+        keys: keys, issuer: issuer,
+        lifetimes: { clientId in
+            let current = settings.current()
+            return current.client(id: clientId).map(current.tokenLifetimes(for:)) ?? current.tokenLifetimes
+        }, now: configuration.now, signIns: hostedUI.signIns, identities: hostedUI.identities)
     let verifier = IDTokenVerifier(
-        keys: keys, issuer: issuer, clientIds: Set(pool.clients.map(\.clientId)), now: configuration.now)
+        keys: keys, issuer: issuer, clientIds: KnownClients(settings: settings), now: configuration.now)
 
     let router = Router(context: CloudRequestContext.self)
     RecordAPISetup.addBaselineRoute(to: router, gate: LoopbackGate(bindHost: configuration.host))
@@ -68,11 +77,16 @@ package func buildApplication(
         instanceId: metrics.instanceId, metrics: metrics, readiness: ReadinessCheck(storage.checkReady)
     ).addRoutes(to: router)
     router.add(middleware: RequestLogMiddleware(writer: requestLog, metrics: metrics, now: configuration.now))
-    try await UserPoolRoutes.add(
-        to: router, configuration: pool, storage: storage, keys: keys, issuer: issuer, tokens: tokens,
+    let userPool = try await UserPoolRoutes.add(
+        to: router, settings: settings, storage: storage, keys: keys, issuer: issuer, tokens: tokens,
         host: configuration.host, adminCredentials: configuration.adminCredentials, metrics: metrics,
-        now: configuration.now)
-    WellKnownController(userPoolId: pool.userPoolId, issuer: issuer, keys: keys).addRoutes(to: router)
+        now: configuration.now, moreOperations: { HostedUISetup.configurationOperations(pool: $0, stores: hostedUI) })
+    try HostedUISetup.addRoutes(
+        to: router, pool: userPool, stores: hostedUI, address: address,
+        http: configuration.upstreamHTTP ?? URLSessionUpstreamHTTP())
+    WellKnownController(
+        userPoolId: pool.userPoolId, issuer: issuer, keys: keys, endpointBase: { address.publicBaseURL }
+    ).addRoutes(to: router)
     router.add(middleware: RecordWriteOriginMiddleware())
     try await RecordAPISetup.addRoutes(
         to: router, api: api, document: document, records: recordsWithEvents, verifier: verifier, metrics: metrics,
@@ -91,13 +105,25 @@ package func buildApplication(
         work: {
             let report = try await identityStore.purgeExpired(now: configuration.now())
             if report != IdentityPurgeReport() { logger.debug("identity purge: \(report)") }
+            try await hostedUI.purgeExpired(now: configuration.now())
         })
+    let outputs = AmplifyOutputsFile(file: directory.amplifyOutputs, logger: logger)
+    settings.observeUpdates { outputs.poolChanged($0) }
     let keyRefresh = PeriodicTask(
         name: "signing key refresh", interval: SigningKeyring.refreshInterval, logger: logger,
         work: {
             if try await keys.refresh() {
                 logger.notice("signing keys changed: now signing with \(keys.current.current.keyID)")
             }
+        })
+    // Storage that cannot tell cheaply when the pool's settings changed (MySQL) is read again every second.
+    let settingsRefresh = PeriodicTask(
+        name: "pool settings refresh", interval: .seconds(1), logger: logger,
+        work: {
+            let before = settings.current()
+            try await settings.refresh()
+            let after = settings.current()
+            if after != before { outputs.poolChanged(after) }
         })
     return Application(
         router: router,
@@ -112,30 +138,19 @@ package func buildApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: GaugedConnectionLimit(gauge: gauge, maximum: limits.maximumConnections)),
         services: objects.services(lease: lease) + inbox.services(lease: lease) + [
-            identityPurge, keyRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
+            identityPurge, keyRefresh, settingsRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
         ],
         onServerRunning: { channel in
             address.listening(on: channel.localAddress?.port ?? configuration.port)
-            let endpoints = CloudEndpoints(
-                baseURL: address.baseURL, port: address.currentPort, region: pool.region,
-                userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
-                outputsFile: directory.amplifyOutputs, demoUsers: demoUsers,
-                collections: document.orderedCollections.map(\.name),
-                publicBaseURL: configuration.publicURL == nil ? nil : address.publicBaseURL)
-            do {
-                try writeOutputs(endpoints.amplifyOutputs, to: directory.amplifyOutputs)
-            } catch {
-                logger.error("Cannot write \(directory.amplifyOutputs.path): \(error)")
-            }
+            let endpoints = outputs.listening(
+                CloudEndpoints(
+                    baseURL: address.baseURL, port: address.currentPort, region: pool.region,
+                    userPoolId: pool.userPoolId, userPoolClientId: pool.defaultClient.clientId, issuer: issuer.value,
+                    outputsFile: directory.amplifyOutputs, demoUsers: demoUsers,
+                    collections: document.orderedCollections.map(\.name),
+                    publicBaseURL: configuration.publicURL == nil ? nil : address.publicBaseURL),
+                configuration: settings.current())
             await onListening(endpoints)
         },
         logger: logger)
-}
-
-private func writeOutputs(_ outputs: AmplifyOutputs, to file: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    var data = try encoder.encode(outputs)
-    data.append(UInt8(ascii: "\n"))
-    try AtomicFile.write(data, to: file, permissions: 0o644)
 }

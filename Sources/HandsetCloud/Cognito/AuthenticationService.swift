@@ -20,6 +20,13 @@ struct AuthenticationService: Sendable {
         "ADMIN_NO_SRP_AUTH", CognitoAuthFlow.userPassword, "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH",
     ]
 
+    /// Where a sign-in stands after a step: another challenge to answer, or a user who has proven who they are.
+    /// Cognito's API turns the latter into tokens at once; managed login turns it into an authorization code.
+    enum SignInStep: Sendable {
+        case challenge(AuthResponse)
+        case authenticated(PoolUser)
+    }
+
     enum Challenge {
         static let passwordVerifier = "PASSWORD_VERIFIER"
         static let newPasswordRequired = "NEW_PASSWORD_REQUIRED"
@@ -42,7 +49,7 @@ struct AuthenticationService: Sendable {
             return try await startSRP(request.authParameters, client: client)
         case CognitoAuthFlow.userPassword:
             try requireEnabled(request.authFlow, for: client)
-            return try await signInWithPassword(request.authParameters, client: client)
+            return try await tokens(for: signInWithPassword(request.authParameters, client: client), client: client)
         case CognitoAuthFlow.refreshToken, CognitoAuthFlow.refreshTokenAlias:
             try requireEnabled(request.authFlow, for: client)
             return try await refresh(request.authParameters, client: client)
@@ -118,7 +125,8 @@ struct AuthenticationService: Sendable {
     }
 
     /// `USER_PASSWORD_AUTH`: the password travels (over TLS in AWS) and is checked against the stored SRP verifier.
-    private func signInWithPassword(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
+    /// Managed login's password step uses this too, whatever flows the client allows through the API.
+    func signInWithPassword(_ parameters: [String: String], client: AppClient) async throws -> SignInStep {
         let username = try Self.parameter(parameters, "USERNAME")
         guard let password = parameters["PASSWORD"] else {
             throw CognitoError.invalidParameter("Missing required parameter PASSWORD")
@@ -146,6 +154,11 @@ struct AuthenticationService: Sendable {
 
     func respondToAuthChallenge(_ request: RespondToAuthChallengeRequest) async throws -> AuthResponse {
         let client = try pool.client(request.clientId)
+        return try await tokens(for: answer(request, client: client), client: client)
+    }
+
+    /// One answer to a challenge, as managed login's pages give it.
+    func answer(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws -> SignInStep {
         let responses = request.challengeResponses
         switch request.challengeName {
         case Challenge.passwordVerifier:
@@ -166,7 +179,7 @@ struct AuthenticationService: Sendable {
     private func answerPasswordVerifier(
         _ responses: [String: String], client: AppClient
     ) async throws
-        -> AuthResponse
+        -> SignInStep
     {
         let username = try Self.parameter(responses, "USERNAME")
         let secretBlock = try Self.parameter(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
@@ -205,13 +218,16 @@ struct AuthenticationService: Sendable {
     }
 
     /// After a correct password: account state, then a new password if one is due, then the second factor.
-    private func continueAfterPassword(_ user: PoolUser, client: AppClient) async throws -> AuthResponse {
+    private func continueAfterPassword(_ user: PoolUser, client: AppClient) async throws -> SignInStep {
         guard user.enabled else { throw CognitoError.userDisabled }
         switch user.status {
         case .unconfirmed:
             throw CognitoError.userNotConfirmed()
         case .resetRequired:
             throw CognitoError.passwordResetRequired
+        case .externalProvider:
+            // A federated user has no password of the pool's: they sign in through their provider only.
+            throw CognitoError.incorrectCredentials
         case .forceChangePassword:
             let validity = TimeInterval(pool.configuration.passwordPolicy.temporaryPasswordValidityDays) * 86400
             guard pool.now().timeIntervalSince(user.passwordSetAt) < validity else {
@@ -223,45 +239,48 @@ struct AuthenticationService: Sendable {
             for (name, value) in user.attributeList where name != "sub" && !name.hasSuffix("_verified") {
                 attributes[name] = value
             }
-            return AuthResponse(
-                challengeName: Challenge.newPasswordRequired, session: session,
-                challengeParameters: [
-                    "USER_ID_FOR_SRP": user.userIdForSRP, "requiredAttributes": "[]",
-                    "userAttributes": Self.jsonText(attributes),
-                ])
+            return .challenge(
+                AuthResponse(
+                    challengeName: Challenge.newPasswordRequired, session: session,
+                    challengeParameters: [
+                        "USER_ID_FOR_SRP": user.userIdForSRP, "requiredAttributes": "[]",
+                        "userAttributes": Self.jsonText(attributes),
+                    ]))
         case .confirmed:
             return try await secondFactor(for: user, client: client)
         }
     }
 
     /// The second-factor step the pool's MFA mode and the user's settings call for, or tokens.
-    private func secondFactor(for user: PoolUser, client: AppClient) async throws -> AuthResponse {
+    private func secondFactor(for user: PoolUser, client: AppClient) async throws -> SignInStep {
         let configuration = pool.configuration
-        guard configuration.mfaConfiguration != .off else { return try await signedIn(user, client: client) }
+        guard configuration.mfaConfiguration != .off else { return .authenticated(user) }
         let factors = user.mfa.enabledFactors.filter { configuration.enabledMFAs.contains($0.rawValue) }
         if factors.isEmpty {
             guard configuration.mfaConfiguration == .on,
                 configuration.enabledMFAs.contains(MFAFactor.softwareToken.rawValue)
-            else { return try await signedIn(user, client: client) }
+            else { return .authenticated(user) }
             let session = try await pool.openSession(
                 challenge: Challenge.mfaSetup, client: client, username: user.username, userSub: user.sub)
-            return AuthResponse(
-                challengeName: Challenge.mfaSetup, session: session,
-                challengeParameters: [
-                    "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.userIdForSRP,
-                ])
+            return .challenge(
+                AuthResponse(
+                    challengeName: Challenge.mfaSetup, session: session,
+                    challengeParameters: [
+                        "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.userIdForSRP,
+                    ]))
         }
         if let preferred = user.mfa.preferred, factors.contains(preferred) {
-            return try await challenge(preferred, for: user, client: client)
+            return .challenge(try await challenge(preferred, for: user, client: client))
         }
-        if factors.count == 1 { return try await challenge(factors[0], for: user, client: client) }
+        if factors.count == 1 { return .challenge(try await challenge(factors[0], for: user, client: client)) }
         let choices = factors.map(\.rawValue)
         let session = try await pool.openSession(
             challenge: Challenge.selectMFAType, client: client, username: user.username, userSub: user.sub,
             state: ChallengeState(choices: choices))
-        return AuthResponse(
-            challengeName: Challenge.selectMFAType, session: session,
-            challengeParameters: ["MFAS_CAN_CHOOSE": Self.jsonText(choices), "USER_ID_FOR_SRP": user.userIdForSRP])
+        return .challenge(
+            AuthResponse(
+                challengeName: Challenge.selectMFAType, session: session,
+                challengeParameters: ["MFAS_CAN_CHOOSE": Self.jsonText(choices), "USER_ID_FOR_SRP": user.userIdForSRP]))
     }
 
     /// Asks for one factor's code; SMS and email codes are "sent" to the outbox first.
@@ -288,7 +307,7 @@ struct AuthenticationService: Sendable {
         return AuthResponse(challengeName: factor.rawValue, session: session, challengeParameters: parameters)
     }
 
-    private func answerMFA(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws -> AuthResponse {
+    private func answerMFA(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws -> SignInStep {
         guard let factor = MFAFactor(challengeName: request.challengeName) else {
             throw CognitoError.invalidParameter("Unsupported ChallengeName \(request.challengeName)")
         }
@@ -325,13 +344,13 @@ struct AuthenticationService: Sendable {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw error
         }
-        return try await signedIn(user, client: client)
+        return .authenticated(user)
     }
 
     private func answerSelectMFAType(
         _ request: RespondToAuthChallengeRequest, client: AppClient
     ) async throws
-        -> AuthResponse
+        -> SignInStep
     {
         let session = try await pool.claimSession(
             request.session, challenge: Challenge.selectMFAType, clientId: client.clientId)
@@ -342,13 +361,13 @@ struct AuthenticationService: Sendable {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw CognitoError.invalidParameter("ANSWER must be one of \(session.state.choices ?? [])")
         }
-        return try await challenge(factor, for: user, client: client)
+        return .challenge(try await challenge(factor, for: user, client: client))
     }
 
     private func answerMFASetup(
         _ request: RespondToAuthChallengeRequest, client: AppClient
     ) async throws
-        -> AuthResponse
+        -> SignInStep
     {
         let session = try await pool.claimSession(
             request.session, challenge: Challenge.mfaSetup, clientId: client.clientId)
@@ -358,13 +377,13 @@ struct AuthenticationService: Sendable {
             throw CognitoError.invalidParameter(
                 "Set up a software token first: AssociateSoftwareToken and VerifySoftwareToken with this Session")
         }
-        return try await signedIn(user, client: client)
+        return .authenticated(user)
     }
 
     private func answerNewPassword(
         _ request: RespondToAuthChallengeRequest, client: AppClient
     ) async throws
-        -> AuthResponse
+        -> SignInStep
     {
         let session = try await pool.claimSession(
             request.session, challenge: Challenge.newPasswordRequired, clientId: client.clientId)
@@ -421,6 +440,14 @@ struct AuthenticationService: Sendable {
 
     // MARK: Tokens
 
+    /// What Cognito's API answers for a step: the challenge, or tokens for a user who has signed in.
+    private func tokens(for step: SignInStep, client: AppClient) async throws -> AuthResponse {
+        switch step {
+        case .challenge(let response): return response
+        case .authenticated(let user): return try await signedIn(user, client: client)
+        }
+    }
+
     /// The end of every successful sign-in: ID, access and refresh tokens for a new sign-in session.
     func signedIn(_ user: PoolUser, client: AppClient) async throws -> AuthResponse {
         let session = SignInSession.new(at: pool.now())
@@ -443,7 +470,8 @@ struct AuthenticationService: Sendable {
         let issuedAt = Int(pool.now().timeIntervalSince1970)
         return StoredRefreshToken(
             hash: RefreshTokenSecret.hash(token), sub: user.sub, clientId: client.clientId, session: session,
-            issuedAt: issuedAt, expiresAt: issuedAt + pool.configuration.tokenLifetimes.refreshTokenSeconds,
+            issuedAt: issuedAt,
+            expiresAt: issuedAt + pool.configuration.tokenLifetimes(for: client).refreshTokenSeconds,
             revoked: false)
     }
 
@@ -471,7 +499,9 @@ struct AuthenticationService: Sendable {
         // Cognito's refresh SECRET_HASH is keyed by the username or, for aliased pools, the sub.
         try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [user.username, user.sub])
         guard user.enabled else { throw CognitoError.userDisabled }
-        guard user.status == .confirmed else { throw CognitoError.userNotConfirmed() }
+        guard user.status == .confirmed || user.status == .externalProvider else {
+            throw CognitoError.userNotConfirmed()
+        }
 
         var newRefreshToken: String?
         if pool.configuration.refreshTokenRotation {

@@ -18,8 +18,12 @@ struct CognitoController: Sendable {
         self.adminAuthorization = adminAuthorization
     }
 
-    /// Every operation of the user pool. Admin operations go through `adminAuthorization` first.
-    init(pool: UserPool, adminAuthorization: AdminAuthorization, metrics: CloudMetrics? = nil) {
+    /// Every operation of the user pool, plus `more` (the configuration operations). Admin operations go through
+    /// `adminAuthorization` first.
+    init(
+        pool: UserPool, adminAuthorization: AdminAuthorization, metrics: CloudMetrics? = nil,
+        more: [CognitoOperation] = []
+    ) {
         let authentication = AuthenticationService(pool: pool)
         let accounts = AccountService(pool: pool)
         let mfa = MFAService(pool: pool)
@@ -70,7 +74,7 @@ struct CognitoController: Sendable {
                 adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
                 adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
                 adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
-            ], adminAuthorization: adminAuthorization)
+            ] + more, adminAuthorization: adminAuthorization)
     }
 
     /// A header value as an error message may repeat it: printable ASCII, at most 100 characters, so that a

@@ -6,7 +6,8 @@ import HandsetWire
 /// What every user pool operation works with: the pool's settings, its store, token signing, code delivery and the
 /// injected clock (tests move it instead of sleeping).
 struct UserPool: Sendable {
-    let configuration: PoolConfiguration
+    /// The pool's configuration, live: configuration operations change it while the cloud runs.
+    let settings: any PoolSettingsRepository
     let store: any IdentityRepository
     let tokens: TokenIssuer
     let accessTokens: AccessTokenVerifier
@@ -20,6 +21,9 @@ struct UserPool: Sendable {
     /// Sign-up and attribute codes live a day, password reset codes an hour.
     static let confirmationCodeLifetime: TimeInterval = 24 * 3600
     static let resetCodeLifetime: TimeInterval = 3600
+
+    /// The configuration as it is now (read afresh for each use, so a request sees changes made meanwhile).
+    var configuration: PoolConfiguration { settings.current() }
 
     func client(_ clientId: String) throws -> AppClient {
         guard let client = configuration.client(id: clientId) else {

@@ -7,26 +7,28 @@ import Hummingbird
 enum UserPoolRoutes {
     @discardableResult
     static func add(
-        to router: Router<CloudRequestContext>, configuration: PoolConfiguration, storage: CloudStorage,
+        to router: Router<CloudRequestContext>, settings: any PoolSettingsRepository, storage: CloudStorage,
         keys: SigningKeyring, issuer: Issuer, tokens: TokenIssuer, host: String,
-        adminCredentials: AdminCredentials? = nil, metrics: CloudMetrics? = nil, now: @escaping @Sendable () -> Date
+        adminCredentials: AdminCredentials? = nil, metrics: CloudMetrics? = nil, now: @escaping @Sendable () -> Date,
+        moreOperations: (UserPool) -> [CognitoOperation] = { _ in [] }
     ) async throws -> UserPool {
         let store = storage.identity
         let outbox = storage.outbox
         let pool = UserPool(
-            configuration: configuration, store: store, tokens: tokens,
+            settings: settings, store: store, tokens: tokens,
             accessTokens: AccessTokenVerifier(
-                keys: keys, issuer: issuer, clientIds: Set(configuration.clients.map(\.clientId)), store: store,
-                now: now),
+                keys: keys, issuer: issuer, clientIds: KnownClients(settings: settings), store: store, now: now),
             sealer: try await SecretBlockSealer.load(from: storage.keys),
             delivery: CodeDelivery(outbox: outbox, now: now), now: now)
         let gate = LoopbackGate(bindHost: host)
+        let configuration = settings.current()
         let admin = AdminAuthorization(
             gate: gate,
             verifier: adminCredentials.map {
                 SigV4Verifier(credentials: $0, region: configuration.region, service: "cognito-idp")
             }, now: now)
-        CognitoController(pool: pool, adminAuthorization: admin, metrics: metrics).addRoutes(to: router)
+        CognitoController(pool: pool, adminAuthorization: admin, metrics: metrics, more: moreOperations(pool))
+            .addRoutes(to: router)
         OutboxController(outbox: outbox, gate: gate).addRoutes(to: router)
         return pool
     }

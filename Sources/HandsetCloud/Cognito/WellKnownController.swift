@@ -6,6 +6,8 @@ struct WellKnownController: Sendable {
     let userPoolId: String
     let issuer: Issuer
     let keys: SigningKeyring
+    /// Where the authorization server answers (the cloud's public address).
+    let endpointBase: @Sendable () -> String
 
     func addRoutes(to router: Router<CloudRequestContext>) {
         router.get("\(userPoolId)/.well-known/jwks.json") { request, context in
@@ -14,12 +16,7 @@ struct WellKnownController: Sendable {
         }
         router.get("\(userPoolId)/.well-known/openid-configuration") { request, context in
             context.requestLog.function = "openid-configuration"
-            let issuer = self.issuer.value
-            return try Self.json(
-                OpenIDConfiguration(
-                    issuer: issuer, jwksURI: "\(issuer)/.well-known/jwks.json",
-                    idTokenSigningAlgValuesSupported: ["RS256"], subjectTypesSupported: ["public"],
-                    responseTypesSupported: ["code", "token"]))
+            return try Self.json(OpenIDConfiguration.pool(issuer: self.issuer.value, base: endpointBase()))
         }
     }
 

@@ -24,6 +24,8 @@ public struct CloudConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Called once the server listens, after `amplify_outputs.json` is written.
     public var onListening: @Sendable (CloudEndpoints) async -> Void
+    /// How the pool reaches third-party identity providers (tests put a provider in memory here).
+    var upstreamHTTP: (any UpstreamHTTP)? = nil
     /// This instance's name in the request log, `/healthz` and the metrics.
     public var instanceId = InstanceID.generate()
     /// Where the request log goes.

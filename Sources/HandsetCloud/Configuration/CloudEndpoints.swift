@@ -16,6 +16,10 @@ public struct CloudEndpoints: Sendable, Equatable {
     public var demoUsers: [DemoUser]
     /// The API's collections, in the document's order (for the example request in the banner).
     public var collections: [String] = []
+    /// Managed login for `auth.oauth`, when the first app client may use it.
+    public var oauth: AmplifyOutputs.OAuth? = nil
+    /// Every identity provider the first app client may use (`custom.handset.identity_providers`).
+    public var identityProviders: [String] = []
     /// Where clients reach the cloud when that is not `baseURL` (`serve --public-url`: a proxy or a load balancer
     /// in front); `amplify_outputs.json` names it, so that clients go through the proxy.
     public var publicBaseURL: String?
@@ -32,9 +36,38 @@ public struct CloudEndpoints: Sendable, Equatable {
         let base = publicBaseURL ?? baseURL
         let apiEndpoint = base + "/api"
         return AmplifyOutputs(
-            auth: .init(awsRegion: region, userPoolId: userPoolId, userPoolClientId: userPoolClientId),
+            auth: .init(awsRegion: region, userPoolId: userPoolId, userPoolClientId: userPoolClientId, oauth: oauth),
             custom: .init(
                 api: [APIDocument.apiName: .init(endpoint: apiEndpoint, region: region, apiName: APIDocument.apiName)],
-                handset: .init(cognitoEndpoint: base + "/", apiEndpoint: apiEndpoint)))
+                handset: .init(
+                    cognitoEndpoint: base + "/", apiEndpoint: apiEndpoint, oauthEndpoint: oauth == nil ? nil : base,
+                    identityProviders: oauth == nil ? nil : identityProviders,
+                    deviceAuthorizationEndpoint: oauth == nil ? nil : base + "/oauth2/device_authorization")))
+    }
+
+    /// The same endpoints with the managed-login parts of a pool configuration (first client).
+    func withOAuth(of configuration: PoolConfiguration) -> CloudEndpoints {
+        var endpoints = self
+        let client = configuration.defaultClient
+        endpoints.userPoolClientId = client.clientId
+        guard client.allowsOAuth(flow: "code"),
+            let host = URLComponents(string: publicBaseURL ?? baseURL).flatMap({ components in
+                components.host.map { host in host + (components.port.map { ":\($0)" } ?? "") }
+            })
+        else {
+            endpoints.oauth = nil
+            endpoints.identityProviders = []
+            return endpoints
+        }
+        let providers = client.supportedIdentityProviders.filter { $0 != AppClient.cognitoProvider }
+        endpoints.identityProviders = providers
+        endpoints.oauth = AmplifyOutputs.OAuth(
+            identityProviders: providers.compactMap { name in
+                configuration.identityProvider(named: name).flatMap {
+                    AmplifyOutputs.OAuth.socialProviderNames[$0.providerType]
+                }
+            }, domain: host, scopes: client.allowedOAuthScopes, redirectSignInURI: client.callbackURLs,
+            redirectSignOutURI: client.logoutURLs)
+        return endpoints
     }
 }

@@ -19,12 +19,24 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     public var refreshTokenRotation: Bool
     /// The issuer shown in authenticator apps (`otpauth://totp/<issuer>:<user>`).
     public var totpIssuer: String
+    /// The pool's name (Cognito's `PoolName`).
+    public var name: String
+    /// The managed-login domain prefix (`CreateUserPoolDomain`); the local cloud serves managed login on its own
+    /// address whatever it is.
+    public var domain: String?
+    /// Third-party OpenID Connect providers users may sign in with.
+    public var identityProviders: [IdentityProviderConfiguration]
+    public var createdAt: Date?
+    public var lastModifiedAt: Date?
+    /// The device sign-in of RFC 8628 (beyond Cognito): how long a code lives and how often devices may poll.
+    public var deviceAuthorization: DeviceAuthorizationSettings
 
     public init(
         region: String, userPoolId: String, clients: [AppClient], tokenLifetimes: TokenLifetimes = .init(),
         passwordPolicy: PasswordPolicy = .init(), mfaConfiguration: MFAMode = .optional,
         enabledMFAs: [String] = PoolConfiguration.allMFAs, refreshTokenRotation: Bool = false,
-        totpIssuer: String = "Handset"
+        totpIssuer: String = "Handset", name: String = "handset", domain: String? = nil,
+        identityProviders: [IdentityProviderConfiguration] = [], createdAt: Date? = nil
     ) {
         self.region = region
         self.userPoolId = userPoolId
@@ -35,6 +47,12 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         self.enabledMFAs = enabledMFAs
         self.refreshTokenRotation = refreshTokenRotation
         self.totpIssuer = totpIssuer
+        self.name = name
+        self.domain = domain
+        self.identityProviders = identityProviders
+        self.createdAt = createdAt
+        self.lastModifiedAt = createdAt
+        self.deviceAuthorization = DeviceAuthorizationSettings()
     }
 
     /// Every second factor handset-cloud implements.
@@ -49,7 +67,8 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case region, userPoolId, clients, tokenLifetimes, passwordPolicy, mfaConfiguration, enabledMFAs
-        case refreshTokenRotation, totpIssuer
+        case refreshTokenRotation, totpIssuer, name, domain, identityProviders, createdAt, lastModifiedAt
+        case deviceAuthorization
     }
 
     /// Settings added after the first release may be missing from older `pool.json` files: they take defaults.
@@ -64,6 +83,14 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         enabledMFAs = try container.decodeIfPresent([String].self, forKey: .enabledMFAs) ?? Self.allMFAs
         refreshTokenRotation = try container.decodeIfPresent(Bool.self, forKey: .refreshTokenRotation) ?? false
         totpIssuer = try container.decodeIfPresent(String.self, forKey: .totpIssuer) ?? "Handset"
+        name = try container.decodeIfPresent(String.self, forKey: .name) ?? "handset"
+        domain = try container.decodeIfPresent(String.self, forKey: .domain)
+        identityProviders =
+            try container.decodeIfPresent([IdentityProviderConfiguration].self, forKey: .identityProviders) ?? []
+        createdAt = try container.decodeIfPresent(Date.self, forKey: .createdAt)
+        lastModifiedAt = try container.decodeIfPresent(Date.self, forKey: .lastModifiedAt)
+        deviceAuthorization =
+            try container.decodeIfPresent(DeviceAuthorizationSettings.self, forKey: .deviceAuthorization) ?? .init()
     }
 
     /// The part of the pool id after `_`, which Cognito's SRP mixes into every password hash.
@@ -78,16 +105,28 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         clients.first { $0.clientId == id }
     }
 
+    /// The token lifetimes of a client: its own, else the pool's.
+    public func tokenLifetimes(for client: AppClient) -> TokenLifetimes {
+        client.tokenValidity?.lifetimes ?? tokenLifetimes
+    }
+
+    public func identityProvider(named name: String) -> IdentityProviderConfiguration? {
+        identityProviders.first { $0.providerName == name }
+    }
+
     /// A new pool with Cognito-shaped random ids.
-    public static func generate(region: String = "us-east-1") -> PoolConfiguration {
+    public static func generate(region: String = "us-east-1", now: Date = Date()) -> PoolConfiguration {
         PoolConfiguration(
             region: region,
             userPoolId: "\(region)_\(SecureRandom.alphanumeric(9))",
             clients: [
                 AppClient(
                     clientId: SecureRandom.lowercaseAlphanumeric(26), name: "handset", secret: nil,
-                    allowedFlows: [CognitoAuthFlow.userSRP, CognitoAuthFlow.userPassword, CognitoAuthFlow.refreshToken])
-            ])
+                    allowedFlows: [
+                        CognitoAuthFlow.userSRP, CognitoAuthFlow.userPassword, CognitoAuthFlow.refreshToken,
+                    ],
+                    createdAt: now, lastModifiedAt: now)
+            ], domain: "handset-\(SecureRandom.lowercaseAlphanumeric(8))", createdAt: now)
     }
 
     /// Reads `pool.json` from a data directory.
@@ -95,7 +134,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         let file = directory.poolConfiguration
         let configuration: PoolConfiguration
         do {
-            configuration = try JSONDecoder().decode(PoolConfiguration.self, from: Data(contentsOf: file))
+            configuration = try decode(Data(contentsOf: file))
         } catch {
             throw CloudStartupError.unreadableFile(path: file.path, reason: "\(error)")
         }
@@ -113,13 +152,62 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     ) async throws
         -> PoolConfiguration
     {
-        let configuration = try await StoredSettings.load(
-            .pool, from: settings, seed: seed, defaults: { PoolConfiguration.generate() })
+        // Dates as seconds since 1970, as `fileContents` writes them (not `StoredSettings`' encoding).
+        let seedFile = seed?.poolConfiguration
+        let data = try await settings.document(.pool) {
+            if let seedFile, let data = try? Data(contentsOf: seedFile) { return data }
+            return try PoolConfiguration.generate().fileContents()
+        }
+        let configuration: PoolConfiguration
+        do {
+            configuration = try decode(data)
+        } catch {
+            throw CloudStartupError.unreadableFile(path: "pool settings", reason: "\(error)")
+        }
         guard !configuration.clients.isEmpty, configuration.userPoolId.contains("_") else {
             throw CloudStartupError.unreadableFile(
                 path: "pool settings", reason: "they need a userPoolId like us-east-1_AbC123xyz and at least one client"
             )
         }
         return configuration
+    }
+
+    /// `pool.json` as written: pretty, keys sorted, dates as seconds since 1970.
+    func fileContents() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        var data = try encoder.encode(self)
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// Reads `pool.json` text (dates as seconds since 1970).
+    static func decode(_ data: Data) throws -> PoolConfiguration {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode(PoolConfiguration.self, from: data)
+    }
+}
+
+/// How device sign-in codes behave (RFC 8628): `intervalSeconds` between polls (5, the RFC's default),
+/// `lifetimeSeconds` until the codes expire (10 minutes).
+public struct DeviceAuthorizationSettings: Codable, Sendable, Equatable {
+    public var intervalSeconds: Int
+    public var lifetimeSeconds: Int
+
+    public init(intervalSeconds: Int = 5, lifetimeSeconds: Int = 600) {
+        self.intervalSeconds = intervalSeconds
+        self.lifetimeSeconds = lifetimeSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        intervalSeconds = max(1, try container.decodeIfPresent(Int.self, forKey: .intervalSeconds) ?? 5)
+        lifetimeSeconds = max(30, try container.decodeIfPresent(Int.self, forKey: .lifetimeSeconds) ?? 600)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case intervalSeconds, lifetimeSeconds
     }
 }

@@ -5,7 +5,7 @@ struct AccessTokenClaims: JWTPayload, Equatable {
     var sub: String
     var clientId: String
     var tokenUse: String = "access"
-    var scope: String = "aws.cognito.signin.user.admin"
+    var scope: String = TokenIssuer.apiScope
     var username: String
     var authTime: Int
     var iat: Int
@@ -25,5 +25,28 @@ struct AccessTokenClaims: JWTPayload, Equatable {
     }
 
     /// Claims are checked by whoever accepts the token, against the injected clock.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// The claims of an access token issued to an app client itself (client credentials): `sub` is the client.
+struct ClientAccessTokenClaims: JWTPayload, Equatable {
+    var sub: String
+    var clientId: String
+    var tokenUse: String = "access"
+    var scope: String
+    var authTime: Int
+    var iat: Int
+    var exp: Int
+    var iss: String
+    var jti: String
+    var version: Int = 2
+
+    enum CodingKeys: String, CodingKey {
+        case sub, scope, iat, exp, iss, jti, version
+        case clientId = "client_id"
+        case tokenUse = "token_use"
+        case authTime = "auth_time"
+    }
+
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

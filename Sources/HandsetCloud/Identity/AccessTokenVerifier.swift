@@ -10,7 +10,7 @@ import JWTKit
 struct AccessTokenVerifier: Sendable {
     let keys: SigningKeyring
     let issuer: Issuer
-    let clientIds: Set<String>
+    let clientIds: KnownClients
     let store: any IdentityRepository
     let now: @Sendable () -> Date
 
@@ -18,9 +18,12 @@ struct AccessTokenVerifier: Sendable {
         var sub: String
         var clientId: String
         var originJti: String
+        var scopes: [String]
     }
 
-    func verify(_ token: String) async throws -> Verified {
+    /// The sign-in behind a live access token that carries `scope` (Cognito's own operations need
+    /// `aws.cognito.signin.user.admin`; `/oauth2/userInfo` needs `openid`).
+    func verify(_ token: String, requiring scope: String = TokenIssuer.apiScope) async throws -> Verified {
         guard let header = Self.header(of: token), header.alg == "RS256", let kid = header.kid
         else { throw CognitoError.invalidAccessToken }
         let keys = await self.keys.state(verifying: kid)
@@ -36,8 +39,13 @@ struct AccessTokenVerifier: Sendable {
             let originJti = claims.originJti
         else { throw CognitoError.invalidAccessToken }
         guard now().timeIntervalSince1970 < expiry else { throw CognitoError.expiredAccessToken }
+        guard (claims.scope ?? "").split(separator: " ").contains(Substring(scope)) else {
+            throw CognitoError.notAuthorized("Access Token does not have required scopes")
+        }
         guard try await store.isSignInActive(originJti: originJti) else { throw CognitoError.revokedAccessToken }
-        return Verified(sub: sub, clientId: clientId, originJti: originJti)
+        return Verified(
+            sub: sub, clientId: clientId, originJti: originJti,
+            scopes: (claims.scope ?? "").split(separator: " ").map(String.init))
     }
 
     private struct Header: Decodable {
@@ -59,9 +67,10 @@ struct AccessTokenVerifier: Sendable {
         var tokenUse: String?
         var exp: Double?
         var originJti: String?
+        var scope: String?
 
         enum CodingKeys: String, CodingKey {
-            case sub, iss, exp
+            case sub, iss, exp, scope
             case clientId = "client_id"
             case tokenUse = "token_use"
             case originJti = "origin_jti"

@@ -28,6 +28,9 @@ extension IDTokenClaims {
         try container.encode(jti, forKey: .jti)
         try container.encode(originJti, forKey: .originJti)
         try container.encode(eventId, forKey: .eventId)
+        try container.encodeIfPresent(nonce, forKey: .nonce)
+        try container.encodeIfPresent(identities, forKey: .identities)
+        try container.encodeIfPresent(atHash, forKey: .atHash)
         var custom = encoder.container(keyedBy: ClaimName.self)
         for (name, value) in customAttributes.sorted(by: { $0.key < $1.key }) where name.hasPrefix(Self.customPrefix) {
             try custom.encode(value, forKey: ClaimName(stringValue: name))

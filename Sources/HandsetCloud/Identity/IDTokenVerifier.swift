@@ -7,7 +7,7 @@ import JWTKit
 struct IDTokenVerifier: Sendable {
     let keys: SigningKeyring
     let issuer: Issuer
-    let clientIds: Set<String>
+    let clientIds: KnownClients
     let now: @Sendable () -> Date
 
     /// The caller's identity, or why the token is refused. Never throws: every failure is a rejection.

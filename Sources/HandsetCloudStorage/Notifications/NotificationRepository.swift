@@ -42,7 +42,6 @@ package protocol NotificationRepository: Sendable {
 
     /// Creates a topic; false when it exists.
     func createTopic(_ name: String, by sub: String, at date: Date) async throws -> Bool
-    func topicExists(_ name: String) async throws -> Bool
     /// Subscribes a user or a group; false when the topic does not exist.
     func subscribe(topic: String, _ target: SubscriptionTarget, at date: Date) async throws -> Bool
     /// Every user a publish to `topic` reaches: users subscribed directly and members of subscribed groups, each

@@ -11,6 +11,19 @@ package protocol SettingsRepository: Sendable {
         -> Data
     /// Replaces the document (takes effect at the next start of each instance).
     func replaceDocument(_ name: SettingsName, with data: Data) async throws
+    /// Reads the document, lets `change` rewrite it and stores the result, under a lock every instance respects,
+    /// so that concurrent changes from several instances never lose one another; returns what was stored. What
+    /// `change` throws is rethrown and nothing is stored.
+    func updateDocument(
+        _ name: SettingsName, _ change: @escaping @Sendable (Data) throws -> Data
+    ) async throws -> Data
+    /// The document, when it may have changed since the read that gave `stamp` (nil: never read), with its new
+    /// stamp; nil when it has not. Synchronous and cheap where the backend can tell (a file's identity and time,
+    /// one `stat`), so callers may ask at every request; a backend that cannot tell cheaply always answers nil and
+    /// says so in `watchesChanges`, and callers read `document` again from time to time instead.
+    func changedDocument(_ name: SettingsName, since stamp: String?) -> (data: Data, stamp: String)?
+    /// Whether `changedDocument` sees changes (by other instances, or by hand).
+    var watchesChanges: Bool { get }
 }
 
 /// The settings documents.

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetModel
 import HandsetSRP
 import HandsetWire
 

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetModel
 import HandsetSRP
 import HandsetWire
 
@@ -33,14 +34,17 @@ public struct SignInMachine: Sendable {
     private var srp: SRPClientSession?
 
     /// - Parameter secretHash: SECRET_HASH for a username when the app client has a secret, else nil.
-    public init(clientId: String, poolName: String, secretHash: @escaping @Sendable (String) -> String? = { _ in nil }) {
+    public init(clientId: String, poolName: String, secretHash: @escaping @Sendable (String) -> String? = { _ in nil })
+    {
         self.clientId = clientId
         self.poolName = poolName
         self.secretHash = secretHash
     }
 
     /// Starts a sign-in. With `.srp`, `srp` must be a fresh client session.
-    public mutating func start(username: String, password: String, flow: SignInFlow, srp: SRPClientSession?)
+    public mutating func start(
+        username: String, password: String, flow: SignInFlow, srp: SRPClientSession?
+    )
         -> SignInAction
     {
         self.username = username
@@ -113,7 +117,8 @@ public struct SignInMachine: Sendable {
             ("EnableSoftwareTokenMFAException", .verifyingTOTP(let secret)):
             phase = .settingUpTOTP(secret: secret)
             return .prompt(
-                .totpSetup(secret: secret, uri: totpURI(secret: secret)), error: "That code did not verify; try the next one")
+                .totpSetup(secret: secret, uri: totpURI(secret: secret)),
+                error: "That code did not verify; try the next one")
         case ("InvalidPasswordException", .awaitingNewPassword(let attributes)):
             return .prompt(.newPassword(requiredAttributes: attributes), error: error.message)
         default:
@@ -186,7 +191,8 @@ public struct SignInMachine: Sendable {
             phase = .awaitingCode(method, destination: destination)
             return .prompt(.mfaCode(method: method, destination: destination), error: nil)
         case "SELECT_MFA_TYPE":
-            let names = (parameters["MFAS_CAN_CHOOSE"].flatMap { try? JSONValue.parse(Data($0.utf8)) }?.arrayValue ?? [])
+            let names =
+                (parameters["MFAS_CAN_CHOOSE"].flatMap { try? JSONValue.parse(Data($0.utf8)) }?.arrayValue ?? [])
                 .compactMap(\.stringValue)
             var options: [MFAMethod] = []
             for name in names {
@@ -201,7 +207,8 @@ public struct SignInMachine: Sendable {
             return .call(CognitoCall(operation: "AssociateSoftwareToken", body: .object(body)))
         case "NEW_PASSWORD_REQUIRED":
             self.password = nil
-            let required = (parameters["requiredAttributes"].flatMap { try? JSONValue.parse(Data($0.utf8)) }?
+            let required =
+                (parameters["requiredAttributes"].flatMap { try? JSONValue.parse(Data($0.utf8)) }?
                 .arrayValue ?? [])
                 .compactMap(\.stringValue).map { $0.replacingOccurrences(of: "userAttributes.", with: "") }
             phase = .awaitingNewPassword(required)
@@ -209,7 +216,8 @@ public struct SignInMachine: Sendable {
         default:
             finish()
             return .failed(
-                SignInFailure(kind: .other, message: "This account needs the \(challenge) step, which Handset does not support"))
+                SignInFailure(
+                    kind: .other, message: "This account needs the \(challenge) step, which Handset does not support"))
         }
     }
 
@@ -226,9 +234,7 @@ public struct SignInMachine: Sendable {
     }
 
     private func totpURI(secret: String) -> String {
-        let issuer = "Handset"
-        let account = username.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? username
-        return "otpauth://totp/\(issuer):\(account)?secret=\(secret)&issuer=\(issuer)"
+        AuthenticatorURI.totp(secret: secret, account: username)
     }
 
     private mutating func finish() {

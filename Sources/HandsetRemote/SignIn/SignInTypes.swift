@@ -1,50 +1,6 @@
 import Foundation
+import HandsetModel
 import HandsetWire
-
-/// A second factor Cognito can ask for.
-public enum MFAMethod: String, Sendable, Equatable, CaseIterable {
-    case totp = "SOFTWARE_TOKEN_MFA"
-    case sms = "SMS_MFA"
-    case email = "EMAIL_OTP"
-
-    /// The ChallengeResponses key that carries the code.
-    var codeKey: String {
-        switch self {
-        case .totp: return "SOFTWARE_TOKEN_MFA_CODE"
-        case .sms: return "SMS_MFA_CODE"
-        case .email: return "EMAIL_OTP_CODE"
-        }
-    }
-
-    /// Reads Cognito's names, including EMAIL_MFA, which some AWS documents use for EMAIL_OTP.
-    init?(cognitoName: String) {
-        if cognitoName == "EMAIL_MFA" {
-            self = .email
-        } else {
-            self.init(rawValue: cognitoName)
-        }
-    }
-
-    public var displayName: String {
-        switch self {
-        case .totp: return "Authenticator app"
-        case .sms: return "Text message"
-        case .email: return "Email"
-        }
-    }
-}
-
-/// What the person must provide next.
-public enum SignInPrompt: Sendable, Equatable {
-    /// A one-time code; `destination` is where it was sent (masked), for SMS and email.
-    case mfaCode(method: MFAMethod, destination: String?)
-    /// Which second factor to use this time.
-    case mfaChoice([MFAMethod])
-    /// Set up an authenticator app with this secret (base32) and URI, then enter its first code.
-    case totpSetup(secret: String, uri: String)
-    /// The account has a temporary password: choose a new one (and fill these attributes).
-    case newPassword(requiredAttributes: [String])
-}
 
 /// One call to Cognito the driver must make, and whose answer goes back into the machine.
 public struct CognitoCall: Sendable, Equatable {
@@ -95,8 +51,23 @@ public struct SignInFailure: Error, Sendable, Equatable {
     }
 }
 
-/// Which first step to use: SRP (the default; the password never leaves the device) or plain password.
-public enum SignInFlow: String, Sendable, Equatable {
-    case srp
-    case password
+/// Cognito's names for a second factor's answer and choice.
+extension MFAMethod {
+    /// The ChallengeResponses key that carries the code.
+    var codeKey: String {
+        switch self {
+        case .totp: return "SOFTWARE_TOKEN_MFA_CODE"
+        case .sms: return "SMS_MFA_CODE"
+        case .email: return "EMAIL_OTP_CODE"
+        }
+    }
+
+    /// Reads Cognito's names, including EMAIL_MFA, which some AWS documents use for EMAIL_OTP.
+    init?(cognitoName: String) {
+        if cognitoName == "EMAIL_MFA" {
+            self = .email
+        } else {
+            self.init(rawValue: cognitoName)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetRemote
 import HandsetWire
 
@@ -133,13 +134,12 @@ struct PasswordCommand: AsyncParsableCommand {
                 print("Password changed. Other devices stay signed in: `handset logout --everywhere` ends them")
                 return
             }
-            do {
-                let access = await services.session.current?.accessToken ?? ""
-                _ = try await services.cognito.call("GlobalSignOut", body: ["AccessToken": .string(access)])
-            } catch {
-                throw Console.fail(error)
+            if let why = await services.session.signOut(everywhere: true).serverNotTold {
+                Console.error(
+                    "password changed, but the other sessions could not be ended (\(why)); this device is signed out: "
+                        + "sign in and run `handset logout --everywhere`")
+                throw HandsetExit.failure
             }
-            await services.session.signOut()
             print("Password changed; every session ended, this one too: sign in with `handset login`")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetModel
 import HandsetRemote
 import HandsetStore
@@ -133,7 +134,8 @@ extension CollectionSchema {
             let text = String(assignment[assignment.index(after: equals)...])
             guard let field = field(named: name) else {
                 throw ValidationError(
-                    "\(self.name) has no field \"\(name)\"; fields: \(self.fields.filter { !$0.readOnly }.map(\.name).joined(separator: ", "))")
+                    "\(self.name) has no field \"\(name)\"; fields: \(self.fields.filter { !$0.readOnly }.map(\.name).joined(separator: ", "))"
+                )
             }
             fields[name] = FieldInput.value(text, for: field)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetModel
 import HandsetRemote
 import HandsetStore
@@ -237,7 +238,6 @@ struct PutCommand: AsyncParsableCommand {
 
     func run() async throws {
         let services = try profile.services().requireUser()
-        let user = services.user
         let schema: APISchema
         do {
             schema = try await services.schema(refresh: false)
@@ -247,42 +247,26 @@ struct PutCommand: AsyncParsableCommand {
         guard let collectionSchema = schema.collection(named: collection) else {
             throw ValidationError("no collection \"\(collection)\"")
         }
-        if id == nil, !collectionSchema.creators.allow(memberOf: user.groups) {
-            // Saving it would only queue a write the server must refuse.
-            let groups: String
-            if case .groups(let names) = collectionSchema.creators, !names.isEmpty {
-                groups = "only members of \(names.sorted().joined(separator: ", ")) may create \(collection)"
-            } else {
-                groups = "nobody may create \(collection) records"
-            }
-            Console.error("forbidden: \(groups) (the API's access rules); nothing was saved")
-            throw HandsetExit.forbidden
-        }
         let changes = try collectionSchema.fields(from: field)
-        let now = Date()
-        let recordId: String
-        var fields: [String: JSONValue]
+        var fields = changes.filter { !$0.value.isNull }
         if let id {
             guard let existing = try services.store.record(collection: collection, id: id) else {
                 throw ValidationError("no \(collection) record \(id) in the local cache")
             }
+            // A change names only some fields: the others keep their values; an empty value removes one.
             fields = existing.fields
             for (name, value) in changes { fields[name] = value.isNull ? nil : value }
-            recordId = id
-        } else {
-            fields = changes.filter { !$0.value.isNull }
-            recordId = UUID().uuidString.lowercased()
         }
-        let problems = RecordValidator.problems(in: fields, for: collectionSchema)
-        guard problems.isEmpty else {
+        let recordId: String
+        do {
+            recordId = try services.saveRecord(
+                collection: collection, id: id, fields: fields, schema: collectionSchema, now: Date())
+        } catch RecordSaveError.forbidden(let reason) {
+            Console.error("forbidden (the API's access rules): \(reason); nothing was saved")
+            throw HandsetExit.forbidden
+        } catch RecordSaveError.invalid(let problems) {
             for (name, problem) in problems.sorted(by: { $0.key < $1.key }) { Console.error("\(name) \(problem)") }
             throw ExitCode.validationFailure
-        }
-        if id == nil {
-            try services.store.createRecord(
-                collection: collection, id: recordId, fields: fields, owner: user.sub, now: now)
-        } else {
-            try services.store.updateRecord(collection: collection, id: recordId, fields: fields, now: now)
         }
         var finalId = recordId
         let result = await pushAndReport(services, collection: collection, id: &finalId, send: !noSync)

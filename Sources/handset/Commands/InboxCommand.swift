@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetModel
 import HandsetRemote
 import HandsetSync

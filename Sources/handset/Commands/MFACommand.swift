@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetRemote
 import HandsetWire
 
 /// `handset mfa setup`: add an authenticator app to the signed-in account and prefer it.
 struct MFACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mfa", abstract: "Multi-factor authentication for the signed-in account.", subcommands: [Setup.self])
+        commandName: "mfa", abstract: "Multi-factor authentication for the signed-in account.",
+        subcommands: [Setup.self])
 
     struct Setup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -20,20 +22,16 @@ struct MFACommand: AsyncParsableCommand {
 
         func run() async throws {
             let services = try profile.services()
-            guard let tokens = await services.session.current else {
+            guard await services.session.current != nil else {
                 Console.error("not signed in: run `handset login`")
                 throw HandsetExit.notSignedIn
             }
             do {
-                // Refresh first if needed, so the access token is valid for the three calls.
-                _ = try await services.session.validIDToken()
-                let access = await services.session.current?.accessToken ?? tokens.accessToken
-                let associated = try await services.cognito.call("AssociateSoftwareToken", body: ["AccessToken": .string(access)])
-                guard let secret = associated["SecretCode"]?.stringValue else {
-                    throw RemoteError.badResponse("AssociateSoftwareToken answered without a secret")
-                }
+                // The same calls as the account screen's: a valid access token (refreshed if due) for each.
                 let account = services.signedInUser?.username ?? "user"
-                let uri = "otpauth://totp/Handset:\(account)?secret=\(secret)&issuer=Handset"
+                let secret = try await services.cognito.associateSoftwareToken(
+                    accessToken: try await services.session.validToken(.access))
+                let uri = AuthenticatorURI.totp(secret: secret, account: account)
                 if isatty(STDERR_FILENO) != 0, let qr = HandsetTUIQR.lines(uri) {
                     Console.note(qr.joined(separator: "\n"))
                 }
@@ -41,19 +39,15 @@ struct MFACommand: AsyncParsableCommand {
                 guard let userCode = code ?? Console.readLine(prompt: "Code from the app: "), !userCode.isEmpty else {
                     throw ValidationError("a code from the authenticator app is needed")
                 }
-                let verified = try await services.cognito.call(
-                    "VerifySoftwareToken",
-                    body: ["AccessToken": .string(access), "UserCode": .string(userCode), "FriendlyDeviceName": "handset"])
-                guard verified["Status"]?.stringValue == "SUCCESS" else {
+                do {
+                    try await services.cognito.verifyAndPreferSoftwareToken(
+                        accessToken: try await services.session.validToken(.access), code: userCode)
+                } catch RemoteError.cognito(let type, _)
+                    where type == "EnableSoftwareTokenMFAException" || type == "CodeMismatchException"
+                {
                     Console.error("the code did not verify; run `handset mfa setup` again")
                     throw HandsetExit.failure
                 }
-                _ = try await services.cognito.call(
-                    "SetUserMFAPreference",
-                    body: [
-                        "AccessToken": .string(access),
-                        "SoftwareTokenMfaSettings": ["Enabled": true, "PreferredMfa": true],
-                    ])
                 print("Authenticator app set up: sign-ins now ask for its code")
             } catch let error as ValidationError {
                 throw error

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HandsetApp
+import HandsetLive
 import HandsetModel
 import HandsetRemote
 import HandsetWire
@@ -12,19 +13,42 @@ struct LoginCommand: AsyncParsableCommand {
         abstract: "Sign in (SRP by default), answering MFA and new-password steps on stdin.",
         discussion: """
             Without a terminal, pass the password with --password-stdin (its first line); an MFA code comes from \
-            --mfa-code or the next line of stdin when asked. Exit codes: 0 signed in, 3 offline, 4 refused.
+            --mfa-code or the next line of stdin when asked. With --web, sign in through the pool's managed login \
+            in a browser (--provider NAME goes straight to an identity provider); with --device, on another \
+            device (a phone) that opens the address shown and enters the code. Exit codes: 0 signed in, \
+            3 offline, 4 refused.
             """)
 
     @OptionGroup var profile: ProfileOptions
     @Option(name: .long, help: "Username or email.") var username: String?
     @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
     @Option(name: .long, help: "The MFA code, if one will be asked for.") var mfaCode: String?
-    @Option(name: .long, help: "srp or password (USER_PASSWORD_AUTH, if the app client allows it); default from config.toml, else srp.")
+    @Option(
+        name: .long,
+        help: "srp or password (USER_PASSWORD_AUTH, if the app client allows it); default from config.toml, else srp.")
     var flow: String?
+    @Flag(name: .long, help: "Sign in in a browser (the pool's managed login, PKCE, a loopback redirect).")
+    var web = false
+    @Option(name: .long, help: "With --web: the identity provider to sign in with (e.g. Google, or an OIDC name).")
+    var provider: String?
+    @Flag(name: .long, help: "Sign in on another device: open the address shown there and enter the code.")
+    var device = false
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if web && device { throw ValidationError("--web and --device are two ways to sign in: choose one") }
+        if provider != nil && !web { throw ValidationError("--provider goes with --web") }
+        if (web || device) && (username != nil || passwordStdin || mfaCode != nil || flow != nil) {
+            throw ValidationError("--web and --device take no username, password, MFA code or flow")
+        }
+    }
 
     func run() async throws {
         let services = try profile.services()
+        if web || device {
+            try await ExternalLogin(services: services, json: output.json).run(web: web, provider: provider)
+            return
+        }
         guard let signInFlow = flow.map({ SignInFlow(rawValue: $0) }) ?? services.settings.signInFlow else {
             throw ValidationError("--flow is srp or password")
         }
@@ -45,10 +69,7 @@ struct LoginCommand: AsyncParsableCommand {
         while true {
             switch outcome {
             case .signedIn(let result):
-                let tokens = TokenSet(
-                    idToken: result.idToken, accessToken: result.accessToken, refreshToken: result.refreshToken,
-                    expiresAt: services.now().addingTimeInterval(TimeInterval(result.expiresIn)))
-                await services.session.signedIn(tokens)
+                let tokens = await services.session.signedIn(result)
                 let user = tokens.user
                 if output.json {
                     Console.printJSON([
@@ -111,32 +132,26 @@ struct LogoutCommand: AsyncParsableCommand {
 
     func run() async throws {
         let services = try profile.services()
-        guard let tokens = await services.session.current else {
+        // The local sign-out always happens; telling the server is best effort (it may be unreachable).
+        let result = await services.session.signOut(everywhere: everywhere)
+        guard result.wasSignedIn else {
             print("Not signed in")
             return
         }
-        // The local sign-out always happens; telling the server is best effort (it may be unreachable).
-        do {
-            if everywhere {
-                _ = try await services.cognito.call("GlobalSignOut", body: ["AccessToken": .string(tokens.accessToken)])
-            } else if let refresh = tokens.refreshToken {
-                var body: [String: JSONValue] = [
-                    "Token": .string(refresh), "ClientId": .string(services.configuration.clientId),
-                ]
-                if let secret = services.configuration.clientSecret { body["ClientSecret"] = .string(secret) }
-                _ = try await services.cognito.call("RevokeToken", body: .object(body))
-            }
-        } catch {
-            Console.note("The server was not told (\(RemoteError.from(error).message)); this device is signed out.")
+        if let why = result.serverNotTold {
+            Console.note("The server was not told (\(why)); this device is signed out.")
         }
-        await services.session.signOut()
         print(everywhere ? "Signed out everywhere" : "Signed out")
+        if result.endsBrowserSession, let hostedUI = services.configuration.hostedUI {
+            await ExternalLogin.endBrowserSession(services: services, hostedUI: hostedUI)
+        }
     }
 }
 
 /// `handset whoami`.
 struct WhoamiCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Who is signed in on this profile.")
+    static let configuration = CommandConfiguration(
+        commandName: "whoami", abstract: "Who is signed in on this profile.")
 
     @OptionGroup var profile: ProfileOptions
     @OptionGroup var output: OutputOptions

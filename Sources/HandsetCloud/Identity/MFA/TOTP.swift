@@ -49,13 +49,4 @@ public enum TOTP {
         }
         return found
     }
-
-    /// The authenticator-app URI: `otpauth://totp/<Issuer>:<account>?secret=<base32>&issuer=<Issuer>`.
-    static func provisioningURI(secret: [UInt8], account: String, issuer: String) -> String {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~@"))
-        let escapedIssuer = issuer.addingPercentEncoding(withAllowedCharacters: allowed) ?? issuer
-        let escapedAccount = account.addingPercentEncoding(withAllowedCharacters: allowed) ?? account
-        return "otpauth://totp/\(escapedIssuer):\(escapedAccount)?secret=\(Base32.encode(secret))"
-            + "&issuer=\(escapedIssuer)"
-    }
 }

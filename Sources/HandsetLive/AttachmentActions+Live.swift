@@ -1,33 +1,10 @@
 import Foundation
+import HandsetApp
 import HandsetModel
 import HandsetRemote
 import HandsetStore
-import HandsetWire
 
-/// The attachment calls of the detail screen and the form.
-public struct AttachmentActions: Sendable {
-    public var upload:
-        @Sendable (_ collection: String, _ recordId: String, _ field: String, _ path: String) async -> AppEvent
-    public var download: @Sendable (_ key: String, _ path: String, _ overwrite: Bool) async -> AppEvent
-    public var restore: @Sendable (_ key: String) async -> AppEvent
-    public var info: @Sendable (_ key: String) async -> AppEvent
-
-    public init(
-        upload: @escaping @Sendable (String, String, String, String) async -> AppEvent = { _, _, _, _ in
-            .attachments(.failed("Not available"))
-        },
-        download: @escaping @Sendable (String, String, Bool) async -> AppEvent = { _, _, _ in
-            .attachments(.failed("Not available"))
-        },
-        restore: @escaping @Sendable (String) async -> AppEvent = { _ in .attachments(.failed("Not available")) },
-        info: @escaping @Sendable (String) async -> AppEvent = { _ in .attachments(.failed(nil)) }
-    ) {
-        self.upload = upload
-        self.download = download
-        self.restore = restore
-        self.info = info
-    }
-
+extension AttachmentActions {
     /// Signed URLs from the API, bytes streamed from and to files, the record's field written through the outbox.
     public static func live(
         scope: UserScope, now: @escaping @Sendable () -> Date, relay: EventRelay
@@ -109,43 +86,5 @@ public struct AttachmentActions: Sendable {
                     return .attachments(.failed(nil))
                 }
             })
-    }
-}
-
-/// Paths the person types, and what a file is.
-public enum LocalFiles {
-    /// `$HOME` as a shell reads it, else the account's home directory.
-    public static var home: String {
-        ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-    }
-
-    /// `~` and `~/...` as the home directory: `$HOME`, as a shell reads it.
-    public static func expand(
-        _ path: String, home: String = LocalFiles.home
-    ) -> String {
-        if path == "~" { return home }
-        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
-        return path
-    }
-
-    /// A MIME type from the file's extension (what S3 would be told).
-    public static func contentType(of file: URL) -> String {
-        switch file.pathExtension.lowercased() {
-        case "txt", "log": return "text/plain"
-        case "md", "markdown": return "text/markdown"
-        case "csv": return "text/csv"
-        case "html", "htm": return "text/html"
-        case "json": return "application/json"
-        case "pdf": return "application/pdf"
-        case "zip": return "application/zip"
-        case "png": return "image/png"
-        case "jpg", "jpeg": return "image/jpeg"
-        case "gif": return "image/gif"
-        case "webp": return "image/webp"
-        case "heic": return "image/heic"
-        case "mp4": return "video/mp4"
-        case "mov": return "video/quicktime"
-        default: return "application/octet-stream"
-        }
     }
 }

@@ -13,11 +13,26 @@ final class FakeCloud: HTTPTransport, @unchecked Sendable {
     private var _refreshAccepted = true
     private var _reachable = true
     private var issued = 0
+    private var _revokedRefreshTokens: [String] = []
+    private var _globalSignOuts = 0
     var password = "right-password"
+    /// The app client's secret, if it has one: RevokeToken then needs it, as Cognito's does.
+    let clientSecret: String?
+
+    init(clientSecret: String? = nil) {
+        self.clientSecret = clientSecret
+    }
 
     static let configuration = ClientConfiguration(
         region: "us-east-1", userPoolId: "us-east-1_TEST", clientId: "client",
         cognitoEndpoint: URL(string: "http://fake.invalid/")!, apiEndpoint: URL(string: "http://fake.invalid/api")!)
+
+    /// The configuration of a client that has this cloud's secret (if any).
+    var clientConfiguration: ClientConfiguration {
+        var configuration = Self.configuration
+        configuration.clientSecret = clientSecret
+        return configuration
+    }
 
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
@@ -26,6 +41,8 @@ final class FakeCloud: HTTPTransport, @unchecked Sendable {
     }
 
     var refreshCalls: Int { withLock { _refreshCalls } }
+    var revokedRefreshTokens: [String] { withLock { _revokedRefreshTokens } }
+    var globalSignOuts: Int { withLock { _globalSignOuts } }
     func setReachable(_ value: Bool) { withLock { _reachable = value } }
     func setRefreshAccepted(_ value: Bool) { withLock { _refreshAccepted = value } }
     func setRecords(_ collection: String, _ records: [JSONValue]) { withLock { _records[collection] = records } }
@@ -35,7 +52,8 @@ final class FakeCloud: HTTPTransport, @unchecked Sendable {
     func makeIDToken(username: String) -> String {
         issued += 1
         let payload: JSONValue = [
-            "sub": .string("sub-\(username)"), "cognito:username": .string(username), "token_use": "id", "n": .number(Double(issued)),
+            "sub": .string("sub-\(username)"), "cognito:username": .string(username), "token_use": "id",
+            "n": .number(Double(issued)),
         ]
         let encoded = payload.encoded().base64EncodedString().replacingOccurrences(of: "=", with: "")
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
@@ -53,10 +71,24 @@ final class FakeCloud: HTTPTransport, @unchecked Sendable {
     }
 
     private func cognito(_ request: HTTPRequest) throws -> HTTPResponse {
-        let body = try JSONDecoder().decode(InitiateAuthRequest.self, from: request.body ?? Data())
         func error(_ type: String, _ message: String) -> HTTPResponse {
             HTTPResponse(status: 400, body: try! JSONEncoder().encode(CognitoErrorBody(type: type, message: message)))
         }
+        switch request.headers[CognitoWire.targetHeader] {
+        case CognitoWire.targetPrefix + "RevokeToken":
+            let body = try JSONValue.parse(request.body ?? Data())
+            guard body["ClientId"]?.stringValue == Self.configuration.clientId,
+                body["ClientSecret"]?.stringValue == clientSecret
+            else { return error("NotAuthorizedException", "Client is not authorized to revoke this token") }
+            _revokedRefreshTokens.append(body["Token"]?.stringValue ?? "")
+            return HTTPResponse(status: 200, body: Data("{}".utf8))
+        case CognitoWire.targetPrefix + "GlobalSignOut":
+            _globalSignOuts += 1
+            return HTTPResponse(status: 200, body: Data("{}".utf8))
+        default:
+            break
+        }
+        let body = try JSONDecoder().decode(InitiateAuthRequest.self, from: request.body ?? Data())
         switch body.authFlow {
         case CognitoAuthFlow.userPassword:
             guard body.authParameters["PASSWORD"] == password else {

@@ -1,11 +1,12 @@
 import Foundation
+import HandsetApp
 import HandsetModel
 import HandsetRemote
 import HandsetStore
 import HandsetWire
 import Testing
 
-@testable import HandsetApp
+@testable import HandsetLive
 
 /// The live environment (Cognito client, API client, session manager, sync engine, SQLite store) against an
 /// in-memory cloud.
@@ -30,23 +31,26 @@ import Testing
     }
 
     struct Fixture {
-        let cloud = FakeCloud()
+        let cloud: FakeCloud
         let store: LocalStore
         let session: SessionManager
         let environment: AppEnvironment
         let clock = Clock()
         let saved = SavedTokens()
 
-        init() throws {
+        /// - Parameter clientSecret: the app client's secret, shared by the cloud and the client.
+        init(clientSecret: String? = nil) throws {
             store = try LocalStore()
-            let cloud = self.cloud
+            let cloud = FakeCloud(clientSecret: clientSecret)
+            self.cloud = cloud
             let clock = self.clock
             let saved = self.saved
+            let configuration = cloud.clientConfiguration
             session = SessionManager(
-                cognito: CognitoClient(configuration: FakeCloud.configuration, transport: cloud), tokens: nil,
+                cognito: CognitoClient(configuration: configuration, transport: cloud), tokens: nil,
                 now: { clock.now }, persist: { saved.save($0) })
             environment = AppEnvironment.live(
-                configuration: FakeCloud.configuration, store: store, session: session, transport: cloud,
+                configuration: configuration, store: store, session: session, transport: cloud,
                 flow: .password,
                 now: { clock.now })
         }
@@ -148,5 +152,42 @@ import Testing
         #expect(await fixture.environment.perform(.sync(collection: "tasks")) == .account(.sessionExpired))
         #expect(fixture.saved.tokens == nil, "the token cache is removed")
         #expect(try fixture.store.recordCount(collection: "tasks") == 2, "the cache stays")
+    }
+
+    /// Issue 17: the app's sign-out sent RevokeToken without the client secret, so with an app client that has one
+    /// the refresh token was never revoked and the app said the server could not be told.
+    @Test func signOutRevokesTheRefreshTokenOfAClientWithASecret() async throws {
+        let fixture = try Fixture(clientSecret: "s3cr3t")
+        _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+        #expect(
+            await fixture.environment.perform(.signOut(everywhere: false))
+                == .account(.signedOut(message: "Signed out")))
+        #expect(fixture.cloud.revokedRefreshTokens == ["refresh-1"])
+        #expect(fixture.saved.tokens == nil, "the token cache is removed")
+    }
+
+    @Test func signOutEverywhereAndASignOutTheServerRefusesStillSignOutHere() async throws {
+        let fixture = try Fixture()
+        _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+        #expect(
+            await fixture.environment.perform(.signOut(everywhere: true))
+                == .account(.signedOut(message: "Signed out everywhere")))
+        #expect(fixture.cloud.globalSignOuts == 1)
+        #expect(fixture.cloud.revokedRefreshTokens.isEmpty)
+
+        // Signed in again on a client whose secret the cloud does not know: Cognito refuses the revocation.
+        let mismatched = try Fixture(clientSecret: "s3cr3t")
+        let session = SessionManager(
+            cognito: CognitoClient(configuration: FakeCloud.configuration, transport: mismatched.cloud), tokens: nil,
+            persist: { _ in })
+        let environment = AppEnvironment.live(
+            configuration: FakeCloud.configuration, store: mismatched.store, session: session,
+            transport: mismatched.cloud, flow: .password)
+        _ = await environment.perform(.signIn(username: "alice", password: "right-password"))
+        #expect(
+            await environment.perform(.signOut(everywhere: false))
+                == .account(.signedOut(message: "Signed out on this device (the server could not be told)")))
+        #expect(mismatched.cloud.revokedRefreshTokens.isEmpty)
+        #expect(await session.current == nil)
     }
 }

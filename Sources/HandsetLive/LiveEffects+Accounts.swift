@@ -1,0 +1,91 @@
+import Foundation
+import HandsetApp
+import HandsetModel
+import HandsetRemote
+import HandsetWire
+
+/// The sign-in screen's account calls (sign-up, password reset) and the account screen's MFA.
+extension LiveEffects {
+    var accounts: AccountActions {
+        let cognito = cognito
+        var accounts = AccountActions(
+            signUp: { username, email, password in
+                do {
+                    let (confirmed, destination) = try await cognito.signUp(
+                        username: username, password: password, email: email)
+                    return confirmed ? .signIn(.accountConfirmed) : .signIn(.codeSent(destination: destination))
+                } catch {
+                    return Self.accountFailure(error)
+                }
+            },
+            confirmSignUp: { username, code in
+                do {
+                    try await cognito.confirmSignUp(username: username, code: code)
+                    return .signIn(.accountConfirmed)
+                } catch {
+                    return Self.accountFailure(error)
+                }
+            },
+            forgotPassword: { username in
+                do {
+                    return .signIn(.codeSent(destination: try await cognito.forgotPassword(username: username)))
+                } catch {
+                    return Self.accountFailure(error)
+                }
+            },
+            resetPassword: { username, code, newPassword in
+                do {
+                    try await cognito.confirmForgotPassword(username: username, code: code, newPassword: newPassword)
+                    return .signIn(.passwordWasReset)
+                } catch {
+                    return Self.accountFailure(error)
+                }
+            })
+        let session = session
+        accounts.mfaSettings = {
+            await mfaCall { .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: $0))) }
+        }
+        accounts.startTOTP = {
+            await mfaCall { access in
+                let secret = try await cognito.associateSoftwareToken(accessToken: access)
+                let account = await session.current?.user?.username ?? "user"
+                return .account(
+                    .totpSetupStarted(secret: secret, uri: AuthenticatorURI.totp(secret: secret, account: account)))
+            }
+        }
+        accounts.verifyTOTP = { code in
+            await mfaCall { access in
+                try await cognito.verifyAndPreferSoftwareToken(accessToken: access, code: code)
+                return .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: access)))
+            }
+        }
+        accounts.disableTOTP = {
+            await mfaCall { access in
+                try await cognito.setSoftwareTokenMFA(accessToken: access, enabled: false)
+                return .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: access)))
+            }
+        }
+        return accounts
+    }
+
+    /// A call with a valid access token (refreshed first if due), its failures in the account screen's words.
+    private func mfaCall(_ body: (String) async throws -> AppEvent) async -> AppEvent {
+        do {
+            return try await body(try await session.validToken(.access))
+        } catch RemoteError.sessionExpired {
+            return .account(.sessionExpired)
+        } catch {
+            let remote = RemoteError.from(error)
+            if case .offline = remote {
+                return .account(.mfaFailed("\(remote.message); MFA settings need the cloud"))
+            }
+            return .account(.mfaFailed(remote.message))
+        }
+    }
+
+    private static func accountFailure(_ error: any Error) -> AppEvent {
+        let remote = RemoteError.from(error)
+        if case .offline(let detail) = remote { return .signIn(.stepFailed("Offline: \(detail)")) }
+        return .signIn(.stepFailed(remote.message))
+    }
+}
