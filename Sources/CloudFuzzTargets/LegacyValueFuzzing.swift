@@ -10,9 +10,10 @@ import HandsetWire
 /// value (nothing drifts on a round trip through a device). One the column cannot hold is refused with a message,
 /// never anything else.
 enum LegacyValueFuzzing {
-    static func column(_ dataType: String, _ columnType: String, precision: Int? = nil, scale: Int? = nil,
-        characters: Int? = nil, fraction: Int? = nil, json: Bool = false) -> LegacyColumn
-    {
+    static func column(
+        _ dataType: String, _ columnType: String, precision: Int? = nil, scale: Int? = nil,
+        characters: Int? = nil, fraction: Int? = nil, json: Bool = false
+    ) -> LegacyColumn {
         LegacyColumn(
             name: "c", dataType: dataType, columnType: columnType, isNullable: true, defaultValue: nil, extra: "",
             isGenerated: false, characterSet: "utf8mb4", maximumCharacters: characters,
@@ -39,22 +40,24 @@ enum LegacyValueFuzzing {
         let zone = zones[Int(selector) / columns.count % zones.count]
         let rest = data.dropFirst()
         let value = (try? JSONValue.parse(Data(rest))) ?? .string(String(decoding: rest, as: UTF8.self))
-        let stored: HandsetMySQLValueBox
+        let stored: StoredColumnValue
         do throws(LegacyFieldProblem) {
-            stored = HandsetMySQLValueBox(try LegacyValueCodec.write(value, column: column, zone: zone))
+            stored = StoredColumnValue(try LegacyValueCodec.write(value, column: column, zone: zone))
         } catch {
             FuzzCheck.that(!error.message.isEmpty, "refused without a reason")
             return
         }
         // What the server would hand back for that column: integers and doubles as themselves, the rest as text.
-        guard let read = LegacyValueCodec.read(
-            stored.asRead(for: column), column: column, rules: PropertyRules(kind: .any), zone: zone)
+        guard
+            let read = LegacyValueCodec.read(
+                stored.asRead(for: column), column: column, rules: PropertyRules(kind: .any), zone: zone)
         else { return }
-        let again: HandsetMySQLValueBox
+        let again: StoredColumnValue
         do throws(LegacyFieldProblem) {
-            again = HandsetMySQLValueBox(try LegacyValueCodec.write(read, column: column, zone: zone))
+            again = StoredColumnValue(try LegacyValueCodec.write(read, column: column, zone: zone))
         } catch {
-            FuzzCheck.that(false, "\(column.columnType): \(stored) reads as \(read), which is refused: \(error.message)")
+            FuzzCheck.that(
+                false, "\(column.columnType): \(stored) reads as \(read), which is refused: \(error.message)")
             return
         }
         FuzzCheck.that(
@@ -65,7 +68,7 @@ enum LegacyValueFuzzing {
 
 /// A stored column value, as the fuzz target compares them: the way the server would hand it back, and a form in
 /// which values the server keeps alike compare equal (DECIMAL by number, JSON by value, integers by digits).
-struct HandsetMySQLValueBox: CustomStringConvertible {
+struct StoredColumnValue: CustomStringConvertible {
     let value: MySQLValue
 
     init(_ value: MySQLValue) { self.value = value }
@@ -84,7 +87,8 @@ struct HandsetMySQLValueBox: CustomStringConvertible {
     func normalized(for column: LegacyColumn) -> String {
         switch column.kind {
         case .decimal: return Decimal(string: text).map { "\($0)" } ?? text
-        case .json: return (try? JSONValue.parse(Data(text.utf8))).map { String(decoding: $0.encoded(), as: UTF8.self) } ?? text
+        case .json:
+            return (try? JSONValue.parse(Data(text.utf8))).map { String(decoding: $0.encoded(), as: UTF8.self) } ?? text
         default:
             if case .bytes(let bytes) = value { return Data(bytes).base64EncodedString() }
             return text
