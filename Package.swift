@@ -24,7 +24,8 @@ import PackageDescription
 //       │                            backends share (sort values, search words)
 //       ├── HandsetCloudSQLite       the embedded backend: GRDB on <data dir>/handset-cloud.sqlite, keys and
 //       │                            settings as files of the data directory
-//       ├── HandsetCloudMySQL        the MariaDB/MySQL backend (tables prefixed handset_), over HandsetMySQL
+//       ├── HandsetCloudMySQL        the MariaDB/MySQL backend (tables prefixed handset_), over HandsetMySQL; also serves
+//       │                            existing tables of the database as collections (x-handset-table)
 //       └── HandsetCloud             the local AWS stand-in (Hummingbird, jwt-kit, COpenSSL): sees only the
 //           │                        storage protocols
 //           └── handset-cloud        executable: picks the backend (--database mysql://…, else SQLite)
