@@ -24,7 +24,8 @@ import PackageDescription
 //       │                            backends share (sort values, search words)
 //       ├── HandsetCloudSQLite       the embedded backend: GRDB on <data dir>/handset-cloud.sqlite, keys and
 //       │                            settings as files of the data directory
-//       ├── HandsetCloudMySQL        the MariaDB/MySQL backend (tables prefixed handset_), over HandsetMySQL
+//       ├── HandsetCloudMySQL        the MariaDB/MySQL backend (tables prefixed handset_), over HandsetMySQL; also serves
+//       │                            existing tables of the database as collections (x-handset-table)
 //       └── HandsetCloud             the local AWS stand-in (Hummingbird, jwt-kit, COpenSSL): sees only the
 //           │                        storage protocols
 //           └── handset-cloud        executable: picks the backend (--database mysql://…, else SQLite)
@@ -187,8 +188,8 @@ let package = Package(
         .target(
             name: "CloudFuzzTargets",
             dependencies: [
-                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetMySQL", "HandsetFuzzing",
-                "HandsetSRP", "HandsetWire",
+                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetCloudMySQL", "HandsetMySQL",
+                "HandsetFuzzing", "HandsetSRP", "HandsetWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -46,7 +46,8 @@ extension LiveEffects {
                 let report = try await data.sync.sync(collections: [collection]) {
                     relay.send(.sync(.progress($0)))
                 }
-                return .sync(.finished(collection: collection, count: report.pulled, at: now()))
+                return .sync(
+                    .finished(collection: collection, count: report.pulled, at: now(), rekeyed: report.rekeyed))
             } catch {
                 return failure(error, for: data)
             }

@@ -84,10 +84,13 @@ public struct CollectionSchema: Sendable, Equatable, Codable {
     public var creators: Creators
     /// Whether records may carry fields the schema does not list (`additionalProperties: true`).
     public var allowsUnknownFields: Bool
+    /// Whether the server's database assigns record ids (`x-handset-key-generated`): a record made on the device
+    /// goes by a temporary id until the server's answer gives it its own.
+    public var idsAssignedByServer: Bool
 
     public init(
         name: String, typeName: String, titleField: String, listColumns: [String], fields: [FieldSchema],
-        creators: Creators = .anyone, allowsUnknownFields: Bool = false
+        creators: Creators = .anyone, allowsUnknownFields: Bool = false, idsAssignedByServer: Bool = false
     ) {
         self.name = name
         self.typeName = typeName
@@ -96,6 +99,7 @@ public struct CollectionSchema: Sendable, Equatable, Codable {
         self.fields = fields
         self.creators = creators
         self.allowsUnknownFields = allowsUnknownFields
+        self.idsAssignedByServer = idsAssignedByServer
     }
 
     /// Who may create records when this user may not (the words of the app's status line and `handset put`).
@@ -204,7 +208,8 @@ extension APISchema {
                     name: name, typeName: typeName, titleField: titleField,
                     listColumns: listColumns.isEmpty ? [titleField] : listColumns, fields: fields,
                     creators: CollectionSchema.Creators(rules: schema[APIDocumentKeys.auth]?.arrayValue),
-                    allowsUnknownFields: Self.allowsUnknownFields(schema["additionalProperties"])))
+                    allowsUnknownFields: Self.allowsUnknownFields(schema["additionalProperties"]),
+                    idsAssignedByServer: schema[APIDocumentKeys.keyGenerated]?.boolValue ?? false))
         }
         // The document's top-level `tags` list gives the order (JSON objects have none once parsed); collections
         // without a tag follow by name.

@@ -79,13 +79,16 @@ public struct APIClient: Sendable {
         }
     }
 
-    /// Sends many writes in one request; one result per operation, in order.
-    public func batch(collection: String, _ request: BatchRequest) async throws -> BatchResponse {
+    /// Sends many writes in one request; one result per operation, in order. `idempotencyKey` (a fresh one when
+    /// nil) lets a later sync send the same request again and get the first answer back.
+    public func batch(
+        collection: String, _ request: BatchRequest, idempotencyKey: String? = nil
+    ) async throws -> BatchResponse {
         let body = try JSONEncoder().encode(request)
         // The key makes the POST safe to send again after a dropped answer (the server replays its first answer).
         let response = try await send(
             "POST", path: "\(collection)/\(APIRoute.batch)", authorized: true, body: body,
-            extraHeaders: [APIHeader.idempotencyKey: UUID().uuidString.lowercased()])
+            extraHeaders: [APIHeader.idempotencyKey: idempotencyKey ?? UUID().uuidString.lowercased()])
         do {
             let answer = try JSONDecoder().decode(BatchResponse.self, from: response.body)
             guard answer.results.count == request.operations.count else {

@@ -13,6 +13,8 @@ public struct SyncReport: Sendable, Equatable {
     public var pulled = 0
     /// Whether writes are still queued because the server asked to retry later.
     public var deferred = false
+    /// Records made here under a temporary id that now go by the id the server's database gave them.
+    public var rekeyed: [RecordIDChange] = []
 
     public init() {}
 }
@@ -22,9 +24,9 @@ public struct SyncReport: Sendable, Equatable {
 /// Every step leaves the store consistent whatever fails: a page of changes is applied with its cursor in one
 /// transaction, a push result is recorded per record, and a transport error leaves every queued write queued.
 public struct SyncEngine: Sendable {
-    private let api: APIClient
-    private let store: LocalStore
-    private let now: @Sendable () -> Date
+    let api: APIClient
+    let store: LocalStore
+    let now: @Sendable () -> Date
     private let policy: @Sendable (String) -> ConflictPolicy
 
     public init(
@@ -65,6 +67,21 @@ public struct SyncEngine: Sendable {
         while true {
             let items = OutboxCoalescer.coalesce(try store.queuedEntries(limit: 500))
             if items.isEmpty { break }
+            // Creates whose ids the server assigns go first, one at a time: later writes of the record, and links
+            // to it from other records, need the id it is given.
+            if let schema = store.cachedSchema(),
+                let create = items.first(where: {
+                    schema.collection(named: $0.collection)?.idsAssignedByServer == true
+                        && $0.operation?.op == .create
+                })
+            {
+                guard try await pushAssignedCreate(create, schema: schema, report: &report) else {
+                    report.deferred = true
+                    break
+                }
+                progress(.pushing(done: report.pushed, of: items.count))
+                continue
+            }
             var retryLater = false
             var byCollection: [String: [PushItem]] = [:]
             var order: [String] = []

@@ -1,4 +1,5 @@
 import Foundation
+import HandsetCloudSQLite
 import HandsetCloudStorage
 import HandsetWire
 import Testing
@@ -36,7 +37,9 @@ struct LegacyMappingTests {
                  "properties": {"title": {"type": "string"},
                                 "madeAt": {"type": "string", "format": "date-time", "x-handset-column": "made_at",
                                            "x-handset-time-zone": "America/New_York"},
+                                "userId": {"type": "integer", "x-handset-column": "user_id"},
                                 "id": {"type": "string"}},
+                 "required": ["title", "userId"],
                  "x-handset-auth": [{"allow": "owner", "x-handset-owner-column": "user_id", "identityClaim": "custom:uid"}]}
                 """))
         let collection = try #require(document.collections["things"])
@@ -46,7 +49,9 @@ struct LegacyMappingTests {
         #expect(table.keyGenerated)
         #expect(table.ownerColumn == "user_id")
         #expect(table.timeZone == "Europe/Paris")
-        #expect(table.fields.map(\.property) == ["madeAt", "title"])
+        #expect(table.fields.map(\.property) == ["madeAt", "title", "userId"])
+        // The owner column is the cloud's to fill in from the creator's claim: never required of a body.
+        #expect(collection.required == ["title"])
         #expect(table.fields.first?.column == "made_at")
         #expect(table.fields.first?.timeZone == "America/New_York")
         #expect(collection.layout.table == table)
@@ -71,8 +76,28 @@ struct LegacyMappingTests {
             #expect(schema[key] == nil)
         }
         #expect(schema["properties"]?["madeAt"]?[APIDocumentKeys.column] == nil)
+        #expect(schema["properties"]?["userId"]?["readOnly"] == true)
+        #expect(schema["required"] == ["title"])
         #expect(schema[APIDocumentKeys.auth]?.arrayValue?.first?[APIDocumentKeys.ownerColumn] == nil)
         #expect(schema[APIDocumentKeys.auth]?.arrayValue?.first?["identityClaim"] == "custom:uid")
+    }
+
+    @Test("an existing table needs its MariaDB/MySQL database: SQLite storage refuses the mapping, saying so")
+    func sqliteRefusesTables() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storage = try SQLiteCloudStorage.open(directory: directory)
+        let document = try APIDocument(
+            json: Self.document(
+                #"{"x-handset-collection": "things", "x-handset-table": "things", "x-handset-auth": [{"allow": "private"}]}"#
+            ))
+        do {
+            try await storage.records.prepare(for: document.orderedCollections.map(\.layout))
+            Issue.record("SQLite took a collection of an existing table")
+        } catch let error as CloudStartupError {
+            #expect(error.description.contains("needs its MariaDB/MySQL database (--database mysql://…)"))
+        }
+        await storage.close()
     }
 
     @Test("composite keys and other mappings that cannot work are refused, saying why")

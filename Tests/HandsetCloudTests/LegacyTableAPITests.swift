@@ -30,6 +30,7 @@ struct LegacyTableAPITests {
             price DECIMAL(10,2) NOT NULL DEFAULT '0.00',
             due DATE NOT NULL DEFAULT '0000-00-00',
             opened_at DATETIME NOT NULL DEFAULT '0000-00-00 00:00:00',
+            touched DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
             CONSTRAINT tickets_customer FOREIGN KEY (customer_id) REFERENCES customers (customer_id)
         ) ENGINE=InnoDB DEFAULT CHARSET=latin1
         """,
@@ -162,6 +163,13 @@ struct LegacyTableAPITests {
             #expect(try inserted.int(0) == 1)
             // 01:30 UTC on the night clocks go forward is 03:30 in Paris.
             #expect(try inserted.string(1) == "2026-03-29 03:30:00")
+            // A column the server fills with the current time holds Paris time, as the web application's would (the
+            // cloud's sessions run in UTC, so the cloud writes it).
+            let offset = try await cloud.sql(
+                "SELECT TIMESTAMPDIFF(MINUTE, UTC_TIMESTAMP(), touched) FROM tickets WHERE ticket_id = 4"
+            ).rows.first?.int(0)
+            let paris = TimeZone(identifier: "Europe/Paris")!.secondsFromGMT() / 60
+            #expect(offset.map { abs($0 - paris) <= 2 } == true, "\(offset ?? 0) minutes from UTC")
             let withID = try await cloud.send(
                 .put, "/api/tickets/\(UUID().uuidString)", as: "alice", headers: ["If-None-Match": "*"],
                 body: #"{"subject": "Mine"}"#)

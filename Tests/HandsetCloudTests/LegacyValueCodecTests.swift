@@ -72,6 +72,11 @@ struct LegacyValueCodecTests {
         #expect(read(.int(2), flag) == .bool(true))
         #expect(read(.int(2), flag, as: .integer) == .number(2))
         #expect(try LegacyValueCodec.write(.bool(true), column: flag, zone: Self.utc) == .int(1))
+        #expect(try LegacyValueCodec.write(.number(0), column: flag, zone: Self.utc) == .int(0))
+        // Found by the legacy-value fuzz target: 2 was stored, read back as true, and written back as 1.
+        #expect(throws: LegacyFieldProblem("must be true or false")) {
+            try LegacyValueCodec.write(.number(2), column: flag, zone: Self.utc)
+        }
         #expect(Self.column("tinyint", "tinyint(1) unsigned").kind == .integer(bits: 8, unsigned: true))
     }
 

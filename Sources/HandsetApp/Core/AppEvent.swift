@@ -72,7 +72,8 @@ public enum ListEvent: Sendable, Equatable {
 
 /// Results of syncing, and of any call to the cloud that failed.
 public enum SyncEvent: Sendable, Equatable {
-    case finished(collection: String, count: Int, at: Date)
+    /// `rekeyed`: records made here that now go by the id the server's database gave them.
+    case finished(collection: String, count: Int, at: Date, rekeyed: [RecordIDChange] = [])
     /// A call to the cloud failed; `offline` when no answer came at all.
     case failed(message: String, offline: Bool)
     /// How far the running sync has got.

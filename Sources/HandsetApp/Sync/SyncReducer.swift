@@ -5,7 +5,8 @@ import HandsetModel
 enum SyncReducer {
     static func reduce(_ event: SyncEvent, in state: inout AppState) -> [AppEffect] {
         switch event {
-        case .finished(let collection, let count, let date):
+        case .finished(let collection, let count, let date, let rekeyed):
+            state.adoptServerIDs(rekeyed)
             _ = state.sync.schedule.handle(.finished(at: date, interval: state.settings.syncInterval))
             state.sync.progress = nil
             state.sync.connectivity = .online

@@ -116,19 +116,38 @@ extension CollectionDefinition {
         return name
     }
 
+    /// The properties that hold the owner column: the cloud sets it from the creator's claim, never from a body.
+    static func ownerProperties(_ schema: JSONValue) -> Set<String> {
+        let rules = schema[APIDocumentKeys.auth]?.arrayValue ?? []
+        guard schema[APIDocumentKeys.table] != nil,
+            let column = rules.lazy.compactMap({ $0[APIDocumentKeys.ownerColumn]?.stringValue }).first?.lowercased()
+        else { return [] }
+        let properties = schema["properties"]?.objectValue ?? [:]
+        return Set(
+            properties.filter { name, property in
+                (property[APIDocumentKeys.column]?.stringValue ?? name).lowercased() == column
+            }.keys)
+    }
+
     /// The schema as clients see it: the table's names (table, columns, owner column, zone) are the server's
-    /// business; `x-handset-key-generated` stays, since a client must create without an id.
+    /// business; `x-handset-key-generated` stays, since a client must create without an id; a property holding the
+    /// owner column is read-only and never required (the cloud fills it in).
     static func servedSchema(_ schema: JSONValue) -> JSONValue {
         guard var object = schema.objectValue, object[APIDocumentKeys.table] != nil else { return schema }
+        let owners = ownerProperties(schema)
         for key in [APIDocumentKeys.table, APIDocumentKeys.key, APIDocumentKeys.timeZone] { object[key] = nil }
         if var properties = object["properties"]?.objectValue {
             for (name, property) in properties {
                 guard var fields = property.objectValue else { continue }
                 fields[APIDocumentKeys.column] = nil
                 fields[APIDocumentKeys.timeZone] = nil
+                if owners.contains(name) { fields["readOnly"] = true }
                 properties[name] = .object(fields)
             }
             object["properties"] = .object(properties)
+        }
+        if let required = object["required"]?.arrayValue, !owners.isEmpty {
+            object["required"] = .array(required.filter { !owners.contains($0.stringValue ?? "") })
         }
         if let rules = object[APIDocumentKeys.auth]?.arrayValue {
             object[APIDocumentKeys.auth] = .array(

@@ -60,6 +60,7 @@ struct CollectionDefinition: Sendable, Equatable {
         }
         table = try Self.tableMapping(
             schemaName: schemaName, collection: name, schema: schema, properties: properties, rules: rules)
+        required.subtract(Self.ownerProperties(schema))
         sortKeys = computedSortKeys
         filterFields = computedFilterFields
     }

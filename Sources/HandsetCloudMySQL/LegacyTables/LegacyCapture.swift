@@ -12,7 +12,8 @@ import HandsetMySQL
 /// position to keep; and the cost to the web application is one small insert per changed row, with no lock any
 /// other writer waits for (see the README for the measurement).
 ///
-/// An UPDATE that changes no column leaves no entry. Trigger names carry a hash of their body, so that a new
+/// An UPDATE that changes no column leaves no entry (one that changes only a column stamped on update, ON UPDATE
+/// CURRENT_TIMESTAMP, is taken for one that changes nothing). Trigger names carry a hash of their body, so that a new
 /// mapping's triggers are created before the old ones are dropped: no write goes uncaptured in between.
 enum LegacyCapture {
     struct Trigger: Equatable {
@@ -28,7 +29,9 @@ enum LegacyCapture {
         let literal = "'" + table.name + "'"
         let key = LegacyTable.quote(table.key.name)
         let insert = "INSERT INTO handset_legacy_changes (table_name, row_key) VALUES (\(literal), NEW.\(key))"
-        let compared = description.columns.filter { !$0.isGenerated }.map { column in
+        // Generated columns follow the others; a column the server stamps on update (ON UPDATE CURRENT_TIMESTAMP)
+        // changes only with another one, and MariaDB shows the trigger its new stamp even when nothing changed.
+        let compared = description.columns.filter { !$0.isGenerated && !$0.updatesOnWrite }.map { column in
             let quoted = LegacyTable.quote(column.name)
             return "OLD.\(quoted) <=> NEW.\(quoted)"
         }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// A column of an existing table, as `information_schema.COLUMNS` describes it.
-struct LegacyColumn: Sendable, Equatable {
+package struct LegacyColumn: Sendable, Equatable {
     var name: String
     /// `DATA_TYPE`, lowercased: `int`, `varchar`, `datetime`, …
     var dataType: String
     /// `COLUMN_TYPE`, lowercased: `int(10) unsigned`, `enum('open','closed')`, `tinyint(1)`, …
-    var columnType: String
+    package var columnType: String
     var isNullable: Bool
     /// `COLUMN_DEFAULT` as the server gives it (MariaDB quotes strings, `'open'`, and writes functions,
     /// `current_timestamp()`); `nil` when the column has none.
@@ -25,6 +25,28 @@ struct LegacyColumn: Sendable, Equatable {
     /// `PRI`, `UNI`, `MUL` or empty.
     var columnKey: String
 
+    package init(
+        name: String, dataType: String, columnType: String, isNullable: Bool, defaultValue: String?, extra: String,
+        isGenerated: Bool, characterSet: String?, maximumCharacters: Int?, maximumBytes: Int?, numericPrecision: Int?,
+        numericScale: Int?, datetimePrecision: Int?, isJSON: Bool, columnKey: String
+    ) {
+        self.name = name
+        self.dataType = dataType
+        self.columnType = columnType
+        self.isNullable = isNullable
+        self.defaultValue = defaultValue
+        self.extra = extra
+        self.isGenerated = isGenerated
+        self.characterSet = characterSet
+        self.maximumCharacters = maximumCharacters
+        self.maximumBytes = maximumBytes
+        self.numericPrecision = numericPrecision
+        self.numericScale = numericScale
+        self.datetimePrecision = datetimePrecision
+        self.isJSON = isJSON
+        self.columnKey = columnKey
+    }
+
     var isUnsigned: Bool { columnType.contains("unsigned") }
     var isAutoIncrement: Bool { extra.contains("auto_increment") }
     /// `DEFAULT NULL` as MariaDB writes it: the same as no default, for a nullable column.
@@ -36,7 +58,7 @@ struct LegacyColumn: Sendable, Equatable {
     var isRequired: Bool { !isNullable && !hasDefault && !isAutoIncrement && !isGenerated }
 
     /// How values of this column travel.
-    var kind: LegacyColumnKind {
+    package var kind: LegacyColumnKind {
         switch dataType {
         case "tinyint" where columnType.hasPrefix("tinyint(1)") && !isUnsigned: return .boolean
         case "tinyint": return .integer(bits: 8, unsigned: isUnsigned)
@@ -120,7 +142,7 @@ struct LegacyColumn: Sendable, Equatable {
 }
 
 /// The ways column values travel as JSON.
-enum LegacyColumnKind: Sendable, Equatable {
+package enum LegacyColumnKind: Sendable, Equatable {
     case integer(bits: Int, unsigned: Bool)
     /// TINYINT(1), MySQL's BOOLEAN.
     case boolean

@@ -4,15 +4,15 @@ import Foundation
 /// says which zone it is a local time of (UTC unless told). A TIMESTAMP is an instant, read and written in UTC
 /// (the cloud's sessions run with `time_zone = '+00:00'`). Fractions are kept to the microsecond as integers, so no
 /// digit is lost on the way through a `Double`.
-struct LegacyDateTime: Sendable, Equatable {
+package struct LegacyDateTime: Sendable, Equatable {
     /// Seconds since 1970 (UTC).
-    var seconds: Int64
+    package var seconds: Int64
     /// 0 ... 999,999.
-    var microseconds: Int
+    package var microseconds: Int
 
     /// `YYYY-MM-DD HH:MM:SS[.ffffff]` as a local time of `zone`; `nil` for a zero or partly zero date
     /// (`0000-00-00 00:00:00`, `2024-00-10 …`), which has no instant.
-    static func parse(column text: String, zone: TimeZone) -> LegacyDateTime? {
+    package static func parse(column text: String, zone: TimeZone) -> LegacyDateTime? {
         guard let parts = Parts(text, dateTimeSeparators: [UInt8(ascii: " "), UInt8(ascii: "T")]), parts.month > 0,
             parts.day > 0
         else {
@@ -28,7 +28,7 @@ struct LegacyDateTime: Sendable, Equatable {
     }
 
     /// An RFC 3339 date-time (any offset), or `nil` when `text` is not one.
-    static func parse(rfc3339 text: String) -> LegacyDateTime? {
+    package static func parse(rfc3339 text: String) -> LegacyDateTime? {
         guard let parts = Parts(text, dateTimeSeparators: [UInt8(ascii: "T"), UInt8(ascii: "t")]), parts.month > 0,
             parts.day > 0,
             let offset = parts.offsetSeconds
@@ -44,7 +44,7 @@ struct LegacyDateTime: Sendable, Equatable {
     }
 
     /// RFC 3339 in UTC with `digits` fractional digits (0 ... 6): `2024-05-06T07:08:09.120Z`.
-    func rfc3339(digits: Int) -> String {
+    package func rfc3339(digits: Int) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let date = Date(timeIntervalSince1970: TimeInterval(seconds))
@@ -53,7 +53,7 @@ struct LegacyDateTime: Sendable, Equatable {
     }
 
     /// The column's text for a local time of `zone`, with `digits` fractional digits (more are cut off).
-    func columnText(zone: TimeZone, digits: Int) -> String {
+    package func columnText(zone: TimeZone, digits: Int) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let date = Date(timeIntervalSince1970: TimeInterval(seconds))

@@ -268,16 +268,17 @@ struct PutCommand: AsyncParsableCommand {
             for (name, problem) in problems.sorted(by: { $0.key < $1.key }) { Console.error("\(name) \(problem)") }
             throw ExitCode.validationFailure
         }
-        let result = await pushAndReport(services, collection: collection, id: recordId, send: !noSync)
-        let record = try services.store.record(collection: collection, id: recordId)
+        var finalId = recordId
+        let result = await pushAndReport(services, collection: collection, id: &finalId, send: !noSync)
+        let record = try services.store.record(collection: collection, id: finalId)
         if output.json {
-            var object = record?.jsonWithState.objectValue ?? ["id": .string(recordId)]
+            var object = record?.jsonWithState.objectValue ?? ["id": .string(finalId)]
             object["_result"] = .string(result.jsonName)
             if case .refused(let reason) = result { object["_reason"] = .string(reason) }
             if case .forbidden(let reason) = result { object["_reason"] = .string(reason) }
             Console.printJSON(.object(object))
         } else {
-            print("\(id == nil ? "Created" : "Saved") \(collection)/\(recordId): \(result.summary)")
+            print("\(id == nil ? "Created" : "Saved") \(collection)/\(finalId): \(result.summary)")
         }
         if result != .synced, !(noSync && result == .pending("--no-sync")) { throw result.exitCode }
     }
@@ -362,11 +363,24 @@ enum WriteResult: Equatable {
 /// Pushes the outbox if the cloud answers (a local write never fails because the network did) and says what became
 /// of the write to `collection/id`.
 func pushAndReport(_ services: UserServices, collection: String, id: String, send: Bool = true) async -> WriteResult {
+    var id = id
+    return await pushAndReport(services, collection: collection, id: &id, send: send)
+}
+
+/// The same; `id` follows the record when the server's database gave it its own id (a create in a collection with
+/// `x-handset-key-generated`).
+func pushAndReport(
+    _ services: UserServices, collection: String, id: inout String, send: Bool = true
+) async -> WriteResult {
     guard send else { return .pending("--no-sync") }
     var offline: String?
     do {
         let report = try await services.sync.push()
         if report.deferred { offline = "the server asked to retry later" }
+        let current = id
+        if let change = report.rekeyed.first(where: { $0.collection == collection && $0.temporaryID == current }) {
+            id = change.serverID
+        }
     } catch RemoteError.sessionExpired {
         return .notSignedIn
     } catch {
