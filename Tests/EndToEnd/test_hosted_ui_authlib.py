@@ -178,7 +178,6 @@ def test_client_credentials_with_http_basic(cloud, pool, idp, discovery):
     assert refused.value.error == "invalid_client"
 
 
-@pytest.mark.skipif(BACKEND == "mysql", reason="configures the pool through pool.json, which on MariaDB lives in the database")
 def test_configuration_operations_from_boto3(cloud, pool, idp):
     described = idp.describe_user_pool(UserPoolId=pool["id"])["UserPool"]
     assert described["Id"] == pool["id"]
@@ -197,7 +196,6 @@ def test_configuration_operations_from_boto3(cloud, pool, idp):
 
 
 
-@pytest.mark.skipif(BACKEND == "mysql", reason="configures the pool through pool.json, which on MariaDB lives in the database")
 def test_the_aws_cli_configures_managed_login(cloud, pool, idp, tmp_path):
     """Every configuration operation through the AWS CLI itself, as on AWS; each change is in pool.json."""
     assert shutil.which("aws"), "the AWS CLI is installed by scripts/bootstrap --tests"

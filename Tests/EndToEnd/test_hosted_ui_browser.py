@@ -26,7 +26,7 @@ import pyotp
 import pytest
 import requests
 
-from conftest import BACKEND, Cloud, Terminal, wait_until
+from conftest import Cloud, Terminal, wait_until
 from hosted_ui import ARTIFACTS, CallbackCatcher, authorize_url, claims, pkce_pair, pool_of, redeem
 
 selenium = pytest.importorskip("selenium")
@@ -35,13 +35,7 @@ from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 # One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
-ONLY_ON_SQLITE = (
-    "the managed-login end-to-end tests configure the pool by editing pool.json in the data directory; on"
-    " MariaDB the pool's settings live in the database (they run on SQLite; on MariaDB through test_fleet.py)")
-pytestmark = [
-    pytest.mark.xdist_group("test_hosted_ui_browser"),
-    pytest.mark.skipif(BACKEND == "mysql", reason=ONLY_ON_SQLITE),
-]
+pytestmark = pytest.mark.xdist_group("test_hosted_ui_browser")
 
 TINA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _last_tina_step = [0]

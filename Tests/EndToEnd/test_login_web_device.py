@@ -14,17 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BACKEND, Cloud, Terminal, wait_until
+from conftest import Cloud, Terminal, wait_until
 from hosted_ui import ScriptedBrowser, csrf, pool_of, query_of
 
 # One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
-ONLY_ON_SQLITE = (
-    "the managed-login end-to-end tests configure the pool by editing pool.json in the data directory; on"
-    " MariaDB the pool's settings live in the database (they run on SQLite; on MariaDB through test_fleet.py)")
-pytestmark = [
-    pytest.mark.xdist_group("test_login_web_device"),
-    pytest.mark.skipif(BACKEND == "mysql", reason=ONLY_ON_SQLITE),
-]
+pytestmark = pytest.mark.xdist_group("test_login_web_device")
 
 
 @pytest.fixture(scope="module")
