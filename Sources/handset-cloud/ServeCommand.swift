@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
             endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
             Everything persists under the data directory, which also receives amplify_outputs.json for clients. \
             With --database mysql://..., the state (users, records, notifications, object rows, keys, settings, the \
-            outbox) lives in that MariaDB/MySQL database instead, shared by every instance started on it; object \
+            mailbox) lives in that MariaDB/MySQL database instead, shared by every instance started on it; object \
             bytes, logs and amplify_outputs.json stay in the data directory, and on the first start the settings are \
             seeded from its pool.json, storage.json and notifications.json when present.
 
@@ -26,8 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
             localhost or a loopback address. Off loopback (bound to another interface, or relayed by a proxy that \
             adds X-Forwarded-For) they need a SigV4 signature by an access key of --admin-credentials, as boto3 \
             and the AWS CLI send; without that option they are refused. Codes and temporary passwords go to the \
-            outbox (<data-dir>/outbox.jsonl, or the database): read them with `handset-cloud outbox` or GET \
-            /_local/outbox (loopback only). Pool settings (MFA mode and factors, password policy, token lifetimes, \
+            mailbox (<data-dir>/mailbox.jsonl, or the database): read them with `handset-cloud mailbox` or GET \
+            /_loopback/mailbox (loopback only). Pool settings (MFA mode and factors, password policy, token lifetimes, \
             refresh-token rotation, clients) live in <data-dir>/pool.json (or the database).
             """)
 

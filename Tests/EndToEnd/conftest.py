@@ -179,11 +179,11 @@ class Cloud:
             return storage_args(self.data_dir)
         return ["--data-dir", str(self.data_dir), *storage_args(self.shares_database_of)[2:]]
 
-    def outbox_messages(self) -> list:
-        """Every message the pool "sent", oldest first (`handset-cloud outbox --json`)."""
+    def mailbox_messages(self) -> list:
+        """Every message the pool "sent", oldest first (`handset-cloud mailbox --json`)."""
         import json
 
-        result = subprocess.run([str(self.binary), "outbox", "--json", *self.storage_args()], check=True,
+        result = subprocess.run([str(self.binary), "mailbox", "--json", *self.storage_args()], check=True,
                                 capture_output=True, text=True, timeout=60)
         return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 

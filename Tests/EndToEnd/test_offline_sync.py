@@ -184,11 +184,11 @@ def test_sign_up_confirm_and_reset_a_password(bin_dir, fixed_cloud, workdir):
 
     def latest_code(username):
         result = subprocess.run(
-            [str(bin_dir / "handset-cloud"), "outbox", *storage_args(fixed_cloud.data_dir), "--username", username, "--json"],
+            [str(bin_dir / "handset-cloud"), "mailbox", *storage_args(fixed_cloud.data_dir), "--username", username, "--json"],
             capture_output=True, text=True, timeout=30, check=True,
         )
         messages = [jsonlib.loads(line) for line in result.stdout.splitlines() if line.strip()]
-        assert messages, "no message in the outbox"
+        assert messages, "no message in the mailbox"
         return messages[-1]["code"]
 
     refused = device.run("login", "--username", "zoe", "--password-stdin", stdin="Zebra-Crossing-42!\n", check=False)
