@@ -67,6 +67,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait until one closes.")
     var maximumConnections = ConnectionLimits().maximumConnections
 
+    @Option(
+        name: .customLong("ready-file"),
+        help: ArgumentHelp(
+            "Once listening, write this file (atomically) with JSON saying where: url, port, pid, outputsFile, "
+                + "userPoolId, userPoolClientId. For scripts and tests that wait for the server.",
+            valueName: "path"))
+    var readyFile: String?
+
     @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
 
@@ -82,6 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600") }
         guard maximumConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         try fleet.validate()
+        if let readyFile {
+            let directory = URL(fileURLWithPath: readyFile).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: directory) else {
+                throw ValidationError("--ready-file: cannot write in \(directory)")
+            }
+        }
         if let publicURL {
             guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
                 url.query == nil
@@ -90,6 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A file left by an earlier run must not say "ready" before this one listens.
+        if let readyFile { try? FileManager.default.removeItem(atPath: readyFile) }
         var configuration = CloudConfiguration(
             host: host, port: port, dataDirectory: storage.dataDirectoryURL, demo: demo,
             issuerBaseURL: issuerBaseURL, publicURL: publicURL,
@@ -100,6 +116,14 @@ struct ServeCommand: AsyncParsableCommand {
                 let text = StartupBanner.lines(for: endpoints).joined(separator: "\n") + "\n"
                 // Unbuffered, so that whoever waits for the first line sees it at once.
                 FileHandle.standardOutput.write(Data(text.utf8))
+                if let readyFile {
+                    do {
+                        try ReadyFile.write(ReadyFile.document(for: endpoints), to: URL(fileURLWithPath: readyFile))
+                    } catch {
+                        FileHandle.standardError.write(
+                            Data("handset-cloud: cannot write --ready-file: \(error)\n".utf8))
+                    }
+                }
             })
         do {
             try fleet.apply(to: &configuration)

@@ -161,7 +161,8 @@ struct CognitoAdminTests {
     func formerMailboxFileIsKept() async throws {
         let root = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let line = #"{"code":"123456","destination":"emma@example.com","medium":"EMAIL","message":"Your code","#
+        let line =
+            #"{"code":"123456","destination":"emma@example.com","medium":"EMAIL","message":"Your code","#
             + #""purpose":"EMAIL_OTP","time":"2026-11-30T12:00:00Z","username":"emma"}"# + "\n"
         try Data(line.utf8).write(to: root.appendingPathComponent("outbox.jsonl"))
         let storage = try SQLiteCloudStorage.open(directory: root)
