@@ -3,17 +3,17 @@ import Foundation
 import Hummingbird
 
 /// `handset-cloud-bench bare`: the ceiling the record API is measured against, a Hummingbird 2 server with one route
-/// (`GET /_local/hello` → `hello`) and no middleware, on the same HTTP/1 channel the cloud uses. Prints
+/// (`GET /hello` → `hello`) and no middleware, on the same HTTP/1 channel the cloud uses. Prints
 /// `handset-cloud-bench listening on <url>` once it accepts connections.
 struct BareServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bare", abstract: "Serve the bare Hummingbird baseline route GET /_local/hello.")
+        commandName: "bare", abstract: "Serve the bare Hummingbird baseline route GET /hello.")
 
     @Option(help: "Port to listen on (0 for any free one).") var port = 0
 
     func run() async throws {
         let router = Router()
-        router.get("_local/hello") { _, _ in
+        router.get("hello") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain"],
                 body: .init(byteBuffer: ByteBuffer(string: "hello")))
