@@ -258,7 +258,9 @@ struct BenchPool: Sendable {
             [
                 "ClientId": clientId, "ChallengeName": "PASSWORD_VERIFIER",
                 "ChallengeResponses": [
-                    "USERNAME": userId, "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock,
+                    // The user name, as Cognito takes either (moto's server only the name; its USER_ID_FOR_SRP
+                    // is an id of its own).
+                    "USERNAME": account.username, "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock,
                     "PASSWORD_CLAIM_SIGNATURE": signature,
                     "TIMESTAMP": timestamp,
                 ],
