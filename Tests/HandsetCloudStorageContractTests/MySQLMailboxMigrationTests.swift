@@ -19,7 +19,8 @@ import Testing
                 try connection.query("RENAME TABLE handset_mailbox TO handset_outbox")
                 try connection.query(#"INSERT INTO handset_outbox (message) VALUES ('{"code":"123456"}')"#)
                 try connection.execute(
-                    "DELETE FROM \(MySQLMigrator.tableName) WHERE name = ?", [.text("mailbox: the sent messages' table")])
+                    "DELETE FROM \(MySQLMigrator.tableName) WHERE name = ?",
+                    [.text("mailbox: the sent messages' table")])
             }
             await (try await MySQLCloudStorage.open(database.configuration)).close()
             #expect(try await tables(like: "handset_outbox", in: pool) == [])
