@@ -54,9 +54,24 @@ enum MySQLCloudMigrations {
     ]
 
     /// Tables renamed so that each word means one thing (append-only, after every other group): the pool's sent
-    /// messages are the "mailbox"; "outbox" is only the client's queue of pending writes.
+    /// messages are the "mailbox"; "outbox" is only the client's queue of pending writes. A rename needs the DROP
+    /// privilege, which the cloud does not ask for, so the messages move to a new table and the old one is left
+    /// empty.
     private static let renamedTableStatements: [(String, String)] = [
-        ("mailbox: the sent messages' table", "RENAME TABLE handset_outbox TO handset_mailbox")
+        (
+            "mailbox: the sent messages' table",
+            """
+            CREATE TABLE IF NOT EXISTS handset_mailbox (
+                message_key BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                message MEDIUMTEXT NOT NULL
+            ) \(tableOptions)
+            """
+        ),
+        (
+            "mailbox: messages sent before the rename",
+            "INSERT INTO handset_mailbox (message_key, message) SELECT message_key, message FROM handset_outbox"
+        ),
+        ("mailbox: the former table emptied (codes are kept once)", "DELETE FROM handset_outbox"),
     ]
 
     /// Managed login's tables (after every other area's): secrets only as SHA-256 hashes, times in UTC.
