@@ -32,7 +32,9 @@ enum MySQLCloudMigrations {
                 ) \(tableOptions)
                 """)
         }
-        for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements {
+        for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements
+            + identityAdministrationStatements
+        {
             migrator.register(name, sql: statement)
         }
         return migrator

@@ -32,6 +32,9 @@ struct CognitoOperation: Sendable {
         "AdminConfirmSignUp", "AdminUpdateUserAttributes", "AdminUserGlobalSignOut", "AdminListGroupsForUser",
         "AdminDisableUser", "AdminEnableUser", "AdminResetUserPassword", "CreateGroup", "ListGroups",
         "DescribeUserPool", "DescribeUserPoolClient", "ListUserPools", "ListUserPoolClients", "GetJWKS",
+        "ListUsersInGroup", "UpdateGroup", "DeleteGroup", "AddCustomAttributes", "DeleteUserAttributes",
+        "AdminDeleteUserAttributes", "GetUserPoolMfaConfig", "SetUserPoolMfaConfig", "UpdateUserPool",
+        "AdminListUserAuthEvents", "GetTokensFromRefreshToken", "GetSigningCertificate",
     ]
 
     private static func decode<Input: Decodable>(_ type: Input.Type, from data: Data) throws -> Input {
