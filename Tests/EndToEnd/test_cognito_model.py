@@ -351,3 +351,17 @@ def test_malformed_requests_are_refused_with_the_models_errors(model_pool):
             status, body, _ = call(pool.cloud.url, operation, missing)
             check_error(operation, status, body, problems, f"without the required {name}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_readme_table_says_which_operations_are_served_here(model_pool):
+    from conftest import ROOT
+
+    rows = {}
+    for line in (ROOT / "README.md").read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`") and cells[0].strip("`") in OPERATIONS:
+            rows[cells[0].strip("`")] = cells[1] == "yes"
+    assert set(rows) == set(OPERATIONS), f"README's table lacks {sorted(set(OPERATIONS) - set(rows))}"
+    served = set(supported_operations(model_pool.cloud.url))
+    wrong = sorted(name for name, here in rows.items() if here != (name in served))
+    assert not wrong, f"README's 'here' column is wrong for {wrong} (served: {sorted(served & set(wrong))})"
