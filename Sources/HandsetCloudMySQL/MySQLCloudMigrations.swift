@@ -33,7 +33,7 @@ enum MySQLCloudMigrations {
                 """)
         }
         for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements
-            + identityAdministrationStatements
+            + renamedTableStatements + identityAdministrationStatements
         {
             migrator.register(name, sql: statement)
         }
@@ -53,6 +53,12 @@ enum MySQLCloudMigrations {
             """
         ),
         ("identity: long typed usernames", "ALTER TABLE handset_auth_sessions MODIFY username TEXT NOT NULL"),
+    ]
+
+    /// Tables renamed so that each word means one thing (append-only, after every other group): the pool's sent
+    /// messages are the "mailbox"; "outbox" is only the client's queue of pending writes.
+    private static let renamedTableStatements: [(String, String)] = [
+        ("mailbox: the sent messages' table", "RENAME TABLE handset_outbox TO handset_mailbox")
     ]
 
     /// Managed login's tables (after every other area's): secrets only as SHA-256 hashes, times in UTC.
