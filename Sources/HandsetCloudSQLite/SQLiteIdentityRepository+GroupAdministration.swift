@@ -61,7 +61,7 @@ extension SQLiteIdentityRepository {
                     """,
                 arguments: [
                     event.eventId, event.sub, event.type, event.response.rawValue, event.challengesText,
-                    event.clientId, event.createdAt.timeIntervalSince1970,
+                    event.clientId, Self.microseconds(event.createdAt),
                 ])
             // Each user keeps their newest events only.
             try db.execute(
@@ -74,9 +74,15 @@ extension SQLiteIdentityRepository {
         }
     }
 
+    /// Event times are kept to the microsecond, as on MySQL (`DATETIME(6)`), so that a position read back from an
+    /// event compares equal to the stored time.
+    static func microseconds(_ date: Date) -> Double {
+        (date.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000
+    }
+
     package func authEvents(sub: String, before: AuthEventCursor?, limit: Int) async throws -> [AuthEvent] {
         try await database.writer.read { db in
-            let time = before?.createdAt.timeIntervalSince1970 ?? .infinity
+            let time = before.map { Self.microseconds($0.createdAt) } ?? .infinity
             let id = before?.eventId ?? ""
             return try Row.fetchAll(
                 db,

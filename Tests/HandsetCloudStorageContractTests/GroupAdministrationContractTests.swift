@@ -87,6 +87,24 @@ struct GroupAdministrationContractTests {
             #expect(all.count == AuthEvent.retained, "only the newest are kept")
             #expect(all.last == event(5))
 
+            // Times between microseconds: what comes back is a position that finds the events after it exactly.
+            let bob = IdentityContractTests.user("bob")
+            try await identity.create(bob)
+            let odd = testEpoch.addingTimeInterval(0.123_456_789)
+            for id in ["b-1", "b-2"] {
+                try await identity.recordAuthEvent(
+                    AuthEvent(
+                        eventId: id, sub: bob.sub, type: "SignIn", response: .pass, challenges: [], clientId: nil,
+                        createdAt: odd))
+            }
+            let stored = try await identity.authEvents(sub: bob.sub, before: nil, limit: 5)
+            #expect(stored.map(\.eventId) == ["b-2", "b-1"])
+            #expect(abs(stored[0].createdAt.timeIntervalSince(odd)) < 0.000_001)
+            let after = try await identity.authEvents(
+                sub: bob.sub, before: AuthEventCursor(createdAt: stored[0].createdAt, eventId: stored[0].eventId),
+                limit: 5)
+            #expect(after.map(\.eventId) == ["b-1"])
+
             try await identity.delete(sub: alice.sub)
             #expect(try await identity.authEvents(sub: alice.sub, before: nil, limit: 10).isEmpty)
             #expect(try await identity.authEvents(sub: "sub-other", before: nil, limit: 10).count == 1)

@@ -42,7 +42,7 @@ package struct AuthEvent: Sendable, Equatable {
     }
 }
 
-/// A user's recent sign-in events. Bounded: each user keeps their newest `AuthEvent.retained` events, and a
+/// A user's recent sign-in events, their times kept to the microsecond. Bounded: each user keeps their newest `AuthEvent.retained` events, and a
 /// deleted user's events go with them.
 package protocol AuthEventRepository: Sendable {
     func recordAuthEvent(_ event: AuthEvent) async throws
