@@ -26,6 +26,8 @@ import pytest
 
 from conftest import Cloud
 
+# One server for the module: its tests stay on one worker.
+pytestmark = pytest.mark.xdist_group("test_cognito_model")
 TARGET = "AWSCognitoIdentityProviderService."
 MODEL = botocore.session.get_session().get_component("data_loader").load_service_model("cognito-idp", "service-2")
 SHAPES = MODEL["shapes"]

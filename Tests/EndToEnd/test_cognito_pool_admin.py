@@ -21,6 +21,8 @@ from cryptography import x509
 
 from conftest import BACKEND, Cloud, drop_databases, wait_until
 
+# One server for the module: its tests stay on one worker.
+pytestmark = pytest.mark.xdist_group("test_cognito_pool_admin")
 PASSWORD = "Pool-Admin-Pass-1!"
 ROLE = "arn:aws:iam::000000000000:role/"
 
