@@ -45,6 +45,9 @@ enum MySQLCloudMigrations {
             guard !old.rows.isEmpty else { return }
             try connection.query("RENAME TABLE handset_outbox TO handset_mailbox")
         }
+        for (name, statement) in identityAdministrationStatements {
+            migrator.register(name, sql: statement)
+        }
         return migrator
     }
 

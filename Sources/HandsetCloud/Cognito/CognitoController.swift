@@ -74,7 +74,11 @@ struct CognitoController: Sendable {
                 adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
                 adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
                 adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
-            ] + more, adminAuthorization: adminAuthorization)
+            ] + GroupAdministrationService(admin: admin).operations
+                + AttributeAdministrationService(admin: admin).operations
+                + PoolSettingsService(admin: admin).operations + AuthEventService(admin: admin).operations
+                + RefreshTokenService(pool: pool, authentication: authentication).operations + more,
+            adminAuthorization: adminAuthorization)
     }
 
     /// A header value as an error message may repeat it: printable ASCII, at most 100 characters, so that a

@@ -30,6 +30,8 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     public var lastModifiedAt: Date?
     /// The device sign-in of RFC 8628 (beyond Cognito): how long a code lives and how often devices may poll.
     public var deviceAuthorization: DeviceAuthorizationSettings
+    /// The custom attributes declared with `AddCustomAttributes` (undeclared `custom:*` attributes are accepted too).
+    public var customAttributes: [CustomAttributeDefinition] = []
 
     public init(
         region: String, userPoolId: String, clients: [AppClient], tokenLifetimes: TokenLifetimes = .init(),
@@ -68,7 +70,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case region, userPoolId, clients, tokenLifetimes, passwordPolicy, mfaConfiguration, enabledMFAs
         case refreshTokenRotation, totpIssuer, name, domain, identityProviders, createdAt, lastModifiedAt
-        case deviceAuthorization
+        case deviceAuthorization, customAttributes
     }
 
     /// Settings added after the first release may be missing from older `pool.json` files: they take defaults.
@@ -91,6 +93,8 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         lastModifiedAt = try container.decodeIfPresent(Date.self, forKey: .lastModifiedAt)
         deviceAuthorization =
             try container.decodeIfPresent(DeviceAuthorizationSettings.self, forKey: .deviceAuthorization) ?? .init()
+        customAttributes =
+            try container.decodeIfPresent([CustomAttributeDefinition].self, forKey: .customAttributes) ?? []
     }
 
     /// The part of the pool id after `_`, which Cognito's SRP mixes into every password hash.
