@@ -32,7 +32,7 @@ enum MySQLCloudMigrations {
                 ) \(tableOptions)
                 """)
         }
-        for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements {
+        for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements + deviceStatements {
             migrator.register(name, sql: statement)
         }
         return migrator

@@ -87,6 +87,7 @@ package struct CloudDatabase: Sendable {
         registerHardeningMigrations(in: &migrator)
         registerStorageMigrations(in: &migrator)
         registerHostedUIMigrations(in: &migrator)
+        registerDeviceMigrations(in: &migrator)
         return migrator
     }
 }

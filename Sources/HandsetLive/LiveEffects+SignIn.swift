@@ -6,7 +6,7 @@ import HandsetRemote
 /// Signing in (SRP or password, then whatever Cognito asks), and out.
 extension LiveEffects {
     func signIn(username: String, password: String) async -> AppEvent {
-        let conversation = SignInConversation(cognito: cognito, flow: flow, now: now)
+        let conversation = SignInConversation(cognito: cognito, flow: flow, now: now, devices: devices)
         await conversations.set(conversation)
         return await signInEvent(await conversation.start(username: username, password: password))
     }

@@ -25,6 +25,8 @@ struct AuthenticationService: Sendable {
     enum SignInStep: Sendable {
         case challenge(AuthResponse)
         case authenticated(PoolUser)
+        /// Signed in on a device that proved itself (DEVICE_PASSWORD_VERIFIER): the tokens name it.
+        case authenticatedOnDevice(PoolUser, deviceKey: String)
     }
 
     enum Challenge {
@@ -32,6 +34,8 @@ struct AuthenticationService: Sendable {
         static let newPasswordRequired = "NEW_PASSWORD_REQUIRED"
         static let selectMFAType = "SELECT_MFA_TYPE"
         static let mfaSetup = "MFA_SETUP"
+        static let deviceSRP = "DEVICE_SRP_AUTH"
+        static let devicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER"
     }
 
     // MARK: InitiateAuth
@@ -75,7 +79,7 @@ struct AuthenticationService: Sendable {
     /// `USER_SRP_AUTH`: answers SRP_A with the PASSWORD_VERIFIER challenge. An unknown user gets a decoy challenge
     /// built from a salt and verifier derived from the name, so the answer looks like a real user's (stable salt,
     /// random B, the name as the pool would have stored it) and fails only at the signature, like a wrong password.
-    private func startSRP(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
+    func startSRP(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
         let username = try Self.parameter(parameters, "USERNAME")
         let clientPublicHex = try Self.parameter(parameters, "SRP_A")
         try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [username])
@@ -100,7 +104,7 @@ struct AuthenticationService: Sendable {
             username: user?.username ?? userIdForSRP, userSub: user?.sub,
             state: ChallengeState(
                 decoy: user == nil ? true : nil, clientPublicValue: clientPublicHex,
-                serverPublicValue: SRPHex.encode(server.publicValue)))
+                serverPublicValue: SRPHex.encode(server.publicValue), deviceKey: Self.deviceKey(parameters)))
         let secretBlock = try pool.sealer.seal(
             .init(sessionId: sessionId, issuedAt: pool.now(), serverPrivateValue: server.privateValue),
             userIdForSRP: userIdForSRP)
@@ -147,7 +151,7 @@ struct AuthenticationService: Sendable {
                 password: password, poolName: pool.configuration.poolName, userIdForSRP: user.userIdForSRP)
         else { throw CognitoError.incorrectCredentials }
         try await pool.store.attemptSucceeded(subject: subject, kind: .password)
-        return try await continueAfterPassword(user, client: client)
+        return try await continueAfterPassword(user, client: client, deviceKey: Self.deviceKey(parameters))
     }
 
     // MARK: RespondToAuthChallenge
@@ -171,6 +175,10 @@ struct AuthenticationService: Sendable {
             return try await answerMFASetup(request, client: client)
         case Challenge.newPasswordRequired:
             return try await answerNewPassword(request, client: client)
+        case Challenge.deviceSRP:
+            return try await answerDeviceSRP(request, client: client)
+        case Challenge.devicePasswordVerifier:
+            return try await answerDevicePasswordVerifier(request, client: client)
         default:
             throw CognitoError.invalidParameter("Unsupported ChallengeName \(request.challengeName)")
         }
@@ -214,11 +222,15 @@ struct AuthenticationService: Sendable {
             userIdForSRP: userIdForSRP, secretBlock: secretBlock, timestamp: timestamp)
         guard proven, let user else { throw CognitoError.incorrectCredentials }
         try await pool.store.attemptSucceeded(subject: subject, kind: .password)
-        return try await continueAfterPassword(user, client: client)
+        return try await continueAfterPassword(
+            user, client: client, deviceKey: Self.deviceKey(responses) ?? session.state.deviceKey)
     }
 
-    /// After a correct password: account state, then a new password if one is due, then the second factor.
-    private func continueAfterPassword(_ user: PoolUser, client: AppClient) async throws -> SignInStep {
+    /// After a correct password: account state, then a new password if one is due, then the device's own proof
+    /// (when the client named a device of the user's), then the second factor.
+    private func continueAfterPassword(
+        _ user: PoolUser, client: AppClient, deviceKey: String? = nil
+    ) async throws -> SignInStep {
         guard user.enabled else { throw CognitoError.userDisabled }
         switch user.status {
         case .unconfirmed:
@@ -247,19 +259,24 @@ struct AuthenticationService: Sendable {
                         "userAttributes": Self.jsonText(attributes),
                     ]))
         case .confirmed:
+            if let challenge = try await deviceChallenge(for: user, deviceKey: deviceKey, client: client) {
+                return challenge
+            }
             return try await secondFactor(for: user, client: client)
         }
     }
 
-    /// The second-factor step the pool's MFA mode and the user's settings call for, or tokens.
-    private func secondFactor(for user: PoolUser, client: AppClient) async throws -> SignInStep {
+    /// The second-factor step the pool's MFA mode and the user's settings call for, or tokens. `provenDevice`, a
+    /// device that proved itself already, is carried through to the tokens.
+    func secondFactor(for user: PoolUser, client: AppClient, provenDevice: String? = nil) async throws -> SignInStep {
         let configuration = pool.configuration
-        guard configuration.mfaConfiguration != .off else { return .authenticated(user) }
+        let done: SignInStep = provenDevice.map { .authenticatedOnDevice(user, deviceKey: $0) } ?? .authenticated(user)
+        guard configuration.mfaConfiguration != .off else { return done }
         let factors = user.mfa.enabledFactors.filter { configuration.enabledMFAs.contains($0.rawValue) }
         if factors.isEmpty {
             guard configuration.mfaConfiguration == .on,
                 configuration.enabledMFAs.contains(MFAFactor.softwareToken.rawValue)
-            else { return .authenticated(user) }
+            else { return done }
             let session = try await pool.openSession(
                 challenge: Challenge.mfaSetup, client: client, username: user.username, userSub: user.sub)
             return .challenge(
@@ -270,13 +287,15 @@ struct AuthenticationService: Sendable {
                     ]))
         }
         if let preferred = user.mfa.preferred, factors.contains(preferred) {
-            return .challenge(try await challenge(preferred, for: user, client: client))
+            return .challenge(try await challenge(preferred, for: user, client: client, provenDevice: provenDevice))
         }
-        if factors.count == 1 { return .challenge(try await challenge(factors[0], for: user, client: client)) }
+        if factors.count == 1 {
+            return .challenge(try await challenge(factors[0], for: user, client: client, provenDevice: provenDevice))
+        }
         let choices = factors.map(\.rawValue)
         let session = try await pool.openSession(
             challenge: Challenge.selectMFAType, client: client, username: user.username, userSub: user.sub,
-            state: ChallengeState(choices: choices))
+            state: ChallengeState(choices: choices, provenDeviceKey: provenDevice))
         return .challenge(
             AuthResponse(
                 challengeName: Challenge.selectMFAType, session: session,
@@ -284,9 +303,11 @@ struct AuthenticationService: Sendable {
     }
 
     /// Asks for one factor's code; SMS and email codes are "sent" to the outbox first.
-    private func challenge(_ factor: MFAFactor, for user: PoolUser, client: AppClient) async throws -> AuthResponse {
+    private func challenge(
+        _ factor: MFAFactor, for user: PoolUser, client: AppClient, provenDevice: String? = nil
+    ) async throws -> AuthResponse {
         var parameters = ["USER_ID_FOR_SRP": user.userIdForSRP]
-        var state = ChallengeState()
+        var state = ChallengeState(provenDeviceKey: provenDevice)
         let session = Base64URL.encode(SecureRandom.bytes(32))
         switch factor {
         case .softwareToken:
@@ -344,7 +365,7 @@ struct AuthenticationService: Sendable {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw error
         }
-        return .authenticated(user)
+        return session.state.provenDeviceKey.map { .authenticatedOnDevice(user, deviceKey: $0) } ?? .authenticated(user)
     }
 
     private func answerSelectMFAType(
@@ -361,7 +382,8 @@ struct AuthenticationService: Sendable {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw CognitoError.invalidParameter("ANSWER must be one of \(session.state.choices ?? [])")
         }
-        return .challenge(try await challenge(factor, for: user, client: client))
+        return .challenge(
+            try await challenge(factor, for: user, client: client, provenDevice: session.state.provenDeviceKey))
     }
 
     private func answerMFASetup(
@@ -420,7 +442,7 @@ struct AuthenticationService: Sendable {
     }
 
     /// The user a session belongs to; `USERNAME`, when given, must name them.
-    private func sessionUser(
+    func sessionUser(
         _ session: ChallengeSession, responses: [String: String], client: AppClient
     )
         async throws -> PoolUser
@@ -445,20 +467,32 @@ struct AuthenticationService: Sendable {
         switch step {
         case .challenge(let response): return response
         case .authenticated(let user): return try await signedIn(user, client: client)
+        case .authenticatedOnDevice(let user, let deviceKey):
+            return try await signedIn(user, client: client, provenDevice: deviceKey)
         }
     }
 
-    /// The end of every successful sign-in: ID, access and refresh tokens for a new sign-in session.
-    func signedIn(_ user: PoolUser, client: AppClient) async throws -> AuthResponse {
+    /// What Cognito's API answers for a step (shared with `AdminRespondToAuthChallenge`).
+    func answerTokens(for step: SignInStep, client: AppClient) async throws -> AuthResponse {
+        try await tokens(for: step, client: client)
+    }
+
+    /// The end of every successful sign-in: ID, access and refresh tokens for a new sign-in session. When the pool
+    /// tracks devices, the tokens name the device: the one that proved itself, else a new key handed out as
+    /// `NewDeviceMetadata` for the client to confirm.
+    func signedIn(_ user: PoolUser, client: AppClient, provenDevice: String? = nil) async throws -> AuthResponse {
         let session = SignInSession.new(at: pool.now())
-        let issued = try await pool.tokens.issueTokens(for: user, clientId: client.clientId, session: session)
+        let newDevice = provenDevice == nil ? newDeviceMetadata(for: user) : nil
+        let issued = try await pool.tokens.issueTokens(
+            for: user, clientId: client.clientId, session: session,
+            deviceKey: provenDevice ?? newDevice?.deviceKey)
         let refreshToken = RefreshTokenSecret.generate()
         try await pool.store.storeRefreshToken(
             refreshRecord(refreshToken, user: user, client: client, session: session))
         return AuthResponse(
             authenticationResult: AuthenticationResult(
                 accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: refreshToken,
-                expiresIn: issued.expiresIn),
+                expiresIn: issued.expiresIn, newDeviceMetadata: newDevice),
             challengeParameters: [:])
     }
 
@@ -476,7 +510,7 @@ struct AuthenticationService: Sendable {
     }
 
     /// `REFRESH_TOKEN_AUTH`: new ID and access tokens for the same sign-in; a new refresh token only with rotation.
-    private func refresh(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
+    func refresh(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
         let token = try Self.parameter(parameters, "REFRESH_TOKEN")
         let hash = RefreshTokenSecret.hash(token)
         let invalid = CognitoError.notAuthorized("Invalid Refresh Token")
@@ -514,7 +548,9 @@ struct AuthenticationService: Sendable {
             else { throw invalid }
             newRefreshToken = replacement
         }
-        let issued = try await pool.tokens.issueTokens(for: user, clientId: client.clientId, session: stored.session)
+        let issued = try await pool.tokens.issueTokens(
+            for: user, clientId: client.clientId, session: stored.session,
+            deviceKey: try await refreshDevice(parameters, user: user))
         return AuthResponse(
             authenticationResult: AuthenticationResult(
                 accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: newRefreshToken,

@@ -32,6 +32,7 @@ struct CognitoOperation: Sendable {
         "AdminConfirmSignUp", "AdminUpdateUserAttributes", "AdminUserGlobalSignOut", "AdminListGroupsForUser",
         "AdminDisableUser", "AdminEnableUser", "AdminResetUserPassword", "CreateGroup", "ListGroups",
         "DescribeUserPool", "DescribeUserPoolClient", "ListUserPools", "ListUserPoolClients", "GetJWKS",
+        "StartWebAuthnRegistration", "CompleteWebAuthnRegistration", "ListWebAuthnCredentials",
     ]
 
     private static func decode<Input: Decodable>(_ type: Input.Type, from data: Data) throws -> Input {

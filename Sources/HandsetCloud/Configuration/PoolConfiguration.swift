@@ -30,6 +30,9 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     public var lastModifiedAt: Date?
     /// The device sign-in of RFC 8628 (beyond Cognito): how long a code lives and how often devices may poll.
     public var deviceAuthorization: DeviceAuthorizationSettings
+    /// Cognito's `DeviceConfiguration`: when set, sign-ins hand out device keys (`NewDeviceMetadata`) that clients
+    /// confirm and remember; `nil` (the default) tracks no devices.
+    public var deviceConfiguration: DeviceConfiguration?
 
     public init(
         region: String, userPoolId: String, clients: [AppClient], tokenLifetimes: TokenLifetimes = .init(),
@@ -68,7 +71,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case region, userPoolId, clients, tokenLifetimes, passwordPolicy, mfaConfiguration, enabledMFAs
         case refreshTokenRotation, totpIssuer, name, domain, identityProviders, createdAt, lastModifiedAt
-        case deviceAuthorization
+        case deviceAuthorization, deviceConfiguration
     }
 
     /// Settings added after the first release may be missing from older `pool.json` files: they take defaults.
@@ -91,6 +94,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         lastModifiedAt = try container.decodeIfPresent(Date.self, forKey: .lastModifiedAt)
         deviceAuthorization =
             try container.decodeIfPresent(DeviceAuthorizationSettings.self, forKey: .deviceAuthorization) ?? .init()
+        deviceConfiguration = try container.decodeIfPresent(DeviceConfiguration.self, forKey: .deviceConfiguration)
     }
 
     /// The part of the pool id after `_`, which Cognito's SRP mixes into every password hash.

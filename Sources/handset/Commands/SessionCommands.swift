@@ -63,7 +63,8 @@ struct LoginCommand: AsyncParsableCommand {
         }
         guard let password, !password.isEmpty else { throw ValidationError("no password given") }
 
-        let conversation = SignInConversation(cognito: services.cognito, flow: signInFlow, now: services.now)
+        let conversation = SignInConversation(
+            cognito: services.cognito, flow: signInFlow, now: services.now, devices: services.devices)
         var outcome = await conversation.start(username: username, password: password)
         var pendingCode = mfaCode
         while true {
@@ -111,6 +112,11 @@ struct LoginCommand: AsyncParsableCommand {
                     pendingCode = nil
                 case .newPassword:
                     answer = Console.readLine(prompt: "New password: ", secret: true)
+                case .rememberDevice:
+                    // Asked once: the device is kept either way, so the next sign-in does not ask again.
+                    answer =
+                        Console.readLine(prompt: "Remember this device, so sign-ins here skip the code? [y/N]: ")
+                        .map { $0.isEmpty ? "no" : $0 } ?? "no"
                 }
                 guard let answer, !answer.isEmpty else {
                     Console.error("sign-in needs an answer and none was given")
