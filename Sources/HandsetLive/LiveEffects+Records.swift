@@ -11,7 +11,12 @@ extension LiveEffects {
     func refreshSchema() async -> AppEvent {
         await withUser { data in
             do {
-                return .list(.schemaLoaded(try await data.sync.refreshSchema()))
+                let schema = try await data.sync.refreshSchema()
+                var sorts: [String: RecordSort] = [:]
+                for collection in schema.collections {
+                    sorts[collection.name] = data.store.sort(collection: collection.name)
+                }
+                return .list(.schemaLoaded(schema, sorts: sorts))
             } catch {
                 return failure(error, for: data)
             }

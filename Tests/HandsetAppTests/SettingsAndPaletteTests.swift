@@ -391,4 +391,33 @@ import Testing
         #expect(!sorts.isEmpty, "G in a long list loads its last window")
         #expect(sorts.allSatisfy { $0 == byTitle })
     }
+
+    /// After one person signs out and another signs in, the list is in the order the second keeps, from the start.
+    @Test func theNextUserFindsTheirOwnSavedOrder() {
+        var state = AppState()
+        _ = AppCore.update(
+            &state, .launched(user: AppCoreTests.alice, cachedSchema: AppCoreTests.schema, lastSyncedAt: nil))
+        state.sorts["tasks"] = RecordSort(field: "title", descending: true)
+        _ = AppCore.update(&state, .account(.signedOut(message: "Signed out")))
+        #expect(state.sorts.isEmpty, "the first user's order goes with them")
+        _ = AppCore.update(&state, .signIn(.succeeded(SignedInUser(sub: "sub-b", username: "bob", email: nil))))
+        let bobs = RecordSort(field: "updatedAt")
+        let effects = AppCore.update(&state, .list(.schemaLoaded(AppCoreTests.schema, sorts: ["tasks": bobs])))
+        #expect(state.sorts["tasks"] == bobs)
+        let loads = effects.compactMap { effect -> RecordSort? in
+            guard case .loadRecords(_, _, _, let sort, _) = effect else { return nil }
+            return sort
+        }
+        #expect(loads == [bobs], "the first window is read in the second user's order")
+    }
+
+    /// A schema refresh answered after an `o` does not put the order back to the one saved before it.
+    @Test func aLaterSchemaKeepsTheOrderChangedThisSession() {
+        var state = KeysPaletteMouseTests().listState()
+        _ = AppCore.update(&state, .key(.character("o")))
+        let changed = state.sorts["tasks"]
+        #expect(changed == RecordSort(field: "title"))
+        _ = AppCore.update(&state, .list(.schemaLoaded(AppCoreTests.schema, sorts: ["tasks": RecordSort()])))
+        #expect(state.sorts["tasks"] == changed)
+    }
 }

@@ -85,12 +85,26 @@ import Testing
         #expect(fixture.saved.tokens == nil)
     }
 
+    /// The schema comes with the orders the signed-in user saved, so a user who signs in after another sees their own.
+    @Test func theSchemaCarriesTheSignedInUsersSavedOrders() async throws {
+        let fixture = try Fixture()
+        _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
+        let byTitle = RecordSort(field: "title", descending: true)
+        try fixture.store.setSort(byTitle, collection: "tasks")
+        let schemaEvent = await fixture.environment.perform(.refreshSchema)
+        guard case .list(.schemaLoaded(_, let sorts)) = schemaEvent else {
+            Issue.record("expected a schema, got \(schemaEvent)")
+            return
+        }
+        #expect(sorts == ["tasks": byTitle])
+    }
+
     @Test func syncPagesThroughEverythingIntoTheStore() async throws {
         let fixture = try Fixture()
         fixture.cloud.setRecords("tasks", Self.tasks(450))
         _ = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
         let schemaEvent = await fixture.environment.perform(.refreshSchema)
-        guard case .list(.schemaLoaded(let schema)) = schemaEvent else {
+        guard case .list(.schemaLoaded(let schema, _)) = schemaEvent else {
             Issue.record("expected a schema, got \(schemaEvent)")
             return
         }

@@ -61,7 +61,8 @@ public enum AccountEvent: Sendable, Equatable {
 
 /// Results for the record list.
 public enum ListEvent: Sendable, Equatable {
-    case schemaLoaded(APISchema)
+    /// The API document, with the orders the signed-in user keeps for its collections (saved on this device).
+    case schemaLoaded(APISchema, sorts: [String: RecordSort] = [:])
     /// A window of the list; `kept` says where the record the load was asked to keep now stands.
     case recordsLoaded(collection: String, offset: Int, records: [Record], total: Int, kept: KeptRecord? = nil)
     /// The records matching a filter text (the first window of them).

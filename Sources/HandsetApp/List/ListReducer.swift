@@ -6,7 +6,10 @@ import HandsetWire
 enum ListReducer {
     static func reduce(_ event: ListEvent, in state: inout AppState) -> [AppEffect] {
         switch event {
-        case .schemaLoaded(let schema):
+        case .schemaLoaded(let schema, let sorts):
+            // The saved orders of whoever is signed in now (after a switch of user, theirs, not the last one's); an
+            // order changed during this session stays (it was saved, and this answer may have been read before).
+            state.sorts.merge(sorts) { current, _ in current }
             state.sync.connectivity = .online
             _ = state.sync.schedule.handle(.reachable)
             var effects = show(schema: schema, in: &state)
