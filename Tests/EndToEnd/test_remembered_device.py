@@ -121,3 +121,35 @@ def test_a_remembered_device_signs_in_without_the_code_until_forgotten(bin_dir, 
     # Kept but not remembered: the pool lists it so, and the question is not asked again.
     listed = json.loads(run(bin_dir, client_env, "devices", "list", "--json").stdout)
     assert [(entry["remembered"], entry["thisDevice"]) for entry in listed] == [(False, True)]
+
+
+def test_the_account_screen_lists_devices_and_forgets_one_after_a_confirmation(bin_dir, cloud, terminal, client_env):
+    settings = cloud.read_pool()
+    settings["deviceConfiguration"] = {"ChallengeRequiredOnNewDevice": True,
+                                       "DeviceOnlyRememberedOnUserPrompt": True}
+    cloud.write_pool(settings)
+    run(bin_dir, client_env, "config", "import", str(cloud.outputs_file))
+    # Without a terminal: the password, then (after --mfa-code) the answer to "remember this device?".
+    run(bin_dir, client_env, "login", "--username", "tina", "--password-stdin", "--mfa-code", totp_at(0),
+        stdin=TINA_PASSWORD + "\ny\n")
+    device_file = os.path.join(client_env["XDG_STATE_HOME"], "handset", "devices", "default.json")
+    key = json.loads(open(device_file).read())["tina"]["deviceKey"]
+
+    terminal.run([str(bin_dir / "handset")], client_env)
+    terminal.wait_for("● online")
+    terminal.press("A")
+    screen = terminal.wait_for("(this device)")
+    assert "handset  remembered" in screen
+    terminal.press("f")
+    terminal.wait_for("Forget this device?")
+    terminal.press("x")
+    terminal.wait_for("Nothing changed")
+    assert "(this device)" in terminal.screen()
+    terminal.press("f")
+    terminal.wait_for("Forget this device?")
+    terminal.press("y")
+    terminal.wait_for("Device forgotten")
+    terminal.wait_for("none remembered")
+    assert not os.path.exists(device_file)
+    assert json.loads(run(bin_dir, client_env, "devices", "list", "--json").stdout) == []
+    assert key not in terminal.screen()

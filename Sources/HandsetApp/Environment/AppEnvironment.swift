@@ -120,6 +120,8 @@ public struct AppEnvironment: Sendable {
         case .startTOTPSetup: return await accounts.startTOTP()
         case .verifyTOTPSetup(let code): return await accounts.verifyTOTP(code)
         case .disableTOTP: return await accounts.disableTOTP()
+        case .loadDevices: return await accounts.devices()
+        case .forgetDevice(let key): return await accounts.forgetDevice(key)
         case .refreshSchema: return await refreshSchema()
         case .loadRecords(let collection, let offset, let limit, let sort, let keeping):
             return await loadWindow(collection, offset: offset, limit: limit, sort: sort, keeping: keeping)
