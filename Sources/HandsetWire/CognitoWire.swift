@@ -118,15 +118,18 @@ public struct AuthResponse: Codable, Sendable, Equatable {
     public var challengeName: String?
     public var session: String?
     public var challengeParameters: [String: String]?
+    /// `USER_AUTH`'s SELECT_CHALLENGE: the first factors this user may choose from.
+    public var availableChallenges: [String]?
 
     public init(
         authenticationResult: AuthenticationResult? = nil, challengeName: String? = nil, session: String? = nil,
-        challengeParameters: [String: String]? = nil
+        challengeParameters: [String: String]? = nil, availableChallenges: [String]? = nil
     ) {
         self.authenticationResult = authenticationResult
         self.challengeName = challengeName
         self.session = session
         self.challengeParameters = challengeParameters
+        self.availableChallenges = availableChallenges
     }
 
     enum CodingKeys: String, CodingKey {
@@ -134,6 +137,7 @@ public struct AuthResponse: Codable, Sendable, Equatable {
         case challengeName = "ChallengeName"
         case session = "Session"
         case challengeParameters = "ChallengeParameters"
+        case availableChallenges = "AvailableChallenges"
     }
 }
 

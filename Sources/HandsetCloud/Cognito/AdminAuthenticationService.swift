@@ -35,6 +35,12 @@ struct AdminAuthenticationService: Sendable {
             return try await authentication.refresh(parameters, client: client)
         case CognitoAuthFlow.userSRP:
             return try await authentication.startSRP(parameters, client: client)
+        case AuthenticationService.Challenge.userAuth:
+            guard client.allows(flow: AuthenticationService.Challenge.userAuth) else {
+                throw CognitoError.invalidParameter("USER_AUTH flow not enabled for this client")
+            }
+            let step = try await authentication.startUserAuth(parameters, client: client)
+            return try await authentication.answerTokens(for: step, client: client)
         case let flow where AuthenticationService.knownFlows.contains(flow):
             throw CognitoError.invalidParameter("Unsupported AuthFlow \(flow) for AdminInitiateAuth")
         default:

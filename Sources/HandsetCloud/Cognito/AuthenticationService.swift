@@ -36,6 +36,9 @@ struct AuthenticationService: Sendable {
         static let mfaSetup = "MFA_SETUP"
         static let deviceSRP = "DEVICE_SRP_AUTH"
         static let devicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER"
+        static let userAuth = "USER_AUTH"
+        static let selectChallenge = "SELECT_CHALLENGE"
+        static let smsOTP = "SMS_OTP"
     }
 
     // MARK: InitiateAuth
@@ -57,6 +60,9 @@ struct AuthenticationService: Sendable {
         case CognitoAuthFlow.refreshToken, CognitoAuthFlow.refreshTokenAlias:
             try requireEnabled(request.authFlow, for: client)
             return try await refresh(request.authParameters, client: client)
+        case Challenge.userAuth:
+            try requireEnabled(request.authFlow, for: client)
+            return try await tokens(for: startUserAuth(request.authParameters, client: client), client: client)
         default:
             throw CognitoError.invalidParameter(
                 "Unsupported AuthFlow \(request.authFlow): handset-cloud does not implement it")
@@ -179,6 +185,10 @@ struct AuthenticationService: Sendable {
             return try await answerDeviceSRP(request, client: client)
         case Challenge.devicePasswordVerifier:
             return try await answerDevicePasswordVerifier(request, client: client)
+        case Challenge.selectChallenge:
+            return try await answerSelectChallenge(request, client: client)
+        case Challenge.smsOTP:
+            return try await answerFirstFactorCode(request, client: client)
         default:
             throw CognitoError.invalidParameter("Unsupported ChallengeName \(request.challengeName)")
         }
@@ -334,6 +344,13 @@ struct AuthenticationService: Sendable {
         }
         let session = try await pool.claimSession(
             request.session, challenge: factor.rawValue, clientId: client.clientId)
+        // A one-time code as the first factor (USER_AUTH) for a name that is no user: wrong, like any code.
+        if session.state.decoy == true {
+            try await pool.store.releaseSession(idHash: session.idHash)
+            try await pool.beginAttempt(
+                UserPool.codeSubject(user: nil, typed: session.username), .mfa, locked: .mfaAttemptsExceeded)
+            throw CognitoError.mfaCodeMismatch
+        }
         let user = try await sessionUser(session, responses: request.challengeResponses, client: client)
         let codeName =
             switch factor {

@@ -33,6 +33,9 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     /// Cognito's `DeviceConfiguration`: when set, sign-ins hand out device keys (`NewDeviceMetadata`) that clients
     /// confirm and remember; `nil` (the default) tracks no devices.
     public var deviceConfiguration: DeviceConfiguration?
+    /// Cognito's `SignInPolicy.AllowedFirstAuthFactors`: what `USER_AUTH` sign-ins may start with (`PASSWORD`,
+    /// `EMAIL_OTP`, `SMS_OTP`). `PASSWORD` covers both the password and its SRP proof.
+    public var allowedFirstAuthFactors: [String]
 
     public init(
         region: String, userPoolId: String, clients: [AppClient], tokenLifetimes: TokenLifetimes = .init(),
@@ -56,6 +59,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.lastModifiedAt = createdAt
         self.deviceAuthorization = DeviceAuthorizationSettings()
+        self.allowedFirstAuthFactors = ["PASSWORD"]
     }
 
     /// Every second factor handset-cloud implements.
@@ -71,7 +75,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case region, userPoolId, clients, tokenLifetimes, passwordPolicy, mfaConfiguration, enabledMFAs
         case refreshTokenRotation, totpIssuer, name, domain, identityProviders, createdAt, lastModifiedAt
-        case deviceAuthorization, deviceConfiguration
+        case deviceAuthorization, deviceConfiguration, allowedFirstAuthFactors
     }
 
     /// Settings added after the first release may be missing from older `pool.json` files: they take defaults.
@@ -95,6 +99,8 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         deviceAuthorization =
             try container.decodeIfPresent(DeviceAuthorizationSettings.self, forKey: .deviceAuthorization) ?? .init()
         deviceConfiguration = try container.decodeIfPresent(DeviceConfiguration.self, forKey: .deviceConfiguration)
+        allowedFirstAuthFactors =
+            try container.decodeIfPresent([String].self, forKey: .allowedFirstAuthFactors) ?? ["PASSWORD"]
     }
 
     /// The part of the pool id after `_`, which Cognito's SRP mixes into every password hash.
