@@ -136,3 +136,31 @@ def test_unknown_users_choices_the_pool_setting_and_the_client_setting(cloud, po
     with pytest.raises(ClientError) as info:
         start(idp, pool, "alice")
     assert error_code(info) == "InvalidParameterException"
+
+
+def test_handset_login_passwordless_signs_in_with_the_emailed_code(bin_dir, cloud, pool, terminal, client_env):
+    import subprocess
+
+    from conftest import wait_until
+
+    subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
+                   check=True, capture_output=True, timeout=60)
+    terminal.run(["sh", "-c", f"{bin_dir / 'handset'} login --passwordless --username emma; echo exit=$?; sleep 60"],
+                 client_env)
+    terminal.wait_for("Email code")
+    assert "Password" not in terminal.screen()
+    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.outbox_messages())
+                                    if message["username"] == "emma" and message["purpose"] == "EMAIL_OTP"), None),
+                      what="the emailed code")
+    terminal.type(code)
+    terminal.press("Enter")
+    screen = terminal.wait_for("exit=")
+    assert "Signed in as emma" in screen and "exit=0" in screen
+
+    # A pool that allows only the password says so.
+    settings = cloud.read_pool()
+    settings["allowedFirstAuthFactors"] = ["PASSWORD"]
+    cloud.write_pool(settings)
+    result = subprocess.run([str(bin_dir / "handset"), "login", "--passwordless", "--username", "emma"],
+                            env=client_env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4 and "does not offer sign-in with a code" in result.stderr

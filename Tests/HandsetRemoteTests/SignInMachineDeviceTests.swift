@@ -182,3 +182,73 @@ import Testing
         #expect(machine.deviceRefused)
     }
 }
+
+/// `handset login --passwordless`: USER_AUTH, SELECT_CHALLENGE answered with a code by email (else SMS).
+@Suite struct SignInMachinePasswordlessTests {
+    static let now = Date(timeIntervalSince1970: 1_785_832_332)
+
+    func call(_ action: SignInAction) -> CognitoCall? {
+        if case .call(let call) = action { return call }
+        Issue.record("expected a call, got \(action)")
+        return nil
+    }
+
+    @Test func emailIsChosenAndTheCodeAnswersEmailOTP() throws {
+        var machine = SignInMachine(clientId: "client", poolName: "pool", secretHash: { "hash-of-\($0)" })
+        let start = try #require(call(machine.startPasswordless(username: "emma")))
+        #expect(start.body["AuthFlow"] == "USER_AUTH")
+        #expect(start.body["AuthParameters"]?["SECRET_HASH"] == "hash-of-emma")
+        #expect(start.body["AuthParameters"]?["PASSWORD"] == nil)
+        let select = try #require(
+            call(
+                machine.receive(
+                    [
+                        "ChallengeName": "SELECT_CHALLENGE", "Session": "s1", "ChallengeParameters": [:],
+                        "AvailableChallenges": ["PASSWORD", "PASSWORD_SRP", "SMS_OTP", "EMAIL_OTP"],
+                    ], now: Self.now)))
+        #expect(select.body["ChallengeName"] == "SELECT_CHALLENGE")
+        #expect(select.body["ChallengeResponses"]?["ANSWER"] == "EMAIL_OTP")
+        let prompt = machine.receive(
+            [
+                "ChallengeName": "EMAIL_OTP", "Session": "s2",
+                "ChallengeParameters": ["CODE_DELIVERY_DESTINATION": "e***@e***"],
+            ], now: Self.now)
+        #expect(prompt == .prompt(.mfaCode(method: .email, destination: "e***@e***"), error: nil))
+        let answer = try #require(call(machine.answer("123 456")))
+        #expect(answer.body["ChallengeName"] == "EMAIL_OTP")
+        #expect(answer.body["ChallengeResponses"]?["EMAIL_OTP_CODE"] == "123456")
+        #expect(answer.body["Session"] == "s2")
+    }
+
+    @Test func smsIsTheFallbackAndAnswersSMSOTP() throws {
+        var machine = SignInMachine(clientId: "client", poolName: "pool")
+        _ = machine.startPasswordless(username: "sam")
+        let select = try #require(
+            call(
+                machine.receive(
+                    [
+                        "ChallengeName": "SELECT_CHALLENGE", "Session": "s1",
+                        "AvailableChallenges": ["PASSWORD", "SMS_OTP"],
+                    ],
+                    now: Self.now)))
+        #expect(select.body["ChallengeResponses"]?["ANSWER"] == "SMS_OTP")
+        _ = machine.receive(["ChallengeName": "SMS_OTP", "Session": "s2", "ChallengeParameters": [:]], now: Self.now)
+        let answer = try #require(call(machine.answer("654321")))
+        #expect(answer.body["ChallengeName"] == "SMS_OTP")
+        #expect(answer.body["ChallengeResponses"]?["SMS_OTP_CODE"] == "654321")
+    }
+
+    @Test func aPoolWithoutCodesSaysSo() {
+        var machine = SignInMachine(clientId: "client", poolName: "pool")
+        _ = machine.startPasswordless(username: "alice")
+        guard
+            case .failed(let failure) = machine.receive(
+                ["ChallengeName": "SELECT_CHALLENGE", "Session": "s1", "AvailableChallenges": ["PASSWORD"]],
+                now: Self.now)
+        else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(failure.message.contains("does not offer sign-in with a code"))
+    }
+}

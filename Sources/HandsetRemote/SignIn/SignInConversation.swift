@@ -57,6 +57,12 @@ public actor SignInConversation {
         return await run(action)
     }
 
+    /// A sign-in with a one-time code (email, else text message) instead of the password.
+    public func startPasswordless(username: String) async -> SignInOutcome {
+        self.username = username
+        return await run(machine.startPasswordless(username: username))
+    }
+
     public func answer(_ text: String, attributes: [String: String] = [:]) async -> SignInOutcome {
         await run(machine.answer(text, attributes: attributes))
     }

@@ -42,6 +42,10 @@ public struct SignInMachine: Sendable {
     private var deviceSRP: SRPClientSession?
     /// Whether the person answered a second factor: only such a sign-in remembers its device.
     private var answeredCode = false
+    /// A sign-in with a one-time code instead of the password (USER_AUTH); `smsFirstFactor` once the code went by
+    /// text message (answered as SMS_OTP).
+    private var passwordless = false
+    private var smsFirstFactor = false
     private let makeDeviceSecret: @Sendable (_ groupKey: String, _ deviceKey: String) throws -> SRPDeviceSecret
 
     /// A device this sign-in confirmed: the driver keeps it (privately) for the user's next sign-ins.
@@ -78,6 +82,8 @@ public struct SignInMachine: Sendable {
         self.session = nil
         self.device = deviceSRP == nil ? nil : device
         self.deviceSRP = deviceSRP
+        passwordless = false
+        smsFirstFactor = false
         answeredCode = false
         deviceToRemember = nil
         deviceRefused = false
@@ -104,6 +110,32 @@ public struct SignInMachine: Sendable {
                 operation: "InitiateAuth",
                 body: [
                     "AuthFlow": .string(authFlow), "ClientId": .string(clientId),
+                    "AuthParameters": .object(parameters.mapValues(JSONValue.string)),
+                ]))
+    }
+
+    /// Starts a sign-in with a one-time code as the first factor (`USER_AUTH`): by email when the pool and the
+    /// account allow it, else by text message.
+    public mutating func startPasswordless(username: String) -> SignInAction {
+        self.username = username
+        challengeUsername = username
+        password = nil
+        session = nil
+        device = nil
+        deviceSRP = nil
+        answeredCode = false
+        deviceToRemember = nil
+        deviceRefused = false
+        passwordless = true
+        smsFirstFactor = false
+        var parameters = ["USERNAME": username]
+        if let hash = secretHash(username) { parameters["SECRET_HASH"] = hash }
+        phase = .initiating
+        return .call(
+            CognitoCall(
+                operation: "InitiateAuth",
+                body: [
+                    "AuthFlow": "USER_AUTH", "ClientId": .string(clientId),
                     "AuthParameters": .object(parameters.mapValues(JSONValue.string)),
                 ]))
     }
@@ -165,6 +197,10 @@ public struct SignInMachine: Sendable {
         }
         session = answer["Session"]?.stringValue ?? session
         let parameters = answer["ChallengeParameters"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
+        if challenge == "SELECT_CHALLENGE" {
+            let available = (answer["AvailableChallenges"]?.arrayValue ?? []).compactMap(\.stringValue)
+            return selectCodeChallenge(available)
+        }
         return handle(challenge: challenge, parameters: parameters, now: now)
     }
 
@@ -217,8 +253,10 @@ public struct SignInMachine: Sendable {
                         "AccessToken": .string(tokens.accessToken), "DeviceKey": .string(device.deviceKey),
                         "DeviceRememberedStatus": "remembered",
                     ]))
+        case .awaitingCode(_, _) where smsFirstFactor:
+            return respond(challenge: "SMS_OTP", responses: ["SMS_OTP_CODE": text.filter { !$0.isWhitespace }])
         case .awaitingCode(let method, _):
-            answeredCode = true
+            answeredCode = !passwordless
             let code = text.filter { !$0.isWhitespace }
             return respond(challenge: method.rawValue, responses: [method.codeKey: code])
         case .awaitingChoice(let options):
@@ -308,6 +346,12 @@ public struct SignInMachine: Sendable {
                     "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock, "PASSWORD_CLAIM_SIGNATURE": signature,
                     "TIMESTAMP": timestamp, "DEVICE_KEY": device.deviceKey,
                 ])
+        case "SMS_OTP":
+            smsFirstFactor = true
+            challengeUsername = parameters["USERNAME"] ?? challengeUsername
+            let destination = parameters["CODE_DELIVERY_DESTINATION"]
+            phase = .awaitingCode(.sms, destination: destination)
+            return .prompt(.mfaCode(method: .sms, destination: destination), error: nil)
         case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "EMAIL_MFA":
             // Past the device step (or without one): a failure from here on is not the device's.
             deviceSRP = nil
@@ -375,6 +419,20 @@ public struct SignInMachine: Sendable {
         deviceToRemember = device
         finish()
         return .signedIn(tokens)
+    }
+
+    /// SELECT_CHALLENGE in a sign-in with a code: a code by email if offered, else by text message.
+    private mutating func selectCodeChallenge(_ available: [String]) -> SignInAction {
+        guard passwordless, let choice = ["EMAIL_OTP", "SMS_OTP"].first(where: available.contains) else {
+            finish()
+            return .failed(
+                SignInFailure(
+                    kind: .other,
+                    message: passwordless
+                        ? "This pool does not offer sign-in with a code for this account; sign in with the password"
+                        : "The pool asked to choose how to sign in, which this sign-in does not do"))
+        }
+        return respond(challenge: "SELECT_CHALLENGE", responses: ["ANSWER": choice])
     }
 
     static func isYes(_ text: String) -> Bool {
