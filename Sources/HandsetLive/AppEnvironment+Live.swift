@@ -72,6 +72,7 @@ extension AppEnvironment {
             cancel: { await live.cancelExternalSignIn() })
         environment.loadSortedRecords = { await live.loadRecords(collection: $0, offset: $1, limit: $2, sort: $3) }
         environment.locateRecord = { live.locateRecord(collection: $0, id: $1, sort: $2) }
+        environment.signInWithCode = { await live.signInWithCode(username: $0) }
         environment.relatedTitles = { await live.relatedTitles($0, titleFields: $1) }
         environment.discardRefusal = { live.discardRefusal(collection: $0, id: $1) }
         environment.saveSort = { live.saveSort(collection: $0, sort: $1) }

@@ -40,7 +40,7 @@ public enum SignInView {
                 cursor: form.cursor, row: 2, into: &grid)
             hints = [
                 ("Enter", "sign in"), ("Tab", "field"), ("Ctrl-N", "new account"), ("Ctrl-R", "forgot password"),
-                ("Esc", "quit"),
+                ("Ctrl-E", "a code instead"), ("Esc", "quit"),
             ]
             if !options.isEmpty {
                 for (index, option) in options.enumerated() {

@@ -164,3 +164,24 @@ def test_handset_login_passwordless_signs_in_with_the_emailed_code(bin_dir, clou
     result = subprocess.run([str(bin_dir / "handset"), "login", "--passwordless", "--username", "emma"],
                             env=client_env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 4 and "does not offer sign-in with a code" in result.stderr
+
+
+def test_the_tui_signs_in_with_a_code_on_ctrl_e(bin_dir, cloud, pool, terminal, client_env):
+    import subprocess
+
+    from conftest import wait_until
+
+    subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
+                   check=True, capture_output=True, timeout=60)
+    terminal.run([str(bin_dir / "handset")], client_env)
+    terminal.wait_for("Username")
+    terminal.type("emma")
+    terminal.press("C-e")
+    terminal.wait_for("Enter the code we emailed")
+    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.outbox_messages())
+                                    if message["username"] == "emma" and message["purpose"] == "EMAIL_OTP"), None),
+                      what="the emailed code")
+    terminal.type(code)
+    terminal.press("Enter")
+    terminal.wait_for("● online")
+    assert "emma" in terminal.screen().splitlines()[0]

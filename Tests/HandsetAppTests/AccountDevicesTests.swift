@@ -58,3 +58,24 @@ import Testing
         }
     }
 }
+
+@Suite struct SignInWithCodeTests {
+    @Test func ctrlEAsksForACodeForTheTypedNameAndNeedsOne() {
+        var state = AppState()
+        _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
+        #expect(AppCore.update(&state, .key(.control("e"))).isEmpty)
+        guard case .signIn(let empty) = state.screen else {
+            Issue.record("expected the sign-in form")
+            return
+        }
+        #expect(empty.error?.contains("Enter your username") == true)
+        for character in "emma" { _ = AppCore.update(&state, .key(.character(character))) }
+        #expect(AppCore.update(&state, .key(.control("e"))) == [.signInWithCode(username: "emma")])
+        _ = AppCore.update(&state, .signIn(.prompt(.mfaCode(method: .email, destination: "e***@e***"), error: nil)))
+        guard case .signIn(let form) = state.screen else {
+            Issue.record("expected the sign-in form")
+            return
+        }
+        #expect(form.stage == .code(method: .email, destination: "e***@e***"))
+    }
+}

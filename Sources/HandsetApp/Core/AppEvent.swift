@@ -144,6 +144,8 @@ public enum AppEffect: Sendable, Equatable {
     case startDeviceSignIn
     /// Stop waiting for the browser or the other device.
     case cancelExternalSignIn
+    /// Sign in with a one-time code instead of the password (USER_AUTH).
+    case signInWithCode(username: String)
     case loadMFA
     case startTOTPSetup
     case verifyTOTPSetup(code: String)
@@ -198,6 +200,7 @@ extension AppEffect: CustomStringConvertible {
         case .startDeviceSignIn: return "startDeviceSignIn"
         case .cancelExternalSignIn: return "cancelExternalSignIn"
         case .loadMFA: return "loadMFA"
+        case .signInWithCode(let username): return "signInWithCode(\(username))"
         case .startTOTPSetup: return "startTOTPSetup"
         case .verifyTOTPSetup: return "verifyTOTPSetup(<code>)"
         case .disableTOTP: return "disableTOTP"

@@ -126,6 +126,8 @@ extension SignInState: CustomStringConvertible, CustomDebugStringConvertible {
 public enum SignInFormOutcome: Sendable, Equatable {
     case none
     case submit(username: String, password: String)
+    /// Sign in with a one-time code (email or text message) instead of the password, if the pool offers it.
+    case signInWithCode(username: String)
     /// The answer to a challenge.
     case answer(String)
     case signUp(username: String, email: String, password: String)
@@ -164,6 +166,17 @@ extension SignInState {
         case .control("r"):
             start(.forgotPassword)
             return .none
+        case .control("e"):
+            let trimmed = username.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else {
+                error = "Enter your username or email, then Ctrl-E for a sign-in code"
+                focus = .username
+                return .none
+            }
+            error = nil
+            password = ""
+            isSubmitting = true
+            return .signInWithCode(username: trimmed)
         case .tab, .down:
             focus = focus == .username ? .password : .username
         case .backTab, .up:
