@@ -20,7 +20,7 @@ import PackageDescription
 //   │       ├── handset              executable (Live + TUI): ncurses backend (CNCursesw), UI loop, subcommands
 //   │       └── handset-bench        client benchmarks (Live + TUI)
 //   └── HandsetCloudStorage          the cloud's storage protocols (records, identity, notifications, objects,
-//       │                            keys, settings, leases, outbox), the values they trade in, and the rules both
+//       │                            keys, settings, leases, mailbox), the values they trade in, and the rules both
 //       │                            backends share (sort values, search words)
 //       ├── HandsetCloudSQLite       the embedded backend: GRDB on <data dir>/handset-cloud.sqlite, keys and
 //       │                            settings as files of the data directory

@@ -35,6 +35,16 @@ enum MySQLCloudMigrations {
         for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements + deviceStatements {
             migrator.register(name, sql: statement)
         }
+        // The pool's sent messages are the "mailbox"; "outbox" is only the client's queue of pending writes. A
+        // database made before the rename has `handset_outbox`: it is renamed (which takes the DROP privilege on
+        // it). A new database made `handset_mailbox` in the first place: nothing to do, and no DROP asked for.
+        migrator.register("mailbox: the sent messages' table") { connection in
+            let old = try connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+                [.text("handset_outbox")])
+            guard !old.rows.isEmpty else { return }
+            try connection.query("RENAME TABLE handset_outbox TO handset_mailbox")
+        }
         return migrator
     }
 
@@ -473,9 +483,10 @@ enum MySQLCloudMigrations {
             """
         ),
         (
+            // The migration's name stays as first released; the table has its later name (see "mailbox" above).
             "outbox",
             """
-            CREATE TABLE IF NOT EXISTS handset_outbox (
+            CREATE TABLE IF NOT EXISTS handset_mailbox (
                 message_key BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
                 message MEDIUMTEXT NOT NULL
             ) \(tableOptions)

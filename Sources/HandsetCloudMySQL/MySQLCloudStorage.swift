@@ -59,7 +59,7 @@ package enum MySQLCloudStorage {
                 keys: MySQLKeyRepository(pool: pool),
                 settings: MySQLSettingsRepository(pool: pool),
                 leases: MySQLLeaseRepository(pool: pool),
-                outbox: MySQLOutboxRepository(pool: pool),
+                mailbox: MySQLMailboxRepository(pool: pool),
                 hostedUI: HostedUIStores(
                     codes: MySQLAuthorizationCodeRepository(pool: pool),
                     signIns: MySQLOAuthSignInRepository(pool: pool),

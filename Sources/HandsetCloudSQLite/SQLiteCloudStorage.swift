@@ -3,7 +3,7 @@ import GRDB
 import HandsetCloudStorage
 
 /// The embedded backend: one SQLite file in the data directory (records, identity, notifications, object rows,
-/// periodic runs), keys and settings as files beside it, the outbox as a JSON-lines file.
+/// periodic runs), keys and settings as files beside it, the mailbox as a JSON-lines file.
 package enum SQLiteCloudStorage {
     /// Opens the storage of a data directory, creating the directory and migrating the database when needed.
     package static func open(directory url: URL) throws -> CloudStorage {
@@ -17,7 +17,7 @@ package enum SQLiteCloudStorage {
             keys: FileKeyRepository(directory: directory),
             settings: FileSettingsRepository(directory: directory),
             leases: SQLiteLeaseRepository(database: database),
-            outbox: OutboxFile(url: directory.outbox),
+            mailbox: MailboxFile(url: directory.mailbox),
             hostedUI: HostedUIStores(
                 codes: SQLiteAuthorizationCodeRepository(database: database),
                 signIns: SQLiteOAuthSignInRepository(database: database),

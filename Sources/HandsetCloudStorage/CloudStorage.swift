@@ -8,7 +8,7 @@ package struct CloudStorage: Sendable {
     package var keys: any KeyRepository
     package var settings: any SettingsRepository
     package var leases: any LeaseRepository
-    package var outbox: any OutboxRepository
+    package var mailbox: any MailboxRepository
     /// Managed login: authorization codes, browser sessions, device codes, federation, linked identities.
     package var hostedUI: HostedUIStores
     /// Which backend, for banners and diagnostics (`sqlite <path>`, or the database URL without its password).
@@ -24,7 +24,7 @@ package struct CloudStorage: Sendable {
     package init(
         records: any RecordRepository, identity: any IdentityRepository, notifications: any NotificationRepository,
         objects: any ObjectMetadataRepository, keys: any KeyRepository, settings: any SettingsRepository,
-        leases: any LeaseRepository, outbox: any OutboxRepository, hostedUI: HostedUIStores, description: String,
+        leases: any LeaseRepository, mailbox: any MailboxRepository, hostedUI: HostedUIStores, description: String,
         checkReady: @escaping @Sendable () async throws -> Void, close: @escaping @Sendable () async -> Void
     ) {
         self.records = records
@@ -34,7 +34,7 @@ package struct CloudStorage: Sendable {
         self.keys = keys
         self.settings = settings
         self.leases = leases
-        self.outbox = outbox
+        self.mailbox = mailbox
         self.hostedUI = hostedUI
         self.description = description
         self.checkReady = checkReady

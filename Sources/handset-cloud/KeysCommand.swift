@@ -22,10 +22,10 @@ struct KeysCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let listings: [LocalKeys.Listing]
+            let listings: [KeyAdmin.Listing]
             do {
                 listings = try await storage.withExisting {
-                    try await LocalKeys.list(storage: $0, seed: DataDirectory(root: storage.dataDirectoryURL))
+                    try await KeyAdmin.list(storage: $0, seed: DataDirectory(root: storage.dataDirectoryURL))
                 }
             } catch {
                 FileHandle.standardError.write(Data("handset-cloud keys: \(error)\n".utf8))
@@ -63,7 +63,7 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let rotation = try await storage.withExisting {
-                    try await LocalKeys.rotate(storage: $0, seed: DataDirectory(root: storage.dataDirectoryURL))
+                    try await KeyAdmin.rotate(storage: $0, seed: DataDirectory(root: storage.dataDirectoryURL))
                 }
                 print("signing with \(rotation.currentKeyID)")
                 print(

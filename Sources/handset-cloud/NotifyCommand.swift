@@ -35,10 +35,10 @@ struct NotifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = storage.dataDirectoryURL
-        let delivery: LocalNotifications.Delivery
+        let delivery: NotificationAdmin.Delivery
         do {
             delivery = try await storage.withExisting { opened in
-                try await LocalNotifications.notify(
+                try await NotificationAdmin.notify(
                     storage: opened, user: user, title: title, body: body, link: try RecordLink(argument: link))
             }
         } catch {
@@ -66,7 +66,7 @@ extension RecordLink {
 /// deliveries by other processes wakes them within half a second.
 enum InboxWake {
     static func wake(_ subs: [String], dataDirectory: URL) async {
-        guard !subs.isEmpty, let url = LocalNotifications.wakeURL(dataDirectory: dataDirectory) else { return }
+        guard !subs.isEmpty, let url = NotificationAdmin.wakeURL(dataDirectory: dataDirectory) else { return }
         var request = URLRequest(url: url, timeoutInterval: 2)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")

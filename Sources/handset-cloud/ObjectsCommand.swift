@@ -23,9 +23,9 @@ struct ObjectsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let listings: [LocalObjects.Listing]
+            let listings: [ObjectAdmin.Listing]
             do {
-                listings = try await storage.withExisting { try await LocalObjects.list(storage: $0) }
+                listings = try await storage.withExisting { try await ObjectAdmin.list(storage: $0) }
             } catch {
                 FileHandle.standardError.write(Data("handset-cloud objects: \(error)\n".utf8))
                 throw ExitCode.failure
@@ -78,7 +78,7 @@ struct ObjectsCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let report = try await storage.withExisting {
-                    try await LocalObjects.runLifecycle(
+                    try await ObjectAdmin.runLifecycle(
                         storage: $0, dataDirectory: storage.dataDirectoryURL,
                         objectsDirectory: objectsDirectory.map { URL(fileURLWithPath: $0) })
                 }

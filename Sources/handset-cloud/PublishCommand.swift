@@ -35,10 +35,10 @@ struct PublishCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = storage.dataDirectoryURL
-        let delivery: LocalNotifications.Delivery
+        let delivery: NotificationAdmin.Delivery
         do {
             delivery = try await storage.withExisting { opened in
-                try await LocalNotifications.publish(
+                try await NotificationAdmin.publish(
                     storage: opened, topic: topic, title: title, body: body, link: try RecordLink(argument: link),
                     createTopic: create)
             }

@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
             endpoint URL), the pool's JWKS at /<userPoolId>/.well-known/jwks.json, and the REST API under /api. \
             Everything persists under the data directory, which also receives amplify_outputs.json for clients. \
             With --database mysql://..., the state (users, records, notifications, object rows, keys, settings, the \
-            outbox) lives in that MariaDB/MySQL database instead, shared by every instance started on it; object \
+            mailbox) lives in that MariaDB/MySQL database instead, shared by every instance started on it; object \
             bytes, logs and amplify_outputs.json stay in the data directory, and on the first start the settings are \
             seeded from its pool.json, storage.json and notifications.json when present.
 
@@ -26,8 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
             localhost or a loopback address. Off loopback (bound to another interface, or relayed by a proxy that \
             adds X-Forwarded-For) they need a SigV4 signature by an access key of --admin-credentials, as boto3 \
             and the AWS CLI send; without that option they are refused. Codes and temporary passwords go to the \
-            outbox (<data-dir>/outbox.jsonl, or the database): read them with `handset-cloud outbox` or GET \
-            /_local/outbox (loopback only). Pool settings (MFA mode and factors, password policy, token lifetimes, \
+            mailbox (<data-dir>/mailbox.jsonl, or the database): read them with `handset-cloud mailbox` or GET \
+            /_loopback/mailbox (loopback only). Pool settings (MFA mode and factors, password policy, token lifetimes, \
             refresh-token rotation, clients) live in <data-dir>/pool.json (or the database).
             """)
 
@@ -67,6 +67,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait until one closes.")
     var maximumConnections = ConnectionLimits().maximumConnections
 
+    @Option(
+        name: .customLong("ready-file"),
+        help: ArgumentHelp(
+            "Once listening, write this file (atomically) with JSON saying where: url, port, pid, outputsFile, "
+                + "userPoolId, userPoolClientId. For scripts and tests that wait for the server.",
+            valueName: "path"))
+    var readyFile: String?
+
     @Option(name: .long, help: "Diagnostics on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "notice"
 
@@ -82,6 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600") }
         guard maximumConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         try fleet.validate()
+        if let readyFile {
+            let directory = URL(fileURLWithPath: readyFile).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: directory) else {
+                throw ValidationError("--ready-file: cannot write in \(directory)")
+            }
+        }
         if let publicURL {
             guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
                 url.query == nil
@@ -90,6 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A file left by an earlier run must not say "ready" before this one listens.
+        if let readyFile { try? FileManager.default.removeItem(atPath: readyFile) }
         var configuration = CloudConfiguration(
             host: host, port: port, dataDirectory: storage.dataDirectoryURL, demo: demo,
             issuerBaseURL: issuerBaseURL, publicURL: publicURL,
@@ -100,6 +116,14 @@ struct ServeCommand: AsyncParsableCommand {
                 let text = StartupBanner.lines(for: endpoints).joined(separator: "\n") + "\n"
                 // Unbuffered, so that whoever waits for the first line sees it at once.
                 FileHandle.standardOutput.write(Data(text.utf8))
+                if let readyFile {
+                    do {
+                        try ReadyFile.write(ReadyFile.document(for: endpoints), to: URL(fileURLWithPath: readyFile))
+                    } catch {
+                        FileHandle.standardError.write(
+                            Data("handset-cloud: cannot write --ready-file: \(error)\n".utf8))
+                    }
+                }
             })
         do {
             try fleet.apply(to: &configuration)

@@ -10,15 +10,18 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
-import time
 import urllib.parse
-import uuid
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The test kit shared with scripts/ (Tests/handsetkit): starting clouds, devices, terminals, waiting.
+sys.path.insert(0, str(ROOT / "Tests"))
+from handsetkit import Device, ServedCloud, Terminal, device_environment, free_port, serve, wait_until  # noqa: E402
+from handsetkit.terminal import shlex_quote  # noqa: E402
 BACKEND = os.environ.get("HANDSET_TEST_BACKEND", "sqlite")
 if BACKEND not in ("sqlite", "mysql"):
     raise RuntimeError(f"HANDSET_TEST_BACKEND must be sqlite or mysql, not {BACKEND!r}")
@@ -107,18 +110,6 @@ def database_query(data_dir: Path, statement: str) -> list:
     return [line.split("\t") for line in output.splitlines()]
 
 
-def wait_until(predicate, timeout=20.0, interval=0.05, what="condition"):
-    """Polls `predicate` until it returns a truthy value; fails with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
 @pytest.fixture(scope="session")
 def bin_dir() -> Path:
     path = os.environ.get("HANDSET_BIN_DIR")
@@ -150,23 +141,16 @@ class Cloud:
         self.output = []
 
     def start(self):
-        args = [str(self.binary), "serve", "--port", str(self.port), *self.storage_args()]
+        """Starts `serve` and returns once it listens (its `--ready-file`, read by the kit)."""
+        args = ["--port", str(self.port), *self.storage_args()]
         if self.demo:
             args.append("--demo")
         args += self.extra_args
-        self.log_path = self.data_dir.parent / f"cloud-{uuid.uuid4().hex[:6]}.out"
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-
-        def listening():
-            if self.process.poll() is not None:
-                raise AssertionError(f"handset-cloud exited: {self.log_path.read_text()}")
-            for line in self.log_path.read_text().splitlines():
-                if line.startswith("handset-cloud listening on "):
-                    return line.split(" on ", 1)[1].strip()
-            return None
-
-        self.url = wait_until(listening, timeout=30, what="handset-cloud to listen")
+        self.served = serve(self.binary, args, self.data_dir.parent, timeout=30)
+        self.process = self.served.process
+        self.log_path = self.served.log_path
+        self.log = self.served._log_file
+        self.url = self.served.url
         return self
 
     @property
@@ -179,11 +163,11 @@ class Cloud:
             return storage_args(self.data_dir)
         return ["--data-dir", str(self.data_dir), *storage_args(self.shares_database_of)[2:]]
 
-    def outbox_messages(self) -> list:
-        """Every message the pool "sent", oldest first (`handset-cloud outbox --json`)."""
+    def mailbox_messages(self) -> list:
+        """Every message the pool "sent", oldest first (`handset-cloud mailbox --json`)."""
         import json
 
-        result = subprocess.run([str(self.binary), "outbox", "--json", *self.storage_args()], check=True,
+        result = subprocess.run([str(self.binary), "mailbox", "--json", *self.storage_args()], check=True,
                                 capture_output=True, text=True, timeout=60)
         return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
@@ -234,78 +218,8 @@ class Cloud:
         return (self.data_dir / "keys" / "signing-key.pem").read_bytes()
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "log", None):
-            self.log.close()
-
-
-class Terminal:
-    """A tmux session running one command in a pane of a fixed size, read back as text."""
-
-    def __init__(self, width=100, height=30):
-        self.socket = f"handset-e2e-{uuid.uuid4().hex[:8]}"
-        self.width = width
-        self.height = height
-        self.session = "e2e"
-
-    def tmux(self, *args, check=True):
-        return subprocess.run(["tmux", "-L", self.socket, *args], check=check, capture_output=True, text=True)
-
-    def run(self, command: list, env: dict):
-        environment = " ".join(f"{key}={shlex_quote(value)}" for key, value in env.items())
-        # pytest's readline import sets COLUMNS and LINES in the C environment (not os.environ); curses would take
-        # them over the pane's real size, so they are dropped.
-        line = f"env -u COLUMNS -u LINES {environment} " + " ".join(shlex_quote(part) for part in command)
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session, "-x", str(self.width),
-                  "-y", str(self.height), line)
-        self.tmux("set-option", "-t", self.session, "remain-on-exit", "on")
-        self.tmux("set-option", "-t", self.session, "escape-time", "0")
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
-
-    def wait_for(self, text: str, timeout=20.0) -> str:
-        try:
-            return wait_until(lambda: self.screen() if text in self.screen() else None, timeout=timeout,
-                              what=f"{text!r} on screen")
-        except AssertionError:
-            raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def type(self, text: str):
-        self.tmux("send-keys", "-t", self.session, "-l", text)
-
-    def press(self, *keys: str):
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def is_dead(self) -> bool:
-        result = self.tmux("display-message", "-p", "-t", self.session, "#{pane_dead}", check=False)
-        return result.stdout.strip() == "1"
-
-    def wait_exit(self, timeout=10.0):
-        wait_until(self.is_dead, timeout=timeout, what="the program to exit")
-
-    def close(self):
-        self.tmux("kill-server", check=False)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now, for a cloud that must come back on the same address."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def shlex_quote(value: str) -> str:
-    import shlex
-    return shlex.quote(str(value))
+        if getattr(self, "served", None):
+            self.served.stop()
 
 
 @pytest.fixture
@@ -322,15 +236,7 @@ def client_env(workdir):
     """XDG directories of a fresh device, so tests never touch the real home directory."""
     home = workdir / "home"
     home.mkdir()
-    return {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-    }
+    return device_environment(home, terminal=True)
 
 
 @pytest.fixture

@@ -256,7 +256,7 @@ def test_every_route_with_every_bad_token_reveals_nothing_of_alice(server, world
 def test_loopback_routes_refuse_rebinding_and_foreign_origins(server, world):
     for headers in [{"Host": "rebind.attacker.example"}, {"Host": f"127.0.0.1:{server.port}",
                                                            "Origin": "http://rebind.attacker.example"}]:
-        status, body, _ = server.request("GET", "/_local/outbox", headers=headers)
+        status, body, _ = server.request("GET", "/_loopback/mailbox", headers=headers)
         assert status == 403, body
         status, answer = server.cognito(
             "AdminAddUserToGroup", {"UserPoolId": server.pool_id, "Username": "bob", "GroupName": "admins"},
@@ -553,7 +553,7 @@ def test_sessions_end_with_a_reset_and_on_request_with_a_change(server):
     server.secrets.add(password)
 
     def last_code():
-        return [message for message in server.cloud.outbox_messages() if message["username"] == "dana"][-1]["code"]
+        return [message for message in server.cloud.mailbox_messages() if message["username"] == "dana"][-1]["code"]
 
     assert server.cognito("ConfirmSignUp", {"ClientId": server.client_id, "Username": "dana",
                                             "ConfirmationCode": last_code()})[0] == 200
@@ -603,7 +603,7 @@ def test_sessions_end_with_a_reset_and_on_request_with_a_change(server):
 
 def test_afterwards_the_database_is_sound_and_the_logs_hold_no_secret(server, world):
     server.cloud.check_integrity()
-    codes = {message["code"] for message in server.cloud.outbox_messages()}
+    codes = {message["code"] for message in server.cloud.mailbox_messages()}
     assert codes, "the flood's ForgotPassword calls sent codes"
     secrets = {secret for secret in server.secrets if secret and len(secret) >= 8}
     logs = [server.cloud.data_dir / "logs" / "requests.log", server.cloud.log_path]

@@ -23,26 +23,7 @@ class ApiCloud(Cloud):
     """`handset-cloud serve --demo` with extra options (here `--api <file>`)."""
 
     def __init__(self, binary, data_dir, extra_args):
-        super().__init__(binary, data_dir)
-        self.extra_args = extra_args
-
-    def start(self):
-        args = [str(self.binary), "serve", "--port", "0", *storage_args(self.data_dir), "--demo",
-                *self.extra_args]
-        self.log_path = self.data_dir.parent / f"cloud-{uuid.uuid4().hex[:6]}.out"
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-
-        def listening():
-            if self.process.poll() is not None:
-                raise AssertionError(f"handset-cloud exited: {self.log_path.read_text()}")
-            for line in self.log_path.read_text().splitlines():
-                if line.startswith("handset-cloud listening on "):
-                    return line.split(" on ", 1)[1].strip()
-            return None
-
-        self.url = wait_until(listening, timeout=30, what="handset-cloud to listen")
-        return self
+        super().__init__(binary, data_dir, extra_args=extra_args)
 
 
 def id_token(cloud, username="alice", password="Wonderland-42!"):

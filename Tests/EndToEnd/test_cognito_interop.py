@@ -39,8 +39,8 @@ def user(cloud, pool, username):
                                         "aws_secret_access_key": "x"})
 
 
-def outbox(cloud, username):
-    with urllib.request.urlopen(f"{cloud.url}/_local/outbox?username={username}") as response:
+def mailbox(cloud, username):
+    with urllib.request.urlopen(f"{cloud.url}/_loopback/mailbox?username={username}") as response:
         return json.load(response)["messages"]
 
 
@@ -94,12 +94,12 @@ def test_tina_signs_in_with_srp_and_a_pyotp_code(cloud, pool):
     assert claims["cognito:groups"] == ["admins"]
 
 
-def test_sign_up_confirm_with_the_outbox_code_then_sign_in(cloud, pool, idp):
+def test_sign_up_confirm_with_the_mailbox_code_then_sign_in(cloud, pool, idp):
     result = idp.sign_up(ClientId=pool["client"], Username="carol", Password="Carol-Password-1",
                          UserAttributes=[{"Name": "email", "Value": "carol@example.com"}])
     assert result["UserConfirmed"] is False
     assert result["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
-    code = outbox(cloud, "carol")[-1]["code"]
+    code = mailbox(cloud, "carol")[-1]["code"]
     idp.confirm_sign_up(ClientId=pool["client"], Username="carol", ConfirmationCode=code)
     carol = user(cloud, pool, "carol")
     carol.authenticate(password="Carol-Password-1")
@@ -110,7 +110,7 @@ def test_admin_create_user_then_new_password_challenge_then_refresh_and_global_s
     created = idp.admin_create_user(UserPoolId=pool["id"], Username="dave", TemporaryPassword="Temporary-Pass-1",
                                     UserAttributes=[{"Name": "email", "Value": "dave@example.com"}])
     assert created["User"]["UserStatus"] == "FORCE_CHANGE_PASSWORD"
-    assert outbox(cloud, "dave")[-1]["code"] == "Temporary-Pass-1"
+    assert mailbox(cloud, "dave")[-1]["code"] == "Temporary-Pass-1"
 
     dave = user(cloud, pool, "dave")
     dave.new_password_challenge(password="Temporary-Pass-1", new_password="Dave-Chose-This-1")

@@ -34,7 +34,7 @@ def error_code(info):
 
 
 def last_code(cloud, username, purpose):
-    messages = [message for message in cloud.outbox_messages()
+    messages = [message for message in cloud.mailbox_messages()
                 if message["username"] == username and message["purpose"] == purpose]
     assert messages, f"no {purpose} message to {username}"
     return messages[-1]["code"]
@@ -104,7 +104,7 @@ def test_sms_code_as_the_first_factor(cloud, pool, idp):
 
 
 def test_unknown_users_choices_the_pool_setting_and_the_client_setting(cloud, pool, idp):
-    before = len(cloud.outbox_messages())
+    before = len(cloud.mailbox_messages())
     selected = start(idp, pool, "nobody")
     assert selected["ChallengeName"] == "SELECT_CHALLENGE"
     sent = idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="SELECT_CHALLENGE",
@@ -115,7 +115,7 @@ def test_unknown_users_choices_the_pool_setting_and_the_client_setting(cloud, po
         idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="EMAIL_OTP", Session=sent["Session"],
                                       ChallengeResponses={"USERNAME": "nobody", "EMAIL_OTP_CODE": "123456"})
     assert error_code(info) == "CodeMismatchException", "the same answer as a wrong code"
-    assert len(cloud.outbox_messages()) == before, "nothing is sent for a name that is no user"
+    assert len(cloud.mailbox_messages()) == before, "nothing is sent for a name that is no user"
 
     selected = start(idp, pool, "alice")
     with pytest.raises(ClientError) as info:
@@ -149,7 +149,7 @@ def test_handset_login_passwordless_signs_in_with_the_emailed_code(bin_dir, clou
                  client_env)
     terminal.wait_for("Email code")
     assert "Password" not in terminal.screen()
-    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.outbox_messages())
+    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.mailbox_messages())
                                     if message["username"] == "emma" and message["purpose"] == "EMAIL_OTP"), None),
                       what="the emailed code")
     terminal.type(code)
@@ -178,7 +178,7 @@ def test_the_tui_signs_in_with_a_code_on_ctrl_e(bin_dir, cloud, pool, terminal, 
     terminal.type("emma")
     terminal.press("C-e")
     terminal.wait_for("Enter the code we emailed")
-    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.outbox_messages())
+    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.mailbox_messages())
                                     if message["username"] == "emma" and message["purpose"] == "EMAIL_OTP"), None),
                       what="the emailed code")
     terminal.type(code)

@@ -104,7 +104,7 @@ def test_admin_commands_refuse_a_database_the_cloud_has_not_set_up(bin_dir, work
     name = f"e2e_empty_{uuid.uuid4().hex[:8]}"
     server.sql(f"CREATE DATABASE `{name}`")
     try:
-        for command in (["keys", "list"], ["outbox"], ["objects", "list"],
+        for command in (["keys", "list"], ["mailbox"], ["objects", "list"],
                         ["notify", "--user", "alice", "--title", "x"]):
             result = cli(bin_dir, *command, "--data-dir", str(workdir / "none"), "--database",
                          server.database_url(name), check=False)

@@ -276,17 +276,17 @@ def test_device_code_page(browser, clouds, callback):
     assert claims(result["id_token"])["cognito:username"] == "alice"
 
 
-def outbox_code(cloud, username, after=0):
-    """The newest code the pool "sent" to `username` (from the local outbox), once there is one past `after`."""
+def mailbox_code(cloud, username, after=0):
+    """The newest code the pool "sent" to `username` (from the mailbox), once there is one past `after`."""
     def newest():
-        with urllib.request.urlopen(f"{cloud.url}/_local/outbox?username={username}", timeout=10) as response:
+        with urllib.request.urlopen(f"{cloud.url}/_loopback/mailbox?username={username}", timeout=10) as response:
             messages = json.load(response)["messages"]
         return messages[-1]["code"] if len(messages) > after else None
-    return wait_until(newest, what=f"a code for {username} in the outbox")
+    return wait_until(newest, what=f"a code for {username} in the mailbox")
 
 
-def outbox_count(cloud, username):
-    with urllib.request.urlopen(f"{cloud.url}/_local/outbox?username={username}", timeout=10) as response:
+def mailbox_count(cloud, username):
+    with urllib.request.urlopen(f"{cloud.url}/_loopback/mailbox?username={username}", timeout=10) as response:
         return len(json.load(response)["messages"])
 
 
@@ -307,10 +307,10 @@ def test_sign_up_then_confirm_then_signed_in(browser, clouds, callback):
     submit(browser)
     wait_for_text(browser, "Enter it to confirm your account.")
     shot(browser, "10-confirm-sign-up")
-    fill(browser, code="000000" if outbox_code(app, "quinn") != "000000" else "111111")
+    fill(browser, code="000000" if mailbox_code(app, "quinn") != "000000" else "111111")
     submit(browser)
     wait_for_text(browser, "That code is not right.")
-    fill(browser, code=outbox_code(app, "quinn"))
+    fill(browser, code=mailbox_code(app, "quinn"))
     submit(browser)
     wait_for_text(browser, "Account confirmed. Sign in.")
     assert browser.find_element(By.NAME, "username").get_attribute("value") == "quinn"
@@ -332,20 +332,20 @@ def test_forgotten_password_reset_then_emailed_code(browser, clouds, callback):
     browser.get(url)
     browser.find_element(By.LINK_TEXT, "Forgot your password?").click()
     wait_for_text(browser, "We will send a code to reset your password.")
-    sent = outbox_count(app, "emma")
+    sent = mailbox_count(app, "emma")
     fill(browser, username="emma")
     submit(browser)
     wait_for_text(browser, "Enter it and a new password.")
     shot(browser, "11-reset")
-    fill(browser, code=outbox_code(app, "emma", after=sent), password="Envelope-New-42!")
+    fill(browser, code=mailbox_code(app, "emma", after=sent), password="Envelope-New-42!")
     submit(browser)
     wait_for_text(browser, "Password changed. Sign in.")
-    sent = outbox_count(app, "emma")
+    sent = mailbox_count(app, "emma")
     fill(browser, username="emma", password="Envelope-New-42!")
     submit(browser)
     wait_for_text(browser, "Enter the code we emailed")
     shot(browser, "12-email-code")
-    fill(browser, code=outbox_code(app, "emma", after=sent))
+    fill(browser, code=mailbox_code(app, "emma", after=sent))
     submit(browser)
     wait_for_callback(browser, callback)
     tokens = redeem(app, pool, callback.last_query()["code"], callback.redirect_uri, verifier).json()

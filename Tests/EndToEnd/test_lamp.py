@@ -34,6 +34,7 @@ import pytest
 
 from conftest import ROOT, Cloud, MariaDB, free_port, wait_until
 from faultproxy import FaultProxy
+from handsetkit import Device as KitDevice
 
 LAMP = ROOT / "Examples" / "lamp"
 PASSWORD = "Help-Desk-42!"
@@ -166,30 +167,17 @@ class LampCloud(Cloud):
         return result.stdout.splitlines()
 
 
-class Device:
+class Device(KitDevice):
     """The customer's terminal: `handset` commands, and the terminal app in tmux, sharing one set of XDG dirs."""
 
     def __init__(self, bin_dir: Path, env: dict):
-        self.binary = str(bin_dir / "handset")
-        self.env = env
-
-    def run(self, *args, stdin=None, check=True, timeout=60):
-        result = subprocess.run([self.binary, *args], env=self.env, input=stdin, capture_output=True, text=True,
-                                timeout=timeout)
-        if check and result.returncode != 0:
-            raise AssertionError(f"handset {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-        return result
-
-    def json(self, *args, **kwargs):
-        return json.loads(self.run(*args, "--json", **kwargs).stdout)
+        super().__init__(bin_dir, env=env)
 
     def tickets(self) -> dict:
         return {ticket["id"]: ticket for ticket in self.json("ls", "tickets", "--limit", "1000")}
 
     def sign_in(self, cloud, username):
-        self.run("config", "import", str(cloud.outputs_file))
-        assert self.json("login", "--username", username, "--password-stdin", stdin=PASSWORD + "\n")["username"] \
-            == username
+        super().sign_in(cloud.outputs_file, username, PASSWORD)
 
 
 def idle(terminal) -> bool:

@@ -6,32 +6,11 @@ A user signs in on two devices, edits with the cloud stopped, syncs when it retu
 import json
 import subprocess
 from conftest import storage_args
+from handsetkit import Device as KitDevice
 
 
-class Device:
+class Device(KitDevice):
     """One installation of handset: its own XDG directories."""
-
-    def __init__(self, bin_dir, home):
-        self.binary = str(bin_dir / "handset")
-        home.mkdir(parents=True)
-        self.env = {
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_STATE_HOME": str(home / "state"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "LANG": "C.UTF-8",
-        }
-
-    def run(self, *args, stdin=None, check=True, timeout=60):
-        result = subprocess.run(
-            [self.binary, *args], env=self.env, input=stdin, capture_output=True, text=True, timeout=timeout
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"handset {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-        return result
-
-    def json(self, *args, **kwargs):
-        return json.loads(self.run(*args, "--json", **kwargs).stdout)
 
     def tasks(self):
         return {task["id"]: task for task in self.json("ls", "tasks", "--limit", "1000")}
@@ -184,11 +163,11 @@ def test_sign_up_confirm_and_reset_a_password(bin_dir, fixed_cloud, workdir):
 
     def latest_code(username):
         result = subprocess.run(
-            [str(bin_dir / "handset-cloud"), "outbox", *storage_args(fixed_cloud.data_dir), "--username", username, "--json"],
+            [str(bin_dir / "handset-cloud"), "mailbox", *storage_args(fixed_cloud.data_dir), "--username", username, "--json"],
             capture_output=True, text=True, timeout=30, check=True,
         )
         messages = [jsonlib.loads(line) for line in result.stdout.splitlines() if line.strip()]
-        assert messages, "no message in the outbox"
+        assert messages, "no message in the mailbox"
         return messages[-1]["code"]
 
     refused = device.run("login", "--username", "zoe", "--password-stdin", stdin="Zebra-Crossing-42!\n", check=False)

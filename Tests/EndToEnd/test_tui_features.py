@@ -1,7 +1,7 @@
 """The TUI's newer features, each driven end to end: the real `handset` in tmux against the real `handset-cloud`.
 
-1. sign-up on the sign-in screen (Ctrl-N), confirmed with the code the cloud "emailed" (its outbox), then signed in;
-2. forgot password (Ctrl-R): the reset code from the outbox, a new password, signed in; the commands use it too;
+1. sign-up on the sign-in screen (Ctrl-N), confirmed with the code the cloud "emailed" (its mailbox), then signed in;
+2. forgot password (Ctrl-R): the reset code from the mailbox, a new password, signed in; the commands use it too;
 3. the command palette (`:` and Ctrl-P): filter, run, switch collection, pick a theme that is kept for the next start;
 4. the settings file (config.toml): an added key for sync, a warning for unknown keys, an error naming the file and
    the line for bad TOML;
@@ -89,18 +89,18 @@ def commands_sign_in(bin_dir, cloud, env, user=ALICE):
     handset(bin_dir, env, "login", "--username", user[0], "--password-stdin", stdin=user[1] + "\n")
 
 
-def outbox_code(bin_dir, cloud, username, purpose, timeout=10.0):
+def mailbox_code(bin_dir, cloud, username, purpose, timeout=10.0):
     """The code of the newest message the pool "sent" to `username` for `purpose` (SignUp, ForgotPassword)."""
 
     def newest():
         out = subprocess.run(
-            [str(bin_dir / "handset-cloud"), "outbox", *storage_args(cloud.data_dir), "--username", username,
+            [str(bin_dir / "handset-cloud"), "mailbox", *storage_args(cloud.data_dir), "--username", username,
              "--json"], check=True, capture_output=True, text=True, timeout=30).stdout
         messages = [json.loads(line) for line in out.splitlines() if line.strip()]
         matching = [message for message in messages if message.get("purpose") == purpose]
         return matching[-1] if matching else None
 
-    message = wait_until(newest, timeout=timeout, interval=0.2, what=f"a {purpose} code for {username} in the outbox")
+    message = wait_until(newest, timeout=timeout, interval=0.2, what=f"a {purpose} code for {username} in the mailbox")
     assert re.fullmatch(r"\d{6}", message["code"]), message
     return message
 
@@ -220,7 +220,7 @@ def test_sign_up_in_the_tui_confirms_with_the_emailed_code_and_signs_in(bin_dir,
         with step("1b the confirmation code"):
             screen = terminal.wait_for("Enter the code to confirm carol.")
             assert "We sent a confirmation code to" in screen, screen
-            message = outbox_code(bin_dir, cloud, "carol", "SignUp")
+            message = mailbox_code(bin_dir, cloud, "carol", "SignUp")
             assert message["destination"] == "carol@example.com"
             # A wrong code is refused and the form stays usable.
             wrong = "000000" if message["code"] != "000000" else "111111"
@@ -267,7 +267,7 @@ def test_forgot_password_in_the_tui_resets_and_signs_in(bin_dir, cloud, client_e
         with step("2b the reset code and a new password"):
             screen = terminal.wait_for("Enter the reset code and a new password for bob.")
             assert "We sent a reset code to" in screen, screen
-            code = outbox_code(bin_dir, cloud, "bob", "ForgotPassword")["code"]
+            code = mailbox_code(bin_dir, cloud, "bob", "ForgotPassword")["code"]
             terminal.type(code)
             terminal.press("Tab")
             terminal.type(new_password)

@@ -2,9 +2,9 @@ import Foundation
 import HandsetCloudStorage
 import Testing
 
-/// The small stores every instance shares: keys, settings, periodic runs and the outbox. Whatever is created on
+/// The small stores every instance shares: keys, settings, periodic runs and the mailbox. Whatever is created on
 /// first start is created once, whichever instance gets there first.
-@Suite("Contract: keys, settings, leases, outbox")
+@Suite("Contract: keys, settings, leases, mailbox")
 struct SharedStateContractTests {
     /// A stand-in for a PEM key: the repositories store the text as it is.
     static func pem(_ name: String) -> String {
@@ -149,18 +149,18 @@ struct SharedStateContractTests {
         }
     }
 
-    @Test("the outbox keeps every message in order", arguments: StorageBackend.allCases)
-    func outbox(backend: StorageBackend) async throws {
+    @Test("the mailbox keeps every message in order", arguments: StorageBackend.allCases)
+    func mailbox(backend: StorageBackend) async throws {
         try await backend.withInstances(2) { instances in
-            func message(_ index: Int) -> OutboxMessage {
-                OutboxMessage(
+            func message(_ index: Int) -> SentMessage {
+                SentMessage(
                     time: "2026-11-18T11:06:4\(index).000Z", username: "zoë", medium: index % 2 == 0 ? "EMAIL" : "SMS",
                     destination: "zoe@example.com", purpose: "SignUp", code: "12345\(index)",
                     message: "Your code is 12345\(index) ✓")
             }
-            #expect(try await instances[0].outbox.messages().isEmpty)
-            for index in 0..<4 { try await instances[index % 2].outbox.append(message(index)) }
-            #expect(try await instances[1].outbox.messages() == (0..<4).map(message))
+            #expect(try await instances[0].mailbox.messages().isEmpty)
+            for index in 0..<4 { try await instances[index % 2].mailbox.append(message(index)) }
+            #expect(try await instances[1].mailbox.messages() == (0..<4).map(message))
         }
     }
 }

@@ -34,7 +34,7 @@ struct BlobStoreTests {
         let status = try await app.test(.router) { client in try await client.get("/healthz").status }
         #expect(status == .ok)
         let storage = try SQLiteCloudStorage.openExisting(directory: root)
-        _ = try await LocalObjects.runLifecycle(storage: storage, dataDirectory: root, objectsDirectory: shared)
+        _ = try await ObjectAdmin.runLifecycle(storage: storage, dataDirectory: root, objectsDirectory: shared)
         await storage.close()
         #expect(FileManager.default.fileExists(atPath: inProgress.path))
         // The demo's attachment went to the shared store, not under B's data directory.

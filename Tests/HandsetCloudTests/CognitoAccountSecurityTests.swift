@@ -25,8 +25,8 @@ struct CognitoAccountSecurityTests {
                     "UserAttributes": [["Name": "email", "Value": "eve@evil.example"]],
                 ])
             #expect(changed.status == .ok, "\(changed.text)")
-            #expect(fixture.outbox.last?.destination == "eve@evil.example")
-            #expect(fixture.outbox.last?.purpose == "VerifyUserAttribute")
+            #expect(fixture.mailbox.last?.destination == "eve@evil.example")
+            #expect(fixture.mailbox.last?.purpose == "VerifyUserAttribute")
             let user = try await client.call("GetUser", ["AccessToken": tokens.accessToken]).jsonObject
             let attributes = try #require(user["UserAttributes"] as? [[String: String]])
             #expect(attributes.contains(["Name": "email", "Value": "bob@example.com"]))
@@ -34,12 +34,12 @@ struct CognitoAccountSecurityTests {
 
             // The reset code goes to bob's verified address, not to the attacker's.
             _ = try await client.call("ForgotPassword", ["ClientId": fixture.clientId, "Username": "bob"])
-            let reset = try #require(fixture.outbox.last)
+            let reset = try #require(fixture.mailbox.last)
             #expect(reset.purpose == "ForgotPassword" && reset.destination == "bob@example.com")
-            #expect(!fixture.outbox.contains { $0.purpose == "ForgotPassword" && $0.destination.contains("evil") })
+            #expect(!fixture.mailbox.contains { $0.purpose == "ForgotPassword" && $0.destination.contains("evil") })
 
             // The new address takes over once its own code is confirmed.
-            let code = try #require(fixture.outbox.last { $0.destination == "eve@evil.example" }?.code)
+            let code = try #require(fixture.mailbox.last { $0.destination == "eve@evil.example" }?.code)
             let verified = try await client.call(
                 "VerifyUserAttribute", ["AccessToken": tokens.accessToken, "AttributeName": "email", "Code": code])
             #expect(verified.status == .ok, "\(verified.text)")
@@ -67,10 +67,10 @@ struct CognitoAccountSecurityTests {
                     "Permanent": true,
                 ]
             ).expectStatus(.ok)
-            let before = fixture.outbox.count
+            let before = fixture.mailbox.count
             let forgot = try await client.call("ForgotPassword", ["ClientId": fixture.clientId, "Username": "dora"])
             #expect(forgot.status == .ok, "answered like anyone else")
-            #expect(fixture.outbox.count == before, "no code went to the unverified address")
+            #expect(fixture.mailbox.count == before, "no code went to the unverified address")
         }
     }
 

@@ -23,7 +23,7 @@ struct CognitoAccountTests {
             ])
     }
 
-    @Test("sign-up → code in the outbox → confirm → sign-in")
+    @Test("sign-up → code in the mailbox → confirm → sign-in")
     func signUpFlow() async throws {
         try await withCloud(demo: false) { client, fixture in
             let signedUp = try await signUp(client, fixture).jsonObject
@@ -31,7 +31,7 @@ struct CognitoAccountTests {
             #expect(UUID(uuidString: signedUp["UserSub"] as? String ?? "") != nil)
             let delivery = try #require(signedUp["CodeDeliveryDetails"] as? [String: String])
             #expect(delivery == ["Destination": "c***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"])
-            let message = try #require(fixture.outbox.last)
+            let message = try #require(fixture.mailbox.last)
             #expect(message.purpose == "SignUp" && message.destination == "carol@example.com")
             #expect(message.code.count == 6)
 
@@ -67,7 +67,7 @@ struct CognitoAccountTests {
 
             _ = try await signUp(client, fixture)
             let first = try fixture.lastCode(for: "carol")
-            let sentBefore = fixture.outbox.filter { $0.username == "carol" }.count
+            let sentBefore = fixture.mailbox.filter { $0.username == "carol" }.count
             // A fresh code is random, so it may repeat the old one by chance (one in a million): resend until it
             // differs, a few times at most. A server that sends the old code again never gets past this.
             var second = first
@@ -77,7 +77,7 @@ struct CognitoAccountTests {
                 #expect(resent.status == .ok)
                 second = try fixture.lastCode(for: "carol")
             }
-            #expect(fixture.outbox.filter { $0.username == "carol" }.count > sentBefore, "a resend sends a message")
+            #expect(fixture.mailbox.filter { $0.username == "carol" }.count > sentBefore, "a resend sends a message")
             #expect(second != first, "a resend sends a new code")
             try await client.call(
                 "ConfirmSignUp", ["ClientId": fixture.clientId, "Username": "carol", "ConfirmationCode": first]
@@ -112,7 +112,7 @@ struct CognitoAccountTests {
             #expect(known.status == .ok && unknown.status == .ok)
             #expect(try known.jsonObject.keys.sorted() == unknown.jsonObject.keys.sorted())
             let code = try fixture.lastCode(for: "alice")
-            #expect(fixture.outbox.last?.purpose == "ForgotPassword")
+            #expect(fixture.mailbox.last?.purpose == "ForgotPassword")
             try await client.call(
                 "ConfirmForgotPassword",
                 ["ClientId": fixture.clientId, "Username": "alice", "ConfirmationCode": code, "Password": "weak"]
@@ -171,7 +171,7 @@ struct CognitoAccountTests {
             #expect(attributes.contains(["Name": "email", "Value": "bob@example.com"]))
             #expect(attributes.contains(["Name": "email_verified", "Value": "true"]))
             #expect(attributes.contains(["Name": "name", "Value": "Bob"]))
-            #expect(fixture.outbox.last?.destination == "robert@example.com")
+            #expect(fixture.mailbox.last?.destination == "robert@example.com")
 
             let verified = try await client.call(
                 "VerifyUserAttribute",

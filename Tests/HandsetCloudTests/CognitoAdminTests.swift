@@ -35,8 +35,8 @@ struct CognitoAdminTests {
             let user = try #require(created["User"] as? [String: Any])
             #expect(user["UserStatus"] as? String == "FORCE_CHANGE_PASSWORD")
             #expect(user["Enabled"] as? Bool == true)
-            #expect(fixture.outbox.last?.code == "Temporary-Pass-1")
-            #expect(fixture.outbox.last?.purpose == "AdminCreateUser")
+            #expect(fixture.mailbox.last?.code == "Temporary-Pass-1")
+            #expect(fixture.mailbox.last?.purpose == "AdminCreateUser")
 
             let challenge = try await client.srpSignIn("dave", "Temporary-Pass-1", fixture: fixture)
                 .challenge("NEW_PASSWORD_REQUIRED")
@@ -52,7 +52,7 @@ struct CognitoAdminTests {
         }
     }
 
-    @Test("a generated temporary password is delivered to the outbox; the temporary password expires after 7 days")
+    @Test("a generated temporary password is delivered to the mailbox; the temporary password expires after 7 days")
     func generatedPassword() async throws {
         try await withCloud(demo: false) { client, fixture in
             _ = try await admin(
@@ -139,25 +139,40 @@ struct CognitoAdminTests {
         }
     }
 
-    @Test("the outbox endpoint lists messages, filtered by user")
-    func outboxEndpoint() async throws {
+    @Test("the mailbox endpoint lists messages, filtered by user")
+    func mailboxEndpoint() async throws {
         try await withCloud { client, fixture in
             _ = try await client.srpSignIn("emma", "Envelope-42!", fixture: fixture)
             _ = try await client.call("ForgotPassword", ["ClientId": fixture.clientId, "Username": "bob"])
-            let all = try await client.get("/_local/outbox").jsonObject
+            let all = try await client.get("/_loopback/mailbox").jsonObject
             #expect((all["messages"] as? [Any])?.count == 2)
             #expect(all["next"] as? Int == 2)
-            let emma = try await client.get("/_local/outbox?username=emma").jsonObject
+            let emma = try await client.get("/_loopback/mailbox?username=emma").jsonObject
             let messages = try #require(emma["messages"] as? [[String: Any]])
             #expect(messages.count == 1 && messages[0]["purpose"] as? String == "EMAIL_OTP")
-            let newer = try await client.get("/_local/outbox?after=2").jsonObject
+            let newer = try await client.get("/_loopback/mailbox?after=2").jsonObject
             #expect((newer["messages"] as? [Any])?.isEmpty == true)
-            let attributes = try FileManager.default.attributesOfItem(atPath: fixture.dataDirectory.outbox.path)
+            let attributes = try FileManager.default.attributesOfItem(atPath: fixture.dataDirectory.mailbox.path)
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
         }
     }
 
-    @Test("bound to a non-loopback interface, admin operations and the outbox are refused")
+    @Test("a data directory from before the rename keeps its sent messages (outbox.jsonl becomes mailbox.jsonl)")
+    func formerMailboxFileIsKept() async throws {
+        let root = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let line =
+            #"{"code":"123456","destination":"emma@example.com","medium":"EMAIL","message":"Your code","#
+            + #""purpose":"EMAIL_OTP","time":"2026-11-30T12:00:00Z","username":"emma"}"# + "\n"
+        try Data(line.utf8).write(to: root.appendingPathComponent("outbox.jsonl"))
+        let storage = try SQLiteCloudStorage.open(directory: root)
+        let messages = try await storage.mailbox.messages()
+        await storage.close()
+        #expect(messages.map(\.code) == ["123456"])
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("outbox.jsonl").path))
+    }
+
+    @Test("bound to a non-loopback interface, admin operations and the mailbox are refused")
     func gate() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -169,7 +184,7 @@ struct CognitoAdminTests {
             let response = try await client.call(
                 "AdminGetUser", ["UserPoolId": pool.userPoolId, "Username": "alice"])
             try response.expectError("AccessDeniedException", "loopback")
-            #expect(try await client.get("/_local/outbox").status == .forbidden)
+            #expect(try await client.get("/_loopback/mailbox").status == .forbidden)
             let signIn = try await client.initiateAuth(
                 clientId: pool.defaultClient.clientId, flow: CognitoAuthFlow.userPassword,
                 parameters: ["USERNAME": "alice", "PASSWORD": "Wonderland-42!"])

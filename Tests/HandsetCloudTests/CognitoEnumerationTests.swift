@@ -110,14 +110,14 @@ struct CognitoEnumerationTests {
     @Test("ResendConfirmationCode: a confirmed user gets a delivery like an unknown one, not 'already confirmed'")
     func resendConfirmationCode() async throws {
         try await withCloud { client, fixture in
-            let before = fixture.outbox.count
+            let before = fixture.mailbox.count
             let known = try await client.call(
                 "ResendConfirmationCode", ["ClientId": fixture.clientId, "Username": "alice"])
             let unknown = try await client.call(
                 "ResendConfirmationCode", ["ClientId": fixture.clientId, "Username": "mallory"])
             #expect(known.status == .ok && unknown.status == .ok, "\(known.text)")
             #expect(try known.jsonObject.keys.sorted() == unknown.jsonObject.keys.sorted())
-            #expect(fixture.outbox.count == before, "nothing is sent to a confirmed user")
+            #expect(fixture.mailbox.count == before, "nothing is sent to a confirmed user")
         }
     }
 
@@ -141,7 +141,7 @@ struct CognitoEnumerationTests {
             }
             #expect(initialsMatch < names.count / 2, "the masked address gives the name away")
             #expect(domains.count > 1, "every made-up address has the same domain")
-            #expect(!fixture.outbox.contains { names.contains($0.username) })
+            #expect(!fixture.mailbox.contains { names.contains($0.username) })
         }
     }
 }

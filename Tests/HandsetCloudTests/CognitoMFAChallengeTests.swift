@@ -49,14 +49,14 @@ struct CognitoMFAChallengeTests {
         }
     }
 
-    @Test("EMAIL_OTP: the code goes to the outbox; a wrong code may be retried within the session")
+    @Test("EMAIL_OTP: the code goes to the mailbox; a wrong code may be retried within the session")
     func emailOTP() async throws {
         try await withCloud { client, fixture in
             let challenge = try await client.srpSignIn("emma", "Envelope-42!", fixture: fixture)
                 .challenge("EMAIL_OTP")
             #expect(challenge.challengeParameters?["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL")
             #expect(challenge.challengeParameters?["CODE_DELIVERY_DESTINATION"] == "e***@e***")
-            let message = try #require(fixture.outbox.last)
+            let message = try #require(fixture.mailbox.last)
             #expect(message.username == "emma" && message.medium == "EMAIL" && message.purpose == "EMAIL_OTP")
             #expect(message.destination == "emma@example.com")
             let wrong = message.code == "000000" ? "111111" : "000000"
@@ -71,13 +71,13 @@ struct CognitoMFAChallengeTests {
         }
     }
 
-    @Test("SMS_MFA: the code goes to the outbox as an SMS")
+    @Test("SMS_MFA: the code goes to the mailbox as an SMS")
     func smsMFA() async throws {
         try await withCloud { client, fixture in
             let challenge = try await client.srpSignIn("sam", "Messenger-42!", fixture: fixture).challenge("SMS_MFA")
             #expect(challenge.challengeParameters?["CODE_DELIVERY_DELIVERY_MEDIUM"] == "SMS")
             #expect(challenge.challengeParameters?["CODE_DELIVERY_DESTINATION"] == "+*******0123")
-            let message = try #require(fixture.outbox.last)
+            let message = try #require(fixture.mailbox.last)
             #expect(message.medium == "SMS" && message.destination == "+15555550123")
             _ = try await client.respond(
                 "SMS_MFA", session: challenge.session, responses: ["USERNAME": "sam", "SMS_MFA_CODE": message.code],

@@ -7,7 +7,7 @@ import Testing
 
 @testable import HandsetCloud
 
-/// `handset-cloud keys rotate` (`LocalKeys.rotate`) against a running cloud, on every backend: the new key signs new
+/// `handset-cloud keys rotate` (`KeyAdmin.rotate`) against a running cloud, on every backend: the new key signs new
 /// tokens, the old one stays in the JWKS and keeps verifying the tokens it signed.
 @Suite("Token signing key rotation")
 struct KeyRotationTests {
@@ -29,7 +29,7 @@ struct KeyRotationTests {
             let now = cloud.fixture.clock.now
             let oldToken = try #require(cloud.tokens["alice"])
             let oldKeyID = try Self.keyID(of: oldToken)
-            let rotation = try await LocalKeys.rotate(storage: storage, seed: nil, now: now)
+            let rotation = try await KeyAdmin.rotate(storage: storage, seed: nil, now: now)
             #expect(rotation.retiredKeyID == oldKeyID && rotation.currentKeyID != oldKeyID)
             #expect(rotation.retiredKeyValidUntil > now.addingTimeInterval(3600), "longer than an ID token lives")
 
@@ -46,10 +46,10 @@ struct KeyRotationTests {
             #expect(try await Self.tasks(cloud, token: fresh.idToken) == .ok)
             #expect(try await Self.tasks(cloud, token: oldToken) == .ok, "the old key still verifies its tokens")
 
-            let listing = try await LocalKeys.list(storage: storage, seed: nil, now: now)
+            let listing = try await KeyAdmin.list(storage: storage, seed: nil, now: now)
             #expect(listing.map(\.kid) == [rotation.currentKeyID, oldKeyID])
             #expect(listing.map(\.state) == ["current", "retired"])
-            let later = try await LocalKeys.list(
+            let later = try await KeyAdmin.list(
                 storage: storage, seed: nil, now: rotation.retiredKeyValidUntil.addingTimeInterval(1))
             #expect(later.map(\.state) == ["current", "expired"])
         }

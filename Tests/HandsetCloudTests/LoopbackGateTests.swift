@@ -12,7 +12,7 @@ import Testing
 /// `Host` as a field (HTTPTypes marks `.host` unavailable: HTTP/1 parsing turns the first one into the authority).
 let hostField = HTTPField.Name("Host")!
 
-/// Issue 12, item 4: DNS rebinding against admin operations and `/_local/*`, and a gate that checked a `127.` prefix.
+/// Issue 12, item 4: DNS rebinding against admin operations and `/_loopback/*`, and a gate that checked a `127.` prefix.
 @Suite("Loopback-only routes")
 struct LoopbackGateTests {
     @Test(
@@ -80,23 +80,23 @@ struct LoopbackGateTests {
         }
     }
 
-    @Test("every /_local route refuses a rebound Host or a foreign Origin")
+    @Test("every /_loopback route refuses a rebound Host or a foreign Origin")
     func localRoutes() async throws {
         try await withCloud { client, fixture in
             _ = try await client.call("ForgotPassword", ["ClientId": fixture.clientId, "Username": "alice"])
             for (name, headers) in Self.rebound {
-                let outbox = try await client.execute(uri: "/_local/outbox", method: .get, headers: headers)
-                #expect(outbox.status == .forbidden, "outbox, \(name)")
-                #expect(!outbox.text.contains("reset code"))
+                let mailbox = try await client.execute(uri: "/_loopback/mailbox", method: .get, headers: headers)
+                #expect(mailbox.status == .forbidden, "mailbox, \(name)")
+                #expect(!mailbox.text.contains("reset code"))
                 let wake = try await client.execute(
-                    uri: "/_local/inbox/wake", method: .post, headers: headers,
+                    uri: "/_loopback/inbox/wake", method: .post, headers: headers,
                     body: ByteBuffer(string: #"{"subs":[]}"#))
                 #expect(wake.status == .forbidden, "wake, \(name)")
                 let hello = try await client.execute(uri: "/_local/hello", method: .get, headers: headers)
                 #expect(hello.status == .forbidden, "hello, \(name)")
             }
             let local = try await client.execute(
-                uri: "/_local/outbox", method: .get, headers: [hostField: "localhost:8900"])
+                uri: "/_loopback/mailbox", method: .get, headers: [hostField: "localhost:8900"])
             #expect(local.status == .ok && local.text.contains("reset code"))
         }
     }
@@ -112,7 +112,7 @@ struct LoopbackGateTests {
         try await app.test(.router) { client in
             try await client.call("AdminGetUser", ["UserPoolId": pool.userPoolId, "Username": "alice"])
                 .expectError("AccessDeniedException", "loopback")
-            #expect(try await client.get("/_local/outbox").status == .forbidden)
+            #expect(try await client.get("/_loopback/mailbox").status == .forbidden)
         }
     }
 }

@@ -13,7 +13,7 @@ import Testing
 @Suite("Notifications: the inbox")
 struct NotificationInboxTests {
     func notify(_ cloud: APICloud, _ user: String, _ title: String, link: RecordLink? = nil) async throws {
-        _ = try await LocalNotifications.notify(
+        _ = try await NotificationAdmin.notify(
             storage: cloud.fixture.storage, user: user, title: title, body: "Body of \(title)", link: link,
             now: cloud.fixture.clock.now)
     }
@@ -137,7 +137,7 @@ struct NotificationInboxTests {
     func wakeRoute() async throws {
         try await withInbox(backend: .sqlite) { inbox in
             let router = Router(context: CloudRequestContext.self)
-            LocalInboxController(waiters: inbox.service.waiters, gate: LoopbackGate(bindHost: "127.0.0.1"))
+            InboxWakeController(waiters: inbox.service.waiters, gate: LoopbackGate(bindHost: "127.0.0.1"))
                 .addRoutes(to: router)
             try await Application(router: router).test(.router) { client in
                 let poll = inbox.startPoll("sub-alice")
@@ -145,7 +145,7 @@ struct NotificationInboxTests {
                 // No watcher runs here: only the route can wake the poll.
                 try await inbox.deliverFromAnotherProcess("Woken", to: "sub-alice")
                 let wake = try await client.execute(
-                    uri: "/_local/inbox/wake", method: .post, headers: [.contentType: "application/json"],
+                    uri: "/_loopback/inbox/wake", method: .post, headers: [.contentType: "application/json"],
                     body: ByteBuffer(string: #"{"subs":["sub-alice"]}"#))
                 #expect(wake.status == .noContent)
                 try await inbox.waitUntilWaiting(0)
@@ -168,7 +168,7 @@ struct NotificationInboxTests {
             async let second = Self.timedPoll(cloud, "alice", "?since=\(page.cursor)&wait=15")
             try await notify(cloud, "alice", "Woken")
             let wake = try await cloud.client.execute(
-                uri: "/_local/inbox/wake", method: .post, headers: [.contentType: "application/json"],
+                uri: "/_loopback/inbox/wake", method: .post, headers: [.contentType: "application/json"],
                 body: ByteBuffer(string: #"{"subs":["\#(cloud.subs["alice"]!)"]}"#))
             #expect(wake.status == .noContent)
             let (woken, _) = try await second
@@ -196,16 +196,16 @@ struct NotificationInboxTests {
     @Test("the CLI's delivery refuses unknown users and invalid drafts")
     func cliRefusals() async throws {
         try await withStorageCloud { cloud in
-            await #expect(throws: LocalNotifications.Failure.self) {
-                try await LocalNotifications.notify(
+            await #expect(throws: NotificationAdmin.Failure.self) {
+                try await NotificationAdmin.notify(
                     storage: cloud.fixture.storage, user: "nobody", title: "x", body: "", link: nil)
             }
-            await #expect(throws: LocalNotifications.Failure.self) {
-                try await LocalNotifications.notify(
+            await #expect(throws: NotificationAdmin.Failure.self) {
+                try await NotificationAdmin.notify(
                     storage: cloud.fixture.storage, user: "alice", title: " ", body: "", link: nil)
             }
-            await #expect(throws: LocalNotifications.Failure.self) {
-                try await LocalNotifications.publish(
+            await #expect(throws: NotificationAdmin.Failure.self) {
+                try await NotificationAdmin.publish(
                     storage: cloud.fixture.storage, topic: "missing", title: "x", body: "", link: nil)
             }
         }

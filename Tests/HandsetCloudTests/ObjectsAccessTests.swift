@@ -23,7 +23,7 @@ struct ObjectsAccessTests {
             try await cloud.send(
                 .patch, "/api/tasks/\(task)", as: "alice", headers: ["If-Match": "\"1\""],
                 body: #"{"attachment": "\#(key)"}"#)
-            _ = try await LocalNotifications.notify(
+            _ = try await NotificationAdmin.notify(
                 storage: cloud.fixture.storage, user: "alice", title: "For alice", body: "", link: nil,
                 now: clock.now)
             let aliceItem = try #require(try await cloud.inbox(as: "alice").items.first)
@@ -76,7 +76,7 @@ struct ObjectsAccessTests {
             // Archive and restore stay alice's too.
             clock.advance(by: 2 * 86_400)
             cloud = try await cloud.signedInAgain()
-            _ = try await LocalObjects.runLifecycle(
+            _ = try await ObjectAdmin.runLifecycle(
                 storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
                 now: clock.now)
             #expect(try await cloud.send(.post, "/api/_objects/restore?key=\(key)", as: "bob").status == .forbidden)

@@ -208,7 +208,7 @@ struct ObjectsTests {
             #expect(
                 try await cloud.send(.get, "/api/_objects/info?key=\(presigned.key)", as: "alice").status == .forbidden)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty)
-            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).isEmpty)
+            #expect(try await ObjectAdmin.list(storage: cloud.fixture.storage).isEmpty)
 
             // No Content-Length (chunked): 411, as S3 answers.
             let chunked =
@@ -219,7 +219,7 @@ struct ObjectsTests {
 
             // The same URL, complete this time, works.
             #expect(try await cloud.upload(presigned, bytes: [UInt8](repeating: 7, count: 100_000)).status == .ok)
-            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).count == 1)
+            #expect(try await ObjectAdmin.list(storage: cloud.fixture.storage).count == 1)
         }
     }
 
@@ -262,7 +262,7 @@ struct ObjectsRecordTests {
             #expect(deleted.status == .noContent)
             #expect(try await cloud.send(.get, "/api/_objects/info?key=\(key)", as: "alice").status == .forbidden)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty)
-            #expect(try await LocalObjects.list(storage: cloud.fixture.storage).isEmpty)
+            #expect(try await ObjectAdmin.list(storage: cloud.fixture.storage).isEmpty)
             // And the deleted record takes no new attachment.
             #expect(try await cloud.presignUpload(as: "alice", recordId: task, size: 3).status == .forbidden)
         }
@@ -316,7 +316,7 @@ struct ObjectsRecordTests {
                 body: #"{"title": "Offline", "status": "todo", "attachment": "\#(key)"}"#)
             #expect(created.status == .created, "\(created.text)")
             #expect(try await cloud.download(as: "alice", key: key).status == .ok)
-            let listing = try await LocalObjects.list(storage: cloud.fixture.storage)
+            let listing = try await ObjectAdmin.list(storage: cloud.fixture.storage)
             #expect(listing.map(\.attached) == [true])
         }
     }
@@ -338,7 +338,7 @@ struct ObjectsArchiveTests {
 
             clock.advance(by: 29 * 86_400)
             cloud = try await cloud.signedInAgain()
-            var report = try await LocalObjects.runLifecycle(
+            var report = try await ObjectAdmin.runLifecycle(
                 storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
                 now: clock.now)
             #expect(report.archived == 0)
@@ -347,12 +347,12 @@ struct ObjectsArchiveTests {
 
             clock.advance(by: 2 * 86_400)
             cloud = try await cloud.signedInAgain()
-            report = try await LocalObjects.runLifecycle(
+            report = try await ObjectAdmin.runLifecycle(
                 storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
                 now: clock.now)
             #expect(report.archived == 1)
             #expect(objectFiles(cloud.fixture, "standard").isEmpty && objectFiles(cloud.fixture, "archive").count == 1)
-            let listing = try await LocalObjects.list(storage: cloud.fixture.storage, now: clock.now)
+            let listing = try await ObjectAdmin.list(storage: cloud.fixture.storage, now: clock.now)
             #expect(listing.map(\.info.tier) == [.archive])
 
             let refused = try await cloud.download(as: "alice", key: old)
@@ -377,7 +377,7 @@ struct ObjectsArchiveTests {
             // The restored copy expires; the object stays archived.
             clock.advance(by: 2 * 86_400)
             cloud = try await cloud.signedInAgain()
-            report = try await LocalObjects.runLifecycle(
+            report = try await ObjectAdmin.runLifecycle(
                 storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
                 now: clock.now)
             #expect(report.restoresExpired == 1)
@@ -400,7 +400,7 @@ struct ObjectsArchiveTests {
                 body: #"{"attachment": "\#(used)"}"#)
             clock.advance(by: 25 * 3600)
             cloud = try await cloud.signedInAgain()
-            let report = try await LocalObjects.runLifecycle(
+            let report = try await ObjectAdmin.runLifecycle(
                 storage: cloud.fixture.storage, dataDirectory: cloud.fixture.directory, settings: settings,
                 now: clock.now)
             #expect(report.unattachedRemoved == 1)

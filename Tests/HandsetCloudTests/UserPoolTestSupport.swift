@@ -32,11 +32,11 @@ func withPool<Value: Sendable>(
 let tinaSecret = Base32.decode(DemoData.tinaTOTPSecret)!
 
 extension CloudFixture {
-    var outbox: [OutboxMessage] { OutboxFile(url: dataDirectory.outbox).allMessages() }
+    var mailbox: [SentMessage] { MailboxFile(url: dataDirectory.mailbox).allMessages() }
 
     /// The newest code the pool "sent" to `username`.
     func lastCode(for username: String) throws -> String {
-        try #require(outbox.last { $0.username == username }?.code, "no message to \(username) in the outbox")
+        try #require(mailbox.last { $0.username == username }?.code, "no message to \(username) in the mailbox")
     }
 
     func totp(_ secret: [UInt8] = tinaSecret, offsetSteps: Int64 = 0) -> String {

@@ -312,7 +312,7 @@ struct AuthenticationService: Sendable {
                 challengeParameters: ["MFAS_CAN_CHOOSE": Self.jsonText(choices), "USER_ID_FOR_SRP": user.userIdForSRP]))
     }
 
-    /// Asks for one factor's code; SMS and email codes are "sent" to the outbox first.
+    /// Asks for one factor's code; SMS and email codes are "sent" to the mailbox first.
     private func challenge(
         _ factor: MFAFactor, for user: PoolUser, client: AppClient, provenDevice: String? = nil
     ) async throws -> AuthResponse {

@@ -2,8 +2,8 @@ import Foundation
 import HandsetCloudStorage
 import Hummingbird
 
-/// Wires the user pool into the router: Cognito's JSON protocol on `POST /` and the loopback-only outbox at
-/// `GET /_local/outbox`. `buildApplication` calls this once.
+/// Wires the user pool into the router: Cognito's JSON protocol on `POST /` and the loopback-only mailbox at
+/// `GET /_loopback/mailbox`. `buildApplication` calls this once.
 enum UserPoolRoutes {
     @discardableResult
     static func add(
@@ -13,13 +13,13 @@ enum UserPoolRoutes {
         moreOperations: (UserPool) -> [CognitoOperation] = { _ in [] }
     ) async throws -> UserPool {
         let store = storage.identity
-        let outbox = storage.outbox
+        let mailbox = storage.mailbox
         let pool = UserPool(
             settings: settings, store: store, tokens: tokens,
             accessTokens: AccessTokenVerifier(
                 keys: keys, issuer: issuer, clientIds: KnownClients(settings: settings), store: store, now: now),
             sealer: try await SecretBlockSealer.load(from: storage.keys),
-            delivery: CodeDelivery(outbox: outbox, now: now), now: now)
+            delivery: CodeDelivery(mailbox: mailbox, now: now), now: now)
         let gate = LoopbackGate(bindHost: host)
         let configuration = settings.current()
         let admin = AdminAuthorization(
@@ -29,7 +29,7 @@ enum UserPoolRoutes {
             }, now: now)
         CognitoController(pool: pool, adminAuthorization: admin, metrics: metrics, more: moreOperations(pool))
             .addRoutes(to: router)
-        OutboxController(outbox: outbox, gate: gate).addRoutes(to: router)
+        MailboxController(mailbox: mailbox, gate: gate).addRoutes(to: router)
         return pool
     }
 }

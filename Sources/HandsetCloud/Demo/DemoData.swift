@@ -173,13 +173,13 @@ enum DemoData {
     static let emma = Account(
         user: DemoUser(
             username: "emma", password: "Envelope-42!", email: "emma@example.com",
-            covers: "email OTP MFA: the code goes to the outbox (handset-cloud outbox)"),
+            covers: "email OTP MFA: the code goes to the mailbox (handset-cloud mailbox)"),
         projects: [], tasks: [])
 
     static let sam = Account(
         user: DemoUser(
             username: "sam", password: "Messenger-42!", email: "sam@example.com",
-            covers: "SMS MFA to +15555550123: the code goes to the outbox (handset-cloud outbox)"),
+            covers: "SMS MFA to +15555550123: the code goes to the mailbox (handset-cloud mailbox)"),
         projects: [], tasks: [])
 
     static let nora = Account(

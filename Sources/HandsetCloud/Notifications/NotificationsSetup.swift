@@ -37,7 +37,7 @@ struct NotificationsSetup: Sendable {
         let api = router.group("api").add(middleware: authorizer)
         InboxController(inbox: inbox).addRoutes(to: api)
         TopicsController(inbox: inbox).addRoutes(to: api)
-        LocalInboxController(waiters: inbox.waiters, gate: LoopbackGate(bindHost: host)).addRoutes(to: router)
+        InboxWakeController(waiters: inbox.waiters, gate: LoopbackGate(bindHost: host)).addRoutes(to: router)
     }
 
     /// The retention purge with `lease` (once per interval across the fleet); the watcher on every instance, since

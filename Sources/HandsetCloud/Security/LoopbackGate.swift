@@ -10,7 +10,7 @@ import NIOCore
 #endif
 
 /// Guards what only the developer at this machine may reach: Cognito's admin operations (whose SigV4 signatures
-/// are never checked, as in other local emulators) and every `/_local/*` route (live codes in the outbox, waking
+/// are never checked, as in other local emulators) and every `/_loopback/*` route (live codes in the mailbox, waking
 /// inboxes).
 ///
 /// Three checks, all required:

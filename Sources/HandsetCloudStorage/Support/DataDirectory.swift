@@ -16,7 +16,7 @@ public struct DataDirectory: Sendable, Equatable {
     public var requestLog: URL { logsDirectory.appendingPathComponent("requests.log") }
     public var amplifyOutputs: URL { root.appendingPathComponent("amplify_outputs.json") }
     /// Codes and temporary passwords "delivered" by email or SMS, one JSON object per line (0600).
-    public var outbox: URL { root.appendingPathComponent("outbox.jsonl") }
+    public var mailbox: URL { root.appendingPathComponent("mailbox.jsonl") }
     /// Object storage settings (limits, lifecycle rule, restore delay).
     public var storageSettings: URL { root.appendingPathComponent("storage.json") }
     /// Notification settings (retention, admin group, assignee field).
@@ -49,6 +49,13 @@ public struct DataDirectory: Sendable, Equatable {
                         attributes: [.posixPermissions: 0o700])
                 }
                 try fileManager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: privateDirectory.path)
+            }
+            // Data directories made before the rename keep their sent messages.
+            let formerMailbox = directory.root.appendingPathComponent("outbox.jsonl")
+            if fileManager.fileExists(atPath: formerMailbox.path),
+                !fileManager.fileExists(atPath: directory.mailbox.path)
+            {
+                try fileManager.moveItem(at: formerMailbox, to: directory.mailbox)
             }
             guard fileManager.isWritableFile(atPath: directory.root.path) else {
                 throw CloudStartupError.dataDirectoryUnavailable(

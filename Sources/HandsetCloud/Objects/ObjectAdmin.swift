@@ -5,7 +5,7 @@ import Logging
 
 /// `handset-cloud objects`: object storage read and maintained directly (the database is shared safely with running
 /// servers); the bytes are in the data directory.
-public enum LocalObjects {
+public enum ObjectAdmin {
     /// One object as `handset-cloud objects list` shows it.
     public struct Listing: Codable, Sendable, Equatable {
         public var info: ObjectInfo

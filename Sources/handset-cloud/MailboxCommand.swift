@@ -3,14 +3,14 @@ import Foundation
 import HandsetCloud
 import HandsetCloudStorage
 
-/// `handset-cloud outbox`: prints the codes and temporary passwords the user pool "sent" by email or SMS.
-struct OutboxCommand: AsyncParsableCommand {
+/// `handset-cloud mailbox`: prints the codes and temporary passwords the user pool "sent" by email or SMS.
+struct MailboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "outbox",
+        commandName: "mailbox",
         abstract: "Show the codes the user pool sent (sign-up, password reset, email/SMS MFA, invitations).",
         discussion: """
-            Reads the outbox (SQLite: <data-dir>/outbox.jsonl), where the local cloud writes every message a real \
-            user pool would have sent by email or SMS. The same messages are served to loopback clients at GET /_local/outbox.
+            Reads the mailbox (SQLite: <data-dir>/mailbox.jsonl), where the local cloud writes every message a real \
+            user pool would have sent by email or SMS. The same messages are served to loopback clients at GET /_loopback/mailbox.
             """)
 
     @OptionGroup(title: "Storage")
@@ -29,7 +29,7 @@ struct OutboxCommand: AsyncParsableCommand {
         let opened = try await storage.openExisting()
         var printed = 0
         while true {
-            let messages = try await opened.outbox.messages()
+            let messages = try await opened.mailbox.messages()
             if messages.count > printed {
                 var text = ""
                 for message in messages[printed...]
@@ -47,7 +47,7 @@ struct OutboxCommand: AsyncParsableCommand {
         }
     }
 
-    private func format(_ message: OutboxMessage) -> String {
+    private func format(_ message: SentMessage) -> String {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

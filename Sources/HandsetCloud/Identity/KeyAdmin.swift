@@ -4,7 +4,7 @@ import HandsetCloudStorage
 /// `handset-cloud keys`: the pool's token signing keys, listed and rotated in the storage directly. Running servers
 /// pick a rotation up within `SigningKeyring.refreshInterval` (and at once when they meet a token signed with the
 /// new key).
-package enum LocalKeys {
+package enum KeyAdmin {
     /// One signing key as `handset-cloud keys list` shows it.
     package struct Listing: Codable, Sendable, Equatable {
         package var kid: String

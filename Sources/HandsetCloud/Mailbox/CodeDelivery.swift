@@ -1,10 +1,10 @@
 import Foundation
 import HandsetCloudStorage
 
-/// "Sends" codes and temporary passwords by writing them to the outbox, and tells the client where they went in
+/// "Sends" codes and temporary passwords by writing them to the mailbox, and tells the client where they went in
 /// Cognito's masked form.
 struct CodeDelivery: Sendable {
-    let outbox: any OutboxRepository
+    let mailbox: any MailboxRepository
     let now: @Sendable () -> Date
 
     enum Medium: String, Sendable {
@@ -21,8 +21,8 @@ struct CodeDelivery: Sendable {
         code: String, to user: PoolUser, medium: Medium, purpose: String, text: String, destination: String? = nil
     ) async throws -> CodeDeliveryDetailsWire {
         let destination = destination ?? (medium == .email ? user.email : user.phoneNumber) ?? ""
-        try await outbox.append(
-            OutboxMessage(
+        try await mailbox.append(
+            SentMessage(
                 time: Timestamp.string(from: now()), username: user.username, medium: medium.rawValue,
                 destination: destination, purpose: purpose, code: code, message: text))
         return Self.details(destination: destination, medium: medium)

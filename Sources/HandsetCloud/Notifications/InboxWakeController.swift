@@ -1,14 +1,14 @@
 import Foundation
 import Hummingbird
 
-/// `POST /_local/inbox/wake` `{"subs": [...]}`: wakes these users' long-polls, for `handset-cloud notify` and
+/// `POST /_loopback/inbox/wake` `{"subs": [...]}`: wakes these users' long-polls, for `handset-cloud notify` and
 /// `publish`, which write to the database directly. Loopback only (see `LoopbackGate`). Waking carries no data: a
 /// woken poll reads the database and answers what is there, so a stray wake costs one query.
-struct LocalInboxController: Sendable {
+struct InboxWakeController: Sendable {
     let waiters: InboxWaiters
     let gate: LoopbackGate
 
-    static let path = "_local/inbox/wake"
+    static let path = "_loopback/inbox/wake"
 
     struct WakeBody: Decodable {
         var subs: [String]
@@ -16,7 +16,7 @@ struct LocalInboxController: Sendable {
 
     func addRoutes(to router: Router<CloudRequestContext>) {
         router.post(RouterPath(stringLiteral: Self.path)) { request, context in
-            context.requestLog.function = "local.inboxWake"
+            context.requestLog.function = "loopback.inboxWake"
             if let refusal = gate.refusal(for: request, context: context) {
                 throw APIError(.forbidden, refusal.message(for: "waking inboxes"))
             }

@@ -5,7 +5,7 @@ import HandsetWire
 /// `handset-cloud notify` and `publish`: deliveries written straight into the storage. A running server wakes the
 /// recipients' long-polls when the CLI calls its loopback wake-up route (`wakeURL`), or at its next check for
 /// deliveries by other processes (every 500 ms by default) when it cannot.
-public enum LocalNotifications {
+public enum NotificationAdmin {
     public struct Delivery: Sendable, Equatable {
         /// The `sub` of every user who received it.
         public var recipients: [String]
@@ -55,7 +55,7 @@ public enum LocalNotifications {
             let outputs = try? JSONDecoder().decode(AmplifyOutputs.self, from: data),
             let base = outputs.custom?.handset?.cognitoEndpoint
         else { return nil }
-        return URL(string: (base.hasSuffix("/") ? base : base + "/") + LocalInboxController.path)
+        return URL(string: (base.hasSuffix("/") ? base : base + "/") + InboxWakeController.path)
     }
 
     private static func validated(title: String, body: String, link: RecordLink?) throws -> NotificationDraft {

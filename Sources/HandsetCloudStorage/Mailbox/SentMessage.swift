@@ -1,5 +1,5 @@
 /// One code or temporary password "delivered" by email or SMS: what a real pool would have sent.
-public struct OutboxMessage: Codable, Sendable, Equatable {
+public struct SentMessage: Codable, Sendable, Equatable {
     /// RFC 3339, from the cloud's clock.
     public var time: String
     public var username: String

@@ -7,19 +7,19 @@ import HandsetCloudStorage
     import Darwin
 #endif
 
-/// The outbox: a JSON-lines file in the data directory (0600), appended with one `write(2)` per message on an
+/// The mailbox: a JSON-lines file in the data directory (0600), appended with one `write(2)` per message on an
 /// `O_APPEND` descriptor, so that concurrent deliveries never interleave and `tail -f` works.
 ///
 /// It holds live codes and temporary passwords on purpose: it is the developer's mailbox and phone. The request
 /// log never does.
-package struct OutboxFile: OutboxRepository {
+package struct MailboxFile: MailboxRepository {
     package let url: URL
 
     package init(url: URL) {
         self.url = url
     }
 
-    package func append(_ message: OutboxMessage) async throws {
+    package func append(_ message: SentMessage) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var line = try encoder.encode(message)
@@ -33,15 +33,15 @@ package struct OutboxFile: OutboxRepository {
     }
 
     /// Every message so far, oldest first; lines that do not parse (a torn last line) are skipped.
-    package func messages() async throws -> [OutboxMessage] {
+    package func messages() async throws -> [SentMessage] {
         allMessages()
     }
 
-    package func allMessages() -> [OutboxMessage] {
+    package func allMessages() -> [SentMessage] {
         guard let data = try? Data(contentsOf: url) else { return [] }
         let decoder = JSONDecoder()
         return data.split(separator: UInt8(ascii: "\n")).compactMap {
-            try? decoder.decode(OutboxMessage.self, from: $0)
+            try? decoder.decode(SentMessage.self, from: $0)
         }
     }
 }

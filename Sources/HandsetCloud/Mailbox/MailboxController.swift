@@ -2,25 +2,25 @@ import Foundation
 import HandsetCloudStorage
 import Hummingbird
 
-/// `GET /_local/outbox[?username=<name>][&after=<n>]`: the codes the pool "sent", like Firebase's emulator exposes
+/// `GET /_loopback/mailbox[?username=<name>][&after=<n>]`: the codes the pool "sent", like Firebase's emulator exposes
 /// its codes. Loopback only (see `LoopbackGate`). Answers `{"messages":[...],"next":<n>}`, where `next` is the `after`
 /// to poll with for newer messages.
-struct OutboxController: Sendable {
-    let outbox: any OutboxRepository
+struct MailboxController: Sendable {
+    let mailbox: any MailboxRepository
     let gate: LoopbackGate
 
     struct Page: Codable, Sendable {
-        var messages: [OutboxMessage]
+        var messages: [SentMessage]
         var next: Int
     }
 
     func addRoutes(to router: Router<CloudRequestContext>) {
-        router.get("_local/outbox") { request, context in
-            context.requestLog.function = "local.outbox"
+        router.get("_loopback/mailbox") { request, context in
+            context.requestLog.function = "loopback.mailbox"
             if let refusal = gate.refusal(for: request, context: context) {
-                return Self.json(["message": refusal.message(for: "the outbox")], status: .forbidden)
+                return Self.json(["message": refusal.message(for: "the mailbox")], status: .forbidden)
             }
-            let all = try await outbox.messages()
+            let all = try await mailbox.messages()
             let after = request.uri.queryParameters.get("after", as: Int.self) ?? 0
             let username = request.uri.queryParameters.get("username").map { $0.lowercased() }
             let messages = all.enumerated()
