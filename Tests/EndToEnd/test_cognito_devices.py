@@ -10,6 +10,8 @@ import os
 import subprocess
 import time
 
+import uuid
+
 import boto3
 import jwt
 import pyotp
@@ -17,8 +19,27 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP, generate_hash_device
 
+from conftest import wait_until
+
 TINA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TINA_PASSWORD = "Authenticator-42!"
+
+
+def apply_pool(cloud, settings):
+    """Writes the pool's settings and waits until the running cloud serves them (at once on SQLite, within a second
+    on MariaDB): the app client's name is a fresh marker, read back through DescribeUserPoolClient."""
+    marker = "handset-" + uuid.uuid4().hex[:8]
+    settings["clients"][0]["name"] = marker
+    cloud.write_pool(settings)
+    client = boto3.client("cognito-idp", endpoint_url=cloud.url, region_name=settings["region"],
+                          aws_access_key_id="x", aws_secret_access_key="x")
+
+    def served():
+        described = client.describe_user_pool_client(UserPoolId=settings["userPoolId"],
+                                                     ClientId=settings["clients"][0]["clientId"])
+        return described["UserPoolClient"]["ClientName"] == marker
+
+    wait_until(served, what="the new pool settings")
 
 
 @pytest.fixture
@@ -28,7 +49,7 @@ def pool(cloud):
     settings["deviceConfiguration"] = {"ChallengeRequiredOnNewDevice": True,
                                        "DeviceOnlyRememberedOnUserPrompt": False}
     settings["clients"][0]["allowedFlows"].append("ADMIN_USER_PASSWORD_AUTH")
-    cloud.write_pool(settings)
+    apply_pool(cloud, settings)
     return {"id": outputs["auth"]["user_pool_id"], "client": outputs["auth"]["user_pool_client_id"],
             "region": outputs["auth"]["aws_region"]}
 
@@ -247,7 +268,7 @@ def test_admin_initiate_auth_every_step(cloud, pool, idp):
 def test_admin_password_flow_needs_the_client_to_allow_it(cloud, pool, idp):
     settings = cloud.read_pool()
     settings["clients"][0]["allowedFlows"].remove("ADMIN_USER_PASSWORD_AUTH")
-    cloud.write_pool(settings)
+    apply_pool(cloud, settings)
     with pytest.raises(ClientError) as info:
         idp.admin_initiate_auth(UserPoolId=pool["id"], ClientId=pool["client"], AuthFlow="ADMIN_USER_PASSWORD_AUTH",
                                 AuthParameters={"USERNAME": "alice", "PASSWORD": "Wonderland-42!"})

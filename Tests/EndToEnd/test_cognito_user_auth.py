@@ -11,6 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
+from test_cognito_devices import apply_pool
+
 
 @pytest.fixture
 def pool(cloud):
@@ -18,7 +20,7 @@ def pool(cloud):
     settings = cloud.read_pool()
     settings["allowedFirstAuthFactors"] = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
     settings["clients"][0]["allowedFlows"].append("USER_AUTH")
-    cloud.write_pool(settings)
+    apply_pool(cloud, settings)
     return {"id": outputs["auth"]["user_pool_id"], "client": outputs["auth"]["user_pool_client_id"],
             "region": outputs["auth"]["aws_region"]}
 
@@ -126,13 +128,13 @@ def test_unknown_users_choices_the_pool_setting_and_the_client_setting(cloud, po
 
     settings = cloud.read_pool()
     settings["allowedFirstAuthFactors"] = ["PASSWORD"]
-    cloud.write_pool(settings)
+    apply_pool(cloud, settings)
     assert start(idp, pool, "emma")["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
     # A preferred factor the pool does not allow falls back to the choice.
     assert start(idp, pool, "emma", PREFERRED_CHALLENGE="EMAIL_OTP")["ChallengeName"] == "SELECT_CHALLENGE"
 
     settings["clients"][0]["allowedFlows"].remove("USER_AUTH")
-    cloud.write_pool(settings)
+    apply_pool(cloud, settings)
     with pytest.raises(ClientError) as info:
         start(idp, pool, "alice")
     assert error_code(info) == "InvalidParameterException"
@@ -160,7 +162,7 @@ def test_handset_login_passwordless_signs_in_with_the_emailed_code(bin_dir, clou
     # A pool that allows only the password says so.
     settings = cloud.read_pool()
     settings["allowedFirstAuthFactors"] = ["PASSWORD"]
-    cloud.write_pool(settings)
+    apply_pool(cloud, settings)
     result = subprocess.run([str(bin_dir / "handset"), "login", "--passwordless", "--username", "emma"],
                             env=client_env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 4 and "does not offer sign-in with a code" in result.stderr

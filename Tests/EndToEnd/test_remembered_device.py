@@ -12,6 +12,7 @@ import time
 import pyotp
 
 from conftest import wait_until
+from test_cognito_devices import apply_pool
 
 TINA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TINA_PASSWORD = "Authenticator-42!"
@@ -60,7 +61,7 @@ def test_a_remembered_device_signs_in_without_the_code_until_forgotten(bin_dir, 
     settings = cloud.read_pool()
     settings["deviceConfiguration"] = {"ChallengeRequiredOnNewDevice": True,
                                        "DeviceOnlyRememberedOnUserPrompt": True}
-    cloud.write_pool(settings)
+    apply_pool(cloud, settings)
     run(bin_dir, client_env, "config", "import", str(cloud.outputs_file))
     shell = Shell(terminal, bin_dir, client_env)
 
@@ -127,7 +128,7 @@ def test_the_account_screen_lists_devices_and_forgets_one_after_a_confirmation(b
     settings = cloud.read_pool()
     settings["deviceConfiguration"] = {"ChallengeRequiredOnNewDevice": True,
                                        "DeviceOnlyRememberedOnUserPrompt": True}
-    cloud.write_pool(settings)
+    apply_pool(cloud, settings)
     run(bin_dir, client_env, "config", "import", str(cloud.outputs_file))
     # Without a terminal: the password, then (after --mfa-code) the answer to "remember this device?".
     run(bin_dir, client_env, "login", "--username", "tina", "--password-stdin", "--mfa-code", totp_at(0),
