@@ -28,7 +28,8 @@ import PackageDescription
 //       │                            existing tables of the database as collections (x-handset-table)
 //       └── HandsetCloud             the local AWS stand-in (Hummingbird, jwt-kit, COpenSSL): sees only the
 //           │                        storage protocols
-//           └── handset-cloud        executable: picks the backend (--database mysql://…, else SQLite)
+//           ├── handset-cloud        executable: picks the backend (--database mysql://…, else SQLite)
+//           └── handset-cloud-bench  cloud benchmarks and their baselines (bare route, storage, sign-ins)
 //
 //   HandsetSRP                       Cognito's SRP-6a arithmetic, client and server halves (OpenSSL BIGNUM through
 //                                    COpenSSL): used by HandsetRemote and by the cloud's targets
@@ -57,6 +58,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -162,6 +165,8 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -180,6 +185,16 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ]),
+
+        // Cloud benchmarks and their baselines (`scripts/bench`), kept out of the product executables: the bare
+        // Hummingbird route, the storage layer without HTTP, the sign-in load generator.
+        .executableTarget(
+            name: "handset-cloud-bench",
+            dependencies: [
+                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetSRP", "HandsetWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
 
         // Fuzz targets (`scripts/fuzz`): one per parser of outside input, kept out of the product executables.

@@ -32,7 +32,7 @@ enum MySQLCloudMigrations {
                 ) \(tableOptions)
                 """)
         }
-        for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements + deviceStatements {
+        for (name, statement) in laterStatements + hostedUIStatements + legacyTableStatements {
             migrator.register(name, sql: statement)
         }
         // The pool's sent messages are the "mailbox"; "outbox" is only the client's queue of pending writes. A
@@ -44,6 +44,9 @@ enum MySQLCloudMigrations {
                 [.text("handset_outbox")])
             guard !old.rows.isEmpty else { return }
             try connection.query("RENAME TABLE handset_outbox TO handset_mailbox")
+        }
+        for (name, statement) in identityAdministrationStatements + deviceStatements {
+            migrator.register(name, sql: statement)
         }
         return migrator
     }

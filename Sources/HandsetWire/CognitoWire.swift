@@ -165,9 +165,9 @@ public struct CognitoErrorBody: Codable, Sendable, Equatable, Error {
             self.message = message
         } else {
             let alternate = try decoder.container(keyedBy: AlternateKeys.self)
-            self.message = try alternate.decodeIfPresent(String.self, forKey: .Message) ?? ""
+            self.message = try alternate.decodeIfPresent(String.self, forKey: .message) ?? ""
         }
     }
 
-    private enum AlternateKeys: String, CodingKey { case Message }
+    private enum AlternateKeys: String, CodingKey { case message = "Message" }
 }

@@ -67,12 +67,12 @@ package func buildApplication(
         lifetimes: { clientId in
             let current = settings.current()
             return current.client(id: clientId).map(current.tokenLifetimes(for:)) ?? current.tokenLifetimes
-        }, now: configuration.now, signIns: hostedUI.signIns, identities: hostedUI.identities)
+        }, now: configuration.now, signIns: hostedUI.signIns, identities: hostedUI.identities,
+        groups: storage.identity)
     let verifier = IDTokenVerifier(
         keys: keys, issuer: issuer, clientIds: KnownClients(settings: settings), now: configuration.now)
 
     let router = Router(context: CloudRequestContext.self)
-    RecordAPISetup.addBaselineRoute(to: router, gate: LoopbackGate(bindHost: configuration.host))
     OperationsController(
         instanceId: metrics.instanceId, metrics: metrics, readiness: ReadinessCheck(storage.checkReady)
     ).addRoutes(to: router)

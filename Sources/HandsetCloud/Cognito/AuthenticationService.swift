@@ -155,7 +155,11 @@ struct AuthenticationService: Sendable {
         guard
             try user.password.matches(
                 password: password, poolName: pool.configuration.poolName, userIdForSRP: user.userIdForSRP)
-        else { throw CognitoError.incorrectCredentials }
+        else {
+            try await AuthEventLog(pool: pool).signIn(
+                user, passed: false, checked: [.password: false], clientId: client.clientId)
+            throw CognitoError.incorrectCredentials
+        }
         try await pool.store.attemptSucceeded(subject: subject, kind: .password)
         return try await continueAfterPassword(user, client: client, deviceKey: Self.deviceKey(parameters))
     }
@@ -230,7 +234,13 @@ struct AuthenticationService: Sendable {
         let proven = server.verify(
             clientPublicValueHex: clientPublicHex, signature: signature, poolName: pool.configuration.poolName,
             userIdForSRP: userIdForSRP, secretBlock: secretBlock, timestamp: timestamp)
-        guard proven, let user else { throw CognitoError.incorrectCredentials }
+        guard proven, let user else {
+            if let user {
+                try await AuthEventLog(pool: pool).signIn(
+                    user, passed: false, checked: [.password: false], clientId: client.clientId)
+            }
+            throw CognitoError.incorrectCredentials
+        }
         try await pool.store.attemptSucceeded(subject: subject, kind: .password)
         return try await continueAfterPassword(
             user, client: client, deviceKey: Self.deviceKey(responses) ?? session.state.deviceKey)
@@ -380,6 +390,10 @@ struct AuthenticationService: Sendable {
             }
         } catch {
             try await pool.store.releaseSession(idHash: session.idHash)
+            if let refusal = error as? CognitoError, refusal == .mfaCodeMismatch {
+                try await AuthEventLog(pool: pool).signIn(
+                    user, passed: false, checked: [.password: true, .mfa: false], clientId: client.clientId)
+            }
             throw error
         }
         return session.state.provenDeviceKey.map { .authenticatedOnDevice(user, deviceKey: $0) } ?? .authenticated(user)
@@ -503,6 +517,8 @@ struct AuthenticationService: Sendable {
         let issued = try await pool.tokens.issueTokens(
             for: user, clientId: client.clientId, session: session,
             deviceKey: provenDevice ?? newDevice?.deviceKey)
+        try await AuthEventLog(pool: pool).signIn(
+            user, passed: true, checked: [.password: true], clientId: client.clientId, eventId: session.eventId)
         let refreshToken = RefreshTokenSecret.generate()
         try await pool.store.storeRefreshToken(
             refreshRecord(refreshToken, user: user, client: client, session: session))
@@ -527,7 +543,10 @@ struct AuthenticationService: Sendable {
     }
 
     /// `REFRESH_TOKEN_AUTH`: new ID and access tokens for the same sign-in; a new refresh token only with rotation.
-    func refresh(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
+    /// `clientSecretChecked`: GetTokensFromRefreshToken authenticated the client with its secret itself.
+    func refresh(
+        _ parameters: [String: String], client: AppClient, clientSecretChecked: Bool = false
+    ) async throws -> AuthResponse {
         let token = try Self.parameter(parameters, "REFRESH_TOKEN")
         let hash = RefreshTokenSecret.hash(token)
         let invalid = CognitoError.notAuthorized("Invalid Refresh Token")
@@ -548,7 +567,10 @@ struct AuthenticationService: Sendable {
             throw CognitoError.notAuthorized("Refresh Token has expired")
         }
         // Cognito's refresh SECRET_HASH is keyed by the username or, for aliased pools, the sub.
-        try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [user.username, user.sub])
+        if !clientSecretChecked {
+            try pool.requireSecretHash(
+                parameters["SECRET_HASH"], client: client, usernames: [user.username, user.sub])
+        }
         guard user.enabled else { throw CognitoError.userDisabled }
         guard user.status == .confirmed || user.status == .externalProvider else {
             throw CognitoError.userNotConfirmed()

@@ -75,7 +75,11 @@ struct CognitoController: Sendable {
                 adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
                 adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
                 adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
-            ] + devices.operations + devices.adminOperations
+            ] + GroupAdministrationService(admin: admin).operations
+                + AttributeAdministrationService(admin: admin).operations
+                + PoolSettingsService(admin: admin).operations + AuthEventService(admin: admin).operations
+                + RefreshTokenService(pool: pool, authentication: authentication).operations
+                + devices.operations + devices.adminOperations
                 + AdminAuthenticationService(authentication: authentication).operations + more,
             adminAuthorization: adminAuthorization)
     }

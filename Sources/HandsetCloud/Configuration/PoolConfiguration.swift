@@ -30,6 +30,8 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     public var lastModifiedAt: Date?
     /// The device sign-in of RFC 8628 (beyond Cognito): how long a code lives and how often devices may poll.
     public var deviceAuthorization: DeviceAuthorizationSettings
+    /// The custom attributes declared with `AddCustomAttributes` (undeclared `custom:*` attributes are accepted too).
+    public var customAttributes: [CustomAttributeDefinition] = []
     /// Cognito's `DeviceConfiguration`: when set, sign-ins hand out device keys (`NewDeviceMetadata`) that clients
     /// confirm and remember; `nil` (the default) tracks no devices.
     public var deviceConfiguration: DeviceConfiguration?
@@ -75,7 +77,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case region, userPoolId, clients, tokenLifetimes, passwordPolicy, mfaConfiguration, enabledMFAs
         case refreshTokenRotation, totpIssuer, name, domain, identityProviders, createdAt, lastModifiedAt
-        case deviceAuthorization, deviceConfiguration, allowedFirstAuthFactors
+        case deviceAuthorization, customAttributes, deviceConfiguration, allowedFirstAuthFactors
     }
 
     /// Settings added after the first release may be missing from older `pool.json` files: they take defaults.
@@ -98,6 +100,8 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         lastModifiedAt = try container.decodeIfPresent(Date.self, forKey: .lastModifiedAt)
         deviceAuthorization =
             try container.decodeIfPresent(DeviceAuthorizationSettings.self, forKey: .deviceAuthorization) ?? .init()
+        customAttributes =
+            try container.decodeIfPresent([CustomAttributeDefinition].self, forKey: .customAttributes) ?? []
         deviceConfiguration = try container.decodeIfPresent(DeviceConfiguration.self, forKey: .deviceConfiguration)
         allowedFirstAuthFactors =
             try container.decodeIfPresent([String].self, forKey: .allowedFirstAuthFactors) ?? ["PASSWORD"]

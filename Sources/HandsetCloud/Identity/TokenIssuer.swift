@@ -16,6 +16,8 @@ struct TokenIssuer: Sendable {
     let now: @Sendable () -> Date
     var signIns: (any OAuthSignInRepository)? = nil
     var identities: (any LinkedIdentityRepository)? = nil
+    /// Where the user's groups are read, for the roles they name.
+    var groups: (any UserRepository)? = nil
 
     /// The scope of access tokens issued through Cognito's API: its own user operations.
     static let apiScope = "aws.cognito.signin.user.admin"
@@ -30,6 +32,8 @@ struct TokenIssuer: Sendable {
         let lifetimes = self.lifetimes(clientId)
         let grant = try await signIns?.signIn(originJti: session.originJti)
         let linked = try await identities?.identities(of: user.sub) ?? []
+        let groupRecords = user.groups.isEmpty ? [] : try await groups?.groups(of: user.sub) ?? []
+        let roles = GroupRoles.roles(of: groupRecords)
         let accessToken = try await keys.sign(
             AccessTokenClaims(
                 sub: user.sub, clientId: clientId, scope: grant?.scopes.joined(separator: " ") ?? Self.apiScope,
@@ -40,7 +44,8 @@ struct TokenIssuer: Sendable {
             sub: user.sub, aud: clientId, authTime: session.authTime, iat: issuedAt,
             exp: issuedAt + lifetimes.idTokenSeconds, iss: issuer, email: user.email,
             emailVerified: user.email == nil ? nil : user.emailVerified, cognitoUsername: user.username,
-            cognitoGroups: user.groups.isEmpty ? nil : user.groups, jti: UUID().uuidString.lowercased(),
+            cognitoGroups: user.groups.isEmpty ? nil : user.groups, cognitoRoles: roles.isEmpty ? nil : roles,
+            cognitoPreferredRole: GroupRoles.preferredRole(of: groupRecords), jti: UUID().uuidString.lowercased(),
             originJti: session.originJti, eventId: session.eventId, nonce: nonce,
             customAttributes: user.attributes.filter { $0.key.hasPrefix(IDTokenClaims.customPrefix) },
             identities: linked.isEmpty ? nil : linked.map(IdentityClaim.init),
