@@ -7,6 +7,6 @@ public enum CloudFuzzTargets {
         JSONFuzzing.target, JWTFuzzing.target, PresignedURLFuzzing.target, CognitoRequestFuzzing.target,
         RecordFuzzing.target, OpenAPIFuzzing.target, CursorFuzzing.target, HeaderFuzzing.target,
         DatabaseURLFuzzing.target, SigV4Fuzzing.target, OAuthFuzzing.target, OIDCFuzzing.target,
-        LegacyValueFuzzing.target,
+        LegacyValueFuzzing.target, UserFilterFuzzing.target,
     ]
 }

@@ -21,7 +21,11 @@ enum CognitoRequestFuzzing {
         decoding(AdminSetUserPasswordRequestWire.self), decoding(AdminUserRequestWire.self),
         decoding(ListUsersRequestWire.self), decoding(AdminUpdateUserAttributesRequestWire.self),
         decoding(GroupRequestWire.self), decoding(ListGroupsRequestWire.self),
-        decoding(GroupMembershipRequestWire.self),
+        decoding(GroupMembershipRequestWire.self), decoding(ListUsersInGroupRequestWire.self),
+        decoding(GroupNameRequestWire.self), decoding(AddCustomAttributesRequestWire.self),
+        decoding(DeleteUserAttributesRequestWire.self), decoding(AdminDeleteUserAttributesRequestWire.self),
+        decoding(UserPoolMfaConfigWire.self), decoding(UpdateUserPoolRequestWire.self),
+        decoding(AdminListUserAuthEventsRequestWire.self), decoding(GetTokensFromRefreshTokenRequestWire.self),
     ]
 
     /// An operation that only decodes its input (the services behind it need a database).

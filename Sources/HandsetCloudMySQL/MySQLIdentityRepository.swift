@@ -77,7 +77,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
         try await pool.transaction { db in
             for table in [
                 "handset_users", "handset_user_groups", "handset_refresh_tokens", "handset_verification_codes",
-                "handset_linked_identities",
+                "handset_linked_identities", "handset_auth_events", "handset_devices",
             ] {
                 let column = table == "handset_users" ? "sub" : "user_sub"
                 try db.execute("DELETE FROM \(table) WHERE \(column) = ?", [.text(sub)])
@@ -117,11 +117,12 @@ package struct MySQLIdentityRepository: IdentityRepository {
             do {
                 try db.execute(
                     """
-                    INSERT INTO handset_groups (name, description, precedence, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO handset_groups (name, description, precedence, role_arn, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """,
                     [
                         .text(group.name), MySQLValue(group.description), MySQLValue(group.precedence),
+                        MySQLValue(group.roleArn),
                         .dateTime(group.createdAt), .dateTime(group.updatedAt),
                     ])
             } catch let error as MySQLError where error.isDuplicateKey {
@@ -175,14 +176,15 @@ package struct MySQLIdentityRepository: IdentityRepository {
             .map { try user(from: $0, db: db) }
     }
 
-    private static func group(named name: String, db: MySQLConnection) throws -> PoolGroup? {
+    static func group(named name: String, db: MySQLConnection) throws -> PoolGroup? {
         try db.execute("SELECT * FROM handset_groups WHERE name = ?", [.text(name)]).rows.first.map(group(from:))
     }
 
-    private static func group(from row: MySQLRow) throws -> PoolGroup {
+    static func group(from row: MySQLRow) throws -> PoolGroup {
         PoolGroup(
             name: try row.string("name"), description: try row.optionalString("description"),
-            precedence: try row.optionalInt64("precedence").map { Int($0) }, createdAt: try row.date("created_at"),
+            precedence: try row.optionalInt64("precedence").map { Int($0) },
+            roleArn: try row.optionalString("role_arn"), createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at"))
     }
 
@@ -221,7 +223,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
         }
     }
 
-    private static func user(from row: MySQLRow, db: MySQLConnection) throws -> PoolUser {
+    static func user(from row: MySQLRow, db: MySQLConnection) throws -> PoolUser {
         let sub = try row.string("sub")
         let groups = try db.execute(
             "SELECT group_name FROM handset_user_groups WHERE user_sub = ? ORDER BY group_name", [.text(sub)]

@@ -88,6 +88,8 @@ package struct CloudDatabase: Sendable {
         registerHardeningMigrations(in: &migrator)
         registerStorageMigrations(in: &migrator)
         registerHostedUIMigrations(in: &migrator)
+        registerIdentityAdministrationMigrations(in: &migrator)
+        registerDeviceMigrations(in: &migrator)
         return migrator
     }
 }

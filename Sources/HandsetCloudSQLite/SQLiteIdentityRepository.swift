@@ -66,6 +66,8 @@ package struct SQLiteIdentityRepository: IdentityRepository {
             try db.execute(sql: "DELETE FROM users WHERE sub = ?", arguments: [sub])
             try db.execute(sql: "DELETE FROM refresh_tokens WHERE user_sub = ?", arguments: [sub])
             try db.execute(sql: "DELETE FROM verification_codes WHERE user_sub = ?", arguments: [sub])
+            try db.execute(sql: "DELETE FROM auth_events WHERE user_sub = ?", arguments: [sub])
+            try db.execute(sql: "DELETE FROM devices WHERE user_sub = ?", arguments: [sub])
         }
     }
 
@@ -111,11 +113,12 @@ package struct SQLiteIdentityRepository: IdentityRepository {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO user_pool_groups (name, description, precedence, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO user_pool_groups (name, description, precedence, role_arn, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    group.name, group.description, group.precedence, group.createdAt.timeIntervalSince1970,
+                    group.name, group.description, group.precedence, group.roleArn,
+                    group.createdAt.timeIntervalSince1970,
                     group.updatedAt.timeIntervalSince1970,
                 ])
         }
@@ -169,13 +172,13 @@ package struct SQLiteIdentityRepository: IdentityRepository {
             .map { try user(from: $0, db: db) }
     }
 
-    private static func group(named name: String, db: Database) throws -> PoolGroup? {
+    static func group(named name: String, db: Database) throws -> PoolGroup? {
         try Row.fetchOne(db, sql: "SELECT * FROM user_pool_groups WHERE name = ?", arguments: [name]).map(group(from:))
     }
 
-    private static func group(from row: Row) -> PoolGroup {
+    static func group(from row: Row) -> PoolGroup {
         PoolGroup(
-            name: row["name"], description: row["description"], precedence: row["precedence"],
+            name: row["name"], description: row["description"], precedence: row["precedence"], roleArn: row["role_arn"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
@@ -213,7 +216,7 @@ package struct SQLiteIdentityRepository: IdentityRepository {
         }
     }
 
-    private static func user(from row: Row, db: Database) throws -> PoolUser {
+    static func user(from row: Row, db: Database) throws -> PoolUser {
         let sub: String = row["sub"]
         let groups = try String.fetchAll(
             db, sql: "SELECT group_name FROM user_groups WHERE user_sub = ? ORDER BY group_name", arguments: [sub])

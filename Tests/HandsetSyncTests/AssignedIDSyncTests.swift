@@ -14,7 +14,9 @@ final class AssignedIDAPI: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var rows: [String: [String: JSONValue]] = [:]
     private var nextTicket = 1
-    private var answers: [String: (body: Data, response: HTTPResponse)] = [:]
+    /// The first answer per key, with the body it came with as JSON (the cloud compares a canonical form: the same
+    /// request encoded again may order its keys differently).
+    private var answers: [String: (body: JSONValue, response: HTTPResponse)] = [:]
     private(set) var requests: [String] = []
     /// Answers to lose (the write is applied, the caller hears nothing).
     var answersToLose = 0
@@ -77,9 +79,10 @@ final class AssignedIDAPI: HTTPTransport, @unchecked Sendable {
             }
             let body = request.body ?? Data()
             let key = request.headers[APIHeader.idempotencyKey] ?? UUID().uuidString
+            let canonical = try JSONDecoder().decode(JSONValue.self, from: body)
             let response: HTTPResponse
             if let stored = answers[key] {
-                guard stored.body == body else {
+                guard stored.body == canonical else {
                     return HTTPResponse(status: 422, body: Data(#"{"message":"Idempotency-Key reused"}"#.utf8))
                 }
                 response = stored.response
@@ -87,7 +90,7 @@ final class AssignedIDAPI: HTTPTransport, @unchecked Sendable {
                 let batch = try JSONDecoder().decode(BatchRequest.self, from: body)
                 let results = batch.operations.map { apply($0, in: collection) }
                 response = HTTPResponse(status: 200, body: try JSONEncoder().encode(BatchResponse(results: results)))
-                answers[key] = (body, response)
+                answers[key] = (canonical, response)
             }
             if answersToLose > 0 {
                 answersToLose -= 1

@@ -67,7 +67,8 @@ package func buildApplication(
         lifetimes: { clientId in
             let current = settings.current()
             return current.client(id: clientId).map(current.tokenLifetimes(for:)) ?? current.tokenLifetimes
-        }, now: configuration.now, signIns: hostedUI.signIns, identities: hostedUI.identities)
+        }, now: configuration.now, signIns: hostedUI.signIns, identities: hostedUI.identities,
+        groups: storage.identity)
     let verifier = IDTokenVerifier(
         keys: keys, issuer: issuer, clientIds: KnownClients(settings: settings), now: configuration.now)
 

@@ -12,13 +12,13 @@ struct AdminService: Sendable {
     let accounts: AccountService
     let mfa: MFAService
 
-    private func requirePool(_ userPoolId: String) throws {
+    func requirePool(_ userPoolId: String) throws {
         guard userPoolId == pool.configuration.userPoolId else {
             throw CognitoError.resourceNotFound("User pool \(userPoolId) does not exist.")
         }
     }
 
-    private func user(_ userPoolId: String, _ username: String) async throws -> PoolUser {
+    func user(_ userPoolId: String, _ username: String) async throws -> PoolUser {
         try requirePool(userPoolId)
         guard let user = try await pool.user(named: username) else { throw CognitoError.userNotFound }
         return user
@@ -185,48 +185,58 @@ struct AdminService: Sendable {
         return EmptyWire()
     }
 
-    /// ListUsers with Cognito's filter syntax for the common cases: `attr = "value"` and `attr ^= "prefix"` on
-    /// username, email, phone_number, sub, name, given_name, family_name, status and cognito:user_status.
+    /// ListUsers with Cognito's filter grammar (`UserFilter`), in case-insensitive username order, a page at a time.
     func listUsers(_ request: ListUsersRequestWire) async throws -> ListUsersResponseWire {
         try requirePool(request.userPoolId)
-        let limit = min(max(request.limit ?? 60, 1), 60)
+        let limit = try ListPage.limit(request.limit)
         let filter = try request.filter.flatMap { $0.isEmpty ? nil : try UserFilter(parsing: $0) }
-        var page: [PoolUser] = []
-        var cursor = request.paginationToken.flatMap { Base64URL.decode($0) }.map {
-            String(decoding: $0, as: UTF8.self)
+        if let wanted = request.attributesToGet, let unknown = wanted.first(where: { !Self.isKnownAttribute($0) }) {
+            throw CognitoError.invalidParameter(
+                "One or more requested attributes do not exist: \(AccountService.shown(unknown))")
         }
-        var exhausted = false
-        while page.count < limit, !exhausted {
-            let batch = try await pool.store.users(after: cursor, limit: 200)
-            exhausted = batch.count < 200
-            for user in batch {
-                cursor = user.username
-                if filter?.matches(user) ?? true {
-                    page.append(user)
-                    if page.count == limit { break }
-                }
-            }
-        }
-        let more = page.count == limit
-        let next = more ? page.last.map { Base64URL.encode(Array($0.username.utf8)) } : nil
-        var users = page.map(Self.userWire)
+        let page = try await Self.page(
+            limit: limit, token: request.paginationToken, matching: { filter?.matches($0) ?? true },
+            read: { cursor, batch in try await pool.store.users(after: cursor, limit: batch) })
+        var users = page.users.map(Self.userWire)
         if let wanted = request.attributesToGet {
             for index in users.indices { users[index].attributes.removeAll { !wanted.contains($0.name) } }
         }
-        return ListUsersResponseWire(users: users, paginationToken: next)
+        return ListUsersResponseWire(users: users, paginationToken: page.next)
+    }
+
+    static func isKnownAttribute(_ name: String) -> Bool {
+        name.hasPrefix("custom:") || UserPool.standardAttributes.contains(name)
+            || ["sub", "email", "email_verified", "phone_number", "phone_number_verified"].contains(name)
+    }
+
+    /// Users a page at a time from a source read in batches in username order: the page is full, and a token is
+    /// given, only when another matching user exists. Linear in the users read.
+    static func page(
+        limit: Int, token: String?, matching: (PoolUser) -> Bool,
+        read: (_ after: String?, _ batch: Int) async throws -> [PoolUser]
+    ) async throws -> (users: [PoolUser], next: String?) {
+        let batch = 200
+        var cursor = try ListPage.key(from: token)
+        var found: [PoolUser] = []
+        while found.count <= limit {
+            let users = try await read(cursor, batch)
+            found += users.filter(matching)
+            guard users.count == batch, let last = users.last else { break }
+            cursor = last.username
+        }
+        let shown = Array(found.prefix(limit))
+        return (shown, found.count > limit ? shown.last.map { ListPage.token(for: $0.username) } : nil)
     }
 
     // MARK: Groups
 
     func createGroup(_ request: GroupRequestWire) async throws -> GroupResponseWire {
         try requirePool(request.userPoolId)
-        guard !request.groupName.isEmpty, request.groupName.count <= 128 else {
-            throw CognitoError.invalidParameter("GroupName is not valid")
-        }
+        try GroupAdministrationService.validate(request)
         let now = pool.now()
         let group = PoolGroup(
             name: request.groupName, description: request.description, precedence: request.precedence,
-            createdAt: now, updatedAt: now)
+            roleArn: request.roleArn, createdAt: now, updatedAt: now)
         do {
             try await pool.store.createGroup(group)
         } catch IdentityRepositoryFailure.groupExists {
@@ -245,7 +255,9 @@ struct AdminService: Sendable {
 
     func listGroups(_ request: ListGroupsRequestWire) async throws -> GroupsResponseWire {
         try requirePool(request.userPoolId)
-        return GroupsResponseWire(groups: try await pool.store.allGroups().map(groupWire), nextToken: nil)
+        let page = try ListPage.page(
+            try await pool.store.allGroups(), key: \.name, limit: request.limit, token: request.nextToken)
+        return GroupsResponseWire(groups: page.items.map(groupWire), nextToken: page.next)
     }
 
     func setMembership(_ member: Bool) -> @Sendable (GroupMembershipRequestWire) async throws -> EmptyWire {
@@ -262,13 +274,15 @@ struct AdminService: Sendable {
 
     func listGroupsForUser(_ request: AdminUserRequestWire) async throws -> GroupsResponseWire {
         let user = try await user(request.userPoolId, request.username)
-        return GroupsResponseWire(groups: try await pool.store.groups(of: user.sub).map(groupWire), nextToken: nil)
+        let page = try ListPage.page(
+            try await pool.store.groups(of: user.sub), key: \.name, limit: request.limit, token: request.nextToken)
+        return GroupsResponseWire(groups: page.items.map(groupWire), nextToken: page.next)
     }
 
-    private func groupWire(_ group: PoolGroup) -> GroupWire {
+    func groupWire(_ group: PoolGroup) -> GroupWire {
         GroupWire(
             groupName: group.name, userPoolId: pool.configuration.userPoolId, description: group.description,
-            precedence: group.precedence, creationDate: group.createdAt.timeIntervalSince1970,
+            roleArn: group.roleArn, precedence: group.precedence, creationDate: group.createdAt.timeIntervalSince1970,
             lastModifiedDate: group.updatedAt.timeIntervalSince1970)
     }
 
@@ -280,38 +294,5 @@ struct AdminService: Sendable {
             userStatus: user.status.rawValue,
             mfaOptions: user.mfa.smsEnabled
                 ? [MFAOptionWire(deliveryMedium: "SMS", attributeName: "phone_number")] : nil)
-    }
-}
-
-/// One `ListUsers` filter: `name = "value"` or `name ^= "prefix"`.
-struct UserFilter: Sendable {
-    var attribute: String
-    var value: String
-    var prefix: Bool
-
-    init(parsing text: String) throws {
-        let pattern = #"^\s*([A-Za-z_:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$"#
-        guard let regex = try? NSRegularExpression(pattern: pattern),
-            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-            let name = Range(match.range(at: 1), in: text), let operation = Range(match.range(at: 2), in: text),
-            let value = Range(match.range(at: 3), in: text)
-        else { throw CognitoError.invalidParameter("Error while parsing filter.") }
-        attribute = String(text[name])
-        prefix = text[operation] == "^="
-        self.value = String(text[value])
-    }
-
-    func matches(_ user: PoolUser) -> Bool {
-        let actual: String?
-        switch attribute {
-        case "username": actual = user.username
-        case "status", "cognito:user_status": actual = user.status.rawValue
-        case "email": actual = user.email
-        case "phone_number": actual = user.phoneNumber
-        case "sub": actual = user.sub
-        default: actual = user.attributes[attribute]
-        }
-        guard let actual else { return false }
-        return prefix ? actual.lowercased().hasPrefix(value.lowercased()) : actual == value
     }
 }

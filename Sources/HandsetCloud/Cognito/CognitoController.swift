@@ -29,6 +29,7 @@ struct CognitoController: Sendable {
         let mfa = MFAService(pool: pool)
         let admin = AdminService(pool: pool, accounts: accounts, mfa: mfa)
         let metering = SignInMetering(metrics: metrics)
+        let devices = DeviceService(pool: pool)
         func adminOperation<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(
             _ name: String, _ body: @escaping @Sendable (Input) async throws -> Output
         ) -> CognitoOperation {
@@ -74,7 +75,13 @@ struct CognitoController: Sendable {
                 adminOperation("AdminAddUserToGroup", admin.setMembership(true)),
                 adminOperation("AdminRemoveUserFromGroup", admin.setMembership(false)),
                 adminOperation("AdminListGroupsForUser", admin.listGroupsForUser),
-            ] + more, adminAuthorization: adminAuthorization)
+            ] + GroupAdministrationService(admin: admin).operations
+                + AttributeAdministrationService(admin: admin).operations
+                + PoolSettingsService(admin: admin).operations + AuthEventService(admin: admin).operations
+                + RefreshTokenService(pool: pool, authentication: authentication).operations
+                + devices.operations + devices.adminOperations
+                + AdminAuthenticationService(authentication: authentication).operations + more,
+            adminAuthorization: adminAuthorization)
     }
 
     /// A header value as an error message may repeat it: printable ASCII, at most 100 characters, so that a

@@ -32,12 +32,17 @@ struct CognitoOperation: Sendable {
         "AdminConfirmSignUp", "AdminUpdateUserAttributes", "AdminUserGlobalSignOut", "AdminListGroupsForUser",
         "AdminDisableUser", "AdminEnableUser", "AdminResetUserPassword", "CreateGroup", "ListGroups",
         "DescribeUserPool", "DescribeUserPoolClient", "ListUserPools", "ListUserPoolClients", "GetJWKS",
+        "ListUsersInGroup", "UpdateGroup", "DeleteGroup", "AddCustomAttributes", "DeleteUserAttributes",
+        "AdminDeleteUserAttributes", "GetUserPoolMfaConfig", "SetUserPoolMfaConfig", "UpdateUserPool",
+        "AdminListUserAuthEvents", "GetTokensFromRefreshToken", "GetSigningCertificate",
+        "StartWebAuthnRegistration", "CompleteWebAuthnRegistration", "ListWebAuthnCredentials",
     ]
 
     private static func decode<Input: Decodable>(_ type: Input.Type, from data: Data) throws -> Input {
-        guard let value = try? JSONValue.parse(data), case .object = value else {
+        guard let value = try? JSONValue.parse(data), case .object(let members) = value else {
             throw CognitoError.serialization("The request body is not a JSON object")
         }
+        try checkMemberKinds(members)
         do {
             return try JSONValueDecoder().decode(Input.self, from: value)
         } catch DecodingError.keyNotFound(let key, let context) {
@@ -56,6 +61,23 @@ struct CognitoOperation: Sendable {
         }
     }
 
+    /// Every member the model knows must have its kind, whether or not this operation reads it (null is absence).
+    private static func checkMemberKinds(_ members: [String: JSONValue]) throws {
+        for (name, member) in members {
+            guard let kind = CognitoMemberKinds.byName[name] else { continue }
+            let matches: Bool =
+                switch (kind, member) {
+                case (_, .null), (.string, .string), (.number, .number), (.bool, .bool), (.array, .array),
+                    (.object, .object):
+                    true
+                default: false
+                }
+            if !matches {
+                throw CognitoError.serialization("Value at '\(memberPath([CognitoMemberName(name)]))' is not a \(kind)")
+            }
+        }
+    }
+
     /// AWS names members in lower camel case in validation messages (`clientId`, `authParameters.USERNAME`).
     private static func memberPath(_ path: [any CodingKey]) -> String {
         path.enumerated().map { index, key in
@@ -70,4 +92,13 @@ struct CognitoOperation: Sendable {
         if name.hasPrefix("Array") { return "list" }
         return name.lowercased()
     }
+}
+
+/// A member name as a coding key, for messages.
+private struct CognitoMemberName: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

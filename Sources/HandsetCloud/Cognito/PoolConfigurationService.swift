@@ -250,7 +250,8 @@ struct PoolConfigurationService: Sendable {
                 lambdaConfig: [:], status: "Enabled",
                 lastModifiedDate: configuration.lastModifiedAt?.timeIntervalSince1970 ?? created,
                 creationDate: created, autoVerifiedAttributes: ["email"], mfaConfiguration: mfa,
-                domain: configuration.domain, userPoolTags: [:], usernameConfiguration: ["CaseSensitive": false]))
+                domain: configuration.domain, userPoolTags: [:], usernameConfiguration: ["CaseSensitive": false],
+                schemaAttributes: PoolSettingsService.schemaWire(configuration)))
     }
 
     func listPools(_ request: ListUserPoolsRequestWire) async throws -> ListUserPoolsResponseWire {

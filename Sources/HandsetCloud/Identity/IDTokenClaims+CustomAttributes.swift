@@ -25,6 +25,8 @@ extension IDTokenClaims {
         try container.encodeIfPresent(emailVerified, forKey: .emailVerified)
         try container.encode(cognitoUsername, forKey: .cognitoUsername)
         try container.encodeIfPresent(cognitoGroups, forKey: .cognitoGroups)
+        try container.encodeIfPresent(cognitoRoles, forKey: .cognitoRoles)
+        try container.encodeIfPresent(cognitoPreferredRole, forKey: .cognitoPreferredRole)
         try container.encode(jti, forKey: .jti)
         try container.encode(originJti, forKey: .originJti)
         try container.encode(eventId, forKey: .eventId)

@@ -15,6 +15,9 @@ struct IDTokenClaims: JWTPayload, Equatable {
     var cognitoUsername: String
     /// Omitted when the user is in no group, as Cognito does.
     var cognitoGroups: [String]?
+    /// The roles of the user's groups, and the one their lowest-precedence group names (`GroupRoles`).
+    var cognitoRoles: [String]? = nil
+    var cognitoPreferredRole: String? = nil
     var jti: String
     var originJti: String
     var eventId: String
@@ -35,6 +38,8 @@ struct IDTokenClaims: JWTPayload, Equatable {
         case emailVerified = "email_verified"
         case cognitoUsername = "cognito:username"
         case cognitoGroups = "cognito:groups"
+        case cognitoRoles = "cognito:roles"
+        case cognitoPreferredRole = "cognito:preferred_role"
         case originJti = "origin_jti"
         case eventId = "event_id"
     }

@@ -16,30 +16,36 @@ struct TokenIssuer: Sendable {
     let now: @Sendable () -> Date
     var signIns: (any OAuthSignInRepository)? = nil
     var identities: (any LinkedIdentityRepository)? = nil
+    /// Where the user's groups are read, for the roles they name.
+    var groups: (any UserRepository)? = nil
 
     /// The scope of access tokens issued through Cognito's API: its own user operations.
     static let apiScope = "aws.cognito.signin.user.admin"
 
-    /// A new ID and access token for one sign-in (or a refresh of it); `nonce` only when a code is redeemed.
+    /// A new ID and access token for one sign-in (or a refresh of it); `nonce` only when a code is redeemed,
+    /// `deviceKey` when the sign-in was made on a tracked device.
     func issueTokens(
-        for user: PoolUser, clientId: String, session: SignInSession, nonce: String? = nil
+        for user: PoolUser, clientId: String, session: SignInSession, nonce: String? = nil, deviceKey: String? = nil
     ) async throws -> IssuedTokens {
         let issuedAt = Int(now().timeIntervalSince1970)
         let issuer = self.issuer.value
         let lifetimes = self.lifetimes(clientId)
         let grant = try await signIns?.signIn(originJti: session.originJti)
         let linked = try await identities?.identities(of: user.sub) ?? []
+        let groupRecords = user.groups.isEmpty ? [] : try await groups?.groups(of: user.sub) ?? []
+        let roles = GroupRoles.roles(of: groupRecords)
         let accessToken = try await keys.sign(
             AccessTokenClaims(
                 sub: user.sub, clientId: clientId, scope: grant?.scopes.joined(separator: " ") ?? Self.apiScope,
                 username: user.username, authTime: session.authTime, iat: issuedAt,
                 exp: issuedAt + lifetimes.accessTokenSeconds, iss: issuer, jti: UUID().uuidString.lowercased(),
-                originJti: session.originJti, eventId: session.eventId))
+                originJti: session.originJti, eventId: session.eventId, deviceKey: deviceKey))
         let idToken = IDTokenClaims(
             sub: user.sub, aud: clientId, authTime: session.authTime, iat: issuedAt,
             exp: issuedAt + lifetimes.idTokenSeconds, iss: issuer, email: user.email,
             emailVerified: user.email == nil ? nil : user.emailVerified, cognitoUsername: user.username,
-            cognitoGroups: user.groups.isEmpty ? nil : user.groups, jti: UUID().uuidString.lowercased(),
+            cognitoGroups: user.groups.isEmpty ? nil : user.groups, cognitoRoles: roles.isEmpty ? nil : roles,
+            cognitoPreferredRole: GroupRoles.preferredRole(of: groupRecords), jti: UUID().uuidString.lowercased(),
             originJti: session.originJti, eventId: session.eventId, nonce: nonce,
             customAttributes: user.attributes.filter { $0.key.hasPrefix(IDTokenClaims.customPrefix) },
             identities: linked.isEmpty ? nil : linked.map(IdentityClaim.init),

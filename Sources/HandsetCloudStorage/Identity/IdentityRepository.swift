@@ -4,7 +4,7 @@ import Foundation
 /// counters. One implementation per backend conforms to all of it, so that the operations that cross concerns
 /// (an accepted TOTP code clears the MFA counter; deleting a user drops their tokens) stay one transaction.
 package protocol IdentityRepository: UserRepository, ChallengeSessionRepository, VerificationCodeRepository,
-    RefreshTokenRepository, LockoutRepository
+    RefreshTokenRepository, LockoutRepository, AuthEventRepository, DeviceRepository
 {
     /// Removes what can no longer matter, so that requests from anyone (unknown users included) cannot grow the
     /// database without bound: challenge sessions past their expiry, lockout counters that are not locking and
@@ -45,7 +45,7 @@ package protocol UserRepository: Sendable {
     /// creation time never change). Returns the new state; throws `.userNotFound`.
     @discardableResult
     func update(sub: String, _ change: @Sendable @escaping (inout PoolUser) throws -> Void) async throws -> PoolUser
-    /// Removes the user with their memberships, codes and refresh tokens.
+    /// Removes the user with their memberships, codes, refresh tokens and devices.
     func delete(sub: String) async throws
     /// Users in case-insensitive username order, after `afterUsername` when paging.
     func users(after afterUsername: String?, limit: Int) async throws -> [PoolUser]
@@ -62,6 +62,17 @@ package protocol UserRepository: Sendable {
     func allGroups() async throws -> [PoolGroup]
     /// Adds or removes a membership; throws `.groupNotFound` or `.userNotFound`.
     func setMembership(sub: String, group: String, member: Bool) async throws
+    /// Reads the group, lets `change` edit it (not its name or creation time) and writes it back in one
+    /// transaction; throws `.groupNotFound`.
+    @discardableResult
+    func updateGroup(
+        named name: String, _ change: @Sendable @escaping (inout PoolGroup) throws -> Void
+    ) async throws
+        -> PoolGroup
+    /// Removes the group and every membership in it; throws `.groupNotFound`.
+    func deleteGroup(named name: String) async throws
+    /// The members of a group in the order of `users(after:limit:)`; throws `.groupNotFound`.
+    func users(inGroup name: String, after afterUsername: String?, limit: Int) async throws -> [PoolUser]
 }
 
 /// Pending sign-in steps. A session is answered once: of concurrent claims (on any instance), exactly one wins.

@@ -158,6 +158,7 @@ struct GroupWire: Codable, Sendable {
     var groupName: String
     var userPoolId: String
     var description: String?
+    var roleArn: String?
     var precedence: Int?
     var creationDate: Double
     var lastModifiedDate: Double
@@ -166,6 +167,7 @@ struct GroupWire: Codable, Sendable {
         case groupName = "GroupName"
         case userPoolId = "UserPoolId"
         case description = "Description"
+        case roleArn = "RoleArn"
         case precedence = "Precedence"
         case creationDate = "CreationDate"
         case lastModifiedDate = "LastModifiedDate"

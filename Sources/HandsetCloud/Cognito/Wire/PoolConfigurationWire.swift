@@ -262,8 +262,10 @@ struct UserPoolWire: Codable, Sendable, Equatable {
     var domain: String?
     var userPoolTags: [String: String]
     var usernameConfiguration: [String: Bool]
+    var schemaAttributes: [SchemaAttributeWire]? = nil
 
     enum CodingKeys: String, CodingKey {
+        case schemaAttributes = "SchemaAttributes"
         case id = "Id"
         case name = "Name"
         case arn = "Arn"
