@@ -28,7 +28,8 @@ import PackageDescription
 //       │                            existing tables of the database as collections (x-handset-table)
 //       └── HandsetCloud             the local AWS stand-in (Hummingbird, jwt-kit, COpenSSL): sees only the
 //           │                        storage protocols
-//           └── handset-cloud        executable: picks the backend (--database mysql://…, else SQLite)
+//           ├── handset-cloud        executable: picks the backend (--database mysql://…, else SQLite)
+//           └── handset-cloud-bench  cloud benchmarks and their baselines (bare route, storage, sign-ins)
 //
 //   HandsetSRP                       Cognito's SRP-6a arithmetic, client and server halves (OpenSSL BIGNUM through
 //                                    COpenSSL): used by HandsetRemote and by the cloud's targets
@@ -184,6 +185,16 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ]),
+
+        // Cloud benchmarks and their baselines (`scripts/bench`), kept out of the product executables: the bare
+        // Hummingbird route, the storage layer without HTTP, the sign-in load generator.
+        .executableTarget(
+            name: "handset-cloud-bench",
+            dependencies: [
+                "HandsetCloud", "HandsetCloudStorage", "HandsetCloudSQLite", "HandsetSRP", "HandsetWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
 
         // Fuzz targets (`scripts/fuzz`): one per parser of outside input, kept out of the product executables.

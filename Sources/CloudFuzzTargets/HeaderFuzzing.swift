@@ -10,7 +10,7 @@ enum HeaderFuzzing {
         let text = String(decoding: data, as: UTF8.self)
         if let token = CognitoAuthorizerMiddleware.token(in: text) {
             FuzzCheck.that(!token.isEmpty, "an empty token")
-            _ = CognitoAuthorizerMiddleware.expiry(of: token)
+            _ = CognitoAuthorizerMiddleware.expiryAndKeyID(of: token)
         }
         if let host = LoopbackGate.host(ofAuthority: text) {
             _ = LoopbackGate.isLoopbackName(host)

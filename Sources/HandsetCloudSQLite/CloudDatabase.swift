@@ -8,9 +8,10 @@ import HandsetCloudStorage
     import Darwin
 #endif
 
-/// The local cloud's SQLite database: a WAL-mode pool with append-only, named migrations.
+/// The local cloud's SQLite database: a WAL-mode pool with append-only, named migrations. Writes go through
+/// `CloudDatabaseWriter`, which acknowledges them once the WAL is on the disk (group commit).
 package struct CloudDatabase: Sendable {
-    package let writer: DatabasePool
+    package let writer: CloudDatabaseWriter
 
     /// Opens (creating and migrating when needed) the database file of a data directory.
     package static func open(in directory: DataDirectory) throws -> CloudDatabase {
@@ -26,7 +27,7 @@ package struct CloudDatabase: Sendable {
             configuration.busyMode = .timeout(5)
             let pool = try DatabasePool(path: path, configuration: configuration)
             try migrator.migrate(pool)
-            return CloudDatabase(writer: pool)
+            return CloudDatabase(writer: CloudDatabaseWriter(pool: pool, path: path))
         } catch {
             throw CloudStartupError.databaseUnavailable(path: path, reason: "\(error)")
         }

@@ -328,25 +328,23 @@ package struct SQLiteRecordRepository: RecordRepository {
             var outcomes: [RecordItemOutcome] = []
             outcomes.reserveCapacity(writes.count)
             for write in writes {
-                var outcome: RecordItemOutcome = .written(nil, changed: false)
-                var refusal: (any Error)?
-                // A database failure ends the whole batch, which rolls back: nothing half-written.
-                try db.inSavepoint {
-                    do {
-                        let (after, changed) = try Self.decideAndApply(
-                            db, collection: collection, id: write.id, updatedAt: updatedAt, device: device,
-                            decide: write.decide)
-                        outcome = .written(after, changed: changed)
-                        return .commit
-                    } catch let error as DatabaseError {
-                        throw error
-                    } catch {
-                        // A refusal: undo this write only.
-                        refusal = error
-                        return .rollback
-                    }
+                // A refusal comes from `decide`, before this write has changed anything, so it needs no savepoint
+                // to undo (a savepoint per item was two more statements per record). Applying the decision can
+                // only fail as the database fails, which ends the whole batch: it rolls back, nothing half-written.
+                let current = try Self.fetchRecord(db, collection: collection, id: write.id)
+                let decision: RecordDecision
+                do {
+                    decision = try write.decide(current)
+                } catch let error as DatabaseError {
+                    throw error
+                } catch {
+                    outcomes.append(.refused(error))
+                    continue
                 }
-                outcomes.append(refusal.map { .refused($0) } ?? outcome)
+                let (after, changed) = try Self.apply(
+                    decision, db, collection: collection, id: write.id, current: current, updatedAt: updatedAt,
+                    device: device)
+                outcomes.append(.written(after, changed: changed))
             }
             if let idempotency {
                 try Self.insert(db, respond(outcomes), for: idempotency, createdAt: updatedAt)
@@ -360,13 +358,25 @@ package struct SQLiteRecordRepository: RecordRepository {
         decide: (StoredRecord?) throws -> RecordDecision
     ) throws -> (StoredRecord?, Bool) {
         let current = try fetchRecord(db, collection: collection, id: id)
-        switch try decide(current) {
+        return try apply(
+            decide(current), db, collection: collection, id: id, current: current, updatedAt: updatedAt,
+            device: device)
+    }
+
+    /// Carries out a decision about `current`.
+    private static func apply(
+        _ decision: RecordDecision, _ db: Database, collection: String, id: String, current: StoredRecord?,
+        updatedAt: String, device: String?
+    ) throws -> (StoredRecord?, Bool) {
+        switch decision {
         case .keep:
             return (current, false)
         case .save(let owner, let body):
+            // The search words from the body in hand, not from its stored text parsed back.
             let after = try apply(
                 db, collection: collection, id: id, owner: owner, body: StoredRecord.canonicalText(of: body),
-                deleted: false, current: current, updatedAt: updatedAt, device: device ?? current?.lastDevice)
+                deleted: false, current: current, updatedAt: updatedAt, device: device ?? current?.lastDevice,
+                words: SearchWords.document(of: body.filter { !RecordField.serverManaged.contains($0.key) }))
             return (after, true)
         case .delete:
             let after = try apply(
@@ -395,40 +405,41 @@ package struct SQLiteRecordRepository: RecordRepository {
 
     private static func apply(
         _ db: Database, collection: String, id: String, owner: String, body: String, deleted: Bool,
-        current: StoredRecord?, updatedAt: String, device: String?
+        current: StoredRecord?, updatedAt: String, device: String?, words: String? = nil
     ) throws -> StoredRecord {
         guard
             let sequence = try Int64.fetchOne(
-                db, sql: "UPDATE record_sequence SET value = value + 1 WHERE name = 'records' RETURNING value")
+                db.cachedStatement(
+                    sql: "UPDATE record_sequence SET value = value + 1 WHERE name = 'records' RETURNING value"))
         else { throw RecordStorageCorruption(collection: collection, id: id) }
         let version = (current?.version ?? 0) + 1
         let key: Int64
         if current == nil {
-            try db.execute(
+            // Cached statements: a batch runs these once per record, and parsing them cost more than running them.
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO records (collection, id, owner, version, updated_at, seq, deleted, body, last_device)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [collection, id, owner, version, updatedAt, sequence, deleted, body, device])
+                    """
+            ).execute(arguments: [collection, id, owner, version, updatedAt, sequence, deleted, body, device])
             key = db.lastInsertedRowID
         } else {
             guard
                 let updated = try Int64.fetchOne(
-                    db,
-                    sql: """
-                        UPDATE records SET owner = ?, version = ?, updated_at = ?, seq = ?, deleted = ?, body = ?,
-                            last_device = ?
-                        WHERE collection = ? AND id = ? RETURNING key
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE records SET owner = ?, version = ?, updated_at = ?, seq = ?, deleted = ?, body = ?,
+                                last_device = ?
+                            WHERE collection = ? AND id = ? RETURNING key
+                            """),
                     arguments: [owner, version, updatedAt, sequence, deleted, body, device, collection, id])
             else { throw RecordStorageCorruption(collection: collection, id: id) }
             key = updated
-            try db.execute(sql: "DELETE FROM record_words WHERE rowid = ?", arguments: [key])
+            try db.cachedStatement(sql: "DELETE FROM record_words WHERE rowid = ?").execute(arguments: [key])
         }
         if !deleted {
-            try db.execute(
-                sql: "INSERT INTO record_words (rowid, words) VALUES (?, ?)",
-                arguments: [key, SearchWords.document(ofBodyText: body)])
+            try db.cachedStatement(sql: "INSERT INTO record_words (rowid, words) VALUES (?, ?)").execute(
+                arguments: [key, words ?? SearchWords.document(ofBodyText: body)])
         }
         return StoredRecord(
             collection: collection, id: id, owner: owner, version: version, updatedAt: updatedAt, sequence: sequence,

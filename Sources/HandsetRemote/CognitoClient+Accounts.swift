@@ -9,7 +9,9 @@ extension CognitoClient {
 
     /// `SignUp` with an email attribute. Returns whether the account is already confirmed (a pool may auto-confirm)
     /// and where the confirmation code went.
-    public func signUp(username: String, password: String, email: String) async throws -> (confirmed: Bool, destination: Destination) {
+    public func signUp(
+        username: String, password: String, email: String
+    ) async throws -> (confirmed: Bool, destination: Destination) {
         var body = accountBody(username: username)
         body["Password"] = .string(password)
         body["UserAttributes"] = [["Name": "email", "Value": .string(email)]]

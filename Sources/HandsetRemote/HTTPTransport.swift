@@ -12,8 +12,9 @@ public struct HTTPRequest: Sendable {
     public var body: Data?
     public var timeout: TimeInterval
 
-    public init(method: String, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval = 15)
-    {
+    public init(
+        method: String, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval = 15
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

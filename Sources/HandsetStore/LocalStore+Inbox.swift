@@ -10,7 +10,8 @@ extension LocalStore {
         try writer.write { db in
             var fresh: [InboxItem] = []
             for item in page.items {
-                let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM notification WHERE id = ?", arguments: [item.id]) ?? false
+                let known =
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM notification WHERE id = ?", arguments: [item.id]) ?? false
                 try db.execute(
                     sql: """
                         INSERT INTO notification (id, title, body, createdAt, read, kind, topic, linkCollection, linkId)
@@ -24,7 +25,8 @@ extension LocalStore {
                 if !known { fresh.append(item) }
             }
             try db.execute(
-                sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                sql:
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 arguments: [MetaKey.inboxCursor, page.cursor])
             return fresh
         }
@@ -33,15 +35,18 @@ extension LocalStore {
     /// The newest notifications first.
     public func notifications(limit: Int = 200) throws -> [InboxItem] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM notification ORDER BY createdAt DESC, id DESC LIMIT ?", arguments: [limit])
-                .map { row in
-                    let collection: String? = row["linkCollection"]
-                    let id: String? = row["linkId"]
-                    return InboxItem(
-                        id: row["id"], title: row["title"], body: row["body"], createdAt: row["createdAt"], read: row["read"],
-                        kind: row["kind"], topic: row["topic"],
-                        link: collection.flatMap { collection in id.map { RecordLink(collection: collection, id: $0) } })
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM notification ORDER BY createdAt DESC, id DESC LIMIT ?", arguments: [limit]
+            )
+            .map { row in
+                let collection: String? = row["linkCollection"]
+                let id: String? = row["linkId"]
+                return InboxItem(
+                    id: row["id"], title: row["title"], body: row["body"], createdAt: row["createdAt"],
+                    read: row["read"],
+                    kind: row["kind"], topic: row["topic"],
+                    link: collection.flatMap { collection in id.map { RecordLink(collection: collection, id: $0) } })
+            }
         }
     }
 

@@ -30,6 +30,7 @@ public struct ProfileStore: Sendable {
     /// Profile names must be safe file names.
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64
-            && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." } && name.first != "."
+            && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+            && name.first != "."
     }
 }

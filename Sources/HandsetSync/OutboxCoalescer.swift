@@ -36,7 +36,8 @@ public enum OutboxCoalescer {
                 kinds[key] = entry.operation
                 items[key] = PushItem(
                     collection: entry.collection, recordId: entry.recordId, sequences: [entry.sequence],
-                    operation: operation(entry.operation, id: entry.recordId, base: entry.baseVersion, fields: entry.fields))
+                    operation: operation(
+                        entry.operation, id: entry.recordId, base: entry.baseVersion, fields: entry.fields))
                 continue
             }
             if let op = item.operation, op.op != .delete, let fields = op.body?.objectValue {
@@ -55,7 +56,8 @@ public enum OutboxCoalescer {
                 kinds[key] = .delete
             case (.delete, _):
                 // Writes after a delete (re-creating the same id) start over.
-                item.operation = operation(entry.operation, id: entry.recordId, base: entry.baseVersion, fields: entry.fields)
+                item.operation = operation(
+                    entry.operation, id: entry.recordId, base: entry.baseVersion, fields: entry.fields)
                 kinds[key] = entry.operation
             case (.replace, _):
                 item.operation = operation(.replace, id: entry.recordId, base: base, fields: entry.fields)
@@ -65,7 +67,9 @@ public enum OutboxCoalescer {
         return order.compactMap { items[$0] }
     }
 
-    static func operation(_ kind: OutboxEntry.Operation, id: String, base: Int?, fields: [String: JSONValue]?)
+    static func operation(
+        _ kind: OutboxEntry.Operation, id: String, base: Int?, fields: [String: JSONValue]?
+    )
         -> BatchOperation
     {
         switch kind {

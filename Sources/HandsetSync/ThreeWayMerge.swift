@@ -8,7 +8,9 @@ public enum ThreeWayMerge {
         case conflicting(fields: [String])
     }
 
-    public static func merge(base: [String: JSONValue], mine: [String: JSONValue], theirs: [String: JSONValue])
+    public static func merge(
+        base: [String: JSONValue], mine: [String: JSONValue], theirs: [String: JSONValue]
+    )
         -> Result
     {
         var merged: [String: JSONValue] = [:]

@@ -58,7 +58,9 @@ public enum ConflictsView {
                 // Files by name and related records by title, as everywhere else.
                 guard case .string(let text)? = value, !text.isEmpty, let definition else { return value }
                 if definition.kind == .objectKey { return .string(fileNames[text] ?? AppCore.fileName(ofKey: text)) }
-                if let target = definition.references, let title = related["\(target)/\(text)"] { return .string(title) }
+                if let target = definition.references, let title = related["\(target)/\(text)"] {
+                    return .string(title)
+                }
                 return value
             }
             let mine = (mineChanged ? "• " : "  ") + text(shown(conflict.mine?[field]), deleted: conflict.mine == nil)

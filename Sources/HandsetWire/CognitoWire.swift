@@ -71,8 +71,9 @@ public struct AuthenticationResult: Codable, Sendable, Equatable {
     public var expiresIn: Int
     public var tokenType: String
 
-    public init(accessToken: String, idToken: String, refreshToken: String?, expiresIn: Int, tokenType: String = "Bearer")
-    {
+    public init(
+        accessToken: String, idToken: String, refreshToken: String?, expiresIn: Int, tokenType: String = "Bearer"
+    ) {
         self.accessToken = accessToken
         self.idToken = idToken
         self.refreshToken = refreshToken
@@ -138,9 +139,9 @@ public struct CognitoErrorBody: Codable, Sendable, Equatable, Error {
             self.message = message
         } else {
             let alternate = try decoder.container(keyedBy: AlternateKeys.self)
-            self.message = try alternate.decodeIfPresent(String.self, forKey: .Message) ?? ""
+            self.message = try alternate.decodeIfPresent(String.self, forKey: .message) ?? ""
         }
     }
 
-    private enum AlternateKeys: String, CodingKey { case Message }
+    private enum AlternateKeys: String, CodingKey { case message = "Message" }
 }

@@ -7,7 +7,7 @@ struct HandsetCloudCommand: AsyncParsableCommand {
         commandName: "handset-cloud",
         abstract: "A local stand-in for the Handset app's cloud: Cognito user pool, API Gateway + functions.",
         subcommands: [
-            ServeCommand.self, MailboxCommand.self, BenchSignInCommand.self, LogsCommand.self,
+            ServeCommand.self, MailboxCommand.self, LogsCommand.self,
             NotifyCommand.self, PublishCommand.self, ObjectsCommand.self, KeysCommand.self,
             CaptureCommand.self, SchemaCommand.self,
         ],

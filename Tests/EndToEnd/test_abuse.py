@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cloud, drop_databases, storage_args, wait_until
+from handsetkit import ProcessStats
 
 # One worker runs the whole module: its tests share one module-scoped server, in order (pytest-xdist loadgroup).
 pytestmark = pytest.mark.xdist_group("test_abuse")
@@ -89,10 +90,7 @@ class Server:
         return self.request(method, "/api" + path, body, all_headers)
 
     def rss_kb(self):
-        for line in Path(f"/proc/{self.cloud.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
+        return ProcessStats(self.cloud.process.pid).rss_kb()
 
 
 def mint(server, claims):

@@ -48,12 +48,20 @@ func withAPICloud<Value: Sendable>(
     directory: URL? = nil, clock: TestClock = TestClock(), users: [TestUser] = [],
     _ body: @Sendable (APICloud) async throws -> Value
 ) async throws -> Value {
-    try await withCloud(
-        backend: backend, demo: demo, directory: directory, clock: clock, issuerBaseURL: testIssuerBase, api: api
-    ) { client, fixture in
+    try await withAPICloud(
+        CloudOptions(
+            backend: backend, demo: demo, directory: directory, clock: clock, issuerBaseURL: testIssuerBase, api: api),
+        users: users, body)
+}
+
+/// `withCloud(options)` with the demo users signed in (when `options.demo`) and `users` minted.
+func withAPICloud<Value: Sendable>(
+    _ options: CloudOptions, users: [TestUser], _ body: @Sendable (APICloud) async throws -> Value
+) async throws -> Value {
+    try await withCloud(options) { client, fixture in
         var tokens: [String: String] = [:]
         var subs: [String: String] = [:]
-        if demo {
+        if options.demo {
             for (name, password) in [("alice", "Wonderland-42!"), ("bob", "Builder-42!")] {
                 let token = try await client.signIn(name, password, fixture: fixture).idToken
                 tokens[name] = token
@@ -152,6 +160,25 @@ func row(
         expect: expect, capture: capture)
 }
 
+/// Rows that run in order on one cloud because later rows use what earlier ones made (a record created, then
+/// changed). Every story gets a cloud of its own, so a failure stays inside its story.
+struct APIStory: Sendable, CustomTestStringConvertible {
+    var name: String
+    var rows: [APIScenario]
+
+    var testDescription: String { name }
+}
+
+func story(_ name: String, _ rows: [APIScenario]) -> APIStory {
+    APIStory(name: name, rows: rows)
+}
+
+/// Runs a story's rows in order against one cloud; each failure names its row. A row that should have captured an
+/// id and did not ends the story there, with one failure, instead of failing every later row that uses the id.
+func run(_ story: APIStory, on cloud: APICloud) async throws {
+    try await run(story.rows, on: cloud)
+}
+
 /// Runs rows in order against one cloud (later rows see earlier rows' writes); each failure names its row.
 func run(_ scenarios: [APIScenario], on cloud: APICloud) async throws {
     var values = cloud.subs.reduce(into: [String: String]()) { $0["\($1.key)Sub"] = $1.value }
@@ -188,7 +215,11 @@ func run(_ scenarios: [APIScenario], on cloud: APICloud) async throws {
                 #expect(response.body.readableBytes == 0, label)
             }
         }
-        if let capture = scenario.capture, let id = json?["id"]?.stringValue {
+        if let capture = scenario.capture {
+            guard let id = json?["id"]?.stringValue else {
+                Issue.record("\(scenario.name): no id to capture as {\(capture)}; the rest of the story is skipped")
+                return
+            }
             values[capture] = id
         }
     }

@@ -92,8 +92,6 @@ struct LoopbackGateTests {
                     uri: "/_loopback/inbox/wake", method: .post, headers: headers,
                     body: ByteBuffer(string: #"{"subs":[]}"#))
                 #expect(wake.status == .forbidden, "wake, \(name)")
-                let hello = try await client.execute(uri: "/_local/hello", method: .get, headers: headers)
-                #expect(hello.status == .forbidden, "hello, \(name)")
             }
             let local = try await client.execute(
                 uri: "/_loopback/mailbox", method: .get, headers: [hostField: "localhost:8900"])

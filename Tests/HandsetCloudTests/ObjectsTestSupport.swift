@@ -18,35 +18,14 @@ func withStorageCloud<Value: Sendable>(
     clock: TestClock = TestClock(), users: [TestUser] = [TestUser(name: "admin", groups: ["admins"])],
     live: Bool = false, keepDemoAttachment: Bool = false, _ body: @Sendable (APICloud) async throws -> Value
 ) async throws -> Value {
-    let root = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: root) }
-    return try await backend.withStorage(directory: root) { database in
-        let app = try await HandsetCloud.buildApplication(
-            configuration: CloudConfiguration(
-                port: 0, dataDirectory: root, demo: true, issuerBaseURL: testIssuerBase, now: { clock.now },
-                logLevel: .critical),
-            storage: database, api: APIConfiguration(throttle: nil), objectSettings: storage,
-            notifications: notifications)
-        let fixture = CloudFixture(
-            directory: root, pool: try await PoolConfiguration.loadOrCreate(from: database.settings, seed: nil),
-            clock: clock, storage: database)
-        if !keepDemoAttachment { try await removeDemoAttachment(root, objects: database.objects) }
-        return try await app.test(live ? .live : .router) { client in
-            var tokens: [String: String] = [:]
-            var subs: [String: String] = [:]
-            for (name, password) in [("alice", "Wonderland-42!"), ("bob", "Builder-42!")] {
-                let token = try await client.signIn(name, password, fixture: fixture).idToken
-                tokens[name] = token
-                subs[name] = try JSONValue.parse(Base64URL.decode(token.split(separator: ".")[1])!)["sub"]?.stringValue
-            }
-            for user in users {
-                let sub = UUID().uuidString.lowercased()
-                tokens[user.name] = try await mintIDToken(
-                    fixture: fixture, sub: sub, username: user.name, groups: user.groups)
-                subs[user.name] = sub
-            }
-            return try await body(APICloud(client: client, fixture: fixture, tokens: tokens, subs: subs))
+    let options = CloudOptions(
+        backend: backend, clock: clock, issuerBaseURL: testIssuerBase, api: APIConfiguration(throttle: nil),
+        objectSettings: storage, notifications: notifications, live: live)
+    return try await withAPICloud(options, users: users) { cloud in
+        if !keepDemoAttachment {
+            try await removeDemoAttachment(cloud.fixture.directory, objects: cloud.fixture.storage.objects)
         }
+        return try await body(cloud)
     }
 }
 

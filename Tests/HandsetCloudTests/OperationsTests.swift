@@ -15,25 +15,16 @@ func withOperatedCloud<Value: Sendable>(
     requestLog: RequestLogDestination = .dataDirectory, configure: @Sendable (CloudMetrics) -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol, CloudFixture, CloudMetrics) async throws -> Value
 ) async throws -> Value {
-    let root = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: root) }
-    return try await backend.withStorage(directory: root) { storage in
-        let clock = TestClock()
-        var configuration = CloudConfiguration(
-            port: 0, dataDirectory: root, demo: true, issuerBaseURL: testIssuerBase, now: { clock.now },
-            logLevel: .critical)
-        configuration.instanceId = instanceId
-        configuration.requestLog = requestLog
-        let metrics = CloudMetrics(instanceId: instanceId)
-        configure(metrics)
-        configuration.metrics = metrics
-        let app = try await HandsetCloud.buildApplication(
-            configuration: configuration, storage: storage, api: APIConfiguration(throttle: nil))
-        let fixture = CloudFixture(
-            directory: root, pool: try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: nil),
-            clock: clock, storage: storage)
-        return try await app.test(.router) { client in try await body(client, fixture, metrics) }
-    }
+    let metrics = CloudMetrics(instanceId: instanceId)
+    configure(metrics)
+    let options = CloudOptions(
+        backend: backend, issuerBaseURL: testIssuerBase, api: APIConfiguration(throttle: nil),
+        configure: { configuration in
+            configuration.instanceId = instanceId
+            configuration.requestLog = requestLog
+            configuration.metrics = metrics
+        })
+    return try await withCloud(options) { client, fixture in try await body(client, fixture, metrics) }
 }
 
 /// The value of one series in a Prometheus text scrape (`name{labels}`, labels in any order), or nil.

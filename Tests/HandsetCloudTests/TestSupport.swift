@@ -62,30 +62,136 @@ func buildApplication(
         notifications: notifications)
 }
 
-/// Builds the cloud on `directory` (a fresh one by default, removed afterwards) and the backend's storage, and runs
-/// `body` against its router.
+/// Everything a test cloud can be built with; `withCloud(_:_:)` is the one place that builds one.
+struct CloudOptions: Sendable {
+    var backend: TestBackend = .sqlite
+    var demo = true
+    /// A directory to run in (kept afterwards); by default a fresh one, copied from a prebuilt template on SQLite.
+    var directory: URL? = nil
+    var clock = TestClock()
+    var issuerBaseURL: String? = nil
+    var api = APIConfiguration()
+    var objectSettings: ObjectStorageSettings? = nil
+    var notifications: NotificationSettings? = nil
+    /// A real HTTP server on a port (HummingbirdTesting's `.live`) instead of calls straight into the router.
+    var live = false
+    /// Last changes to the configuration (instance id, request log, metrics).
+    var configure: @Sendable (inout CloudConfiguration) -> Void = { _ in }
+}
+
+/// Builds the cloud `options` describe and runs `body` against it: a fresh data directory (removed afterwards) and
+/// the backend's storage. On SQLite the directory starts as a copy of a template made once per test process for the
+/// same demo flag, clock start and API document, so that the signing key and the demo users' SRP verifiers are
+/// made once, not per test.
+func withCloud<Value: Sendable>(
+    _ options: CloudOptions, _ body: @Sendable (any TestClientProtocol, CloudFixture) async throws -> Value
+) async throws -> Value {
+    let root: URL
+    if let directory = options.directory {
+        root = directory
+    } else {
+        root = try makeTemporaryDirectory()
+        if options.backend == .sqlite {
+            try FileManager.default.removeItem(at: root)
+            try FileManager.default.copyItem(at: try await CloudTemplates.shared.template(for: options), to: root)
+        }
+    }
+    defer {
+        if options.directory == nil { try? FileManager.default.removeItem(at: root) }
+    }
+    return try await options.backend.withStorage(directory: root) { storage in
+        let app = try await HandsetCloud.buildApplication(
+            configuration: options.configuration(root: root), storage: storage, api: options.api,
+            objectSettings: options.objectSettings, notifications: options.notifications)
+        let fixture = CloudFixture(
+            directory: root, pool: try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: nil),
+            clock: options.clock, storage: storage)
+        return try await app.test(options.live ? .live : .router) { client in
+            try await body(client, fixture)
+        }
+    }
+}
+
+/// The same with the options most tests name.
 func withCloud<Value: Sendable>(
     backend: TestBackend = .sqlite, demo: Bool = true, directory: URL? = nil, clock: TestClock = TestClock(),
     issuerBaseURL: String? = nil, api: APIConfiguration = APIConfiguration(),
     _ body: @Sendable (any TestClientProtocol, CloudFixture) async throws -> Value
 ) async throws -> Value {
-    let root = try directory ?? makeTemporaryDirectory()
-    defer {
-        if directory == nil { try? FileManager.default.removeItem(at: root) }
-    }
-    return try await backend.withStorage(directory: root) { storage in
-        let configuration = CloudConfiguration(
+    try await withCloud(
+        CloudOptions(
+            backend: backend, demo: demo, directory: directory, clock: clock, issuerBaseURL: issuerBaseURL, api: api),
+        body)
+}
+
+extension CloudOptions {
+    func configuration(root: URL) -> CloudConfiguration {
+        let clock = clock
+        var configuration = CloudConfiguration(
             port: 0, dataDirectory: root, demo: demo, issuerBaseURL: issuerBaseURL, now: { clock.now },
             logLevel: .critical)
-        let app = try await HandsetCloud.buildApplication(configuration: configuration, storage: storage, api: api)
-        let fixture = CloudFixture(
-            directory: root, pool: try await PoolConfiguration.loadOrCreate(from: storage.settings, seed: nil),
-            clock: clock, storage: storage)
-        return try await app.test(.router) { client in
-            try await body(client, fixture)
-        }
+        configure(&configuration)
+        return configuration
+    }
+
+    /// What a template must agree on: everything the first start writes into the data directory.
+    var templateKey: String {
+        "\(demo)-\(clock.now.timeIntervalSince1970)-\(api.documentFile?.path ?? "")"
     }
 }
+
+/// Data directories as the first start leaves them (signing key, pool, demo users and records), one per
+/// `CloudOptions.templateKey`, made once per test process and removed when it exits.
+actor CloudTemplates {
+    static let shared = CloudTemplates()
+
+    private var made: [String: Task<URL, any Error>] = [:]
+
+    func template(for options: CloudOptions) async throws -> URL {
+        let key = options.templateKey
+        if let task = made[key] { return try await task.value }
+        let task = Task { try await Self.make(options) }
+        made[key] = task
+        return try await task.value
+    }
+
+    private static func make(_ options: CloudOptions) async throws -> URL {
+        let root = try makeTemporaryDirectory()
+        templateDirectories.append(root)
+        let storage = try SQLiteCloudStorage.open(directory: root)
+        do {
+            // Building the application is what creates the key and the pool and seeds the demo.
+            var plain = options
+            plain.configure = { _ in }
+            _ = try await HandsetCloud.buildApplication(
+                configuration: plain.configuration(root: root), storage: storage, api: options.api)
+            await storage.close()
+        } catch {
+            await storage.close()
+            throw error
+        }
+        // What a start writes but a test may expect to be absent: the request log (it may go elsewhere).
+        let logs = DataDirectory(root: root).logsDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? [] {
+            try FileManager.default.removeItem(at: logs.appendingPathComponent(name))
+        }
+        return root
+    }
+}
+
+/// The templates made by this process, removed at its exit (`atexit` takes no context, hence a global).
+final class TemplateDirectories: @unchecked Sendable {
+    private let lock = NSLock()
+    private var urls: [URL] = []
+
+    func append(_ url: URL) { lock.withLock { urls.append(url) } }
+    func removeAll() { for url in lock.withLock({ urls }) { try? FileManager.default.removeItem(at: url) } }
+}
+
+let templateDirectories: TemplateDirectories = {
+    atexit { templateDirectories.removeAll() }
+    return TemplateDirectories()
+}()
 
 extension TestClientProtocol {
     /// A raw call of Cognito's JSON protocol; `operation: nil` leaves out `X-Amz-Target`.

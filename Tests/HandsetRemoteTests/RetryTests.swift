@@ -48,9 +48,11 @@ final class Sleeps: @unchecked Sendable {
         cognitoEndpoint: URL(string: "http://fake.invalid/")!, apiEndpoint: URL(string: "http://fake.invalid/api")!)
 
     func client(_ transport: ScriptedTransport, sleeps: Sleeps, timeout: TimeInterval = 30) -> APIClient {
-        let tokens = TokenSet(idToken: "id-token", accessToken: "access-token", refreshToken: "r", expiresAt: .distantFuture)
+        let tokens = TokenSet(
+            idToken: "id-token", accessToken: "access-token", refreshToken: "r", expiresAt: .distantFuture)
         let session = SessionManager(
-            cognito: CognitoClient(configuration: Self.configuration, transport: transport), tokens: tokens, persist: { _ in })
+            cognito: CognitoClient(configuration: Self.configuration, transport: transport), tokens: tokens,
+            persist: { _ in })
         let retry = RetryPolicy(random: { 0.5 }, sleep: { sleeps.add($0) })
         return APIClient(
             configuration: Self.configuration, transport: transport, session: session, timeout: timeout, retry: retry)
@@ -69,9 +71,13 @@ final class Sleeps: @unchecked Sendable {
     }
 
     @Test func retriesStopAfterTheLimitWithTheLastError() async {
-        let transport = ScriptedTransport([.answer(502, "<html>bad gateway</html>", ["Content-Type": "text/html"])] + Array(repeating: .answer(502, "<html></html>", ["Content-Type": "text/html"]), count: 5))
+        let transport = ScriptedTransport(
+            [.answer(502, "<html>bad gateway</html>", ["Content-Type": "text/html"])]
+                + Array(repeating: .answer(502, "<html></html>", ["Content-Type": "text/html"]), count: 5))
         let sleeps = Sleeps()
-        await #expect(throws: RemoteError.http(status: 502, message: "The server answered 502 with a web page instead of JSON")) {
+        await #expect(
+            throws: RemoteError.http(status: 502, message: "The server answered 502 with a web page instead of JSON")
+        ) {
             _ = try await client(transport, sleeps: sleeps).changes(collection: "tasks", since: nil)
         }
         #expect(transport.sent.count == 3)
@@ -88,7 +94,9 @@ final class Sleeps: @unchecked Sendable {
     @Test func timeoutsAndDefinitiveAnswersAreNotRetried() async {
         let sleeps = Sleeps()
         let timedOut = ScriptedTransport([.fail(.timedOut), .answer(200, Self.emptyPage)])
-        await #expect(throws: RemoteError.self) { _ = try await client(timedOut, sleeps: sleeps).changes(collection: "tasks", since: nil) }
+        await #expect(throws: RemoteError.self) {
+            _ = try await client(timedOut, sleeps: sleeps).changes(collection: "tasks", since: nil)
+        }
         #expect(timedOut.sent.count == 1)
         let refused = ScriptedTransport([.answer(403, #"{"message":"Forbidden"}"#), .answer(200, Self.emptyPage)])
         await #expect(throws: RemoteError.http(status: 403, message: "Forbidden")) {
@@ -113,11 +121,14 @@ final class Sleeps: @unchecked Sendable {
 
     @Test func theTimeoutAndTheTokenKindAreTheClientsSettings() async throws {
         let transport = ScriptedTransport([.answer(200, Self.emptyPage)])
-        let tokens = TokenSet(idToken: "id-token", accessToken: "access-token", refreshToken: "r", expiresAt: .distantFuture)
+        let tokens = TokenSet(
+            idToken: "id-token", accessToken: "access-token", refreshToken: "r", expiresAt: .distantFuture)
         let session = SessionManager(
-            cognito: CognitoClient(configuration: Self.configuration, transport: transport), tokens: tokens, persist: { _ in })
+            cognito: CognitoClient(configuration: Self.configuration, transport: transport), tokens: tokens,
+            persist: { _ in })
         let client = APIClient(
-            configuration: Self.configuration, transport: transport, session: session, timeout: 7, authorization: .access)
+            configuration: Self.configuration, transport: transport, session: session, timeout: 7,
+            authorization: .access)
         _ = try await client.changes(collection: "tasks", since: nil)
         #expect(transport.sent.first?.timeout == 7)
         #expect(transport.sent.first?.headers["Authorization"] == "access-token")

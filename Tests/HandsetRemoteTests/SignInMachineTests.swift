@@ -23,7 +23,9 @@ import Testing
     }
 
     static let tokens: JSONValue = [
-        "AuthenticationResult": ["AccessToken": "a", "IdToken": "i", "RefreshToken": "r", "ExpiresIn": 3600, "TokenType": "Bearer"]
+        "AuthenticationResult": [
+            "AccessToken": "a", "IdToken": "i", "RefreshToken": "r", "ExpiresIn": 3600, "TokenType": "Bearer",
+        ]
     ]
 
     /// Plays Cognito's side of SRP for `password`, returning the challenge and a check of the client's answer.
@@ -51,7 +53,8 @@ import Testing
     @Test func srpSignInProvesThePasswordWithoutSendingIt() throws {
         var machine = machine()
         let session = try SRPClientSession()
-        let start = try #require(call(machine.start(username: "alice", password: "Wonderland-42!", flow: .srp, srp: session)))
+        let start = try #require(
+            call(machine.start(username: "alice", password: "Wonderland-42!", flow: .srp, srp: session)))
         #expect(start.operation == "InitiateAuth")
         #expect(start.body["AuthFlow"] == "USER_SRP_AUTH")
         #expect(start.body["AuthParameters"]?["SRP_A"]?.stringValue == session.publicValueHex)
@@ -79,7 +82,8 @@ import Testing
         let (challenge, check) = try verifierChallenge(password: "Wonderland-42!", clientA: session.publicValueHex)
         let answer = try #require(call(machine.receive(challenge, now: Self.now)))
         #expect(!check(answer))
-        let failure = machine.receive(error: CognitoErrorBody(type: "NotAuthorizedException", message: "Incorrect username or password."))
+        let failure = machine.receive(
+            error: CognitoErrorBody(type: "NotAuthorizedException", message: "Incorrect username or password."))
         #expect(failure == .failed(SignInFailure(kind: .notAuthorized, message: "Incorrect username or password.")))
     }
 
@@ -112,7 +116,9 @@ import Testing
         let prompt = machine.receive(
             [
                 "ChallengeName": "EMAIL_OTP", "Session": "s",
-                "ChallengeParameters": ["CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": "e***@example.com"],
+                "ChallengeParameters": [
+                    "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": "e***@example.com",
+                ],
             ], now: Self.now)
         #expect(prompt == .prompt(.mfaCode(method: .email, destination: "e***@example.com"), error: nil))
         guard case .call(let call) = machine.answer("111222") else {
@@ -127,10 +133,15 @@ import Testing
         var machine = machine()
         _ = machine.start(username: "u", password: "pw", flow: .password, srp: nil)
         let prompt = machine.receive(
-            ["ChallengeName": "SELECT_MFA_TYPE", "Session": "s", "ChallengeParameters": ["MFAS_CAN_CHOOSE": #"["SOFTWARE_TOKEN_MFA","EMAIL_MFA"]"#]],
+            [
+                "ChallengeName": "SELECT_MFA_TYPE", "Session": "s",
+                "ChallengeParameters": ["MFAS_CAN_CHOOSE": #"["SOFTWARE_TOKEN_MFA","EMAIL_MFA"]"#],
+            ],
             now: Self.now)
         #expect(prompt == .prompt(.mfaChoice([.totp, .email]), error: nil))
-        #expect(machine.answer("SMS_MFA") == .prompt(.mfaChoice([.totp, .email]), error: "Choose one of the offered methods"))
+        #expect(
+            machine.answer("SMS_MFA")
+                == .prompt(.mfaChoice([.totp, .email]), error: "Choose one of the offered methods"))
         guard case .call(let call) = machine.answer("EMAIL_MFA") else {
             Issue.record("expected a call")
             return
@@ -141,19 +152,28 @@ import Testing
     @Test func mfaSetupAssociatesVerifiesAndFinishes() throws {
         var machine = machine()
         _ = machine.start(username: "new@x.io", password: "pw", flow: .password, srp: nil)
-        let associate = try #require(call(machine.receive(["ChallengeName": "MFA_SETUP", "Session": "s1", "ChallengeParameters": [:]], now: Self.now)))
+        let associate = try #require(
+            call(
+                machine.receive(
+                    ["ChallengeName": "MFA_SETUP", "Session": "s1", "ChallengeParameters": [:]], now: Self.now)))
         #expect(associate.operation == "AssociateSoftwareToken")
         #expect(associate.body["Session"] == "s1")
         let prompt = machine.receive(["SecretCode": "JBSWY3DPEHPK3PXP", "Session": "s2"], now: Self.now)
         #expect(
-            prompt == .prompt(
-                .totpSetup(secret: "JBSWY3DPEHPK3PXP", uri: "otpauth://totp/Handset:new@x.io?secret=JBSWY3DPEHPK3PXP&issuer=Handset"),
-                error: nil))
+            prompt
+                == .prompt(
+                    .totpSetup(
+                        secret: "JBSWY3DPEHPK3PXP",
+                        uri: "otpauth://totp/Handset:new@x.io?secret=JBSWY3DPEHPK3PXP&issuer=Handset"),
+                    error: nil))
         let verify = try #require(call(machine.answer("123456")))
         #expect(verify.operation == "VerifySoftwareToken")
         #expect(verify.body["Session"] == "s2")
         #expect(verify.body["UserCode"] == "123456")
-        guard case .prompt(.totpSetup(let secret, _), let error) = machine.receive(error: CognitoErrorBody(type: "CodeMismatchException", message: "")) else {
+        guard
+            case .prompt(.totpSetup(let secret, _), let error) = machine.receive(
+                error: CognitoErrorBody(type: "CodeMismatchException", message: ""))
+        else {
             Issue.record("expected to be asked again")
             return
         }
@@ -170,14 +190,18 @@ import Testing
         var machine = machine()
         _ = machine.start(username: "nora", password: "Temp-1234", flow: .password, srp: nil)
         let prompt = machine.receive(
-            ["ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": "s", "ChallengeParameters": ["requiredAttributes": #"["userAttributes.name"]"#]],
+            [
+                "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": "s",
+                "ChallengeParameters": ["requiredAttributes": #"["userAttributes.name"]"#],
+            ],
             now: Self.now)
         #expect(prompt == .prompt(.newPassword(requiredAttributes: ["name"]), error: nil))
         let answer = try #require(call(machine.answer("Brand-New-42!", attributes: ["name": "Nora"])))
         #expect(answer.body["ChallengeResponses"]?["NEW_PASSWORD"] == "Brand-New-42!")
         #expect(answer.body["ChallengeResponses"]?["userAttributes.name"] == "Nora")
         #expect(
-            machine.receive(error: CognitoErrorBody(type: "InvalidPasswordException", message: "Password not long enough"))
+            machine.receive(
+                error: CognitoErrorBody(type: "InvalidPasswordException", message: "Password not long enough"))
                 == .prompt(.newPassword(requiredAttributes: ["name"]), error: "Password not long enough"))
     }
 
@@ -191,7 +215,9 @@ import Testing
             ("PasswordResetRequiredException", "Password reset required for the user", .passwordResetRequired),
         ]
         for (type, message, kind) in cases {
-            #expect(SignInMachine.failure(for: CognitoErrorBody(type: type, message: message)).kind == kind, "\(type): \(message)")
+            #expect(
+                SignInMachine.failure(for: CognitoErrorBody(type: type, message: message)).kind == kind,
+                "\(type): \(message)")
         }
     }
 

@@ -8,7 +8,9 @@ import Testing
 @Suite struct OutboxCoalescerTests {
     var sequence: Int64 = 0
 
-    mutating func entry(_ id: String, _ operation: OutboxEntry.Operation, base: Int? = nil, title: String? = nil)
+    mutating func entry(
+        _ id: String, _ operation: OutboxEntry.Operation, base: Int? = nil, title: String? = nil
+    )
         -> OutboxEntry
     {
         sequence += 1
@@ -79,20 +81,23 @@ import Testing
         let replace = item(BatchOperation(op: .replace, id: "a", ifMatch: 3, body: ["title": "Mine"]))
         let server = Record(json: record)
         #expect(SyncEngine.outcome(of: BatchResult(status: 200, record: record), for: replace) == .accepted(server))
-        #expect(SyncEngine.outcome(of: BatchResult(status: 412, record: record), for: replace) == .conflict(theirs: server))
+        #expect(
+            SyncEngine.outcome(of: BatchResult(status: 412, record: record), for: replace) == .conflict(theirs: server))
         #expect(SyncEngine.outcome(of: BatchResult(status: 404), for: replace) == .conflict(theirs: nil))
         let tombstone: JSONValue = ["id": "a", "version": 5, "deleted": true, "updatedAt": "t", "owner": "o"]
         #expect(
             SyncEngine.outcome(of: BatchResult(status: 412, record: tombstone), for: replace) == .conflict(theirs: nil),
             "an edit of a record deleted on the server")
         #expect(
-            SyncEngine.outcome(of: BatchResult(status: 428, error: APIErrorBody(message: "If-Match is required")), for: replace)
+            SyncEngine.outcome(
+                of: BatchResult(status: 428, error: APIErrorBody(message: "If-Match is required")), for: replace)
                 == .rejected("If-Match is required", status: 428))
         #expect(SyncEngine.outcome(of: BatchResult(status: 503), for: replace) == nil, "retry later")
         #expect(SyncEngine.outcome(of: BatchResult(status: 429), for: replace) == nil, "retry later")
         #expect(
             SyncEngine.outcome(
-                of: BatchResult(status: 400, error: APIErrorBody(message: "Validation failed", fields: ["title": "is too long"])),
+                of: BatchResult(
+                    status: 400, error: APIErrorBody(message: "Validation failed", fields: ["title": "is too long"])),
                 for: replace) == .rejected("Validation failed: title is too long"))
         #expect(
             SyncEngine.outcome(of: BatchResult(status: 403, error: APIErrorBody(message: "Forbidden")), for: replace)
@@ -105,6 +110,8 @@ import Testing
     @Test func aLostAcknowledgementIsNotAConflict() {
         // The first attempt was applied but its answer lost; the retry's 412 carries our own fields.
         let replace = item(BatchOperation(op: .replace, id: "a", ifMatch: 3, body: ["title": "Server"]))
-        #expect(SyncEngine.outcome(of: BatchResult(status: 412, record: record), for: replace) == .accepted(Record(json: record)))
+        #expect(
+            SyncEngine.outcome(of: BatchResult(status: 412, record: record), for: replace)
+                == .accepted(Record(json: record)))
     }
 }

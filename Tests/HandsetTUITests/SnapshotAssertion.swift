@@ -5,7 +5,8 @@ import Testing
 /// Compares a rendered grid (its text, then its style roles) with `Snapshots/<name>.txt` beside this file.
 /// Set `HANDSET_RECORD_SNAPSHOTS=1` to write the files anew; a mismatch is shown as a line diff.
 func assertSnapshot(
-    _ grid: CellGrid, named name: String, filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation
+    _ grid: CellGrid, named name: String, filePath: String = #filePath,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let file = URL(fileURLWithPath: filePath).deletingLastPathComponent()
         .appendingPathComponent("Snapshots").appendingPathComponent("\(name).txt")

@@ -35,7 +35,8 @@ import Testing
         #expect(object["AuthFlow"] == "USER_PASSWORD_AUTH")
         #expect(object["ClientId"] == "c")
         #expect(object["AuthParameters"]?["USERNAME"] == "u")
-        let answer = #"{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","RefreshToken":"r","ExpiresIn":3600,"TokenType":"Bearer"},"ChallengeParameters":{}}"#
+        let answer =
+            #"{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","RefreshToken":"r","ExpiresIn":3600,"TokenType":"Bearer"},"ChallengeParameters":{}}"#
         let response = try JSONDecoder().decode(AuthResponse.self, from: Data(answer.utf8))
         #expect(response.authenticationResult?.idToken == "i")
         #expect(response.authenticationResult?.expiresIn == 3600)

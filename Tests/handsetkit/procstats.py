@@ -13,9 +13,12 @@ class ProcessStats:
             fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def rss_mb(self) -> float:
+    def rss_kb(self) -> int:
         with open(f"/proc/{self.pid}/status") as status:
             for line in status:
                 if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return 0.0
+                    return int(line.split()[1])
+        return 0
+
+    def rss_mb(self) -> float:
+        return self.rss_kb() / 1024

@@ -53,7 +53,7 @@ class Terminal:
         result = self.tmux("display-message", "-p", "-t", self.session, "#{pane_dead}", check=False)
         return result.stdout.strip() == "1"
 
-    def wait_exit(self, timeout=10.0):
+    def wait_exit(self, timeout=30.0):
         wait_until(self.is_dead, timeout=timeout, what="the program to exit")
 
     def close(self):

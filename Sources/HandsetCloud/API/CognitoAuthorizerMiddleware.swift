@@ -30,9 +30,12 @@ struct CognitoAuthorizerMiddleware: RouterMiddleware {
         }
         let now = verifier.now().timeIntervalSince1970
         let identity: Identity
-        // A remembered token counts only while its app client exists (clients can be deleted at run time).
-        if let cached = cache.identity(for: token, at: now), verifier.clientIds.contains(cached.clientId) {
-            identity = cached
+        // A remembered token counts only while its app client exists (clients can be deleted at run time) and its
+        // signing key is still one the pool verifies with (keys can be removed).
+        if let cached = cache.entry(for: token, at: now), verifier.clientIds.contains(cached.identity.clientId),
+            verifier.keys.current.keyIDs.contains(cached.keyID)
+        {
+            identity = cached.identity
         } else {
             switch await verifier.verify(token) {
             case .failure(.expired):
@@ -43,7 +46,9 @@ struct CognitoAuthorizerMiddleware: RouterMiddleware {
                 throw APIError.unauthorized
             case .success(let verified):
                 identity = verified
-                if let expiry = Self.expiry(of: token) { cache.remember(token, identity: verified, until: expiry) }
+                if let (expiry, keyID) = Self.expiryAndKeyID(of: token) {
+                    cache.remember(token, identity: verified, keyID: keyID, until: expiry)
+                }
             }
         }
         var context = context
@@ -69,19 +74,31 @@ struct CognitoAuthorizerMiddleware: RouterMiddleware {
         return bytes.isEmpty ? nil : String(Substring(bytes))
     }
 
-    /// The `exp` of a token that has just been verified.
-    static func expiry(of token: String) -> Double? {
+    /// The `exp` and the header's `kid` of a token that has just been verified.
+    static func expiryAndKeyID(of token: String) -> (Double, String)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let payload = Base64URL.decode(parts[1]) else { return nil }
-        return (try? JSONValue.parse(payload))?["exp"]?.doubleValue
+        guard parts.count == 3, let header = Base64URL.decode(parts[0]), let payload = Base64URL.decode(parts[1]),
+            let keyID = (try? JSONValue.parse(header))?["kid"]?.stringValue,
+            let expiry = (try? JSONValue.parse(payload))?["exp"]?.doubleValue
+        else { return nil }
+        return (expiry, keyID)
     }
 }
 
-/// Identities of verified tokens, by the token's exact text, until the token's `exp`. Bounded: when full it starts
-/// over, which costs a verification per client and nothing else.
+/// Identities of verified tokens, by the token's exact text (all of it: a token is only as verified as its signature
+/// over that header and payload), until the token's `exp`. Bounded: when full it starts over, which costs a
+/// verification per client and nothing else. Like API Gateway's Cognito authorizer, the REST API honours an ID
+/// token until it expires, signed out or not (GlobalSignOut and RevokeToken revoke refresh and access tokens; see
+/// `AccessTokenVerifier`), so remembering one changes no answer.
 final class VerifiedTokenCache: @unchecked Sendable {
+    struct Entry {
+        var identity: Identity
+        var keyID: String
+        var expiry: Double
+    }
+
     private let lock = NSLock()
-    private var entries: [String: (identity: Identity, expiry: Double)] = [:]
+    private var entries: [String: Entry] = [:]
     private let capacity: Int
 
     init(capacity: Int = 10_000) {
@@ -90,21 +107,21 @@ final class VerifiedTokenCache: @unchecked Sendable {
 
     /// The identity of a remembered, unexpired token. An expired one is forgotten and verified afresh, which
     /// answers with the expiry message.
-    func identity(for token: String, at now: Double) -> Identity? {
+    func entry(for token: String, at now: Double) -> Entry? {
         lock.withLock {
             guard let entry = entries[token] else { return nil }
             guard now < entry.expiry else {
                 entries[token] = nil
                 return nil
             }
-            return entry.identity
+            return entry
         }
     }
 
-    func remember(_ token: String, identity: Identity, until expiry: Double) {
+    func remember(_ token: String, identity: Identity, keyID: String, until expiry: Double) {
         lock.withLock {
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = (identity, expiry)
+            entries[token] = Entry(identity: identity, keyID: keyID, expiry: expiry)
         }
     }
 }

@@ -29,19 +29,4 @@ enum RecordAPISetup {
             to: router.group("api"), authorizer: CognitoAuthorizerMiddleware(verifier: verifier),
             throttle: api.throttle.map { ThrottleMiddleware(bucket: TokenBucket($0)) })
     }
-
-    /// `GET /_local/hello`: the bare Hummingbird baseline the API benchmark compares against. Added before any
-    /// middleware, so it runs none: no request log, no throttle, no authorizer.
-    static func addBaselineRoute(to router: Router<CloudRequestContext>, gate: LoopbackGate) {
-        router.get("_local/hello") { request, context in
-            if let refusal = gate.refusal(for: request, context: context) {
-                return Response(
-                    status: .forbidden, headers: [.contentType: "text/plain"],
-                    body: .init(byteBuffer: ByteBuffer(string: refusal.message(for: "/_local/hello"))))
-            }
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain"],
-                body: .init(byteBuffer: ByteBuffer(string: "hello")))
-        }
-    }
 }

@@ -73,7 +73,6 @@ package func buildApplication(
         keys: keys, issuer: issuer, clientIds: KnownClients(settings: settings), now: configuration.now)
 
     let router = Router(context: CloudRequestContext.self)
-    RecordAPISetup.addBaselineRoute(to: router, gate: LoopbackGate(bindHost: configuration.host))
     OperationsController(
         instanceId: metrics.instanceId, metrics: metrics, readiness: ReadinessCheck(storage.checkReady)
     ).addRoutes(to: router)

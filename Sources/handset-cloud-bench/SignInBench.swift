@@ -9,14 +9,14 @@ import HandsetWire
     import FoundationNetworking
 #endif
 
-/// `handset-cloud bench-signin`: full SRP + TOTP sign-ins per second against a real server, and the server's CPU
-/// time per sign-in. Reports; never asserts.
-struct BenchSignInCommand: AsyncParsableCommand {
+/// `handset-cloud-bench signin`: full SRP + TOTP sign-ins per second against a real server (or any Cognito-speaking
+/// one, such as moto's), and the server's CPU time per sign-in. Reports; never asserts.
+struct SignInBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-signin",
+        commandName: "signin",
         abstract: "Measure full USER_SRP_AUTH + SOFTWARE_TOKEN_MFA sign-ins per second (reports, never asserts).",
         discussion: """
-            Starts `handset-cloud serve` on a free port with a temporary data directory (or uses --url and \
+            Starts `handset-cloud serve` (the executable beside this one) on a free port with a temporary data directory (or uses --url and \
             --data-dir of a running one), creates --users users with TOTP through the admin and MFA operations, \
             then signs them in from --concurrency tasks for --seconds: InitiateAuth (SRP_A), RespondToAuthChallenge \
             (PASSWORD_VERIFIER) and RespondToAuthChallenge (SOFTWARE_TOKEN_MFA). A TOTP code works once, so each user \
@@ -35,6 +35,10 @@ struct BenchSignInCommand: AsyncParsableCommand {
             "Where to send the admin operations that create the users, when --url is a proxy that needs them signed "
                 + "(an instance's own loopback address)."))
     var adminURL: String?
+    @Option(
+        name: .customLong("server-pid"),
+        help: "With --url: the server's process id, to report its CPU time per sign-in over the measured window.")
+    var serverPID: Int32?
 
     func run() async throws {
         let server: ServerProcess? = url == nil ? try await ServerProcess.start() : nil
@@ -51,7 +55,7 @@ struct BenchSignInCommand: AsyncParsableCommand {
         let accounts = try await pool.createUsers(count: users, concurrency: max(concurrency, 8))
         let ledger = Ledger(accounts: accounts)
 
-        let cpuBefore = server?.cpuSeconds()
+        let cpuBefore = server?.cpuSeconds() ?? serverPID.flatMap(ServerProcess.cpuSeconds(pid:))
         let started = ContinuousClock.now
         let deadline = started + .milliseconds(Int(seconds * 1000))
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -72,7 +76,7 @@ struct BenchSignInCommand: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let elapsed = ContinuousClock.now - started
-        let cpuAfter = server?.cpuSeconds()
+        let cpuAfter = server?.cpuSeconds() ?? serverPID.flatMap(ServerProcess.cpuSeconds(pid:))
         let report = await ledger.report(
             elapsed: elapsed, serverCPU: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } },
             concurrency: concurrency)
@@ -223,6 +227,11 @@ struct BenchPool: Sendable {
             _ = try await call(
                 "VerifySoftwareToken", ["AccessToken": accessToken, "UserCode": TOTP.code(secret: secret, step: step)])
         }
+        // TOTP as the preferred MFA, as a Cognito client asks for it (the local cloud already prefers a verified
+        // authenticator; moto's server needs to be told).
+        _ = try await call(
+            "SetUserMFAPreference",
+            ["AccessToken": accessToken, "SoftwareTokenMfaSettings": ["Enabled": true, "PreferredMfa": true]])
         return Account(username: username, secret: secret, lastStep: step)
     }
 
@@ -249,7 +258,9 @@ struct BenchPool: Sendable {
             [
                 "ClientId": clientId, "ChallengeName": "PASSWORD_VERIFIER",
                 "ChallengeResponses": [
-                    "USERNAME": userId, "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock,
+                    // The user name, as Cognito takes either (moto's server only the name; its USER_ID_FOR_SRP
+                    // is an id of its own).
+                    "USERNAME": account.username, "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock,
                     "PASSWORD_CLAIM_SIGNATURE": signature,
                     "TIMESTAMP": timestamp,
                 ],
@@ -285,7 +296,9 @@ final class ServerProcess: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("handset-cloud-bench-\(UUID().uuidString)").path
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        // The product beside this benchmark executable (same build directory).
+        let own = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = own.deletingLastPathComponent().appendingPathComponent("handset-cloud")
         process.arguments = ["serve", "--port", "0", "--data-dir", directory, "--log-level", "error"]
         let output = Pipe()
         process.standardOutput = output
@@ -306,7 +319,12 @@ final class ServerProcess: @unchecked Sendable {
 
     /// User + system CPU time of the server so far, from /proc.
     func cpuSeconds() -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+        Self.cpuSeconds(pid: process.processIdentifier)
+    }
+
+    /// User + system CPU time of a process so far, from /proc.
+    static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let end = stat.lastIndex(of: ")")
         else { return nil }
         let fields = stat[stat.index(after: end)...].split(separator: " ")

@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import HandsetCloudSQLite
+import HandsetCloudStorage
+import Testing
+
+@testable import HandsetCloud
+
+@Suite("Group commit (SQLite)")
+struct GroupCommitTests {
+    @Test("every acknowledged write was flushed; concurrent writes share flushes; the data survives reopening")
+    func concurrentWrites() async throws {
+        let root = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = try DataDirectory.prepare(at: root)
+        let database = try CloudDatabase.open(in: directory)
+        let writer = database.writer
+        try await writer.write { db in try db.execute(sql: "CREATE TABLE probe (n INTEGER PRIMARY KEY)") }
+        let before = writer.commits.flushCount
+        #expect(before >= 1, "a write returns only after a flush")
+
+        let writes = 200
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<writes {
+                group.addTask {
+                    try await writer.write { db in
+                        try db.execute(sql: "INSERT INTO probe (n) VALUES (?)", arguments: [n])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let flushes = writer.commits.flushCount - before
+        #expect(flushes >= 1 && flushes <= writes, "one flush per write at most")
+        try writer.close()
+
+        let reopened = try CloudDatabase.open(in: directory)
+        #expect(
+            try await reopened.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM probe") } == writes)
+        try reopened.writer.close()
+    }
+
+    @Test("a flush with no WAL file (nothing waiting in one) succeeds")
+    func noWAL() async throws {
+        let root = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let commits = GroupCommit(databasePath: root.appendingPathComponent("missing.sqlite").path)
+        try await commits.flush()
+        #expect(commits.flushCount == 1)
+    }
+}
