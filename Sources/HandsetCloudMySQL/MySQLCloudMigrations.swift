@@ -7,7 +7,7 @@ import HandsetMySQL
 /// like SQLite's BINARY); times are `DATETIME(6)` in UTC, except `updated_at` of records, kept as the RFC 3339 text
 /// the API shows (it sorts as text, as on SQLite). No partial indexes (MySQL has none): where SQLite's indexes are
 /// limited to live records, `deleted` is a leading column instead.
-enum MySQLCloudMigrations {
+package enum MySQLCloudMigrations {
     static let tableOptions = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
 
     static var migrator: MySQLMigrator {
@@ -38,17 +38,20 @@ enum MySQLCloudMigrations {
         // The pool's sent messages are the "mailbox"; "outbox" is only the client's queue of pending writes. A
         // database made before the rename has `handset_outbox`: it is renamed (which takes the DROP privilege on
         // it). A new database made `handset_mailbox` in the first place: nothing to do, and no DROP asked for.
-        migrator.register("mailbox: the sent messages' table") { connection in
-            let old = try connection.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
-                [.text("handset_outbox")])
-            guard !old.rows.isEmpty else { return }
-            try connection.query("RENAME TABLE handset_outbox TO handset_mailbox")
-        }
-        for (name, statement) in identityAdministrationStatements {
+        migrator.register("mailbox: the sent messages' table", renameOldMailbox)
+        for (name, statement) in identityAdministrationStatements + deviceStatements {
             migrator.register(name, sql: statement)
         }
         return migrator
+    }
+
+    /// Renames the sent messages' table of a database made before "mailbox" was its name; nothing on a newer one.
+    package static func renameOldMailbox(_ connection: MySQLConnection) throws {
+        let old = try connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+            [.text("handset_outbox")])
+        guard !old.rows.isEmpty else { return }
+        try connection.query("RENAME TABLE handset_outbox TO handset_mailbox")
     }
 
     /// Migrations added after the first release of this schema (append-only: new ones go at the end).

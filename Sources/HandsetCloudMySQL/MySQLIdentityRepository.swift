@@ -77,7 +77,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
         try await pool.transaction { db in
             for table in [
                 "handset_users", "handset_user_groups", "handset_refresh_tokens", "handset_verification_codes",
-                "handset_linked_identities", "handset_auth_events",
+                "handset_linked_identities", "handset_auth_events", "handset_devices",
             ] {
                 let column = table == "handset_users" ? "sub" : "user_sub"
                 try db.execute("DELETE FROM \(table) WHERE \(column) = ?", [.text(sub)])

@@ -89,6 +89,7 @@ package struct CloudDatabase: Sendable {
         registerStorageMigrations(in: &migrator)
         registerHostedUIMigrations(in: &migrator)
         registerIdentityAdministrationMigrations(in: &migrator)
+        registerDeviceMigrations(in: &migrator)
         return migrator
     }
 }

@@ -67,6 +67,7 @@ package struct SQLiteIdentityRepository: IdentityRepository {
             try db.execute(sql: "DELETE FROM refresh_tokens WHERE user_sub = ?", arguments: [sub])
             try db.execute(sql: "DELETE FROM verification_codes WHERE user_sub = ?", arguments: [sub])
             try db.execute(sql: "DELETE FROM auth_events WHERE user_sub = ?", arguments: [sub])
+            try db.execute(sql: "DELETE FROM devices WHERE user_sub = ?", arguments: [sub])
         }
     }
 

@@ -34,18 +34,19 @@ extension AppEnvironment {
         }
         return live(
             api: services.api, cognito: services.cognito, session: services.session, scope: scope, flow: flow,
-            hostedUI: hostedUI, now: services.now)
+            hostedUI: hostedUI, now: services.now, devices: services.devices)
     }
 
     /// The real thing, from already-built clients; `scope` says whose data effects work on.
     public static func live(
         api: APIClient, cognito: CognitoClient, session: SessionManager, scope: UserScope, flow: SignInFlow = .srp,
-        hostedUI: HostedUIClient? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        hostedUI: HostedUIClient? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        devices: (any RememberedDeviceStore)? = nil
     ) -> AppEnvironment {
         let relay = EventRelay()
         let live = LiveEffects(
             api: api, cognito: cognito, session: session, scope: scope, flow: flow, hostedUI: hostedUI, now: now,
-            relay: relay)
+            relay: relay, devices: devices)
         var environment = AppEnvironment(
             signIn: { await live.signIn(username: $0, password: $1) },
             answerSignIn: { await live.answerSignIn($0) },
@@ -71,6 +72,7 @@ extension AppEnvironment {
             cancel: { await live.cancelExternalSignIn() })
         environment.loadSortedRecords = { await live.loadRecords(collection: $0, offset: $1, limit: $2, sort: $3) }
         environment.locateRecord = { live.locateRecord(collection: $0, id: $1, sort: $2) }
+        environment.signInWithCode = { await live.signInWithCode(username: $0) }
         environment.relatedTitles = { await live.relatedTitles($0, titleFields: $1) }
         environment.discardRefusal = { live.discardRefusal(collection: $0, id: $1) }
         environment.saveSort = { live.saveSort(collection: $0, sort: $1) }

@@ -12,6 +12,8 @@ public struct ClientServices: Sendable {
     public let paths: HandsetPaths
     public let configuration: ClientConfiguration
     public let tokenCache: TokenCache
+    /// The profile's remembered devices, one per user: their secrets sign in without a second factor.
+    public let devices: DeviceFile
     public let session: SessionManager
     public let transport: any HTTPTransport
     public let cognito: CognitoClient
@@ -36,6 +38,7 @@ public struct ClientServices: Sendable {
         self.now = now
         let tokenCache = TokenCache(file: paths.tokenFile(profile))
         self.tokenCache = tokenCache
+        devices = DeviceFile(file: paths.deviceFile(profile))
         let tokens = tokenCache.load()
         cognito = CognitoClient(configuration: configuration, transport: transport)
         session = SessionManager(

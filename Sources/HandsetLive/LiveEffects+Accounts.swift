@@ -65,7 +65,37 @@ extension LiveEffects {
                 return .account(.mfaLoaded(try await cognito.mfaSettings(accessToken: access)))
             }
         }
+        let devices = devices
+        accounts.devices = {
+            await mfaCall { access in
+                .account(.devicesLoaded(try await Self.accountDevices(cognito, access, session, devices)))
+            }
+        }
+        accounts.forgetDevice = { key in
+            await mfaCall { access in
+                try await cognito.forgetDevice(accessToken: access, deviceKey: key)
+                if let username = await session.current?.user?.username,
+                    devices?.device(for: username)?.deviceKey == key
+                {
+                    devices?.forget(for: username)
+                }
+                return .account(
+                    .devicesLoaded(
+                        try await Self.accountDevices(cognito, access, session, devices),
+                        note: "Device forgotten: its next sign-in asks for the code"))
+            }
+        }
         return accounts
+    }
+
+    private static func accountDevices(
+        _ cognito: CognitoClient, _ access: String, _ session: SessionManager,
+        _ store: (any RememberedDeviceStore)?
+    ) async throws -> [AccountDevice] {
+        let this = await session.current?.user.flatMap { store?.device(for: $0.username)?.deviceKey }
+        return try await cognito.listDevices(accessToken: access).map {
+            AccountDevice(key: $0.key, name: $0.name, remembered: $0.remembered, isThisDevice: $0.key == this)
+        }
     }
 
     /// A call with a valid access token (refreshed first if due), its failures in the account screen's words.

@@ -6,9 +6,16 @@ import HandsetRemote
 /// Signing in (SRP or password, then whatever Cognito asks), and out.
 extension LiveEffects {
     func signIn(username: String, password: String) async -> AppEvent {
-        let conversation = SignInConversation(cognito: cognito, flow: flow, now: now)
+        let conversation = SignInConversation(cognito: cognito, flow: flow, now: now, devices: devices)
         await conversations.set(conversation)
         return await signInEvent(await conversation.start(username: username, password: password))
+    }
+
+    /// A sign-in with a one-time code (USER_AUTH); the pool's answer says whether it offers one.
+    func signInWithCode(username: String) async -> AppEvent {
+        let conversation = SignInConversation(cognito: cognito, flow: flow, now: now, devices: devices)
+        await conversations.set(conversation)
+        return await signInEvent(await conversation.startPasswordless(username: username))
     }
 
     func answerSignIn(_ answer: String) async -> AppEvent {

@@ -17,6 +17,8 @@ struct LiveEffects: Sendable {
     let now: @Sendable () -> Date
     /// Where long effects report progress.
     let relay: EventRelay
+    /// The profile's remembered devices (sign-ins on them skip the code).
+    var devices: (any RememberedDeviceStore)? = nil
     /// The sign-in in progress, between the person's answers.
     let conversations = ConversationHolder()
     /// The sign-in in a browser or on another device under way, to stop it (Esc).

@@ -25,6 +25,9 @@ public enum SignInPrompt: Sendable, Equatable {
     case totpSetup(secret: String, uri: String)
     /// The account has a temporary password: choose a new one (and fill these attributes).
     case newPassword(requiredAttributes: [String])
+    /// The pool remembers devices only when the person says so: remember this one, so that sign-ins here skip the
+    /// code? Answered with `yes` or `no`.
+    case rememberDevice
 }
 
 /// Which first step to use: SRP (the default; the password never leaves the device) or plain password.

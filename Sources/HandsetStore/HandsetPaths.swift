@@ -39,6 +39,11 @@ public struct HandsetPaths: Sendable, Equatable {
         state.appendingPathComponent("sessions", isDirectory: true).appendingPathComponent("\(profile).json")
     }
 
+    /// The profile's remembered devices (their secrets sign in without a second factor).
+    public func deviceFile(_ profile: String) -> URL {
+        state.appendingPathComponent("devices", isDirectory: true).appendingPathComponent("\(profile).json")
+    }
+
     /// The profile's folder of offline caches.
     public func profileData(_ profile: String) -> URL {
         data.appendingPathComponent(profile, isDirectory: true)

@@ -36,6 +36,30 @@ public enum AccountView {
         for (index, line) in lines.enumerated() {
             grid.put(TextWidth.truncate(line, to: grid.width - 4), x: 2, y: top + index, role: .normal)
         }
+        renderDevices(state.account, top: top + lines.count + 1, into: &grid)
+    }
+
+    /// The remembered devices (sign-ins on them skip the code), the selected one highlighted for `f`.
+    static func renderDevices(_ account: AccountState, top: Int, into grid: inout CellGrid) {
+        guard top < grid.height - 2 else { return }
+        grid.put("Devices", x: 2, y: top, role: .fieldLabel)
+        guard let devices = account.devices else {
+            grid.put(account.devicesError ?? "…", x: 14, y: top, role: .dim)
+            return
+        }
+        guard !devices.isEmpty else {
+            grid.put("none remembered (a sign-in with a code remembers this one)", x: 14, y: top, role: .dim)
+            return
+        }
+        grid.put("↑↓ choose, f forget (its next sign-in asks for the code)", x: 14, y: top, role: .dim)
+        for (index, device) in devices.enumerated() where top + 1 + index < grid.height - 1 {
+            let role: StyleRole = index == account.selectedDevice ? .selection : .normal
+            let text =
+                "\(device.name ?? "(no name)")  \(device.remembered ? "remembered" : "not remembered")"
+                + (device.isThisDevice ? "  (this device)" : "") + "  \(device.key)"
+            grid.fill(x: 14, y: top + 1 + index, width: grid.width - 16, height: 1, role: role)
+            grid.put(TextWidth.truncate(text, to: grid.width - 16), x: 14, y: top + 1 + index, role: role)
+        }
     }
 
     /// `authenticator app (preferred), email code`.

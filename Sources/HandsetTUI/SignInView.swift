@@ -40,7 +40,7 @@ public enum SignInView {
                 cursor: form.cursor, row: 2, into: &grid)
             hints = [
                 ("Enter", "sign in"), ("Tab", "field"), ("Ctrl-N", "new account"), ("Ctrl-R", "forgot password"),
-                ("Esc", "quit"),
+                ("Ctrl-E", "a code instead"), ("Esc", "quit"),
             ]
             if !options.isEmpty {
                 for (index, option) in options.enumerated() {
@@ -111,6 +111,10 @@ public enum SignInView {
             grid.put(TextWidth.truncate(uri, to: layout.width), x: layout.left, y: layout.top + 4, role: .dim)
             layout.field("Code", form.answer, focused: true, cursor: form.cursor, row: 6, into: &grid)
             hints = [("Enter", "verify"), ("Esc", "back")]
+        case .rememberDevice:
+            layout.text("Remember this device?", row: 0, into: &grid)
+            layout.text("Sign-ins here will then skip the code.", row: 1, into: &grid)
+            hints = [("y", "remember"), ("n", "not now")]
         case .newPassword(let attributes):
             layout.text("This account has a temporary password. Choose a new one.", row: 0, into: &grid)
             if !attributes.isEmpty {

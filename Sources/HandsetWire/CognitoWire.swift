@@ -70,15 +70,20 @@ public struct AuthenticationResult: Codable, Sendable, Equatable {
     public var refreshToken: String?
     public var expiresIn: Int
     public var tokenType: String
+    /// A device key for this sign-in's device, when the pool tracks devices and the sign-in was not made on a
+    /// known one: the client confirms it (`ConfirmDevice`) to be remembered.
+    public var newDeviceMetadata: NewDeviceMetadata?
 
     public init(
-        accessToken: String, idToken: String, refreshToken: String?, expiresIn: Int, tokenType: String = "Bearer"
+        accessToken: String, idToken: String, refreshToken: String?, expiresIn: Int, tokenType: String = "Bearer",
+        newDeviceMetadata: NewDeviceMetadata? = nil
     ) {
         self.accessToken = accessToken
         self.idToken = idToken
         self.refreshToken = refreshToken
         self.expiresIn = expiresIn
         self.tokenType = tokenType
+        self.newDeviceMetadata = newDeviceMetadata
     }
 
     enum CodingKeys: String, CodingKey {
@@ -87,6 +92,23 @@ public struct AuthenticationResult: Codable, Sendable, Equatable {
         case refreshToken = "RefreshToken"
         case expiresIn = "ExpiresIn"
         case tokenType = "TokenType"
+        case newDeviceMetadata = "NewDeviceMetadata"
+    }
+}
+
+/// Cognito's `NewDeviceMetadataType`: the key of the device a sign-in was made on, and its group key.
+public struct NewDeviceMetadata: Codable, Sendable, Equatable {
+    public var deviceKey: String
+    public var deviceGroupKey: String
+
+    public init(deviceKey: String, deviceGroupKey: String) {
+        self.deviceKey = deviceKey
+        self.deviceGroupKey = deviceGroupKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case deviceKey = "DeviceKey"
+        case deviceGroupKey = "DeviceGroupKey"
     }
 }
 
@@ -96,15 +118,18 @@ public struct AuthResponse: Codable, Sendable, Equatable {
     public var challengeName: String?
     public var session: String?
     public var challengeParameters: [String: String]?
+    /// `USER_AUTH`'s SELECT_CHALLENGE: the first factors this user may choose from.
+    public var availableChallenges: [String]?
 
     public init(
         authenticationResult: AuthenticationResult? = nil, challengeName: String? = nil, session: String? = nil,
-        challengeParameters: [String: String]? = nil
+        challengeParameters: [String: String]? = nil, availableChallenges: [String]? = nil
     ) {
         self.authenticationResult = authenticationResult
         self.challengeName = challengeName
         self.session = session
         self.challengeParameters = challengeParameters
+        self.availableChallenges = availableChallenges
     }
 
     enum CodingKeys: String, CodingKey {
@@ -112,6 +137,7 @@ public struct AuthResponse: Codable, Sendable, Equatable {
         case challengeName = "ChallengeName"
         case session = "Session"
         case challengeParameters = "ChallengeParameters"
+        case availableChallenges = "AvailableChallenges"
     }
 }
 

@@ -67,7 +67,8 @@ struct HandsetCommand: AsyncParsableCommand {
             UICommand.self, LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, SignUpCommand.self,
             ConfirmCommand.self, PasswordCommand.self, StatusCommand.self,
             SyncCommand.self, ListCommand.self, GetCommand.self, PutCommand.self, RemoveCommand.self,
-            ConflictsCommand.self, RefusedCommand.self, InboxCommand.self, MFACommand.self, ConfigCommand.self,
+            ConflictsCommand.self, RefusedCommand.self, InboxCommand.self, MFACommand.self, DevicesCommand.self,
+            ConfigCommand.self,
         ],
         defaultSubcommand: UICommand.self)
 }

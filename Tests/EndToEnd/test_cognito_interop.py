@@ -171,6 +171,6 @@ def test_admin_operations_and_groups(cloud, pool, idp):
 
 def test_unsupported_operations_answer_in_cognito_shape(idp):
     with pytest.raises(ClientError) as info:
-        idp.list_devices(AccessToken="x")
+        idp.list_web_authn_credentials(AccessToken="x")
     assert error_code(info) == "UnknownOperationException"
-    assert "ListDevices" in info.value.response["Error"]["Message"]
+    assert "ListWebAuthnCredentials" in info.value.response["Error"]["Message"]

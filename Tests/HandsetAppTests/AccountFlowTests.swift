@@ -118,7 +118,7 @@ import Testing
 @Suite struct MFASetupFlowTests {
     @Test func setUpVerifyAndTurnOff() {
         var state = KeysPaletteMouseTests().listState()
-        #expect(AppCore.update(&state, .key(.character("A"))) == [.loadMFA])
+        #expect(AppCore.update(&state, .key(.character("A"))) == [.loadMFA, .loadDevices])
         _ = AppCore.update(&state, .account(.mfaLoaded(.init(enabled: [], preferred: nil))))
         #expect(state.account.mfa?.enabled == [])
         #expect(AppCore.update(&state, .key(.character("x"))).isEmpty, "nothing to turn off")

@@ -14,19 +14,12 @@ import Testing
             #expect(try await tables(like: "handset_mailbox", in: pool) == ["handset_mailbox"])
             #expect(try await tables(like: "handset_outbox", in: pool) == [])
 
-            // As the database stood before the rename: the old table, and neither the rename nor any later
-            // migration applied yet (each of those is repeatable, so they run again unharmed).
+            // As the database stood before the rename: the old table, with a message in it.
             try await pool.withConnection { connection in
                 try connection.query("RENAME TABLE handset_mailbox TO handset_outbox")
                 try connection.query(#"INSERT INTO handset_outbox (message) VALUES ('{"code":"123456"}')"#)
-                let position = try connection.execute(
-                    "SELECT position FROM \(MySQLMigrator.tableName) WHERE name = ?",
-                    [.text("mailbox: the sent messages' table")]
-                ).rows[0][0]
-                try connection.execute(
-                    "DELETE FROM \(MySQLMigrator.tableName) WHERE position >= ?", [position])
+                try MySQLCloudMigrations.renameOldMailbox(connection)
             }
-            await (try await MySQLCloudStorage.open(database.configuration)).close()
             #expect(try await tables(like: "handset_outbox", in: pool) == [])
             let kept = try await pool.execute("SELECT message FROM handset_mailbox").rows.map { $0[0] }
             #expect(kept == [.text(#"{"code":"123456"}"#)])

@@ -117,8 +117,8 @@ struct CognitoInitiateAuthTests {
             name: "unknown operation", operation: "MakeCoffee", body: "{}", type: "UnknownOperationException",
             messageContains: "MakeCoffee"),
         .init(
-            name: "operation not served yet", operation: "ListDevices", body: "{}", type: "UnknownOperationException",
-            messageContains: "ListDevices"),
+            name: "operation not served yet", operation: "ListWebAuthnCredentials", body: "{}",
+            type: "UnknownOperationException", messageContains: "ListWebAuthnCredentials"),
         .init(
             name: "unknown client", operation: "InitiateAuth",
             body:

@@ -192,10 +192,16 @@ import Testing
         state.themeNames = ["dark", "light", "high-contrast", "monochrome"]
         state.themeName = "light"
         state.screen = .account
+        state.account.devices = [
+            AccountDevice(key: "us-east-1_0a1b", name: "handset", remembered: true, isThisDevice: true),
+            AccountDevice(key: "us-east-1_9f8e", name: "phone", remembered: false, isThisDevice: false),
+        ]
+        state.account.selectedDevice = 1
         let grid = Renderer.render(
             state, width: 80, height: 24, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
         assertSnapshot(grid, named: "account")
         #expect(grid.text.contains("[light]"))
+        #expect(grid.text.contains("handset  remembered  (this device)"))
     }
 
     @Test func hitTestFindsRowsTabsAndPaletteLines() {

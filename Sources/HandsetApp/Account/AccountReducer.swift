@@ -35,6 +35,18 @@ enum AccountReducer {
             }
             return []
 
+        case .devicesLoaded(let devices, let note):
+            state.account.devices = devices
+            state.account.devicesError = nil
+            state.account.selectedDevice = min(state.account.selectedDevice, max(devices.count - 1, 0))
+            if let note { state.message = StatusMessage(note) }
+            return []
+
+        case .devicesFailed(let message):
+            state.account.devicesError = message
+            state.message = StatusMessage(message, kind: .error)
+            return []
+
         case .signedOut(let message):
             _ = state.sync.schedule.handle(.stopped)
             _ = state.inbox.poll.handle(.stopped)
@@ -88,6 +100,21 @@ enum AccountReducer {
             state.confirmation = Confirmation(
                 "Turn off the authenticator app? Sign-ins stop asking for its code. y turns it off, any other key keeps it",
                 .turnOffAuthenticator)
+        case .down, .character("j"):
+            let count = state.account.devices?.count ?? 0
+            state.account.selectedDevice = min(state.account.selectedDevice + 1, max(count - 1, 0))
+        case .up, .character("k"):
+            state.account.selectedDevice = max(state.account.selectedDevice - 1, 0)
+        case .character("f"):
+            guard let devices = state.account.devices, devices.indices.contains(state.account.selectedDevice) else {
+                state.message = StatusMessage("No remembered device to forget")
+                return []
+            }
+            let device = devices[state.account.selectedDevice]
+            let which = device.isThisDevice ? "this device" : "device \(device.name ?? device.key)"
+            state.confirmation = Confirmation(
+                "Forget \(which)? Its next sign-in asks for the code again. y forgets it, any other key keeps it",
+                .forgetDevice(key: device.key))
         case .escape, .character("q"), .left, .character("h"):
             state.screen = .list
         default:

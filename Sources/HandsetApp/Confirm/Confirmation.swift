@@ -3,6 +3,8 @@ public struct Confirmation: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         case signOutEverywhere
         case turnOffAuthenticator
+        /// Forget a remembered device: its next sign-in asks for the code again.
+        case forgetDevice(key: String)
         /// Ask for a file to replace the attachment already in `collection/recordId.field`.
         case replaceAttachment(collection: String, recordId: String, field: String)
         /// Leave the app although a changed form or writes not yet sent would be left behind.

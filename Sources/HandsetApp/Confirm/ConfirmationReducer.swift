@@ -17,6 +17,9 @@ enum ConfirmationReducer {
             return [.signOut(everywhere: true)]
         case .turnOffAuthenticator:
             return [.disableTOTP]
+        case .forgetDevice(let key):
+            state.message = StatusMessage("Forgetting the device…")
+            return [.forgetDevice(key: key)]
         case .replaceAttachment(let collection, let recordId, let field):
             state.attachments.prompt = PromptState(
                 purpose: .upload(collection: collection, recordId: recordId, field: field))

@@ -54,6 +54,9 @@ public enum AccountEvent: Sendable, Equatable {
     /// A new authenticator secret: show it and ask for the app's first code.
     case totpSetupStarted(secret: String, uri: String)
     case mfaFailed(String)
+    /// The remembered devices (after a forget too, with a note).
+    case devicesLoaded([AccountDevice], note: String? = nil)
+    case devicesFailed(String)
     /// The session ended on this device (the cache stays for the next sign-in).
     case signedOut(message: String)
     case sessionExpired
@@ -141,10 +144,15 @@ public enum AppEffect: Sendable, Equatable {
     case startDeviceSignIn
     /// Stop waiting for the browser or the other device.
     case cancelExternalSignIn
+    /// Sign in with a one-time code instead of the password (USER_AUTH).
+    case signInWithCode(username: String)
     case loadMFA
     case startTOTPSetup
     case verifyTOTPSetup(code: String)
     case disableTOTP
+    case loadDevices
+    /// Forget one remembered device (its next sign-in asks for the code).
+    case forgetDevice(key: String)
     case refreshSchema
     /// A window of the list; with `keeping`, the window is moved to hold that record and says where it stands.
     case loadRecords(
@@ -192,9 +200,12 @@ extension AppEffect: CustomStringConvertible {
         case .startDeviceSignIn: return "startDeviceSignIn"
         case .cancelExternalSignIn: return "cancelExternalSignIn"
         case .loadMFA: return "loadMFA"
+        case .signInWithCode(let username): return "signInWithCode(\(username))"
         case .startTOTPSetup: return "startTOTPSetup"
         case .verifyTOTPSetup: return "verifyTOTPSetup(<code>)"
         case .disableTOTP: return "disableTOTP"
+        case .loadDevices: return "loadDevices"
+        case .forgetDevice(let key): return "forgetDevice(\(key))"
         case .resetPassword(let username, _, _): return "resetPassword(\(username), <code>, <password>)"
         case .refreshSchema: return "refreshSchema"
         case .loadRecords(let collection, let offset, let limit, _, _):

@@ -77,7 +77,7 @@ public enum KeyHelp {
             return [
                 ("m", "set up an authenticator app (TOTP)"), ("x", "turn the authenticator app off (asks)"),
                 ("t / T", "next / previous theme"), ("o", "sign out"), ("O", "sign out everywhere (asks)"),
-                ("Esc", "back"),
+                ("↑ ↓", "choose a remembered device"), ("f", "forget the device (asks)"), ("Esc", "back"),
             ] + common
         case .mfaSetup:
             return [("digits", "the code the app shows"), ("Enter", "verify"), ("Esc", "back to the account")] + common

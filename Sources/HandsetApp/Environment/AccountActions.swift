@@ -11,6 +11,11 @@ public struct AccountActions: Sendable {
     public var startTOTP: @Sendable () async -> AppEvent = { .account(.mfaFailed("Not available")) }
     public var verifyTOTP: @Sendable (_ code: String) async -> AppEvent = { _ in .account(.mfaFailed("Not available")) }
     public var disableTOTP: @Sendable () async -> AppEvent = { .account(.mfaFailed("Not available")) }
+    /// The person's remembered devices; forgetting one.
+    public var devices: @Sendable () async -> AppEvent = { .account(.devicesFailed("Not available")) }
+    public var forgetDevice: @Sendable (_ key: String) async -> AppEvent = { _ in
+        .account(.devicesFailed("Not available"))
+    }
 
     public init(
         signUp: @escaping @Sendable (String, String, String) async -> AppEvent = { _, _, _ in

@@ -7,6 +7,10 @@ import HandsetWire
 public struct AppEnvironment: Sendable {
     public var signIn: @Sendable (_ username: String, _ password: String) async -> AppEvent
     public var answerSignIn: @Sendable (_ answer: String) async -> AppEvent
+    /// A sign-in with a one-time code instead of the password.
+    public var signInWithCode: @Sendable (_ username: String) async -> AppEvent = { _ in
+        .signIn(.failed("Sign-in with a code is not available"))
+    }
     /// Sign-up and password reset (Cognito's SignUp, ConfirmSignUp, ForgotPassword, ConfirmForgotPassword).
     public var accounts: AccountActions
     /// Uploads, downloads, archive restores and object info.
@@ -108,6 +112,7 @@ public struct AppEnvironment: Sendable {
         switch effect {
         case .signIn(let username, let password): return await signIn(username, password)
         case .answerSignIn(let answer): return await answerSignIn(answer)
+        case .signInWithCode(let username): return await signInWithCode(username)
         case .signUp(let username, let email, let password): return await accounts.signUp(username, email, password)
         case .confirmSignUp(let username, let code): return await accounts.confirmSignUp(username, code)
         case .forgotPassword(let username): return await accounts.forgotPassword(username)
@@ -120,6 +125,8 @@ public struct AppEnvironment: Sendable {
         case .startTOTPSetup: return await accounts.startTOTP()
         case .verifyTOTPSetup(let code): return await accounts.verifyTOTP(code)
         case .disableTOTP: return await accounts.disableTOTP()
+        case .loadDevices: return await accounts.devices()
+        case .forgetDevice(let key): return await accounts.forgetDevice(key)
         case .refreshSchema: return await refreshSchema()
         case .loadRecords(let collection, let offset, let limit, let sort, let keeping):
             return await loadWindow(collection, offset: offset, limit: limit, sort: sort, keeping: keeping)

@@ -179,7 +179,7 @@ enum ListReducer {
             return [.loadInbox]
         case .character("A"):
             state.screen = .account
-            return [.loadMFA]
+            return [.loadMFA, .loadDevices]
         case .character("r"):
             guard state.list != nil else { return [] }
             guard !state.sync.isSyncing else {

@@ -90,6 +90,7 @@ enum SignInReducer {
         state.screen = .signIn(form)
         switch outcome {
         case .submit(let username, let password): return [.signIn(username: username, password: password)]
+        case .signInWithCode(let username): return [.signInWithCode(username: username)]
         case .answer(let answer): return [.answerSignIn(answer)]
         case .signUp(let username, let email, let password):
             return [.signUp(username: username, email: email, password: password)]

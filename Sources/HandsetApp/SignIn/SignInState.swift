@@ -25,6 +25,8 @@ public struct SignInState: Sendable, Equatable {
         case web(provider: String, url: String)
         /// Signing in on another device: the code to enter there and where (empty until they are known).
         case device(userCode: String, verificationURI: String, completeURI: String)
+        /// Remember this device (the pool asks only when the person says so)? `y` or `n`.
+        case rememberDevice
 
         /// The stages of creating or recovering an account (not challenges of a sign-in).
         public var isAccountStage: Bool {
@@ -105,6 +107,7 @@ public struct SignInState: Sendable, Equatable {
         case .mfaChoice(let methods): stage = .choice(methods, selected: 0)
         case .totpSetup(let secret, let uri): stage = .totpSetup(secret: secret, uri: uri)
         case .newPassword(let attributes): stage = .newPassword(requiredAttributes: attributes)
+        case .rememberDevice: stage = .rememberDevice
         }
     }
 }
@@ -123,6 +126,8 @@ extension SignInState: CustomStringConvertible, CustomDebugStringConvertible {
 public enum SignInFormOutcome: Sendable, Equatable {
     case none
     case submit(username: String, password: String)
+    /// Sign in with a one-time code (email or text message) instead of the password, if the pool offers it.
+    case signInWithCode(username: String)
     /// The answer to a challenge.
     case answer(String)
     case signUp(username: String, email: String, password: String)
@@ -161,6 +166,17 @@ extension SignInState {
         case .control("r"):
             start(.forgotPassword)
             return .none
+        case .control("e"):
+            let trimmed = username.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else {
+                error = "Enter your username or email, then Ctrl-E for a sign-in code"
+                focus = .username
+                return .none
+            }
+            error = nil
+            password = ""
+            isSubmitting = true
+            return .signInWithCode(username: trimmed)
         case .tab, .down:
             focus = focus == .username ? .password : .username
         case .backTab, .up:
@@ -236,6 +252,19 @@ extension SignInState {
     }
 
     private mutating func handleChallenge(_ key: Key) -> SignInFormOutcome {
+        // Signed in already: Esc is "no", never a way back to the password.
+        if stage == .rememberDevice {
+            switch key {
+            case .character("y"), .character("Y"), .enter:
+                isSubmitting = true
+                return .answer("yes")
+            case .character("n"), .character("N"), .escape:
+                isSubmitting = true
+                return .answer("no")
+            default:
+                return .none
+            }
+        }
         if key == .escape {
             stage = .credentials
             answer = ""

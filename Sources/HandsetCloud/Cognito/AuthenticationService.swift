@@ -25,6 +25,8 @@ struct AuthenticationService: Sendable {
     enum SignInStep: Sendable {
         case challenge(AuthResponse)
         case authenticated(PoolUser)
+        /// Signed in on a device that proved itself (DEVICE_PASSWORD_VERIFIER): the tokens name it.
+        case authenticatedOnDevice(PoolUser, deviceKey: String)
     }
 
     enum Challenge {
@@ -32,6 +34,11 @@ struct AuthenticationService: Sendable {
         static let newPasswordRequired = "NEW_PASSWORD_REQUIRED"
         static let selectMFAType = "SELECT_MFA_TYPE"
         static let mfaSetup = "MFA_SETUP"
+        static let deviceSRP = "DEVICE_SRP_AUTH"
+        static let devicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER"
+        static let userAuth = "USER_AUTH"
+        static let selectChallenge = "SELECT_CHALLENGE"
+        static let smsOTP = "SMS_OTP"
     }
 
     // MARK: InitiateAuth
@@ -53,6 +60,9 @@ struct AuthenticationService: Sendable {
         case CognitoAuthFlow.refreshToken, CognitoAuthFlow.refreshTokenAlias:
             try requireEnabled(request.authFlow, for: client)
             return try await refresh(request.authParameters, client: client)
+        case Challenge.userAuth:
+            try requireEnabled(request.authFlow, for: client)
+            return try await tokens(for: startUserAuth(request.authParameters, client: client), client: client)
         default:
             throw CognitoError.invalidParameter(
                 "Unsupported AuthFlow \(request.authFlow): handset-cloud does not implement it")
@@ -75,7 +85,7 @@ struct AuthenticationService: Sendable {
     /// `USER_SRP_AUTH`: answers SRP_A with the PASSWORD_VERIFIER challenge. An unknown user gets a decoy challenge
     /// built from a salt and verifier derived from the name, so the answer looks like a real user's (stable salt,
     /// random B, the name as the pool would have stored it) and fails only at the signature, like a wrong password.
-    private func startSRP(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
+    func startSRP(_ parameters: [String: String], client: AppClient) async throws -> AuthResponse {
         let username = try Self.parameter(parameters, "USERNAME")
         let clientPublicHex = try Self.parameter(parameters, "SRP_A")
         try pool.requireSecretHash(parameters["SECRET_HASH"], client: client, usernames: [username])
@@ -100,7 +110,7 @@ struct AuthenticationService: Sendable {
             username: user?.username ?? userIdForSRP, userSub: user?.sub,
             state: ChallengeState(
                 decoy: user == nil ? true : nil, clientPublicValue: clientPublicHex,
-                serverPublicValue: SRPHex.encode(server.publicValue)))
+                serverPublicValue: SRPHex.encode(server.publicValue), deviceKey: Self.deviceKey(parameters)))
         let secretBlock = try pool.sealer.seal(
             .init(sessionId: sessionId, issuedAt: pool.now(), serverPrivateValue: server.privateValue),
             userIdForSRP: userIdForSRP)
@@ -151,7 +161,7 @@ struct AuthenticationService: Sendable {
             throw CognitoError.incorrectCredentials
         }
         try await pool.store.attemptSucceeded(subject: subject, kind: .password)
-        return try await continueAfterPassword(user, client: client)
+        return try await continueAfterPassword(user, client: client, deviceKey: Self.deviceKey(parameters))
     }
 
     // MARK: RespondToAuthChallenge
@@ -175,6 +185,14 @@ struct AuthenticationService: Sendable {
             return try await answerMFASetup(request, client: client)
         case Challenge.newPasswordRequired:
             return try await answerNewPassword(request, client: client)
+        case Challenge.deviceSRP:
+            return try await answerDeviceSRP(request, client: client)
+        case Challenge.devicePasswordVerifier:
+            return try await answerDevicePasswordVerifier(request, client: client)
+        case Challenge.selectChallenge:
+            return try await answerSelectChallenge(request, client: client)
+        case Challenge.smsOTP:
+            return try await answerFirstFactorCode(request, client: client)
         default:
             throw CognitoError.invalidParameter("Unsupported ChallengeName \(request.challengeName)")
         }
@@ -224,11 +242,15 @@ struct AuthenticationService: Sendable {
             throw CognitoError.incorrectCredentials
         }
         try await pool.store.attemptSucceeded(subject: subject, kind: .password)
-        return try await continueAfterPassword(user, client: client)
+        return try await continueAfterPassword(
+            user, client: client, deviceKey: Self.deviceKey(responses) ?? session.state.deviceKey)
     }
 
-    /// After a correct password: account state, then a new password if one is due, then the second factor.
-    private func continueAfterPassword(_ user: PoolUser, client: AppClient) async throws -> SignInStep {
+    /// After a correct password: account state, then a new password if one is due, then the device's own proof
+    /// (when the client named a device of the user's), then the second factor.
+    private func continueAfterPassword(
+        _ user: PoolUser, client: AppClient, deviceKey: String? = nil
+    ) async throws -> SignInStep {
         guard user.enabled else { throw CognitoError.userDisabled }
         switch user.status {
         case .unconfirmed:
@@ -257,19 +279,24 @@ struct AuthenticationService: Sendable {
                         "userAttributes": Self.jsonText(attributes),
                     ]))
         case .confirmed:
+            if let challenge = try await deviceChallenge(for: user, deviceKey: deviceKey, client: client) {
+                return challenge
+            }
             return try await secondFactor(for: user, client: client)
         }
     }
 
-    /// The second-factor step the pool's MFA mode and the user's settings call for, or tokens.
-    private func secondFactor(for user: PoolUser, client: AppClient) async throws -> SignInStep {
+    /// The second-factor step the pool's MFA mode and the user's settings call for, or tokens. `provenDevice`, a
+    /// device that proved itself already, is carried through to the tokens.
+    func secondFactor(for user: PoolUser, client: AppClient, provenDevice: String? = nil) async throws -> SignInStep {
         let configuration = pool.configuration
-        guard configuration.mfaConfiguration != .off else { return .authenticated(user) }
+        let done: SignInStep = provenDevice.map { .authenticatedOnDevice(user, deviceKey: $0) } ?? .authenticated(user)
+        guard configuration.mfaConfiguration != .off else { return done }
         let factors = user.mfa.enabledFactors.filter { configuration.enabledMFAs.contains($0.rawValue) }
         if factors.isEmpty {
             guard configuration.mfaConfiguration == .on,
                 configuration.enabledMFAs.contains(MFAFactor.softwareToken.rawValue)
-            else { return .authenticated(user) }
+            else { return done }
             let session = try await pool.openSession(
                 challenge: Challenge.mfaSetup, client: client, username: user.username, userSub: user.sub)
             return .challenge(
@@ -280,13 +307,15 @@ struct AuthenticationService: Sendable {
                     ]))
         }
         if let preferred = user.mfa.preferred, factors.contains(preferred) {
-            return .challenge(try await challenge(preferred, for: user, client: client))
+            return .challenge(try await challenge(preferred, for: user, client: client, provenDevice: provenDevice))
         }
-        if factors.count == 1 { return .challenge(try await challenge(factors[0], for: user, client: client)) }
+        if factors.count == 1 {
+            return .challenge(try await challenge(factors[0], for: user, client: client, provenDevice: provenDevice))
+        }
         let choices = factors.map(\.rawValue)
         let session = try await pool.openSession(
             challenge: Challenge.selectMFAType, client: client, username: user.username, userSub: user.sub,
-            state: ChallengeState(choices: choices))
+            state: ChallengeState(choices: choices, provenDeviceKey: provenDevice))
         return .challenge(
             AuthResponse(
                 challengeName: Challenge.selectMFAType, session: session,
@@ -294,9 +323,11 @@ struct AuthenticationService: Sendable {
     }
 
     /// Asks for one factor's code; SMS and email codes are "sent" to the mailbox first.
-    private func challenge(_ factor: MFAFactor, for user: PoolUser, client: AppClient) async throws -> AuthResponse {
+    private func challenge(
+        _ factor: MFAFactor, for user: PoolUser, client: AppClient, provenDevice: String? = nil
+    ) async throws -> AuthResponse {
         var parameters = ["USER_ID_FOR_SRP": user.userIdForSRP]
-        var state = ChallengeState()
+        var state = ChallengeState(provenDeviceKey: provenDevice)
         let session = Base64URL.encode(SecureRandom.bytes(32))
         switch factor {
         case .softwareToken:
@@ -323,6 +354,13 @@ struct AuthenticationService: Sendable {
         }
         let session = try await pool.claimSession(
             request.session, challenge: factor.rawValue, clientId: client.clientId)
+        // A one-time code as the first factor (USER_AUTH) for a name that is no user: wrong, like any code.
+        if session.state.decoy == true {
+            try await pool.store.releaseSession(idHash: session.idHash)
+            try await pool.beginAttempt(
+                UserPool.codeSubject(user: nil, typed: session.username), .mfa, locked: .mfaAttemptsExceeded)
+            throw CognitoError.mfaCodeMismatch
+        }
         let user = try await sessionUser(session, responses: request.challengeResponses, client: client)
         let codeName =
             switch factor {
@@ -358,7 +396,7 @@ struct AuthenticationService: Sendable {
             }
             throw error
         }
-        return .authenticated(user)
+        return session.state.provenDeviceKey.map { .authenticatedOnDevice(user, deviceKey: $0) } ?? .authenticated(user)
     }
 
     private func answerSelectMFAType(
@@ -375,7 +413,8 @@ struct AuthenticationService: Sendable {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw CognitoError.invalidParameter("ANSWER must be one of \(session.state.choices ?? [])")
         }
-        return .challenge(try await challenge(factor, for: user, client: client))
+        return .challenge(
+            try await challenge(factor, for: user, client: client, provenDevice: session.state.provenDeviceKey))
     }
 
     private func answerMFASetup(
@@ -434,7 +473,7 @@ struct AuthenticationService: Sendable {
     }
 
     /// The user a session belongs to; `USERNAME`, when given, must name them.
-    private func sessionUser(
+    func sessionUser(
         _ session: ChallengeSession, responses: [String: String], client: AppClient
     )
         async throws -> PoolUser
@@ -459,13 +498,25 @@ struct AuthenticationService: Sendable {
         switch step {
         case .challenge(let response): return response
         case .authenticated(let user): return try await signedIn(user, client: client)
+        case .authenticatedOnDevice(let user, let deviceKey):
+            return try await signedIn(user, client: client, provenDevice: deviceKey)
         }
     }
 
-    /// The end of every successful sign-in: ID, access and refresh tokens for a new sign-in session.
-    func signedIn(_ user: PoolUser, client: AppClient) async throws -> AuthResponse {
+    /// What Cognito's API answers for a step (shared with `AdminRespondToAuthChallenge`).
+    func answerTokens(for step: SignInStep, client: AppClient) async throws -> AuthResponse {
+        try await tokens(for: step, client: client)
+    }
+
+    /// The end of every successful sign-in: ID, access and refresh tokens for a new sign-in session. When the pool
+    /// tracks devices, the tokens name the device: the one that proved itself, else a new key handed out as
+    /// `NewDeviceMetadata` for the client to confirm.
+    func signedIn(_ user: PoolUser, client: AppClient, provenDevice: String? = nil) async throws -> AuthResponse {
         let session = SignInSession.new(at: pool.now())
-        let issued = try await pool.tokens.issueTokens(for: user, clientId: client.clientId, session: session)
+        let newDevice = provenDevice == nil ? newDeviceMetadata(for: user) : nil
+        let issued = try await pool.tokens.issueTokens(
+            for: user, clientId: client.clientId, session: session,
+            deviceKey: provenDevice ?? newDevice?.deviceKey)
         try await AuthEventLog(pool: pool).signIn(
             user, passed: true, checked: [.password: true], clientId: client.clientId, eventId: session.eventId)
         let refreshToken = RefreshTokenSecret.generate()
@@ -474,7 +525,7 @@ struct AuthenticationService: Sendable {
         return AuthResponse(
             authenticationResult: AuthenticationResult(
                 accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: refreshToken,
-                expiresIn: issued.expiresIn),
+                expiresIn: issued.expiresIn, newDeviceMetadata: newDevice),
             challengeParameters: [:])
     }
 
@@ -536,7 +587,9 @@ struct AuthenticationService: Sendable {
             else { throw invalid }
             newRefreshToken = replacement
         }
-        let issued = try await pool.tokens.issueTokens(for: user, clientId: client.clientId, session: stored.session)
+        let issued = try await pool.tokens.issueTokens(
+            for: user, clientId: client.clientId, session: stored.session,
+            deviceKey: try await refreshDevice(parameters, user: user))
         return AuthResponse(
             authenticationResult: AuthenticationResult(
                 accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: newRefreshToken,

@@ -29,6 +29,7 @@ struct CognitoController: Sendable {
         let mfa = MFAService(pool: pool)
         let admin = AdminService(pool: pool, accounts: accounts, mfa: mfa)
         let metering = SignInMetering(metrics: metrics)
+        let devices = DeviceService(pool: pool)
         func adminOperation<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(
             _ name: String, _ body: @escaping @Sendable (Input) async throws -> Output
         ) -> CognitoOperation {
@@ -77,7 +78,9 @@ struct CognitoController: Sendable {
             ] + GroupAdministrationService(admin: admin).operations
                 + AttributeAdministrationService(admin: admin).operations
                 + PoolSettingsService(admin: admin).operations + AuthEventService(admin: admin).operations
-                + RefreshTokenService(pool: pool, authentication: authentication).operations + more,
+                + RefreshTokenService(pool: pool, authentication: authentication).operations
+                + devices.operations + devices.adminOperations
+                + AdminAuthenticationService(authentication: authentication).operations + more,
             adminAuthorization: adminAuthorization)
     }
 

@@ -35,6 +35,7 @@ struct CognitoOperation: Sendable {
         "ListUsersInGroup", "UpdateGroup", "DeleteGroup", "AddCustomAttributes", "DeleteUserAttributes",
         "AdminDeleteUserAttributes", "GetUserPoolMfaConfig", "SetUserPoolMfaConfig", "UpdateUserPool",
         "AdminListUserAuthEvents", "GetTokensFromRefreshToken", "GetSigningCertificate",
+        "StartWebAuthnRegistration", "CompleteWebAuthnRegistration", "ListWebAuthnCredentials",
     ]
 
     private static func decode<Input: Decodable>(_ type: Input.Type, from data: Data) throws -> Input {

@@ -32,6 +32,12 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     public var deviceAuthorization: DeviceAuthorizationSettings
     /// The custom attributes declared with `AddCustomAttributes` (undeclared `custom:*` attributes are accepted too).
     public var customAttributes: [CustomAttributeDefinition] = []
+    /// Cognito's `DeviceConfiguration`: when set, sign-ins hand out device keys (`NewDeviceMetadata`) that clients
+    /// confirm and remember; `nil` (the default) tracks no devices.
+    public var deviceConfiguration: DeviceConfiguration?
+    /// Cognito's `SignInPolicy.AllowedFirstAuthFactors`: what `USER_AUTH` sign-ins may start with (`PASSWORD`,
+    /// `EMAIL_OTP`, `SMS_OTP`). `PASSWORD` covers both the password and its SRP proof.
+    public var allowedFirstAuthFactors: [String]
 
     public init(
         region: String, userPoolId: String, clients: [AppClient], tokenLifetimes: TokenLifetimes = .init(),
@@ -55,6 +61,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.lastModifiedAt = createdAt
         self.deviceAuthorization = DeviceAuthorizationSettings()
+        self.allowedFirstAuthFactors = ["PASSWORD"]
     }
 
     /// Every second factor handset-cloud implements.
@@ -70,7 +77,7 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case region, userPoolId, clients, tokenLifetimes, passwordPolicy, mfaConfiguration, enabledMFAs
         case refreshTokenRotation, totpIssuer, name, domain, identityProviders, createdAt, lastModifiedAt
-        case deviceAuthorization, customAttributes
+        case deviceAuthorization, customAttributes, deviceConfiguration, allowedFirstAuthFactors
     }
 
     /// Settings added after the first release may be missing from older `pool.json` files: they take defaults.
@@ -95,6 +102,9 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
             try container.decodeIfPresent(DeviceAuthorizationSettings.self, forKey: .deviceAuthorization) ?? .init()
         customAttributes =
             try container.decodeIfPresent([CustomAttributeDefinition].self, forKey: .customAttributes) ?? []
+        deviceConfiguration = try container.decodeIfPresent(DeviceConfiguration.self, forKey: .deviceConfiguration)
+        allowedFirstAuthFactors =
+            try container.decodeIfPresent([String].self, forKey: .allowedFirstAuthFactors) ?? ["PASSWORD"]
     }
 
     /// The part of the pool id after `_`, which Cognito's SRP mixes into every password hash.

@@ -14,6 +14,8 @@ struct AccessTokenClaims: JWTPayload, Equatable {
     var jti: String
     var originJti: String
     var eventId: String
+    /// The device the sign-in was made on (Cognito's `device_key`), when the pool tracks devices.
+    var deviceKey: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case sub, scope, username, iat, exp, iss, jti
@@ -22,6 +24,7 @@ struct AccessTokenClaims: JWTPayload, Equatable {
         case authTime = "auth_time"
         case originJti = "origin_jti"
         case eventId = "event_id"
+        case deviceKey = "device_key"
     }
 
     /// Claims are checked by whoever accepts the token, against the injected clock.

@@ -19,6 +19,8 @@ struct AccessTokenVerifier: Sendable {
         var clientId: String
         var originJti: String
         var scopes: [String]
+        /// The token's `device_key`: the device its sign-in was made on.
+        var deviceKey: String? = nil
     }
 
     /// The sign-in behind a live access token that carries `scope` (Cognito's own operations need
@@ -45,7 +47,7 @@ struct AccessTokenVerifier: Sendable {
         guard try await store.isSignInActive(originJti: originJti) else { throw CognitoError.revokedAccessToken }
         return Verified(
             sub: sub, clientId: clientId, originJti: originJti,
-            scopes: (claims.scope ?? "").split(separator: " ").map(String.init))
+            scopes: (claims.scope ?? "").split(separator: " ").map(String.init), deviceKey: claims.deviceKey)
     }
 
     private struct Header: Decodable {
@@ -68,12 +70,14 @@ struct AccessTokenVerifier: Sendable {
         var exp: Double?
         var originJti: String?
         var scope: String?
+        var deviceKey: String?
 
         enum CodingKeys: String, CodingKey {
             case sub, iss, exp, scope
             case clientId = "client_id"
             case tokenUse = "token_use"
             case originJti = "origin_jti"
+            case deviceKey = "device_key"
         }
 
         func verify(using algorithm: some JWTAlgorithm) async throws {}

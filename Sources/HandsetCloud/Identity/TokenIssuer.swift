@@ -22,9 +22,10 @@ struct TokenIssuer: Sendable {
     /// The scope of access tokens issued through Cognito's API: its own user operations.
     static let apiScope = "aws.cognito.signin.user.admin"
 
-    /// A new ID and access token for one sign-in (or a refresh of it); `nonce` only when a code is redeemed.
+    /// A new ID and access token for one sign-in (or a refresh of it); `nonce` only when a code is redeemed,
+    /// `deviceKey` when the sign-in was made on a tracked device.
     func issueTokens(
-        for user: PoolUser, clientId: String, session: SignInSession, nonce: String? = nil
+        for user: PoolUser, clientId: String, session: SignInSession, nonce: String? = nil, deviceKey: String? = nil
     ) async throws -> IssuedTokens {
         let issuedAt = Int(now().timeIntervalSince1970)
         let issuer = self.issuer.value
@@ -38,7 +39,7 @@ struct TokenIssuer: Sendable {
                 sub: user.sub, clientId: clientId, scope: grant?.scopes.joined(separator: " ") ?? Self.apiScope,
                 username: user.username, authTime: session.authTime, iat: issuedAt,
                 exp: issuedAt + lifetimes.accessTokenSeconds, iss: issuer, jti: UUID().uuidString.lowercased(),
-                originJti: session.originJti, eventId: session.eventId))
+                originJti: session.originJti, eventId: session.eventId, deviceKey: deviceKey))
         let idToken = IDTokenClaims(
             sub: user.sub, aud: clientId, authTime: session.authTime, iat: issuedAt,
             exp: issuedAt + lifetimes.idTokenSeconds, iss: issuer, email: user.email,

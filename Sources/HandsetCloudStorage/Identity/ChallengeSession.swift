@@ -45,12 +45,20 @@ package struct ChallengeState: Codable, Sendable, Equatable {
     package var clientPublicValue: String?
     /// SRP_B (public) as handed out, so that the answer is checked without recomputing it.
     package var serverPublicValue: String?
+    /// The device key the client named when it started (DEVICE_KEY); during DEVICE_SRP_AUTH and
+    /// DEVICE_PASSWORD_VERIFIER, the device being proven.
+    package var deviceKey: String?
+    /// A device that proved itself during this sign-in (DEVICE_PASSWORD_VERIFIER), carried through the second
+    /// factor that may still follow, so the tokens name it.
+    package var provenDeviceKey: String?
 
     package init(
         codeHash: String? = nil, pendingTOTPSecret: String? = nil, totpSetupVerified: Bool? = nil,
         choices: [String]? = nil, decoy: Bool? = nil, clientPublicValue: String? = nil,
-        serverPublicValue: String? = nil
+        serverPublicValue: String? = nil, deviceKey: String? = nil, provenDeviceKey: String? = nil
     ) {
+        self.deviceKey = deviceKey
+        self.provenDeviceKey = provenDeviceKey
         self.clientPublicValue = clientPublicValue
         self.serverPublicValue = serverPublicValue
         self.codeHash = codeHash

@@ -4,7 +4,7 @@ import Foundation
 /// counters. One implementation per backend conforms to all of it, so that the operations that cross concerns
 /// (an accepted TOTP code clears the MFA counter; deleting a user drops their tokens) stay one transaction.
 package protocol IdentityRepository: UserRepository, ChallengeSessionRepository, VerificationCodeRepository,
-    RefreshTokenRepository, LockoutRepository, AuthEventRepository
+    RefreshTokenRepository, LockoutRepository, AuthEventRepository, DeviceRepository
 {
     /// Removes what can no longer matter, so that requests from anyone (unknown users included) cannot grow the
     /// database without bound: challenge sessions past their expiry, lockout counters that are not locking and
@@ -45,7 +45,7 @@ package protocol UserRepository: Sendable {
     /// creation time never change). Returns the new state; throws `.userNotFound`.
     @discardableResult
     func update(sub: String, _ change: @Sendable @escaping (inout PoolUser) throws -> Void) async throws -> PoolUser
-    /// Removes the user with their memberships, codes and refresh tokens.
+    /// Removes the user with their memberships, codes, refresh tokens and devices.
     func delete(sub: String) async throws
     /// Users in case-insensitive username order, after `afterUsername` when paging.
     func users(after afterUsername: String?, limit: Int) async throws -> [PoolUser]

@@ -16,11 +16,18 @@ public actor SignInConversation {
     private let cognito: CognitoClient
     private let flow: SignInFlow
     private let now: @Sendable () -> Date
+    /// Where the profile keeps remembered devices; `nil` remembers none.
+    private let devices: (any RememberedDeviceStore)?
+    private var username = ""
 
-    public init(cognito: CognitoClient, flow: SignInFlow = .srp, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        cognito: CognitoClient, flow: SignInFlow = .srp, now: @escaping @Sendable () -> Date = { Date() },
+        devices: (any RememberedDeviceStore)? = nil
+    ) {
         self.cognito = cognito
         self.flow = flow
         self.now = now
+        self.devices = devices
         let client = cognito
         machine = SignInMachine(
             clientId: cognito.configuration.clientId, poolName: cognito.configuration.poolName,
@@ -36,8 +43,24 @@ public actor SignInConversation {
                 return .failed(SignInFailure(kind: .other, message: "Cannot start SRP: \(error)"))
             }
         }
-        let action = machine.start(username: username, password: password, flow: flow, srp: session)
+        self.username = username
+        // A remembered device proves itself with its own SRP session (SRP sign-ins only, as in Amplify).
+        var device: RememberedDevice?
+        var deviceSession: SRPClientSession?
+        if flow == .srp, let remembered = devices?.device(for: username) {
+            device = remembered
+            deviceSession = try? SRPClientSession()
+        }
+        let action = machine.start(
+            username: username, password: password, flow: flow, srp: session, device: device,
+            deviceSRP: deviceSession)
         return await run(action)
+    }
+
+    /// A sign-in with a one-time code (email, else text message) instead of the password.
+    public func startPasswordless(username: String) async -> SignInOutcome {
+        self.username = username
+        return await run(machine.startPasswordless(username: username))
     }
 
     public func answer(_ text: String, attributes: [String: String] = [:]) async -> SignInOutcome {
@@ -65,8 +88,10 @@ public actor SignInConversation {
             case .prompt(let prompt, let error):
                 return .prompt(prompt, error: error)
             case .signedIn(let result):
+                if let device = machine.deviceToRemember { devices?.remember(device, for: username) }
                 return .signedIn(result)
             case .failed(let failure):
+                if machine.deviceRefused { devices?.forget(for: username) }
                 return .failed(failure)
             }
         }

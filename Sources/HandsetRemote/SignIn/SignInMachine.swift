@@ -19,6 +19,11 @@ public struct SignInMachine: Sendable {
         case settingUpTOTP(secret: String)
         case verifyingTOTP(secret: String)
         case awaitingNewPassword([String])
+        case answeringDevice
+        /// Signed in; the new device is being confirmed (ConfirmDevice), then perhaps remembered.
+        case confirmingDevice(AuthenticationResult, RememberedDevice)
+        case awaitingRememberChoice(AuthenticationResult, RememberedDevice)
+        case rememberingDevice(AuthenticationResult, RememberedDevice)
         case finished
     }
 
@@ -32,18 +37,42 @@ public struct SignInMachine: Sendable {
     private var password: String?
     private var session: String?
     private var srp: SRPClientSession?
+    /// The device remembered for this user, proving itself with its own SRP session instead of a code.
+    private var device: RememberedDevice?
+    private var deviceSRP: SRPClientSession?
+    /// Whether the person answered a second factor: only such a sign-in remembers its device.
+    private var answeredCode = false
+    /// A sign-in with a one-time code instead of the password (USER_AUTH); `smsFirstFactor` once the code went by
+    /// text message (answered as SMS_OTP).
+    private var passwordless = false
+    private var smsFirstFactor = false
+    private let makeDeviceSecret: @Sendable (_ groupKey: String, _ deviceKey: String) throws -> SRPDeviceSecret
+
+    /// A device this sign-in confirmed: the driver keeps it (privately) for the user's next sign-ins.
+    public private(set) var deviceToRemember: RememberedDevice?
+    /// The remembered device was refused (forgotten on the server, or its secret no longer matches): the driver
+    /// forgets it, so the next sign-in asks for the code and remembers the device anew.
+    public private(set) var deviceRefused = false
 
     /// - Parameter secretHash: SECRET_HASH for a username when the app client has a secret, else nil.
-    public init(clientId: String, poolName: String, secretHash: @escaping @Sendable (String) -> String? = { _ in nil })
-    {
+    /// - Parameter deviceSecret: a new device secret and its verifier (random; fixed in tests).
+    public init(
+        clientId: String, poolName: String, secretHash: @escaping @Sendable (String) -> String? = { _ in nil },
+        deviceSecret: @escaping @Sendable (String, String) throws -> SRPDeviceSecret = {
+            try SRPDeviceSecret(deviceGroupKey: $0, deviceKey: $1)
+        }
+    ) {
         self.clientId = clientId
         self.poolName = poolName
         self.secretHash = secretHash
+        self.makeDeviceSecret = deviceSecret
     }
 
-    /// Starts a sign-in. With `.srp`, `srp` must be a fresh client session.
+    /// Starts a sign-in. With `.srp`, `srp` must be a fresh client session; with a remembered `device`,
+    /// `deviceSRP` is another, for the device's own proof.
     public mutating func start(
-        username: String, password: String, flow: SignInFlow, srp: SRPClientSession?
+        username: String, password: String, flow: SignInFlow, srp: SRPClientSession?,
+        device: RememberedDevice? = nil, deviceSRP: SRPClientSession? = nil
     )
         -> SignInAction
     {
@@ -51,8 +80,16 @@ public struct SignInMachine: Sendable {
         self.challengeUsername = username
         self.password = password
         self.session = nil
+        self.device = deviceSRP == nil ? nil : device
+        self.deviceSRP = deviceSRP
+        passwordless = false
+        smsFirstFactor = false
+        answeredCode = false
+        deviceToRemember = nil
+        deviceRefused = false
         var parameters = ["USERNAME": username]
         if let hash = secretHash(username) { parameters["SECRET_HASH"] = hash }
+        if let device = self.device { parameters["DEVICE_KEY"] = device.deviceKey }
         let authFlow: String
         switch flow {
         case .srp:
@@ -77,8 +114,46 @@ public struct SignInMachine: Sendable {
                 ]))
     }
 
+    /// Starts a sign-in with a one-time code as the first factor (`USER_AUTH`): by email when the pool and the
+    /// account allow it, else by text message.
+    public mutating func startPasswordless(username: String) -> SignInAction {
+        self.username = username
+        challengeUsername = username
+        password = nil
+        session = nil
+        device = nil
+        deviceSRP = nil
+        answeredCode = false
+        deviceToRemember = nil
+        deviceRefused = false
+        passwordless = true
+        smsFirstFactor = false
+        var parameters = ["USERNAME": username]
+        if let hash = secretHash(username) { parameters["SECRET_HASH"] = hash }
+        phase = .initiating
+        return .call(
+            CognitoCall(
+                operation: "InitiateAuth",
+                body: [
+                    "AuthFlow": "USER_AUTH", "ClientId": .string(clientId),
+                    "AuthParameters": .object(parameters.mapValues(JSONValue.string)),
+                ]))
+    }
+
     /// Feeds Cognito's successful answer to the last call. `now` stamps a PASSWORD_VERIFIER answer.
     public mutating func receive(_ answer: JSONValue, now: Date) -> SignInAction {
+        switch phase {
+        case .confirmingDevice(let tokens, let device):
+            guard answer["UserConfirmationNecessary"]?.boolValue == true else { return remembered(device, tokens) }
+            // The pool remembers devices only when the person says so: ask once; either way the device is kept
+            // (a device not remembered still signs in with its key, and the code is asked for).
+            phase = .awaitingRememberChoice(tokens, device)
+            return .prompt(.rememberDevice, error: nil)
+        case .rememberingDevice(let tokens, let device):
+            return remembered(device, tokens)
+        default:
+            break
+        }
         if case .verifyingTOTP(let secret) = phase {
             guard answer["Status"]?.stringValue == "SUCCESS" else {
                 phase = .settingUpTOTP(secret: secret)
@@ -95,6 +170,24 @@ public struct SignInMachine: Sendable {
             return .prompt(.totpSetup(secret: secret, uri: totpURI(secret: secret)), error: nil)
         }
         if let result = answer["AuthenticationResult"], let tokens = Self.tokens(from: result) {
+            // A new device after a second factor: confirm it, so the next sign-in here skips the code.
+            if answeredCode, let metadata = result["NewDeviceMetadata"],
+                let key = metadata["DeviceKey"]?.stringValue, let group = metadata["DeviceGroupKey"]?.stringValue,
+                let secret = try? makeDeviceSecret(group, key)
+            {
+                let device = RememberedDevice(deviceKey: key, deviceGroupKey: group, secret: secret.secret)
+                phase = .confirmingDevice(tokens, device)
+                return .call(
+                    CognitoCall(
+                        operation: "ConfirmDevice",
+                        body: [
+                            "AccessToken": .string(tokens.accessToken), "DeviceKey": .string(key),
+                            "DeviceName": "handset",
+                            "DeviceSecretVerifierConfig": [
+                                "PasswordVerifier": .string(secret.verifierBase64), "Salt": .string(secret.saltBase64),
+                            ],
+                        ]))
+            }
             finish()
             return .signedIn(tokens)
         }
@@ -104,11 +197,31 @@ public struct SignInMachine: Sendable {
         }
         session = answer["Session"]?.stringValue ?? session
         let parameters = answer["ChallengeParameters"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
+        if challenge == "SELECT_CHALLENGE" {
+            let available = (answer["AvailableChallenges"]?.arrayValue ?? []).compactMap(\.stringValue)
+            return selectCodeChallenge(available)
+        }
         return handle(challenge: challenge, parameters: parameters, now: now)
     }
 
     /// Feeds a Cognito error answer to the last call.
     public mutating func receive(error: CognitoErrorBody) -> SignInAction {
+        switch phase {
+        case .confirmingDevice(let tokens, _), .rememberingDevice(let tokens, _):
+            // Signed in all the same; this device is just not remembered.
+            finish()
+            return .signedIn(tokens)
+        case .answeringDevice:
+            deviceRefused = true
+            finish()
+            return .failed(
+                SignInFailure(
+                    kind: .notAuthorized,
+                    message: "This device is no longer remembered for this account; sign in again (a code will be "
+                        + "asked for)"))
+        default:
+            break
+        }
         switch (error.type, phase) {
         case ("CodeMismatchException", .awaitingCode(let method, let destination)):
             // The session stays valid: let the person try again.
@@ -130,7 +243,20 @@ public struct SignInMachine: Sendable {
     /// Gives the person's answer to the last prompt: a code, a choice (an `MFAMethod` raw value) or a new password.
     public mutating func answer(_ text: String, attributes: [String: String] = [:]) -> SignInAction {
         switch phase {
+        case .awaitingRememberChoice(let tokens, let device):
+            guard Self.isYes(text) else { return remembered(device, tokens) }
+            phase = .rememberingDevice(tokens, device)
+            return .call(
+                CognitoCall(
+                    operation: "UpdateDeviceStatus",
+                    body: [
+                        "AccessToken": .string(tokens.accessToken), "DeviceKey": .string(device.deviceKey),
+                        "DeviceRememberedStatus": "remembered",
+                    ]))
+        case .awaitingCode(_, _) where smsFirstFactor:
+            return respond(challenge: "SMS_OTP", responses: ["SMS_OTP_CODE": text.filter { !$0.isWhitespace }])
         case .awaitingCode(let method, _):
+            answeredCode = !passwordless
             let code = text.filter { !$0.isWhitespace }
             return respond(challenge: method.rawValue, responses: [method.codeKey: code])
         case .awaitingChoice(let options):
@@ -139,6 +265,7 @@ public struct SignInMachine: Sendable {
             }
             return respond(challenge: "SELECT_MFA_TYPE", responses: ["ANSWER": method.rawValue])
         case .settingUpTOTP(let secret):
+            answeredCode = true
             phase = .verifyingTOTP(secret: secret)
             var body: [String: JSONValue] = [
                 "UserCode": .string(text.filter { !$0.isWhitespace }), "FriendlyDeviceName": "handset",
@@ -178,13 +305,56 @@ public struct SignInMachine: Sendable {
             self.password = nil
             self.srp = nil
             phase = .answeringVerifier
+            var responses = [
+                "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock, "PASSWORD_CLAIM_SIGNATURE": signature,
+                "TIMESTAMP": timestamp,
+            ]
+            if let device { responses["DEVICE_KEY"] = device.deviceKey }
+            return respond(challenge: "PASSWORD_VERIFIER", responses: responses)
+        case "DEVICE_SRP_AUTH":
+            guard let device, let deviceSRP else {
+                finish()
+                return .failed(SignInFailure(kind: .other, message: "The pool asked for a device this is not"))
+            }
+            challengeUsername = parameters["USERNAME"] ?? challengeUsername
+            phase = .answeringDevice
             return respond(
-                challenge: "PASSWORD_VERIFIER",
+                challenge: "DEVICE_SRP_AUTH",
+                responses: ["DEVICE_KEY": device.deviceKey, "SRP_A": deviceSRP.publicValueHex])
+        case "DEVICE_PASSWORD_VERIFIER":
+            guard let device, let deviceSRP, let salt = parameters["SALT"], let serverPublic = parameters["SRP_B"],
+                let secretBlock = parameters["SECRET_BLOCK"]
+            else {
+                finish()
+                return .failed(SignInFailure(kind: .other, message: "Incomplete DEVICE_PASSWORD_VERIFIER challenge"))
+            }
+            let timestamp = CognitoTimestamp.string(from: now)
+            let signature: String
+            do {
+                signature = try deviceSRP.passwordClaimSignature(
+                    poolName: device.deviceGroupKey, userIdForSRP: device.deviceKey, password: device.secret,
+                    saltHex: salt, serverPublicValueHex: serverPublic, secretBlock: secretBlock, timestamp: timestamp)
+            } catch {
+                finish()
+                return .failed(SignInFailure(kind: .other, message: "The server's SRP values were refused: \(error)"))
+            }
+            self.deviceSRP = nil
+            phase = .answeringDevice
+            return respond(
+                challenge: "DEVICE_PASSWORD_VERIFIER",
                 responses: [
                     "PASSWORD_CLAIM_SECRET_BLOCK": secretBlock, "PASSWORD_CLAIM_SIGNATURE": signature,
-                    "TIMESTAMP": timestamp,
+                    "TIMESTAMP": timestamp, "DEVICE_KEY": device.deviceKey,
                 ])
+        case "SMS_OTP":
+            smsFirstFactor = true
+            challengeUsername = parameters["USERNAME"] ?? challengeUsername
+            let destination = parameters["CODE_DELIVERY_DESTINATION"]
+            phase = .awaitingCode(.sms, destination: destination)
+            return .prompt(.mfaCode(method: .sms, destination: destination), error: nil)
         case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "EMAIL_MFA":
+            // Past the device step (or without one): a failure from here on is not the device's.
+            deviceSRP = nil
             challengeUsername = parameters["USERNAME"] ?? challengeUsername
             let method = MFAMethod(cognitoName: challenge) ?? .totp
             let destination = parameters["CODE_DELIVERY_DESTINATION"]
@@ -242,6 +412,31 @@ public struct SignInMachine: Sendable {
         password = nil
         srp = nil
         session = nil
+        deviceSRP = nil
+    }
+
+    private mutating func remembered(_ device: RememberedDevice, _ tokens: AuthenticationResult) -> SignInAction {
+        deviceToRemember = device
+        finish()
+        return .signedIn(tokens)
+    }
+
+    /// SELECT_CHALLENGE in a sign-in with a code: a code by email if offered, else by text message.
+    private mutating func selectCodeChallenge(_ available: [String]) -> SignInAction {
+        guard passwordless, let choice = ["EMAIL_OTP", "SMS_OTP"].first(where: available.contains) else {
+            finish()
+            return .failed(
+                SignInFailure(
+                    kind: .other,
+                    message: passwordless
+                        ? "This pool does not offer sign-in with a code for this account; sign in with the password"
+                        : "The pool asked to choose how to sign in, which this sign-in does not do"))
+        }
+        return respond(challenge: "SELECT_CHALLENGE", responses: ["ANSWER": choice])
+    }
+
+    static func isYes(_ text: String) -> Bool {
+        ["y", "yes", "remember"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     static func tokens(from result: JSONValue) -> AuthenticationResult? {

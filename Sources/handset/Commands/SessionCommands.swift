@@ -33,6 +33,10 @@ struct LoginCommand: AsyncParsableCommand {
     var provider: String?
     @Flag(name: .long, help: "Sign in on another device: open the address shown there and enter the code.")
     var device = false
+    @Flag(
+        name: .long,
+        help: "Sign in with a one-time code sent by email (or text message) instead of the password (USER_AUTH).")
+    var passwordless = false
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -40,6 +44,9 @@ struct LoginCommand: AsyncParsableCommand {
         if provider != nil && !web { throw ValidationError("--provider goes with --web") }
         if (web || device) && (username != nil || passwordStdin || mfaCode != nil || flow != nil) {
             throw ValidationError("--web and --device take no username, password, MFA code or flow")
+        }
+        if passwordless && (web || device || passwordStdin || flow != nil) {
+            throw ValidationError("--passwordless signs in with a code: no password, flow, --web or --device")
         }
     }
 
@@ -55,6 +62,14 @@ struct LoginCommand: AsyncParsableCommand {
         guard let username = username ?? Console.readLine(prompt: "Username: "), !username.isEmpty else {
             throw ValidationError("a username is required (--username)")
         }
+        let conversation = SignInConversation(
+            cognito: services.cognito, flow: signInFlow, now: services.now, devices: services.devices)
+        if passwordless {
+            try await converse(
+                conversation, first: await conversation.startPasswordless(username: username), username: username,
+                services: services)
+            return
+        }
         let password: String?
         if passwordStdin {
             password = Swift.readLine(strippingNewline: true)
@@ -62,9 +77,16 @@ struct LoginCommand: AsyncParsableCommand {
             password = Console.readLine(prompt: "Password: ", secret: true)
         }
         guard let password, !password.isEmpty else { throw ValidationError("no password given") }
+        try await converse(
+            conversation, first: await conversation.start(username: username, password: password), username: username,
+            services: services)
+    }
 
-        let conversation = SignInConversation(cognito: services.cognito, flow: signInFlow, now: services.now)
-        var outcome = await conversation.start(username: username, password: password)
+    /// Answers the sign-in's prompts until it succeeds or fails.
+    private func converse(
+        _ conversation: SignInConversation, first: SignInOutcome, username: String, services: ClientServices
+    ) async throws {
+        var outcome = first
         var pendingCode = mfaCode
         while true {
             switch outcome {
@@ -111,6 +133,11 @@ struct LoginCommand: AsyncParsableCommand {
                     pendingCode = nil
                 case .newPassword:
                     answer = Console.readLine(prompt: "New password: ", secret: true)
+                case .rememberDevice:
+                    // Asked once: the device is kept either way, so the next sign-in does not ask again.
+                    answer =
+                        Console.readLine(prompt: "Remember this device, so sign-ins here skip the code? [y/N]: ")
+                        .map { $0.isEmpty ? "no" : $0 } ?? "no"
                 }
                 guard let answer, !answer.isEmpty else {
                     Console.error("sign-in needs an answer and none was given")

@@ -110,7 +110,7 @@ extension HostedUIController {
         continuation: SignInContinuation, session: BrowserSession
     ) async throws -> Response {
         switch step {
-        case .authenticated(let user):
+        case .authenticated(let user), .authenticatedOnDevice(let user, _):
             let (signedIn, cookie) = try await signedIn(user, replacing: session)
             return try await finish(continuation, session: signedIn, cookie: cookie)
         case .challenge(let answer):

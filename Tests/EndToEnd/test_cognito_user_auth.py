@@ -1,0 +1,189 @@
+"""USER_AUTH, the choice-based sign-in, against the real `handset-cloud serve --demo` through boto3: SELECT_CHALLENGE
+with the pool's allowed first factors, a password, its SRP proof (pycognito's), or a one-time code by email or text
+message (read from the cloud's delivered messages), and the unhappy paths.
+"""
+
+import json
+import urllib.request
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
+
+from test_cognito_devices import apply_pool
+
+
+@pytest.fixture
+def pool(cloud):
+    outputs = json.loads(cloud.outputs_file.read_text())
+    settings = cloud.read_pool()
+    settings["allowedFirstAuthFactors"] = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+    settings["clients"][0]["allowedFlows"].append("USER_AUTH")
+    apply_pool(cloud, settings)
+    return {"id": outputs["auth"]["user_pool_id"], "client": outputs["auth"]["user_pool_client_id"],
+            "region": outputs["auth"]["aws_region"]}
+
+
+@pytest.fixture
+def idp(cloud, pool):
+    return boto3.client("cognito-idp", endpoint_url=cloud.url, region_name=pool["region"],
+                        aws_access_key_id="x", aws_secret_access_key="x")
+
+
+def error_code(info):
+    return info.value.response["Error"]["Code"]
+
+
+def last_code(cloud, username, purpose):
+    messages = [message for message in cloud.mailbox_messages()
+                if message["username"] == username and message["purpose"] == purpose]
+    assert messages, f"no {purpose} message to {username}"
+    return messages[-1]["code"]
+
+
+def start(idp, pool, username, **parameters):
+    return idp.initiate_auth(AuthFlow="USER_AUTH", ClientId=pool["client"],
+                             AuthParameters={"USERNAME": username, **parameters})
+
+
+def test_select_challenge_lists_what_the_user_can_use_and_each_choice_signs_in(cloud, pool, idp):
+    # emma has a verified email and no phone: no SMS_OTP for her.
+    selected = start(idp, pool, "emma")
+    assert selected["ChallengeName"] == "SELECT_CHALLENGE"
+    assert selected["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"]
+    sent = idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="SELECT_CHALLENGE",
+                                         Session=selected["Session"],
+                                         ChallengeResponses={"USERNAME": "emma", "ANSWER": "EMAIL_OTP"})
+    assert sent["ChallengeName"] == "EMAIL_OTP"
+    assert sent["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
+    code = last_code(cloud, "emma", "EMAIL_OTP")
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(ClientError) as info:
+        idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="EMAIL_OTP", Session=sent["Session"],
+                                      ChallengeResponses={"USERNAME": "emma", "EMAIL_OTP_CODE": wrong})
+    assert error_code(info) == "CodeMismatchException"
+    tokens = idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="EMAIL_OTP", Session=sent["Session"],
+                                           ChallengeResponses={"USERNAME": "emma", "EMAIL_OTP_CODE": code})
+    assert tokens["AuthenticationResult"]["IdToken"], "a code as the first factor needs no second one"
+    # The session answered once.
+    with pytest.raises(ClientError) as info:
+        idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="EMAIL_OTP", Session=sent["Session"],
+                                      ChallengeResponses={"USERNAME": "emma", "EMAIL_OTP_CODE": code})
+    assert error_code(info) == "NotAuthorizedException"
+
+    # The password, through SELECT_CHALLENGE and through PREFERRED_CHALLENGE.
+    selected = start(idp, pool, "alice")
+    tokens = idp.respond_to_auth_challenge(
+        ClientId=pool["client"], ChallengeName="SELECT_CHALLENGE", Session=selected["Session"],
+        ChallengeResponses={"USERNAME": "alice", "ANSWER": "PASSWORD", "PASSWORD": "Wonderland-42!"})
+    assert tokens["AuthenticationResult"]["AccessToken"]
+    assert start(idp, pool, "alice", PREFERRED_CHALLENGE="PASSWORD",
+                 PASSWORD="Wonderland-42!")["AuthenticationResult"]["AccessToken"]
+    with pytest.raises(ClientError) as info:
+        start(idp, pool, "alice", PREFERRED_CHALLENGE="PASSWORD", PASSWORD="wrong")
+    assert error_code(info) == "NotAuthorizedException"
+
+    # PASSWORD_SRP with pycognito's SRP values.
+    srp = AWSSRP(username="alice", password="Wonderland-42!", pool_id=pool["id"], client_id=pool["client"], client=idp)
+    parameters = srp.get_auth_params()
+    verifier = start(idp, pool, "alice", PREFERRED_CHALLENGE="PASSWORD_SRP", SRP_A=parameters["SRP_A"])
+    assert verifier["ChallengeName"] == "PASSWORD_VERIFIER"
+    answer = idp.respond_to_auth_challenge(
+        ClientId=pool["client"], ChallengeName="PASSWORD_VERIFIER",
+        ChallengeResponses=srp.process_challenge(verifier["ChallengeParameters"], parameters))
+    assert answer["AuthenticationResult"]["AccessToken"]
+
+
+def test_sms_code_as_the_first_factor(cloud, pool, idp):
+    sent = start(idp, pool, "sam", PREFERRED_CHALLENGE="SMS_OTP")
+    assert sent["ChallengeName"] == "SMS_OTP"
+    assert sent["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "SMS"
+    tokens = idp.respond_to_auth_challenge(
+        ClientId=pool["client"], ChallengeName="SMS_OTP", Session=sent["Session"],
+        ChallengeResponses={"USERNAME": "sam", "SMS_OTP_CODE": last_code(cloud, "sam", "SMS_OTP")})
+    assert tokens["AuthenticationResult"]["IdToken"]
+
+
+def test_unknown_users_choices_the_pool_setting_and_the_client_setting(cloud, pool, idp):
+    before = len(cloud.mailbox_messages())
+    selected = start(idp, pool, "nobody")
+    assert selected["ChallengeName"] == "SELECT_CHALLENGE"
+    sent = idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="SELECT_CHALLENGE",
+                                         Session=selected["Session"],
+                                         ChallengeResponses={"USERNAME": "nobody", "ANSWER": "EMAIL_OTP"})
+    assert sent["ChallengeName"] == "EMAIL_OTP"
+    with pytest.raises(ClientError) as info:
+        idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="EMAIL_OTP", Session=sent["Session"],
+                                      ChallengeResponses={"USERNAME": "nobody", "EMAIL_OTP_CODE": "123456"})
+    assert error_code(info) == "CodeMismatchException", "the same answer as a wrong code"
+    assert len(cloud.mailbox_messages()) == before, "nothing is sent for a name that is no user"
+
+    selected = start(idp, pool, "alice")
+    with pytest.raises(ClientError) as info:
+        idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="SELECT_CHALLENGE",
+                                      Session=selected["Session"],
+                                      ChallengeResponses={"USERNAME": "alice", "ANSWER": "WEB_AUTHN"})
+    assert error_code(info) == "InvalidParameterException"
+
+    settings = cloud.read_pool()
+    settings["allowedFirstAuthFactors"] = ["PASSWORD"]
+    apply_pool(cloud, settings)
+    assert start(idp, pool, "emma")["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP"]
+    # A preferred factor the pool does not allow falls back to the choice.
+    assert start(idp, pool, "emma", PREFERRED_CHALLENGE="EMAIL_OTP")["ChallengeName"] == "SELECT_CHALLENGE"
+
+    settings["clients"][0]["allowedFlows"].remove("USER_AUTH")
+    apply_pool(cloud, settings)
+    with pytest.raises(ClientError) as info:
+        start(idp, pool, "alice")
+    assert error_code(info) == "InvalidParameterException"
+
+
+def test_handset_login_passwordless_signs_in_with_the_emailed_code(bin_dir, cloud, pool, terminal, client_env):
+    import subprocess
+
+    from conftest import wait_until
+
+    subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
+                   check=True, capture_output=True, timeout=60)
+    terminal.run(["sh", "-c", f"{bin_dir / 'handset'} login --passwordless --username emma; echo exit=$?; sleep 60"],
+                 client_env)
+    terminal.wait_for("Email code")
+    assert "Password" not in terminal.screen()
+    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.mailbox_messages())
+                                    if message["username"] == "emma" and message["purpose"] == "EMAIL_OTP"), None),
+                      what="the emailed code")
+    terminal.type(code)
+    terminal.press("Enter")
+    screen = terminal.wait_for("exit=")
+    assert "Signed in as emma" in screen and "exit=0" in screen
+
+    # A pool that allows only the password says so.
+    settings = cloud.read_pool()
+    settings["allowedFirstAuthFactors"] = ["PASSWORD"]
+    apply_pool(cloud, settings)
+    result = subprocess.run([str(bin_dir / "handset"), "login", "--passwordless", "--username", "emma"],
+                            env=client_env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4 and "does not offer sign-in with a code" in result.stderr
+
+
+def test_the_tui_signs_in_with_a_code_on_ctrl_e(bin_dir, cloud, pool, terminal, client_env):
+    import subprocess
+
+    from conftest import wait_until
+
+    subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
+                   check=True, capture_output=True, timeout=60)
+    terminal.run([str(bin_dir / "handset")], client_env)
+    terminal.wait_for("Username")
+    terminal.type("emma")
+    terminal.press("C-e")
+    terminal.wait_for("Enter the code we emailed")
+    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.mailbox_messages())
+                                    if message["username"] == "emma" and message["purpose"] == "EMAIL_OTP"), None),
+                      what="the emailed code")
+    terminal.type(code)
+    terminal.press("Enter")
+    terminal.wait_for("● online")
+    assert "emma" in terminal.screen().splitlines()[0]
