@@ -21,12 +21,13 @@ enum UserFilterFuzzing {
 
     /// The filter as Cognito's grammar writes it, the value escaped.
     static func printed(_ filter: UserFilter) -> String {
-        var value = ""
-        for character in filter.value {
-            if character == "\"" || character == "\\" { value.append("\\") }
-            value.append(character)
+        // By scalar: a backslash followed by a combining mark is one Character, and must still be escaped.
+        var value = String.UnicodeScalarView()
+        for scalar in filter.value.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { value.append("\\") }
+            value.append(scalar)
         }
-        return "\(filter.attribute.rawValue) \(filter.prefix ? "^=" : "=") \"\(value)\""
+        return "\(filter.attribute.rawValue) \(filter.prefix ? "^=" : "=") \"\(String(value))\""
     }
 
     static let target = FuzzTarget("user-filter") { data in
