@@ -587,21 +587,6 @@ package final class MySQLRecordRepository: RecordRepository, @unchecked Sendable
             ? word : String(String.UnicodeScalarView(word.unicodeScalars.prefix(length)))
     }
 
-    @discardableResult
-    package func create(
-        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
-    ) async throws -> StoredRecord {
-        let outcome = try await write(
-            collection: collection, id: id, at: date, device: nil, idempotency: nil,
-            decide: { current in
-                guard current == nil else { throw RecordRepositoryError.alreadyExists }
-                return .save(owner: owner, body: body)
-            },
-            respond: { _ in StoredResponse(status: 0, headers: [:], body: "") })
-        guard case .written(let record?, _) = outcome else { throw RecordRepositoryError.alreadyExists }
-        return record
-    }
-
     // MARK: Idempotency keys
 
     /// Inserts the claim's row; when the key is used already (committed by another transaction, which this insert

@@ -386,23 +386,6 @@ package struct SQLiteRecordRepository: RecordRepository {
         }
     }
 
-    @discardableResult
-    package func create(
-        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
-    ) async throws
-        -> StoredRecord
-    {
-        let outcome = try await write(
-            collection: collection, id: id, at: date, device: nil, idempotency: nil,
-            decide: { current in
-                guard current == nil else { throw RecordRepositoryError.alreadyExists }
-                return .save(owner: owner, body: body)
-            },
-            respond: { _ in StoredResponse(status: 0, headers: [:], body: "") })
-        guard case .written(let record?, _) = outcome else { throw RecordRepositoryError.alreadyExists }
-        return record
-    }
-
     private static func apply(
         _ db: Database, collection: String, id: String, owner: String, body: String, deleted: Bool,
         current: StoredRecord?, updatedAt: String, device: String?, words: String? = nil

@@ -76,13 +76,4 @@ package final class MySQLRecordRouter: RecordRepository, @unchecked Sendable {
     package func purgeIdempotencyKeys(before date: Date) async throws {
         try await records.purgeIdempotencyKeys(before: date)
     }
-
-    @discardableResult
-    package func create(
-        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
-    ) async throws -> StoredRecord {
-        tables.serves(collection)
-            ? try await tables.create(collection: collection, id: id, owner: owner, body: body, at: date)
-            : try await records.create(collection: collection, id: id, owner: owner, body: body, at: date)
-    }
 }

@@ -259,4 +259,20 @@ extension RecordRepository {
         guard case .written(let outcomes) = outcome else { return [] }
         return outcomes
     }
+
+    /// `create` for every backend: a write whose decision refuses an id that is taken.
+    @discardableResult
+    package func create(
+        collection: String, id: String, owner: String, body: [String: JSONValue], at date: Date
+    ) async throws -> StoredRecord {
+        let outcome = try await write(
+            collection: collection, id: id, at: date, device: nil, idempotency: nil,
+            decide: { current in
+                guard current == nil else { throw RecordRepositoryError.alreadyExists }
+                return .save(owner: owner, body: body)
+            },
+            respond: { _ in StoredResponse(status: 0, headers: [:], body: "") })
+        guard case .written(let record?, _) = outcome else { throw RecordRepositoryError.alreadyExists }
+        return record
+    }
 }
