@@ -648,6 +648,8 @@ def test_a_terminal_editor_gets_the_terminal_and_gives_it_back(bin_dir, cloud, c
                    what="a key after the editor")
         terminal.press("C-s")
         wait_detail_title(terminal, "Draft release notes (from the editor)!")
+        # Sent before quitting: with a write still waiting, q asks first (a loaded machine syncs late).
+        wait_gone(terminal, "waiting to sync")
         terminal.press("Escape")
         terminal.wait_for("Enter open")
         terminal.press("q")
