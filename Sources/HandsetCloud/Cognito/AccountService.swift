@@ -23,7 +23,9 @@ struct AccountService: Sendable {
             userIdForSRP: username,
             password: try pool.verifier(for: request.password, userIdForSRP: username), passwordSetAt: now,
             groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
-        try UserPool.apply(request.userAttributes ?? [], to: &user, byAdministrator: false)
+        try UserPool.apply(
+            request.userAttributes ?? [], to: &user, byAdministrator: false, schema: pool.configuration.customAttributes
+        )
         // Checked before the user exists: a sign-up that cannot be confirmed must leave nothing behind.
         guard CodeDelivery.medium(for: user) != nil else {
             throw CognitoError.invalidParameter("The user has no email or phone_number to send a code to")
@@ -166,10 +168,11 @@ struct AccountService: Sendable {
     {
         let (user, _) = try await pool.user(accessToken: request.accessToken)
         var changed = user
-        try UserPool.apply(request.userAttributes, to: &changed, byAdministrator: false)
+        let schema = pool.configuration.customAttributes
+        try UserPool.apply(request.userAttributes, to: &changed, byAdministrator: false, schema: schema)
         let now = pool.now()
         let updated = try await pool.store.update(sub: user.sub) { user in
-            try UserPool.apply(request.userAttributes, to: &user, byAdministrator: false)
+            try UserPool.apply(request.userAttributes, to: &user, byAdministrator: false, schema: schema)
             user.updatedAt = now
         }
         var deliveries: [CodeDeliveryDetailsWire] = []

@@ -142,12 +142,14 @@ struct FederationService: Sendable {
         }
         guard let sub else { throw FederationError.providerAnswer("the user could not be created") }
         let attributes = Self.mappedAttributes(provider.attributeMapping, claims: claims)
+        let schema = pool.configuration.customAttributes
         let updated: PoolUser
         do {
             updated = try await pool.store.update(sub: sub) { user in
                 for attribute in attributes {
-                    // One value the pool would refuse (a malformed phone number) does not stop the sign-in.
-                    try? UserPool.apply([attribute], to: &user, byAdministrator: true)
+                    // One value the pool would refuse (a malformed phone number, a custom attribute the schema
+                    // does not declare) does not stop the sign-in.
+                    try? UserPool.apply([attribute], to: &user, byAdministrator: true, schema: schema)
                 }
                 if user.status == .externalProvider, !user.groups.contains(group) { user.groups.append(group) }
                 user.updatedAt = now
