@@ -187,3 +187,42 @@ def test_the_tui_signs_in_with_a_code_on_ctrl_e(bin_dir, cloud, pool, terminal, 
     terminal.press("Enter")
     terminal.wait_for("● online")
     assert "emma" in terminal.screen().splitlines()[0]
+
+
+def test_sign_up_without_a_password_where_codes_sign_in(bin_dir, cloud, pool, idp, client_env):
+    import subprocess
+
+    # boto3: no Password, confirmed with the emailed code, then signed in with a code by email.
+    idp.sign_up(ClientId=pool["client"], Username="nopass",
+                UserAttributes=[{"Name": "email", "Value": "nopass@example.com"}])
+    messages = [m for m in cloud.mailbox_messages() if m["username"] == "nopass"]
+    assert messages, "no confirmation code was sent"
+    idp.confirm_sign_up(ClientId=pool["client"], Username="nopass", ConfirmationCode=messages[-1]["code"])
+    sent = start(idp, pool, "nopass", PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert sent["ChallengeName"] == "EMAIL_OTP"
+    tokens = idp.respond_to_auth_challenge(
+        ClientId=pool["client"], ChallengeName="EMAIL_OTP", Session=sent["Session"],
+        ChallengeResponses={"USERNAME": "nopass", "EMAIL_OTP_CODE": last_code(cloud, "nopass", "EMAIL_OTP")})
+    assert tokens["AuthenticationResult"]["AccessToken"]
+
+    # handset signup --passwordless.
+    handset = str(bin_dir / "handset")
+    subprocess.run([handset, "config", "import", str(cloud.outputs_file)], env=client_env, check=True,
+                   capture_output=True, timeout=60)
+    created = subprocess.run([handset, "signup", "--passwordless", "--username", "codeonly", "--email",
+                              "codeonly@example.com"], env=client_env, capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert "login --passwordless" in created.stdout
+    assert idp.admin_get_user(UserPoolId=pool["id"], Username="codeonly")["UserStatus"] == "UNCONFIRMED"
+
+    # A pool where only the password signs in refuses an account without one, with Cognito's error.
+    settings = cloud.read_pool()
+    settings["allowedFirstAuthFactors"] = ["PASSWORD"]
+    apply_pool(cloud, settings)
+    with pytest.raises(ClientError) as info:
+        idp.sign_up(ClientId=pool["client"], Username="nopass2",
+                    UserAttributes=[{"Name": "email", "Value": "nopass2@example.com"}])
+    assert error_code(info) == "InvalidParameterException"
+    refused = subprocess.run([handset, "signup", "--passwordless", "--username", "codeonly2", "--email",
+                              "codeonly2@example.com"], env=client_env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "password is required" in refused.stderr, refused.stderr
