@@ -168,15 +168,28 @@ def test_handset_login_passwordless_signs_in_with_the_emailed_code(bin_dir, clou
     assert result.returncode == 4 and "does not offer sign-in with a code" in result.stderr
 
 
+def published_factors(cloud, expected):
+    """Waits until amplify_outputs.json names `expected` as the codes the app can sign in with."""
+    from conftest import wait_until
+
+    def factors():
+        handset = json.loads(cloud.outputs_file.read_text()).get("custom", {}).get("handset", {})
+        return handset.get("passwordless_factors") == expected or None
+
+    wait_until(factors, what=f"passwordless_factors {expected} in amplify_outputs.json")
+
+
 def test_the_tui_signs_in_with_a_code_on_ctrl_e(bin_dir, cloud, pool, terminal, client_env):
     import subprocess
 
     from conftest import wait_until
 
+    published_factors(cloud, ["EMAIL_OTP", "SMS_OTP"])
     subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
                    check=True, capture_output=True, timeout=60)
+    terminal.width = 160  # the whole hint line fits
     terminal.run([str(bin_dir / "handset")], client_env)
-    terminal.wait_for("Username")
+    terminal.wait_for("Ctrl-E a code instead")
     terminal.type("emma")
     terminal.press("C-e")
     terminal.wait_for("Enter the code we emailed")
@@ -226,3 +239,26 @@ def test_sign_up_without_a_password_where_codes_sign_in(bin_dir, cloud, pool, id
     refused = subprocess.run([handset, "signup", "--passwordless", "--username", "codeonly2", "--email",
                               "codeonly2@example.com"], env=client_env, capture_output=True, text=True, timeout=60)
     assert refused.returncode != 0 and "password is required" in refused.stderr, refused.stderr
+
+
+def test_the_tui_offers_no_code_where_the_pool_allows_none(bin_dir, cloud, idp, pool, terminal, client_env):
+    """UpdateUserPool takes the codes away: amplify_outputs.json says so, and the app's sign-in screen neither lists
+    Ctrl-E nor starts a code sign-in on it."""
+    import subprocess
+
+    mfa = idp.describe_user_pool(UserPoolId=pool["id"])["UserPool"]["MfaConfiguration"]
+    idp.update_user_pool(UserPoolId=pool["id"], MfaConfiguration=mfa,
+                         Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]}})
+    published_factors(cloud, [])
+    subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
+                   check=True, capture_output=True, timeout=60)
+    before = len(cloud.mailbox_messages())
+    terminal.width = 160  # the whole hint line fits: Ctrl-E would show if offered
+    terminal.run([str(bin_dir / "handset")], client_env)
+    screen = terminal.wait_for("Esc quit")
+    assert "Ctrl-E" not in screen and "a code instead" not in screen
+    terminal.type("emma")
+    terminal.press("C-e")
+    screen = terminal.wait_for("offers no sign-in with a code")
+    assert "Enter the code" not in screen
+    assert len(cloud.mailbox_messages()) == before, "no code was sent"

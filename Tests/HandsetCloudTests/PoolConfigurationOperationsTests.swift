@@ -296,5 +296,30 @@ struct PoolConfigurationOperationsTests {
         #expect(
             handset["device_authorization_endpoint"] as? String == "http://127.0.0.1:8900/oauth2/device_authorization")
         #expect(handset["identity_providers"] as? [String] == ["Google", "Corp"])
+        #expect(handset["passwordless_factors"] as? [String] == [], "the password only, by default")
+    }
+
+    @Test("amplify outputs name the codes the first client can sign in with: the pool's factors, with USER_AUTH")
+    func passwordlessFactors() throws {
+        var pool = PoolConfiguration.generate()
+        func factors() throws -> [String]? {
+            let endpoints = CloudEndpoints(
+                baseURL: "http://127.0.0.1:8900", port: 8900, region: "us-east-1", userPoolId: pool.userPoolId,
+                userPoolClientId: pool.defaultClient.clientId, issuer: "x",
+                outputsFile: URL(fileURLWithPath: "/dev/null"), demoUsers: []
+            ).withOAuth(of: pool)
+            let data = try JSONEncoder().encode(endpoints.amplifyOutputs)
+            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            return ((json["custom"] as? [String: Any])?["handset"] as? [String: Any])?["passwordless_factors"]
+                as? [String]
+        }
+        pool.allowedFirstAuthFactors = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+        #expect(try factors() == [], "the client does not allow USER_AUTH")
+        pool.clients[0].allowedFlows.append("USER_AUTH")
+        #expect(try factors() == ["EMAIL_OTP", "SMS_OTP"])
+        pool.allowedFirstAuthFactors = ["PASSWORD", "SMS_OTP"]
+        #expect(try factors() == ["SMS_OTP"])
+        pool.allowedFirstAuthFactors = ["PASSWORD"]
+        #expect(try factors() == [])
     }
 }
