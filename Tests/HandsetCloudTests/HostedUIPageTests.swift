@@ -127,7 +127,8 @@ struct HostedUIPageTests {
             let listed = try await client.call(
                 "AdminListUserAuthEvents", ["UserPoolId": fixture.pool.userPoolId, "Username": "tina"])
             let events = try #require(try listed.jsonObject["AuthEvents"] as? [[String: Any]])
-            #expect(events.compactMap { $0["EventResponse"] as? String }.sorted() == ["Fail", "Pass"], "\(listed.text)")
+            #expect(
+                events.compactMap { $0["EventResponse"] as? String }.sorted() == ["Fail", "Pass"], "\(listed.text)")
             #expect(events.allSatisfy { $0["EventType"] as? String == "SignIn" })
             let failed = try #require(
                 events.first { $0["EventResponse"] as? String == "Fail" }?["ChallengeResponses"] as? [[String: String]])

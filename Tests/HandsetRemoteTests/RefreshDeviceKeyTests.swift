@@ -24,7 +24,9 @@ import Testing
         return "eyJhbGciOiJSUzI1NiJ9.\(base64).signature"
     }
 
-    static let refreshed = #"{"AuthenticationResult":{"AccessToken":"a2","IdToken":"i2","ExpiresIn":3600,"TokenType":"Bearer"},"ChallengeParameters":{}}"#
+    static let refreshed =
+        #"{"AuthenticationResult":{"AccessToken":"a2","IdToken":"i2","ExpiresIn":3600,"TokenType":"Bearer"},"#
+        + #""ChallengeParameters":{}}"#
 
     /// Refreshes an expired session and returns the AuthParameters Cognito was sent.
     func refreshParameters(accessClaims: [String: String], devices: Devices?) async throws -> [String: String] {

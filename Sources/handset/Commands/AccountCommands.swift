@@ -16,7 +16,7 @@ struct SignUpCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
     @Flag(
         name: .long,
-        help: "No password: sign in with a code sent by email (`handset login --passwordless`), where the pool allows it."
+        help: "No password: sign in with an emailed code (`handset login --passwordless`), where the pool allows it."
     ) var passwordless = false
 
     func run() async throws {
