@@ -3,7 +3,6 @@ import HandsetCloudSQLite
 import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud

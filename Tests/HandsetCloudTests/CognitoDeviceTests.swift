@@ -3,7 +3,6 @@ import HandsetCloudSQLite
 import HandsetCloudStorage
 import HandsetSRP
 import HandsetWire
-import HummingbirdTesting
 import JWTKit
 import Testing
 

@@ -2,7 +2,6 @@ import Foundation
 import HandsetCloudSQLite
 import HandsetCloudStorage
 import HandsetWire
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud

@@ -4,7 +4,6 @@ import HandsetCloudSQLite
 import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import JWTKit
 import Testing
 

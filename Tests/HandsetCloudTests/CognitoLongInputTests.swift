@@ -1,7 +1,6 @@
 import Foundation
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud

@@ -3,7 +3,6 @@ import HandsetCloudSQLite
 import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud
@@ -20,8 +19,7 @@ struct ConnectionLimitsTests {
     static let limits = ConnectionLimits(
         idleTimeout: .seconds(1), bodyGrace: .seconds(1), minimumBodyBytesPerSecond: 1000, maximumConnections: 40)
 
-    /// A real listening server with these limits. Not HummingbirdTesting's `.live`, which replaces the
-    /// application's configuration (and with it the connection limit) by its own.
+    /// A real listening server with these limits, and the port it listens on.
     func withLiveCloud(
         limits: ConnectionLimits = Self.limits, _ body: @Sendable (Int) async throws -> Void
     ) async throws {

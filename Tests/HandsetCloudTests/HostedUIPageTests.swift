@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud

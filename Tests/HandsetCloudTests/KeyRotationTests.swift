@@ -2,7 +2,6 @@ import Foundation
 import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud

@@ -6,7 +6,6 @@ import HandsetMySQL
 import HandsetMySQLTesting
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import JWTKit
 import Testing
 

@@ -4,7 +4,6 @@ import HTTPTypes
 import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud

@@ -4,7 +4,6 @@ import HandsetCloudSQLite
 import HandsetCloudStorage
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud
@@ -73,7 +72,7 @@ struct CloudOptions: Sendable {
     var api = APIConfiguration()
     var objectSettings: ObjectStorageSettings? = nil
     var notifications: NotificationSettings? = nil
-    /// A real HTTP server on a port (HummingbirdTesting's `.live`) instead of calls straight into the router.
+    /// A real HTTP server on a port (`.live`, HTTPTesting) instead of calls straight into the router.
     var live = false
     /// Last changes to the configuration (instance id, request log, metrics).
     var configure: @Sendable (inout CloudConfiguration) -> Void = { _ in }

@@ -5,7 +5,6 @@ import HandsetCloudStorage
 import HandsetSRP
 import HandsetWire
 import Hummingbird
-import HummingbirdTesting
 import JWTKit
 import Testing
 
