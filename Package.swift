@@ -280,3 +280,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Test code is compiled without optimization in every configuration: `scripts/test` runs the tests on a release
+// build (the optimized code users run), and optimizing the test suites themselves would only lengthen that build.
+for target in package.targets where target.type == .test {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-Onone"], .when(configuration: .release))]
+}
