@@ -63,14 +63,10 @@ struct RequestLogWriterTests {
     @Test("when the destination stalls and the buffer is full, lines are dropped and counted; requests never wait")
     func fullBufferDrops() async throws {
         var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
         // Close-on-exec: a process another test starts meanwhile must not hold the write end open (no EOF then).
-        #if os(Linux)
-            #expect(pipe2(&ends, O_CLOEXEC) == 0)
-        #else
-            #expect(pipe(&ends) == 0)
-            _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
-            _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
-        #endif
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
         let (readEnd, writeEnd) = (ends[0], ends[1])
         let dropped = DroppedCounter()
         let writer = RequestLogWriter(

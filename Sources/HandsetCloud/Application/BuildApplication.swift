@@ -143,8 +143,8 @@ package func buildApplication(
         // answered its last request.
         services: [RequestLogFlush(writer: requestLog)] + objects.services(lease: lease)
             + inbox.services(lease: lease) + [
-            identityPurge, keyRefresh, settingsRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
-        ],
+                identityPurge, keyRefresh, settingsRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
+            ],
         onServerRunning: { channel in
             address.listening(on: channel.localAddress?.port ?? configuration.port)
             let endpoints = outputs.listening(

@@ -24,16 +24,15 @@ final class RequestLogWriter: Sendable {
     let file: URL?
     private let drain: RequestLogDrain
 
-    /// Lines buffered at most before new ones are dropped: about 2.5 MB of entries, several seconds of a busy
+    /// Lines buffered at most before new ones are dropped: a few megabytes of entries, seconds of a busy
     /// server's requests.
     static let defaultCapacity = 16_384
     static let gatheringDelay: Duration = .milliseconds(2)
 
     /// Opens the destination a `serve` was given: the data directory's log when nil.
     convenience init(
-        destination: RequestLogDestination, directory: DataDirectory, onDropped: @escaping @Sendable (Int) -> Void = {
-            _ in
-        }
+        destination: RequestLogDestination, directory: DataDirectory,
+        onDropped: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
         switch destination {
         case .dataDirectory: try self.init(file: directory.requestLog, onDropped: onDropped)
