@@ -72,7 +72,9 @@ enum CognitoRequestFuzzing {
         case 2:
             if let attributes = try? JSONValueDecoder().decode([AttributeWire].self, from: rest) {
                 var user = sampleUser
-                _ = try? UserPool.apply(attributes, to: &user, byAdministrator: selector & 1 == 0)
+                _ = try? UserPool.apply(
+                    attributes, to: &user, byAdministrator: selector & 1 == 0,
+                    schema: [CustomAttributeDefinition(name: "legacy_id"), CustomAttributeDefinition(name: "team")])
             }
         case 3:
             if let filter = try? UserFilter(parsing: text) { _ = filter.matches(sampleUser) }

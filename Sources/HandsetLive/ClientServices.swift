@@ -38,11 +38,13 @@ public struct ClientServices: Sendable {
         self.now = now
         let tokenCache = TokenCache(file: paths.tokenFile(profile))
         self.tokenCache = tokenCache
-        devices = DeviceFile(file: paths.deviceFile(profile))
+        let devices = DeviceFile(file: paths.deviceFile(profile))
+        self.devices = devices
         let tokens = tokenCache.load()
         cognito = CognitoClient(configuration: configuration, transport: transport)
         session = SessionManager(
-            cognito: cognito, tokens: tokens, now: now, persist: { tokens in try? tokenCache.save(tokens) })
+            cognito: cognito, tokens: tokens, now: now, devices: devices,
+            persist: { tokens in try? tokenCache.save(tokens) })
         api = APIClient(
             configuration: configuration, transport: transport, session: session,
             timeout: settings.requestTimeout, authorization: settings.authorizationToken)

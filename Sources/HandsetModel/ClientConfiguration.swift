@@ -14,6 +14,13 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var apiEndpoint: URL
     /// The pool's managed login, when the outputs describe it (`auth.oauth`).
     public var hostedUI: HostedUIConfiguration?
+    /// The one-time codes (`EMAIL_OTP`, `SMS_OTP`) this app can sign in with instead of the password, as the local
+    /// cloud's outputs say (`custom.handset.passwordless_factors`); `nil` when the outputs do not say (a real
+    /// pool's): the app then offers the code and the pool answers.
+    public var passwordlessFactors: [String]?
+
+    /// Whether the app offers a sign-in with a code: not when the outputs say the pool has none for this app.
+    public var offersSignInWithCode: Bool { passwordlessFactors.map { !$0.isEmpty } ?? true }
 
     public init(
         region: String, userPoolId: String, clientId: String, clientSecret: String? = nil, cognitoEndpoint: URL,
@@ -79,6 +86,7 @@ extension ClientConfiguration {
         self.init(
             region: auth.awsRegion, userPoolId: auth.userPoolId, clientId: auth.userPoolClientId,
             cognitoEndpoint: cognito, apiEndpoint: api, hostedUI: try HostedUIConfiguration(outputs: outputs))
+        passwordlessFactors = outputs.custom?.handset?.passwordlessFactors
     }
 
     /// A decoding failure in the words of the file: which key, and what is wrong with it.

@@ -8,12 +8,13 @@ extension CognitoClient {
     public typealias Destination = String?
 
     /// `SignUp` with an email attribute. Returns whether the account is already confirmed (a pool may auto-confirm)
-    /// and where the confirmation code went.
+    /// and where the confirmation code went. Without a password the account signs in with one-time codes only
+    /// (pools that allow them as a first factor; others refuse).
     public func signUp(
-        username: String, password: String, email: String
+        username: String, password: String?, email: String
     ) async throws -> (confirmed: Bool, destination: Destination) {
         var body = accountBody(username: username)
-        body["Password"] = .string(password)
+        if let password { body["Password"] = .string(password) }
         body["UserAttributes"] = [["Name": "email", "Value": .string(email)]]
         let answer = try await call("SignUp", body: .object(body))
         return (answer["UserConfirmed"]?.boolValue == true, answer["CodeDeliveryDetails"]?["Destination"]?.stringValue)

@@ -14,8 +14,13 @@ public struct CognitoClient: Sendable {
     }
 
     /// `InitiateAuth` with `REFRESH_TOKEN_AUTH`. A refused refresh token becomes `RemoteError.sessionExpired`.
-    public func refresh(refreshToken: String, username: String?) async throws -> AuthenticationResult {
+    /// `deviceKey`: the remembered device the session was signed in on; Cognito then names it in the new access
+    /// token (`device_key`), as in the first one.
+    public func refresh(
+        refreshToken: String, username: String?, deviceKey: String? = nil
+    ) async throws -> AuthenticationResult {
         var parameters = ["REFRESH_TOKEN": refreshToken]
+        if let deviceKey { parameters["DEVICE_KEY"] = deviceKey }
         if let username, let hash = secretHash(username: username) { parameters["SECRET_HASH"] = hash }
         let request = InitiateAuthRequest(
             authFlow: CognitoAuthFlow.refreshToken, clientId: configuration.clientId, authParameters: parameters)

@@ -12,15 +12,30 @@ public actor SessionManager {
     private let cognito: CognitoClient
     private let now: @Sendable () -> Date
     private let persist: @Sendable (TokenSet?) -> Void
+    /// The profile's remembered devices: a refresh names the signed-in user's device.
+    private let devices: (any RememberedDeviceStore)?
 
     public init(
         cognito: CognitoClient, tokens: TokenSet?, now: @escaping @Sendable () -> Date = { Date() },
-        persist: @escaping @Sendable (TokenSet?) -> Void
+        devices: (any RememberedDeviceStore)? = nil, persist: @escaping @Sendable (TokenSet?) -> Void
     ) {
         self.cognito = cognito
         self.tokens = tokens
         self.now = now
+        self.devices = devices
         self.persist = persist
+    }
+
+    /// The device a refresh names (`DEVICE_KEY`): the user's remembered device, else the one the current access
+    /// token names (a device tracked for this sign-in, remembered or not). Without it Cognito's refreshed access
+    /// token would lose `device_key`.
+    static func deviceKey(for tokens: TokenSet, devices: (any RememberedDeviceStore)?) -> String? {
+        if let username = tokens.user?.username, !username.isEmpty,
+            let remembered = devices?.device(for: username)
+        {
+            return remembered.deviceKey
+        }
+        return JWTClaims(token: tokens.accessToken)?.string("device_key")
     }
 
     public var current: TokenSet? { tokens }
@@ -112,8 +127,10 @@ public actor SessionManager {
         guard let tokens, let refreshToken = tokens.refreshToken else { throw RemoteError.sessionExpired }
         let cognito = self.cognito
         let now = self.now
+        let deviceKey = Self.deviceKey(for: tokens, devices: devices)
         let task = Task { () throws -> TokenSet in
-            let result = try await cognito.refresh(refreshToken: refreshToken, username: tokens.user?.username)
+            let result = try await cognito.refresh(
+                refreshToken: refreshToken, username: tokens.user?.username, deviceKey: deviceKey)
             return TokenSet(result, receivedAt: now(), keeping: refreshToken, viaHostedUI: tokens.viaHostedUI)
         }
         refreshing = task

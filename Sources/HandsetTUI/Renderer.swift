@@ -18,7 +18,8 @@ public enum Renderer {
         switch state.screen {
         case .signIn(let form):
             SignInView.render(
-                form, options: state.signInOptions, subtitle: "Sign in · profile \(state.profile)", into: &grid)
+                form, options: state.signInOptions, offersCode: state.offersSignInWithCode,
+                subtitle: "Sign in · profile \(state.profile)", into: &grid)
         case .mfaSetup(let form):
             SignInView.render(form, subtitle: "Add an authenticator app · \(state.user?.username ?? "")", into: &grid)
         case .list:

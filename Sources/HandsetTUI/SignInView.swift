@@ -4,7 +4,8 @@ import HandsetModel
 /// The sign-in screen: a centred form with username and password, then whatever Cognito asks for.
 public enum SignInView {
     public static func render(
-        _ form: SignInState, options: [ExternalSignInOption] = [], subtitle: String, into grid: inout CellGrid
+        _ form: SignInState, options: [ExternalSignInOption] = [], offersCode: Bool = true, subtitle: String,
+        into grid: inout CellGrid
     ) {
         if case .totpSetup(let secret, let uri) = form.stage, let code = QRCode(text: uri),
             grid.width >= code.halfBlockLines[0].count + 36, grid.height >= code.halfBlockLines.count + 3
@@ -40,8 +41,9 @@ public enum SignInView {
                 cursor: form.cursor, row: 2, into: &grid)
             hints = [
                 ("Enter", "sign in"), ("Tab", "field"), ("Ctrl-N", "new account"), ("Ctrl-R", "forgot password"),
-                ("Ctrl-E", "a code instead"), ("Esc", "quit"),
             ]
+            if offersCode { hints.append(("Ctrl-E", "a code instead")) }
+            hints.append(("Esc", "quit"))
             if !options.isEmpty {
                 for (index, option) in options.enumerated() {
                     let focused = form.optionFocus == index

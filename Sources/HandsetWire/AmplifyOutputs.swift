@@ -115,16 +115,22 @@ public struct AmplifyOutputs: Codable, Sendable, Equatable {
         /// RFC 8628's device authorization endpoint: sign-in on another device is the local cloud's extension
         /// (Cognito has none), offered only where the outputs name it.
         public var deviceAuthorizationEndpoint: String?
+        /// The one-time codes (`EMAIL_OTP`, `SMS_OTP`) the app client can start a sign-in with (`USER_AUTH`): the
+        /// pool's allowed first factors, when the client allows `USER_AUTH`. Empty: the password only. Amplify's
+        /// outputs have no such member (a real pool's file leaves it out, and the app cannot tell).
+        public var passwordlessFactors: [String]?
 
         public init(
             cognitoEndpoint: String, apiEndpoint: String?, oauthEndpoint: String? = nil,
-            identityProviders: [String]? = nil, deviceAuthorizationEndpoint: String? = nil
+            identityProviders: [String]? = nil, deviceAuthorizationEndpoint: String? = nil,
+            passwordlessFactors: [String]? = nil
         ) {
             self.cognitoEndpoint = cognitoEndpoint
             self.apiEndpoint = apiEndpoint
             self.oauthEndpoint = oauthEndpoint
             self.identityProviders = identityProviders
             self.deviceAuthorizationEndpoint = deviceAuthorizationEndpoint
+            self.passwordlessFactors = passwordlessFactors
         }
 
         enum CodingKeys: String, CodingKey {
@@ -133,6 +139,7 @@ public struct AmplifyOutputs: Codable, Sendable, Equatable {
             case oauthEndpoint = "oauth_endpoint"
             case identityProviders = "identity_providers"
             case deviceAuthorizationEndpoint = "device_authorization_endpoint"
+            case passwordlessFactors = "passwordless_factors"
         }
     }
 }

@@ -168,6 +168,7 @@ struct UICommand: ParsableCommand {
             providers: services.configuration.hostedUI?.identityProviders ?? [],
             hostedUI: services.configuration.hostedUI != nil,
             deviceSignIn: services.configuration.hostedUI?.deviceAuthorizationEndpoint != nil)
+        state.offersSignInWithCode = services.configuration.offersSignInWithCode
         state.attachments.downloadDirectory = Self.downloadDirectory()
         if let store {
             for collection in cachedSchema?.collections ?? [] {

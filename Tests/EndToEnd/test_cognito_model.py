@@ -267,7 +267,7 @@ def scenario_overrides(pool, context, operation, request):
         request.update(MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True},
                        EmailMfaConfiguration={}, SmsMfaConfiguration={})
     elif operation == "UpdateUserPool":
-        request.update(MfaConfiguration="OPTIONAL")
+        request.update(MfaConfiguration="OPTIONAL", Policies=SIGN_IN_POLICIES, DeviceConfiguration=DEVICES)
     elif operation == "ListUserPools":
         request.update(MaxResults=10)
     elif operation == "ChangePassword":
@@ -279,6 +279,12 @@ def scenario_overrides(pool, context, operation, request):
     elif operation == "AdminListUserAuthEvents":
         request.update(MaxResults=5)
     return request
+
+
+# The settings UpdateUserPool sets and DescribeUserPool shows beyond the password policy and the MFA mode.
+SIGN_IN_POLICIES = {"PasswordPolicy": {"MinimumLength": 8},
+                    "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}
+DEVICES = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False}
 
 
 def supported_operations(url):
@@ -327,6 +333,31 @@ def test_every_supported_operation_answers_in_the_models_shapes(model_pool):
     assert not missing, f"these did not succeed with a model-built request: " + \
         ", ".join(f"{name}: {refusals.get(name)}" for name in sorted(missing))
     assert not problems, "\n".join(problems)
+
+
+def test_the_device_and_sign_in_settings_round_trip_in_the_models_shapes(model_pool):
+    pool = model_pool
+    before = pool.ok("DescribeUserPool", {"UserPoolId": pool.id})["UserPool"]
+    mfa = before["MfaConfiguration"]
+    pool.ok("UpdateUserPool", {"UserPoolId": pool.id, "MfaConfiguration": mfa, "Policies": SIGN_IN_POLICIES,
+                               "DeviceConfiguration": DEVICES})
+    status, body, _ = call(pool.cloud.url, "DescribeUserPool", {"UserPoolId": pool.id})
+    assert status == 200, body
+    problems = []
+    check_shape(OPERATIONS["DescribeUserPool"]["output"]["shape"], body, "DescribeUserPool", problems)
+    assert not problems, "\n".join(problems)
+    described = body["UserPool"]
+    assert described["DeviceConfiguration"] == DEVICES
+    assert described["Policies"]["SignInPolicy"] == {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}
+    assert described["Policies"]["PasswordPolicy"]["MinimumLength"] == 8
+    # Cognito's rule: what an update leaves out goes back to its default (device tracking off, the password only).
+    pool.ok("UpdateUserPool", {"UserPoolId": pool.id, "MfaConfiguration": mfa})
+    described = pool.ok("DescribeUserPool", {"UserPoolId": pool.id})["UserPool"]
+    assert "DeviceConfiguration" not in described
+    assert described["Policies"]["SignInPolicy"] == {"AllowedFirstAuthFactors": ["PASSWORD"]}
+    status, body, _ = call(pool.cloud.url, "UpdateUserPool", {
+        "UserPoolId": pool.id, "Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["WEB_AUTHN", "PASSWORD"]}}})
+    assert status == 400 and body["__type"] == "InvalidParameterException"
 
 
 def wrong_type(shape_name):

@@ -168,15 +168,28 @@ def test_handset_login_passwordless_signs_in_with_the_emailed_code(bin_dir, clou
     assert result.returncode == 4 and "does not offer sign-in with a code" in result.stderr
 
 
+def published_factors(cloud, expected):
+    """Waits until amplify_outputs.json names `expected` as the codes the app can sign in with."""
+    from conftest import wait_until
+
+    def factors():
+        handset = json.loads(cloud.outputs_file.read_text()).get("custom", {}).get("handset", {})
+        return handset.get("passwordless_factors") == expected or None
+
+    wait_until(factors, what=f"passwordless_factors {expected} in amplify_outputs.json")
+
+
 def test_the_tui_signs_in_with_a_code_on_ctrl_e(bin_dir, cloud, pool, terminal, client_env):
     import subprocess
 
     from conftest import wait_until
 
+    published_factors(cloud, ["EMAIL_OTP", "SMS_OTP"])
     subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
                    check=True, capture_output=True, timeout=60)
+    terminal.width = 160  # the whole hint line fits
     terminal.run([str(bin_dir / "handset")], client_env)
-    terminal.wait_for("Username")
+    terminal.wait_for("Ctrl-E a code instead")
     terminal.type("emma")
     terminal.press("C-e")
     terminal.wait_for("Enter the code we emailed")
@@ -187,3 +200,65 @@ def test_the_tui_signs_in_with_a_code_on_ctrl_e(bin_dir, cloud, pool, terminal, 
     terminal.press("Enter")
     terminal.wait_for("● online")
     assert "emma" in terminal.screen().splitlines()[0]
+
+
+def test_sign_up_without_a_password_where_codes_sign_in(bin_dir, cloud, pool, idp, client_env):
+    import subprocess
+
+    # boto3: no Password, confirmed with the emailed code, then signed in with a code by email.
+    idp.sign_up(ClientId=pool["client"], Username="nopass",
+                UserAttributes=[{"Name": "email", "Value": "nopass@example.com"}])
+    messages = [m for m in cloud.mailbox_messages() if m["username"] == "nopass"]
+    assert messages, "no confirmation code was sent"
+    idp.confirm_sign_up(ClientId=pool["client"], Username="nopass", ConfirmationCode=messages[-1]["code"])
+    sent = start(idp, pool, "nopass", PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert sent["ChallengeName"] == "EMAIL_OTP"
+    tokens = idp.respond_to_auth_challenge(
+        ClientId=pool["client"], ChallengeName="EMAIL_OTP", Session=sent["Session"],
+        ChallengeResponses={"USERNAME": "nopass", "EMAIL_OTP_CODE": last_code(cloud, "nopass", "EMAIL_OTP")})
+    assert tokens["AuthenticationResult"]["AccessToken"]
+
+    # handset signup --passwordless.
+    handset = str(bin_dir / "handset")
+    subprocess.run([handset, "config", "import", str(cloud.outputs_file)], env=client_env, check=True,
+                   capture_output=True, timeout=60)
+    created = subprocess.run([handset, "signup", "--passwordless", "--username", "codeonly", "--email",
+                              "codeonly@example.com"], env=client_env, capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert "login --passwordless" in created.stdout
+    assert idp.admin_get_user(UserPoolId=pool["id"], Username="codeonly")["UserStatus"] == "UNCONFIRMED"
+
+    # A pool where only the password signs in refuses an account without one, with Cognito's error.
+    settings = cloud.read_pool()
+    settings["allowedFirstAuthFactors"] = ["PASSWORD"]
+    apply_pool(cloud, settings)
+    with pytest.raises(ClientError) as info:
+        idp.sign_up(ClientId=pool["client"], Username="nopass2",
+                    UserAttributes=[{"Name": "email", "Value": "nopass2@example.com"}])
+    assert error_code(info) == "InvalidParameterException"
+    refused = subprocess.run([handset, "signup", "--passwordless", "--username", "codeonly2", "--email",
+                              "codeonly2@example.com"], env=client_env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "password is required" in refused.stderr, refused.stderr
+
+
+def test_the_tui_offers_no_code_where_the_pool_allows_none(bin_dir, cloud, idp, pool, terminal, client_env):
+    """UpdateUserPool takes the codes away: amplify_outputs.json says so, and the app's sign-in screen neither lists
+    Ctrl-E nor starts a code sign-in on it."""
+    import subprocess
+
+    mfa = idp.describe_user_pool(UserPoolId=pool["id"])["UserPool"]["MfaConfiguration"]
+    idp.update_user_pool(UserPoolId=pool["id"], MfaConfiguration=mfa,
+                         Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]}})
+    published_factors(cloud, [])
+    subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
+                   check=True, capture_output=True, timeout=60)
+    before = len(cloud.mailbox_messages())
+    terminal.width = 160  # the whole hint line fits: Ctrl-E would show if offered
+    terminal.run([str(bin_dir / "handset")], client_env)
+    screen = terminal.wait_for("Esc quit")
+    assert "Ctrl-E" not in screen and "a code instead" not in screen
+    terminal.type("emma")
+    terminal.press("C-e")
+    screen = terminal.wait_for("offers no sign-in with a code")
+    assert "Enter the code" not in screen
+    assert len(cloud.mailbox_messages()) == before, "no code was sent"

@@ -117,6 +117,26 @@ def test_authlib_code_flow_with_pkce_userinfo_refresh_revoke(cloud, pool, discov
     assert after.status_code == 401
 
 
+def test_managed_login_sign_ins_are_auth_events(cloud, pool, discovery, idp):
+    """A sign-in on the hosted pages, passed or failed, is listed by AdminListUserAuthEvents (boto3), as the API's are."""
+    before = {event["EventId"] for event in
+              idp.admin_list_user_auth_events(UserPoolId=pool["id"], Username="bob", MaxResults=60)["AuthEvents"]}
+    redirect_uri = "http://127.0.0.1:47123/callback"
+    client = OAuth2Session(pool["client"], redirect_uri=redirect_uri, scope="openid",
+                           code_challenge_method="S256", token_endpoint_auth_method="none")
+    url, _ = client.create_authorization_url(discovery["authorization_endpoint"], code_verifier=pkce_pair()[0])
+    refused = signed_in_callback(cloud, url, username="bob", password="not-bobs-password")
+    assert not isinstance(refused, str), "a wrong password reached the callback"
+    assert signed_in_callback(cloud, url, username="bob", password="Builder-42!").startswith(redirect_uri + "?")
+    events = [event for event in
+              idp.admin_list_user_auth_events(UserPoolId=pool["id"], Username="bob", MaxResults=60)["AuthEvents"]
+              if event["EventId"] not in before]
+    assert sorted(event["EventResponse"] for event in events) == ["Fail", "Pass"], events
+    assert all(event["EventType"] == "SignIn" for event in events)
+    passed = next(event for event in events if event["EventResponse"] == "Pass")
+    assert {"ChallengeName": "Password", "ChallengeResponse": "Success"} in passed["ChallengeResponses"]
+
+
 def test_refusals_of_the_authorize_endpoint(cloud, pool, callback):
     verifier, challenge = pkce_pair()
     # Open redirects: another host, another path of the registered host, a lookalike host.

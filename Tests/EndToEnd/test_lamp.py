@@ -135,6 +135,11 @@ class HelpDesk:
         pool = outputs["auth"]["user_pool_id"]
         idp = boto3.client("cognito-idp", endpoint_url=self.cloud.url, region_name=outputs["auth"]["aws_region"],
                            aws_access_key_id="x", aws_secret_access_key="x")
+        # The pool's schema declares the attribute first, as on AWS (an undeclared custom attribute is refused).
+        schema = idp.describe_user_pool(UserPoolId=pool)["UserPool"]["SchemaAttributes"]
+        if not any(attribute["Name"] == "custom:customer_id" for attribute in schema):
+            idp.add_custom_attributes(UserPoolId=pool, CustomAttributes=[
+                {"Name": "customer_id", "AttributeDataType": "String", "Mutable": True}])
         idp.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS",
                               TemporaryPassword="Temporary-42!", UserAttributes=[
                                   {"Name": "email", "Value": f"{username}@example.com"},

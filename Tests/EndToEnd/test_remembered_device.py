@@ -3,6 +3,7 @@ remembers the device, she signs out and in again without a code; once she forget
 code is asked for again. The device secret is kept in a 0600 file and never printed.
 """
 
+import base64
 import json
 import os
 import stat
@@ -53,6 +54,11 @@ class Shell:
         wait_until(lambda: "done-" not in self.terminal.screen(), what="a clear screen")
 
 
+def access_claims(token):
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
 def totp_at(offset_steps):
     return pyotp.TOTP(TINA_SECRET).at(time.time() + 30 * offset_steps)
 
@@ -97,6 +103,18 @@ def test_a_remembered_device_signs_in_without_the_code_until_forgotten(bin_dir, 
     screen = shell.finished()
     assert "Signed in as tina" in screen and "code" not in screen.lower()
     assert stored["secret"] not in screen
+
+    # A refresh names the device (DEVICE_KEY), so the refreshed access token still carries device_key.
+    session_file = os.path.join(client_env["XDG_STATE_HOME"], "handset", "sessions", "default.json")
+    session = json.loads(open(session_file).read())
+    assert access_claims(session["accessToken"]).get("device_key") == stored["deviceKey"]
+    session["expiresAt"] = time.time() - 60
+    with open(session_file, "w") as file:
+        file.write(json.dumps(session))
+    run(bin_dir, client_env, "devices", "list", "--json")
+    refreshed = json.loads(open(session_file).read())
+    assert refreshed["accessToken"] != session["accessToken"], "no refresh happened"
+    assert access_claims(refreshed["accessToken"]).get("device_key") == stored["deviceKey"]
 
     # Forgotten (after a confirmation): the next sign-in asks for the code again.
     shell.clear()

@@ -60,6 +60,23 @@ import Testing
 }
 
 @Suite struct SignInWithCodeTests {
+    @Test func withoutCodesInThePoolCtrlESaysSoAndAsksNothing() {
+        var state = AppState()
+        state.offersSignInWithCode = false
+        _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))
+        for character in "emma" { _ = AppCore.update(&state, .key(.character(character))) }
+        #expect(AppCore.update(&state, .key(.control("e"))).isEmpty)
+        guard case .signIn(let form) = state.screen else {
+            Issue.record("expected the sign-in form")
+            return
+        }
+        #expect(form.error?.contains("offers no sign-in with a code") == true)
+        #expect(form.stage == .credentials && !form.isSubmitting)
+        // Signing out keeps what the app offers (it belongs to the profile, not the person).
+        state.user = SignedInUser(sub: "s", username: "emma", email: nil)
+        #expect(state.forgettingUserData().offersSignInWithCode == false)
+    }
+
     @Test func ctrlEAsksForACodeForTheTypedNameAndNeedsOne() {
         var state = AppState()
         _ = AppCore.update(&state, .launched(user: nil, cachedSchema: nil, lastSyncedAt: nil))

@@ -179,6 +179,30 @@ struct FederationTests {
             let user = try await client.call(
                 "AdminGetUser", ["UserPoolId": fixture.pool.userPoolId, "Username": "Corp_provider-user-1"])
             #expect(try user.jsonObject["UserStatus"] as? String == "EXTERNAL_PROVIDER")
+            // Each sign-in through the provider is an auth event of the user's.
+            let listed = try await client.call(
+                "AdminListUserAuthEvents", ["UserPoolId": fixture.pool.userPoolId, "Username": "Corp_provider-user-1"])
+            let events = try #require(try listed.jsonObject["AuthEvents"] as? [[String: Any]])
+            #expect(events.map { $0["EventResponse"] as? String } == ["Pass", "Pass"], "\(listed.text)")
+
+            // A disabled user's attempt is refused, and recorded as a failure.
+            let disabled = try await client.call(
+                "AdminDisableUser", ["UserPoolId": fixture.pool.userPoolId, "Username": "Corp_provider-user-1"])
+            #expect(disabled.status == .ok)
+            let refused = try await hop(TestBrowser(client), request, provider)
+            #expect(refused.status != .seeOther)
+            #expect(refused.text.contains("disabled"), "\(refused.text)")
+            let afterDisable = try await client.call(
+                "AdminListUserAuthEvents", ["UserPoolId": fixture.pool.userPoolId, "Username": "Corp_provider-user-1"])
+            let latest = try #require(try afterDisable.jsonObject["AuthEvents"] as? [[String: Any]])
+            // (The test clock stands still: events of the same instant come in no particular order.)
+            #expect(
+                latest.compactMap { $0["EventResponse"] as? String }.sorted() == ["Fail", "Pass", "Pass"],
+                "\(afterDisable.text)")
+            #expect(
+                try await client.call(
+                    "AdminEnableUser", ["UserPoolId": fixture.pool.userPoolId, "Username": "Corp_provider-user-1"]
+                ).status == .ok)
 
             // A federated user has no password of the pool's.
             let password = try await client.initiateAuth(

@@ -121,6 +121,35 @@ struct HostedUIPageTests {
                 "/login/challenge?" + request.query, [("_csrf", try TestBrowser.csrf(wrong)), ("code", fixture.totp())])
             #expect(right.status == .seeOther, "\(right.text)")
             _ = try request.code(from: try TestBrowser.location(right))
+
+            // Both sign-ins on the pages are tina's auth events, as API sign-ins are (the test clock stands
+            // still: events of one instant come in no particular order).
+            let listed = try await client.call(
+                "AdminListUserAuthEvents", ["UserPoolId": fixture.pool.userPoolId, "Username": "tina"])
+            let events = try #require(try listed.jsonObject["AuthEvents"] as? [[String: Any]])
+            #expect(
+                events.compactMap { $0["EventResponse"] as? String }.sorted() == ["Fail", "Pass"], "\(listed.text)")
+            #expect(events.allSatisfy { $0["EventType"] as? String == "SignIn" })
+            let failed = try #require(
+                events.first { $0["EventResponse"] as? String == "Fail" }?["ChallengeResponses"] as? [[String: String]])
+            #expect(failed.contains(["ChallengeName": "Mfa", "ChallengeResponse": "Failure"]))
+        }
+    }
+
+    @Test("a wrong password on the pages is a failed auth event of the user's")
+    func wrongPasswordIsAnEvent() async throws {
+        try await withCloud { client, fixture in
+            let request = AuthorizeFixture(clientId: fixture.clientId)
+            let browser = TestBrowser(client)
+            let page = try await browser.get("/login?" + request.query)
+            let answer = try await browser.post(
+                "/login?" + request.query,
+                [("_csrf", try TestBrowser.csrf(page)), ("username", "alice"), ("password", "not-hers")])
+            #expect(answer.status == .badRequest)
+            let listed = try await client.call(
+                "AdminListUserAuthEvents", ["UserPoolId": fixture.pool.userPoolId, "Username": "alice"])
+            let events = try #require(try listed.jsonObject["AuthEvents"] as? [[String: Any]])
+            #expect(events.map { $0["EventResponse"] as? String } == ["Fail"], "\(listed.text)")
         }
     }
 

@@ -68,7 +68,8 @@ struct LiveServerTests {
                                 cognitoEndpoint: "http://127.0.0.1:\(port)/",
                                 apiEndpoint: "http://127.0.0.1:\(port)/api", oauthEndpoint: "http://127.0.0.1:\(port)",
                                 identityProviders: [],
-                                deviceAuthorizationEndpoint: "http://127.0.0.1:\(port)/oauth2/device_authorization"))))
+                                deviceAuthorizationEndpoint: "http://127.0.0.1:\(port)/oauth2/device_authorization",
+                                passwordlessFactors: []))))
 
             let fixture = CloudFixture(
                 directory: directory, pool: pool, clock: TestClock(),

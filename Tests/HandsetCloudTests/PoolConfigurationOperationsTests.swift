@@ -199,6 +199,65 @@ struct PoolConfigurationOperationsTests {
         }
     }
 
+    @Test(
+        "UpdateUserPool sets DeviceConfiguration and the sign-in policy, DescribeUserPool shows them, they are stored",
+        arguments: TestBackend.allCases)
+    func deviceAndSignInPolicy(backend: TestBackend) async throws {
+        try await withCloud(backend: backend, demo: false) { client, fixture in
+            let poolId = fixture.pool.userPoolId
+            func describe() async throws -> [String: Any] {
+                let described = try await client.call("DescribeUserPool", ["UserPoolId": poolId])
+                return try #require(try described.jsonObject["UserPool"] as? [String: Any])
+            }
+            let before = try await describe()
+            #expect(before["DeviceConfiguration"] == nil, "a new pool tracks no devices")
+            let beforePolicies = try #require(before["Policies"] as? [String: Any])
+            #expect(
+                (beforePolicies["SignInPolicy"] as? [String: Any])?["AllowedFirstAuthFactors"] as? [String]
+                    == ["PASSWORD"])
+
+            let updated = try await client.call(
+                "UpdateUserPool",
+                [
+                    "UserPoolId": poolId,
+                    "DeviceConfiguration": [
+                        "ChallengeRequiredOnNewDevice": true, "DeviceOnlyRememberedOnUserPrompt": true,
+                    ],
+                    "Policies": ["SignInPolicy": ["AllowedFirstAuthFactors": ["EMAIL_OTP", "PASSWORD", "SMS_OTP"]]],
+                ])
+            #expect(updated.status == .ok, "\(updated.text)")
+            let after = try await describe()
+            let devices = try #require(after["DeviceConfiguration"] as? [String: Any])
+            #expect(devices["ChallengeRequiredOnNewDevice"] as? Bool == true)
+            #expect(devices["DeviceOnlyRememberedOnUserPrompt"] as? Bool == true)
+            let policies = try #require(after["Policies"] as? [String: Any])
+            #expect(
+                (policies["SignInPolicy"] as? [String: Any])?["AllowedFirstAuthFactors"] as? [String]
+                    == ["PASSWORD", "EMAIL_OTP", "SMS_OTP"])
+            // In the storage: what a restart (or another instance) reads.
+            let stored = try PoolConfiguration.decode(try await fixture.storage.settings.document(.pool) { Data() })
+            #expect(
+                stored.deviceConfiguration
+                    == DeviceConfiguration(challengeRequiredOnNewDevice: true, deviceOnlyRememberedOnUserPrompt: true))
+            #expect(stored.allowedFirstAuthFactors == ["PASSWORD", "EMAIL_OTP", "SMS_OTP"])
+
+            // Left out, both go back to their defaults, as Cognito's UpdateUserPool does.
+            #expect(try await client.call("UpdateUserPool", ["UserPoolId": poolId]).status == .ok)
+            let reset = try await describe()
+            #expect(reset["DeviceConfiguration"] == nil)
+            #expect(
+                ((reset["Policies"] as? [String: Any])?["SignInPolicy"] as? [String: Any])?["AllowedFirstAuthFactors"]
+                    as? [String] == ["PASSWORD"])
+
+            for factors in [["EMAIL_OTP"], ["PASSWORD", "WEB_AUTHN"], ["PASSWORD", "TOTP"], [String]()] {
+                try await client.call(
+                    "UpdateUserPool",
+                    ["UserPoolId": poolId, "Policies": ["SignInPolicy": ["AllowedFirstAuthFactors": factors]]]
+                ).expectError("InvalidParameterException")
+            }
+        }
+    }
+
     @Test("a change made by hand to pool.json is seen by the running cloud at its next request")
     func handEdits() async throws {
         try await withCloud(demo: false) { client, fixture in
@@ -237,5 +296,30 @@ struct PoolConfigurationOperationsTests {
         #expect(
             handset["device_authorization_endpoint"] as? String == "http://127.0.0.1:8900/oauth2/device_authorization")
         #expect(handset["identity_providers"] as? [String] == ["Google", "Corp"])
+        #expect(handset["passwordless_factors"] as? [String] == [], "the password only, by default")
+    }
+
+    @Test("amplify outputs name the codes the first client can sign in with: the pool's factors, with USER_AUTH")
+    func passwordlessFactors() throws {
+        var pool = PoolConfiguration.generate()
+        func factors() throws -> [String]? {
+            let endpoints = CloudEndpoints(
+                baseURL: "http://127.0.0.1:8900", port: 8900, region: "us-east-1", userPoolId: pool.userPoolId,
+                userPoolClientId: pool.defaultClient.clientId, issuer: "x",
+                outputsFile: URL(fileURLWithPath: "/dev/null"), demoUsers: []
+            ).withOAuth(of: pool)
+            let data = try JSONEncoder().encode(endpoints.amplifyOutputs)
+            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            return ((json["custom"] as? [String: Any])?["handset"] as? [String: Any])?["passwordless_factors"]
+                as? [String]
+        }
+        pool.allowedFirstAuthFactors = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+        #expect(try factors() == [], "the client does not allow USER_AUTH")
+        pool.clients[0].allowedFlows.append("USER_AUTH")
+        #expect(try factors() == ["EMAIL_OTP", "SMS_OTP"])
+        pool.allowedFirstAuthFactors = ["PASSWORD", "SMS_OTP"]
+        #expect(try factors() == ["SMS_OTP"])
+        pool.allowedFirstAuthFactors = ["PASSWORD"]
+        #expect(try factors() == [])
     }
 }

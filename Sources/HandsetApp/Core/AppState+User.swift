@@ -14,6 +14,7 @@ extension AppState {
         fresh.sync.connectivity = sync.connectivity
         // The profile's ways to sign in belong to the app, not to the person who was signed in.
         fresh.signInOptions = signInOptions
+        fresh.offersSignInWithCode = offersSignInWithCode
         return fresh
     }
 }

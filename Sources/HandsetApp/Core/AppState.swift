@@ -105,6 +105,9 @@ public struct AppState: Sendable, Equatable {
     public var themeNames: [String]
     /// The other ways to sign in this profile's app client has (providers, another device).
     public var signInOptions: [ExternalSignInOption]
+    /// Whether the sign-in screen offers a one-time code instead of the password (Ctrl-E): as the app's
+    /// configuration says the pool allows.
+    public var offersSignInWithCode: Bool
 
     public init(profile: String = "default", viewportRows: Int = 20) {
         self.screen = .signIn(SignInState())
@@ -134,6 +137,7 @@ public struct AppState: Sendable, Equatable {
         self.themeName = "dark"
         self.themeNames = []
         self.signInOptions = []
+        self.offersSignInWithCode = true
     }
 
     /// The collection shown in the list, if any.

@@ -86,7 +86,7 @@ enum SignInReducer {
             state.shouldQuit = true
             return []
         }
-        let outcome = form.handle(key, options: state.signInOptions)
+        let outcome = form.handle(key, options: state.signInOptions, offersCode: state.offersSignInWithCode)
         state.screen = .signIn(form)
         switch outcome {
         case .submit(let username, let password): return [.signIn(username: username, password: password)]

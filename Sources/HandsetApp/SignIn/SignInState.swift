@@ -144,8 +144,10 @@ public enum SignInFormOutcome: Sendable, Equatable {
 
 extension SignInState {
     /// Edits the form: typing, Tab/Enter/arrows between fields and the other ways to sign in (`options`), Enter on
-    /// the last field submits.
-    public mutating func handle(_ key: Key, options: [ExternalSignInOption] = []) -> SignInFormOutcome {
+    /// the last field submits. `offersCode`: whether Ctrl-E signs in with a one-time code (the pool allows it).
+    public mutating func handle(
+        _ key: Key, options: [ExternalSignInOption] = [], offersCode: Bool = true
+    ) -> SignInFormOutcome {
         switch stage {
         case .web, .device:
             guard key == .escape else { return .none }
@@ -167,6 +169,10 @@ extension SignInState {
             start(.forgotPassword)
             return .none
         case .control("e"):
+            guard offersCode else {
+                error = "This app's user pool offers no sign-in with a code: enter your password"
+                return .none
+            }
             let trimmed = username.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else {
                 error = "Enter your username or email, then Ctrl-E for a sign-in code"

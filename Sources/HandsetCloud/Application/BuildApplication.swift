@@ -123,7 +123,8 @@ package func buildApplication(
             let before = settings.current()
             try await settings.refresh()
             let after = settings.current()
-            if after != before { outputs.poolChanged(after) }
+            // The newest configuration at the moment of writing: an update may have come in meanwhile.
+            if after != before { outputs.poolChanged(settings.current()) }
         })
     return Application(
         router: router,

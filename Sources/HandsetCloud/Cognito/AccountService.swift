@@ -15,15 +15,17 @@ struct AccountService: Sendable {
         let client = try pool.client(request.clientId)
         try pool.requireSecretHash(request.secretHash, client: client, usernames: [request.username])
         let username = try UserPool.enforceUsername(request.username)
-        try pool.requirePolicy(request.password)
+        let password = try signUpPassword(request.password)
         let now = pool.now()
         var user = PoolUser(
             sub: UUID().uuidString.lowercased(), username: username, email: nil, emailVerified: false,
             phoneNumber: nil, phoneNumberVerified: false, attributes: [:], status: .unconfirmed, enabled: true,
             userIdForSRP: username,
-            password: try pool.verifier(for: request.password, userIdForSRP: username), passwordSetAt: now,
+            password: try pool.verifier(for: password, userIdForSRP: username), passwordSetAt: now,
             groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
-        try UserPool.apply(request.userAttributes ?? [], to: &user, byAdministrator: false)
+        try UserPool.apply(
+            request.userAttributes ?? [], to: &user, byAdministrator: false, schema: pool.configuration.customAttributes
+        )
         // Checked before the user exists: a sign-up that cannot be confirmed must leave nothing behind.
         guard CodeDelivery.medium(for: user) != nil else {
             throw CognitoError.invalidParameter("The user has no email or phone_number to send a code to")
@@ -35,6 +37,23 @@ struct AccountService: Sendable {
         }
         let details = try await sendCode(to: user, purpose: .confirmSignUp, label: "SignUp")
         return SignUpResponseWire(userConfirmed: false, userSub: user.sub, codeDeliveryDetails: details)
+    }
+
+    /// The password a sign-up sets: the one given (it must meet the policy), or, for a passwordless account (none
+    /// given, or an empty one), 32 random bytes nobody knows. Cognito allows that only in a pool whose users may
+    /// start a sign-in with a one-time code (`EMAIL_OTP` or `SMS_OTP` among the allowed first factors).
+    func signUpPassword(_ given: String?) throws -> String {
+        if let given, !given.isEmpty {
+            try pool.requirePolicy(given)
+            return given
+        }
+        let factors = pool.configuration.allowedFirstAuthFactors
+        guard factors.contains("EMAIL_OTP") || factors.contains("SMS_OTP") else {
+            throw CognitoError.invalidParameter(
+                "A password is required: this user pool does not allow passwordless sign-in (EMAIL_OTP or SMS_OTP "
+                    + "as a first factor).")
+        }
+        return Base64URL.encode(SecureRandom.bytes(32))
     }
 
     /// A wrong, expired or missing code, an unknown user and one who is confirmed already all get the same
@@ -166,10 +185,11 @@ struct AccountService: Sendable {
     {
         let (user, _) = try await pool.user(accessToken: request.accessToken)
         var changed = user
-        try UserPool.apply(request.userAttributes, to: &changed, byAdministrator: false)
+        let schema = pool.configuration.customAttributes
+        try UserPool.apply(request.userAttributes, to: &changed, byAdministrator: false, schema: schema)
         let now = pool.now()
         let updated = try await pool.store.update(sub: user.sub) { user in
-            try UserPool.apply(request.userAttributes, to: &user, byAdministrator: false)
+            try UserPool.apply(request.userAttributes, to: &user, byAdministrator: false, schema: schema)
             user.updatedAt = now
         }
         var deliveries: [CodeDeliveryDetailsWire] = []

@@ -52,7 +52,8 @@ struct AdminService: Sendable {
             enabled: true, userIdForSRP: username,
             password: try pool.verifier(for: password, userIdForSRP: username), passwordSetAt: now,
             groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
-        try UserPool.apply(request.userAttributes ?? [], to: &user, byAdministrator: true)
+        try UserPool.apply(
+            request.userAttributes ?? [], to: &user, byAdministrator: true, schema: pool.configuration.customAttributes)
         do {
             try await pool.store.create(user)
         } catch IdentityRepositoryFailure.usernameExists {
@@ -170,10 +171,11 @@ struct AdminService: Sendable {
     func updateUserAttributes(_ request: AdminUpdateUserAttributesRequestWire) async throws -> EmptyWire {
         let user = try await user(request.userPoolId, request.username)
         var check = user
-        try UserPool.apply(request.userAttributes, to: &check, byAdministrator: true)
+        let schema = pool.configuration.customAttributes
+        try UserPool.apply(request.userAttributes, to: &check, byAdministrator: true, schema: schema)
         let now = pool.now()
         try await pool.store.update(sub: user.sub) { user in
-            try UserPool.apply(request.userAttributes, to: &user, byAdministrator: true)
+            try UserPool.apply(request.userAttributes, to: &user, byAdministrator: true, schema: schema)
             user.updatedAt = now
         }
         return EmptyWire()

@@ -69,8 +69,7 @@ struct AttributeAdministrationService: Sendable {
             case let standard where UserPool.standardAttributes.contains(standard):
                 user.attributes[standard] = nil
             default:
-                throw CognitoError.invalidParameter(
-                    "Attribute does not exist in the schema: \(AccountService.shown(name))")
+                throw UserPool.notInSchema(name)
             }
         }
     }

@@ -454,7 +454,8 @@ struct AuthenticationService: Sendable {
             }
             try pool.requirePolicy(newPassword)
             var check = user
-            try UserPool.apply(attributes, to: &check, byAdministrator: false)
+            try UserPool.apply(
+                attributes, to: &check, byAdministrator: false, schema: pool.configuration.customAttributes)
             verifier = try pool.verifier(for: newPassword, userIdForSRP: user.userIdForSRP)
         } catch {
             try await pool.store.releaseSession(idHash: session.idHash)
@@ -462,8 +463,9 @@ struct AuthenticationService: Sendable {
         }
         let now = pool.now()
         let newAttributes = attributes
+        let schema = pool.configuration.customAttributes
         let updated = try await pool.store.update(sub: user.sub) { user in
-            try UserPool.apply(newAttributes, to: &user, byAdministrator: false)
+            try UserPool.apply(newAttributes, to: &user, byAdministrator: false, schema: schema)
             user.password = verifier
             user.passwordSetAt = now
             user.status = .confirmed

@@ -246,12 +246,14 @@ struct PoolConfigurationService: Sendable {
                         minimumLength: policy.minimumLength, requireUppercase: policy.requireUppercase,
                         requireLowercase: policy.requireLowercase, requireNumbers: policy.requireNumbers,
                         requireSymbols: policy.requireSymbols,
-                        temporaryPasswordValidityDays: policy.temporaryPasswordValidityDays)),
+                        temporaryPasswordValidityDays: policy.temporaryPasswordValidityDays),
+                    signInPolicy: SignInPolicyWire(allowedFirstAuthFactors: configuration.allowedFirstAuthFactors)),
                 lambdaConfig: [:], status: "Enabled",
                 lastModifiedDate: configuration.lastModifiedAt?.timeIntervalSince1970 ?? created,
                 creationDate: created, autoVerifiedAttributes: ["email"], mfaConfiguration: mfa,
                 domain: configuration.domain, userPoolTags: [:], usernameConfiguration: ["CaseSensitive": false],
-                schemaAttributes: PoolSettingsService.schemaWire(configuration)))
+                schemaAttributes: PoolSettingsService.schemaWire(configuration),
+                deviceConfiguration: configuration.deviceConfiguration))
     }
 
     func listPools(_ request: ListUserPoolsRequestWire) async throws -> ListUserPoolsResponseWire {

@@ -178,11 +178,14 @@ struct PoolSettingsService: Sendable {
     // MARK: UpdateUserPool
 
     /// Cognito's rule: a setting left out goes back to its default (the password policy to Cognito's, the MFA
-    /// mode to `OFF`). The pool's name changes only when given.
+    /// mode to `OFF`, the sign-in policy to the password alone, device tracking to off). The pool's name changes
+    /// only when given.
     func updateUserPool(_ request: UpdateUserPoolRequestWire) async throws -> EmptyWire {
         try admin.requirePool(request.userPoolId)
         let mode = try request.mfaConfiguration.map(Self.mode) ?? .off
         let policy = try Self.passwordPolicy(request.policies?.passwordPolicy)
+        let firstFactors = try Self.firstAuthFactors(request.policies?.signInPolicy)
+        let devices = request.deviceConfiguration
         if let name = request.poolName, !(1...128).contains(name.utf8.count) {
             throw CognitoError.invalidParameter("PoolName must be 1 to 128 characters")
         }
@@ -194,10 +197,40 @@ struct PoolSettingsService: Sendable {
             }
             configuration.passwordPolicy = policy
             configuration.mfaConfiguration = mode
+            configuration.allowedFirstAuthFactors = firstFactors
+            configuration.deviceConfiguration = devices
             if let name = request.poolName { configuration.name = name }
             configuration.lastModifiedAt = now
         }
         return EmptyWire()
+    }
+
+    /// The first factors handset-cloud implements (WEB_AUTHN, passkeys, is not among them).
+    static let firstAuthFactors = ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+
+    /// `SignInPolicy.AllowedFirstAuthFactors`: 1 to 4 of Cognito's factors, the password always among them (a pool
+    /// cannot switch passwords off); left out, the password alone.
+    static func firstAuthFactors(_ wire: SignInPolicyWire?) throws -> [String] {
+        guard let factors = wire?.allowedFirstAuthFactors else { return ["PASSWORD"] }
+        guard (1...4).contains(factors.count) else {
+            throw CognitoError.invalidParameter(
+                "1 validation error detected: Value at 'policies.signInPolicy.allowedFirstAuthFactors' failed to "
+                    + "satisfy constraint: Member must have length between 1 and 4")
+        }
+        for factor in factors where !firstAuthFactors.contains(factor) {
+            guard factor == "WEB_AUTHN" else {
+                throw CognitoError.invalidParameter(
+                    "1 validation error detected: Value '\(AccountService.shown(factor))' at "
+                        + "'policies.signInPolicy.allowedFirstAuthFactors' failed to satisfy constraint: Member must "
+                        + "satisfy enum value set: [PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN]")
+            }
+            throw CognitoError.invalidParameter("WEB_AUTHN (passkeys) is not supported by handset-cloud")
+        }
+        guard factors.contains("PASSWORD") else {
+            throw CognitoError.invalidParameter("AllowedFirstAuthFactors must include PASSWORD.")
+        }
+        // Kept in Cognito's order, each once.
+        return firstAuthFactors.filter(factors.contains)
     }
 
     static func passwordPolicy(_ wire: PasswordPolicyUpdateWire?) throws -> PasswordPolicy {

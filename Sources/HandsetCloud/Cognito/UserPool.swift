@@ -151,8 +151,13 @@ struct UserPool: Sendable {
         try SRPVerifier.make(password: password, poolName: configuration.poolName, userIdForSRP: userIdForSRP)
     }
 
-    /// Applies attributes from the wire; `sub` and unknown standard attributes are refused, `custom:*` accepted.
-    static func apply(_ attributes: [AttributeWire], to user: inout PoolUser, byAdministrator: Bool) throws {
+    /// Applies attributes from the wire; `sub`, unknown standard attributes and `custom:*` attributes the pool's
+    /// schema does not declare (`schema`, from AddCustomAttributes or pool.json) are refused, as Cognito refuses
+    /// them; a developer-only attribute is the administrator's alone.
+    static func apply(
+        _ attributes: [AttributeWire], to user: inout PoolUser, byAdministrator: Bool,
+        schema: [CustomAttributeDefinition]
+    ) throws {
         for attribute in attributes {
             let value = attribute.value ?? ""
             // Cognito's limits: names of at most 32 characters (plus `custom:`), values of at most 2048.
@@ -200,13 +205,27 @@ struct UserPool: Sendable {
                     throw CognitoError.invalidParameter("Cannot modify phone_number_verified")
                 }
                 user.phoneNumberVerified = value == "true"
-            case let name where name.hasPrefix("custom:") || standardAttributes.contains(name):
+            case let name where name.hasPrefix("custom:"):
+                guard let definition = schema.first(where: { "custom:" + $0.name == name }) else {
+                    throw notInSchema(name)
+                }
+                guard byAdministrator || !definition.developerOnly else {
+                    throw CognitoError.notAuthorized("A client attempted to write unauthorized attribute")
+                }
+                user.attributes[name] = value.isEmpty ? nil : value
+            case let name where standardAttributes.contains(name):
                 user.attributes[name] = value.isEmpty ? nil : value
             default:
-                throw CognitoError.invalidParameter(
-                    "Attribute does not exist in the schema: \(AccountService.shown(attribute.name))")
+                throw notInSchema(attribute.name)
             }
         }
+    }
+
+    /// Cognito's words for an attribute the pool does not have.
+    static func notInSchema(_ name: String) -> CognitoError {
+        CognitoError.invalidParameter(
+            "Attributes did not conform to the schema: \(AccountService.shown(name)): Attribute does not exist in the "
+                + "schema.")
     }
 
     static let standardAttributes: Set<String> = [

@@ -23,6 +23,8 @@ public struct CloudEndpoints: Sendable, Equatable {
     /// Where clients reach the cloud when that is not `baseURL` (`serve --public-url`: a proxy or a load balancer
     /// in front); `amplify_outputs.json` names it, so that clients go through the proxy.
     public var publicBaseURL: String?
+    /// The one-time codes the first app client can sign in with (`custom.handset.passwordless_factors`).
+    public var passwordlessFactors: [String] = []
 
     /// Cognito's JSON protocol endpoint (what `--endpoint-url` points at).
     public var cognitoEndpoint: String { baseURL + "/" }
@@ -42,7 +44,8 @@ public struct CloudEndpoints: Sendable, Equatable {
                 handset: .init(
                     cognitoEndpoint: base + "/", apiEndpoint: apiEndpoint, oauthEndpoint: oauth == nil ? nil : base,
                     identityProviders: oauth == nil ? nil : identityProviders,
-                    deviceAuthorizationEndpoint: oauth == nil ? nil : base + "/oauth2/device_authorization")))
+                    deviceAuthorizationEndpoint: oauth == nil ? nil : base + "/oauth2/device_authorization",
+                    passwordlessFactors: passwordlessFactors)))
     }
 
     /// The same endpoints with the managed-login parts of a pool configuration (first client).
@@ -50,6 +53,10 @@ public struct CloudEndpoints: Sendable, Equatable {
         var endpoints = self
         let client = configuration.defaultClient
         endpoints.userPoolClientId = client.clientId
+        // A code sign-in is USER_AUTH's: the client must allow it, and the pool must allow the code first.
+        endpoints.passwordlessFactors =
+            client.allows(flow: "USER_AUTH")
+            ? ["EMAIL_OTP", "SMS_OTP"].filter(configuration.allowedFirstAuthFactors.contains) : []
         guard client.allowsOAuth(flow: "code"),
             let host = URLComponents(string: publicBaseURL ?? baseURL).flatMap({ components in
                 components.host.map { host in host + (components.port.map { ":\($0)" } ?? "") }

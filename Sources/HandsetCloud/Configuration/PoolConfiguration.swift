@@ -30,7 +30,8 @@ public struct PoolConfiguration: Codable, Sendable, Equatable {
     public var lastModifiedAt: Date?
     /// The device sign-in of RFC 8628 (beyond Cognito): how long a code lives and how often devices may poll.
     public var deviceAuthorization: DeviceAuthorizationSettings
-    /// The custom attributes declared with `AddCustomAttributes` (undeclared `custom:*` attributes are accepted too).
+    /// The custom attributes declared with `AddCustomAttributes` (or in pool.json): only these `custom:*` attributes
+    /// may be set.
     public var customAttributes: [CustomAttributeDefinition] = []
     /// Cognito's `DeviceConfiguration`: when set, sign-ins hand out device keys (`NewDeviceMetadata`) that clients
     /// confirm and remember; `nil` (the default) tracks no devices.

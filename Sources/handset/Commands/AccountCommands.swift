@@ -14,20 +14,30 @@ struct SignUpCommand: AsyncParsableCommand {
     @Option(name: .long) var username: String
     @Option(name: .long) var email: String
     @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
+    @Flag(
+        name: .long,
+        help: "No password: sign in with an emailed code (`handset login --passwordless`), where the pool allows it."
+    ) var passwordless = false
 
     func run() async throws {
+        if passwordless && passwordStdin { throw ValidationError("--passwordless takes no password") }
         let services = try profile.services()
-        guard let password = passwordStdin ? readLine() : Console.readLine(prompt: "Password: ", secret: true),
-            !password.isEmpty
-        else { throw ValidationError("no password given") }
+        var password: String?
+        if !passwordless {
+            guard let typed = passwordStdin ? readLine() : Console.readLine(prompt: "Password: ", secret: true),
+                !typed.isEmpty
+            else { throw ValidationError("no password given") }
+            password = typed
+        }
         do {
             let (confirmed, destination) = try await services.cognito.signUp(
                 username: username, password: password, email: email)
+            let login = passwordless ? "`handset login --passwordless`" : "`handset login`"
             if confirmed {
-                print("Account created; sign in with `handset login`")
+                print("Account created; sign in with \(login)")
             } else {
                 print(
-                    "Account created; enter the code sent to \(destination ?? "you") with `handset confirm --username \(username) --code CODE`"
+                    "Account created; enter the code sent to \(destination ?? "you") with `handset confirm --username \(username) --code CODE`, then sign in with \(login)"
                 )
             }
         } catch {

@@ -1,7 +1,8 @@
 struct SignUpRequestWire: Codable, Sendable {
     var clientId: String
     var username: String
-    var password: String
+    /// Left out (or empty) for a passwordless account, where the pool allows one-time codes as a first factor.
+    var password: String?
     var secretHash: String?
     var userAttributes: [AttributeWire]?
 

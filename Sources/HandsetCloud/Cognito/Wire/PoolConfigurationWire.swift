@@ -241,9 +241,20 @@ struct PasswordPolicyWire: Codable, Sendable, Equatable {
 
 struct UserPoolPoliciesWire: Codable, Sendable, Equatable {
     var passwordPolicy: PasswordPolicyWire
+    var signInPolicy: SignInPolicyWire?
 
     enum CodingKeys: String, CodingKey {
         case passwordPolicy = "PasswordPolicy"
+        case signInPolicy = "SignInPolicy"
+    }
+}
+
+/// `SignInPolicyType`: what a choice-based (`USER_AUTH`) sign-in may start with.
+struct SignInPolicyWire: Codable, Sendable, Equatable {
+    var allowedFirstAuthFactors: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case allowedFirstAuthFactors = "AllowedFirstAuthFactors"
     }
 }
 
@@ -263,9 +274,11 @@ struct UserPoolWire: Codable, Sendable, Equatable {
     var userPoolTags: [String: String]
     var usernameConfiguration: [String: Bool]
     var schemaAttributes: [SchemaAttributeWire]? = nil
+    var deviceConfiguration: DeviceConfiguration? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaAttributes = "SchemaAttributes"
+        case deviceConfiguration = "DeviceConfiguration"
         case id = "Id"
         case name = "Name"
         case arn = "Arn"

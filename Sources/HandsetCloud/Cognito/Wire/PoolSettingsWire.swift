@@ -117,9 +117,11 @@ struct PasswordPolicyUpdateWire: Codable, Sendable {
 
 struct UserPoolPoliciesUpdateWire: Codable, Sendable {
     var passwordPolicy: PasswordPolicyUpdateWire?
+    var signInPolicy: SignInPolicyWire?
 
     enum CodingKeys: String, CodingKey {
         case passwordPolicy = "PasswordPolicy"
+        case signInPolicy = "SignInPolicy"
     }
 }
 
@@ -129,12 +131,14 @@ struct UpdateUserPoolRequestWire: Codable, Sendable {
     var policies: UserPoolPoliciesUpdateWire?
     var mfaConfiguration: String?
     var poolName: String?
+    var deviceConfiguration: DeviceConfiguration?
 
     enum CodingKeys: String, CodingKey {
         case userPoolId = "UserPoolId"
         case policies = "Policies"
         case mfaConfiguration = "MfaConfiguration"
         case poolName = "PoolName"
+        case deviceConfiguration = "DeviceConfiguration"
     }
 }
 

@@ -74,7 +74,9 @@ struct FederationService: Sendable {
                 idToken: idToken, keySet: try await directory.keySet(at: metadata.jwksURI, refresh: true),
                 issuer: issuer, clientId: clientId, nonce: request.nonce, now: pool.now())
         }
-        let user = try await signIn(provider: provider, claims: claims)
+        let appClient =
+            FormFields.parse(request.continuationQuery)?.value("client_id") ?? pool.configuration.defaultClient.clientId
+        let user = try await signIn(provider: provider, claims: claims, clientId: appClient)
         return (user, request.continuationQuery)
     }
 
@@ -110,7 +112,10 @@ struct FederationService: Sendable {
 
     /// The pool user for a verified provider identity, created on the first sign-in, with mapped attributes
     /// written and the provider's group kept.
-    func signIn(provider: IdentityProviderConfiguration, claims: [String: JSONValue]) async throws -> PoolUser {
+    /// A disabled user's attempt is recorded as a failed sign-in of theirs (`clientId`: the app signing in).
+    func signIn(
+        provider: IdentityProviderConfiguration, claims: [String: JSONValue], clientId: String = ""
+    ) async throws -> PoolUser {
         guard let providerSub = claims["sub"]?.stringValue else { throw FederationError.rejectedToken("no subject") }
         let providerName = provider.providerName
         let group = "\(pool.configuration.userPoolId)_\(providerName)"
@@ -142,12 +147,14 @@ struct FederationService: Sendable {
         }
         guard let sub else { throw FederationError.providerAnswer("the user could not be created") }
         let attributes = Self.mappedAttributes(provider.attributeMapping, claims: claims)
+        let schema = pool.configuration.customAttributes
         let updated: PoolUser
         do {
             updated = try await pool.store.update(sub: sub) { user in
                 for attribute in attributes {
-                    // One value the pool would refuse (a malformed phone number) does not stop the sign-in.
-                    try? UserPool.apply([attribute], to: &user, byAdministrator: true)
+                    // One value the pool would refuse (a malformed phone number, a custom attribute the schema
+                    // does not declare) does not stop the sign-in.
+                    try? UserPool.apply([attribute], to: &user, byAdministrator: true, schema: schema)
                 }
                 if user.status == .externalProvider, !user.groups.contains(group) { user.groups.append(group) }
                 user.updatedAt = now
@@ -155,7 +162,10 @@ struct FederationService: Sendable {
         } catch IdentityRepositoryFailure.userNotFound {
             throw FederationError.providerAnswer("the linked user no longer exists")
         }
-        guard updated.enabled else { throw CognitoError.userDisabled }
+        guard updated.enabled else {
+            try await AuthEventLog(pool: pool).signIn(updated, passed: false, checked: [:], clientId: clientId)
+            throw CognitoError.userDisabled
+        }
         return updated
     }
 

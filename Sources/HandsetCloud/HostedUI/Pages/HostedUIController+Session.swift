@@ -29,6 +29,9 @@ extension HostedUIController {
             return errorPage("invalid_request", "The sign-in cannot continue.")
         }
         let continuation = try self.continuation(parsed)
+        // The provider checked the credentials: the event lists no challenge of the pool's.
+        try await AuthEventLog(pool: pool).signIn(
+            user, passed: true, checked: [:], clientId: continuation.client(in: pool.configuration).clientId)
         let (session, cookie) = try await signedIn(user, replacing: exchange.session)
         return try await finish(continuation, session: session, cookie: cookie)
     }

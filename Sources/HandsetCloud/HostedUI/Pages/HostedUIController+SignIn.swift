@@ -111,6 +111,10 @@ extension HostedUIController {
     ) async throws -> Response {
         switch step {
         case .authenticated(let user), .authenticatedOnDevice(let user, _):
+            // A sign-in on these pages is one of the user's sign-ins (AdminListUserAuthEvents), as one through the
+            // API is; a wrong password or code was recorded where it was checked.
+            try await AuthEventLog(pool: pool).signIn(
+                user, passed: true, checked: [.password: true], clientId: client.clientId)
             let (signedIn, cookie) = try await signedIn(user, replacing: session)
             return try await finish(continuation, session: signedIn, cookie: cookie)
         case .challenge(let answer):

@@ -16,22 +16,26 @@ final class AmplifyOutputsFile: @unchecked Sendable {
     }
 
     /// Writes the file for a server that now listens; returns the endpoints as written.
+    /// (Each write is made under the lock, so that of two changes told at once the later one is the file's: a
+    /// slow write of an older configuration cannot land after a newer one.)
     @discardableResult
     func listening(_ endpoints: CloudEndpoints, configuration: PoolConfiguration) -> CloudEndpoints {
         let complete = endpoints.withOAuth(of: configuration)
-        lock.withLock { self.endpoints = complete }
-        write(complete)
+        lock.withLock {
+            self.endpoints = complete
+            write(complete)
+        }
         return complete
     }
 
     /// Writes the file again after a configuration change (nothing before the server listens).
     func poolChanged(_ configuration: PoolConfiguration) {
-        let updated: CloudEndpoints? = lock.withLock {
-            guard let endpoints else { return nil }
-            self.endpoints = endpoints.withOAuth(of: configuration)
-            return self.endpoints
+        lock.withLock {
+            guard let endpoints else { return }
+            let updated = endpoints.withOAuth(of: configuration)
+            self.endpoints = updated
+            write(updated)
         }
-        if let updated { write(updated) }
     }
 
     private func write(_ endpoints: CloudEndpoints) {

@@ -23,14 +23,23 @@ final class LivePoolSettings: PoolSettingsRepository, @unchecked Sendable {
         self.stamp = settings.changedDocument(.pool, since: nil)?.stamp
     }
 
+    /// A change seen here (by hand, or by another instance) is told to the observers too, as an update is, so
+    /// that what follows the configuration (amplify_outputs.json) follows it.
     func current() -> PoolConfiguration {
-        lock.withLock {
+        let (configuration, changedObservers) = lock.withLock {
+            () -> (PoolConfiguration, [@Sendable (PoolConfiguration) -> Void]) in
+            var changed = false
             if let (data, fresh) = settings.changedDocument(.pool, since: stamp) {
                 stamp = fresh
-                if let configuration = Self.usable(data) { snapshot = configuration }
+                if let configuration = Self.usable(data), configuration != snapshot {
+                    snapshot = configuration
+                    changed = true
+                }
             }
-            return snapshot
+            return (snapshot, changed ? observers : [])
         }
+        for observer in changedObservers { observer(configuration) }
+        return configuration
     }
 
     /// Reads the document again (for storage that cannot tell cheaply when it changed).
