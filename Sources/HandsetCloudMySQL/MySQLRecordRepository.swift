@@ -510,10 +510,10 @@ package final class MySQLRecordRepository: RecordRepository, @unchecked Sendable
         switch decision {
         case .keep:
             return (current?.1, false, current?.0)
-        case .save(let owner, let body):
+        case .save(let owner, let body, let prepared):
             let (key, record) = try apply(
                 db, current: current, collection: collection, id: id, owner: owner,
-                body: StoredRecord.canonicalText(of: body), deleted: false, updatedAt: updatedAt,
+                body: prepared?.text ?? StoredRecord.canonicalText(of: body), deleted: false, updatedAt: updatedAt,
                 device: device ?? current?.1.lastDevice, fields: fields, longestIndexedWord: longestIndexedWord)
             return (record, true, key)
         case .delete:

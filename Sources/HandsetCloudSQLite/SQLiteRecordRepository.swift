@@ -371,12 +371,13 @@ package struct SQLiteRecordRepository: RecordRepository {
         switch decision {
         case .keep:
             return (current, false)
-        case .save(let owner, let body):
-            // The search words from the body in hand, not from its stored text parsed back.
+        case .save(let owner, let body, let prepared):
+            // The text and search words from the body in hand (worked out before the transaction when the plan
+            // did), not from its stored text parsed back.
+            let prepared = prepared ?? PreparedBody(of: body)
             let after = try apply(
-                db, collection: collection, id: id, owner: owner, body: StoredRecord.canonicalText(of: body),
-                deleted: false, current: current, updatedAt: updatedAt, device: device ?? current?.lastDevice,
-                words: SearchWords.document(of: body.filter { !RecordField.serverManaged.contains($0.key) }))
+                db, collection: collection, id: id, owner: owner, body: prepared.text, deleted: false,
+                current: current, updatedAt: updatedAt, device: device ?? current?.lastDevice, words: prepared.words)
             return (after, true)
         case .delete:
             let after = try apply(

@@ -2,6 +2,7 @@
 standard output, a graceful stop on SIGTERM, and admin operations off loopback signed with SigV4 by boto3 and the
 AWS CLI."""
 
+import concurrent.futures
 import json
 import os
 import signal
@@ -177,6 +178,11 @@ def test_sigterm_answers_held_polls_finishes_in_flight_requests_and_exits_zero(b
 
     assert cloud.process.wait(timeout=20) == 0
     cloud.stop()
+    # The request log is written off the request path; a clean stop writes every answered request's line first,
+    # the upload answered during the shutdown included.
+    logged = [json.loads(line) for line in (cloud.data_dir / "logs" / "requests.log").read_text().splitlines()]
+    assert {"function": "s3.putObject", "status": 200} in [
+        {"function": line["function"], "status": line["status"]} for line in logged]
 
     # The upload was kept: a restarted server lists it.
     cloud = Cloud(bin_dir / "handset-cloud", workdir / "cloud", port=port).start()
@@ -187,6 +193,24 @@ def test_sigterm_answers_held_polls_finishes_in_flight_requests_and_exits_zero(b
         assert task in listing
     finally:
         cloud.stop()
+
+
+def test_a_burst_of_requests_is_all_in_the_request_log_after_sigterm(bin_dir, workdir):
+    cloud = Cloud(bin_dir / "handset-cloud", workdir / "cloud").start()
+    burst = 400
+
+    def refused(_):
+        return get(cloud.url + "/api/tasks", headers={"Authorization": "Bearer not-a-token"})[0]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        assert set(pool.map(refused, range(burst))) == {401}
+    # Stopped at once: lines still in the writer's buffer are written before the process exits.
+    cloud.process.send_signal(signal.SIGTERM)
+    assert cloud.process.wait(timeout=20) == 0
+    cloud.stop()
+    lines = (cloud.data_dir / "logs" / "requests.log").read_text().splitlines()
+    refusals = [json.loads(line) for line in lines if '"api.authorizer"' in line]
+    assert len(refusals) == burst and all(line["status"] == 401 for line in refusals)
 
 
 def test_another_instance_starting_on_the_shared_blob_store_leaves_an_upload_in_progress_alone(bin_dir, workdir):

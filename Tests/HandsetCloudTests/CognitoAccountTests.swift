@@ -269,6 +269,11 @@ struct CognitoAccountTests {
                 fixture: fixture)
             _ = try await client.call("ForgotPassword", ["ClientId": fixture.clientId, "Username": "bob"])
 
+            // Written off the request path: the ForgotPassword line comes shortly after its answer.
+            try await waitUntil {
+                ((try? String(contentsOf: fixture.dataDirectory.requestLog, encoding: .utf8)) ?? "")
+                    .contains("cognito.ForgotPassword")
+            }
             let log = try String(contentsOf: fixture.dataDirectory.requestLog, encoding: .utf8)
             #expect(log.contains("cognito.RespondToAuthChallenge"))
             let secrets = [

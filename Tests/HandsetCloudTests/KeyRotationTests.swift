@@ -53,4 +53,33 @@ struct KeyRotationTests {
             #expect(later.map(\.state) == ["current", "expired"])
         }
     }
+
+    @Test(
+        "a remembered token whose signing key the pool no longer serves is refused, cached or not",
+        arguments: TestBackend.allCases)
+    func removedKeyRefusesCachedToken(backend: TestBackend) async throws {
+        try await withAPICloud(backend: backend) { cloud in
+            let storage = cloud.fixture.storage
+            let now = cloud.fixture.clock.now
+            let oldToken = try #require(cloud.tokens["alice"])
+            let oldKeyID = try Self.keyID(of: oldToken)
+            // Verified once with the RSA check, then remembered: the next request with it is a cache hit.
+            #expect(try await Self.tasks(cloud, token: oldToken) == .ok)
+            #expect(try await Self.tasks(cloud, token: oldToken) == .ok)
+
+            let rotation = try await KeyAdmin.rotate(storage: storage, seed: nil, now: now)
+            #expect(try await storage.keys.removeSigningKeys(retiredBefore: now.addingTimeInterval(1)) == 1)
+            // A token with the new key's kid makes the server read its keys again: the old key is gone from them.
+            let minted = try await mintIDToken(
+                fixture: cloud.fixture, sub: try #require(cloud.subs["alice"]), username: "alice", groups: [])
+            #expect(try Self.keyID(of: minted) == rotation.currentKeyID)
+            #expect(try await Self.tasks(cloud, token: minted) == .ok)
+            let jwks = try await cloud.client.get("/\(cloud.fixture.pool.userPoolId)/.well-known/jwks.json")
+            #expect(try jwks.decode(JSONWebKeySet.self).keys.map(\.kid) == [rotation.currentKeyID])
+
+            // Still unexpired and still in the cache, but its key is no longer served.
+            #expect(oldKeyID != rotation.currentKeyID)
+            #expect(try await Self.tasks(cloud, token: oldToken) == .unauthorized)
+        }
+    }
 }

@@ -183,6 +183,10 @@ struct OperationsTests {
             _ = try await client.get("/api/tasks")
             _ = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
             _ = try await client.get("/healthz")
+            // Written off the request path: shortly after the answers.
+            try await waitUntil {
+                ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").count >= 2
+            }
             let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
             #expect(lines.count == 2, "probes are not logged")
             for line in lines {

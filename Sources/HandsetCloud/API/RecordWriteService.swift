@@ -66,13 +66,15 @@ struct RecordWriteService: Sendable {
         }
         let id = clientId ?? (collection.keyGenerated ? databaseAssignedRecordID : UUID().uuidString.lowercased())
         let name = collection.name
-        let canonical = StoredRecord.canonicalText(of: fields)
+        // Encoded and cut into search words here, before the write transaction: not under the writer's lock.
+        let prepared = PreparedBody(of: fields)
+        let canonical = prepared.text
         let owner = grant.owner ?? ""
         return .write(
             PlannedWrite(
                 id: id,
                 decide: { current in
-                    guard let current else { return .save(owner: owner, body: fields) }
+                    guard let current else { return .save(owner: owner, body: fields, prepared: prepared) }
                     guard grant.allows(.read, on: current) else { throw APIError.idTaken }
                     // A retry of the same create finds its own record: answer as the first time.
                     if clientId != nil, !current.deleted, current.bodyText == canonical { return .keep }

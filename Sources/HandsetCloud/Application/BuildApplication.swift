@@ -33,8 +33,10 @@ package func buildApplication(
         from: storage.keys, longestTokenLifetime: max(pool.tokenLifetimes.longestSigned, 86400),
         now: configuration.now)
     let document = try RecordAPISetup.document(api, pool: pool)
-    let requestLog = try RequestLogWriter(destination: configuration.requestLog, directory: directory)
     let metrics = configuration.metrics ?? CloudMetrics(instanceId: configuration.instanceId)
+    let requestLog = try RequestLogWriter(
+        destination: configuration.requestLog, directory: directory,
+        onDropped: { [metrics] in metrics.requestLogLinesDropped($0) })
 
     let identityStore = storage.identity
     let hostedUI = storage.hostedUI
@@ -138,9 +140,12 @@ package func buildApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil,
             availableConnectionsDelegate: GaugedConnectionLimit(gauge: gauge, maximum: limits.maximumConnections)),
-        services: objects.services(lease: lease) + inbox.services(lease: lease) + [
-            identityPurge, keyRefresh, settingsRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
-        ],
+        // The request log first: services stop in reverse order, so it writes its last lines after the server has
+        // answered its last request.
+        services: [RequestLogFlush(writer: requestLog)] + objects.services(lease: lease)
+            + inbox.services(lease: lease) + [
+                identityPurge, keyRefresh, settingsRefresh, MemoryTrimmer(gauge: gauge, logger: logger),
+            ],
         onServerRunning: { channel in
             address.listening(on: channel.localAddress?.port ?? configuration.port)
             let endpoints = outputs.listening(

@@ -4,7 +4,7 @@ import HandsetWire
 import Hummingbird
 
 /// Outermost middleware: gives every request an id (`x-amzn-RequestId`), turns any error into a JSON response
-/// instead of a bare 500, writes one log line per request and counts it in the metrics (by route template).
+/// instead of a bare 500, logs one line per request (`RequestLogWriter`: off the request path) and counts it in the metrics (by route template).
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = CloudRequestContext
 
@@ -42,12 +42,14 @@ struct RequestLogMiddleware: RouterMiddleware {
         let milliseconds =
             Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let function = context.requestLog.function ?? (response.status == .notFound ? "notFound" : "unknown")
+        // Buffered: the writer's thread formats the time and writes the line after the response has gone.
         writer.append(
             RequestLogEntry(
-                time: RequestLogTime.string(from: now()), requestId: requestId, instance: metrics.instanceId,
+                time: "", requestId: requestId, instance: metrics.instanceId,
                 sub: context.requestLog.sub, function: function, method: request.method.rawValue,
                 route: request.uri.path, status: response.status.code,
-                latencyMs: (milliseconds * 1000).rounded() / 1000))
+                latencyMs: (milliseconds * 1000).rounded() / 1000),
+            at: now())
         // The route template (`/api/{collection}/{id}`), never the path itself: one series per route, not per id.
         metrics.requestFinished(
             method: request.method.rawValue, route: context.endpointPath ?? "NotFound", status: response.status.code,

@@ -30,6 +30,7 @@ public final class CloudMetrics: @unchecked Sendable {
     private let signIns: [SignInOutcome: CoreMetrics.Counter]
     private let poolGauges: [String: CoreMetrics.Gauge]
     private let longPolls: CoreMetrics.Gauge
+    private let requestLogDropped: CoreMetrics.Counter
 
     /// Latency buckets from a cached read (1 ms) to a held long-poll (30 s).
     static let durationBuckets: [Duration] = [
@@ -63,6 +64,7 @@ public final class CloudMetrics: @unchecked Sendable {
                 )
             })
         longPolls = CoreMetrics.Gauge(label: "handset_inbox_long_polls_waiting", factory: factory)
+        requestLogDropped = CoreMetrics.Counter(label: "handset_request_log_dropped_lines_total", factory: factory)
         CoreMetrics.Gauge(label: "handset_instance_info", dimensions: [("instance", instanceId)], factory: factory)
             .record(1)
         CoreMetrics.Gauge(label: "handset_process_start_time_seconds", factory: factory)
@@ -111,6 +113,11 @@ public final class CloudMetrics: @unchecked Sendable {
 
     func signIn(_ outcome: SignInOutcome) {
         signIns[outcome]?.increment()
+    }
+
+    /// Request-log lines dropped because the log's buffer was full (`RequestLogWriter`).
+    func requestLogLinesDropped(_ count: Int) {
+        requestLogDropped.increment(by: count)
     }
 
     // MARK: Change feeds

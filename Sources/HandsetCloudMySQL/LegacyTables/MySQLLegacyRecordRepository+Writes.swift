@@ -114,7 +114,7 @@ extension MySQLLegacyRecordRepository {
         decide: (StoredRecord?) throws -> RecordDecision
     ) throws -> (StoredRecord?, Bool, String?) {
         if id == databaseAssignedRecordID {
-            guard case .save(let owner, let body) = try decide(nil) else { return (nil, false, nil) }
+            guard case .save(let owner, let body, _) = try decide(nil) else { return (nil, false, nil) }
             let rowKey = try insert(db, table: table, key: nil, owner: owner, body: body)
             try forgetChanges(db, table: table, rowKey: rowKey)
             let record = try saved(
@@ -125,7 +125,7 @@ extension MySQLLegacyRecordRepository {
         switch try decide(current?.record) {
         case .keep:
             return (current?.record, false, nil)
-        case .save(let owner, let body):
+        case .save(let owner, let body, _):
             let rowKey: String
             if let current, current.exists, let record = current.record {
                 try update(db, table: table, rowKey: current.rowKey, from: record.body, to: body, now: now)

@@ -175,8 +175,10 @@ package struct RecordListRow: Sendable, Equatable {
 
 /// What a write decided, given the current record (or tombstone).
 package enum RecordDecision: Sendable, Equatable {
-    /// Store this body under this owner at the next version (creating, replacing or reviving).
-    case save(owner: String, body: [String: JSONValue])
+    /// Store this body under this owner at the next version (creating, replacing or reviving). `prepared`, when
+    /// given, is `PreparedBody(of: body)` worked out before the write transaction, so that the writer's lock is not
+    /// held while the body is encoded and its search words are cut.
+    case save(owner: String, body: [String: JSONValue], prepared: PreparedBody? = nil)
     /// Leave a tombstone at the next version.
     case delete
     /// Change nothing: the current record is already what was asked for.

@@ -67,6 +67,8 @@ package enum SearchWords {
     /// Lowercased, then compatibility decomposition with combining marks dropped, then lowercased again (lowercasing
     /// can produce combining marks: "İ" becomes "i̇"; decomposition can produce capitals: "№" becomes "No").
     package static func fold(_ text: String) -> String {
+        // ASCII has no decompositions and no combining marks: folding it is lowercasing it (most record text).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
         var scalars = String.UnicodeScalarView()
         for scalar in text.lowercased().decomposedStringWithCompatibilityMapping.unicodeScalars
         where scalar.properties.generalCategory != .nonspacingMark {
