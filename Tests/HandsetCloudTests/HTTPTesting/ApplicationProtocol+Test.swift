@@ -22,7 +22,8 @@ extension ApplicationProtocol {
             }
         case .live:
             let application = LiveTestApplication(base: self)
-            return try await withServices([application], before: [], whenStopped: { application.port.open(with: nil) }) {
+            return try await withServices([application], before: [], whenStopped: { application.port.open(with: nil) })
+            {
                 guard let port = await application.port.value() else { throw LiveTestError.serverDidNotStart }
                 return try await test(LiveTestClient(port: port))
             }
