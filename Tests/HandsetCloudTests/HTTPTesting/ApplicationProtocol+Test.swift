@@ -22,8 +22,8 @@ extension ApplicationProtocol {
             }
         case .live:
             let application = LiveTestApplication(base: self)
-            return try await withServices([application], before: [], whenStopped: { application.port.open(with: nil) })
-            {
+            let stopped: @Sendable () -> Void = { application.port.open(with: nil) }
+            return try await withServices([application], before: [], whenStopped: stopped) {
                 guard let port = await application.port.value() else { throw LiveTestError.serverDidNotStart }
                 return try await test(LiveTestClient(port: port))
             }
