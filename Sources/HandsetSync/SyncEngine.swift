@@ -65,7 +65,7 @@ public struct SyncEngine: Sendable {
     public func push(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncReport {
         var report = SyncReport()
         while true {
-            let items = OutboxCoalescer.coalesce(try store.queuedEntries(limit: 500))
+            let items = OutboxCoalescer.coalesce(try store.queuedEntries(limit: Self.pushRoundSize))
             if items.isEmpty { break }
             // Creates whose ids the server assigns go first, one at a time: later writes of the record, and links
             // to it from other records, need the id it is given.
@@ -94,10 +94,24 @@ public struct SyncEngine: Sendable {
                 if byCollection[item.collection] == nil { order.append(item.collection) }
                 byCollection[item.collection, default: []].append(item)
             }
+            let api = self.api
             for collection in order {
-                for chunk in (byCollection[collection] ?? []).chunked(into: 100) {
+                let chunks = (byCollection[collection] ?? []).chunked(into: Self.batchSize)
+                @Sendable func send(_ chunk: [PushItem]) -> Task<BatchResponse, any Error> {
                     let request = BatchRequest(operations: chunk.compactMap(\.operation))
-                    let response = try await api.batch(collection: collection, request)
+                    return Task { try await api.batch(collection: collection, request) }
+                }
+                // Each batch goes out as soon as the one before it is answered, while that one's answers are written
+                // here: the server commits the next batch while the device commits the last. The items are distinct
+                // records (coalesced), so no batch depends on another's answer; a kill in between is the
+                // lost-acknowledgement case, which the next push settles (the server replays or answers 412 with
+                // our own fields).
+                var next: Task<BatchResponse, any Error>? = chunks.first.map(send)
+                defer { next?.cancel() }
+                for (index, chunk) in chunks.enumerated() {
+                    guard let current = next else { break }
+                    let response = try await current.value
+                    next = index + 1 < chunks.count ? send(chunks[index + 1]) : nil
                     // The server has committed; dying here is the lost-acknowledgement case.
                     Failpoint.hit("push.after-response")
                     report.pushed += chunk.count
@@ -163,6 +177,12 @@ public struct SyncEngine: Sendable {
         }
         return applied
     }
+
+    /// Writes per `_batch` request (the server's maximum).
+    static let batchSize = 100
+
+    /// Outbox entries read per round of a push: ten batches, sent back to back.
+    static let pushRoundSize = 1000
 
     /// Changes per page of the feed (the server's maximum).
     static let pullPageSize = 1000

@@ -4,11 +4,15 @@ public enum TextWidth {
     /// Columns `character` occupies: 0 for combining marks and zero-width joiners, 2 for East Asian wide and
     /// fullwidth characters and emoji presentation, 1 otherwise.
     public static func width(of character: Character) -> Int {
+        // Every frame measures every cell's text: ASCII (one column) is answered without Unicode's property tables.
+        if character.isASCII { return 1 }
         guard let first = character.unicodeScalars.first else { return 0 }
         // A grapheme with an emoji variation selector is drawn wide.
         if character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
-        if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark
-            || first.value == 0x200B || first.value == 0x200D
+        // No combining mark comes before U+0300.
+        if first.value >= 0x300,
+            first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark
+                || first.value == 0x200B || first.value == 0x200D
         {
             return 0
         }
@@ -17,7 +21,9 @@ public enum TextWidth {
 
     /// Columns `text` occupies.
     public static func width(of text: String) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
+        // ASCII without a carriage return is one column per byte (a CR LF pair is one character, one column).
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return text.utf8.count }
+        return text.reduce(0) { $0 + width(of: $1) }
     }
 
     /// East Asian Wide (W) and Fullwidth (F) ranges, plus emoji pictographs (Unicode 15).

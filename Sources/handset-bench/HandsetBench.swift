@@ -270,5 +270,52 @@ struct SyncBench: AsyncParsableCommand {
         print(
             "outbox drain: \(ids.count) queued edits in \(String(format: "%.2f", drainSeconds)) s; pending after: \(try services.store.pendingCount())"
         )
+        if appSync {
+            try await keystrokesDuringAppSync(username: username, password: password, configuration: configuration)
+        }
+    }
+
+    @Flag(inversion: .prefixedNo, help: "Also time keystroke to frame in-process during the app's own initial sync.")
+    var appSync = true
+
+    /// A fresh device signs in and the app's loop (headless: `HeadlessLoop`) runs its own first sync of every
+    /// record, while a key is pressed every 100 ms: keystroke to frame in-process, and how long the app's sync took.
+    func keystrokesDuringAppSync(username: String, password: String, configuration: ClientConfiguration) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "handset-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let paths = HandsetPaths(
+            config: directory.appendingPathComponent("config"), state: directory.appendingPathComponent("state"),
+            data: directory.appendingPathComponent("data"))
+        let profile = try ClientServices(profile: "fresh", paths: paths, configuration: configuration)
+        let conversation = SignInConversation(cognito: profile.cognito, flow: .srp)
+        guard case .signedIn(let result) = await conversation.start(username: username, password: password) else {
+            throw ValidationError("sign-in failed")
+        }
+        guard let user = await profile.session.signedIn(result).user else {
+            throw ValidationError("the ID token names no user")
+        }
+        let services = try profile.userServices(for: user)
+        let environment = AppEnvironment.live(
+            api: profile.api, cognito: profile.cognito, session: profile.session,
+            scope: UserScope(initial: services, open: { try profile.userServices(for: $0) }), now: profile.now)
+        let loop = HeadlessLoop(environment: environment, state: AppState(profile: "fresh"))
+        defer { loop.stop() }
+        loop.start(first: .launched(user: user, cachedSchema: nil, lastSyncedAt: nil))
+        let started = Date()
+        while !loop.isSyncing, loop.syncSeconds == nil {
+            guard Date().timeIntervalSince(started) < 120 else { throw ValidationError("the app never started a sync") }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        while loop.syncSeconds == nil {
+            guard Date().timeIntervalSince(started) < 900 else { throw ValidationError("the app's sync never ended") }
+            if loop.isSyncing { loop.press() }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        let latencies = loop.keyLatencies
+        let cached = try services.store.recordCount(collection: "tasks")
+        print(
+            "keystroke to frame in-process during the app's initial sync (\(latencies.count) keys, ? and Esc): p50 \(Measure.milliseconds(Measure.percentile(latencies, 0.5))), p95 \(Measure.milliseconds(Measure.percentile(latencies, 0.95))), max \(Measure.milliseconds(latencies.max() ?? 0)); the app's sync of \(cached) records took \(String(format: "%.2f", loop.syncSeconds ?? 0)) s"
+        )
     }
 }
