@@ -103,8 +103,8 @@ struct PasswordlessSignUpTests {
                 responses: ["USERNAME": "nopass", "ANSWER": "PASSWORD", "PASSWORD": "guess"], fixture: fixture
             ).expectError("InvalidParameterException", "ANSWER must be one of")
             let code = try await client.respond(
-                "SELECT_CHALLENGE", session: preferred.session, responses: ["USERNAME": "nopass", "ANSWER": "EMAIL_OTP"],
-                fixture: fixture
+                "SELECT_CHALLENGE", session: preferred.session,
+                responses: ["USERNAME": "nopass", "ANSWER": "EMAIL_OTP"], fixture: fixture
             ).challenge("EMAIL_OTP")
             #expect(code.session != nil)
 

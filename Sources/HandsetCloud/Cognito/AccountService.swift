@@ -25,8 +25,8 @@ struct AccountService: Sendable {
             groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now,
             passwordless: request.password?.isEmpty ?? true)
         try UserPool.apply(
-            request.userAttributes ?? [], to: &user, byAdministrator: false, schema: pool.configuration.customAttributes,
-            creating: true)
+            request.userAttributes ?? [], to: &user, byAdministrator: false,
+            schema: pool.configuration.customAttributes, creating: true)
         // Checked before the user exists: a sign-up that cannot be confirmed must leave nothing behind.
         guard CodeDelivery.medium(for: user) != nil else {
             throw CognitoError.invalidParameter("The user has no email or phone_number to send a code to")
