@@ -18,4 +18,12 @@ extension MySQLCloudMigrations {
             """
         ),
     ]
+
+    /// Users signed up without a password (issue 18), after the device migrations.
+    static let passwordlessStatements: [(String, String)] = [
+        (
+            "identity: passwordless users",
+            "ALTER TABLE handset_users ADD COLUMN IF NOT EXISTS passwordless TINYINT(1) NOT NULL DEFAULT 0"
+        )
+    ]
 }

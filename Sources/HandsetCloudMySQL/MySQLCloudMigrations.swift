@@ -39,7 +39,7 @@ package enum MySQLCloudMigrations {
         // database made before the rename has `handset_outbox`: it is renamed (which takes the DROP privilege on
         // it). A new database made `handset_mailbox` in the first place: nothing to do, and no DROP asked for.
         migrator.register("mailbox: the sent messages' table", renameOldMailbox)
-        for (name, statement) in identityAdministrationStatements + deviceStatements {
+        for (name, statement) in identityAdministrationStatements + deviceStatements + passwordlessStatements {
             migrator.register(name, sql: statement)
         }
         return migrator

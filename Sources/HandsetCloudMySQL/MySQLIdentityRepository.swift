@@ -199,7 +199,8 @@ package struct MySQLIdentityRepository: IdentityRepository {
                 email = ?, email_folded = ?, email_verified = ?, phone_number = ?, phone_number_verified = ?,
                 attributes = ?, status = ?, enabled = ?, srp_user_id = ?, srp_salt = ?, srp_verifier = ?,
                 password_set_at = ?, updated_at = ?, totp_secret = ?, totp_pending_secret = ?, totp_verified = ?,
-                mfa_totp = ?, mfa_sms = ?, mfa_email = ?, mfa_preferred = ?, pending_email = ?, pending_phone_number = ?
+                mfa_totp = ?, mfa_sms = ?, mfa_email = ?, mfa_preferred = ?, pending_email = ?, pending_phone_number = ?,
+                passwordless = ?
             WHERE sub = ?
             """,
             [
@@ -211,7 +212,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
                 user.mfa.pendingTOTPSecret.map { .bytes($0) } ?? .null, MySQLValue(user.mfa.totpVerified),
                 MySQLValue(user.mfa.totpEnabled), MySQLValue(user.mfa.smsEnabled), MySQLValue(user.mfa.emailEnabled),
                 MySQLValue(user.mfa.preferred?.rawValue), MySQLValue(user.pendingEmail),
-                MySQLValue(user.pendingPhoneNumber), .text(user.sub),
+                MySQLValue(user.pendingPhoneNumber), MySQLValue(user.passwordless), .text(user.sub),
             ])
         try db.execute("DELETE FROM handset_user_groups WHERE user_sub = ?", [.text(user.sub)])
         for group in Set(user.groups).sorted() {
@@ -247,6 +248,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
                 preferred: try row.optionalString("mfa_preferred").flatMap(MFAFactor.init(rawValue:))),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             pendingEmail: try row.optionalString("pending_email"),
-            pendingPhoneNumber: try row.optionalString("pending_phone_number"))
+            pendingPhoneNumber: try row.optionalString("pending_phone_number"),
+            passwordless: try row.bool("passwordless"))
     }
 }

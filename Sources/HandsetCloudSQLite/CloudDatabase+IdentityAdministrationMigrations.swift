@@ -20,4 +20,11 @@ extension CloudDatabase {
                     """)
         }
     }
+
+    /// Users signed up without a password (issue 18), registered after the device migrations.
+    static func registerPasswordlessMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("identity: passwordless users") { db in
+            try db.execute(sql: "ALTER TABLE users ADD COLUMN passwordless INTEGER NOT NULL DEFAULT 0")
+        }
+    }
 }

@@ -90,6 +90,7 @@ package struct CloudDatabase: Sendable {
         registerHostedUIMigrations(in: &migrator)
         registerIdentityAdministrationMigrations(in: &migrator)
         registerDeviceMigrations(in: &migrator)
+        registerPasswordlessMigrations(in: &migrator)
         return migrator
     }
 }

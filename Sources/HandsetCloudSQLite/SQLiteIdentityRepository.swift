@@ -194,7 +194,7 @@ package struct SQLiteIdentityRepository: IdentityRepository {
                     email = ?, email_verified = ?, phone_number = ?, phone_number_verified = ?, attributes = ?,
                     status = ?, enabled = ?, srp_user_id = ?, srp_salt = ?, srp_verifier = ?, password_set_at = ?,
                     updated_at = ?, totp_secret = ?, totp_pending_secret = ?, totp_verified = ?, mfa_totp = ?, mfa_sms = ?, mfa_email = ?,
-                    mfa_preferred = ?, pending_email = ?, pending_phone_number = ?
+                    mfa_preferred = ?, pending_email = ?, pending_phone_number = ?, passwordless = ?
                 WHERE sub = ?
                 """,
             arguments: [
@@ -204,7 +204,7 @@ package struct SQLiteIdentityRepository: IdentityRepository {
                 user.updatedAt.timeIntervalSince1970, user.mfa.totpSecret.map { Data($0) },
                 user.mfa.pendingTOTPSecret.map { Data($0) }, user.mfa.totpVerified,
                 user.mfa.totpEnabled, user.mfa.smsEnabled, user.mfa.emailEnabled, user.mfa.preferred?.rawValue,
-                user.pendingEmail, user.pendingPhoneNumber, user.sub,
+                user.pendingEmail, user.pendingPhoneNumber, user.passwordless, user.sub,
             ])
         try db.execute(sql: "DELETE FROM user_groups WHERE user_sub = ?", arguments: [user.sub])
         for group in user.groups {
@@ -245,6 +245,7 @@ package struct SQLiteIdentityRepository: IdentityRepository {
                 totpEnabled: row["mfa_totp"], smsEnabled: row["mfa_sms"], emailEnabled: row["mfa_email"],
                 preferred: preferred.flatMap(MFAFactor.init(rawValue:))),
             createdAt: created, updatedAt: updatedAt > 0 ? Date(timeIntervalSince1970: updatedAt) : created,
-            pendingEmail: row["pending_email"], pendingPhoneNumber: row["pending_phone_number"])
+            pendingEmail: row["pending_email"], pendingPhoneNumber: row["pending_phone_number"],
+            passwordless: row["passwordless"])
     }
 }

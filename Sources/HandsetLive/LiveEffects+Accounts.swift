@@ -11,8 +11,9 @@ extension LiveEffects {
         var accounts = AccountActions(
             signUp: { username, email, password in
                 do {
+                    // An empty password is a passwordless account: the form allows it only where the pool does.
                     let (confirmed, destination) = try await cognito.signUp(
-                        username: username, password: password, email: email)
+                        username: username, password: password.isEmpty ? nil : password, email: email)
                     return confirmed ? .signIn(.accountConfirmed) : .signIn(.codeSent(destination: destination))
                 } catch {
                     return Self.accountFailure(error)

@@ -22,6 +22,11 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// Whether the app offers a sign-in with a code: not when the outputs say the pool has none for this app.
     public var offersSignInWithCode: Bool { passwordlessFactors.map { !$0.isEmpty } ?? true }
 
+    /// Whether the sign-up form may leave the password empty: only when the outputs say the pool signs this app in
+    /// with an emailed code (the form collects an email, confirmed by the sign-up's code). A pool that does not say
+    /// is asked for a password, which every pool accepts.
+    public var allowsSignUpWithoutPassword: Bool { passwordlessFactors?.contains("EMAIL_OTP") == true }
+
     public init(
         region: String, userPoolId: String, clientId: String, clientSecret: String? = nil, cognitoEndpoint: URL,
         apiEndpoint: URL, hostedUI: HostedUIConfiguration? = nil

@@ -19,7 +19,8 @@ public enum Renderer {
         case .signIn(let form):
             SignInView.render(
                 form, options: state.signInOptions, offersCode: state.offersSignInWithCode,
-                subtitle: "Sign in · profile \(state.profile)", into: &grid)
+                passwordOptional: state.allowsSignUpWithoutPassword, subtitle: "Sign in · profile \(state.profile)",
+                into: &grid)
         case .mfaSetup(let form):
             SignInView.render(form, subtitle: "Add an authenticator app · \(state.user?.username ?? "")", into: &grid)
         case .list:

@@ -4,8 +4,8 @@ import HandsetModel
 /// The sign-in screen: a centred form with username and password, then whatever Cognito asks for.
 public enum SignInView {
     public static func render(
-        _ form: SignInState, options: [ExternalSignInOption] = [], offersCode: Bool = true, subtitle: String,
-        into grid: inout CellGrid
+        _ form: SignInState, options: [ExternalSignInOption] = [], offersCode: Bool = true,
+        passwordOptional: Bool = false, subtitle: String, into grid: inout CellGrid
     ) {
         if case .totpSetup(let secret, let uri) = form.stage, let code = QRCode(text: uri),
             grid.width >= code.halfBlockLines[0].count + 36, grid.height >= code.halfBlockLines.count + 3
@@ -132,6 +132,9 @@ public enum SignInView {
             layout.field(
                 "Password", form.password, masked: true, focused: form.focus == .password, cursor: form.cursor, row: 4,
                 into: &grid)
+            if passwordOptional {
+                layout.text("Or leave the password empty: sign in with emailed codes.", row: 5, into: &grid)
+            }
             hints = [("Enter", "next / create"), ("Tab", "switch field"), ("Esc", "back")]
         case .confirmSignUp:
             layout.text("Enter the code to confirm \(form.username).", row: 0, into: &grid)

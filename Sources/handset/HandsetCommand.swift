@@ -169,6 +169,7 @@ struct UICommand: ParsableCommand {
             hostedUI: services.configuration.hostedUI != nil,
             deviceSignIn: services.configuration.hostedUI?.deviceAuthorizationEndpoint != nil)
         state.offersSignInWithCode = services.configuration.offersSignInWithCode
+        state.allowsSignUpWithoutPassword = services.configuration.allowsSignUpWithoutPassword
         state.attachments.downloadDirectory = Self.downloadDirectory()
         if let store {
             for collection in cachedSchema?.collections ?? [] {

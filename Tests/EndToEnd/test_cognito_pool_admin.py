@@ -227,8 +227,21 @@ def test_custom_attributes_and_deleting_attributes(env):
     assert "name" not in attributes and f"custom:team{tag}" not in attributes and "email" in attributes
     assert error(idp.delete_user_attributes, AccessToken=access, UserAttributeNames=["sub"])["Code"] == \
         "InvalidParameterException"
-    assert "non-mutable" in error(idp.admin_delete_user_attributes, UserPoolId=pool, Username=name,
-                                  UserAttributeNames=[f"custom:badge{tag}"])["Message"]
+    immutable = f"user.custom:badge{tag}: Attribute cannot be updated. (changing an immutable attribute)"
+    assert error(idp.admin_delete_user_attributes, UserPoolId=pool, Username=name,
+                 UserAttributeNames=[f"custom:badge{tag}"])["Message"] == immutable
+    # Set when the user was created, never changed afterwards, by the user or an administrator.
+    refused = error(idp.update_user_attributes, AccessToken=access,
+                    UserAttributes=[{"Name": f"custom:badge{tag}", "Value": "8"}])
+    assert (refused["Code"], refused["Message"]) == ("InvalidParameterException", immutable)
+    refused = error(idp.admin_update_user_attributes, UserPoolId=pool, Username=name,
+                    UserAttributes=[{"Name": f"custom:team{tag}", "Value": "red"},
+                                    {"Name": f"custom:badge{tag}", "Value": "9"}])
+    assert (refused["Code"], refused["Message"]) == ("InvalidParameterException", immutable)
+    values = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=pool, Username=name)["UserAttributes"]}
+    assert values[f"custom:badge{tag}"] == "7" and f"custom:team{tag}" not in values, "nothing was applied"
+    idp.admin_update_user_attributes(UserPoolId=pool, Username=name,
+                                     UserAttributes=[{"Name": f"custom:team{tag}", "Value": "red"}])
     assert error(idp.delete_user_attributes, AccessToken="not-a-token", UserAttributeNames=["name"])["Code"] == \
         "NotAuthorizedException"
     idp.admin_delete_user_attributes(UserPoolId=pool, Username=name, UserAttributeNames=["email"])

@@ -202,6 +202,47 @@ def test_the_tui_signs_in_with_a_code_on_ctrl_e(bin_dir, cloud, pool, terminal, 
     assert "emma" in terminal.screen().splitlines()[0]
 
 
+def test_the_tui_signs_up_without_a_password_where_codes_sign_in(bin_dir, cloud, pool, idp, terminal, client_env):
+    """The TUI's sign-up form leaves the password empty where the pool signs in with emailed codes: the account is
+    created without one, confirmed, and signs in with Ctrl-E's code; USER_AUTH offers it only the code."""
+    import subprocess
+
+    from conftest import wait_until
+
+    published_factors(cloud, ["EMAIL_OTP", "SMS_OTP"])
+    subprocess.run([str(bin_dir / "handset"), "config", "import", str(cloud.outputs_file)], env=client_env,
+                   check=True, capture_output=True, timeout=60)
+
+    def newest_code(username, purpose):
+        return wait_until(lambda: next((message["code"] for message in reversed(cloud.mailbox_messages())
+                                        if message["username"] == username and message["purpose"] == purpose), None),
+                          what=f"the {purpose} code of {username}")
+
+    terminal.width = 160
+    terminal.run([str(bin_dir / "handset")], client_env)
+    terminal.wait_for("Ctrl-N new account")
+    terminal.press("C-n")
+    screen = terminal.wait_for("Create an account.")
+    assert "leave the password empty: sign in with emailed codes" in screen, screen
+    terminal.type("tuinopass")
+    terminal.press("Tab")
+    terminal.type("tuinopass@example.com")
+    terminal.press("Tab")
+    terminal.press("Enter")
+    terminal.wait_for("Enter the code to confirm tuinopass.")
+    terminal.type(newest_code("tuinopass", "SignUp"))
+    terminal.press("Enter")
+    terminal.wait_for("Account confirmed; sign in (Ctrl-E for a code)")
+    selected = start(idp, pool, "tuinopass")
+    assert selected["AvailableChallenges"] == ["EMAIL_OTP"], "created without a password"
+    terminal.press("C-e")
+    terminal.wait_for("Enter the code we emailed")
+    terminal.type(newest_code("tuinopass", "EMAIL_OTP"))
+    terminal.press("Enter")
+    terminal.wait_for("● online")
+    assert "tuinopass" in terminal.screen().splitlines()[0]
+
+
 def test_sign_up_without_a_password_where_codes_sign_in(bin_dir, cloud, pool, idp, client_env):
     import subprocess
 
@@ -217,6 +258,24 @@ def test_sign_up_without_a_password_where_codes_sign_in(bin_dir, cloud, pool, id
         ClientId=pool["client"], ChallengeName="EMAIL_OTP", Session=sent["Session"],
         ChallengeResponses={"USERNAME": "nopass", "EMAIL_OTP_CODE": last_code(cloud, "nopass", "EMAIL_OTP")})
     assert tokens["AuthenticationResult"]["AccessToken"]
+
+    # The account has no password anyone knows: USER_AUTH offers it only the code, as Cognito does.
+    selected = start(idp, pool, "nopass")
+    assert selected["AvailableChallenges"] == ["EMAIL_OTP"]
+    assert start(idp, pool, "emma")["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"]
+    preferred = start(idp, pool, "nopass", PREFERRED_CHALLENGE="PASSWORD", PASSWORD="guess")
+    assert preferred["ChallengeName"] == "SELECT_CHALLENGE" and preferred["AvailableChallenges"] == ["EMAIL_OTP"]
+    with pytest.raises(ClientError) as info:
+        idp.respond_to_auth_challenge(ClientId=pool["client"], ChallengeName="SELECT_CHALLENGE",
+                                      Session=selected["Session"],
+                                      ChallengeResponses={"USERNAME": "nopass", "ANSWER": "PASSWORD_SRP",
+                                                          "SRP_A": "1234"})
+    assert error_code(info) == "InvalidParameterException"
+    # Given a password by an administrator, the account can answer with it.
+    idp.admin_set_user_password(UserPoolId=pool["id"], Username="nopass", Password="Given-Later-42!", Permanent=True)
+    assert start(idp, pool, "nopass")["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"]
+    assert start(idp, pool, "nopass", PREFERRED_CHALLENGE="PASSWORD",
+                 PASSWORD="Given-Later-42!")["AuthenticationResult"]["AccessToken"]
 
     # handset signup --passwordless.
     handset = str(bin_dir / "handset")
@@ -262,3 +321,12 @@ def test_the_tui_offers_no_code_where_the_pool_allows_none(bin_dir, cloud, idp, 
     screen = terminal.wait_for("offers no sign-in with a code")
     assert "Enter the code" not in screen
     assert len(cloud.mailbox_messages()) == before, "no code was sent"
+    # Nor may its sign-up form leave the password empty.
+    terminal.press("C-n")
+    screen = terminal.wait_for("Create an account.")
+    assert "leave the password empty" not in screen
+    terminal.type("needspass@example.com")  # the username typed above is kept: the email has the focus
+    terminal.press("Tab")
+    terminal.press("Enter")
+    screen = terminal.wait_for("Enter a password")
+    assert "Sending" not in screen and len(cloud.mailbox_messages()) == before

@@ -68,6 +68,42 @@ import Testing
         #expect(form(state)?.notice == "Account confirmed; signing in…")
     }
 
+    @Test func signUpLeavesThePasswordEmptyOnlyWhereThePoolAllowsPasswordlessAccounts() {
+        for allowed in [false, true] {
+            var state = signInScreen()
+            state.allowsSignUpWithoutPassword = allowed
+            _ = AppCore.update(&state, .key(.control("n")))
+            _ = type("nopass", into: &state)
+            _ = AppCore.update(&state, .key(.enter))
+            _ = type("nopass@example.com", into: &state)
+            _ = AppCore.update(&state, .key(.enter))
+            #expect(form(state)?.focus == .password)
+            let effects = AppCore.update(&state, .key(.enter))
+            guard allowed else {
+                #expect(effects.isEmpty)
+                #expect(form(state)?.error == "Enter a password")
+                #expect(form(state)?.isSubmitting == false)
+                continue
+            }
+            #expect(effects == [.signUp(username: "nopass", email: "nopass@example.com", password: "")])
+            _ = AppCore.update(&state, .signIn(.codeSent(destination: "n***@e***.com")))
+            _ = type("123456", into: &state)
+            #expect(AppCore.update(&state, .key(.enter)) == [.confirmSignUp(username: "nopass", code: "123456")])
+            // Confirmed, no password to sign in with: the form says how to sign in with a code.
+            #expect(AppCore.update(&state, .signIn(.accountConfirmed)).isEmpty)
+            #expect(form(state)?.notice == "Account confirmed; sign in (Ctrl-E for a code)")
+            #expect(AppCore.update(&state, .key(.control("e"))) == [.signInWithCode(username: "nopass")])
+        }
+        // Still required elsewhere: a username and an email.
+        var state = signInScreen()
+        state.allowsSignUpWithoutPassword = true
+        _ = AppCore.update(&state, .key(.control("n")))
+        #expect(AppCore.update(&state, .key(.tab)).isEmpty)
+        _ = AppCore.update(&state, .key(.tab))
+        #expect(AppCore.update(&state, .key(.enter)).isEmpty)
+        #expect(form(state)?.error == "Enter a username")
+    }
+
     @Test func forgotPasswordSendsACodeThenSetsTheNewPasswordAndSignsIn() {
         var state = signInScreen()
         _ = AppCore.update(&state, .key(.control("r")))

@@ -101,4 +101,78 @@ struct CognitoCustomAttributeTests {
             ).expectError("InvalidParameterException", Self.notInSchema)
         }
     }
+
+    @Test("an immutable custom attribute is set at SignUp and AdminCreateUser, and never changed afterwards")
+    func immutableAttributes() async throws {
+        try await withCloud { client, fixture in
+            let poolId = fixture.pool.userPoolId
+            let declared = try await client.call(
+                "AddCustomAttributes",
+                [
+                    "UserPoolId": poolId,
+                    "CustomAttributes": [
+                        ["Name": "badge", "AttributeDataType": "String", "Mutable": false],
+                        ["Name": "team", "AttributeDataType": "String"],
+                    ],
+                ])
+            #expect(declared.status == .ok, "\(declared.text)")
+            let badge = { (value: String) in [["Name": "custom:badge", "Value": value]] }
+            let signedUp = try await client.call(
+                "SignUp",
+                [
+                    "ClientId": fixture.clientId, "Username": "newcomer", "Password": "Newcomer-Pass-1!",
+                    "UserAttributes": [["Name": "email", "Value": "new@example.com"]] + badge("gold"),
+                ])
+            #expect(signedUp.status == .ok, "\(signedUp.text)")
+            let created = try await client.call(
+                "AdminCreateUser",
+                ["UserPoolId": poolId, "Username": "made", "MessageAction": "SUPPRESS", "UserAttributes": badge("red")])
+            #expect(created.status == .ok, "\(created.text)")
+            func values(_ username: String) async throws -> [String: String] {
+                let user = try await client.call("AdminGetUser", ["UserPoolId": poolId, "Username": username])
+                var values: [String: String] = [:]
+                for attribute in try user.jsonObject["UserAttributes"] as? [[String: Any]] ?? [] {
+                    if let name = attribute["Name"] as? String { values[name] = attribute["Value"] as? String }
+                }
+                return values
+            }
+            #expect(try await values("newcomer")["custom:badge"] == "gold")
+            #expect(try await values("made")["custom:badge"] == "red")
+
+            let message = "user.custom:badge: Attribute cannot be updated. (changing an immutable attribute)"
+            // Changed, cleared, or set for the first time on a user created without it: all refused, and nothing
+            // else in the same request is applied.
+            for (username, value) in [("made", "blue"), ("made", ""), ("alice", "green")] {
+                try await client.call(
+                    "AdminUpdateUserAttributes",
+                    [
+                        "UserPoolId": poolId, "Username": username,
+                        "UserAttributes": [["Name": "custom:team", "Value": "x"]] + badge(value),
+                    ]
+                ).expectError("InvalidParameterException", message)
+            }
+            let tokens = try await client.signIn("alice", "Wonderland-42!", fixture: fixture)
+            try await client.call(
+                "UpdateUserAttributes",
+                [
+                    "AccessToken": tokens.accessToken,
+                    "UserAttributes": [["Name": "custom:team", "Value": "x"]] + badge("green"),
+                ]
+            ).expectError("InvalidParameterException", message)
+            try await client.call(
+                "AdminDeleteUserAttributes",
+                ["UserPoolId": poolId, "Username": "made", "UserAttributeNames": ["custom:badge"]]
+            ).expectError("InvalidParameterException", message)
+            #expect(try await values("made")["custom:badge"] == "red")
+            #expect(try await values("made")["custom:team"] == nil)
+            #expect(try await values("alice")["custom:badge"] == nil)
+            #expect(try await values("alice")["custom:team"] == nil)
+            // The mutable one alone still changes.
+            let team = try await client.call(
+                "UpdateUserAttributes",
+                ["AccessToken": tokens.accessToken, "UserAttributes": [["Name": "custom:team", "Value": "blue"]]])
+            #expect(team.status == .ok, "\(team.text)")
+            #expect(try await values("alice")["custom:team"] == "blue")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HandsetWire
+import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud
@@ -46,6 +47,78 @@ struct PasswordlessSignUpTests {
             try await client.call(
                 "SignUp", ["ClientId": fixture.clientId, "Username": "weak", "Password": "x"]
             ).expectError("InvalidPasswordException")
+        }
+    }
+
+    @Test("USER_AUTH offers a passwordless user only the codes, until a password is set; others keep PASSWORD")
+    func passwordlessUserIsNotOfferedThePassword() async throws {
+        try await withCloud(demo: false) { client, fixture in
+            let poolId = fixture.pool.userPoolId
+            let pool = try await client.call(
+                "UpdateUserPool",
+                [
+                    "UserPoolId": poolId, "MfaConfiguration": "OPTIONAL",
+                    "Policies": ["SignInPolicy": ["AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]]],
+                ])
+            #expect(pool.status == .ok, "\(pool.text)")
+            let flows = try await client.call(
+                "UpdateUserPoolClient",
+                [
+                    "UserPoolId": poolId, "ClientId": fixture.clientId, "ClientName": "handset",
+                    "ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                ])
+            #expect(flows.status == .ok, "\(flows.text)")
+            for (username, password) in [("nopass", nil), ("withpass", "With-A-Password-1!")] {
+                var request: [String: Any] = [
+                    "ClientId": fixture.clientId, "Username": username,
+                    "UserAttributes": [["Name": "email", "Value": "\(username)@example.com"]],
+                ]
+                request["Password"] = password
+                let signedUp = try await client.call("SignUp", request)
+                #expect(signedUp.status == .ok, "\(signedUp.text)")
+                let code = try #require(fixture.mailbox.last?.code)
+                let confirmed = try await client.call(
+                    "ConfirmSignUp", ["ClientId": fixture.clientId, "Username": username, "ConfirmationCode": code])
+                #expect(confirmed.status == .ok, "\(confirmed.text)")
+            }
+            func start(_ username: String, _ extra: [String: String] = [:]) async throws -> TestResponse {
+                try await client.initiateAuth(
+                    clientId: fixture.clientId, flow: "USER_AUTH",
+                    parameters: ["USERNAME": username].merging(extra) { $1 })
+            }
+            let offered = try await start("nopass").challenge("SELECT_CHALLENGE")
+            #expect(offered.availableChallenges == ["EMAIL_OTP"])
+            #expect(
+                try await start("withpass").challenge("SELECT_CHALLENGE").availableChallenges
+                    == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"])
+            #expect(
+                try await start("nobody").challenge("SELECT_CHALLENGE").availableChallenges
+                    == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"], "a name that is no user looks like one with all")
+            // Asking for the password falls back to the choice; answering it is refused.
+            let preferred = try await start("nopass", ["PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "guess"])
+                .challenge("SELECT_CHALLENGE")
+            #expect(preferred.availableChallenges == ["EMAIL_OTP"])
+            try await client.respond(
+                "SELECT_CHALLENGE", session: offered.session,
+                responses: ["USERNAME": "nopass", "ANSWER": "PASSWORD", "PASSWORD": "guess"], fixture: fixture
+            ).expectError("InvalidParameterException", "ANSWER must be one of")
+            let code = try await client.respond(
+                "SELECT_CHALLENGE", session: preferred.session,
+                responses: ["USERNAME": "nopass", "ANSWER": "EMAIL_OTP"], fixture: fixture
+            ).challenge("EMAIL_OTP")
+            #expect(code.session != nil)
+
+            // Once an administrator sets a password, the user has one to answer with.
+            let set = try await client.call(
+                "AdminSetUserPassword",
+                ["UserPoolId": poolId, "Username": "nopass", "Password": "Now-A-Password-1!", "Permanent": true])
+            #expect(set.status == .ok, "\(set.text)")
+            #expect(
+                try await start("nopass").challenge("SELECT_CHALLENGE").availableChallenges
+                    == ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"])
+            let tokens = try await start(
+                "nopass", ["PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Now-A-Password-1!"])
+            #expect(tokens.status == .ok && tokens.text.contains("AccessToken"), "\(tokens.text)")
         }
     }
 }

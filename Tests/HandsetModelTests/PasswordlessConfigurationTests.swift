@@ -25,6 +25,16 @@ import Testing
         #expect(email.passwordlessFactors == ["EMAIL_OTP"] && email.offersSignInWithCode)
     }
 
+    @Test func signUpWithoutAPasswordOnlyWhereAnEmailedCodeSignsIn() throws {
+        for (factors, allowed) in [("[]", false), (#"["SMS_OTP"]"#, false), (#"["SMS_OTP", "EMAIL_OTP"]"#, true)] {
+            let configuration = try HostedUIConfigurationTests.configuration(
+                Self.outputs(handset: #", "passwordless_factors": "# + factors))
+            #expect(configuration.allowsSignUpWithoutPassword == allowed, "\(factors)")
+        }
+        let silent = try HostedUIConfigurationTests.configuration(Self.outputs(handset: ""))
+        #expect(!silent.allowsSignUpWithoutPassword, "a pool that does not say gets a password")
+    }
+
     @Test func outputsThatDoNotSayLeaveTheOfferToThePool() throws {
         let silent = try HostedUIConfigurationTests.configuration(Self.outputs(handset: ""))
         #expect(silent.passwordlessFactors == nil && silent.offersSignInWithCode)

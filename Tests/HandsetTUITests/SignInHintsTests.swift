@@ -15,4 +15,14 @@ import Testing
         #expect(!text.contains("Ctrl-E") && !text.contains("a code instead"))
         #expect(text.contains("Ctrl-R"), "the other hints stay")
     }
+
+    @Test func theSignUpFormSaysThePasswordMayStayEmptyOnlyWhereItMay() {
+        var state = AppState()
+        var form = SignInState()
+        form.start(.signUp)
+        state.screen = .signIn(form)
+        #expect(!Renderer.render(state, width: 120, height: 30).text.contains("leave the password empty"))
+        state.allowsSignUpWithoutPassword = true
+        #expect(Renderer.render(state, width: 120, height: 30).text.contains("leave the password empty"))
+    }
 }

@@ -15,6 +15,7 @@ extension AppState {
         // The profile's ways to sign in belong to the app, not to the person who was signed in.
         fresh.signInOptions = signInOptions
         fresh.offersSignInWithCode = offersSignInWithCode
+        fresh.allowsSignUpWithoutPassword = allowsSignUpWithoutPassword
         return fresh
     }
 }

@@ -108,6 +108,9 @@ public struct AppState: Sendable, Equatable {
     /// Whether the sign-in screen offers a one-time code instead of the password (Ctrl-E): as the app's
     /// configuration says the pool allows.
     public var offersSignInWithCode: Bool
+    /// Whether the sign-up form may leave the password empty (a passwordless account, signed in with emailed
+    /// codes): as the app's configuration says the pool allows.
+    public var allowsSignUpWithoutPassword: Bool
 
     public init(profile: String = "default", viewportRows: Int = 20) {
         self.screen = .signIn(SignInState())
@@ -138,6 +141,7 @@ public struct AppState: Sendable, Equatable {
         self.themeNames = []
         self.signInOptions = []
         self.offersSignInWithCode = true
+        self.allowsSignUpWithoutPassword = false
     }
 
     /// The collection shown in the list, if any.

@@ -42,7 +42,9 @@ enum SignInReducer {
             let note = event == .accountConfirmed ? "Account confirmed" : "Password changed"
             form = SignInState(username: form.username, focus: .password)
             guard !password.isEmpty else {
-                form.notice = "\(note); sign in"
+                // A passwordless account (or a password no longer in memory): the code sign-in is one key away.
+                let withCode = event == .accountConfirmed && state.offersSignInWithCode
+                form.notice = withCode ? "\(note); sign in (Ctrl-E for a code)" : "\(note); sign in"
                 state.screen = .signIn(form)
                 return []
             }
@@ -86,7 +88,9 @@ enum SignInReducer {
             state.shouldQuit = true
             return []
         }
-        let outcome = form.handle(key, options: state.signInOptions, offersCode: state.offersSignInWithCode)
+        let outcome = form.handle(
+            key, options: state.signInOptions, offersCode: state.offersSignInWithCode,
+            passwordOptional: state.allowsSignUpWithoutPassword)
         state.screen = .signIn(form)
         switch outcome {
         case .submit(let username, let password): return [.signIn(username: username, password: password)]

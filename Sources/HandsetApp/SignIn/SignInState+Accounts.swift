@@ -62,7 +62,8 @@ extension SignInState {
         }
     }
 
-    mutating func handleAccountStage(_ key: Key) -> SignInFormOutcome {
+    /// `passwordOptional`: a sign-up may leave the password empty (a passwordless account).
+    mutating func handleAccountStage(_ key: Key, passwordOptional: Bool = false) -> SignInFormOutcome {
         let fields = Self.fields(of: stage)
         let index = fields.firstIndex(of: focus) ?? 0
         switch key {
@@ -79,20 +80,22 @@ extension SignInState {
                 focus = fields[index + 1]
                 return .none
             }
-            return submitAccountStage()
+            return submitAccountStage(passwordOptional: passwordOptional)
         default:
             edit(key, rules: focus == .code ? .code : .singleLine)
         }
         return .none
     }
 
-    private mutating func submitAccountStage() -> SignInFormOutcome {
+    private mutating func submitAccountStage(passwordOptional: Bool) -> SignInFormOutcome {
         let name = username.trimmingCharacters(in: .whitespaces)
         let missing: [Field: String] = [
             .username: "Enter a username", .email: "Enter an email address", .password: "Enter a password",
             .code: "Enter the code",
         ]
-        for field in Self.fields(of: stage) where (field == .username ? name : self[field]).isEmpty {
+        let optional: Field? = stage == .signUp && passwordOptional ? .password : nil
+        for field in Self.fields(of: stage)
+        where field != optional && (field == .username ? name : self[field]).isEmpty {
             error = missing[field]
             focus = field
             return .none

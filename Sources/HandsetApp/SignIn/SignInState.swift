@@ -145,8 +145,9 @@ public enum SignInFormOutcome: Sendable, Equatable {
 extension SignInState {
     /// Edits the form: typing, Tab/Enter/arrows between fields and the other ways to sign in (`options`), Enter on
     /// the last field submits. `offersCode`: whether Ctrl-E signs in with a one-time code (the pool allows it).
+    /// `passwordOptional`: whether a sign-up may leave the password empty (the pool allows passwordless accounts).
     public mutating func handle(
-        _ key: Key, options: [ExternalSignInOption] = [], offersCode: Bool = true
+        _ key: Key, options: [ExternalSignInOption] = [], offersCode: Bool = true, passwordOptional: Bool = false
     ) -> SignInFormOutcome {
         switch stage {
         case .web, .device:
@@ -158,7 +159,7 @@ extension SignInState {
             break
         }
         guard !isSubmitting else { return .none }
-        if stage.isAccountStage { return handleAccountStage(key) }
+        if stage.isAccountStage { return handleAccountStage(key, passwordOptional: passwordOptional) }
         if stage != .credentials { return handleChallenge(key) }
         if let chosen = handleOptions(key, options: options) { return chosen }
         switch key {

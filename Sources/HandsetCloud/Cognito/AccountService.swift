@@ -22,10 +22,11 @@ struct AccountService: Sendable {
             phoneNumber: nil, phoneNumberVerified: false, attributes: [:], status: .unconfirmed, enabled: true,
             userIdForSRP: username,
             password: try pool.verifier(for: password, userIdForSRP: username), passwordSetAt: now,
-            groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
+            groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now,
+            passwordless: request.password?.isEmpty ?? true)
         try UserPool.apply(
-            request.userAttributes ?? [], to: &user, byAdministrator: false, schema: pool.configuration.customAttributes
-        )
+            request.userAttributes ?? [], to: &user, byAdministrator: false,
+            schema: pool.configuration.customAttributes, creating: true)
         // Checked before the user exists: a sign-up that cannot be confirmed must leave nothing behind.
         guard CodeDelivery.medium(for: user) != nil else {
             throw CognitoError.invalidParameter("The user has no email or phone_number to send a code to")
@@ -130,6 +131,7 @@ struct AccountService: Sendable {
         try await pool.store.update(sub: user.sub) { user in
             user.password = verifier
             user.passwordSetAt = now
+            user.passwordless = false
             if user.status == .resetRequired || user.status == .forceChangePassword { user.status = .confirmed }
             user.updatedAt = now
         }

@@ -53,7 +53,8 @@ struct AdminService: Sendable {
             password: try pool.verifier(for: password, userIdForSRP: username), passwordSetAt: now,
             groups: [], mfa: MFASettings(), createdAt: now, updatedAt: now)
         try UserPool.apply(
-            request.userAttributes ?? [], to: &user, byAdministrator: true, schema: pool.configuration.customAttributes)
+            request.userAttributes ?? [], to: &user, byAdministrator: true, schema: pool.configuration.customAttributes,
+            creating: true)
         do {
             try await pool.store.create(user)
         } catch IdentityRepositoryFailure.usernameExists {
@@ -96,6 +97,7 @@ struct AdminService: Sendable {
         try await pool.store.update(sub: user.sub) { user in
             user.password = verifier
             user.passwordSetAt = now
+            user.passwordless = false
             user.status = permanent ? .confirmed : .forceChangePassword
             user.updatedAt = now
         }

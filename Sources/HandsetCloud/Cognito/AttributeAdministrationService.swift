@@ -58,9 +58,7 @@ struct AttributeAdministrationService: Sendable {
                 if name == "email_verified" { user.emailVerified = false } else { user.phoneNumberVerified = false }
             case let custom where custom.hasPrefix("custom:"):
                 if let definition = declared.first(where: { "custom:" + $0.name == custom }) {
-                    guard definition.mutable else {
-                        throw CognitoError.invalidParameter("Cannot modify the non-mutable attribute \(custom)")
-                    }
+                    guard definition.mutable else { throw UserPool.immutable(custom) }
                     guard byAdministrator || !definition.developerOnly else {
                         throw CognitoError.notAuthorized("A client attempted to write unauthorized attribute")
                     }

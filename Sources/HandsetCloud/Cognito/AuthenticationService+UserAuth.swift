@@ -9,11 +9,13 @@ import HandsetWire
 /// needs). A code as the first factor signs in without a second factor. A name that is no user gets the same
 /// steps (no message is sent) and fails at the code, like a wrong code.
 extension AuthenticationService {
-    /// The first factors the pool allows and `user` can use (a code needs a verified address), in a fixed order.
+    /// The first factors the pool allows and `user` can use, in a fixed order: a code needs a verified address,
+    /// and a password one the user has (a passwordless user's is a random one nobody knows, so Cognito leaves
+    /// PASSWORD and PASSWORD_SRP out for them). An unknown name is offered everything, like a real user.
     func availableChallenges(for user: PoolUser?) -> [String] {
         let allowed = pool.configuration.allowedFirstAuthFactors
         var challenges: [String] = []
-        if allowed.contains("PASSWORD") { challenges += ["PASSWORD", "PASSWORD_SRP"] }
+        if allowed.contains("PASSWORD"), user?.passwordless != true { challenges += ["PASSWORD", "PASSWORD_SRP"] }
         if allowed.contains("EMAIL_OTP"), user.map({ $0.email != nil && $0.emailVerified }) ?? true {
             challenges.append(MFAFactor.email.rawValue)
         }

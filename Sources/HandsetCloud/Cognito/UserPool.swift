@@ -153,10 +153,11 @@ struct UserPool: Sendable {
 
     /// Applies attributes from the wire; `sub`, unknown standard attributes and `custom:*` attributes the pool's
     /// schema does not declare (`schema`, from AddCustomAttributes or pool.json) are refused, as Cognito refuses
-    /// them; a developer-only attribute is the administrator's alone.
+    /// them; a developer-only attribute is the administrator's alone. A custom attribute the schema declares not
+    /// mutable is set only while `creating` the user (SignUp, AdminCreateUser), never changed afterwards.
     static func apply(
         _ attributes: [AttributeWire], to user: inout PoolUser, byAdministrator: Bool,
-        schema: [CustomAttributeDefinition]
+        schema: [CustomAttributeDefinition], creating: Bool = false
     ) throws {
         for attribute in attributes {
             let value = attribute.value ?? ""
@@ -209,6 +210,7 @@ struct UserPool: Sendable {
                 guard let definition = schema.first(where: { "custom:" + $0.name == name }) else {
                     throw notInSchema(name)
                 }
+                guard creating || definition.mutable else { throw immutable(name) }
                 guard byAdministrator || !definition.developerOnly else {
                     throw CognitoError.notAuthorized("A client attempted to write unauthorized attribute")
                 }
@@ -219,6 +221,12 @@ struct UserPool: Sendable {
                 throw notInSchema(attribute.name)
             }
         }
+    }
+
+    /// Cognito's words for a change to an attribute the schema declares not mutable.
+    static func immutable(_ name: String) -> CognitoError {
+        CognitoError.invalidParameter(
+            "user.\(AccountService.shown(name)): Attribute cannot be updated. (changing an immutable attribute)")
     }
 
     /// Cognito's words for an attribute the pool does not have.

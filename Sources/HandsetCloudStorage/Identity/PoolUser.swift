@@ -25,12 +25,16 @@ package struct PoolUser: Sendable, Equatable {
     package var pendingEmail: String? = nil
     /// A new phone number waiting for its code, likewise.
     package var pendingPhoneNumber: String? = nil
+    /// Signed up without a password: `password` is a random one nobody knows, so a sign-in can only start with a
+    /// one-time code. Cleared when a password is set (an administrator's, or a reset).
+    package var passwordless = false
 
     package init(
         sub: String, username: String, email: String?, emailVerified: Bool, phoneNumber: String?,
         phoneNumberVerified: Bool, attributes: [String: String], status: UserStatus, enabled: Bool,
         userIdForSRP: String, password: SRPVerifier, passwordSetAt: Date, groups: [String], mfa: MFASettings,
-        createdAt: Date, updatedAt: Date, pendingEmail: String? = nil, pendingPhoneNumber: String? = nil
+        createdAt: Date, updatedAt: Date, pendingEmail: String? = nil, pendingPhoneNumber: String? = nil,
+        passwordless: Bool = false
     ) {
         self.sub = sub
         self.username = username
@@ -50,6 +54,7 @@ package struct PoolUser: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.pendingEmail = pendingEmail
         self.pendingPhoneNumber = pendingPhoneNumber
+        self.passwordless = passwordless
     }
 
     /// All attributes as Cognito lists them (`sub` first), string-valued.

@@ -121,6 +121,8 @@ struct FederationService: Sendable {
         let group = "\(pool.configuration.userPoolId)_\(providerName)"
         let now = pool.now()
         var sub = try await identities.sub(providerName: providerName, providerUserId: providerSub)
+        // An immutable custom attribute is mapped on the sign-in that creates the user only.
+        let creating = sub == nil
         if sub == nil {
             let username = "\(providerName)_\(providerSub)"
             let created = PoolUser(
@@ -153,8 +155,9 @@ struct FederationService: Sendable {
             updated = try await pool.store.update(sub: sub) { user in
                 for attribute in attributes {
                     // One value the pool would refuse (a malformed phone number, a custom attribute the schema
-                    // does not declare) does not stop the sign-in.
-                    try? UserPool.apply([attribute], to: &user, byAdministrator: true, schema: schema)
+                    // does not declare, an immutable one after the first sign-in) does not stop the sign-in.
+                    try? UserPool.apply(
+                        [attribute], to: &user, byAdministrator: true, schema: schema, creating: creating)
                 }
                 if user.status == .externalProvider, !user.groups.contains(group) { user.groups.append(group) }
                 user.updatedAt = now
