@@ -405,7 +405,8 @@ def test_settings_file_adds_keys_warns_about_unknown_ones_and_names_bad_lines(bi
             wait_list(terminal, "Draft release notes")
             wait_status(terminal, lambda s: "● online" in s and "synced " in s and "syncing" not in s, "a first sync")
             terminal.press("?")
-            screen = terminal.wait_for("Keys")
+            # Waits for the whole help to be drawn: a capture can land while the frame is still being written.
+            screen = wait_screen(terminal, lambda s: "Keys" in s and "your key, config.toml" in s, "the help")
             assert re.search(r"^\s*x\s+sync \(your key, config\.toml\)", screen, re.M), screen
             assert "teleport" not in screen
             terminal.press("Escape")

@@ -38,8 +38,9 @@ class Terminal:
 
     def wait_for(self, text: str, timeout=20.0) -> str:
         try:
-            return wait_until(lambda: self.screen() if text in self.screen() else None, timeout=timeout,
-                              what=f"{text!r} on screen")
+            # The screen that showed the text is the one returned (a second capture could be a later frame).
+            return wait_until(lambda: (lambda screen: screen if text in screen else None)(self.screen()),
+                              timeout=timeout, what=f"{text!r} on screen")
         except AssertionError:
             raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
