@@ -1,6 +1,5 @@
 import Foundation
 import HandsetWire
-import HummingbirdTesting
 import Testing
 
 @testable import HandsetCloud
