@@ -33,3 +33,14 @@ struct Base64URLTests {
         #expect(Base64URL.decode(text) == nil)
     }
 }
+
+@Suite struct OpaqueTokenTests {
+    @Test("a session or refresh token never starts with a dash, which a command line would take for an option")
+    func neverALeadingDash() {
+        // One plain base64url token in 64 starts with "-": among 2,000 that is all but certain (1 - (63/64)^2000).
+        let tokens = (0..<2000).map { _ in SecureRandom.opaqueToken() }
+        #expect(tokens.allSatisfy { $0.first != "-" })
+        #expect(tokens.allSatisfy { $0.count == 43 && Base64URL.decode($0)?.count == 32 })
+        #expect(Set(tokens).count == tokens.count)
+    }
+}

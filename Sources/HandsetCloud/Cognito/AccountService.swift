@@ -54,7 +54,7 @@ struct AccountService: Sendable {
                 "A password is required: this user pool does not allow passwordless sign-in (EMAIL_OTP or SMS_OTP "
                     + "as a first factor).")
         }
-        return Base64URL.encode(SecureRandom.bytes(32))
+        return SecureRandom.opaqueToken()
     }
 
     /// A wrong, expired or missing code, an unknown user and one who is confirmed already all get the same

@@ -96,7 +96,7 @@ extension AuthenticationService {
             guard user.enabled else { throw CognitoError.userDisabled }
             guard user.status == .confirmed else { throw CognitoError.userNotConfirmed() }
         }
-        let session = Base64URL.encode(SecureRandom.bytes(32))
+        let session = SecureRandom.opaqueToken()
         var state = ChallengeState(decoy: user == nil ? true : nil)
         var parameters: [String: String] = ["USERNAME": user?.username ?? username]
         let medium: CodeDelivery.Medium = challenge == Challenge.smsOTP ? .sms : .email

@@ -328,7 +328,7 @@ struct AuthenticationService: Sendable {
     ) async throws -> AuthResponse {
         var parameters = ["USER_ID_FOR_SRP": user.userIdForSRP]
         var state = ChallengeState(provenDeviceKey: provenDevice)
-        let session = Base64URL.encode(SecureRandom.bytes(32))
+        let session = SecureRandom.opaqueToken()
         switch factor {
         case .softwareToken:
             parameters["FRIENDLY_DEVICE_NAME"] = "TOTP device"

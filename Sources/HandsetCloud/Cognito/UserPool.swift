@@ -94,7 +94,7 @@ struct UserPool: Sendable {
     func openSession(
         challenge: String, clientId: String, username: String, userSub: String?, state: ChallengeState = .init()
     ) async throws -> String {
-        let session = Base64URL.encode(SecureRandom.bytes(32))
+        let session = SecureRandom.opaqueToken()
         try await openSession(
             id: session, challenge: challenge, clientId: clientId, username: username, userSub: userSub,
             state: state)

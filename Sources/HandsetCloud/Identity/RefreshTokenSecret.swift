@@ -4,7 +4,7 @@ import Foundation
 /// Opaque refresh tokens: 32 random bytes, base64url.
 enum RefreshTokenSecret {
     static func generate() -> String {
-        Base64URL.encode(SecureRandom.bytes(32))
+        SecureRandom.opaqueToken()
     }
 
     static func hash(_ token: String) -> String {

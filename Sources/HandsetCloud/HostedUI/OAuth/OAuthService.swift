@@ -230,7 +230,7 @@ struct OAuthService: Sendable {
         }
         let settings = pool.configuration.deviceAuthorization
         let now = pool.now()
-        let deviceCode = Base64URL.encode(SecureRandom.bytes(32))
+        let deviceCode = SecureRandom.opaqueToken()
         for _ in 0..<8 {
             let userCode = UserCode.generate()
             let created = try await devices.create(
