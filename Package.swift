@@ -94,7 +94,10 @@ let package = Package(
             swiftSettings: instrumented),
         .target(
             name: "HandsetStore",
-            dependencies: ["HandsetModel", "HandsetWire", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "HandsetModel", "HandsetWire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(name: "HandsetSync", dependencies: ["HandsetModel", "HandsetWire", "HandsetRemote", "HandsetStore"]),
         // The app's pure core: no module that does I/O may be imported here (TOMLKit only parses text).
         .target(
@@ -124,7 +127,7 @@ let package = Package(
             name: "handset-bench",
             dependencies: [
                 "HandsetLive", "HandsetTUI", "HandsetApp", "HandsetModel", "HandsetWire", "HandsetRemote",
-                "HandsetStore", "HandsetSync",
+                "HandsetStore", "HandsetSync", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

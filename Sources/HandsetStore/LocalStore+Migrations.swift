@@ -86,6 +86,30 @@ extension LocalStore {
                 table.add(column: "rejectedStatus", .integer)
             }
         }
+        migrator.registerMigration("v7: the search index filled once at the end of a first sync") { db in
+            try db.create(table: "searchDeferred") { table in table.primaryKey("collection", .text) }
+            // GRDB's triggers index every row on every update; these leave out the rows of a collection whose index
+            // is deferred (`LocalStore+SearchIndex`), and reindex an updated row only when its body was written.
+            try db.execute(
+                sql: """
+                    DROP TRIGGER "__recordSearch_ai";
+                    DROP TRIGGER "__recordSearch_ad";
+                    DROP TRIGGER "__recordSearch_au";
+                    CREATE TRIGGER recordSearch_insert AFTER INSERT ON record
+                    WHEN NOT EXISTS (SELECT 1 FROM searchDeferred WHERE collection = new.collection) BEGIN
+                        INSERT INTO recordSearch (rowid, body) VALUES (new.rowid, new.body);
+                    END;
+                    CREATE TRIGGER recordSearch_delete AFTER DELETE ON record
+                    WHEN NOT EXISTS (SELECT 1 FROM searchDeferred WHERE collection = old.collection) BEGIN
+                        INSERT INTO recordSearch (recordSearch, rowid, body) VALUES ('delete', old.rowid, old.body);
+                    END;
+                    CREATE TRIGGER recordSearch_update AFTER UPDATE OF body ON record
+                    WHEN NOT EXISTS (SELECT 1 FROM searchDeferred WHERE collection = old.collection) BEGIN
+                        INSERT INTO recordSearch (recordSearch, rowid, body) VALUES ('delete', old.rowid, old.body);
+                        INSERT INTO recordSearch (rowid, body) VALUES (new.rowid, new.body);
+                    END;
+                    """)
+        }
         return migrator
     }
 }

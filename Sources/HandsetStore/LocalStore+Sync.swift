@@ -22,6 +22,7 @@ extension LocalStore {
     public func applyChanges(collection: String, items: [JSONValue], cursor: String, complete: Bool) throws -> Int {
         try writer.write { db in
             var applied = 0
+            let searchDeferred = try Self.deferSearchIfFirstSync(db, collection: collection)
             // Records with writes on their way, a conflict or a refused write keep the device's version until the
             // person settles them; a refused write whose record was deleted on the server has nothing left to settle.
             let busy = try Set(
@@ -72,6 +73,7 @@ extension LocalStore {
                         complete = MAX(syncCursor.complete, excluded.complete)
                     """,
                 arguments: [collection, cursor, complete])
+            if searchDeferred, complete { try Self.fillDeferredSearch(db, collection: collection) }
             return applied
         }
     }

@@ -10,11 +10,17 @@ import HandsetWire
 /// One type owns the database and exposes named writes that keep its invariants; nothing else writes SQL.
 public final class LocalStore: Sendable {
     let writer: any DatabaseWriter
+    /// Checkpoints the file's write-ahead log in the background (`nil` in memory).
+    let checkpointer: WALCheckpointer?
     /// The API schema last parsed from the cached document (see `cachedSchema`).
     let parsedSchema = ParsedSchemaCache()
 
     /// Opens (creating if needed) the store at `path`, in WAL mode.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, checkpointer: WALCheckpointer(path: path))
+    }
+
+    init(path: String, checkpointer: WALCheckpointer) throws {
         var configuration = Configuration()
         // Another handset process of the same user (a second `inbox --follow`, a sync beside the app) may be writing:
         // wait for it rather than fail with "database is locked".
@@ -23,7 +29,10 @@ public final class LocalStore: Sendable {
             // An acknowledged local write must survive a power cut: FULL syncs the WAL on every commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             db.add(collation: Self.naturalCollation)
+            // The writer's commits leave checkpoints to the checkpointer's own connection (readers never commit).
+            if !db.configuration.readonly { checkpointer.install(on: db) }
         }
+        self.checkpointer = checkpointer
         writer = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(writer)
     }
@@ -33,6 +42,7 @@ public final class LocalStore: Sendable {
         var configuration = Configuration()
         configuration.prepareDatabase { db in db.add(collation: Self.naturalCollation) }
         writer = try DatabaseQueue(configuration: configuration)
+        checkpointer = nil
         try Self.migrator.migrate(writer)
     }
 
@@ -66,6 +76,9 @@ public final class LocalStore: Sendable {
     ///
     /// Emoji and other symbols are no words to FTS5's tokenizer (it would ignore them and match everything): words
     /// holding them must also appear as typed, checked on the record's text.
+    ///
+    /// A collection whose first sync is under way is not in the index yet (`LocalStore+SearchIndex`): it is searched
+    /// by reading its records.
     public func search(collection: String, text: String, limit: Int = 200) throws -> [HandsetModel.Record] {
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         let symbolWords = words.filter(Self.hasSymbols)
@@ -75,6 +88,11 @@ public final class LocalStore: Sendable {
             return try records(collection: collection, limit: limit)
         }
         return try writer.read { db in
+            if pattern != nil, try Self.isSearchDeferred(db, collection: collection) {
+                return try Self.searchByReading(
+                    db, collection: collection, text: words.filter { !Self.hasSymbols($0) }.joined(separator: " "),
+                    literal: literal, literals: symbolWords, limit: limit)
+            }
             if let pattern {
                 return try Row.fetchAll(
                     db,
