@@ -86,25 +86,29 @@ extension LocalStore {
                 table.add(column: "rejectedStatus", .integer)
             }
         }
-        migrator.registerMigration("v7: the search index filled once at the end of a first sync") { db in
-            try db.create(table: "searchDeferred") { table in table.primaryKey("collection", .text) }
-            // GRDB's triggers index every row on every update; these leave out the rows of a collection whose index
-            // is deferred (`LocalStore+SearchIndex`), and reindex an updated row only when its body was written.
+        migrator.registerMigration("v7: a change-feed page indexed by statement, not row by row") { db in
+            // FTS5 flushes its pending terms at every statement savepoint, so GRDB's triggers, whose insert into the
+            // index is a statement of its own for every row, wrote a segment of the index per row, and its
+            // automatic merges rewrote them over and over (most of the time of applying a page). These triggers do
+            // the same, except for the collection a write names in `searchIndexedByStatement` for the length of its
+            // transaction (`applyChanges`), which indexes its rows itself; they reindex an updated row only when its
+            // body was written.
+            try db.create(table: "searchIndexedByStatement") { table in table.primaryKey("collection", .text) }
             try db.execute(
                 sql: """
                     DROP TRIGGER "__recordSearch_ai";
                     DROP TRIGGER "__recordSearch_ad";
                     DROP TRIGGER "__recordSearch_au";
                     CREATE TRIGGER recordSearch_insert AFTER INSERT ON record
-                    WHEN NOT EXISTS (SELECT 1 FROM searchDeferred WHERE collection = new.collection) BEGIN
+                    WHEN NOT EXISTS (SELECT 1 FROM searchIndexedByStatement WHERE collection = new.collection) BEGIN
                         INSERT INTO recordSearch (rowid, body) VALUES (new.rowid, new.body);
                     END;
                     CREATE TRIGGER recordSearch_delete AFTER DELETE ON record
-                    WHEN NOT EXISTS (SELECT 1 FROM searchDeferred WHERE collection = old.collection) BEGIN
+                    WHEN NOT EXISTS (SELECT 1 FROM searchIndexedByStatement WHERE collection = old.collection) BEGIN
                         INSERT INTO recordSearch (recordSearch, rowid, body) VALUES ('delete', old.rowid, old.body);
                     END;
                     CREATE TRIGGER recordSearch_update AFTER UPDATE OF body ON record
-                    WHEN NOT EXISTS (SELECT 1 FROM searchDeferred WHERE collection = old.collection) BEGIN
+                    WHEN NOT EXISTS (SELECT 1 FROM searchIndexedByStatement WHERE collection = old.collection) BEGIN
                         INSERT INTO recordSearch (recordSearch, rowid, body) VALUES ('delete', old.rowid, old.body);
                         INSERT INTO recordSearch (rowid, body) VALUES (new.rowid, new.body);
                     END;

@@ -22,7 +22,6 @@ extension LocalStore {
     public func applyChanges(collection: String, items: [JSONValue], cursor: String, complete: Bool) throws -> Int {
         try writer.write { db in
             var applied = 0
-            let searchDeferred = try Self.deferSearchIfFirstSync(db, collection: collection)
             // Records with writes on their way, a conflict or a refused write keep the device's version until the
             // person settles them; a refused write whose record was deleted on the server has nothing left to settle.
             let busy = try Set(
@@ -49,6 +48,22 @@ extension LocalStore {
                     WHERE excluded.version >= record.version
                     """)
             let remove = try db.makeStatement(sql: "DELETE FROM record WHERE collection = ? AND id = ?")
+            // The rows this page may write leave the full-text index before and come back after, in two statements
+            // (see migration v7); rows it leaves alone (local edits, refusals) keep their entries.
+            let written = items.compactMap { item -> String? in
+                guard let id = item[RecordField.id]?.stringValue, !busy.contains(id) else { return nil }
+                return refused.contains(id) && item[RecordField.deleted]?.boolValue != true ? nil : id
+            }
+            let page = CanonicalJSON.text(.array(written.map(JSONValue.string)))
+            try db.execute(
+                sql: "INSERT INTO searchIndexedByStatement (collection) VALUES (?)", arguments: [collection])
+            try db.execute(
+                sql: """
+                    INSERT INTO recordSearch (recordSearch, rowid, body)
+                    SELECT 'delete', rowid, body FROM record
+                    WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY rowid
+                    """,
+                arguments: [collection, page])
             for item in items {
                 guard let id = item[RecordField.id]?.stringValue else { continue }
                 if busy.contains(id) { continue }
@@ -66,6 +81,16 @@ extension LocalStore {
                 ])
                 applied += 1
             }
+            // In rowid order: FTS5 also flushes whenever a rowid comes lower than the one before.
+            try db.execute(
+                sql: """
+                    INSERT INTO recordSearch (rowid, body)
+                    SELECT rowid, body FROM record
+                    WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY rowid
+                    """,
+                arguments: [collection, page])
+            try db.execute(
+                sql: "DELETE FROM searchIndexedByStatement WHERE collection = ?", arguments: [collection])
             try db.execute(
                 sql: """
                     INSERT INTO syncCursor (collection, cursor, complete) VALUES (?, ?, ?)
@@ -73,7 +98,6 @@ extension LocalStore {
                         complete = MAX(syncCursor.complete, excluded.complete)
                     """,
                 arguments: [collection, cursor, complete])
-            if searchDeferred, complete { try Self.fillDeferredSearch(db, collection: collection) }
             return applied
         }
     }

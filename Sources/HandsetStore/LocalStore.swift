@@ -76,9 +76,6 @@ public final class LocalStore: Sendable {
     ///
     /// Emoji and other symbols are no words to FTS5's tokenizer (it would ignore them and match everything): words
     /// holding them must also appear as typed, checked on the record's text.
-    ///
-    /// A collection whose first sync is under way is not in the index yet (`LocalStore+SearchIndex`): it is searched
-    /// by reading its records.
     public func search(collection: String, text: String, limit: Int = 200) throws -> [HandsetModel.Record] {
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         let symbolWords = words.filter(Self.hasSymbols)
@@ -88,11 +85,6 @@ public final class LocalStore: Sendable {
             return try records(collection: collection, limit: limit)
         }
         return try writer.read { db in
-            if pattern != nil, try Self.isSearchDeferred(db, collection: collection) {
-                return try Self.searchByReading(
-                    db, collection: collection, text: words.filter { !Self.hasSymbols($0) }.joined(separator: " "),
-                    literal: literal, literals: symbolWords, limit: limit)
-            }
             if let pattern {
                 return try Row.fetchAll(
                     db,

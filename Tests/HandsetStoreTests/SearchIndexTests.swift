@@ -6,8 +6,9 @@ import Testing
 
 @testable import HandsetStore
 
-/// The full-text index of a first sync, filled once at its end: search finds every synced record during the sync
-/// (by reading), after it (through the index), and after a kill in the middle of it and the next sync.
+/// A change-feed page indexed by statement (not row by row by the triggers): search finds every record a page wrote
+/// as soon as its transaction commits, never a record's old words, and keeps the words of the records it left alone;
+/// the index is the one the triggers would have built.
 @Suite struct SearchIndexTests {
     func item(_ id: String, _ title: String, version: Int = 1) -> JSONValue {
         Record(
@@ -16,73 +17,83 @@ import Testing
         ).json
     }
 
+    func deleted(_ id: String) -> JSONValue { [RecordField.id: .string(id), RecordField.deleted: true] }
+
+    /// Records `range` in a shuffled order (the server's ids are in no rowid order).
     func page(_ range: Range<Int>) -> [JSONValue] {
-        range.map { item(String(format: "t%03d", $0), "Task \($0) \(["alpha", "Doré", "beta"][$0 % 3])") }
+        range.shuffled().map { item(String(format: "t%03d", $0), "Task \($0) \(["alpha", "Doré", "beta"][$0 % 3])") }
     }
 
     func ids(_ store: LocalStore, _ text: String, collection: String = "tasks") throws -> [String] {
         try store.search(collection: collection, text: text, limit: 1_000).map(\.id).sorted()
     }
 
-    @Test func aFirstSyncFillsTheIndexOnceAtItsEnd() throws {
+    func names(_ indexes: some Sequence<Int>) -> [String] { indexes.map { String(format: "t%03d", $0) } }
+
+    @Test func everyPageIsSearchableWhenItCommits() throws {
         let store = try LocalStore()
         try store.applyChanges(collection: "tasks", items: page(0..<30), cursor: "30", complete: false)
-        #expect(try store.indexedCount() == 0, "a first sync's page was indexed row by row")
-        #expect(try store.searchDeferred() == ["tasks"])
-        // During the sync: found by reading, the same matches the index gives after it.
-        let during = try ["alpha", "dore", "task 1", "ta", "Tas alp", "zeta"].map { try ids(store, $0) }
-        #expect(during[0].count == 10 && during[1].count == 10 && during[4].count == 10)
-        #expect(during[2] == ["t001"] + (10..<20).map { String(format: "t%03d", $0) })
-        #expect(during[3].count == 30 && during[5].isEmpty)
-
+        #expect(try store.indexedCount() == 30)
+        #expect(try ids(store, "alpha") == names(stride(from: 0, to: 30, by: 3)))
+        #expect(try ids(store, "dore") == names(stride(from: 1, to: 30, by: 3)))
+        #expect(try ids(store, "task 1") == names([1] + Array(10..<20)))
         try store.applyChanges(collection: "tasks", items: page(30..<60), cursor: "60", complete: true)
-        #expect(try store.indexedCount() == 60)
-        #expect(try store.searchDeferred().isEmpty)
-        let after = try ["alpha", "dore", "task 1", "ta", "Tas alp", "zeta"].map { try ids(store, $0) }
-        #expect(after[0].count == 20 && after[1].count == 20 && after[3].count == 60 && after[5].isEmpty)
-        #expect(after[2] == ["t001"] + (10..<20).map { String(format: "t%03d", $0) })
+        #expect(try ids(store, "alpha").count == 20 && ids(store, "ta").count == 60)
+        #expect(try store.searchIndexIsSound())
+        #expect(try store.statementIndexedCollections().isEmpty)
+    }
+
+    @Test func changedAndDeletedRecordsLoseTheirOldWords() throws {
+        let store = try LocalStore()
+        try store.applyChanges(collection: "tasks", items: page(0..<30), cursor: "30", complete: true)
+        try store.applyChanges(
+            collection: "tasks",
+            items: [
+                item("t000", "Renamed gamma", version: 2), deleted("t003"), item("t006", "Stale gamma", version: 0),
+                item("t030", "New gamma"), item("t009", "Twice gamma", version: 2),
+                item("t009", "Twice delta", version: 3),
+            ], cursor: "31", complete: true)
+        #expect(try ids(store, "gamma") == ["t000", "t030"], "the older version of t006 was not applied")
+        #expect(try ids(store, "delta") == ["t009"])
+        #expect(try ids(store, "alpha") == names([6] + Array(stride(from: 12, to: 30, by: 3))))
+        #expect(try ids(store, "renamed") == ["t000"] && ids(store, "stale").isEmpty && ids(store, "twice") == ["t009"])
+        #expect(try store.indexedCount() == 30)
         #expect(try store.searchIndexIsSound())
     }
 
-    @Test func searchByReadingMatchesTheIndex() throws {
-        // Two stores with the same records: one searched through the index, one by reading.
-        let indexed = try LocalStore()
-        try indexed.createRecord(collection: "tasks", id: "local", fields: ["title": "Local"], owner: "s", now: Date())
-        let deferred = try LocalStore()
+    @Test func recordsAPageLeavesAloneKeepTheirWords() throws {
+        let store = try LocalStore()
+        try store.applyChanges(collection: "tasks", items: page(0..<10), cursor: "10", complete: true)
+        try store.updateRecord(collection: "tasks", id: "t001", fields: ["title": "Mine omega"], now: Date())
+        try store.createRecord(
+            collection: "tasks", id: "local", fields: ["title": "Local omega"], owner: "s", now: Date())
+        try store.applyChanges(
+            collection: "tasks",
+            items: [item("t001", "Theirs sigma", version: 2), item("t002", "Theirs sigma", version: 2)],
+            cursor: "12", complete: true)
+        #expect(try ids(store, "omega") == ["local", "t001"])
+        #expect(try ids(store, "sigma") == ["t002"])
+        #expect(try store.searchIndexIsSound())
+        // Other collections' writes in between are indexed by the triggers, as before.
+        try store.applyChanges(collection: "notes", items: [item("n1", "Note alpha")], cursor: "1", complete: true)
+        #expect(try ids(store, "alpha", collection: "notes") == ["n1"])
+        #expect(try ids(store, "alpha") == ["t000", "t003", "t006", "t009"])
+        #expect(try store.searchIndexIsSound())
+    }
+
+    @Test func theIndexIsTheOneTheTriggersBuild() throws {
+        let byPage = try LocalStore()
+        let byRow = try LocalStore()
         let items =
             page(0..<40) + [
-                item("u1", "Ünïcode ÉTÉ naïve café"), item("u2", "snake_case and kebab-case"),
-                item("u3", "numbers 12345 and v2.5"), item("u4", "日本語 テキスト"), item("u5", "ship 🚀 it"),
+                item("u1", "Ünïcode ÉTÉ naïve café"), item("u2", "snake_case and kebab-case"), item("u3", "v2.5 12345"),
             ]
-        try indexed.applyChanges(collection: "tasks", items: items, cursor: "1", complete: true)
-        try deferred.applyChanges(collection: "tasks", items: items, cursor: "1", complete: false)
-        #expect(try indexed.searchDeferred().isEmpty, "a collection with a local record is indexed row by row")
-        #expect(try deferred.searchDeferred() == ["tasks"])
-        for text in [
-            "alpha", "Alp", "dore", "DORÉ", "task 3", "unicode", "ete naive", "cafe", "snake", "case", "kebab",
-            "1234", "v2", "5", "日本語", "テキ", "ship 🚀", "🚀", "title", "nothing", "task 39 beta",
-        ] {
-            let fromIndex = try ids(indexed, text).filter { $0 != "local" }
-            #expect(try ids(deferred, text) == fromIndex, "\(text)")
+        try byPage.applyChanges(collection: "tasks", items: items, cursor: "1", complete: true)
+        try byRow.replaceSyncedRecords(collection: "tasks", with: items.compactMap { Record(json: $0) })
+        for text in ["alpha", "dore", "task 3", "unicode", "ete naive", "case", "v2", "1234", "title", "nothing"] {
+            #expect(try ids(byPage, text) == ids(byRow, text), "\(text)")
         }
-    }
-
-    @Test func editsAndDeletesDuringAFirstSyncAreSearchableAfterIt() throws {
-        let store = try LocalStore()
-        try store.applyChanges(collection: "tasks", items: page(0..<20), cursor: "20", complete: false)
-        try store.updateRecord(collection: "tasks", id: "t004", fields: ["title": "Renamed gamma"], now: Date())
-        try store.deleteRecord(collection: "tasks", id: "t006", now: Date())
-        try store.createRecord(
-            collection: "tasks", id: "new", fields: ["title": "Fresh gamma"], owner: "s", now: Date())
-        #expect(try ids(store, "gamma") == ["new", "t004"])
-        // The server's later version of an edited record waits for the push; a deleted one stays hidden.
-        try store.applyChanges(
-            collection: "tasks", items: page(20..<40) + [item("t004", "Server alpha", version: 2)], cursor: "40",
-            complete: true)
-        #expect(try ids(store, "gamma") == ["new", "t004"])
-        #expect(try !ids(store, "task 6").contains("t006"))
-        #expect(try ids(store, "alpha").count == 13, "fourteen, less the one deleted")
-        #expect(try store.searchIndexIsSound())
+        #expect(try byPage.indexedCount() == byRow.indexedCount())
     }
 
     @Test func aKillInTheMiddleOfAFirstSyncLeavesSearchCompleteAfterTheNextSync() throws {
@@ -100,37 +111,13 @@ import Testing
         let restarted = try LocalStore(path: path)
         #expect(try restarted.syncCursor(collection: "tasks").cursor == "60")
         #expect(try ids(restarted, "alpha").count == 20, "search after the restart, before the next sync")
-        // The next sync resumes from the cursor and completes.
+        #expect(try restarted.statementIndexedCollections().isEmpty)
         try restarted.applyChanges(collection: "tasks", items: page(60..<90), cursor: "90", complete: true)
-        #expect(try restarted.indexedCount() == 90)
-        #expect(try ids(restarted, "alpha").count == 30)
-        #expect(try ids(restarted, "beta") == (0..<90).filter { $0 % 3 == 2 }.map { String(format: "t%03d", $0) })
-        #expect(try restarted.searchIndexIsSound())
-        // Later syncs and edits index row by row again.
-        try restarted.applyChanges(
-            collection: "tasks", items: [item("t090", "Late delta")], cursor: "91", complete: true)
+        #expect(try ids(restarted, "beta") == names(stride(from: 2, to: 90, by: 3)))
         try restarted.updateRecord(collection: "tasks", id: "t001", fields: ["title": "Edited omega"], now: Date())
-        #expect(try ids(restarted, "delta") == ["t090"])
         #expect(try ids(restarted, "omega") == ["t001"])
-        #expect(try restarted.indexedCount() == 91)
+        #expect(try restarted.indexedCount() == 90)
         #expect(try restarted.searchIndexIsSound())
-    }
-
-    @Test func aSecondCollectionsFirstSyncIsDeferredOnItsOwn() throws {
-        let store = try LocalStore()
-        try store.applyChanges(collection: "tasks", items: page(0..<10), cursor: "10", complete: true)
-        try store.applyChanges(
-            collection: "notes", items: [item("n1", "Note alpha")], cursor: "1", complete: false)
-        #expect(try store.searchDeferred() == ["notes"])
-        #expect(try ids(store, "alpha") == ["t000", "t003", "t006", "t009"])
-        #expect(try ids(store, "alpha", collection: "notes") == ["n1"])
-        try store.applyChanges(collection: "tasks", items: [item("t010", "More alpha")], cursor: "11", complete: true)
-        #expect(try ids(store, "more") == ["t010"])
-        try store.applyChanges(collection: "notes", items: [], cursor: "1", complete: true)
-        #expect(try store.searchDeferred().isEmpty)
-        #expect(try ids(store, "alpha", collection: "notes") == ["n1"])
-        #expect(try store.indexedCount() == 12)
-        #expect(try store.searchIndexIsSound())
     }
 }
 
@@ -140,11 +127,11 @@ extension LocalStore {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recordSearch_docsize") ?? 0 }
     }
 
-    func searchDeferred() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT collection FROM searchDeferred ORDER BY 1") }
+    func statementIndexedCollections() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT collection FROM searchIndexedByStatement") }
     }
 
-    /// FTS5's own check of the index against the records it was built from.
+    /// FTS5's own check of the index against the records it was built from (throws when they differ).
     func searchIndexIsSound() throws -> Bool {
         try writer.write { db in
             try db.execute(sql: "INSERT INTO recordSearch (recordSearch) VALUES ('integrity-check')")
