@@ -124,18 +124,18 @@ struct PasswordCommand: AsyncParsableCommand {
                 Console.error("not signed in: run `handset login`")
                 throw HandsetExit.notSignedIn
             }
-            guard let previous = Console.readLine(prompt: "Current password: ", secret: true),
+            // An empty current password: an account that signs in with codes only, setting its first password.
+            guard
+                let previous = Console.readLine(
+                    prompt: "Current password (empty if you sign in with codes only): ", secret: true),
                 let proposed = Console.readLine(prompt: "New password: ", secret: true), !proposed.isEmpty
-            else { throw ValidationError("both the current and the new password are needed") }
+            else { throw ValidationError("a new password is needed (and the current one, if the account has one)") }
             do {
                 _ = try await services.session.validIDToken()
                 let access = await services.session.current?.accessToken ?? ""
-                _ = try await services.cognito.call(
-                    "ChangePassword",
-                    body: [
-                        "AccessToken": .string(access), "PreviousPassword": .string(previous),
-                        "ProposedPassword": .string(proposed),
-                    ])
+                var body: [String: JSONValue] = ["AccessToken": .string(access), "ProposedPassword": .string(proposed)]
+                if !previous.isEmpty { body["PreviousPassword"] = .string(previous) }
+                _ = try await services.cognito.call("ChangePassword", body: .object(body))
             } catch {
                 throw Console.fail(error)
             }
