@@ -137,7 +137,8 @@ extension LocalStore {
     func searchIndexMatchesRecords() throws -> Bool {
         try writer.writeWithoutTransaction { db in
             try db.execute(
-                sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.searchWords USING fts5vocab(main, recordSearch, instance)")
+                sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.searchWords USING fts5vocab(main, recordSearch, instance)"
+            )
             func words() throws -> [String] {
                 try Row.fetchAll(db, sql: "SELECT term, doc, offset FROM temp.searchWords ORDER BY term, doc, offset")
                     .map { row in "\(row[0] as String) \(row[1] as Int64) \(row[2] as Int64)" }
