@@ -179,7 +179,7 @@ struct StoreBench: ParsableCommand {
         )
         let slowest = latencies.indices.sorted { latencies[$0] > latencies[$1] }.prefix(max(1, edits / 100))
         print(
-            "  the slowest 1% of edits (\(slowest.count)): \(slowest.filter { checkpointed[$0] }.count) wrote the database file (a checkpoint on the edit's path); edits that did: \(checkpointed.filter { $0 }.count)"
+            "  the slowest 1% of edits (\(slowest.count)): \(slowest.filter { checkpointed[$0] }.count) overlapped a write of the database file (a checkpoint); all edits that did: \(checkpointed.filter { $0 }.count)"
         )
 
         var searches: [Double] = []
