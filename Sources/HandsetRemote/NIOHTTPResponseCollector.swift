@@ -75,8 +75,9 @@ final class NIOHTTPResponseCollector: ChannelInboundHandler, RemovableChannelHan
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastActivity = .now()
-        switch (unwrapInboundIn(data), state) {
-        case (.head(let head), .waiting(let promise)):
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard case .waiting(let promise) = state else { return fail(.malformed("an answer out of turn")) }
             var body = context.channel.allocator.buffer(capacity: 0)
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > 0 {
                 // One allocation for the whole page when the server says its size (bounded: a lying header must
@@ -84,19 +85,22 @@ final class NIOHTTPResponseCollector: ChannelInboundHandler, RemovableChannelHan
                 body.reserveCapacity(min(length, 64 << 20))
             }
             state = .receiving(promise, head, body)
-        case (.body(var chunk), .receiving(let promise, let head, var body)):
-            state = .dead  // not copy-on-write while the buffer is appended to
+        case .body(var chunk):
+            guard case .receiving(let promise, let head, var body) = state else {
+                return fail(.malformed("an answer out of turn"))
+            }
+            state = .dead  // the state's reference dropped, so appending does not copy the buffer
             body.writeBuffer(&chunk)
             state = .receiving(promise, head, body)
-        case (.end, .receiving(let promise, let head, let body)):
+        case .end:
+            guard case .receiving(let promise, let head, let body) = state else {
+                return fail(.malformed("an answer out of turn"))
+            }
             state = head.isKeepAlive ? .idle : .dead
             timer?.cancel()
             timer = nil
             promise.succeed(CollectedResponse(head: head, body: body))
             if case .dead = state { context.close(promise: nil) }
-        default:
-            // An answer nobody asked for (or parts out of order): the connection cannot be trusted with another request.
-            fail(.malformed("an answer out of turn"))
         }
     }
 

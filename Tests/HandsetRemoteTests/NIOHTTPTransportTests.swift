@@ -67,6 +67,15 @@ import Testing
         #expect(String(decoding: answer.body, as: UTF8.self) == "hello world")
     }
 
+    @Test func aLargeAnswerArrivingInManyReadsIsCollectedWhole() async throws {
+        let page = (0..<40_000).map { "{\"id\":\"\($0)\"}" }.joined(separator: ",")
+        let server = try await ScriptedHTTPServer { _ in .answer(200, "[\(page)]") }
+        defer { Task { await server.stop() } }
+        let answer = try await NIOHTTPTransport().send(Self.get(server))
+        #expect(answer.body.count == page.utf8.count + 2)
+        #expect(String(decoding: answer.body, as: UTF8.self) == "[\(page)]")
+    }
+
     @Test func aPOSTWithoutAnIdempotencyKeyNeverTakesAPooledConnection() async throws {
         let server = try await ScriptedHTTPServer { _ in .answer(200, "{}") }
         defer { Task { await server.stop() } }
