@@ -110,14 +110,11 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsUnreachable() async throws {
-        // A port that was just free: bound, then closed.
-        let server = try await ScriptedHTTPServer { _ in .answer() }
-        let url = server.url
-        await server.stop()
-        let kind = await Self.kind {
-            try await NIOHTTPTransport().send(HTTPRequest(method: "GET", url: url.appendingPathComponent("x")))
+        try await ScriptedHTTPServer.withRefusingPort { port in
+            let url = URL(string: "http://127.0.0.1:\(port)/x")!
+            let kind = await Self.kind { try await NIOHTTPTransport().send(HTTPRequest(method: "GET", url: url)) }
+            #expect(kind == .unreachable)
         }
-        #expect(kind == .unreachable)
     }
 
     @Test func aServerThatHangsUpMidBodyLosesTheConnection() async throws {

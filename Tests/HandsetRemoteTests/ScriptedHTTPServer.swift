@@ -2,6 +2,10 @@ import Foundation
 import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A real TCP server on 127.0.0.1 that answers each HTTP/1.1 request with the bytes a test's script gives, or
 /// misbehaves as the script says: hangs up, stays silent, sends half an answer. It reads requests itself (request
 /// line, headers, a `Content-Length` body), so what the client sent is checked byte for byte.
@@ -74,6 +78,29 @@ final class ScriptedHTTPServer: @unchecked Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    /// A port on 127.0.0.1 that refuses connections while `body` runs: bound (so no other test's server can take
+    /// it) but not listening.
+    static func withRefusingPort(_ body: (Int) async throws -> Void) async throws {
+        #if canImport(Glibc)
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+            let socket = Darwin.socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        precondition(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
+            }
+        }
+        precondition(bound)
+        try await body(Int(UInt16(bigEndian: address.sin_port)))
     }
 
     func stop() async {
