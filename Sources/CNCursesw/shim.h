@@ -8,6 +8,7 @@
 #include <ncursesw/ncurses.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -217,6 +218,24 @@ static inline void hs_take_back_terminal(void) {
     signal(SIGINT, SIG_DFL);
     signal(SIGQUIT, SIG_DFL);
     hs_guard_terminal();
+}
+
+/// Stops this process as the terminal's Ctrl-Z would (SIGTSTP at its default action, whoever handles it otherwise),
+/// and returns when the shell continues it (`fg`). A process group no shell controls (no job control) is not
+/// stopped: the kernel discards SIGTSTP there, so the app comes straight back instead of hanging.
+static inline void hs_stop_for_job_control(void) {
+    struct sigaction defaults, previous;
+    memset(&defaults, 0, sizeof defaults);
+    defaults.sa_handler = SIG_DFL;
+    sigemptyset(&defaults.sa_mask);
+    sigaction(SIGTSTP, &defaults, &previous);
+    sigset_t unblock, saved;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGTSTP);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, &saved);
+    raise(SIGTSTP);
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    sigaction(SIGTSTP, &previous, NULL);
 }
 
 /// Runs `/bin/sh -c script name argument` on this terminal, in this process group (so it may read the terminal),

@@ -81,7 +81,9 @@ public enum HelpView {
             filter.isEmpty || $0.key.localizedCaseInsensitiveContains(filter)
                 || $0.action.localizedCaseInsensitiveContains(filter)
         }
-        let width = min(60, grid.width - 4)
+        // Wide enough for the longest action when the terminal allows (key column 16, margins 4).
+        let longest = entries.map { TextWidth.width(of: $0.action) }.max() ?? 0
+        let width = min(max(60, longest + 22), grid.width - 4)
         let height = min(entries.count + 4, grid.height - 2)
         let left = (grid.width - width) / 2
         let top = max((grid.height - height) / 2, 1)

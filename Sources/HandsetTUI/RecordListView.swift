@@ -112,13 +112,16 @@ public enum RecordListView {
         grid.fill(x: 0, y: 0, width: grid.width, height: 1, role: .header)
         var x = 1
         x += grid.put("Handset", x: x, y: 0, role: .header)
+        // Whose data this is comes first: the API's title gets what is left between them, cut with an ellipsis.
+        let who = [state.user?.username, state.profile].compactMap { $0 }.joined(separator: " · ")
+        let whoWidth = TextWidth.width(of: who)
+        let whoShown = whoWidth + 2 < grid.width / 2
+        if whoShown { grid.put(who, x: grid.width - whoWidth - 1, y: 0, role: .header) }
         if let title = state.schema?.title {
             x += grid.put(" │ ", x: x, y: 0, role: .header)
-            grid.put(title, x: x, y: 0, role: .header, maxWidth: grid.width / 2)
+            let room = (whoShown ? grid.width - whoWidth - 2 : grid.width - 1) - x
+            if room > 0 { grid.put(TextWidth.truncate(title, to: room), x: x, y: 0, role: .header) }
         }
-        let who = [state.user?.username, state.profile].compactMap { $0 }.joined(separator: " · ")
-        let width = TextWidth.width(of: who)
-        if width + 2 < grid.width / 2 { grid.put(who, x: grid.width - width - 1, y: 0, role: .header) }
     }
 
     static func renderTabs(_ state: AppState, into grid: inout CellGrid) {

@@ -144,7 +144,7 @@ final class HeadlessLoop: @unchecked Sendable {
         if state != before { needsDraw = true }
         for effect in effects {
             switch effect {
-            case .alert, .editExternally: continue
+            case .alert, .editExternally, .suspend: continue
             default:
                 let environment = self.environment
                 Task.detached { [self] in post(await environment.perform(effect)) }

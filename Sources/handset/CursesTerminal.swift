@@ -78,6 +78,12 @@ final class CursesTerminal {
         flushinp()
     }
 
+    /// Ctrl-Z: the terminal back to the shell and this process stopped until `fg` (or at once back, where no shell
+    /// does job control).
+    func stopForJobControl() {
+        suspend { hs_stop_for_job_control() }
+    }
+
     /// Runs a shell script (with one argument) on the terminal, suspending the screen; its exit status, or -1.
     func run(script: String, name: String, argument: String) -> Int32 {
         var status: Int32 = -1

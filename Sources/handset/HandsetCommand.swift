@@ -13,13 +13,23 @@ struct HandsetCommand: AsyncParsableCommand {
     /// subcommand's, so those written before the subcommand's name are moved after it.
     static func main() async {
         let arguments = Self.movingProfileOptionsAfterSubcommand(Array(CommandLine.arguments.dropFirst()))
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        } catch let error as ValidationError {
+            // Bad input found while running (a field the collection lacks, a malformed name=value): the parser's
+            // own report would print the top command's usage, which says nothing about this one.
+            Console.error(error.message)
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch {
             exit(withError: error)
         }

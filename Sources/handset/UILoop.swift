@@ -89,6 +89,11 @@ final class UILoop {
                     TerminalAlert.sequence(
                         title: title, body: body, bell: state.settings.bell,
                         desktop: state.settings.desktopNotifications))
+            case .suspend:
+                terminal.stopForJobControl()
+                size = terminal.size
+                needsDraw = true
+                dispatch(.resized(listRows: Renderer.listRows(forHeight: size.height)))
             case .editExternally(let field, let text):
                 let outcome = ExternalEditor.edit(text, suspending: terminal)
                 needsDraw = true

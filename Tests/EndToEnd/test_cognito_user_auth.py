@@ -246,6 +246,8 @@ def test_the_tui_signs_up_without_a_password_where_codes_sign_in(bin_dir, cloud,
 def test_sign_up_without_a_password_where_codes_sign_in(bin_dir, cloud, pool, idp, client_env):
     import subprocess
 
+    from conftest import wait_until
+
     # boto3: no Password, confirmed with the emailed code, then signed in with a code by email.
     idp.sign_up(ClientId=pool["client"], Username="nopass",
                 UserAttributes=[{"Name": "email", "Value": "nopass@example.com"}])
@@ -286,6 +288,27 @@ def test_sign_up_without_a_password_where_codes_sign_in(bin_dir, cloud, pool, id
     assert created.returncode == 0, created.stdout + created.stderr
     assert "login --passwordless" in created.stdout
     assert idp.admin_get_user(UserPoolId=pool["id"], Username="codeonly")["UserStatus"] == "UNCONFIRMED"
+    confirmed = subprocess.run([handset, "confirm", "--username", "codeonly", "--code",
+                                last_code(cloud, "codeonly", "SignUp")], env=client_env, capture_output=True,
+                               text=True, timeout=60)
+    assert confirmed.returncode == 0, confirmed.stdout + confirmed.stderr
+    # Signed in with the emailed code, the account sets its first password: no current one to give (empty line).
+    login = subprocess.Popen([handset, "login", "--passwordless", "--username", "codeonly"], env=client_env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    code = wait_until(lambda: next((message["code"] for message in reversed(cloud.mailbox_messages())
+                                    if message["username"] == "codeonly" and message["purpose"] == "EMAIL_OTP"), None),
+                      what="the emailed code")
+    out, err = login.communicate(code + "\n", timeout=60)
+    assert login.returncode == 0, out + err
+    changed = subprocess.run([handset, "password", "change"], input="\nFirst-Of-Its-Own-42!\n", env=client_env,
+                             capture_output=True, text=True, timeout=60)
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    assert start(idp, pool, "codeonly", PREFERRED_CHALLENGE="PASSWORD",
+                 PASSWORD="First-Of-Its-Own-42!")["AuthenticationResult"]["AccessToken"]
+    # From now on the current password is asked for: an empty one is refused.
+    again = subprocess.run([handset, "password", "change"], input="\nSecond-Of-Its-Own-42!\n", env=client_env,
+                           capture_output=True, text=True, timeout=60)
+    assert again.returncode != 0 and "Incorrect username or password" in again.stderr, again.stdout + again.stderr
 
     # A pool where only the password signs in refuses an account without one, with Cognito's error.
     settings = cloud.read_pool()

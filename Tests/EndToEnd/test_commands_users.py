@@ -195,6 +195,14 @@ def test_rough_edges_of_the_commands(bin_dir, fixed_cloud, workdir):
     unknown = device.run("get", "tsks", "task-0001", check=False)
     assert unknown.returncode == 64
     assert 'no collection "tsks"' in unknown.stderr and "sync" not in unknown.stderr
+    # Bad input found while running says what is wrong, not the top command's usage.
+    for arguments, message in ((("put", "tasks", "--field", "bogus=1"), 'tasks has no field "bogus"'),
+                               (("put", "tasks", "--field", "title"), "--field takes name=value"),
+                               (("ls", "tsks"), 'no collection "tsks"')):
+        refused = device.run(*arguments, check=False)
+        assert refused.returncode == 64, refused.stderr
+        assert refused.stderr.startswith("handset: ") and message in refused.stderr, refused.stderr
+        assert "Usage: handset <subcommand>" not in refused.stderr, refused.stderr
 
     # Other people's control characters never reach the terminal.
     hostile = "Pay now \x1b]0;pwned\x07\x1b[2J\x9b31m"

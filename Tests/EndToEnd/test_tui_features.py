@@ -1141,3 +1141,44 @@ def test_a_resize_right_after_esc_is_not_lost(bin_dir, cloud, client_env):
                        timeout=5, what=f"the frame redrawn at {width}x{height}")
     finally:
         terminal.close()
+
+
+def test_ctrl_z_suspends_to_the_shell_and_fg_brings_the_same_screen_back(bin_dir, cloud, client_env):
+    """Raw mode turns off the terminal's own Ctrl-Z: the app ignored it. In an interactive shell it now stops, the
+    shell gets the terminal (its prompt, its modes), and `fg` brings the screen back as it was, typing included, at
+    the size the terminal has by then."""
+    commands_sign_in(bin_dir, cloud, client_env)
+    terminal = Terminal(width=100, height=30)
+    try:
+        environment = {**client_env, "COLUMNS": "", "LINES": "", "PS1": "shell$ "}
+        terminal.run(["bash", "--norc", "--noprofile", "-i"], environment)
+        terminal.wait_for("shell$")
+        terminal.type(f"{bin_dir / 'handset'}")
+        terminal.press("Enter")
+        wait_list(terminal, "Draft release notes")
+        terminal.press("n")
+        terminal.wait_for("Ctrl-S save")
+        terminal.type("Half-typed title")
+        terminal.press("C-z")
+        screen = terminal.wait_for("Stopped")
+        assert "Ctrl-S save" not in screen, "the app's screen is gone while it is stopped"
+        # The shell has a working terminal: echo on, lines cooked.
+        terminal.type("echo still-here")
+        terminal.press("Enter")
+        terminal.wait_for("\nstill-here")
+        terminal.tmux("resize-window", "-t", terminal.session, "-x", "80", "-y", "24")
+        terminal.type("fg")
+        terminal.press("Enter")
+        screen = terminal.wait_for("Half-typed title")
+        assert "Ctrl-S save" in lines(terminal)[23], screen
+        terminal.type(" and the rest")
+        terminal.wait_for("Half-typed title and the rest")
+        terminal.press("Escape")
+        terminal.wait_for("Discard your changes?")
+        terminal.press("y")
+        wait_list(terminal, "Draft release notes")
+        terminal.press("q")
+        terminal.wait_for("shell$ ")
+        wait_until(lambda: terminal.screen().rstrip().endswith("shell$"), timeout=10, what="the shell's prompt again")
+    finally:
+        terminal.close()

@@ -31,7 +31,9 @@ def sign_out_on_screen(terminal):
     terminal.press("A")
     terminal.wait_for("Profile")
     terminal.press("o")
-    terminal.wait_for("Username")
+    screen = terminal.wait_for("Username")
+    # The form says how it went: the sign-in screen has no status bar for it.
+    assert "Signed out" in screen, screen
 
 
 def batch_requests(cloud):

@@ -244,6 +244,26 @@ import Testing
         _ = AppCore.update(&signIn, .key(.control("c")))
         #expect(signIn.shouldQuit)
     }
+
+    /// Raw mode turns off the terminal's own Ctrl-Z; it suspends from every screen and overlay, leaving the state
+    /// as it was (a form's text, an open question) for `fg`.
+    @Test func ctrlZSuspendsFromAnyScreenAndChangesNothing() {
+        var list = AppState()
+        _ = AppCore.update(&list, .launched(user: Self.alice, cachedSchema: Self.schema, lastSyncedAt: nil))
+        var form = list
+        _ = AppCore.update(&form, .key(.character("n")))
+        _ = AppCore.update(&form, .key(.character("x")))
+        var help = list
+        _ = AppCore.update(&help, .key(.character("?")))
+        var asking = form
+        _ = AppCore.update(&asking, .key(.control("c")))
+        #expect(asking.confirmation != nil)
+        for var state in [AppState(), list, form, help, asking] {
+            let before = state
+            #expect(AppCore.update(&state, .key(.control("z"))) == [.suspend])
+            #expect(state == before)
+        }
+    }
 }
 
 @Suite struct AutoSyncTests {

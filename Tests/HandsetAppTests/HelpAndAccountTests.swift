@@ -34,7 +34,9 @@ import Testing
         #expect(AppCore.update(&state, .key(.character("y"))) == [.signOut(everywhere: true)])
         _ = AppCore.update(&state, .account(.signedOut(message: "Signed out everywhere")))
         #expect(state.user == nil)
-        #expect(state.screen == .signIn(SignInState()))
+        var form = SignInState()
+        form.notice = "Signed out everywhere"
+        #expect(state.screen == .signIn(form), "the sign-in form says how the sign-out went")
         #expect(AppCore.update(&state, .tick(Date())).isEmpty, "no polling or syncing once signed out")
     }
 }

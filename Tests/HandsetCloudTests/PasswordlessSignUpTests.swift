@@ -120,4 +120,79 @@ struct PasswordlessSignUpTests {
             #expect(tokens.status == .ok && tokens.text.contains("AccessToken"), "\(tokens.text)")
         }
     }
+
+    @Test("ChangePassword without PreviousPassword sets a passwordless user's first password; others must give theirs")
+    func passwordlessUserSetsAPassword() async throws {
+        try await withCloud(demo: false) { client, fixture in
+            let poolId = fixture.pool.userPoolId
+            let pool = try await client.call(
+                "UpdateUserPool",
+                [
+                    "UserPoolId": poolId, "MfaConfiguration": "OPTIONAL",
+                    "Policies": ["SignInPolicy": ["AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]]],
+                ])
+            #expect(pool.status == .ok, "\(pool.text)")
+            let flows = try await client.call(
+                "UpdateUserPoolClient",
+                [
+                    "UserPoolId": poolId, "ClientId": fixture.clientId, "ClientName": "handset",
+                    "ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                ])
+            #expect(flows.status == .ok, "\(flows.text)")
+            let signedUp = try await client.call(
+                "SignUp",
+                [
+                    "ClientId": fixture.clientId, "Username": "nopass",
+                    "UserAttributes": [["Name": "email", "Value": "nopass@example.com"]],
+                ])
+            #expect(signedUp.status == .ok, "\(signedUp.text)")
+            let confirmed = try await client.call(
+                "ConfirmSignUp",
+                [
+                    "ClientId": fixture.clientId, "Username": "nopass",
+                    "ConfirmationCode": try #require(fixture.mailbox.last?.code),
+                ])
+            #expect(confirmed.status == .ok, "\(confirmed.text)")
+            let started = try await client.initiateAuth(
+                clientId: fixture.clientId, flow: "USER_AUTH",
+                parameters: ["USERNAME": "nopass", "PREFERRED_CHALLENGE": "EMAIL_OTP"]
+            ).challenge("EMAIL_OTP")
+            let signedIn = try await client.respond(
+                "EMAIL_OTP", session: started.session,
+                responses: ["USERNAME": "nopass", "EMAIL_OTP_CODE": try #require(fixture.mailbox.last?.code)],
+                fixture: fixture
+            ).tokens()
+
+            // Without PreviousPassword: the first password. A weak one is still held to the policy.
+            try await client.call(
+                "ChangePassword", ["AccessToken": signedIn.accessToken, "ProposedPassword": "x"]
+            ).expectError("InvalidPasswordException")
+            let changed = try await client.call(
+                "ChangePassword", ["AccessToken": signedIn.accessToken, "ProposedPassword": "First-Password-1!"])
+            #expect(changed.status == .ok, "\(changed.text)")
+            let withPassword = try await client.initiateAuth(
+                clientId: fixture.clientId, flow: "USER_AUTH",
+                parameters: ["USERNAME": "nopass", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "First-Password-1!"])
+            #expect(withPassword.status == .ok && withPassword.text.contains("AccessToken"), "\(withPassword.text)")
+
+            // Now the user has a password: leaving it out, or a wrong one, is refused.
+            try await client.call(
+                "ChangePassword", ["AccessToken": signedIn.accessToken, "ProposedPassword": "Second-Password-1!"]
+            ).expectError("NotAuthorizedException")
+            try await client.call(
+                "ChangePassword",
+                [
+                    "AccessToken": signedIn.accessToken, "PreviousPassword": "wrong",
+                    "ProposedPassword": "Second-Password-1!",
+                ]
+            ).expectError("NotAuthorizedException")
+            let second = try await client.call(
+                "ChangePassword",
+                [
+                    "AccessToken": signedIn.accessToken, "PreviousPassword": "First-Password-1!",
+                    "ProposedPassword": "Second-Password-1!",
+                ])
+            #expect(second.status == .ok, "\(second.text)")
+        }
+    }
 }

@@ -215,3 +215,46 @@ import Testing
         #expect(FieldFormatter.format(.string("2026-11-27T12:34:56.000Z"), kind: .dateTime) == "2026-11-27 12:34")
     }
 }
+
+@Suite struct HeaderTests {
+    /// At 40 columns the API's title ran into the user's name ("Handset demo ttina · default"): the name keeps
+    /// its place, the title is cut with an ellipsis, a space between them.
+    @Test(arguments: [40, 48, 60, 80])
+    func theTitleNeverRunsIntoWhoseDataItIs(width: Int) {
+        let grid = Renderer.render(
+            ScreenSnapshotTests.listState(), width: width, height: 12, timeZone: TimeZone(identifier: "UTC")!,
+            now: ScreenSnapshotTests.now)
+        let header = String(grid.text.split(separator: "\n", omittingEmptySubsequences: false)[0])
+        #expect(header.hasSuffix(" alice · default"), "\(header)")
+        let title = "Handset demo team app"
+        if header.contains(title) {
+            #expect(header.contains(title + " "))
+        } else {
+            #expect(header.contains("…"), "\(header)")
+        }
+    }
+}
+
+@Suite struct HelpOverlayTests {
+    /// At 100 columns the overlay stayed 60 wide and cut "quit (asks if a form changed or writes …".
+    @Test func everyActionIsShownWholeWhenTheTerminalIsWideEnough() throws {
+        var state = ScreenSnapshotTests.listState()
+        state.help = TextInput()
+        let grid = Renderer.render(
+            state, width: 120, height: 40, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
+        let entries = KeyHelp.entries(for: state.screen, bindings: state.settings.keyBindings)
+        #expect(entries.count > 10)
+        for entry in entries {
+            #expect(grid.text.contains(entry.action), "\(entry.action)")
+        }
+    }
+
+    @Test func aNarrowTerminalCutsTheActionsInsteadOfOverflowing() {
+        var state = ScreenSnapshotTests.listState()
+        state.help = TextInput()
+        let grid = Renderer.render(
+            state, width: 50, height: 30, timeZone: TimeZone(identifier: "UTC")!, now: ScreenSnapshotTests.now)
+        #expect(grid.text.contains("…"))
+        #expect(grid.text.split(separator: "\n").allSatisfy { TextWidth.width(of: String($0)) <= 50 })
+    }
+}

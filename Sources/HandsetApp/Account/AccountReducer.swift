@@ -52,7 +52,10 @@ enum AccountReducer {
             _ = state.inbox.poll.handle(.stopped)
             // Nothing of the person who signed out stays on screen or in memory for whoever signs in next.
             state = state.forgettingUserData()
-            state.screen = .signIn(SignInState())
+            // The sign-in screen has no status bar: the outcome (and whether the server was told) shows on the form.
+            var form = SignInState()
+            form.notice = message
+            state.screen = .signIn(form)
             state.message = StatusMessage(message)
             return []
 

@@ -103,6 +103,9 @@ public enum AppCore {
         if case .alt(let character) = key, !(acceptsText(state) && TextInput.altKeys.contains(character)) {
             return handle(.escape, in: &state) + handle(.character(character), in: &state)
         }
+        // Job control, whatever is showing (a question waits until `fg`): raw mode turns off the terminal's own
+        // Ctrl-Z, so the app does it.
+        if key == .control("z") { return [.suspend] }
         if state.confirmation != nil {
             return ConfirmationReducer.handle(key, in: &state)
         }

@@ -185,6 +185,9 @@ public enum AppEffect: Sendable, Equatable {
     case loadAttachmentInfo(key: String)
     /// Hand the terminal to `$VISUAL` / `$EDITOR` with this text; done by the terminal layer.
     case editExternally(field: String, text: String)
+    /// Stop the app as Ctrl-Z stops a program in a shell, the terminal given back until `fg`; done by the terminal
+    /// layer.
+    case suspend
 }
 
 extension AppEffect: CustomStringConvertible {
@@ -227,6 +230,7 @@ extension AppEffect: CustomStringConvertible {
         case .discardRefusal(let collection, let id): return "discardRefusal(\(collection), \(id))"
         case .alert(let title, _): return "alert(\(title))"
         case .editExternally(let field, _): return "editExternally(\(field))"
+        case .suspend: return "suspend"
         case .uploadAttachment(let collection, let recordId, let field, _):
             return "uploadAttachment(\(collection)/\(recordId).\(field))"
         case .downloadAttachment(let key, _, let overwrite):

@@ -21,6 +21,7 @@ public enum KeyHelp {
         let common: [(String, String)] = [
             ("?", "this help (type to filter)"), (": / Ctrl-P", "command palette"), ("M", "the messages so far"),
             ("Ctrl-C", "quit (asks if a form changed or writes wait)"),
+            ("Ctrl-Z", "suspend to the shell (fg brings it back)"),
         ]
         switch screen {
         case .signIn:

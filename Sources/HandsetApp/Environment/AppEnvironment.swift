@@ -152,7 +152,7 @@ public struct AppEnvironment: Sendable {
             return await attachments.download(key, path, overwrite)
         case .restoreAttachment(let key): return await attachments.restore(key)
         case .loadAttachmentInfo(let key): return await attachments.info(key)
-        case .alert: return .effectDone
+        case .alert, .suspend: return .effectDone
         case .editExternally(let field, _):
             return .form(.externalEditFinished(field: field, text: nil, message: "No editor here"))
         }

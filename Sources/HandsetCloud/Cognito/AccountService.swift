@@ -144,20 +144,25 @@ struct AccountService: Sendable {
 
     func changePassword(_ request: ChangePasswordRequestWire) async throws -> EmptyWire {
         let (user, _) = try await pool.user(accessToken: request.accessToken)
-        let subject = UserPool.passwordSubject(user.username)
-        try await pool.beginAttempt(subject, .password, locked: .passwordAttemptsExceeded)
-        guard
-            try user.password.matches(
-                password: request.previousPassword ?? "", poolName: pool.configuration.poolName,
-                userIdForSRP: user.userIdForSRP)
-        else { throw CognitoError.incorrectCredentials }
-        try await pool.store.attemptSucceeded(subject: subject, kind: .password)
+        // A user who signs in with codes only has no password to give: Cognito lets them omit PreviousPassword
+        // (the access token is the proof). Everyone else proves the current one, counted toward lockout.
+        if !user.passwordless {
+            let subject = UserPool.passwordSubject(user.username)
+            try await pool.beginAttempt(subject, .password, locked: .passwordAttemptsExceeded)
+            guard
+                try user.password.matches(
+                    password: request.previousPassword ?? "", poolName: pool.configuration.poolName,
+                    userIdForSRP: user.userIdForSRP)
+            else { throw CognitoError.incorrectCredentials }
+            try await pool.store.attemptSucceeded(subject: subject, kind: .password)
+        }
         try pool.requirePolicy(request.proposedPassword)
         let verifier = try pool.verifier(for: request.proposedPassword, userIdForSRP: user.userIdForSRP)
         let now = pool.now()
         try await pool.store.update(sub: user.sub) { user in
             user.password = verifier
             user.passwordSetAt = now
+            user.passwordless = false
             user.updatedAt = now
         }
         return EmptyWire()

@@ -11,8 +11,8 @@ struct SignUpCommand: AsyncParsableCommand {
         commandName: "signup", abstract: "Create an account; then `handset confirm` with the code that was sent.")
 
     @OptionGroup var profile: ProfileOptions
-    @Option(name: .long) var username: String
-    @Option(name: .long) var email: String
+    @Option(name: .long, help: "The account's username.") var username: String
+    @Option(name: .long, help: "The email address the confirmation code goes to.") var email: String
     @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
     @Flag(
         name: .long,
@@ -51,8 +51,8 @@ struct ConfirmCommand: AsyncParsableCommand {
         commandName: "confirm", abstract: "Confirm a new account with its code.")
 
     @OptionGroup var profile: ProfileOptions
-    @Option(name: .long) var username: String
-    @Option(name: .long) var code: String
+    @Option(name: .long, help: "The account's username.") var username: String
+    @Option(name: .long, help: "The code that was sent.") var code: String
 
     func run() async throws {
         let services = try profile.services()
@@ -74,7 +74,7 @@ struct PasswordCommand: AsyncParsableCommand {
     struct Forgot: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "forgot", abstract: "Send a reset code.")
         @OptionGroup var profile: ProfileOptions
-        @Option(name: .long) var username: String
+        @Option(name: .long, help: "The account's username.") var username: String
 
         func run() async throws {
             let services = try profile.services()
@@ -92,8 +92,8 @@ struct PasswordCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset", abstract: "Set a new password with the reset code (new password on stdin).")
         @OptionGroup var profile: ProfileOptions
-        @Option(name: .long) var username: String
-        @Option(name: .long) var code: String
+        @Option(name: .long, help: "The account's username.") var username: String
+        @Option(name: .long, help: "The code that was sent.") var code: String
 
         func run() async throws {
             let services = try profile.services()
@@ -124,18 +124,18 @@ struct PasswordCommand: AsyncParsableCommand {
                 Console.error("not signed in: run `handset login`")
                 throw HandsetExit.notSignedIn
             }
-            guard let previous = Console.readLine(prompt: "Current password: ", secret: true),
+            // An empty current password: an account that signs in with codes only, setting its first password.
+            guard
+                let previous = Console.readLine(
+                    prompt: "Current password (empty if you sign in with codes only): ", secret: true),
                 let proposed = Console.readLine(prompt: "New password: ", secret: true), !proposed.isEmpty
-            else { throw ValidationError("both the current and the new password are needed") }
+            else { throw ValidationError("a new password is needed (and the current one, if the account has one)") }
             do {
                 _ = try await services.session.validIDToken()
                 let access = await services.session.current?.accessToken ?? ""
-                _ = try await services.cognito.call(
-                    "ChangePassword",
-                    body: [
-                        "AccessToken": .string(access), "PreviousPassword": .string(previous),
-                        "ProposedPassword": .string(proposed),
-                    ])
+                var body: [String: JSONValue] = ["AccessToken": .string(access), "ProposedPassword": .string(proposed)]
+                if !previous.isEmpty { body["PreviousPassword"] = .string(previous) }
+                _ = try await services.cognito.call("ChangePassword", body: .object(body))
             } catch {
                 throw Console.fail(error)
             }

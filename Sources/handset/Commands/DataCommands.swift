@@ -195,8 +195,8 @@ struct GetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one cached record.")
 
     @OptionGroup var profile: ProfileOptions
-    @Argument var collection: String
-    @Argument var id: String
+    @Argument(help: "The collection, e.g. tasks.") var collection: String
+    @Argument(help: "The record's id (`handset ls` shows them).") var id: String
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -230,7 +230,7 @@ struct PutCommand: AsyncParsableCommand {
             "Fields are checked against the API's schema first. With --no-sync the write waits for `handset sync`.")
 
     @OptionGroup var profile: ProfileOptions
-    @Argument var collection: String
+    @Argument(help: "The collection, e.g. tasks.") var collection: String
     @Argument(help: "The record to change; omit to create one (a new UUID).") var id: String?
     @Option(name: .long, help: "name=value (repeatable).") var field: [String] = []
     @Flag(name: .long, help: "Only save locally; sync later.") var noSync = false
@@ -289,8 +289,8 @@ struct RemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rm", abstract: "Delete a record, offline too.")
 
     @OptionGroup var profile: ProfileOptions
-    @Argument var collection: String
-    @Argument var id: String
+    @Argument(help: "The collection, e.g. tasks.") var collection: String
+    @Argument(help: "The record's id (`handset ls` shows them).") var id: String
     @Flag(name: .long, help: "Only delete locally; sync later.") var noSync = false
 
     func run() async throws {
@@ -443,9 +443,9 @@ struct ConflictsCommand: ParsableCommand {
     struct ResolveConflict: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Keep mine or take theirs.")
         @OptionGroup var profile: ProfileOptions
-        @Argument var collection: String
-        @Argument var id: String
-        @Flag(exclusivity: .exclusive) var choice: Choice
+        @Argument(help: "The collection, e.g. tasks.") var collection: String
+        @Argument(help: "The record's id (`handset ls` shows them).") var id: String
+        @Flag(exclusivity: .exclusive, help: "Which version wins.") var choice: Choice
 
         enum Choice: String, EnumerableFlag {
             case mine, theirs
@@ -477,8 +477,8 @@ struct ConfigCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import", abstract: "Save an amplify_outputs.json as a profile.")
-        @Argument var file: String
-        @Option(name: .long) var profile: String = "default"
+        @Argument(help: "The backend's amplify_outputs.json.") var file: String
+        @Option(name: .long, help: "The profile's name.") var profile: String = "default"
 
         func run() throws {
             var options = ProfileOptions()

@@ -90,8 +90,8 @@ struct InboxCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "read", abstract: "Mark a notification read (or --all).")
         @OptionGroup var profile: ProfileOptions
-        @Argument var id: String?
-        @Flag(name: .long) var all = false
+        @Argument(help: "The notification's id (`handset inbox` shows them).") var id: String?
+        @Flag(name: .long, help: "Mark every notification read.") var all = false
 
         func run() async throws {
             guard all || id != nil else { throw ValidationError("give a notification id or --all") }

@@ -48,8 +48,8 @@ struct RefusedCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "discard", abstract: "Drop a refused write: the record goes back to the server's version.")
         @OptionGroup var profile: ProfileOptions
-        @Argument var collection: String
-        @Argument var id: String
+        @Argument(help: "The collection, e.g. tasks.") var collection: String
+        @Argument(help: "The record's id (`handset ls` shows them).") var id: String
 
         func run() throws {
             let services = try profile.services().requireUser()
