@@ -8,7 +8,7 @@ import PackageDescription
 //   ├── HandsetModel                 the client's domain, no I/O: config, schema, records, sessions, sort orders,
 //   │   │                            conflicts and resolutions, refused writes, sync progress, sign-in prompts
 //   │   ├── HandsetRemote            HTTP: Cognito client, sign-in machine, managed login (browser, other device),
-//   │   │                            session manager, API client (URLSession)
+//   │   │                            session manager, API client (NIO for http://, URLSession for https://)
 //   │   ├── HandsetStore             the offline caches, one SQLite file per user (GRDB); the token cache
 //   │   ├── HandsetSync              pushes and pulls between Remote and Store
 //   │   ├── HandsetApp               the app's pure core: state, update(state, event) -> effects, the effects as a
@@ -88,6 +88,11 @@ let package = Package(
             dependencies: [
                 "HandsetModel", "HandsetWire", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Plain-HTTP requests (NIOHTTPTransport); https:// stays on URLSession (see LiveHTTPTransport).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             // Instrumented for its parsers of what a browser or a sign-in server sends (the OAuth answers, the
             // loopback listener's request line).
@@ -238,6 +243,8 @@ let package = Package(
             dependencies: [
                 "HandsetRemote", "HandsetModel", "HandsetWire", "HandsetSRP",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(name: "HandsetSyncTests", dependencies: ["HandsetSync", "HandsetModel", "HandsetWire"]),
         .testTarget(

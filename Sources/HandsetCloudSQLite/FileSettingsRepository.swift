@@ -11,12 +11,27 @@ import HandsetCloudStorage
 /// clients' secrets), `storage.json`, `notifications.json`.
 package struct FileSettingsRepository: SettingsRepository {
     package let directory: DataDirectory
+    /// Tells `changedDocument` when a file cannot have changed, so that it need not `stat` it at every request.
+    private let watch: SettingsFileWatch
+    /// Each document's path and file name, worked out once (`changedDocument` runs at every request).
+    private let locations: [SettingsName: (path: String, name: String)]
 
     package init(directory: DataDirectory) {
         self.directory = directory
+        var locations: [SettingsName: (path: String, name: String)] = [:]
+        for name in SettingsName.allCases {
+            let url = Self.file(name, in: directory)
+            locations[name] = (url.path, url.lastPathComponent)
+        }
+        self.locations = locations
+        self.watch = SettingsFileWatch(directory: directory.root.path, files: locations.values.map(\.name))
     }
 
     package func file(_ name: SettingsName) -> URL {
+        Self.file(name, in: directory)
+    }
+
+    private static func file(_ name: SettingsName, in directory: DataDirectory) -> URL {
         switch name {
         case .pool: directory.poolConfiguration
         case .storage: directory.storageSettings
@@ -69,20 +84,29 @@ package struct FileSettingsRepository: SettingsRepository {
         return updated
     }
 
-    /// A file replaced by rename has another inode; one edited in place another size or modification time.
+    /// A file replaced by rename has another inode; one edited in place another size or modification time. While
+    /// the directory's watch has seen no event for the file since it was last found with `stamp`, nothing is looked
+    /// at: one non-blocking read of the watch's queue.
     package func changedDocument(_ name: SettingsName, since stamp: String?) -> (data: Data, stamp: String)? {
-        let url = file(name)
-        guard let now = Self.stamp(url.path), now != stamp, let data = try? Data(contentsOf: url),
-            Self.stamp(url.path) == now
+        guard let (path, fileName) = locations[name] else { return nil }
+        if let stamp, watch.unchanged(fileName, since: stamp) { return nil }
+        watch.willLook(fileName)
+        guard let (now, isLink) = Self.stamp(path) else { return nil }
+        // A symbolic link's target changes where the directory's watch does not see it: such a file is looked at
+        // every time.
+        if !isLink { watch.saw(fileName, stamp: now) }
+        guard now != stamp, let data = try? Data(contentsOf: URL(fileURLWithPath: path)), Self.stamp(path)?.stamp == now
         else { return nil }
         return (data, now)
     }
 
     package var watchesChanges: Bool { true }
 
-    private static func stamp(_ path: String) -> String? {
+    private static func stamp(_ path: String) -> (stamp: String, isLink: Bool)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return "\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        var link = stat()
+        let isLink = lstat(path, &link) != 0 || (link.st_mode & S_IFMT) == S_IFLNK
+        return ("\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", isLink)
     }
 }

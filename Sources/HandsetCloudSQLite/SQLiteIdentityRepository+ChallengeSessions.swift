@@ -6,16 +6,16 @@ extension SQLiteIdentityRepository {
     package func createSession(_ session: ChallengeSession) async throws {
         let state = session.state.encoded
         try await database.writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO auth_sessions (
                         id_hash, client_id, username, user_sub, challenge, state, created_at, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    session.idHash, session.clientId, session.username, session.userSub, session.challenge, state,
-                    session.createdAt.timeIntervalSince1970, session.expiresAt.timeIntervalSince1970,
-                ])
+                    """
+            ).execute(arguments: [
+                session.idHash, session.clientId, session.username, session.userSub, session.challenge, state,
+                session.createdAt.timeIntervalSince1970, session.expiresAt.timeIntervalSince1970,
+            ])
         }
     }
 
@@ -24,14 +24,15 @@ extension SQLiteIdentityRepository {
     package func claimSession(idHash: String, now: Date) async throws -> ChallengeSession? {
         try await database.writer.write { db in
             // Old sessions are dropped on the way; nothing else needs them.
-            try db.execute(
-                sql: "DELETE FROM auth_sessions WHERE expires_at < ?", arguments: [now.timeIntervalSince1970 - 3600])
-            try db.execute(
-                sql: "UPDATE auth_sessions SET used = 1 WHERE id_hash = ? AND used = 0 AND expires_at > ?",
-                arguments: [idHash, now.timeIntervalSince1970])
+            try db.cachedStatement(sql: "DELETE FROM auth_sessions WHERE expires_at < ?").execute(arguments: [
+                now.timeIntervalSince1970 - 3600
+            ])
+            try db.cachedStatement(
+                sql: "UPDATE auth_sessions SET used = 1 WHERE id_hash = ? AND used = 0 AND expires_at > ?"
+            ).execute(arguments: [idHash, now.timeIntervalSince1970])
             guard db.changesCount == 1,
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM auth_sessions WHERE id_hash = ?", arguments: [idHash])
+                    db.cachedStatement(sql: "SELECT * FROM auth_sessions WHERE id_hash = ?"), arguments: [idHash])
             else { return nil }
             let stateText: String = row["state"]
             return ChallengeSession(
@@ -47,7 +48,9 @@ extension SQLiteIdentityRepository {
     /// counter limits how often).
     package func releaseSession(idHash: String) async throws {
         try await database.writer.write { db in
-            try db.execute(sql: "UPDATE auth_sessions SET used = 0 WHERE id_hash = ?", arguments: [idHash])
+            try db.cachedStatement(sql: "UPDATE auth_sessions SET used = 0 WHERE id_hash = ?").execute(arguments: [
+                idHash
+            ])
         }
     }
 }

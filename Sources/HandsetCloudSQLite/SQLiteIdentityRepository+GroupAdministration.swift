@@ -54,23 +54,23 @@ extension SQLiteIdentityRepository {
 
     package func recordAuthEvent(_ event: AuthEvent) async throws {
         try await database.writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO auth_events (event_id, user_sub, event_type, response, challenges, client_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    event.eventId, event.sub, event.type, event.response.rawValue, event.challengesText,
-                    event.clientId, Self.microseconds(event.createdAt),
-                ])
+                    """
+            ).execute(arguments: [
+                event.eventId, event.sub, event.type, event.response.rawValue, event.challengesText,
+                event.clientId, Self.microseconds(event.createdAt),
+            ])
             // Each user keeps their newest events only.
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     DELETE FROM auth_events WHERE user_sub = ? AND event_id NOT IN (
                         SELECT event_id FROM auth_events WHERE user_sub = ?
                         ORDER BY created_at DESC, event_id DESC LIMIT ?)
-                    """,
-                arguments: [event.sub, event.sub, AuthEvent.retained])
+                    """
+            ).execute(arguments: [event.sub, event.sub, AuthEvent.retained])
         }
     }
 

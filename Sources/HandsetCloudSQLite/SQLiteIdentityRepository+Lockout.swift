@@ -16,7 +16,7 @@ extension SQLiteIdentityRepository {
         let time = now.timeIntervalSince1970
         return try await database.writer.write { db in
             let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM sign_in_failures WHERE subject = ? AND kind = ?",
+                db.cachedStatement(sql: "SELECT * FROM sign_in_failures WHERE subject = ? AND kind = ?"),
                 arguments: [subject, kind.rawValue])
             var failures: Int = row?["failures"] ?? 0
             let lockedUntil: Double? = row?["locked_until"]
@@ -27,15 +27,15 @@ extension SQLiteIdentityRepository {
             if time - lastAttempt >= policy.resetAfter { failures = 0 }
             failures += 1
             let lock = policy.lockDuration(afterFailures: failures).map { time + $0 }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO sign_in_failures (subject, kind, failures, locked_until, last_attempt_at)
                     VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (subject, kind) DO UPDATE SET
                         failures = excluded.failures, locked_until = excluded.locked_until,
                         last_attempt_at = excluded.last_attempt_at
-                    """,
-                arguments: [subject, kind.rawValue, failures, lock, time])
+                    """
+            ).execute(arguments: [subject, kind.rawValue, failures, lock, time])
             return .allowed
         }
     }
@@ -43,8 +43,7 @@ extension SQLiteIdentityRepository {
     /// A correct credential: the counter and any lock it set start over.
     package func attemptSucceeded(subject: String, kind: LockoutKind) async throws {
         try await database.writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM sign_in_failures WHERE subject = ? AND kind = ?",
+            try db.cachedStatement(sql: "DELETE FROM sign_in_failures WHERE subject = ? AND kind = ?").execute(
                 arguments: [subject, kind.rawValue])
         }
     }
@@ -53,7 +52,7 @@ extension SQLiteIdentityRepository {
     package func lockedUntil(subject: String, kind: LockoutKind, now: Date) async throws -> Date? {
         try await database.writer.read { db in
             let until = try Double.fetchOne(
-                db, sql: "SELECT locked_until FROM sign_in_failures WHERE subject = ? AND kind = ?",
+                db.cachedStatement(sql: "SELECT locked_until FROM sign_in_failures WHERE subject = ? AND kind = ?"),
                 arguments: [subject, kind.rawValue])
             guard let until, now.timeIntervalSince1970 < until else { return nil }
             return Date(timeIntervalSince1970: until)

@@ -9,8 +9,10 @@ extension SQLiteIdentityRepository {
 
     package func refreshToken(hash: String) async throws -> StoredRefreshToken? {
         try await database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM refresh_tokens WHERE token_hash = ?", arguments: [hash])
-                .map(Self.refreshToken(from:))
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM refresh_tokens WHERE token_hash = ?"), arguments: [hash]
+            )
+            .map(Self.refreshToken(from:))
         }
     }
 
@@ -65,16 +67,16 @@ extension SQLiteIdentityRepository {
     }
 
     private static func insert(_ token: StoredRefreshToken, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO refresh_tokens (
                     token_hash, user_sub, client_id, auth_time, origin_jti, event_id, issued_at, expires_at, revoked)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                token.hash, token.sub, token.clientId, token.session.authTime, token.session.originJti,
-                token.session.eventId, token.issuedAt, token.expiresAt, token.revoked,
-            ])
+                """
+        ).execute(arguments: [
+            token.hash, token.sub, token.clientId, token.session.authTime, token.session.originJti,
+            token.session.eventId, token.issuedAt, token.expiresAt, token.revoked,
+        ])
     }
 
     private static func refreshToken(from row: Row) -> StoredRefreshToken {

@@ -22,7 +22,7 @@ package struct SQLiteIdentityRepository: IdentityRepository {
 
     package func user(sub: String) async throws -> PoolUser? {
         try await database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE sub = ?", arguments: [sub])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE sub = ?"), arguments: [sub])
                 .map { try Self.user(from: $0, db: db) }
         }
     }
@@ -87,15 +87,14 @@ package struct SQLiteIdentityRepository: IdentityRepository {
     /// failure counter, in the same transaction.
     package func acceptTOTPStep(sub: String, step: Int64) async throws -> Bool {
         try await database.writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE users SET totp_last_step = ?
                     WHERE sub = ? AND (totp_last_step IS NULL OR totp_last_step < ?)
-                    """,
-                arguments: [step, sub, step])
+                    """
+            ).execute(arguments: [step, sub, step])
             guard db.changesCount == 1 else { return false }
-            try db.execute(
-                sql: "DELETE FROM sign_in_failures WHERE subject = ? AND kind = ?",
+            try db.cachedStatement(sql: "DELETE FROM sign_in_failures WHERE subject = ? AND kind = ?").execute(
                 arguments: [sub, LockoutKind.mfa.rawValue])
             return true
         }
@@ -168,8 +167,10 @@ package struct SQLiteIdentityRepository: IdentityRepository {
     // MARK: Rows
 
     private static func user(named username: String, db: Database) throws -> PoolUser? {
-        try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username])
-            .map { try user(from: $0, db: db) }
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM users WHERE username = ? COLLATE NOCASE"), arguments: [username]
+        )
+        .map { try user(from: $0, db: db) }
     }
 
     static func group(named name: String, db: Database) throws -> PoolGroup? {
@@ -219,7 +220,8 @@ package struct SQLiteIdentityRepository: IdentityRepository {
     static func user(from row: Row, db: Database) throws -> PoolUser {
         let sub: String = row["sub"]
         let groups = try String.fetchAll(
-            db, sql: "SELECT group_name FROM user_groups WHERE user_sub = ? ORDER BY group_name", arguments: [sub])
+            db.cachedStatement(sql: "SELECT group_name FROM user_groups WHERE user_sub = ? ORDER BY group_name"),
+            arguments: [sub])
         let createdAt: String = row["created_at"]
         let attributesText: String = row["attributes"]
         let attributes =

@@ -28,7 +28,7 @@ public struct ClientServices: Sendable {
 
     public init(
         profile: String, paths: HandsetPaths, configuration: ClientConfiguration, settings: Settings = Settings(),
-        transport: any HTTPTransport = URLSessionTransport(), now: @escaping @Sendable () -> Date = { Date() }
+        transport: any HTTPTransport = LiveHTTPTransport(), now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.profile = profile
         self.settings = settings

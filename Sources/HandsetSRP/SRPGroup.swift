@@ -9,10 +9,18 @@ public struct SRPGroup: Sendable, Equatable {
     public let prime: [UInt8]
     /// g, big-endian, without leading zero bytes.
     public let generator: [UInt8]
+    /// N, g and N's Montgomery context as OpenSSL numbers, made once here instead of at every operation; nil only
+    /// when OpenSSL could not allocate them (every operation then throws `outOfMemory`).
+    private let storedNumbers: SRPModulus?
 
     public init(prime: [UInt8], generator: [UInt8]) {
         self.prime = Array(prime.drop { $0 == 0 })
         self.generator = Array(generator.drop { $0 == 0 })
+        self.storedNumbers = try? SRPModulus(prime: self.prime, generator: self.generator)
+    }
+
+    public static func == (lhs: SRPGroup, rhs: SRPGroup) -> Bool {
+        lhs.prime == rhs.prime && lhs.generator == rhs.generator
     }
 
     /// The length of N in bytes (384 for the 3072-bit group).
@@ -33,91 +41,64 @@ public struct SRPGroup: Sendable, Equatable {
 
     /// g^exponent mod N. Constant time in the exponent, which is usually secret.
     public func generatorPower(_ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
-        try power(generator, exponent)
+        let numbers = try self.numbers()
+        return try numbers.withContext { context throws(SRPArithmeticError) in
+            try constantTimePower(numbers.generator, exponent, numbers: numbers, context: context)
+        }
     }
 
     /// base^exponent mod N. Constant time in the exponent.
     public func power(_ base: [UInt8], _ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
-        let context = try BigNumberContext()
-        let modulus = try BigNumber(bytes: prime)
-        let reducedBase = try reduced(BigNumber(bytes: base), modulus: modulus, context: context)
-        let power = try BigNumber(bytes: exponent)
-        let result = try BigNumber()
-        // The objects must outlive the C call that uses their pointers.
-        let status = withExtendedLifetime((context, modulus, reducedBase, power, result)) {
-            BN_mod_exp_mont_consttime(
-                result.pointer, reducedBase.pointer, power.pointer, modulus.pointer, context.pointer, nil)
+        let numbers = try self.numbers()
+        return try numbers.withContext { context throws(SRPArithmeticError) in
+            let reducedBase = try reduced(BigNumber(bytes: base), numbers: numbers, context: context)
+            return try constantTimePower(reducedBase, exponent, numbers: numbers, context: context)
         }
-        guard status == 1 else { throw .operationFailed }
-        return try result.bytes(paddedTo: byteCount)
     }
 
     /// base^exponent mod N for a public exponent (such as u): faster, not constant time.
     public func publicPower(_ base: [UInt8], _ exponent: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
-        let context = try BigNumberContext()
-        let modulus = try BigNumber(bytes: prime)
-        let reducedBase = try reduced(BigNumber(bytes: base), modulus: modulus, context: context)
-        let power = try BigNumber(bytes: exponent)
-        let result = try BigNumber()
-        let status = withExtendedLifetime((context, modulus, reducedBase, power, result)) {
-            BN_mod_exp(result.pointer, reducedBase.pointer, power.pointer, modulus.pointer, context.pointer)
+        let numbers = try self.numbers()
+        return try numbers.withContext { context throws(SRPArithmeticError) in
+            let reducedBase = try reduced(BigNumber(bytes: base), numbers: numbers, context: context)
+            let power = try BigNumber(bytes: exponent)
+            let result = try BigNumber()
+            let status = withExtendedLifetime((numbers, reducedBase, power, result)) {
+                BN_mod_exp_mont(
+                    result.pointer, reducedBase.pointer, power.pointer, numbers.modulus.pointer, context.pointer,
+                    numbers.montgomery)
+            }
+            guard status == 1 else { throw .operationFailed }
+            return try result.bytes(paddedTo: byteCount)
         }
-        guard status == 1 else { throw .operationFailed }
-        return try result.bytes(paddedTo: byteCount)
     }
 
     /// (lhs * rhs) mod N.
     public func multiply(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
-        let context = try BigNumberContext()
-        let modulus = try BigNumber(bytes: prime)
-        let left = try BigNumber(bytes: lhs)
-        let right = try BigNumber(bytes: rhs)
-        let result = try BigNumber()
-        let status = withExtendedLifetime((context, modulus, left, right, result)) {
-            BN_mod_mul(result.pointer, left.pointer, right.pointer, modulus.pointer, context.pointer)
-        }
-        guard status == 1 else { throw .operationFailed }
-        return try result.bytes(paddedTo: byteCount)
+        try modularOperation(lhs, rhs, BN_mod_mul)
     }
 
     /// (lhs + rhs) mod N.
     public func add(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
-        let context = try BigNumberContext()
-        let modulus = try BigNumber(bytes: prime)
-        let left = try BigNumber(bytes: lhs)
-        let right = try BigNumber(bytes: rhs)
-        let result = try BigNumber()
-        let status = withExtendedLifetime((context, modulus, left, right, result)) {
-            BN_mod_add(result.pointer, left.pointer, right.pointer, modulus.pointer, context.pointer)
-        }
-        guard status == 1 else { throw .operationFailed }
-        return try result.bytes(paddedTo: byteCount)
+        try modularOperation(lhs, rhs, BN_mod_add)
+    }
+
+    /// (lhs - rhs) mod N, never negative.
+    public func subtract(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
+        try modularOperation(lhs, rhs, BN_mod_sub)
     }
 
     /// value mod N.
     public func reduce(_ value: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
-        let context = try BigNumberContext()
-        let modulus = try BigNumber(bytes: prime)
-        return try reduced(BigNumber(bytes: value), modulus: modulus, context: context).bytes(paddedTo: byteCount)
+        let numbers = try self.numbers()
+        return try numbers.withContext { context throws(SRPArithmeticError) in
+            try reduced(BigNumber(bytes: value), numbers: numbers, context: context).bytes(paddedTo: byteCount)
+        }
     }
 
     /// Whether value mod N is 0; SRP aborts when a peer's public value is.
     public func isZeroModulo(_ value: [UInt8]) throws(SRPArithmeticError) -> Bool {
         try reduce(value).allSatisfy { $0 == 0 }
-    }
-
-    /// (lhs - rhs) mod N, never negative.
-    public func subtract(_ lhs: [UInt8], _ rhs: [UInt8]) throws(SRPArithmeticError) -> [UInt8] {
-        let context = try BigNumberContext()
-        let modulus = try BigNumber(bytes: prime)
-        let left = try BigNumber(bytes: lhs)
-        let right = try BigNumber(bytes: rhs)
-        let result = try BigNumber()
-        let status = withExtendedLifetime((context, modulus, left, right, result)) {
-            BN_mod_sub(result.pointer, left.pointer, right.pointer, modulus.pointer, context.pointer)
-        }
-        guard status == 1 else { throw .operationFailed }
-        return try result.bytes(paddedTo: byteCount)
     }
 
     /// addend + factor1 * factor2 as plain integers (not reduced), big-endian without leading zeros.
@@ -128,28 +109,70 @@ public struct SRPGroup: Sendable, Equatable {
     ) throws(SRPArithmeticError)
         -> [UInt8]
     {
-        let context = try BigNumberContext()
-        let base = try BigNumber(bytes: addend)
-        let left = try BigNumber(bytes: factor1)
-        let right = try BigNumber(bytes: factor2)
-        let product = try BigNumber()
-        let result = try BigNumber()
-        let status = withExtendedLifetime((context, base, left, right, product, result)) {
-            BN_mul(product.pointer, left.pointer, right.pointer, context.pointer) == 1
-                && BN_add(result.pointer, base.pointer, product.pointer) == 1
+        try numbers().withContext { context throws(SRPArithmeticError) in
+            let base = try BigNumber(bytes: addend)
+            let left = try BigNumber(bytes: factor1)
+            let right = try BigNumber(bytes: factor2)
+            let product = try BigNumber()
+            let result = try BigNumber()
+            let status = withExtendedLifetime((context, base, left, right, product, result)) {
+                BN_mul(product.pointer, left.pointer, right.pointer, context.pointer) == 1
+                    && BN_add(result.pointer, base.pointer, product.pointer) == 1
+            }
+            guard status else { throw .operationFailed }
+            return try result.minimalBytes()
         }
-        guard status else { throw .operationFailed }
-        return try result.minimalBytes()
+    }
+
+    private func numbers() throws(SRPArithmeticError) -> SRPModulus {
+        guard let storedNumbers else { throw .outOfMemory }
+        return storedNumbers
+    }
+
+    /// base^exponent mod N for a base already reduced mod N, constant time in the exponent.
+    private func constantTimePower(
+        _ base: BigNumber, _ exponent: [UInt8], numbers: SRPModulus, context: BigNumberContext
+    ) throws(SRPArithmeticError) -> [UInt8] {
+        let power = try BigNumber(bytes: exponent)
+        let result = try BigNumber()
+        // The objects must outlive the C call that uses their pointers.
+        let status = withExtendedLifetime((numbers, base, power, result, context)) {
+            BN_mod_exp_mont_consttime(
+                result.pointer, base.pointer, power.pointer, numbers.modulus.pointer, context.pointer,
+                numbers.montgomery)
+        }
+        guard status == 1 else { throw .operationFailed }
+        return try result.bytes(paddedTo: byteCount)
+    }
+
+    /// One of OpenSSL's `BN_mod_*(result, lhs, rhs, N, context)` operations.
+    private func modularOperation(
+        _ lhs: [UInt8], _ rhs: [UInt8],
+        _ operation: (
+            OpaquePointer?, OpaquePointer?, OpaquePointer?, OpaquePointer?, OpaquePointer?
+        ) -> Int32
+    ) throws(SRPArithmeticError) -> [UInt8] {
+        let numbers = try self.numbers()
+        return try numbers.withContext { context throws(SRPArithmeticError) in
+            let left = try BigNumber(bytes: lhs)
+            let right = try BigNumber(bytes: rhs)
+            let result = try BigNumber()
+            let status = withExtendedLifetime((numbers, context, left, right, result)) {
+                operation(result.pointer, left.pointer, right.pointer, numbers.modulus.pointer, context.pointer)
+            }
+            guard status == 1 else { throw .operationFailed }
+            return try result.bytes(paddedTo: byteCount)
+        }
     }
 
     private func reduced(
-        _ value: BigNumber, modulus: BigNumber, context: BigNumberContext
+        _ value: BigNumber, numbers: SRPModulus, context: BigNumberContext
     )
         throws(SRPArithmeticError) -> BigNumber
     {
         let result = try BigNumber()
-        let status = withExtendedLifetime((value, modulus, context, result)) {
-            BN_nnmod(result.pointer, value.pointer, modulus.pointer, context.pointer)
+        let status = withExtendedLifetime((value, numbers, context, result)) {
+            BN_nnmod(result.pointer, value.pointer, numbers.modulus.pointer, context.pointer)
         }
         guard status == 1 else { throw .operationFailed }
         return result

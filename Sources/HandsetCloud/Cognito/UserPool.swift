@@ -133,7 +133,7 @@ struct UserPool: Sendable {
     }
 
     static func sessionHash(_ session: String) -> String {
-        SHA256.hash(data: Data(session.utf8)).map { String(format: "%02x", $0) }.joined()
+        HexDigest.sha256(session)
     }
 
     // MARK: Users

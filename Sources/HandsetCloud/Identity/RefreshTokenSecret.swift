@@ -8,6 +8,6 @@ enum RefreshTokenSecret {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        HexDigest.sha256(token)
     }
 }

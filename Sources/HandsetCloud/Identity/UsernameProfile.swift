@@ -53,6 +53,12 @@ enum UsernameProfile {
 
     /// Steps 1 and 2 only: the form a typed name is looked up by.
     static func map(_ name: String) -> String {
+        // Plain ASCII (nearly every name) has no width forms and is its own normal form: lower-casing is all, without
+        // Foundation's normalisation, which every sign-in step would otherwise pay for several times.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(
+                decoding: name.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
         var widthMapped = String.UnicodeScalarView()
         for scalar in name.unicodeScalars {
             if (0xFF01...0xFFEE).contains(scalar.value) {

@@ -13,7 +13,7 @@ enum OneTimeCode {
 
     /// Codes are kept as SHA-256 over the code and what it belongs to, never in clear.
     static func hash(_ code: String, context: String) -> String {
-        SHA256.hash(data: Data((context + "\u{0}" + code).utf8)).map { String(format: "%02x", $0) }.joined()
+        HexDigest.sha256(context + "\u{0}" + code)
     }
 
     static func matches(_ code: String, hash expected: String, context: String) -> Bool {
