@@ -33,6 +33,8 @@ import PackageDescription
 //
 //   HandsetSRP                       Cognito's SRP-6a arithmetic, client and server halves (OpenSSL BIGNUM through
 //                                    COpenSSL): used by HandsetRemote and by the cloud's targets
+//   HandsetSQLite                    what both sides' SQLite files share (GRDB): WAL checkpoints off the commits' path,
+//                                    used by HandsetStore and HandsetCloudSQLite
 //   HandsetMySQL                     MariaDB/MySQL driver over Connector/C (CMariaDB): pool, statements, migrations
 //   └── HandsetMySQLTesting          a throwaway MariaDB server and a database per test, for test targets
 //
@@ -100,8 +102,13 @@ let package = Package(
         .target(
             name: "HandsetStore",
             dependencies: [
-                "HandsetModel", "HandsetWire", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "HandsetModel", "HandsetWire", "HandsetSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // What both sides' SQLite files share: checkpoints of the write-ahead log off the commits' path.
+        .target(
+            name: "HandsetSQLite",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         .target(name: "HandsetSync", dependencies: ["HandsetModel", "HandsetWire", "HandsetRemote", "HandsetStore"]),
         // The app's pure core: no module that does I/O may be imported here (TOMLKit only parses text).
@@ -152,7 +159,8 @@ let package = Package(
         .target(
             name: "HandsetCloudSQLite",
             dependencies: [
-                "HandsetCloudStorage", "HandsetWire", "HandsetSRP", .product(name: "GRDB", package: "GRDB.swift"),
+                "HandsetCloudStorage", "HandsetWire", "HandsetSRP", "HandsetSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: instrumented),
         .target(
@@ -250,7 +258,8 @@ let package = Package(
         .testTarget(
             name: "HandsetStoreTests",
             dependencies: [
-                "HandsetStore", "HandsetModel", "HandsetWire", .product(name: "GRDB", package: "GRDB.swift"),
+                "HandsetStore", "HandsetModel", "HandsetWire", "HandsetSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "HandsetAppTests", dependencies: ["HandsetApp", "HandsetModel", "HandsetWire"]),
         .testTarget(
@@ -271,7 +280,7 @@ let package = Package(
             name: "HandsetCloudTests",
             dependencies: [
                 "HandsetCloud", "HandsetSRP", "HandsetWire", "HandsetCloudStorage", "HandsetCloudSQLite",
-                "HandsetCloudMySQL", "HandsetMySQL", "HandsetMySQLTesting",
+                "HandsetCloudMySQL", "HandsetMySQL", "HandsetMySQLTesting", "HandsetSQLite",
                 // Not HummingbirdTesting: its live client (AsyncHTTPClient, a second BoringSSL, HTTP/2) was a third
                 // of what the test build compiled; Tests/HandsetCloudTests/HTTPTesting does what the tests need.
                 .product(name: "Hummingbird", package: "hummingbird"),

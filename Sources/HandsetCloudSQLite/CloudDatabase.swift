@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HandsetCloudStorage
+import HandsetSQLite
 
 #if canImport(Glibc)
     import Glibc
@@ -25,9 +26,17 @@ package struct CloudDatabase: Sendable {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(5)
+            // SQLite's automatic checkpoint ran inside the commit that took the WAL past 1,000 pages, so one write in
+            // a few dozen answered only after copying the log into the database file and flushing it: the slowest
+            // creates. The writer's commits leave checkpoints to the checkpointer's own connection (readers never
+            // commit). The acknowledgement still waits for the WAL's flush (`GroupCommit`).
+            let checkpointer = WALCheckpointer(path: path)
+            configuration.prepareDatabase { db in
+                if !db.configuration.readonly { checkpointer.install(on: db) }
+            }
             let pool = try DatabasePool(path: path, configuration: configuration)
             try migrator.migrate(pool)
-            return CloudDatabase(writer: CloudDatabaseWriter(pool: pool, path: path))
+            return CloudDatabase(writer: CloudDatabaseWriter(pool: pool, path: path, checkpointer: checkpointer))
         } catch {
             throw CloudStartupError.databaseUnavailable(path: path, reason: "\(error)")
         }

@@ -1,14 +1,19 @@
 import GRDB
+import HandsetSQLite
 
 /// The cloud's database pool as the repositories use it: reads as GRDB does them, and writes that return only once
 /// they are on the disk (`GroupCommit`: one `fsync` of the WAL for every write committed meanwhile).
 package final class CloudDatabaseWriter: Sendable {
     private let pool: DatabasePool
     package let commits: GroupCommit
+    /// Checkpoints the WAL in the background; its hook on the writer's connection holds it unretained, so it lives
+    /// as long as the pool.
+    package let checkpointer: WALCheckpointer
 
-    init(pool: DatabasePool, path: String) {
+    init(pool: DatabasePool, path: String, checkpointer: WALCheckpointer) {
         self.pool = pool
         self.commits = GroupCommit(databasePath: path)
+        self.checkpointer = checkpointer
     }
 
     /// A write transaction, acknowledged once durable.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HandsetModel
+import HandsetSQLite
 import HandsetWire
 
 // GRDB has a `Record` class too: the app's record type is spelled `HandsetModel.Record` here.

@@ -2,12 +2,38 @@ import Foundation
 import GRDB
 import HandsetCloudSQLite
 import HandsetCloudStorage
+import HandsetSQLite
 import Testing
 
 @testable import HandsetCloud
 
 @Suite("Group commit (SQLite)")
 struct GroupCommitTests {
+    @Test("writes past a thousand WAL pages leave the checkpoint to the background, not to a commit; nothing is lost")
+    func checkpointsOffTheCommitPath() async throws {
+        let root = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = try DataDirectory.prepare(at: root)
+        let database = try CloudDatabase.open(in: directory)
+        let writer = database.writer
+        try await writer.write { db in try db.execute(sql: "CREATE TABLE probe (n INTEGER PRIMARY KEY, b BLOB)") }
+        // About thirteen pages a write: 120 writes take the log well past SQLite's 1,000-page automatic checkpoint.
+        for n in 0..<120 {
+            try await writer.write { db in
+                try db.execute(sql: "INSERT INTO probe (n, b) VALUES (?, randomblob(50000))", arguments: [n])
+            }
+        }
+        writer.checkpointer.waitUntilIdle()
+        let counts = writer.checkpointer.checkpoints
+        #expect(counts.background >= 1, "\(counts)")
+        #expect(counts.onCommit == 0, "no commit checkpointed itself below the bound: \(counts)")
+        try writer.close()
+        let reopened = try CloudDatabase.open(in: directory)
+        #expect(
+            try await reopened.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM probe") } == 120)
+        try reopened.writer.close()
+    }
+
     @Test("every acknowledged write was flushed; concurrent writes share flushes; the data survives reopening")
     func concurrentWrites() async throws {
         let root = try makeTemporaryDirectory()

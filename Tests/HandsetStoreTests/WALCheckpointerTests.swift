@@ -1,5 +1,6 @@
 import Foundation
 import HandsetModel
+import HandsetSQLite
 import Testing
 
 @testable import HandsetStore

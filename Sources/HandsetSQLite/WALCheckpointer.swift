@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// Checkpoints of the store's write-ahead log, off the path of the commits that fill it.
+/// Checkpoints of a SQLite file's write-ahead log, off the path of the commits that fill it: the device's cache
+/// (`LocalStore`) and the local cloud's database (`CloudDatabase`) both use it.
 ///
 /// SQLite's automatic checkpoint runs inside the commit that takes the log past 1,000 pages: that commit returns only
 /// after the checkpoint has copied the log into the database file and flushed the file. An edit writes a dozen pages
@@ -20,13 +21,13 @@ import GRDBSQLite
 /// Durability does not depend on checkpoints: a commit is durable once its frames are flushed to the log
 /// (`synchronous = FULL`); a checkpoint only moves them into the database file, and flushes that file before the log
 /// may be reused. A checkpoint cut short by a crash is finished by the next one.
-final class WALCheckpointer: @unchecked Sendable {
+package final class WALCheckpointer: @unchecked Sendable {
     /// Log pages after which a commit asks for a background checkpoint (SQLite's own automatic checkpoint's).
-    let threshold: Int32
+    package let threshold: Int32
     /// Log pages after which the committing connection checkpoints itself.
-    let limit: Int32
+    package let limit: Int32
     /// How long the writer must have been quiet before a background checkpoint starts.
-    let quiet: DispatchTimeInterval
+    package let quiet: DispatchTimeInterval
     private let path: String
     private let queue = DispatchQueue(label: "handset.store.checkpoint", qos: .utility)
     private let lock = NSLock()
@@ -37,25 +38,26 @@ final class WALCheckpointer: @unchecked Sendable {
     private var counts = Counts()
 
     /// How many checkpoints ran where, for tests.
-    struct Counts: Equatable {
-        var background = 0
-        var onCommit = 0
+    package struct Counts: Equatable {
+        package var background = 0
+        package var onCommit = 0
     }
 
     /// The defaults: SQLite's threshold; a bound of 10,000 pages (40 MB), about 900 back-to-back edits; 25 ms.
-    init(path: String, threshold: Int32 = 1_000, limit: Int32 = 10_000, quiet: DispatchTimeInterval = .milliseconds(25))
-    {
+    package init(
+        path: String, threshold: Int32 = 1_000, limit: Int32 = 10_000, quiet: DispatchTimeInterval = .milliseconds(25)
+    ) {
         self.path = path
         self.threshold = threshold
         self.limit = limit
         self.quiet = quiet
     }
 
-    var checkpoints: Counts { lock.withLock { counts } }
+    package var checkpoints: Counts { lock.withLock { counts } }
 
     /// Replaces SQLite's automatic checkpoint on a writing connection by this checkpointer. The hook holds this
     /// object unretained: the store that owns both keeps it alive as long as its connections.
-    func install(on db: Database) {
+    package func install(on db: Database) {
         sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passUnretained(self).toOpaque())
     }
 
@@ -107,15 +109,15 @@ final class WALCheckpointer: @unchecked Sendable {
     }
 
     /// Waits (up to ten seconds) for the checkpoint asked for before, for tests.
-    func waitUntilIdle() {
+    package func waitUntilIdle() {
         let deadline = Date().addingTimeInterval(10)
         while lock.withLock({ requested }), Date() < deadline { usleep(1_000) }
         queue.sync {}
     }
 
     /// Holds background checkpoints back (for tests of the bound), until `resume`.
-    func suspend() { queue.suspend() }
-    func resume() { queue.resume() }
+    package func suspend() { queue.suspend() }
+    package func resume() { queue.resume() }
 }
 
 /// SQLite's WAL hook: a C function, with the checkpointer as its context.
