@@ -2,6 +2,7 @@
 
 import shlex
 import subprocess
+import time
 import uuid
 
 from .waiting import wait_until
@@ -37,10 +38,19 @@ class Terminal:
         return self.tmux("capture-pane", "-p", "-t", self.session).stdout
 
     def wait_for(self, text: str, timeout=20.0) -> str:
+        """The screen once it shows `text`. A capture can land while a frame is still being written (the text drawn,
+        the rest of that frame not yet), so the text must still be there in a capture a moment later, which is the
+        one returned: callers assert on the rest of the frame."""
+
+        def settled():
+            if text not in self.screen():
+                return None
+            time.sleep(0.05)
+            later = self.screen()
+            return later if text in later else None
+
         try:
-            # The screen that showed the text is the one returned (a second capture could be a later frame).
-            return wait_until(lambda: (lambda screen: screen if text in screen else None)(self.screen()),
-                              timeout=timeout, what=f"{text!r} on screen")
+            return wait_until(settled, timeout=timeout, what=f"{text!r} on screen")
         except AssertionError:
             raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
