@@ -7,6 +7,24 @@ import Testing
 /// SignUp without a password: allowed where users may sign in with a one-time code, refused elsewhere.
 @Suite("Passwordless sign-up")
 struct PasswordlessSignUpTests {
+    /// The pool lets a code by email be the first factor, and the app client uses USER_AUTH.
+    static func allowEmailCodesFirst(_ client: any TestClientProtocol, _ fixture: CloudFixture) async throws {
+        let pool = try await client.call(
+            "UpdateUserPool",
+            [
+                "UserPoolId": fixture.pool.userPoolId, "MfaConfiguration": "OPTIONAL",
+                "Policies": ["SignInPolicy": ["AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]]],
+            ])
+        #expect(pool.status == .ok, "\(pool.text)")
+        let flows = try await client.call(
+            "UpdateUserPoolClient",
+            [
+                "UserPoolId": fixture.pool.userPoolId, "ClientId": fixture.clientId, "ClientName": "handset",
+                "ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            ])
+        #expect(flows.status == .ok, "\(flows.text)")
+    }
+
     @Test("refused in a password-only pool; in a pool with EMAIL_OTP, the account is created and confirmed")
     func signUpWithoutPassword() async throws {
         try await withCloud(demo: false) { client, fixture in
@@ -53,20 +71,7 @@ struct PasswordlessSignUpTests {
     func passwordlessUserIsNotOfferedThePassword() async throws {
         try await withCloud(demo: false) { client, fixture in
             let poolId = fixture.pool.userPoolId
-            let pool = try await client.call(
-                "UpdateUserPool",
-                [
-                    "UserPoolId": poolId, "MfaConfiguration": "OPTIONAL",
-                    "Policies": ["SignInPolicy": ["AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]]],
-                ])
-            #expect(pool.status == .ok, "\(pool.text)")
-            let flows = try await client.call(
-                "UpdateUserPoolClient",
-                [
-                    "UserPoolId": poolId, "ClientId": fixture.clientId, "ClientName": "handset",
-                    "ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-                ])
-            #expect(flows.status == .ok, "\(flows.text)")
+            try await Self.allowEmailCodesFirst(client, fixture)
             for (username, password) in [("nopass", nil), ("withpass", "With-A-Password-1!")] {
                 var request: [String: Any] = [
                     "ClientId": fixture.clientId, "Username": username,
@@ -124,21 +129,7 @@ struct PasswordlessSignUpTests {
     @Test("ChangePassword without PreviousPassword sets a passwordless user's first password; others must give theirs")
     func passwordlessUserSetsAPassword() async throws {
         try await withCloud(demo: false) { client, fixture in
-            let poolId = fixture.pool.userPoolId
-            let pool = try await client.call(
-                "UpdateUserPool",
-                [
-                    "UserPoolId": poolId, "MfaConfiguration": "OPTIONAL",
-                    "Policies": ["SignInPolicy": ["AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]]],
-                ])
-            #expect(pool.status == .ok, "\(pool.text)")
-            let flows = try await client.call(
-                "UpdateUserPoolClient",
-                [
-                    "UserPoolId": poolId, "ClientId": fixture.clientId, "ClientName": "handset",
-                    "ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-                ])
-            #expect(flows.status == .ok, "\(flows.text)")
+            try await Self.allowEmailCodesFirst(client, fixture)
             let signedUp = try await client.call(
                 "SignUp",
                 [
