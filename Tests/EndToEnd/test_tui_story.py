@@ -77,9 +77,7 @@ def size(terminal):
 
 def lines(terminal, escapes=False):
     """The pane, one string per row (all rows, also empty ones); with `escapes`, SGR sequences kept."""
-    args = ["capture-pane", "-p", "-t", terminal.session] + (["-e"] if escapes else [])
-    text = terminal.tmux(*args).stdout
-    rows = text.split("\n")
+    rows = terminal.capture(escapes=escapes).split("\n")
     _, height = size(terminal)
     return (rows + [""] * height)[:height]
 
@@ -487,7 +485,7 @@ def test_tina_uses_handset_on_her_laptop(bin_dir, fixed_cloud, workdir, client_e
             terminal.wait_for("Enter open")
             terminal.press("Enter")
             wait_until(lambda: lines(terminal)[2].strip() == "Book flights to Lisbon", timeout=5, what="the detail")
-            assert detail_value(terminal, "Notes") == "Window seat, morning flight"
+            wait_detail(terminal, "Notes", "Window seat, morning flight", timeout=5)  # the frame's last rows drawn
             assert detail_value(terminal, "Status") == "doing"
             assert detail_value(terminal, "Priority") == "1"
             assert detail_value(terminal, "Version") == "1"

@@ -35,7 +35,23 @@ class Terminal:
         self.tmux("set-option", "-t", self.session, "escape-time", "0")
 
     def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
+        return self.capture()
+
+    def capture(self, escapes=False) -> str:
+        """The pane as text (with `escapes`, SGR sequences kept), once two captures a moment apart agree.
+
+        curses writes a frame in several writes and tmux draws each as it arrives, so a single capture can hold half a
+        frame: the new title drawn, the fields under it not yet (a story step once read the detail screen's title and
+        found no Notes row). Callers read whole frames."""
+        args = ["capture-pane", "-p", "-t", self.session] + (["-e"] if escapes else [])
+        previous = self.tmux(*args).stdout
+        for _ in range(20):
+            time.sleep(0.02)
+            current = self.tmux(*args).stdout
+            if current == previous:
+                return current
+            previous = current
+        return previous
 
     def wait_for(self, text: str, timeout=20.0) -> str:
         """The screen once it shows `text`. A capture can land while a frame is still being written (the text drawn,
