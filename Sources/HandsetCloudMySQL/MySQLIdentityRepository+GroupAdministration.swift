@@ -52,29 +52,32 @@ extension MySQLIdentityRepository {
     // MARK: Sign-in events
 
     package func recordAuthEvent(_ event: AuthEvent) async throws {
-        try await pool.transaction { db in
+        try await pool.transaction { db in try Self.insert(event, db: db) }
+    }
+
+    /// Adds an event and drops the user's oldest beyond `AuthEvent.retained`, inside the caller's transaction.
+    static func insert(_ event: AuthEvent, db: MySQLConnection) throws {
+        try db.execute(
+            """
+            INSERT INTO handset_auth_events (event_id, user_sub, event_type, response, challenges, client_id,
+                created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(event.eventId), .text(event.sub), .text(event.type), .text(event.response.rawValue),
+                .text(event.challengesText), MySQLValue(event.clientId), .dateTime(event.createdAt),
+            ])
+        // Each user keeps their newest events only: the oldest beyond the limit go.
+        let old = try db.execute(
+            """
+            SELECT event_id FROM handset_auth_events WHERE user_sub = ?
+            ORDER BY created_at DESC, event_id DESC LIMIT 10 OFFSET ?
+            """,
+            [.text(event.sub), .int(Int64(AuthEvent.retained))]
+        ).rows
+        for row in old {
             try db.execute(
-                """
-                INSERT INTO handset_auth_events (event_id, user_sub, event_type, response, challenges, client_id,
-                    created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(event.eventId), .text(event.sub), .text(event.type), .text(event.response.rawValue),
-                    .text(event.challengesText), MySQLValue(event.clientId), .dateTime(event.createdAt),
-                ])
-            // Each user keeps their newest events only: the oldest beyond the limit go.
-            let old = try db.execute(
-                """
-                SELECT event_id FROM handset_auth_events WHERE user_sub = ?
-                ORDER BY created_at DESC, event_id DESC LIMIT 10 OFFSET ?
-                """,
-                [.text(event.sub), .int(Int64(AuthEvent.retained))]
-            ).rows
-            for row in old {
-                try db.execute(
-                    "DELETE FROM handset_auth_events WHERE event_id = ?", [.text(try row.string("event_id"))])
-            }
+                "DELETE FROM handset_auth_events WHERE event_id = ?", [.text(try row.string("event_id"))])
         }
     }
 

@@ -126,7 +126,7 @@ extension MySQLIdentityRepository {
         }
     }
 
-    private static func insert(_ token: StoredRefreshToken, db: MySQLConnection) throws {
+    static func insert(_ token: StoredRefreshToken, db: MySQLConnection) throws {
         try db.execute(
             """
             INSERT INTO handset_refresh_tokens (token_hash, user_sub, client_id, auth_time, origin_jti, event_id,
@@ -194,9 +194,7 @@ extension MySQLIdentityRepository {
     }
 
     package func attemptSucceeded(subject: String, kind: LockoutKind) async throws {
-        try await pool.write(
-            "DELETE FROM handset_sign_in_failures WHERE subject = ? AND kind = ?",
-            [.text(Self.counterSubject(subject)), .text(kind.rawValue)])
+        try await pool.transaction { db in try Self.clear(LockoutCounter(subject, kind), db: db) }
     }
 
     package func lockedUntil(subject: String, kind: LockoutKind, now: Date) async throws -> Date? {

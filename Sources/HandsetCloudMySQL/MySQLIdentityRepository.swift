@@ -95,19 +95,7 @@ package struct MySQLIdentityRepository: IdentityRepository {
     }
 
     package func acceptTOTPStep(sub: String, step: Int64) async throws -> Bool {
-        try await pool.transaction { db in
-            let matched = try db.execute(
-                """
-                UPDATE handset_users SET totp_last_step = ?
-                WHERE sub = ? AND (totp_last_step IS NULL OR totp_last_step < ?)
-                """, [.int(step), .text(sub), .int(step)]
-            ).affectedRows
-            guard matched == 1 else { return false }
-            try db.execute(
-                "DELETE FROM handset_sign_in_failures WHERE subject = ? AND kind = ?",
-                [.text(Self.counterSubject(sub)), .text(LockoutKind.mfa.rawValue)])
-            return true
-        }
+        try await completeSignIn(SignInCompletion(sub: sub, totpStep: step, clearedCounters: [.init(sub, .mfa)]))
     }
 
     // MARK: Groups

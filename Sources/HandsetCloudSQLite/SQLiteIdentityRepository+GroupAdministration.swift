@@ -53,25 +53,28 @@ extension SQLiteIdentityRepository {
     // MARK: Sign-in events
 
     package func recordAuthEvent(_ event: AuthEvent) async throws {
-        try await database.writer.write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO auth_events (event_id, user_sub, event_type, response, challenges, client_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                event.eventId, event.sub, event.type, event.response.rawValue, event.challengesText,
-                event.clientId, Self.microseconds(event.createdAt),
-            ])
-            // Each user keeps their newest events only.
-            try db.cachedStatement(
-                sql: """
-                    DELETE FROM auth_events WHERE user_sub = ? AND event_id NOT IN (
-                        SELECT event_id FROM auth_events WHERE user_sub = ?
-                        ORDER BY created_at DESC, event_id DESC LIMIT ?)
-                    """
-            ).execute(arguments: [event.sub, event.sub, AuthEvent.retained])
-        }
+        try await database.writer.write { db in try Self.insert(event, db: db) }
+    }
+
+    /// Adds an event and drops the user's oldest beyond `AuthEvent.retained`, inside the caller's transaction.
+    static func insert(_ event: AuthEvent, db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO auth_events (event_id, user_sub, event_type, response, challenges, client_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            event.eventId, event.sub, event.type, event.response.rawValue, event.challengesText,
+            event.clientId, Self.microseconds(event.createdAt),
+        ])
+        // Each user keeps their newest events only.
+        try db.cachedStatement(
+            sql: """
+                DELETE FROM auth_events WHERE user_sub = ? AND event_id NOT IN (
+                    SELECT event_id FROM auth_events WHERE user_sub = ?
+                    ORDER BY created_at DESC, event_id DESC LIMIT ?)
+                """
+        ).execute(arguments: [event.sub, event.sub, AuthEvent.retained])
     }
 
     /// Event times are kept to the microsecond, as on MySQL (`DATETIME(6)`), so that a position read back from an

@@ -42,10 +42,7 @@ extension SQLiteIdentityRepository {
 
     /// A correct credential: the counter and any lock it set start over.
     package func attemptSucceeded(subject: String, kind: LockoutKind) async throws {
-        try await database.writer.write { db in
-            try db.cachedStatement(sql: "DELETE FROM sign_in_failures WHERE subject = ? AND kind = ?").execute(
-                arguments: [subject, kind.rawValue])
-        }
+        try await database.writer.write { db in try Self.clear(LockoutCounter(subject, kind), db: db) }
     }
 
     /// The end of a running lockout, without counting anything.

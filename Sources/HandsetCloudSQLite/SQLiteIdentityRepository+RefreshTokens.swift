@@ -66,7 +66,7 @@ extension SQLiteIdentityRepository {
         }
     }
 
-    private static func insert(_ token: StoredRefreshToken, db: Database) throws {
+    static func insert(_ token: StoredRefreshToken, db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO refresh_tokens (

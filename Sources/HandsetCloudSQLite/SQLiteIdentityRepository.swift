@@ -86,18 +86,7 @@ package struct SQLiteIdentityRepository: IdentityRepository {
     /// Atomic, so two requests with the same code cannot both pass. An accepted code also clears the user's MFA
     /// failure counter, in the same transaction.
     package func acceptTOTPStep(sub: String, step: Int64) async throws -> Bool {
-        try await database.writer.write { db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE users SET totp_last_step = ?
-                    WHERE sub = ? AND (totp_last_step IS NULL OR totp_last_step < ?)
-                    """
-            ).execute(arguments: [step, sub, step])
-            guard db.changesCount == 1 else { return false }
-            try db.cachedStatement(sql: "DELETE FROM sign_in_failures WHERE subject = ? AND kind = ?").execute(
-                arguments: [sub, LockoutKind.mfa.rawValue])
-            return true
-        }
+        try await completeSignIn(SignInCompletion(sub: sub, totpStep: step, clearedCounters: [.init(sub, .mfa)]))
     }
 
     // MARK: Groups

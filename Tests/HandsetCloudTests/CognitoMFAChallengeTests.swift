@@ -48,6 +48,54 @@ struct CognitoMFAChallengeTests {
         }
     }
 
+    @Test(
+        "one TOTP code on two sessions at once: one signs in, the other is refused, writes nothing, keeps its session",
+        arguments: TestBackend.allCases)
+    func parallelTOTPReplay(backend: TestBackend) async throws {
+        try await withCloud(CloudOptions(backend: backend)) { client, fixture in
+            let identity = fixture.storage.identity
+            let tina = try #require(try await identity.user(named: "tina"))
+            let passesBefore = try await identity.authEvents(sub: tina.sub, before: nil, limit: 50)
+                .filter { $0.response == .pass }.count
+            var sessions: [String] = []
+            for _ in 0..<2 {
+                let challenge = try await client.srpSignIn("tina", "Authenticator-42!", fixture: fixture)
+                    .challenge("SOFTWARE_TOKEN_MFA")
+                sessions.append(try #require(challenge.session))
+            }
+            let code = fixture.totp()
+            let answers = try await withThrowingTaskGroup(of: (String, TestResponse).self) { group in
+                for session in sessions {
+                    group.addTask {
+                        let answer = try await client.respond(
+                            "SOFTWARE_TOKEN_MFA", session: session,
+                            responses: ["USERNAME": "tina", "SOFTWARE_TOKEN_MFA_CODE": code], fixture: fixture)
+                        return (session, answer)
+                    }
+                }
+                return try await group.reduce(into: [(String, TestResponse)]()) { $0.append($1) }
+            }
+            let signedIn = answers.filter { (try? $0.1.authResponse)?.authenticationResult != nil }
+            try #require(signedIn.count == 1, "exactly one answer signs in")
+            let refused = try #require(answers.first { (try? $0.1.authResponse)?.authenticationResult == nil })
+            try refused.1.expectError("CodeMismatchException", "already been used")
+
+            let passes = try await identity.authEvents(sub: tina.sub, before: nil, limit: 50)
+                .filter { $0.response == .pass }
+            #expect(passes.count == passesBefore + 1, "the refused answer recorded no sign-in")
+            let refreshToken = try #require(try signedIn[0].1.tokens().refreshToken)
+            let stored = try #require(try await identity.refreshToken(hash: RefreshTokenSecret.hash(refreshToken)))
+            #expect(stored.session.eventId == passes.first?.eventId)
+
+            // The refused answer's session was given back: the next code signs in with it.
+            _ = try await client.respond(
+                "SOFTWARE_TOKEN_MFA", session: refused.0,
+                responses: ["USERNAME": "tina", "SOFTWARE_TOKEN_MFA_CODE": fixture.totp(offsetSteps: 1)],
+                fixture: fixture
+            ).tokens()
+        }
+    }
+
     @Test("EMAIL_OTP: the code goes to the mailbox; a wrong code may be retried within the session")
     func emailOTP() async throws {
         try await withCloud { client, fixture in

@@ -16,11 +16,19 @@ struct AuthEventLog: Sendable {
         eventId: String? = nil
     ) async throws {
         try await pool.store.recordAuthEvent(
-            AuthEvent(
-                eventId: eventId ?? UUID().uuidString.lowercased(), sub: user.sub, type: "SignIn",
-                response: passed ? .pass : .fail,
-                challenges: checked.map { AuthEvent.ChallengeResult(challenge: $0.key.rawValue, succeeded: $0.value) },
-                clientId: clientId, createdAt: pool.now()))
+            event(user, passed: passed, checked: checked, clientId: clientId, eventId: eventId))
+    }
+
+    /// The event `signIn` records, for a caller that writes it with more in one transaction.
+    func event(
+        _ user: PoolUser, passed: Bool, checked: KeyValuePairs<Credential, Bool>, clientId: String,
+        eventId: String? = nil
+    ) -> AuthEvent {
+        AuthEvent(
+            eventId: eventId ?? UUID().uuidString.lowercased(), sub: user.sub, type: "SignIn",
+            response: passed ? .pass : .fail,
+            challenges: checked.map { AuthEvent.ChallengeResult(challenge: $0.key.rawValue, succeeded: $0.value) },
+            clientId: clientId, createdAt: pool.now())
     }
 }
 

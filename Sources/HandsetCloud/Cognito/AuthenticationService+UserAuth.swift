@@ -135,11 +135,11 @@ extension AuthenticationService {
             guard let expected = session.state.codeHash,
                 OneTimeCode.matches(code, hash: expected, context: session.idHash)
             else { throw CognitoError.mfaCodeMismatch }
-            try await pool.store.attemptSucceeded(subject: user.sub, kind: .mfa)
         } catch {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw error
         }
-        return .authenticated(user)
+        // The counter's reset is written with the sign-in's event and refresh token.
+        return .authenticated(user, pending: PendingSignInWrites(clearedCounters: [LockoutCounter(user.sub, .mfa)]))
     }
 }

@@ -22,11 +22,27 @@ struct AuthenticationService: Sendable {
 
     /// Where a sign-in stands after a step: another challenge to answer, or a user who has proven who they are.
     /// Cognito's API turns the latter into tokens at once; managed login turns it into an authorization code.
+    /// `pending`: what the last step has yet to write, with the sign-in's event (and refresh token).
     enum SignInStep: Sendable {
         case challenge(AuthResponse)
-        case authenticated(PoolUser)
+        case authenticated(PoolUser, pending: PendingSignInWrites)
         /// Signed in on a device that proved itself (DEVICE_PASSWORD_VERIFIER): the tokens name it.
-        case authenticatedOnDevice(PoolUser, deviceKey: String)
+        case authenticatedOnDevice(PoolUser, deviceKey: String, pending: PendingSignInWrites)
+
+        static func authenticated(_ user: PoolUser) -> SignInStep { .authenticated(user, pending: .none) }
+        static func authenticatedOnDevice(_ user: PoolUser, deviceKey: String) -> SignInStep {
+            .authenticatedOnDevice(user, deviceKey: deviceKey, pending: .none)
+        }
+
+        /// The same step with `pending` to write as well.
+        func writing(_ pending: PendingSignInWrites) -> SignInStep {
+            switch self {
+            case .challenge: self
+            case .authenticated(let user, _): .authenticated(user, pending: pending)
+            case .authenticatedOnDevice(let user, let key, _):
+                .authenticatedOnDevice(user, deviceKey: key, pending: pending)
+            }
+        }
     }
 
     enum Challenge {
@@ -372,6 +388,9 @@ struct AuthenticationService: Sendable {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw CognitoError.invalidParameter("Missing required parameter \(codeName)")
         }
+        // The step's use and the counter's reset are written with the sign-in's event and refresh token.
+        var pending = PendingSignInWrites(
+            clearedCounters: [LockoutCounter(user.sub, .mfa)], claimedSession: session.idHash)
         do {
             try await pool.beginAttempt(user.sub, .mfa, locked: .mfaAttemptsExceeded)
             switch factor {
@@ -379,14 +398,11 @@ struct AuthenticationService: Sendable {
                 guard let secret = user.mfa.totpSecret, user.mfa.totpVerified,
                     let step = TOTP.matchingStep(code: code, secret: secret, at: pool.now())
                 else { throw CognitoError.mfaCodeMismatch }
-                guard try await pool.store.acceptTOTPStep(sub: user.sub, step: step) else {
-                    throw CognitoError.totpReplayed
-                }
+                pending.totpStep = step
             case .sms, .email:
                 guard let expected = session.state.codeHash,
                     OneTimeCode.matches(code, hash: expected, context: session.idHash)
                 else { throw CognitoError.mfaCodeMismatch }
-                try await pool.store.attemptSucceeded(subject: user.sub, kind: .mfa)
             }
         } catch {
             try await pool.store.releaseSession(idHash: session.idHash)
@@ -396,7 +412,9 @@ struct AuthenticationService: Sendable {
             }
             throw error
         }
-        return session.state.provenDeviceKey.map { .authenticatedOnDevice(user, deviceKey: $0) } ?? .authenticated(user)
+        return session.state.provenDeviceKey.map {
+            .authenticatedOnDevice(user, deviceKey: $0, pending: pending)
+        } ?? .authenticated(user, pending: pending)
     }
 
     private func answerSelectMFAType(
@@ -499,9 +517,9 @@ struct AuthenticationService: Sendable {
     private func tokens(for step: SignInStep, client: AppClient) async throws -> AuthResponse {
         switch step {
         case .challenge(let response): return response
-        case .authenticated(let user): return try await signedIn(user, client: client)
-        case .authenticatedOnDevice(let user, let deviceKey):
-            return try await signedIn(user, client: client, provenDevice: deviceKey)
+        case .authenticated(let user, let pending): return try await signedIn(user, client: client, pending: pending)
+        case .authenticatedOnDevice(let user, let deviceKey, let pending):
+            return try await signedIn(user, client: client, provenDevice: deviceKey, pending: pending)
         }
     }
 
@@ -513,22 +531,53 @@ struct AuthenticationService: Sendable {
     /// The end of every successful sign-in: ID, access and refresh tokens for a new sign-in session. When the pool
     /// tracks devices, the tokens name the device: the one that proved itself, else a new key handed out as
     /// `NewDeviceMetadata` for the client to confirm.
-    func signedIn(_ user: PoolUser, client: AppClient, provenDevice: String? = nil) async throws -> AuthResponse {
+    /// The last step's pending writes, the `Pass` event and the refresh token are one transaction, committed before
+    /// the tokens are answered.
+    func signedIn(
+        _ user: PoolUser, client: AppClient, provenDevice: String? = nil, pending: PendingSignInWrites = .none
+    ) async throws -> AuthResponse {
         let session = SignInSession.new(at: pool.now())
         let newDevice = provenDevice == nil ? newDeviceMetadata(for: user) : nil
         let issued = try await pool.tokens.issueTokens(
             for: user, clientId: client.clientId, session: session,
             deviceKey: provenDevice ?? newDevice?.deviceKey)
-        try await AuthEventLog(pool: pool).signIn(
-            user, passed: true, checked: [.password: true], clientId: client.clientId, eventId: session.eventId)
         let refreshToken = RefreshTokenSecret.generate()
-        try await pool.store.storeRefreshToken(
-            refreshRecord(refreshToken, user: user, client: client, session: session))
+        try await complete(
+            user, pending: pending, client: client, eventId: session.eventId,
+            refreshToken: refreshRecord(refreshToken, user: user, client: client, session: session))
         return AuthResponse(
             authenticationResult: AuthenticationResult(
                 accessToken: issued.accessToken, idToken: issued.idToken, refreshToken: refreshToken,
                 expiresIn: issued.expiresIn, newDeviceMetadata: newDevice),
             challengeParameters: [:])
+    }
+
+    /// Ends a passed sign-in without tokens (managed login hands out an authorization code next): the last step's
+    /// pending writes and the `Pass` event, one transaction.
+    func complete(_ step: SignInStep, client: AppClient) async throws {
+        switch step {
+        case .challenge: return
+        case .authenticated(let user, let pending), .authenticatedOnDevice(let user, _, let pending):
+            try await complete(
+                user, pending: pending, client: client, eventId: UUID().uuidString.lowercased(), refreshToken: nil)
+        }
+    }
+
+    /// Writes a passed sign-in; throws `totpReplayed` (the session given back, nothing written) when its TOTP step
+    /// was used meanwhile.
+    private func complete(
+        _ user: PoolUser, pending: PendingSignInWrites, client: AppClient, eventId: String,
+        refreshToken: StoredRefreshToken?
+    ) async throws {
+        let completion = SignInCompletion(
+            sub: user.sub, totpStep: pending.totpStep, clearedCounters: pending.clearedCounters,
+            event: AuthEventLog(pool: pool).event(
+                user, passed: true, checked: [.password: true], clientId: client.clientId, eventId: eventId),
+            refreshToken: refreshToken)
+        guard try await pool.store.completeSignIn(completion) else {
+            if let claimed = pending.claimedSession { try await pool.store.releaseSession(idHash: claimed) }
+            throw CognitoError.totpReplayed
+        }
     }
 
     private func refreshRecord(

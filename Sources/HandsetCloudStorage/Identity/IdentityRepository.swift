@@ -14,6 +14,11 @@ package protocol IdentityRepository: UserRepository, ChallengeSessionRepository,
 
     /// Row counts of the tables requests can grow (for tests and diagnostics).
     func rowCounts() async throws -> (sessions: Int, failures: Int)
+
+    /// Commits what a passed sign-in writes (see `SignInCompletion`) in one transaction. False, with nothing
+    /// written, when its TOTP step is not later than every step accepted before (of concurrent completions with one
+    /// step, on any instances, exactly one is true). An empty completion writes nothing and is true.
+    func completeSignIn(_ completion: SignInCompletion) async throws -> Bool
 }
 
 extension IdentityRepository {

@@ -110,11 +110,11 @@ extension HostedUIController {
         continuation: SignInContinuation, session: BrowserSession
     ) async throws -> Response {
         switch step {
-        case .authenticated(let user), .authenticatedOnDevice(let user, _):
+        case .authenticated(let user, _), .authenticatedOnDevice(let user, _, _):
             // A sign-in on these pages is one of the user's sign-ins (AdminListUserAuthEvents), as one through the
-            // API is; a wrong password or code was recorded where it was checked.
-            try await AuthEventLog(pool: pool).signIn(
-                user, passed: true, checked: [.password: true], clientId: client.clientId)
+            // API is; a wrong password or code was recorded where it was checked. Its event is written with what
+            // the last step left to write (the TOTP step's use), as through the API.
+            try await authentication.complete(step, client: client)
             let (signedIn, cookie) = try await signedIn(user, replacing: session)
             return try await finish(continuation, session: signedIn, cookie: cookie)
         case .challenge(let answer):
