@@ -22,23 +22,44 @@ extension MySQLIdentityRepository {
 
     /// The conditional UPDATE decides: of concurrent claims on any instances, only one matches `used = 0`.
     package func claimSession(idHash: String, now: Date) async throws -> ChallengeSession? {
+        try await pool.transaction { db in try Self.claim(idHash: idHash, now: now, db: db) }
+    }
+
+    /// Claims, then counts under the counter row's lock, in one transaction; a locked counter gives the claim back
+    /// before the transaction ends.
+    package func claimSession(
+        idHash: String, now: Date, countingAttempt counter: @escaping @Sendable (ChallengeSession) -> LockoutCounter?,
+        policy: LockoutPolicy
+    ) async throws -> SessionClaim {
         try await pool.transaction { db in
-            try db.execute(
-                "DELETE FROM handset_auth_sessions WHERE expires_at < ?", [.dateTime(now.addingTimeInterval(-3600))])
-            let matched = try db.execute(
-                "UPDATE handset_auth_sessions SET used = 1 WHERE id_hash = ? AND used = 0 AND expires_at > ?",
-                [.text(idHash), .dateTime(now)]
-            ).affectedRows
-            guard matched == 1,
-                let row = try db.execute("SELECT * FROM handset_auth_sessions WHERE id_hash = ?", [.text(idHash)])
-                    .rows.first
-            else { return nil }
-            return ChallengeSession(
-                idHash: try row.string("id_hash"), clientId: try row.string("client_id"),
-                username: try row.string("username"), userSub: try row.optionalString("user_sub"),
-                challenge: try row.string("challenge"), state: ChallengeState(encoded: try row.string("state")),
-                createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"))
+            guard let session = try Self.claim(idHash: idHash, now: now, db: db) else { return .unavailable }
+            if let counter = counter(session),
+                case .locked(let until) = try Self.countAttempt(
+                    subject: counter.subject, kind: counter.kind, now: now, policy: policy, db: db)
+            {
+                try db.execute("UPDATE handset_auth_sessions SET used = 0 WHERE id_hash = ?", [.text(idHash)])
+                return .locked(until: until)
+            }
+            return .claimed(session)
         }
+    }
+
+    static func claim(idHash: String, now: Date, db: MySQLConnection) throws -> ChallengeSession? {
+        try db.execute(
+            "DELETE FROM handset_auth_sessions WHERE expires_at < ?", [.dateTime(now.addingTimeInterval(-3600))])
+        let matched = try db.execute(
+            "UPDATE handset_auth_sessions SET used = 1 WHERE id_hash = ? AND used = 0 AND expires_at > ?",
+            [.text(idHash), .dateTime(now)]
+        ).affectedRows
+        guard matched == 1,
+            let row = try db.execute("SELECT * FROM handset_auth_sessions WHERE id_hash = ?", [.text(idHash)])
+                .rows.first
+        else { return nil }
+        return ChallengeSession(
+            idHash: try row.string("id_hash"), clientId: try row.string("client_id"),
+            username: try row.string("username"), userSub: try row.optionalString("user_sub"),
+            challenge: try row.string("challenge"), state: ChallengeState(encoded: try row.string("state")),
+            createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"))
     }
 
     package func releaseSession(idHash: String) async throws {
@@ -167,30 +188,37 @@ extension MySQLIdentityRepository {
         subject: String, kind: LockoutKind, now: Date, policy: LockoutPolicy
     ) async throws -> AttemptDecision {
         try await pool.transaction { db in
-            let key: [MySQLValue] = [.text(Self.counterSubject(subject)), .text(kind.rawValue)]
-            try db.execute(
-                """
-                INSERT INTO handset_sign_in_failures (subject, kind, failures, locked_until, last_attempt_at)
-                VALUES (?, ?, 0, NULL, ?) ON DUPLICATE KEY UPDATE failures = failures
-                """, key + [.dateTime(now)])
-            guard
-                let row = try db.execute(
-                    "SELECT failures, locked_until, last_attempt_at FROM handset_sign_in_failures "
-                        + "WHERE subject = ? AND kind = ? FOR UPDATE", key
-                ).rows.first
-            else { throw MySQLError(.typeMismatch, message: "the lockout counter vanished") }
-            var failures = try row.int(0)
-            if let lockedUntil = try row.optionalDate(1), now < lockedUntil { return .locked(until: lockedUntil) }
-            if now.timeIntervalSince(try row.date(2)) >= policy.resetAfter { failures = 0 }
-            failures += 1
-            let lock = policy.lockDuration(afterFailures: failures).map { now.addingTimeInterval($0) }
-            try db.execute(
-                """
-                UPDATE handset_sign_in_failures SET failures = ?, locked_until = ?, last_attempt_at = ?
-                WHERE subject = ? AND kind = ?
-                """, [.int(Int64(failures)), lock.map { .dateTime($0) } ?? .null, .dateTime(now)] + key)
-            return .allowed
+            try Self.countAttempt(subject: subject, kind: kind, now: now, policy: policy, db: db)
         }
+    }
+
+    /// `beginAttempt` inside the caller's transaction.
+    static func countAttempt(
+        subject: String, kind: LockoutKind, now: Date, policy: LockoutPolicy, db: MySQLConnection
+    ) throws -> AttemptDecision {
+        let key: [MySQLValue] = [.text(Self.counterSubject(subject)), .text(kind.rawValue)]
+        try db.execute(
+            """
+            INSERT INTO handset_sign_in_failures (subject, kind, failures, locked_until, last_attempt_at)
+            VALUES (?, ?, 0, NULL, ?) ON DUPLICATE KEY UPDATE failures = failures
+            """, key + [.dateTime(now)])
+        guard
+            let row = try db.execute(
+                "SELECT failures, locked_until, last_attempt_at FROM handset_sign_in_failures "
+                    + "WHERE subject = ? AND kind = ? FOR UPDATE", key
+            ).rows.first
+        else { throw MySQLError(.typeMismatch, message: "the lockout counter vanished") }
+        var failures = try row.int(0)
+        if let lockedUntil = try row.optionalDate(1), now < lockedUntil { return .locked(until: lockedUntil) }
+        if now.timeIntervalSince(try row.date(2)) >= policy.resetAfter { failures = 0 }
+        failures += 1
+        let lock = policy.lockDuration(afterFailures: failures).map { now.addingTimeInterval($0) }
+        try db.execute(
+            """
+            UPDATE handset_sign_in_failures SET failures = ?, locked_until = ?, last_attempt_at = ?
+            WHERE subject = ? AND kind = ?
+            """, [.int(Int64(failures)), lock.map { .dateTime($0) } ?? .null, .dateTime(now)] + key)
+        return .allowed
     }
 
     package func attemptSucceeded(subject: String, kind: LockoutKind) async throws {

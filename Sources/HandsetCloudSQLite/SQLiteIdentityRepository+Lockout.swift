@@ -13,31 +13,38 @@ extension SQLiteIdentityRepository {
     ) async throws
         -> AttemptDecision
     {
-        let time = now.timeIntervalSince1970
-        return try await database.writer.write { db in
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM sign_in_failures WHERE subject = ? AND kind = ?"),
-                arguments: [subject, kind.rawValue])
-            var failures: Int = row?["failures"] ?? 0
-            let lockedUntil: Double? = row?["locked_until"]
-            let lastAttempt: Double = row?["last_attempt_at"] ?? time
-            if let lockedUntil, time < lockedUntil {
-                return .locked(until: Date(timeIntervalSince1970: lockedUntil))
-            }
-            if time - lastAttempt >= policy.resetAfter { failures = 0 }
-            failures += 1
-            let lock = policy.lockDuration(afterFailures: failures).map { time + $0 }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO sign_in_failures (subject, kind, failures, locked_until, last_attempt_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (subject, kind) DO UPDATE SET
-                        failures = excluded.failures, locked_until = excluded.locked_until,
-                        last_attempt_at = excluded.last_attempt_at
-                    """
-            ).execute(arguments: [subject, kind.rawValue, failures, lock, time])
-            return .allowed
+        try await database.writer.write { db in
+            try Self.countAttempt(subject: subject, kind: kind, now: now, policy: policy, db: db)
         }
+    }
+
+    /// `beginAttempt` inside the caller's transaction.
+    static func countAttempt(
+        subject: String, kind: LockoutKind, now: Date, policy: LockoutPolicy, db: Database
+    ) throws -> AttemptDecision {
+        let time = now.timeIntervalSince1970
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM sign_in_failures WHERE subject = ? AND kind = ?"),
+            arguments: [subject, kind.rawValue])
+        var failures: Int = row?["failures"] ?? 0
+        let lockedUntil: Double? = row?["locked_until"]
+        let lastAttempt: Double = row?["last_attempt_at"] ?? time
+        if let lockedUntil, time < lockedUntil {
+            return .locked(until: Date(timeIntervalSince1970: lockedUntil))
+        }
+        if time - lastAttempt >= policy.resetAfter { failures = 0 }
+        failures += 1
+        let lock = policy.lockDuration(afterFailures: failures).map { time + $0 }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO sign_in_failures (subject, kind, failures, locked_until, last_attempt_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (subject, kind) DO UPDATE SET
+                    failures = excluded.failures, locked_until = excluded.locked_until,
+                    last_attempt_at = excluded.last_attempt_at
+                """
+        ).execute(arguments: [subject, kind.rawValue, failures, lock, time])
+        return .allowed
     }
 
     /// A correct credential: the counter and any lock it set start over.

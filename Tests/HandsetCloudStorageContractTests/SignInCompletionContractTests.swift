@@ -111,3 +111,86 @@ struct SignInCompletionContractTests {
         }
     }
 }
+
+/// `claimSession(idHash:now:countingAttempt:policy:)` on every backend: an answer's claim and its attempt's count
+/// are one transaction; a locked counter leaves the session unclaimed; of parallel answers one claims and only it
+/// is counted.
+@Suite("Contract: a session's claim with its attempt")
+struct CountedClaimContractTests {
+    static let mfa: @Sendable (ChallengeSession) -> LockoutCounter? = { session in
+        session.userSub.map { LockoutCounter($0, .mfa) }
+    }
+
+    @Test(
+        "the claim counts one attempt; a taken session counts none; a session may name no counter",
+        arguments: StorageBackend.allCases)
+    func claimCounts(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let identity = storage.identity
+            let session = IdentityContractTests.session("c1")
+            try await identity.createSession(session)
+            #expect(
+                try await identity.claimSession(
+                    idHash: "c1", now: testEpoch, countingAttempt: Self.mfa, policy: .cognito)
+                    == .claimed(session))
+            #expect(try await identity.failureCount(subject: "sub-frank", kind: .mfa) == 1)
+            #expect(
+                try await identity.claimSession(
+                    idHash: "c1", now: testEpoch, countingAttempt: Self.mfa, policy: .cognito)
+                    == .unavailable)
+            #expect(
+                try await identity.claimSession(
+                    idHash: "none", now: testEpoch, countingAttempt: Self.mfa, policy: .cognito)
+                    == .unavailable)
+            #expect(try await identity.failureCount(subject: "sub-frank", kind: .mfa) == 1, "nothing claimed: no count")
+
+            try await identity.createSession(IdentityContractTests.session("c2"))
+            #expect(
+                try await identity.claimSession(
+                    idHash: "c2", now: testEpoch, countingAttempt: { _ in nil }, policy: .cognito) != .unavailable)
+            #expect(try await identity.failureCount(subject: "sub-frank", kind: .mfa) == 1)
+        }
+    }
+
+    @Test(
+        "while the counter is locked the session stays unclaimed and nothing is counted",
+        arguments: StorageBackend.allCases)
+    func lockedLeavesSession(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let identity = storage.identity
+            let session = IdentityContractTests.session("l1")
+            try await identity.createSession(session)
+            for _ in 0..<5 {
+                _ = try await identity.beginAttempt(subject: "sub-frank", kind: .mfa, now: testEpoch)
+            }
+            let claim = try await identity.claimSession(
+                idHash: "l1", now: testEpoch, countingAttempt: Self.mfa, policy: .cognito)
+            #expect(claim == .locked(until: testEpoch.addingTimeInterval(1)))
+            #expect(try await identity.failureCount(subject: "sub-frank", kind: .mfa) == 5)
+            #expect(try await identity.claimSession(idHash: "l1", now: testEpoch) == session, "still unclaimed")
+        }
+    }
+
+    @Test(
+        "parallel answers to one session on several instances: one claims it, and only that one is counted",
+        arguments: StorageBackend.allCases)
+    func race(backend: StorageBackend) async throws {
+        try await backend.withInstances(3) { instances in
+            for round in 0..<3 {
+                try await instances[round % 3].identity.createSession(IdentityContractTests.session("r\(round)"))
+                let claimed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for index in 0..<9 {
+                        group.addTask {
+                            try await instances[index % 3].identity.claimSession(
+                                idHash: "r\(round)", now: testEpoch, countingAttempt: Self.mfa, policy: .cognito)
+                                != .unavailable
+                        }
+                    }
+                    return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+                }
+                #expect(claimed == 1, "round \(round)")
+                #expect(try await instances[0].identity.failureCount(subject: "sub-frank", kind: .mfa) == round + 1)
+            }
+        }
+    }
+}

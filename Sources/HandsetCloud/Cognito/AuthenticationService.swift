@@ -234,14 +234,17 @@ struct AuthenticationService: Sendable {
         guard let contents = pool.sealer.open(secretBlock, userIdForSRP: userIdForSRP),
             abs(pool.now().timeIntervalSince(contents.issuedAt)) <= UserPool.challengeLifetime
         else { throw CognitoError.invalidSession }
+        // The claim and the attempt's count are one transaction.
+        let subject = UserPool.passwordSubject(username)
+        let sub = user?.sub
         let session = try await pool.claimSession(
-            Base64URL.encode(contents.sessionId), challenge: Challenge.passwordVerifier, clientId: client.clientId)
+            Base64URL.encode(contents.sessionId), challenge: Challenge.passwordVerifier, clientId: client.clientId,
+            counting: .password, locked: .passwordAttemptsExceeded
+        ) { claimed in claimed.userSub == sub ? subject : nil }
         guard session.userSub == user?.sub, let clientPublicHex = session.state.clientPublicValue else {
             throw CognitoError.invalidSession
         }
 
-        let subject = UserPool.passwordSubject(username)
-        try await pool.beginAttempt(subject, .password, locked: .passwordAttemptsExceeded)
         let verifier = try user?.password ?? decoyVerifier(for: username)
         let server =
             try session.state.serverPublicValue.flatMap(SRPHex.decode).map {
@@ -368,22 +371,28 @@ struct AuthenticationService: Sendable {
         guard let factor = MFAFactor(challengeName: request.challengeName) else {
             throw CognitoError.invalidParameter("Unsupported ChallengeName \(request.challengeName)")
         }
-        let session = try await pool.claimSession(
-            request.session, challenge: factor.rawValue, clientId: client.clientId)
-        // A one-time code as the first factor (USER_AUTH) for a name that is no user: wrong, like any code.
-        if session.state.decoy == true {
-            try await pool.store.releaseSession(idHash: session.idHash)
-            try await pool.beginAttempt(
-                UserPool.codeSubject(user: nil, typed: session.username), .mfa, locked: .mfaAttemptsExceeded)
-            throw CognitoError.mfaCodeMismatch
-        }
-        let user = try await sessionUser(session, responses: request.challengeResponses, client: client)
         let codeName =
             switch factor {
             case .softwareToken: "SOFTWARE_TOKEN_MFA_CODE"
             case .sms: "SMS_MFA_CODE"
             case .email: "EMAIL_OTP_CODE"
             }
+        let hasCode = request.challengeResponses[codeName].map { !$0.isEmpty } ?? false
+        // The claim and the attempt's count are one transaction: the user's MFA counter, or for a decoy (a one-time
+        // code as the first factor, USER_AUTH, for a name that is no user) the name's.
+        let session = try await pool.claimSession(
+            request.session, challenge: factor.rawValue, clientId: client.clientId, counting: .mfa,
+            locked: .mfaAttemptsExceeded
+        ) { claimed in
+            claimed.state.decoy == true
+                ? UserPool.codeSubject(user: nil, typed: claimed.username) : hasCode ? claimed.userSub : nil
+        }
+        // A decoy: wrong, like any code.
+        if session.state.decoy == true {
+            try await pool.store.releaseSession(idHash: session.idHash)
+            throw CognitoError.mfaCodeMismatch
+        }
+        let user = try await sessionUser(session, responses: request.challengeResponses, client: client)
         guard let code = request.challengeResponses[codeName], !code.isEmpty else {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw CognitoError.invalidParameter("Missing required parameter \(codeName)")
@@ -392,7 +401,6 @@ struct AuthenticationService: Sendable {
         var pending = PendingSignInWrites(
             clearedCounters: [LockoutCounter(user.sub, .mfa)], claimedSession: session.idHash)
         do {
-            try await pool.beginAttempt(user.sub, .mfa, locked: .mfaAttemptsExceeded)
             switch factor {
             case .softwareToken:
                 guard let secret = user.mfa.totpSecret, user.mfa.totpVerified,

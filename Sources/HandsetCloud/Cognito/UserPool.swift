@@ -132,6 +132,31 @@ struct UserPool: Sendable {
         return claimed
     }
 
+    /// Claims a session for an answer that is a credential and counts the attempt on `kind`'s counter for
+    /// `subject(session)` in the same transaction (no count when it gives `nil`, or for a session of another client or
+    /// challenge). Throws `locked` while that counter is locked: then the session is not claimed.
+    func claimSession(
+        _ session: String?, challenge: String, clientId: String, counting kind: LockoutKind, locked: CognitoError,
+        subject: @escaping @Sendable (ChallengeSession) -> String?
+    ) async throws -> ChallengeSession {
+        guard let session, !session.isEmpty else { throw CognitoError.invalidSession }
+        let claim = try await store.claimSession(
+            idHash: Self.sessionHash(session), now: now(),
+            countingAttempt: { claimed in
+                guard claimed.clientId == clientId, claimed.challenge == challenge else { return nil }
+                return subject(claimed).map { LockoutCounter($0, kind) }
+            }, policy: lockout)
+        switch claim {
+        case .unavailable: throw CognitoError.invalidSession
+        case .locked: throw locked
+        case .claimed(let claimed):
+            guard claimed.clientId == clientId, claimed.challenge == challenge else {
+                throw CognitoError.invalidSession
+            }
+            return claimed
+        }
+    }
+
     static func sessionHash(_ session: String) -> String {
         HexDigest.sha256(session)
     }

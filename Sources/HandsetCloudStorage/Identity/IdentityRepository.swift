@@ -89,6 +89,23 @@ package protocol ChallengeSessionRepository: Sendable {
     /// Gives a claimed session back after a wrong code, so the user may try again until it expires (the lockout
     /// counter limits how often).
     func releaseSession(idHash: String) async throws
+    /// `claimSession` and `beginAttempt` in one transaction, for an answer that is a credential: claims the session
+    /// and counts an attempt on the counter `counter` names for it (none when it gives `nil`: a session for another
+    /// client or challenge). While that counter is locked the session is left unclaimed and nothing is written.
+    func claimSession(
+        idHash: String, now: Date, countingAttempt counter: @escaping @Sendable (ChallengeSession) -> LockoutCounter?,
+        policy: LockoutPolicy
+    ) async throws -> SessionClaim
+}
+
+/// What `claimSession(idHash:now:countingAttempt:policy:)` found.
+package enum SessionClaim: Sendable, Equatable {
+    /// Claimed, and its attempt counted (when one was named).
+    case claimed(ChallengeSession)
+    /// The attempt's counter is locked until then: nothing was written, the session stays as it was.
+    case locked(until: Date)
+    /// Unknown, expired or taken.
+    case unavailable
 }
 
 /// One pending code per user and purpose, kept only as a hash.
