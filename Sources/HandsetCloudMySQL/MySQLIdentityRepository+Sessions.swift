@@ -6,18 +6,22 @@ import HandsetMySQL
 extension MySQLIdentityRepository {
     // MARK: Challenge sessions
 
-    package func createSession(_ session: ChallengeSession) async throws {
-        try await pool.write(
-            """
-            INSERT INTO handset_auth_sessions
-                (id_hash, client_id, username, user_sub, challenge, state, created_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .text(session.idHash), .text(session.clientId), .text(session.username), MySQLValue(session.userSub),
-                .text(session.challenge), .text(session.state.encoded), .dateTime(session.createdAt),
-                .dateTime(session.expiresAt),
-            ])
+    package func createSession(_ session: ChallengeSession, clearing counters: [LockoutCounter]) async throws {
+        let state = session.state.encoded
+        try await pool.transaction { db in
+            for counter in Set(counters) { try Self.clear(counter, db: db) }
+            try db.execute(
+                """
+                INSERT INTO handset_auth_sessions
+                    (id_hash, client_id, username, user_sub, challenge, state, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(session.idHash), .text(session.clientId), .text(session.username),
+                    MySQLValue(session.userSub), .text(session.challenge), .text(state),
+                    .dateTime(session.createdAt), .dateTime(session.expiresAt),
+                ])
+        }
     }
 
     /// The conditional UPDATE decides: of concurrent claims on any instances, only one matches `used = 0`.

@@ -152,6 +152,20 @@ struct CountedClaimContractTests {
         }
     }
 
+    @Test("a new session clears the counters it is given, in the same write", arguments: StorageBackend.allCases)
+    func createClears(backend: StorageBackend) async throws {
+        try await backend.withStorage { storage in
+            let identity = storage.identity
+            _ = try await identity.beginAttempt(subject: "frank", kind: .password, now: testEpoch)
+            _ = try await identity.beginAttempt(subject: "sub-frank", kind: .mfa, now: testEpoch)
+            let session = IdentityContractTests.session("n1")
+            try await identity.createSession(session, clearing: [LockoutCounter("frank", .password)])
+            #expect(try await identity.failureCount(subject: "frank", kind: .password) == 0)
+            #expect(try await identity.failureCount(subject: "sub-frank", kind: .mfa) == 1, "not named: kept")
+            #expect(try await identity.claimSession(idHash: "n1", now: testEpoch) == session)
+        }
+    }
+
     @Test(
         "while the counter is locked the session stays unclaimed and nothing is counted",
         arguments: StorageBackend.allCases)

@@ -96,6 +96,33 @@ struct CognitoMFAChallengeTests {
         }
     }
 
+    @Test(
+        "a correct password clears its counter with the MFA session; a correct code clears the MFA counter",
+        arguments: TestBackend.allCases)
+    func countersClearedWithTheNextWrite(backend: TestBackend) async throws {
+        try await withCloud(CloudOptions(backend: backend)) { client, fixture in
+            let identity = fixture.storage.identity
+            let tina = try #require(try await identity.user(named: "tina"))
+            try await client.srpSignIn("tina", "Wrong-password-1", fixture: fixture).expectError(
+                "NotAuthorizedException")
+            #expect(try await identity.failureCount(subject: "tina", kind: .password) == 1)
+            let challenge = try await client.srpSignIn("tina", "Authenticator-42!", fixture: fixture)
+                .challenge("SOFTWARE_TOKEN_MFA")
+            #expect(try await identity.failureCount(subject: "tina", kind: .password) == 0)
+            try await client.respond(
+                "SOFTWARE_TOKEN_MFA", session: challenge.session,
+                responses: ["USERNAME": "tina", "SOFTWARE_TOKEN_MFA_CODE": fixture.totp(offsetSteps: 3)],
+                fixture: fixture
+            ).expectError("CodeMismatchException")
+            #expect(try await identity.failureCount(subject: tina.sub, kind: .mfa) == 1)
+            _ = try await client.respond(
+                "SOFTWARE_TOKEN_MFA", session: challenge.session,
+                responses: ["USERNAME": "tina", "SOFTWARE_TOKEN_MFA_CODE": fixture.totp()], fixture: fixture
+            ).tokens()
+            #expect(try await identity.failureCount(subject: tina.sub, kind: .mfa) == 0)
+        }
+    }
+
     @Test("EMAIL_OTP: the code goes to the mailbox; a wrong code may be retried within the session")
     func emailOTP() async throws {
         try await withCloud { client, fixture in

@@ -43,13 +43,15 @@ extension AuthenticationService {
     }
 
     /// DEVICE_SRP_AUTH when `deviceKey` is a confirmed device of the user's and the pool tracks devices.
-    func deviceChallenge(for user: PoolUser, deviceKey: String?, client: AppClient) async throws -> SignInStep? {
+    func deviceChallenge(
+        for user: PoolUser, deviceKey: String?, client: AppClient, clearing: [LockoutCounter] = []
+    ) async throws -> SignInStep? {
         guard let deviceKey, pool.configuration.deviceConfiguration != nil,
             let device = try await pool.store.device(key: deviceKey), device.sub == user.sub
         else { return nil }
         let session = try await pool.openSession(
             challenge: Challenge.deviceSRP, client: client, username: user.username, userSub: user.sub,
-            state: ChallengeState(deviceKey: device.key))
+            state: ChallengeState(deviceKey: device.key), clearing: clearing)
         return .challenge(
             AuthResponse(
                 challengeName: Challenge.deviceSRP, session: session,

@@ -176,8 +176,8 @@ struct AuthenticationService: Sendable {
                 user, passed: false, checked: [.password: false], clientId: client.clientId)
             throw CognitoError.incorrectCredentials
         }
-        try await pool.store.attemptSucceeded(subject: subject, kind: .password)
-        return try await continueAfterPassword(user, client: client, deviceKey: Self.deviceKey(parameters))
+        return try await continueAfterPassword(
+            user, client: client, deviceKey: Self.deviceKey(parameters), passed: LockoutCounter(subject, .password))
     }
 
     // MARK: RespondToAuthChallenge
@@ -260,15 +260,29 @@ struct AuthenticationService: Sendable {
             }
             throw CognitoError.incorrectCredentials
         }
-        try await pool.store.attemptSucceeded(subject: subject, kind: .password)
         return try await continueAfterPassword(
-            user, client: client, deviceKey: Self.deviceKey(responses) ?? session.state.deviceKey)
+            user, client: client, deviceKey: Self.deviceKey(responses) ?? session.state.deviceKey,
+            passed: LockoutCounter(subject, .password))
     }
 
     /// After a correct password: account state, then a new password if one is due, then the device's own proof
     /// (when the client named a device of the user's), then the second factor.
+    ///
+    /// `passed`: the password's counter, cleared with whatever the sign-in writes next (the next challenge's session,
+    /// or the sign-in itself), or on its own when the sign-in stops here.
     private func continueAfterPassword(
-        _ user: PoolUser, client: AppClient, deviceKey: String? = nil
+        _ user: PoolUser, client: AppClient, deviceKey: String? = nil, passed: LockoutCounter
+    ) async throws -> SignInStep {
+        do {
+            return try await stepAfterPassword(user, client: client, deviceKey: deviceKey, clearing: [passed])
+        } catch {
+            try await pool.store.attemptSucceeded(subject: passed.subject, kind: passed.kind)
+            throw error
+        }
+    }
+
+    private func stepAfterPassword(
+        _ user: PoolUser, client: AppClient, deviceKey: String?, clearing: [LockoutCounter]
     ) async throws -> SignInStep {
         guard user.enabled else { throw CognitoError.userDisabled }
         switch user.status {
@@ -285,7 +299,8 @@ struct AuthenticationService: Sendable {
                 throw CognitoError.temporaryPasswordExpired
             }
             let session = try await pool.openSession(
-                challenge: Challenge.newPasswordRequired, client: client, username: user.username, userSub: user.sub)
+                challenge: Challenge.newPasswordRequired, client: client, username: user.username, userSub: user.sub,
+                clearing: clearing)
             var attributes: [String: String] = [:]
             for (name, value) in user.attributeList where name != "sub" && !name.hasSuffix("_verified") {
                 attributes[name] = value
@@ -298,18 +313,26 @@ struct AuthenticationService: Sendable {
                         "userAttributes": Self.jsonText(attributes),
                     ]))
         case .confirmed:
-            if let challenge = try await deviceChallenge(for: user, deviceKey: deviceKey, client: client) {
+            if let challenge = try await deviceChallenge(
+                for: user, deviceKey: deviceKey, client: client, clearing: clearing)
+            {
                 return challenge
             }
-            return try await secondFactor(for: user, client: client)
+            return try await secondFactor(for: user, client: client, clearing: clearing)
         }
     }
 
     /// The second-factor step the pool's MFA mode and the user's settings call for, or tokens. `provenDevice`, a
-    /// device that proved itself already, is carried through to the tokens.
-    func secondFactor(for user: PoolUser, client: AppClient, provenDevice: String? = nil) async throws -> SignInStep {
+    /// device that proved itself already, is carried through to the tokens. `clearing`: counters to clear with what
+    /// the step writes (the next session, or the sign-in).
+    func secondFactor(
+        for user: PoolUser, client: AppClient, provenDevice: String? = nil, clearing: [LockoutCounter] = []
+    ) async throws -> SignInStep {
         let configuration = pool.configuration
-        let done: SignInStep = provenDevice.map { .authenticatedOnDevice(user, deviceKey: $0) } ?? .authenticated(user)
+        let pending = PendingSignInWrites(clearedCounters: clearing)
+        let done: SignInStep =
+            provenDevice.map { .authenticatedOnDevice(user, deviceKey: $0, pending: pending) }
+            ?? .authenticated(user, pending: pending)
         guard configuration.mfaConfiguration != .off else { return done }
         let factors = user.mfa.enabledFactors.filter { configuration.enabledMFAs.contains($0.rawValue) }
         if factors.isEmpty {
@@ -317,7 +340,8 @@ struct AuthenticationService: Sendable {
                 configuration.enabledMFAs.contains(MFAFactor.softwareToken.rawValue)
             else { return done }
             let session = try await pool.openSession(
-                challenge: Challenge.mfaSetup, client: client, username: user.username, userSub: user.sub)
+                challenge: Challenge.mfaSetup, client: client, username: user.username, userSub: user.sub,
+                clearing: clearing)
             return .challenge(
                 AuthResponse(
                     challengeName: Challenge.mfaSetup, session: session,
@@ -326,15 +350,19 @@ struct AuthenticationService: Sendable {
                     ]))
         }
         if let preferred = user.mfa.preferred, factors.contains(preferred) {
-            return .challenge(try await challenge(preferred, for: user, client: client, provenDevice: provenDevice))
+            return .challenge(
+                try await challenge(
+                    preferred, for: user, client: client, provenDevice: provenDevice, clearing: clearing))
         }
         if factors.count == 1 {
-            return .challenge(try await challenge(factors[0], for: user, client: client, provenDevice: provenDevice))
+            return .challenge(
+                try await challenge(
+                    factors[0], for: user, client: client, provenDevice: provenDevice, clearing: clearing))
         }
         let choices = factors.map(\.rawValue)
         let session = try await pool.openSession(
             challenge: Challenge.selectMFAType, client: client, username: user.username, userSub: user.sub,
-            state: ChallengeState(choices: choices, provenDeviceKey: provenDevice))
+            state: ChallengeState(choices: choices, provenDeviceKey: provenDevice), clearing: clearing)
         return .challenge(
             AuthResponse(
                 challengeName: Challenge.selectMFAType, session: session,
@@ -343,7 +371,8 @@ struct AuthenticationService: Sendable {
 
     /// Asks for one factor's code; SMS and email codes are "sent" to the mailbox first.
     private func challenge(
-        _ factor: MFAFactor, for user: PoolUser, client: AppClient, provenDevice: String? = nil
+        _ factor: MFAFactor, for user: PoolUser, client: AppClient, provenDevice: String? = nil,
+        clearing: [LockoutCounter] = []
     ) async throws -> AuthResponse {
         var parameters = ["USER_ID_FOR_SRP": user.userIdForSRP]
         var state = ChallengeState(provenDeviceKey: provenDevice)
@@ -363,7 +392,7 @@ struct AuthenticationService: Sendable {
         }
         try await pool.openSession(
             id: session, challenge: factor.rawValue, client: client, username: user.username, userSub: user.sub,
-            state: state)
+            state: state, clearing: clearing)
         return AuthResponse(challengeName: factor.rawValue, session: session, challengeParameters: parameters)
     }
 

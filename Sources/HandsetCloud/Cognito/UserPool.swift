@@ -83,41 +83,48 @@ struct UserPool: Sendable {
 
     // MARK: Sessions
 
-    /// A new `Session` string (random, base64url) and its stored row.
+    /// A new `Session` string (random, base64url) and its stored row. `clearing`: counters a correct credential
+    /// clears, in the same transaction.
     func openSession(
-        challenge: String, client: AppClient, username: String, userSub: String?, state: ChallengeState = .init()
+        challenge: String, client: AppClient, username: String, userSub: String?, state: ChallengeState = .init(),
+        clearing: [LockoutCounter] = []
     ) async throws -> String {
         try await openSession(
-            challenge: challenge, clientId: client.clientId, username: username, userSub: userSub, state: state)
+            challenge: challenge, clientId: client.clientId, username: username, userSub: userSub, state: state,
+            clearing: clearing)
     }
 
     func openSession(
-        challenge: String, clientId: String, username: String, userSub: String?, state: ChallengeState = .init()
+        challenge: String, clientId: String, username: String, userSub: String?, state: ChallengeState = .init(),
+        clearing: [LockoutCounter] = []
     ) async throws -> String {
         let session = SecureRandom.opaqueToken()
         try await openSession(
             id: session, challenge: challenge, clientId: clientId, username: username, userSub: userSub,
-            state: state)
+            state: state, clearing: clearing)
         return session
     }
 
     func openSession(
-        id: String, challenge: String, client: AppClient, username: String, userSub: String?, state: ChallengeState
+        id: String, challenge: String, client: AppClient, username: String, userSub: String?, state: ChallengeState,
+        clearing: [LockoutCounter] = []
     ) async throws {
         try await openSession(
             id: id, challenge: challenge, clientId: client.clientId, username: username, userSub: userSub,
-            state: state)
+            state: state, clearing: clearing)
     }
 
     func openSession(
-        id: String, challenge: String, clientId: String, username: String, userSub: String?, state: ChallengeState
+        id: String, challenge: String, clientId: String, username: String, userSub: String?, state: ChallengeState,
+        clearing: [LockoutCounter] = []
     ) async throws {
         let created = now()
         try await store.createSession(
             ChallengeSession(
                 idHash: Self.sessionHash(id), clientId: clientId, username: username, userSub: userSub,
                 challenge: challenge, state: state, createdAt: created,
-                expiresAt: created.addingTimeInterval(Self.challengeLifetime)))
+                expiresAt: created.addingTimeInterval(Self.challengeLifetime)),
+            clearing: clearing)
     }
 
     /// Claims a session for one answer; it must be for `challenge` (any when `nil`) and this client (any when

@@ -82,7 +82,9 @@ package protocol UserRepository: Sendable {
 
 /// Pending sign-in steps. A session is answered once: of concurrent claims (on any instance), exactly one wins.
 package protocol ChallengeSessionRepository: Sendable {
-    func createSession(_ session: ChallengeSession) async throws
+    /// Stores a new session and, in the same transaction, clears `counters` (the password counter of a correct
+    /// password whose sign-in goes on with this challenge).
+    func createSession(_ session: ChallengeSession, clearing counters: [LockoutCounter]) async throws
     /// Takes a session for answering: atomically marks it used and returns it, or `nil` when it is unknown,
     /// expired or already taken.
     func claimSession(idHash: String, now: Date) async throws -> ChallengeSession?
@@ -96,6 +98,12 @@ package protocol ChallengeSessionRepository: Sendable {
         idHash: String, now: Date, countingAttempt counter: @escaping @Sendable (ChallengeSession) -> LockoutCounter?,
         policy: LockoutPolicy
     ) async throws -> SessionClaim
+}
+
+extension ChallengeSessionRepository {
+    package func createSession(_ session: ChallengeSession) async throws {
+        try await createSession(session, clearing: [])
+    }
 }
 
 /// What `claimSession(idHash:now:countingAttempt:policy:)` found.
