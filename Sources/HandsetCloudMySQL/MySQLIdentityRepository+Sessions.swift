@@ -225,7 +225,9 @@ extension MySQLIdentityRepository {
         return .allowed
     }
 
+    /// A counter that is not there is left alone without a write transaction (see the SQLite backend's).
     package func attemptSucceeded(subject: String, kind: LockoutKind) async throws {
+        guard try await failureCount(subject: subject, kind: kind) > 0 else { return }
         try await pool.transaction { db in try Self.clear(LockoutCounter(subject, kind), db: db) }
     }
 

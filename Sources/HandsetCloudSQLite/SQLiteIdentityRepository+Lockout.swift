@@ -47,8 +47,17 @@ extension SQLiteIdentityRepository {
         return .allowed
     }
 
-    /// A correct credential: the counter and any lock it set start over.
+    /// A correct credential: the counter and any lock it set start over. A counter that is not there (nothing
+    /// counted, or cleared already) is left alone without a write transaction and its wait for the disk; a parallel
+    /// wrong attempt that counts meanwhile stays counted, as it does when it counts after the clear.
     package func attemptSucceeded(subject: String, kind: LockoutKind) async throws {
+        let counted = try await database.writer.read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM sign_in_failures WHERE subject = ? AND kind = ?)"),
+                arguments: [subject, kind.rawValue]) ?? false
+        }
+        guard counted else { return }
         try await database.writer.write { db in try Self.clear(LockoutCounter(subject, kind), db: db) }
     }
 

@@ -66,6 +66,25 @@ struct GroupCommitTests {
         try reopened.writer.close()
     }
 
+    @Test("clearing a lockout counter that is not there is no write transaction: nothing waits for a flush")
+    func clearingNothingWritesNothing() async throws {
+        let root = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let database = try CloudDatabase.open(in: try DataDirectory.prepare(at: root))
+        let identity = SQLiteIdentityRepository(database: database)
+        let before = database.writer.commits.flushCount
+        try await identity.attemptSucceeded(subject: "nobody", kind: .password)
+        #expect(database.writer.commits.flushCount == before)
+
+        _ = try await identity.beginAttempt(subject: "alice", kind: .password, now: Date())
+        let counted = database.writer.commits.flushCount
+        #expect(counted > before)
+        try await identity.attemptSucceeded(subject: "alice", kind: .password)
+        #expect(database.writer.commits.flushCount > counted, "a counter that is there is cleared durably")
+        #expect(try await identity.failureCount(subject: "alice", kind: .password) == 0)
+        try database.writer.close()
+    }
+
     @Test("a flush with no WAL file (nothing waiting in one) succeeds")
     func noWAL() async throws {
         let root = try makeTemporaryDirectory()
