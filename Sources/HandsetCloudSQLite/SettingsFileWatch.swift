@@ -7,9 +7,12 @@ import Foundation
 /// Tells whether a settings file may have changed since it was last looked at, from Linux's inotify on the data
 /// directory, so that asking costs one non-blocking `read` instead of a `stat` and a formatted stamp.
 ///
-/// The kernel queues an event while the change is made (the `rename` of an atomic replace, a write, a `touch`), so
-/// a change finished before a request began is seen by that request, as with a `stat`. Events for the directory's
-/// other files (the database and its WAL) are read and ignored. The watch starts at the first question (only a
+/// The kernel queues an event as the change is finished (the `rename` of an atomic replace, the `close` after a
+/// write, a `touch`), so a change finished before a request began is seen by that request, as with a `stat`. Plain
+/// writes (`IN_MODIFY`) are not watched: the database and its WAL live in the same directory and SQLite writes them
+/// through descriptors it keeps open, so they would queue an event at every commit (and, alternating between the two
+/// files, fill the queue and turn the watch off under a heavy load). A settings file is seen once its writer closes
+/// it. Events for the directory's other files (a connection closing, a lock file) are read and ignored. The watch starts at the first question (only a
 /// running server asks), so that commands and tests that never ask hold no inotify instance. Where inotify is
 /// unavailable, when its queue overflowed, the watch ended (the directory was removed or moved) or a read failed,
 /// nothing counts as unchanged: the caller looks with `stat` every time, as without a watch.
@@ -105,7 +108,7 @@ final class SettingsFileWatch: @unchecked Sendable {
         #if canImport(Glibc)
             var descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
             let mask =
-                IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
+                IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
                 | IN_DELETE_SELF | IN_MOVE_SELF
             if descriptor >= 0 && inotify_add_watch(descriptor, directory, UInt32(mask)) < 0 {
                 close(descriptor)

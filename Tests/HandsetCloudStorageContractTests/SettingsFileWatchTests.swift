@@ -57,6 +57,36 @@ struct SettingsFileWatchTests {
         }
     }
 
+    @Test("the database's writes in the same directory neither queue events nor turn the watch off")
+    func databaseWritesDoNotCount() throws {
+        try withDirectory { directory, file in
+            try Data("one".utf8).write(to: file)
+            let watch = SettingsFileWatch(directory: directory.root.path, files: [file.lastPathComponent])
+            watch.willLook(file.lastPathComponent)
+            watch.saw(file.lastPathComponent, stamp: "seen")
+            #expect(watch.unchanged(file.lastPathComponent, since: "seen"))
+            // SQLite writes its database and WAL through descriptors it keeps open. Writes alternating between two
+            // files are not merged by the kernel: more than its queue holds (16,384 events by default) would overflow
+            // it if plain writes were watched, and the watch would turn itself off.
+            let names = ["cloud.sqlite", "cloud.sqlite-wal"]
+            let descriptors = names.map {
+                open(directory.root.appendingPathComponent($0).path, O_WRONLY | O_CREAT, 0o600)
+            }
+            defer { descriptors.forEach { close($0) } }
+            #expect(descriptors.allSatisfy { $0 >= 0 })
+            var byte: UInt8 = 1
+            var written = 0
+            for _ in 0..<10_000 {
+                for descriptor in descriptors where write(descriptor, &byte, 1) == 1 { written += 1 }
+            }
+            #expect(written == 20_000)
+            #expect(watch.unchanged(file.lastPathComponent, since: "seen"))
+            // And the watch still sees a change of its own file.
+            try Data("two".utf8).write(to: file)
+            #expect(!watch.unchanged(file.lastPathComponent, since: "seen"))
+        }
+    }
+
     @Test("a pool.json that is a symbolic link is looked at every time: its target changes out of the watch's sight")
     func symbolicLink() throws {
         try withDirectory { directory, file in

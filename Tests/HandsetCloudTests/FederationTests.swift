@@ -267,6 +267,50 @@ struct FederationTests {
         }
     }
 
+    @Test("an immutable attribute in the mapping is set by the first sign-in; the next sign-ins are refused, as on AWS")
+    func immutableMappedAttribute() async throws {
+        try await withFederatedCloud { client, fixture, provider in
+            let poolId = fixture.pool.userPoolId
+            let declared = try await client.call(
+                "AddCustomAttributes",
+                [
+                    "UserPoolId": poolId,
+                    "CustomAttributes": [["Name": "employee", "AttributeDataType": "String", "Mutable": false]],
+                ])
+            #expect(declared.status == .ok, "\(declared.text)")
+            let mapped = try await client.call(
+                "UpdateIdentityProvider",
+                [
+                    "UserPoolId": poolId, "ProviderName": "Corp",
+                    "AttributeMapping": ["email": "email", "custom:employee": "employee_number"],
+                ])
+            #expect(mapped.status == .ok, "\(mapped.text)")
+            provider.lock.withLock { provider.claims["employee_number"] = "E-1001" }
+            let request = AuthorizeFixture(clientId: fixture.clientId)
+            let first = try await hop(TestBrowser(client), request, provider)
+            #expect(first.status == .seeOther, "\(first.text)")
+            let username = "Corp_provider-user-1"
+            let created = try await client.call("AdminGetUser", ["UserPoolId": poolId, "Username": username])
+            #expect(created.text.contains("E-1001"), "\(created.text)")
+
+            // The same value or another: Cognito's update of the attribute fails, and so does the sign-in.
+            provider.lock.withLock { provider.claims["employee_number"] = "E-2002" }
+            let second = try await hop(TestBrowser(client), request, provider)
+            #expect(second.status != .seeOther)
+            #expect(second.text.contains("custom:employee: Attribute cannot be updated"), "\(second.text)")
+            let kept = try await client.call("AdminGetUser", ["UserPoolId": poolId, "Username": username])
+            #expect(kept.text.contains("E-1001") && !kept.text.contains("E-2002"), "\(kept.text)")
+
+            // Without the attribute in the mapping, the user signs in again.
+            let unmapped = try await client.call(
+                "UpdateIdentityProvider",
+                ["UserPoolId": poolId, "ProviderName": "Corp", "AttributeMapping": ["email": "email"]])
+            #expect(unmapped.status == .ok, "\(unmapped.text)")
+            let third = try await hop(TestBrowser(client), request, provider)
+            #expect(third.status == .seeOther, "\(third.text)")
+        }
+    }
+
     @Test("AdminLinkProviderForUser: the provider identity then signs in as the existing user")
     func link() async throws {
         try await withFederatedCloud { client, fixture, provider in

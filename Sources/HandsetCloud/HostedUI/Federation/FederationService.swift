@@ -150,12 +150,21 @@ struct FederationService: Sendable {
         guard let sub else { throw FederationError.providerAnswer("the user could not be created") }
         let attributes = Self.mappedAttributes(provider.attributeMapping, claims: claims)
         let schema = pool.configuration.customAttributes
+        // Cognito writes the mapped attributes at every sign-in and fails the sign-in when one of them is an
+        // immutable attribute of an existing user (its documentation: map only mutable attributes).
+        if !creating,
+            let fixed = attributes.first(where: { attribute in
+                schema.contains { "custom:" + $0.name == attribute.name && !$0.mutable }
+            })
+        {
+            throw UserPool.immutable(fixed.name)
+        }
         let updated: PoolUser
         do {
             updated = try await pool.store.update(sub: sub) { user in
                 for attribute in attributes {
                     // One value the pool would refuse (a malformed phone number, a custom attribute the schema
-                    // does not declare, an immutable one after the first sign-in) does not stop the sign-in.
+                    // does not declare) does not stop the sign-in.
                     try? UserPool.apply(
                         [attribute], to: &user, byAdministrator: true, schema: schema, creating: creating)
                 }
