@@ -73,7 +73,7 @@ public enum Renderer {
             KeyHints.render(
                 [
                     ("↑↓", "field"), ("←→", "side"), ("Enter", "save mix"), ("m", "keep mine"), ("t", "take theirs"),
-                    ("]", "next"), ("Esc", "back"),
+                    ("Esc", "back"), ("]", "next"),
                 ],
                 row: grid.height - 1, into: &grid)
         case .refused(let selected):

@@ -39,11 +39,12 @@ public enum SignInView {
             layout.field(
                 "Password", form.password, masked: true, focused: onField && form.focus == .password,
                 cursor: form.cursor, row: 2, into: &grid)
+            // How to leave comes before the extras: a narrow terminal drops hints from the end.
             hints = [
-                ("Enter", "sign in"), ("Tab", "field"), ("Ctrl-N", "new account"), ("Ctrl-R", "forgot password"),
+                ("Enter", "sign in"), ("Tab", "field"), ("Esc", "quit"), ("Ctrl-N", "sign up"),
+                ("Ctrl-R", "forgot password"),
             ]
             if offersCode { hints.append(("Ctrl-E", "a code instead")) }
-            hints.append(("Esc", "quit"))
             if !options.isEmpty {
                 for (index, option) in options.enumerated() {
                     let focused = form.optionFocus == index
@@ -55,7 +56,7 @@ public enum SignInView {
                         x: layout.left + Layout.labelWidth, y: y, role: role)
                 }
                 messageRow = max(messageRow, layout.top + 5 + options.count)
-                if options.contains(.otherDevice) { hints.insert(("Ctrl-D", "another device"), at: 2) }
+                if options.contains(.otherDevice) { hints.insert(("Ctrl-D", "another device"), at: 3) }
             }
         case .web(let provider, let url):
             layout.text("Sign in with \(provider) in your browser.", row: 0, into: &grid)

@@ -220,7 +220,7 @@ def test_the_tui_signs_up_without_a_password_where_codes_sign_in(bin_dir, cloud,
 
     terminal.width = 160
     terminal.run([str(bin_dir / "handset")], client_env)
-    terminal.wait_for("Ctrl-N new account")
+    terminal.wait_for("Ctrl-N sign up")
     terminal.press("C-n")
     screen = terminal.wait_for("Create an account.")
     assert "leave the password empty: sign in with emailed codes" in screen, screen
@@ -337,7 +337,7 @@ def test_the_tui_offers_no_code_where_the_pool_allows_none(bin_dir, cloud, idp, 
     before = len(cloud.mailbox_messages())
     terminal.width = 160  # the whole hint line fits: Ctrl-E would show if offered
     terminal.run([str(bin_dir / "handset")], client_env)
-    screen = terminal.wait_for("Esc quit")
+    screen = terminal.wait_for("Ctrl-R forgot password")
     assert "Ctrl-E" not in screen and "a code instead" not in screen
     terminal.type("emma")
     terminal.press("C-e")

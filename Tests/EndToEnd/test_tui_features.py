@@ -205,7 +205,7 @@ def test_sign_up_in_the_tui_confirms_with_the_emailed_code_and_signs_in(bin_dir,
     try:
         with step("1a the sign-up form"):
             launch(terminal, bin_dir, client_env, "--config", str(cloud.outputs_file))
-            terminal.wait_for("Ctrl-N new account")
+            terminal.wait_for("Ctrl-N sign up")
             terminal.press("C-n")
             terminal.wait_for("Create an account. We will email you a code to confirm it.")
             terminal.type("carol")
