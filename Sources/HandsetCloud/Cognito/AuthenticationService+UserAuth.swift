@@ -117,21 +117,27 @@ extension AuthenticationService {
 
     /// SMS_OTP's answer (EMAIL_OTP's is the second factor's: the same session and code rules).
     func answerFirstFactorCode(_ request: RespondToAuthChallengeRequest, client: AppClient) async throws -> SignInStep {
+        let hasCode = request.challengeResponses["SMS_OTP_CODE"].map { !$0.isEmpty } ?? false
+        // The claim and the code's attempt are one transaction: the user's MFA counter, or for a name that is no
+        // user (a decoy session) the name's.
         let session = try await pool.claimSession(
-            request.session, challenge: Challenge.smsOTP, clientId: client.clientId)
+            request.session, challenge: Challenge.smsOTP, clientId: client.clientId, counting: .mfa,
+            locked: .mfaAttemptsExceeded
+        ) { claimed in
+            guard hasCode else { return nil }
+            return claimed.state.decoy == true
+                ? UserPool.codeSubject(user: nil, typed: claimed.username) : claimed.userSub
+        }
         guard let code = request.challengeResponses["SMS_OTP_CODE"], !code.isEmpty else {
             try await pool.store.releaseSession(idHash: session.idHash)
             throw CognitoError.invalidParameter("Missing required parameter SMS_OTP_CODE")
         }
         if session.state.decoy == true {
             try await pool.store.releaseSession(idHash: session.idHash)
-            try await pool.beginAttempt(
-                UserPool.codeSubject(user: nil, typed: session.username), .mfa, locked: .mfaAttemptsExceeded)
             throw CognitoError.mfaCodeMismatch
         }
         let user = try await sessionUser(session, responses: request.challengeResponses, client: client)
         do {
-            try await pool.beginAttempt(user.sub, .mfa, locked: .mfaAttemptsExceeded)
             guard let expected = session.state.codeHash,
                 OneTimeCode.matches(code, hash: expected, context: session.idHash)
             else { throw CognitoError.mfaCodeMismatch }
