@@ -9,7 +9,7 @@ extension MySQLIdentityRepository {
     package func createSession(_ session: ChallengeSession, clearing counters: [LockoutCounter]) async throws {
         let state = session.state.encoded
         try await pool.transaction { db in
-            for counter in Set(counters) { try Self.clear(counter, db: db) }
+            for counter in counters.inLockOrder { try Self.clear(counter, db: db) }
             try db.execute(
                 """
                 INSERT INTO handset_auth_sessions

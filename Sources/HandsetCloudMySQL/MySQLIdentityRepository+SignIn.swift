@@ -12,7 +12,7 @@ extension MySQLIdentityRepository {
             if let step = completion.totpStep {
                 guard try Self.useTOTPStep(step, sub: completion.sub, db: db) else { return false }
             }
-            for counter in Set(completion.clearedCounters) {
+            for counter in completion.clearedCounters.inLockOrder {
                 try Self.clear(counter, db: db)
             }
             if let event = completion.event { try Self.insert(event, db: db) }

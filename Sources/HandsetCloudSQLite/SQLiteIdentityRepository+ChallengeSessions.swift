@@ -6,7 +6,7 @@ extension SQLiteIdentityRepository {
     package func createSession(_ session: ChallengeSession, clearing counters: [LockoutCounter]) async throws {
         let state = session.state.encoded
         try await database.writer.write { db in
-            for counter in Set(counters) { try Self.clear(counter, db: db) }
+            for counter in counters.inLockOrder { try Self.clear(counter, db: db) }
             try db.cachedStatement(
                 sql: """
                     INSERT INTO auth_sessions (

@@ -41,3 +41,11 @@ package struct LockoutCounter: Sendable, Hashable {
         self.kind = kind
     }
 }
+
+extension [LockoutCounter] {
+    /// Each counter once, in one order on every instance, so that two transactions clearing the same counters take
+    /// their row locks in the same order.
+    package var inLockOrder: [LockoutCounter] {
+        Set(self).sorted { ($0.kind.rawValue, $0.subject) < ($1.kind.rawValue, $1.subject) }
+    }
+}
