@@ -6,6 +6,7 @@ import HandsetModel
 import HandsetRemote
 import HandsetStore
 import HandsetTUI
+import HandsetWire
 
 @main
 struct HandsetCommand: AsyncParsableCommand {
@@ -42,42 +43,16 @@ struct HandsetCommand: AsyncParsableCommand {
 
     static let profileOptionNames: Set<String> = ["--config", "--profile"]
 
-    /// What to say when the first word is not a command: the app itself (`ui`) takes no words, so the parser would
-    /// report `lst` as an unexpected argument of `handset ui` and print that command's usage. Nil for a command,
-    /// for options only, and after `--`.
+    /// A first word (after the profile options) that is no command is named as one, with the nearest command:
+    /// the parser would call it an unexpected argument of `handset ui` and print that command's usage.
     static func unknownCommand(in arguments: [String]) -> String? {
         var index = 0
         while index < arguments.count, arguments[index].hasPrefix("-"), arguments[index] != "--" {
             index += profileOptionNames.contains(arguments[index]) ? 2 : 1
         }
         guard index < arguments.count, arguments[index] != "--" else { return nil }
-        let word = arguments[index]
         let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
-        guard !names.contains(word) else { return nil }
-        // Only plain characters go back to the terminal (a word may hold escape sequences).
-        let shown = String(
-            word.prefix(40).map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:/".contains($0)) ? $0 : "?" })
-        var message = "'\(shown)' is not a command"
-        let near = names.map { (name: $0, distance: editDistance(word.lowercased(), $0)) }
-            .filter { $0.distance <= max(1, min($0.name.count, word.count) / 3) }
-            .min { $0.distance < $1.distance }
-        if let near { message += "; did you mean '\(near.name)'?" }
-        return message + " (`handset --help` lists the commands)"
-    }
-
-    /// Levenshtein distance, for suggesting the command a typo meant.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.prefix(64))
-        let b = Array(b)
-        var previous = Array(0...b.count)
-        for (i, x) in a.enumerated() {
-            var current = [i + 1] + Array(repeating: 0, count: b.count)
-            for (j, y) in b.enumerated() {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
+        return CommandSuggestion.message(for: arguments[index], commands: names, program: "handset")
     }
 
     static func movingProfileOptionsAfterSubcommand(_ arguments: [String]) -> [String] {

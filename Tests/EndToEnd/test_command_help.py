@@ -65,21 +65,25 @@ def test_a_missing_argument_says_what_it_is(bin_dir):
     assert re.search(r"Help:[ \t]+<id>[ \t]+\S", result.stderr), result.stderr
 
 
-@pytest.mark.parametrize("arguments, suggestion", [
-    (["lst"], "did you mean 'ls'?"),
-    (["--profile", "work", "synk"], "did you mean 'sync'?"),
-    (["bogus"], None),
-    (["\x1b[31mred"], None),
+@pytest.mark.parametrize("executable, arguments, suggestion", [
+    ("handset", ["lst"], "did you mean 'ls'?"),
+    ("handset", ["--profile", "work", "synk"], "did you mean 'sync'?"),
+    ("handset", ["bogus"], None),
+    ("handset", ["\x1b[31mred"], None),
+    ("handset-cloud", ["mailbx"], "did you mean 'mailbox'?"),
+    ("handset-cloud", ["bogus", "--port", "0"], None),
 ])
-def test_a_word_that_is_no_command_is_named_with_the_nearest_command(bin_dir, tmp_path, arguments, suggestion):
-    """`handset lst` used to say "Unexpected argument 'lst'" with the usage of `handset ui`, the app itself."""
+def test_a_word_that_is_no_command_is_named_with_the_nearest_command(bin_dir, tmp_path, executable, arguments,
+                                                                      suggestion):
+    """`handset lst` used to say "Unexpected argument 'lst'" with the usage of `handset ui`, the app itself (and
+    `handset-cloud mailbx` with the usage of `serve`)."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
            "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    result = subprocess.run([str(bin_dir / "handset"), *arguments], capture_output=True, text=True, timeout=30,
-                            env=env)
+    result = subprocess.run([str((bin_dir / executable).resolve()), *arguments], capture_output=True, text=True, timeout=30,
+                            env=env, cwd=tmp_path)
     assert result.returncode == 64, result
-    assert "is not a command" in result.stderr and "handset --help" in result.stderr, result.stderr
-    assert "handset ui" not in result.stderr and "\x1b" not in result.stderr, result.stderr
+    assert "is not a command" in result.stderr and f"{executable} --help" in result.stderr, result.stderr
+    assert "Usage:" not in result.stderr and "\x1b" not in result.stderr, result.stderr
     if suggestion:
         assert suggestion in result.stderr, result.stderr
     else:

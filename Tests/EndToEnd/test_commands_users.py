@@ -47,7 +47,8 @@ def test_two_users_take_turns_on_one_profile(bin_dir, fixed_cloud, workdir):
     device.run("logout")
     assert device.run("ls", "tasks", check=False).returncode == 4, "nobody signed in: no one's cache is shown"
 
-    login(device, "bob", "Builder-42!")
+    # The username as a word, as well as with --username.
+    assert device.json("login", "bob", "--password-stdin", stdin="Builder-42!\n")["username"] == "bob"
     listed = device.run("ls", "tasks", "--json")
     assert json.loads(listed.stdout) == [], "bob sees none of alice's records"
     assert "nothing of tasks is cached for bob yet: run `handset sync`" in listed.stderr
@@ -158,6 +159,9 @@ def test_rough_edges_of_the_commands(bin_dir, fixed_cloud, workdir):
     device = Device(bin_dir, workdir / "device")
     outputs = str(fixed_cloud.outputs_file)
 
+    # One username, given once.
+    twice = device.run("login", "alice", "--username", "bob", "--password-stdin", stdin="x\n", check=False)
+    assert twice.returncode == 64 and "two usernames given" in twice.stderr, twice.stderr
     # Profile options before the subcommand's name work as after it.
     assert device.run("--config", outputs, "whoami", check=False).returncode == 4
     # A broken outputs file says which key, not a DecodingError.

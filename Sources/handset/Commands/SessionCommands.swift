@@ -20,6 +20,7 @@ struct LoginCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var profile: ProfileOptions
+    @Argument(help: "Username or email (as --username; asked for when neither is given).") var name: String?
     @Option(name: .long, help: "Username or email.") var username: String?
     @Flag(name: .long, help: "Read the password from the first line of stdin.") var passwordStdin = false
     @Option(name: .long, help: "The MFA code, if one will be asked for.") var mfaCode: String?
@@ -40,9 +41,12 @@ struct LoginCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if let name, let username, name != username {
+            throw ValidationError("two usernames given (\(name) and --username): give one")
+        }
         if web && device { throw ValidationError("--web and --device are two ways to sign in: choose one") }
         if provider != nil && !web { throw ValidationError("--provider goes with --web") }
-        if (web || device) && (username != nil || passwordStdin || mfaCode != nil || flow != nil) {
+        if (web || device) && (username ?? name != nil || passwordStdin || mfaCode != nil || flow != nil) {
             throw ValidationError("--web and --device take no username, password, MFA code or flow")
         }
         if passwordless && (web || device || passwordStdin || flow != nil) {
@@ -59,8 +63,8 @@ struct LoginCommand: AsyncParsableCommand {
         guard let signInFlow = flow.map({ SignInFlow(rawValue: $0) }) ?? services.settings.signInFlow else {
             throw ValidationError("--flow is srp or password")
         }
-        guard let username = username ?? Console.readLine(prompt: "Username: "), !username.isEmpty else {
-            throw ValidationError("a username is required (--username)")
+        guard let username = username ?? name ?? Console.readLine(prompt: "Username: "), !username.isEmpty else {
+            throw ValidationError("a username is required (handset login NAME)")
         }
         let conversation = SignInConversation(
             cognito: services.cognito, flow: signInFlow, now: services.now, devices: services.devices)
