@@ -43,6 +43,9 @@ struct HandsetCommand: AsyncParsableCommand {
 
     static let profileOptionNames: Set<String> = ["--config", "--profile"]
 
+    /// The subcommands' names, as typed.
+    static let commandNames = configuration.subcommands.compactMap { $0.configuration.commandName }
+
     /// A first word (after the profile options) that is no command is named as one, with the nearest command:
     /// the parser would call it an unexpected argument of `handset ui` and print that command's usage.
     static func unknownCommand(in arguments: [String]) -> String? {
@@ -51,8 +54,8 @@ struct HandsetCommand: AsyncParsableCommand {
             index += profileOptionNames.contains(arguments[index]) ? 2 : 1
         }
         guard index < arguments.count, arguments[index] != "--" else { return nil }
-        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
-        return CommandSuggestion.message(for: arguments[index], commands: names, program: "handset")
+        return CommandSuggestion.message(
+            for: arguments[index], commands: commandNames + ["help"], program: "handset")
     }
 
     static func movingProfileOptionsAfterSubcommand(_ arguments: [String]) -> [String] {
@@ -73,8 +76,7 @@ struct HandsetCommand: AsyncParsableCommand {
             }
         }
         guard !leading.isEmpty, index < arguments.count else { return arguments }
-        let names = Set(configuration.subcommands.compactMap { $0.configuration.commandName })
-        guard names.contains(arguments[index]) else { return arguments }
+        guard commandNames.contains(arguments[index]) else { return arguments }
         // Nested subcommands (`inbox read`, `conflicts resolve`) come first; the options go last (before a `--`).
         var rest = Array(arguments[index...])
         let end = rest.firstIndex(of: "--") ?? rest.count
