@@ -89,12 +89,19 @@ class Fleet:
         """How many request-log lines each instance has written so far."""
         return {instance["id"]: len(self._lines(instance)) for instance in self.instances}
 
-    def log_since(self, marks):
-        """The request-log entries written since `marks`, from every instance."""
-        entries = []
-        for instance in self.instances:
-            entries += [json.loads(line) for line in self._lines(instance)[marks.get(instance["id"], 0):]]
-        return entries
+    def log_since(self, marks, where=lambda entry: True, until=lambda entries: True, timeout=10):
+        """The request-log entries written since `marks` that satisfy `where`, from every instance. An instance
+        writes its line after the response has gone (`RequestLogWriter`, off the request path), so this reads
+        again until `until(entries)` holds or `timeout` seconds pass, and then answers what it has."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entries = []
+            for instance in self.instances:
+                entries += [entry for entry in (json.loads(line) for line in
+                                                self._lines(instance)[marks.get(instance["id"], 0):]) if where(entry)]
+            if until(entries) or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.05)
 
     @staticmethod
     def _lines(instance):
@@ -177,7 +184,8 @@ def tina(fleet, pool):
     with pytest.raises(SoftwareTokenMFAChallengeException):
         user.authenticate(password="Authenticator-42!")
     user.respond_to_software_token_mfa_challenge(pyotp.TOTP(TINA_SECRET).now())
-    steps = [entry for entry in fleet.log_since(marks) if entry["function"].startswith("cognito.")]
+    steps = fleet.log_since(marks, where=lambda entry: entry["function"].startswith("cognito."),
+                            until=lambda entries: len(entries) >= 3)
     return user, steps
 
 
@@ -227,7 +235,7 @@ def test_lockout_counts_failures_across_instances(fleet, pool):
         assert attempt("Not-her-password-1")["Message"] == "Incorrect username or password."
     # The fifth failure locked her, whichever instance counted which failure: the right password is refused now.
     assert attempt("Envelope-42!")["Message"] == "Password attempts exceeded"
-    answered_by = {entry["instance"] for entry in fleet.log_since(marks)}
+    answered_by = {entry["instance"] for entry in fleet.log_since(marks, until=lambda entries: len(entries) >= 6)}
     assert len(answered_by) >= 2, answered_by
 
 
@@ -334,7 +342,9 @@ def test_offline_edits_sync_through_the_fleet(fleet, tmp_path):
     tasks = phone.tasks()
     assert [task["title"] for task in tasks.values()].count("Written offline") == 1
     assert tasks[edited]["status"] == "done"
-    answered_by = {entry["instance"] for entry in fleet.log_since(marks) if entry["function"].startswith("api.")}
+    answered_by = {entry["instance"] for entry in fleet.log_since(
+        marks, where=lambda entry: entry["function"].startswith("api."),
+        until=lambda entries: len({entry["instance"] for entry in entries}) >= 2)}
     assert len(answered_by) >= 2, answered_by
 
 
@@ -483,7 +493,8 @@ def test_managed_login_whose_steps_reach_different_instances(fleet, pool):
     tokens = redeem(fleet, web, answer["code"], redirect, verifier).json()
     assert claims(tokens["id_token"])["cognito:username"] == "alice"
     assert redeem(fleet, web, answer["code"], redirect, verifier).status_code == 400, "a code works once anywhere"
-    steps = [entry for entry in fleet.log_since(marks) if entry["function"].startswith(("hostedui.", "oauth2."))]
+    steps = fleet.log_since(marks, where=lambda entry: entry["function"].startswith(("hostedui.", "oauth2.")),
+                            until=lambda entries: len({entry["instance"] for entry in entries}) >= 2)
     assert len({entry["instance"] for entry in steps}) >= 2, steps
 
     def form(path, fields):
