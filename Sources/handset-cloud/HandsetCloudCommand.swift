@@ -13,7 +13,8 @@ struct HandsetCloudCommand: AsyncParsableCommand {
         if let word = arguments.first, !word.hasPrefix("-"),
             let message = CommandSuggestion.message(
                 for: word, commands: configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"],
-                program: "handset-cloud")
+                program: "handset-cloud",
+                synonyms: ["start": "serve", "run": "serve", "server": "serve", "mail": "mailbox"])
         {
             FileHandle.standardError.write(Data("handset-cloud: \(message)\n".utf8))
             exit(withError: ExitCode.validationFailure)

@@ -55,8 +55,24 @@ struct HandsetCommand: AsyncParsableCommand {
         }
         guard index < arguments.count, arguments[index] != "--" else { return nil }
         return CommandSuggestion.message(
-            for: arguments[index], commands: commandNames + ["help"], program: "handset")
+            for: arguments[index], commands: commandNames + ["help"], program: "handset", synonyms: commandSynonyms)
     }
+
+    /// Words people type for a command by another name (other tools', or the app's own): each suggests that command.
+    static let commandSynonyms: [String: String] = [
+        "show": "get", "view": "get", "cat": "get", "read": "get",
+        "list": "ls", "dir": "ls",
+        "delete": "rm", "del": "rm", "remove": "rm",
+        "add": "put", "new": "put", "create": "put", "edit": "put", "set": "put", "update": "put",
+        "signin": "login", "sign-in": "login", "auth": "login",
+        "signout": "logout", "sign-out": "logout",
+        "register": "signup", "sign-up": "signup",
+        "verify": "confirm",
+        "pull": "sync", "push": "sync",
+        "notifications": "inbox", "messages": "inbox",
+        "profile": "config", "profiles": "config",
+        "me": "whoami",
+    ]
 
     static func movingProfileOptionsAfterSubcommand(_ arguments: [String]) -> [String] {
         var leading: [String] = []

@@ -68,9 +68,12 @@ def test_a_missing_argument_says_what_it_is(bin_dir):
 @pytest.mark.parametrize("executable, arguments, suggestion", [
     ("handset", ["lst"], "did you mean 'ls'?"),
     ("handset", ["--profile", "work", "synk"], "did you mean 'sync'?"),
+    ("handset", ["show", "tasks", "task-0001"], "did you mean 'get'?"),
+    ("handset", ["delete", "tasks", "task-0001"], "did you mean 'rm'?"),
     ("handset", ["bogus"], None),
     ("handset", ["\x1b[31mred"], None),
     ("handset-cloud", ["mailbx"], "did you mean 'mailbox'?"),
+    ("handset-cloud", ["start"], "did you mean 'serve'?"),
     ("handset-cloud", ["bogus", "--port", "0"], None),
 ])
 def test_a_word_that_is_no_command_is_named_with_the_nearest_command(bin_dir, tmp_path, executable, arguments,

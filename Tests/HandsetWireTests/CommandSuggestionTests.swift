@@ -24,6 +24,21 @@ struct CommandSuggestionTests {
         #expect(far == "'bogus' is not a command (`h --help` lists the commands)")
     }
 
+    @Test("a synonym suggests its command, whatever the edit distance; one naming no command is ignored")
+    func synonyms() {
+        let synonyms = ["show": "get", "delete": "rm", "enlist": "nothing-of-that-name"]
+        #expect(
+            CommandSuggestion.message(for: "show", commands: commands, program: "h", synonyms: synonyms)
+                == "'show' is not a command; did you mean 'get'? (`h --help` lists the commands)")
+        #expect(
+            CommandSuggestion.message(for: "Delete", commands: commands, program: "h", synonyms: synonyms)?
+                .contains("'rm'?") == true)
+        #expect(
+            CommandSuggestion.message(for: "enlist", commands: commands, program: "h", synonyms: synonyms)
+                == "'enlist' is not a command (`h --help` lists the commands)")
+        #expect(CommandSuggestion.message(for: "get", commands: commands, program: "h", synonyms: synonyms) == nil)
+    }
+
     @Test("what goes back to the terminal is plain and short, whatever the word holds")
     func hostileWords() throws {
         let escape = try #require(
