@@ -87,10 +87,14 @@ public struct CollectionSchema: Sendable, Equatable, Codable {
     /// Whether the server's database assigns record ids (`x-handset-key-generated`): a record made on the device
     /// goes by a temporary id until the server's answer gives it its own.
     public var idsAssignedByServer: Bool
+    /// The token claims the owner rules match a record's owner against (each rule's `identityClaim`, `sub` when it
+    /// names none): a legacy table's owner column holds the web application's own id, `custom:customer_id` say.
+    public var ownerClaims: [String]
 
     public init(
         name: String, typeName: String, titleField: String, listColumns: [String], fields: [FieldSchema],
-        creators: Creators = .anyone, allowsUnknownFields: Bool = false, idsAssignedByServer: Bool = false
+        creators: Creators = .anyone, allowsUnknownFields: Bool = false, idsAssignedByServer: Bool = false,
+        ownerClaims: [String] = ["sub"]
     ) {
         self.name = name
         self.typeName = typeName
@@ -100,6 +104,24 @@ public struct CollectionSchema: Sendable, Equatable, Codable {
         self.creators = creators
         self.allowsUnknownFields = allowsUnknownFields
         self.idsAssignedByServer = idsAssignedByServer
+        self.ownerClaims = ownerClaims
+    }
+
+    /// Whether `owner` (a record's) is `user`, by any claim the owner rules match against.
+    public func isOwned(by user: SignedInUser?, owner: String) -> Bool {
+        guard let user, !owner.isEmpty else { return false }
+        if owner == user.sub { return true }
+        return ownerClaims.contains { claim in user.claims[claim] == owner }
+    }
+
+    /// The claims of `rules` (`x-handset-auth`) that owner rules match against; `sub` when no rule names another.
+    static func ownerClaims(rules: [JSONValue]?) -> [String] {
+        var claims: [String] = []
+        for rule in rules ?? [] where rule["allow"]?.stringValue == "owner" {
+            let claim = rule[APIDocumentKeys.identityClaim]?.stringValue ?? "sub"
+            if !claims.contains(claim) { claims.append(claim) }
+        }
+        return claims.isEmpty ? ["sub"] : claims
     }
 
     /// Who may create records when this user may not (the words of the app's status line and `handset put`).
@@ -209,7 +231,8 @@ extension APISchema {
                     listColumns: listColumns.isEmpty ? [titleField] : listColumns, fields: fields,
                     creators: CollectionSchema.Creators(rules: schema[APIDocumentKeys.auth]?.arrayValue),
                     allowsUnknownFields: Self.allowsUnknownFields(schema["additionalProperties"]),
-                    idsAssignedByServer: schema[APIDocumentKeys.keyGenerated]?.boolValue ?? false))
+                    idsAssignedByServer: schema[APIDocumentKeys.keyGenerated]?.boolValue ?? false,
+                    ownerClaims: CollectionSchema.ownerClaims(rules: schema[APIDocumentKeys.auth]?.arrayValue)))
         }
         // The document's top-level `tags` list gives the order (JSON objects have none once parsed); collections
         // without a tag follow by name.

@@ -62,7 +62,15 @@ public struct TokenSet: Sendable, Equatable, Codable {
         return SignedInUser(
             sub: claims.string("sub") ?? "",
             username: claims.string("cognito:username") ?? claims.string("username") ?? "",
-            email: claims.string("email"), groups: claims.strings("cognito:groups"))
+            email: claims.string("email"), groups: claims.strings("cognito:groups"),
+            claims: claims.stringClaims.filter { Self.isAttributeClaim($0.key) })
+    }
+
+    /// Claims that name the user (attributes), not this token (`jti`, `origin_jti`, `event_id` change with every
+    /// refresh): only these are kept, so the user compares equal across refreshes.
+    static func isAttributeClaim(_ name: String) -> Bool {
+        name.hasPrefix("custom:")
+            || ["sub", "email", "phone_number", "cognito:username", "preferred_username", "name"].contains(name)
     }
 }
 
@@ -73,12 +81,18 @@ public struct SignedInUser: Sendable, Equatable, Codable {
     public var email: String?
     /// The Cognito groups the ID token names (`cognito:groups`), for showing only what the API's rules allow.
     public var groups: [String]
+    /// The ID token's claims whose values are strings (`email`, `custom:customer_id`, …), for telling which records
+    /// owner rules that match another claim than `sub` count as this user's.
+    public var claims: [String: String]
 
-    public init(sub: String, username: String, email: String?, groups: [String] = []) {
+    public init(
+        sub: String, username: String, email: String?, groups: [String] = [], claims: [String: String] = [:]
+    ) {
         self.sub = sub
         self.username = username
         self.email = email
         self.groups = groups
+        self.claims = claims
     }
 }
 
@@ -95,6 +109,9 @@ public struct JWTClaims: Sendable {
     }
 
     public func string(_ name: String) -> String? { claims[name]?.stringValue }
+
+    /// Every claim whose value is a string.
+    public var stringClaims: [String: String] { claims.compactMapValues(\.stringValue) }
 
     /// A list of strings (or one string, as some issuers write a single group).
     public func strings(_ name: String) -> [String] {

@@ -107,7 +107,9 @@ public enum DetailView {
         add(FieldFormatter.label(for: RecordField.version), String(record.version), role: .dim)
         let updated = TimeText.parse(record.updatedAt).map { TimeText.full($0, timeZone: timeZone) } ?? record.updatedAt
         add(FieldFormatter.label(for: RecordField.updatedAt), updated, role: .dim)
-        add(FieldFormatter.label(for: RecordField.owner), ownerText(record.owner, state: state), role: .dim)
+        add(
+            FieldFormatter.label(for: RecordField.owner),
+            ownerText(record.owner, collection: collection, state: state), role: .dim)
         return result
     }
 
@@ -128,10 +130,11 @@ public enum DetailView {
         }
     }
 
-    /// Who owns the record: the person themselves, or someone else (whose id says nothing to people).
-    static func ownerText(_ owner: String, state: AppState) -> String {
+    /// Who owns the record: the person themselves (by `sub`, or by the claim an owner rule matches, such as a
+    /// legacy table's customer id), or someone else (whose id says nothing to people).
+    static func ownerText(_ owner: String, collection: CollectionSchema, state: AppState) -> String {
         if owner.isEmpty { return "" }
-        return owner == state.user?.sub ? "you" : "another user"
+        return collection.isOwned(by: state.user, owner: owner) ? "you" : "another user"
     }
 
     /// `report.pdf · 1.2 MB · application/pdf · archived (restoring)`.

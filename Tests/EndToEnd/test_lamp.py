@@ -293,6 +293,14 @@ def test_a_php_help_desk_and_handset_on_the_same_tables(desk, bin_dir, client_en
         except AssertionError:
             if attempt == 3:
                 raise AssertionError(f"the deleted ticket is still listed:\n{terminal.screen()}")
+    # Her ticket's detail says it is hers: its owner is her customer id (the owner column), which the owner rule
+    # matches against her token's custom:customer_id, not her sub.
+    terminal.press("Home")
+    terminal.press("Enter")
+    screen = terminal.wait_for("Owner")
+    assert "Printer fixed by me" in screen and re.search(r"Owner +you\b", screen), screen
+    terminal.press("Escape")
+    terminal.wait_for("n new")
     terminal.press("q")
     terminal.wait_exit()
     assert train["id"] not in phone.tickets()

@@ -68,7 +68,13 @@ import Testing
     @Test func signInStoresTokensAndNamesTheUser() async throws {
         let fixture = try Fixture()
         let event = await fixture.environment.perform(.signIn(username: "alice", password: "right-password"))
-        #expect(event == .signIn(.succeeded(SignedInUser(sub: "sub-alice", username: "alice", email: nil))))
+        #expect(
+            event
+                == .signIn(
+                    .succeeded(
+                        SignedInUser(
+                            sub: "sub-alice", username: "alice", email: nil,
+                            claims: ["sub": "sub-alice", "cognito:username": "alice"]))))
         #expect(fixture.saved.tokens?.refreshToken == "refresh-1")
         #expect(fixture.saved.tokens?.expiresAt == fixture.clock.now.addingTimeInterval(3600))
     }

@@ -110,12 +110,20 @@ import Testing
     }
 
     @Test func tokensNameTheUserWithoutVerifying() {
-        let payload = Data(#"{"sub":"s-1","cognito:username":"alice","email":"a@example.com","exp":1800000000}"#.utf8)
-            .base64EncodedString().replacingOccurrences(of: "=", with: "")
+        let payload = Data(
+            #"{"sub":"s-1","cognito:username":"alice","email":"a@example.com","exp":1800000000,"jti":"j-1","custom:n":"7"}"#
+                .utf8
+        )
+        .base64EncodedString().replacingOccurrences(of: "=", with: "")
         let tokens = TokenSet(
             idToken: "h.\(payload).s", accessToken: "a", refreshToken: nil, expiresAt: Date(timeIntervalSince1970: 1000)
         )
-        #expect(tokens.user == SignedInUser(sub: "s-1", username: "alice", email: "a@example.com"))
+        #expect(
+            tokens.user
+                == SignedInUser(
+                    sub: "s-1", username: "alice", email: "a@example.com",
+                    claims: ["sub": "s-1", "cognito:username": "alice", "email": "a@example.com", "custom:n": "7"]),
+            "the user's attributes, not the token's own claims")
         #expect(tokens.needsRefresh(at: Date(timeIntervalSince1970: 900)))
         #expect(!tokens.needsRefresh(at: Date(timeIntervalSince1970: 800)))
         #expect(TokenSet(idToken: "garbage", accessToken: "", refreshToken: nil, expiresAt: .now).user == nil)
@@ -186,6 +194,52 @@ import Testing
         let nobody = CollectionSchema.Creators(rules: [["allow": "private", "operations": ["read", "update"]]])
         #expect(!nobody.allow(memberOf: ["admins"]))
         #expect(CollectionSchema.Creators(rules: nil) == .anyone, "a document without rules: the server decides")
+    }
+
+    @Test func ownerRulesSayWhichClaimMakesARecordYours() throws {
+        // The LAMP help desk: a ticket's owner is the customer id the web application keeps, matched against a
+        // custom attribute; a customer row's owner is an email address.
+        let document: JSONValue = [
+            "components": [
+                "schemas": [
+                    "Ticket": [
+                        "x-handset-collection": "tickets", "properties": ["subject": ["type": "string"]],
+                        "x-handset-auth": [
+                            [
+                                "allow": "owner", "x-handset-owner-column": "customer_id",
+                                "identityClaim": "custom:customer_id",
+                            ],
+                            ["allow": "groups", "groups": ["admins"]],
+                        ],
+                    ],
+                    "Customer": [
+                        "x-handset-collection": "customers", "properties": ["name": ["type": "string"]],
+                        "x-handset-auth": [["allow": "owner", "identityClaim": "email"], ["allow": "owner"]],
+                    ],
+                    "Task": ["x-handset-collection": "tasks", "properties": ["title": ["type": "string"]]],
+                ]
+            ]
+        ]
+        let schema = try APISchema(openAPIDocument: document)
+        let tickets = try #require(schema.collection(named: "tickets"))
+        let customers = try #require(schema.collection(named: "customers"))
+        let tasks = try #require(schema.collection(named: "tasks"))
+        #expect(tickets.ownerClaims == ["custom:customer_id"])
+        #expect(customers.ownerClaims == ["email", "sub"])
+        #expect(tasks.ownerClaims == ["sub"], "no rules: owners are subs")
+
+        let alice = SignedInUser(
+            sub: "s-1", username: "alice", email: "a@example.com",
+            claims: ["sub": "s-1", "email": "a@example.com", "custom:customer_id": "1"])
+        #expect(tickets.isOwned(by: alice, owner: "1"))
+        #expect(!tickets.isOwned(by: alice, owner: "2"))
+        #expect(tickets.isOwned(by: alice, owner: "s-1"), "a record she created under her sub is hers too")
+        #expect(customers.isOwned(by: alice, owner: "a@example.com"))
+        #expect(!tasks.isOwned(by: alice, owner: "1"), "her customer id means nothing where owners are subs")
+        #expect(!tasks.isOwned(by: alice, owner: ""))
+        #expect(!tickets.isOwned(by: nil, owner: "1"))
+        let withoutTheAttribute = SignedInUser(sub: "s-2", username: "bob", email: nil)
+        #expect(!tickets.isOwned(by: withoutTheAttribute, owner: "1"))
     }
 
     @Test func theIDTokenNamesTheGroups() {

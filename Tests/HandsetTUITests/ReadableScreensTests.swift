@@ -123,6 +123,10 @@ import Testing
         #expect(!text.contains("p-1"))
         #expect(text.contains("Flagged     yes"))
         #expect(text.contains("Owner       another user"))
+        // Where an owner rule matches another claim (a legacy table's customer id), the record is still "you".
+        state.schema?.collections[0].ownerClaims = ["custom:customer_id"]
+        state.user?.claims["custom:customer_id"] = "someone-else"
+        #expect(Renderer.render(state, width: 100, height: 30).text.contains("Owner       you"))
         // The form shows the same yes/no, and the file by its name, never its key.
         let form = EditFormState(collection: state.schema!.collections[0], record: state.list?.window[1])
         state.screen = .edit(form)
