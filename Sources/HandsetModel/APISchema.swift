@@ -3,7 +3,11 @@ import HandsetWire
 
 /// The kinds of field a form or a list column can show, derived from JSON Schema types and formats.
 public enum FieldKind: String, Sendable, Equatable, Codable {
-    case text, longText, integer, number, boolean, date, dateTime, email, uri, enumeration, objectKey, unknown
+    case text, longText, integer, number, boolean, date, dateTime, email, uri, enumeration, objectKey
+    /// An array of strings (`type: array` with string items; a SET column's): typed as `a, b, c`, its choices
+    /// (`items.enum`) in `enumValues`.
+    case list
+    case unknown
 }
 
 /// One property of a collection's schema.
@@ -54,6 +58,7 @@ extension FieldKind {
         case .integer: return .integer
         case .number: return .number
         case .boolean: return .boolean
+        case .list: return .array
         case .unknown: return .any
         }
     }
@@ -208,7 +213,8 @@ extension APISchema {
                 FieldSchema(
                     name: key, kind: Self.kind(of: property), required: required.contains(key),
                     readOnly: property["readOnly"]?.boolValue ?? RecordField.serverManaged.contains(key),
-                    enumValues: property["enum"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                    enumValues: (property["enum"] ?? property["items"]?["enum"])?.arrayValue?.compactMap(\.stringValue)
+                        ?? [],
                     maxLength: property["maxLength"]?.intValue, minimum: property["minimum"]?.doubleValue,
                     maximum: property["maximum"]?.doubleValue, rules: try? PropertyRules(property),
                     references: property[APIDocumentKeys.reference]?.stringValue)
@@ -267,6 +273,12 @@ extension APISchema {
         case ("integer", _): return .integer
         case ("number", _): return .number
         case ("boolean", _): return .boolean
+        case ("array", _):
+            let items = property["items"]
+            let strings =
+                items?["type"]?.stringValue == "string"
+                || (items?["enum"]?.arrayValue.map { !$0.isEmpty && $0.allSatisfy { $0.stringValue != nil } } ?? false)
+            return strings ? .list : .unknown
         default: return .unknown
         }
     }

@@ -114,7 +114,7 @@ public struct MySQLConfiguration: Sendable, Equatable, CustomStringConvertible, 
         if password != nil { text += ":***" }
         let shownHost = host.contains(":") ? "[\(host)]" : host
         text += "@" + shownHost
-        if socketPath == nil, port != 3306 { text += ":\(port)" }
+        if port != 3306 { text += ":\(port)" }
         text += "/" + Self.encode(database ?? "", allowed: .urlPathAllowed)
         if let socketPath { text += "?socket=" + Self.encode(socketPath, allowed: .urlQueryAllowed) }
         return text

@@ -86,6 +86,8 @@ public enum EditFormView {
         case .integer, .number: return "number"
         case .objectKey: return "a file path uploads on save"
         case .text, .longText: return "Ctrl-X Ctrl-E: $EDITOR"
+        case .list:
+            return field.enumValues.isEmpty ? "a, b, c" : "any of " + field.enumValues.joined(separator: ", ")
         default: return ""
         }
     }

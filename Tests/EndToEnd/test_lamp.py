@@ -34,6 +34,7 @@ import pytest
 
 from conftest import ROOT, Cloud, MariaDB, free_port, wait_until
 from faultproxy import FaultProxy
+from test_tui_story import focus_field
 from handsetkit import Device as KitDevice
 
 LAMP = ROOT / "Examples" / "lamp"
@@ -299,6 +300,22 @@ def test_a_php_help_desk_and_handset_on_the_same_tables(desk, bin_dir, client_en
     terminal.press("Enter")
     screen = terminal.wait_for("Owner")
     assert "Printer fixed by me" in screen and re.search(r"Owner +you\b", screen), screen
+    # -- 5. Its labels (a SET column: an array of its members) edit as a list in the form. ---------------------------
+    # The form showed the array as JSON and refused to save it back ("Labels must be an array").
+    terminal.press("e")
+    screen = terminal.wait_for("Edit")
+    assert re.search(r"Labels +bug, urgent\n", screen), screen
+    focus_field(terminal, "Labels")
+    screen = terminal.wait_for("any of bug, billing, urgent")  # the focused field's hint
+    terminal.press("End")
+    terminal.type(", bilin")
+    terminal.press("C-s")
+    screen = terminal.wait_for("may hold only bug, billing, urgent")  # checked on the device, before anything is saved
+    terminal.press("BSpace", "BSpace", "BSpace")
+    terminal.type("lling")
+    terminal.press("C-s")
+    wait_until(lambda: "bug,billing,urgent" in desk.row(1), timeout=30, what="the labels on the PHP page")
+    assert desk.sql("SELECT labels, subject FROM tickets WHERE ticket_id = 1") == [["bug,billing,urgent", "Printer fixed by me"]]
     terminal.press("Escape")
     terminal.wait_for("n new")
     terminal.press("q")

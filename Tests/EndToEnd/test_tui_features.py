@@ -1104,6 +1104,36 @@ def test_screens_read_whole_in_local_time_with_names_instead_of_ids(bin_dir, clo
         terminal.close()
 
 
+def test_a_number_past_every_integer_is_shown_and_edited_without_a_crash(bin_dir, cloud, client_env):
+    """A project's budget of 1e20 (the schema allows any number from 0) crashed `handset get` and the app's edit
+    form: both turned a whole number into an Int, and 1e20 is past Int.max."""
+    commands_sign_in(bin_dir, cloud, client_env)
+    handset(bin_dir, client_env, "sync")
+    handset(bin_dir, client_env, "put", "projects", "project-0001", "--field", "budget=1e20")
+    assert re.search(r"^budget: 1e\+20$", handset(bin_dir, client_env, "get", "projects", "project-0001").stdout, re.M)
+    assert json.loads(handset(bin_dir, client_env, "get", "projects", "project-0001", "--json").stdout)["budget"] == 1e20
+    terminal = Terminal(width=100, height=30)
+    try:
+        launch(terminal, bin_dir, client_env)
+        wait_list(terminal, "Draft release notes")
+        terminal.press("Tab")
+        wait_list(terminal, "Mobile app 2.0")
+        terminal.press("/")
+        terminal.type("Mobile app")
+        wait_gone(terminal, "Website refresh")
+        terminal.press("Enter", "Enter")
+        wait_detail_title(terminal, "Mobile app 2.0")
+        assert detail_value(terminal, "Budget") == "1e+20"
+        terminal.press("e")
+        screen = terminal.wait_for("Edit")
+        assert re.search(r"Budget +1e\+20", screen), screen
+        terminal.press("Escape")
+        wait_detail_title(terminal, "Mobile app 2.0")
+        assert not terminal.is_dead()
+    finally:
+        terminal.close()
+
+
 def test_a_long_error_is_read_whole_on_the_sign_in_screen(bin_dir, cloud, client_env):
     handset(bin_dir, client_env, "config", "import", str(cloud.outputs_file))
     terminal = Terminal(width=100, height=30)

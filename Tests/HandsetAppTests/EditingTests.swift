@@ -57,6 +57,43 @@ import Testing
                 == .save(["title": "Ship it", "status": "doing", "priority": 4]))
     }
 
+    /// A record with a SET column's labels and a number past Int.max: the form shows both as people write them,
+    /// saves them back unchanged, and takes a list typed as words.
+    @Test func listsAndLargeNumbersRoundTripThroughTheForm() {
+        let tickets = CollectionSchema(
+            name: "tickets", typeName: "Ticket", titleField: "subject", listColumns: ["subject"],
+            fields: [
+                FieldSchema(name: "subject", kind: .text, required: true),
+                FieldSchema(
+                    name: "labels", kind: .list, enumValues: ["bug", "billing", "urgent"],
+                    rules: PropertyRules(
+                        kind: .array, itemEnumValues: ["bug", "billing", "urgent"], uniqueItems: true)),
+                FieldSchema(name: "budget", kind: .number),
+            ])
+        let record = Record(
+            id: "1", version: 1, updatedAt: "", owner: "1",
+            fields: ["subject": "Printer on fire", "labels": ["bug", "urgent"], "budget": .number(1e20)])
+        var form = EditFormState(collection: tickets, record: record)
+        #expect(form.values["labels"] == "bug, urgent")
+        #expect(form.values["budget"] == "1e+20")
+        #expect(
+            form.handle(.control("s"), collection: tickets)
+                == .save(["subject": "Printer on fire", "labels": ["bug", "urgent"], "budget": .number(1e20)]),
+            "saved as it came: an array and a number, not text")
+        form.isSaving = false
+        _ = form.handle(.tab, collection: tickets)
+        for character in ", billing" { _ = form.handle(.character(character), collection: tickets) }
+        #expect(
+            form.handle(.control("s"), collection: tickets)
+                == .save([
+                    "subject": "Printer on fire", "labels": ["bug", "urgent", "billing"], "budget": .number(1e20),
+                ]))
+        form.isSaving = false
+        for character in ", bug" { _ = form.handle(.character(character), collection: tickets) }
+        #expect(form.handle(.control("s"), collection: tickets) == .none)
+        #expect(form.errors == ["labels": "must not repeat a value"])
+    }
+
     @Test func leavingAChangedFormAsksFirst() {
         var form = EditFormState(collection: Self.tasks, record: Self.record)
         #expect(form.handle(.escape, collection: Self.tasks) == .close, "nothing changed: leave at once")

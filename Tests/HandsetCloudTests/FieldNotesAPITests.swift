@@ -62,7 +62,18 @@ struct FieldNotesAPITests {
                     "behaviour": "must be one of feeding, resting, flying, nesting, other",
                     "confidence": "must be at most 1",
                 ])),
-            row("ana deletes hers", "ana", .delete, "/api/observations/{obs}", headers: ["If-Match": "\"2\""], 204),
+            row(
+                "an array's items are checked against items.enum and uniqueItems", "ana", .patch,
+                "/api/observations/{obs}", headers: ["If-Match": "\"2\""], body: #"{"weather":["sun","snow"]}"#, 400,
+                .fields(["weather": "may hold only sun, cloud, rain, wind, fog"])),
+            row(
+                "a repeated item too", "ana", .patch, "/api/observations/{obs}", headers: ["If-Match": "\"2\""],
+                body: #"{"weather":["rain","rain"]}"#, 400, .fields(["weather": "must not repeat a value"])),
+            row(
+                "items from the list are taken", "ana", .patch, "/api/observations/{obs}",
+                headers: ["If-Match": "\"2\""], body: #"{"weather":["rain","wind"]}"#, 200,
+                .subset(["weather": ["rain", "wind"], "version": 3])),
+            row("ana deletes hers", "ana", .delete, "/api/observations/{obs}", headers: ["If-Match": "\"3\""], 204),
             row(
                 "the reviewer's feed has the tombstone", "rita", .get, "/api/observations/_changes", 200, .itemCount(2)),
         ])

@@ -177,6 +177,67 @@ import Testing
         #expect(FieldInput.value("yes", for: FieldSchema(name: "done", kind: .boolean)) == true)
         #expect(FieldInput.value("2026-12-01", for: FieldSchema(name: "due", kind: .date)) == "2026-12-01")
     }
+
+    /// The help desk's `labels`, a SET column: the form showed `["bug","urgent"]` and sent it back as one string,
+    /// which the rules refused ("must be an array"), so no ticket with labels could be saved.
+    @Test func aListOfStringsIsTypedAsCommaSeparatedWordsAndReadBackTheSameWay() throws {
+        let document: JSONValue = [
+            "components": [
+                "schemas": [
+                    "Ticket": [
+                        "x-handset-collection": "tickets",
+                        "properties": [
+                            "labels": [
+                                "type": "array", "uniqueItems": true,
+                                "items": ["type": "string", "enum": ["bug", "billing", "urgent"]],
+                            ],
+                            "tags": ["type": "array", "items": ["type": "string"]],
+                            "scores": ["type": "array", "items": ["type": "number"]],
+                            "extra": ["type": "object"],
+                        ],
+                    ]
+                ]
+            ]
+        ]
+        let tickets = try #require(try APISchema(openAPIDocument: document).collection(named: "tickets"))
+        let labels = try #require(tickets.field(named: "labels"))
+        #expect(labels.kind == .list && labels.enumValues == ["bug", "billing", "urgent"])
+        #expect(tickets.field(named: "tags")?.kind == .list)
+        #expect(tickets.field(named: "scores")?.kind == .unknown, "numbers are edited as JSON")
+
+        #expect(FieldInput.text(["bug", "urgent"], for: labels) == "bug, urgent")
+        #expect(FieldInput.value("bug, urgent", for: labels) == ["bug", "urgent"])
+        #expect(FieldInput.value(" bug ,, urgent, ", for: labels) == ["bug", "urgent"], "blanks and spaces dropped")
+        #expect(FieldInput.value(#"["bug"]"#, for: labels) == ["bug"], "the JSON array itself is taken too")
+        #expect(FieldInput.value("", for: labels) == .null)
+        // Items with a comma, or with spaces at their ends, would not come back whole from `a, b`: JSON instead.
+        let awkward: JSONValue = ["a,b", " c"]
+        #expect(FieldInput.value(FieldInput.text(awkward, for: labels), for: labels) == awkward)
+        #expect(FieldInput.text([], for: labels) == "", "no labels: an empty field, which means no value")
+
+        let problems = RecordValidator.problems(
+            in: ["labels": FieldInput.value("bug, bugs", for: labels)], for: tickets)
+        #expect(problems["labels"] == "may hold only bug, billing, urgent")
+        #expect(
+            RecordValidator.problems(in: ["labels": ["bug", "bug"]], for: tickets)["labels"]
+                == "must not repeat a value")
+        #expect(RecordValidator.problems(in: ["labels": ["urgent", "bug"]], for: tickets).isEmpty)
+
+        let scores = try #require(tickets.field(named: "scores"))
+        #expect(FieldInput.value("[1, 2.5]", for: scores) == [1, 2.5])
+        #expect(FieldInput.value(#"{"a": 1}"#, for: try #require(tickets.field(named: "extra"))) == ["a": 1])
+        #expect(FieldInput.value("[not json", for: scores) == "[not json", "left as typed: the rules say why")
+    }
+
+    @Test func numbersReadBackWithoutTrappingWhateverTheirSize() {
+        #expect(FieldInput.numberText(3) == "3")
+        #expect(FieldInput.numberText(-42) == "-42")
+        #expect(FieldInput.numberText(2.5) == "2.5")
+        #expect(FieldInput.numberText(1e20) == "1e+20", "past Int.max: converting it to an Int trapped")
+        #expect(FieldInput.numberText(-1e300) == "-1e+300")
+        let budget = FieldSchema(name: "budget", kind: .number)
+        #expect(FieldInput.value(FieldInput.text(.number(1e20), for: budget), for: budget) == .number(1e20))
+    }
 }
 
 /// `n` (new record) is offered only where the API's rules let the user create.

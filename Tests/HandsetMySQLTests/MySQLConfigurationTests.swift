@@ -77,6 +77,10 @@ struct MySQLConfigurationTests {
             let again = try MySQLConfiguration(url: configuration.redactedURL, environment: [:])
             #expect(again.host == configuration.host && again.socketPath == configuration.socketPath)
         }
+        // Found by the database-url fuzz target: a port beside a socket was left out of the printed URL, which then
+        // named port 3306.
+        let socketAndPort = try MySQLConfiguration(url: "mysql://T@odbxa.com:7/c?socket=/r", environment: [:])
+        #expect(socketAndPort.redactedURL == "mysql://T@odbxa.com:7/c?socket=/r")
         // Found by the database-url fuzz target: a percent-encoded space made a host that printed unparseable.
         #expect(throws: MySQLError.self) { try MySQLConfiguration(url: "mysql://u@d%20b/x", environment: [:]) }
     }

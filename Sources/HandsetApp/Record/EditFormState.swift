@@ -43,7 +43,7 @@ public struct EditFormState: Sendable, Equatable {
                 }
                 values[field.name] = ""
             } else if let value = record?.fields[field.name] {
-                values[field.name] = Self.text(value)
+                values[field.name] = FieldInput.text(value, for: field)
             } else if record == nil, field.kind == .enumeration, field.required, let first = field.enumValues.first {
                 values[field.name] = first
             } else {
@@ -102,16 +102,6 @@ public struct EditFormState: Sendable, Equatable {
             errors[name] = nil
         }
         if focusedField?.name == name { cursor = text.count }
-    }
-
-    static func text(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text): return text
-        case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
-        case .bool(let flag): return flag ? "true" : "false"
-        case .null: return ""
-        default: return String(decoding: value.encoded(), as: UTF8.self)
-        }
     }
 }
 

@@ -99,7 +99,8 @@ public enum RequestLogFormat {
         func text(_ key: String) -> String {
             switch entry[key] {
             case .string(let value)?: return value
-            case .number(let value)?: return value.rounded() == value ? String(Int64(value)) : String(value)
+            case .number(let value)?:
+                return value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
             default: return "-"
             }
         }

@@ -23,11 +23,16 @@ public struct PropertyRules: Sendable, Equatable, Codable {
     public var exclusiveMinimum: Double?
     public var exclusiveMaximum: Double?
     public var readOnly: Bool
+    /// An array's `items.enum`: the values its items may take (a SET column's members).
+    public var itemEnumValues: [JSONValue]?
+    /// An array's `uniqueItems`.
+    public var uniqueItems: Bool
 
     public init(
         kind: Kind, format: String? = nil, enumValues: [JSONValue]? = nil, maxLength: Int? = nil, minLength: Int? = nil,
         pattern: String? = nil, minimum: Double? = nil, maximum: Double? = nil, exclusiveMinimum: Double? = nil,
-        exclusiveMaximum: Double? = nil, readOnly: Bool = false
+        exclusiveMaximum: Double? = nil, readOnly: Bool = false, itemEnumValues: [JSONValue]? = nil,
+        uniqueItems: Bool = false
     ) {
         self.kind = kind
         self.format = format
@@ -40,6 +45,8 @@ public struct PropertyRules: Sendable, Equatable, Codable {
         self.exclusiveMinimum = exclusiveMinimum
         self.exclusiveMaximum = exclusiveMaximum
         self.readOnly = readOnly
+        self.itemEnumValues = itemEnumValues
+        self.uniqueItems = uniqueItems
     }
 
     /// Reads the keywords of one property schema; a `type` or `pattern` that cannot be used is an error.
@@ -71,6 +78,8 @@ public struct PropertyRules: Sendable, Equatable, Codable {
         default: exclusiveMaximum = nil
         }
         readOnly = schema["readOnly"]?.boolValue ?? false
+        itemEnumValues = schema["items"]?["enum"]?.arrayValue
+        uniqueItems = schema["uniqueItems"]?.boolValue ?? false
     }
 
     /// Whether lists can filter and sort by it: one plain value.
@@ -87,7 +96,13 @@ public struct PropertyRules: Sendable, Equatable, Codable {
         case .boolean:
             return value.boolValue == nil ? "must be true or false" : nil
         case .array:
-            return value.arrayValue == nil ? "must be an array" : nil
+            guard let items = value.arrayValue else { return "must be an array" }
+            if let itemEnumValues, !items.allSatisfy(itemEnumValues.contains) {
+                let choices = itemEnumValues.map { $0.stringValue ?? String(decoding: $0.encoded(), as: UTF8.self) }
+                return "may hold only \(choices.joined(separator: ", "))"
+            }
+            if uniqueItems, Set(items).count != items.count { return "must not repeat a value" }
+            return nil
         case .object:
             return value.objectValue == nil ? "must be an object" : nil
         case .integer:

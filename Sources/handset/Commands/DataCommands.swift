@@ -182,7 +182,7 @@ struct ListCommand: AsyncParsableCommand {
     static func format(_ value: JSONValue?, kind: FieldKind) -> String {
         switch value {
         case .string(let text)?: return TerminalText.safe(text)
-        case .number(let number)?: return number.rounded() == number ? String(Int(number)) : String(number)
+        case .number(let number)?: return FieldInput.numberText(number)
         case .bool(let flag)?: return flag ? "true" : "false"
         case nil, .null?: return ""
         case let other?: return String(decoding: other.encoded(), as: UTF8.self)
