@@ -1,3 +1,5 @@
+import HandsetWire
+
 /// Text from other people (record fields, notification titles) made safe to print to a terminal: a control
 /// character could otherwise move the cursor, recolour the screen, set the window title or answer back as typed
 /// input (escape-sequence injection). C0 controls show in caret notation (`ESC` as `^[`), DEL and C1 controls and
@@ -17,6 +19,21 @@ public enum TerminalText {
             }
         }
         return String(result)
+    }
+
+    /// A field's value on one line of a command's output: text as it is, whole numbers without `.0`, a list of
+    /// strings as `a, b`, anything else as JSON; every string inside made safe too (a JSON encoder leaves C1
+    /// controls and bidirectional overrides as they are).
+    public static func safe(_ value: JSONValue?) -> String {
+        switch value {
+        case .string(let text)?: return safe(text)
+        case .number(let number)?: return FieldInput.numberText(number)
+        case .bool(let flag)?: return flag ? "true" : "false"
+        case nil, .null?: return ""
+        case .array(let items)? where !items.isEmpty && items.allSatisfy({ $0.stringValue != nil }):
+            return safe(items.compactMap(\.stringValue).joined(separator: ", "))
+        case let other?: return safe(String(decoding: other.encoded(), as: UTF8.self))
+        }
     }
 
     static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {

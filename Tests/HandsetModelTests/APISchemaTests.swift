@@ -336,6 +336,19 @@ import Testing
         #expect(TerminalText.safe("\u{1B}]0;pwned\u{07}title") == "^[]0;pwned^Gtitle")
         #expect(TerminalText.safe("\u{1B}[2J\u{1B}[31mred") == "^[[2J^[[31mred")
         #expect(TerminalText.safe("a\u{9B}31mb\u{7F}") == "a?31mb?", "C1 CSI and DEL")
+    }
+
+    @Test func valuesOnACommandsLineAreSafeInsideArraysAndObjectsToo() {
+        #expect(TerminalText.safe(JSONValue.string("plain")) == "plain")
+        #expect(TerminalText.safe(JSONValue.number(1e20)) == "1e+20")
+        #expect(TerminalText.safe(JSONValue.number(3)) == "3")
+        #expect(TerminalText.safe(nil as JSONValue?) == "")
+        #expect(TerminalText.safe(["bug", "urgent"] as JSONValue) == "bug, urgent")
+        #expect(TerminalText.safe([1, 2] as JSONValue) == "[1,2]")
+        // A JSON encoder escapes C0 controls but leaves C1 ones (CSI) and bidirectional overrides as they are.
+        let hostile: JSONValue = ["note": "a\u{9B}2J\u{202E}txt.exe"]
+        #expect(TerminalText.safe(hostile) == #"{"note":"a?2J?txt.exe"}"#)
+        #expect(TerminalText.safe(["x\u{9B}31m", "y"] as JSONValue) == "x?31m, y")
         #expect(TerminalText.safe("file\u{202E}txt.exe") == "file?txt.exe")
         #expect(TerminalText.safe("two\nlines\tand\rreturn") == "two lines and return")
         #expect(TerminalText.safe("two\nlines", keepingNewlines: true) == "two\nlines")

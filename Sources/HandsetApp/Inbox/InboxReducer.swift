@@ -95,7 +95,7 @@ enum InboxReducer {
             return [.markRead(nil)]
         case .enter, .right, .character("l"):
             guard items.indices.contains(selected) else { return [] }
-            var effects: [AppEffect] = items[selected].read ? [] : [.markRead(items[selected].id)]
+            let effects: [AppEffect] = items[selected].read ? [] : [.markRead(items[selected].id)]
             guard let link = items[selected].link else {
                 state.screen = .notification(index: selected)
                 return effects

@@ -170,24 +170,12 @@ struct ListCommand: AsyncParsableCommand {
         let columns = [RecordField.id] + collectionSchema.listColumns
         print(columns.joined(separator: "\t"))
         for record in records {
-            let values = columns.map { name -> String in
-                let kind = collectionSchema.field(named: name)?.kind ?? .text
-                return Self.format(record.value(of: name), kind: kind)
-            }
+            let values = columns.map { TerminalText.safe(record.value(of: $0)) }
             let marker = record.syncState == .synced ? "" : "\t[\(record.syncState.rawValue)]"
             print(values.joined(separator: "\t") + marker)
         }
     }
 
-    static func format(_ value: JSONValue?, kind: FieldKind) -> String {
-        switch value {
-        case .string(let text)?: return TerminalText.safe(text)
-        case .number(let number)?: return FieldInput.numberText(number)
-        case .bool(let flag)?: return flag ? "true" : "false"
-        case nil, .null?: return ""
-        case let other?: return String(decoding: other.encoded(), as: UTF8.self)
-        }
-    }
 }
 
 /// `handset get <collection> <id>`.
@@ -215,7 +203,7 @@ struct GetCommand: ParsableCommand {
             return
         }
         for (key, value) in (record.json.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-            print("\(TerminalText.safe(key)): \(ListCommand.format(value, kind: .text))")
+            print("\(TerminalText.safe(key)): \(TerminalText.safe(value))")
         }
         print("_syncState: \(record.syncState.rawValue)")
     }
