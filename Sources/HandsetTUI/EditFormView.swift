@@ -44,8 +44,12 @@ public enum EditFormView {
                     grid.put(note, x: 2 + labelWidth + (focused ? 1 : 0), y: y, role: .dim, maxWidth: valueWidth - 1)
                 }
             }
+            // Beside the field: its error, or the focused field's hint, cut with … where the terminal ends (the
+            // whole error is also on the message row).
+            let noteWidth = max(grid.width - (2 + labelWidth + valueWidth), 0)
             if let error = form.errors[field.name] {
-                grid.put(" " + error, x: 2 + labelWidth + valueWidth, y: y, role: .error)
+                grid.put(
+                    TextWidth.truncate(" " + error, to: noteWidth), x: 2 + labelWidth + valueWidth, y: y, role: .error)
             } else if focused {
                 var note = hint(for: field, in: form)
                 if let target = field.references, let id = form.values[field.name], !id.isEmpty,
@@ -53,7 +57,8 @@ public enum EditFormView {
                 {
                     note = "= \(title)"
                 }
-                grid.put(" " + note, x: 2 + labelWidth + valueWidth, y: y, role: .dim)
+                grid.put(
+                    TextWidth.truncate(" " + note, to: noteWidth), x: 2 + labelWidth + valueWidth, y: y, role: .dim)
             }
         }
         if let focused = form.focusedField, let error = form.errors[focused.name] {
@@ -83,6 +88,7 @@ public enum EditFormView {
         case .enumeration: return "←→"
         case .boolean: return "space"
         case .date: return "YYYY-MM-DD"
+        case .dateTime: return "YYYY-MM-DDTHH:MM:SSZ"
         case .integer, .number: return "number"
         case .objectKey: return "a file path uploads on save"
         case .text, .longText: return "Ctrl-X Ctrl-E: $EDITOR"

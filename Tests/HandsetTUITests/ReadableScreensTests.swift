@@ -37,6 +37,28 @@ import Testing
         #expect(Renderer.scrollLimit(state, width: 100, height: 40, timeZone: Self.paris) == 0, "a tall one fits")
     }
 
+    @Test func theFocusedFieldsHintSaysWhatToTypeAndEndsWithAnEllipsisAtTheEdge() {
+        var state = detailState()
+        let tasks = CollectionSchema(
+            name: "tasks", typeName: "Task", titleField: "title", listColumns: ["title"],
+            fields: [
+                FieldSchema(name: "observedAt", kind: .dateTime),
+                FieldSchema(
+                    name: "weather", kind: .list,
+                    enumValues: ["sun", "cloud", "rain", "wind", "fog", "snow", "hail", "sleet", "thunder", "haze"]),
+            ])
+        state.schema = APISchema(title: "T", collections: [tasks])
+        var form = EditFormState(collection: tasks, record: nil)
+        state.screen = .edit(form)
+        let first = rows(Renderer.render(state, width: 80, height: 20))
+        #expect(first.contains { $0.hasSuffix("YYYY-MM-DDTHH:MM:SSZ") })
+        form.focus = 1
+        state.screen = .edit(form)
+        let weather = rows(Renderer.render(state, width: 80, height: 20)).first { $0.contains("Weather") } ?? ""
+        #expect(weather.hasSuffix("…") && weather.contains("any of sun, cloud"), "cut at the edge, and says so")
+        #expect(TextWidth.width(of: weather) == 80)
+    }
+
     @Test func listsShowLocalTimeAndTheStatusBarToo() {
         let tasks = CollectionSchema(
             name: "tasks", typeName: "Task", titleField: "title", listColumns: ["title", "remindAt"],
